@@ -1,0 +1,216 @@
+"""Private numerical kernels: one- or two-line maths, no validation.
+
+Everything here takes float arrays that already broadcast together and are in range. The public
+modules validate, document and assemble these pieces.
+
+The one non-trivial kernel is the log of the symmetric regularised incomplete beta function,
+:math:`\\log I_x(a, a)` for :math:`x \\le 1/2`, which is the chance that a strict majority of an odd
+jury of :math:`2a - 1` labelers, each right with probability :math:`1 - x`, is wrong. SciPy's
+``betainc`` (Boost's ``ibeta``) has full relative accuracy down to the underflow threshold; below
+it we switch to the continued fraction of Numerical Recipes §6.4 with its prefactor evaluated in
+log space by Loader's saddle-point form of the binomial probability, which stays accurate for
+counts up to :math:`10^{12}` and beyond.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+LN10 = np.log(10.0)
+LN2 = np.log(2.0)
+LOG10_2 = np.log10(2.0)
+LOG_2PI = np.log(2.0 * np.pi)
+
+#: Below this, ``betainc`` is near the subnormal range and loses relative accuracy.
+DIRECT_TAIL_FLOOR = 1e-290
+
+#: From this jury half-size on, ``betainc`` is replaced (see :func:`log_symmetric_tail`).
+LARGE_JURY_HALF = 1e8
+
+#: Below this standardised distance from the middle, the continued fraction takes over.
+EDGEWORTH_Z_LIMIT = 6.0
+
+#: Lentz's method: iterations and tiny number (Numerical Recipes §5.2, §6.4).
+_CF_MAX_ITERATIONS = 500
+_CF_TINY = 1e-300
+
+
+def blind_share(blind_spot, footprint, exploitation):
+    """h = σ + χ·(min(1, σ/f) − σ)."""
+    return blind_spot + exploitation * (np.minimum(1.0, blind_spot / footprint) - blind_spot)
+
+
+def label_loss_prob(error_rate, blind):
+    """1 − q = (1 − h)·ε + h·(1 − ε), summed from non-negative terms to keep relative accuracy."""
+    return (1.0 - blind) * error_rate + blind * (1.0 - error_rate)
+
+
+def label_win_prob(error_rate, blind):
+    """q = (1 − h)(1 − ε) + h·ε."""
+    return (1.0 - blind) * (1.0 - error_rate) + blind * error_rate
+
+
+def label_margin(error_rate, blind):
+    """q − ½ = (½ − ε)(1 − 2h), exactly zero on the knife-edge."""
+    return (0.5 - error_rate) * (1.0 - 2.0 * blind)
+
+
+def informative_labels(labels, footprint):
+    """m = round(f·N), halves rounded up."""
+    return np.floor(footprint * labels + 0.5)
+
+
+def jury_half(informative):
+    """a = ⌈m/2⌉: P₁ for m labels equals I_q(a, a) (an even jury ties like the odd one below it)."""
+    return np.ceil(informative / 2.0)
+
+
+def log_effective_competitors(competitors_log10, prior_bits):
+    """ln K_eff = max(0, log₁₀K·ln 10 − b·ln 2)."""
+    return np.maximum(0.0, competitors_log10 * LN10 - prior_bits * LN2)
+
+
+def error_rate_from_agreement(agreement):
+    """ε = (1 − √(2a − 1)) / 2, written to avoid cancellation as a → 1."""
+    root = np.sqrt(2.0 * agreement - 1.0)
+    return (1.0 - agreement) / (1.0 + root)
+
+
+def agreement_from_error_rate(error_rate):
+    """a = (1 − ε)² + ε²."""
+    return (1.0 - error_rate) ** 2 + error_rate**2
+
+
+def _stirling_error(n):
+    """ln n! − [(n + ½) ln n − n + ½ ln 2π] (Loader 2000, eq. 4), for n ≥ 1."""
+    n = np.asarray(n, dtype=float)
+    small = n <= 15.0
+    n_small = np.where(small, n, 1.0)
+    direct = special.gammaln(n_small + 1.0) - (n_small + 0.5) * np.log(n_small) + n_small - 0.5 * LOG_2PI
+    n_large = np.where(small, 16.0, n)
+    inv2 = 1.0 / (n_large * n_large)
+    series = (
+        1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0 - inv2 / 1188.0)))
+    ) / n_large
+    return np.where(small, direct, series)
+
+
+def _deviance(count, mean, difference):
+    """count·ln(count/mean) + mean − count without cancellation (Loader 2000, ``bd0``).
+
+    ``difference`` is count − mean, passed in because the caller can form it without rounding.
+    """
+    near = np.abs(difference) < 0.1 * (count + mean)
+    v = np.where(near, difference / (count + mean), 0.0)
+    total = difference * v
+    term = 2.0 * count * v
+    for j in range(1, 16):  # |v| < 0.1: each term adds two digits
+        term = term * v * v
+        total = total + term / (2 * j + 1)
+    safe_mean = np.where(near, 1.0, mean)
+    safe_count = np.where(near, 1.0, count)
+    direct = safe_count * np.log(safe_count / safe_mean) + safe_mean - safe_count
+    return np.where(near, total, direct)
+
+
+def _log_jury_pmf(a, x, margin):
+    """ln P(Binomial(2a − 1, x) = a) for a ≥ 2, with margin = ½ − x (Loader 2000, ``dbinom_raw``).
+
+    a − (2a − 1)·x = 2a·margin + x is exact where x·(2a − 1) would round.
+    """
+    trials = 2.0 * a - 1.0
+    excess = 2.0 * a * margin + x
+    log_c = (
+        _stirling_error(trials)
+        - _stirling_error(a)
+        - _stirling_error(a - 1.0)
+        - _deviance(a, trials * x, excess)
+        - _deviance(a - 1.0, trials * (1.0 - x), -excess)
+    )
+    log_f = LOG_2PI + np.log(a) + np.log1p(-a / trials)
+    return log_c - 0.5 * log_f
+
+
+def _lentz_beta_fraction(a, b, x):
+    """Continued fraction of I_x(a, b) (Numerical Recipes eq. 6.4.5); converges for x < (a+1)/(a+b+2)."""
+    qab = a + b
+    qap = a + 1.0
+    qam = a - 1.0
+    c = np.ones_like(x)
+    d = 1.0 - qab * x / qap
+    d = 1.0 / np.where(np.abs(d) < _CF_TINY, _CF_TINY, d)
+    h = d.copy()
+    for m in range(1, _CF_MAX_ITERATIONS + 1):
+        m2 = 2.0 * m
+        for numerator in (
+            m * (b - m) * x / ((qam + m2) * (a + m2)),
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+        ):
+            d = 1.0 + numerator * d
+            d = 1.0 / np.where(np.abs(d) < _CF_TINY, _CF_TINY, d)
+            c = 1.0 + numerator / c
+            c = np.where(np.abs(c) < _CF_TINY, _CF_TINY, c)
+            step = d * c
+            h = h * step
+        if np.all(np.abs(step - 1.0) < 1e-16):
+            break
+    return h
+
+
+def log_symmetric_tail_fraction(a, x, margin):
+    """ln I_x(a, a) for 0 < x < ½ by the continued fraction, in log space throughout.
+
+    I_x(a, a) = P(Binomial(2a − 1, x) ≥ a) = pmf(a)·(1 − x)·CF (Numerical Recipes eq. 6.4.5, with
+    x^a(1 − x)^a / (a·B(a, a)) rewritten as the binomial probability of a successes times 1 − x).
+    Converges in a few terms in the tail (z < −6); slowly near the middle.
+    """
+    # a = 1 is a single label: I_x(1, 1) = x, and the pmf formula needs a ≥ 2.
+    single = a <= 1.0
+    a_safe = np.where(single, 2.0, a)
+    x_safe = np.where(single, 0.25, x)
+    margin_safe = np.where(single, 0.25, margin)
+    log_pmf = _log_jury_pmf(a_safe, x_safe, margin_safe)
+    fraction = _lentz_beta_fraction(a_safe, a_safe, x_safe)
+    return np.where(single, np.log(x), log_pmf + np.log1p(-x_safe) + np.log(fraction))
+
+
+def symmetric_tail_edgeworth(a, margin):
+    """I_x(a, a) for large a near the middle, x = ½ − margin.
+
+    Beta(a, a) has mean ½, variance 1/(4(2a + 1)), no skew and excess kurtosis −6/(2a + 3), so the
+    Edgeworth series F(z) = Φ(z) − φ(z)·κ₄/24·(z³ − 3z) has error O(a⁻²).
+    """
+    z = -2.0 * margin * np.sqrt(2.0 * a + 1.0)
+    density = np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
+    return special.ndtr(z) + density * (z**3 - 3.0 * z) / (4.0 * (2.0 * a + 3.0))
+
+
+def log_symmetric_tail(a, x, margin):
+    """ln I_x(a, a) for a ≥ 1 and 0 ≤ x ≤ ½ (margin = ½ − x ≥ 0), accurate far below the float range.
+
+    Three regions, each where its method is accurate:
+
+    * a < 10⁸: SciPy's ``betainc`` while its value is a normal float (≥ 1e-290);
+    * a ≥ 10⁸ and z = −2·margin·√(2a + 1) > −6: the Edgeworth series, error O(a⁻²);
+    * otherwise the log-space continued fraction.
+
+    ``betainc`` (Boost ``ibeta``, SciPy 1.17) was measured with sporadic relative errors near 1e-5
+    for a ≥ 10¹¹, which is why it is not used for large a.
+    """
+    a, x, margin = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, x, margin)))
+    shape = a.shape
+    a, x, margin = (np.ravel(v) for v in (a, x, margin))
+    large = a >= LARGE_JURY_HALF
+    z = -2.0 * margin * np.sqrt(2.0 * a + 1.0)
+    central = large & (z > -EDGEWORTH_Z_LIMIT)
+    with np.errstate(divide="ignore"):
+        direct = special.betainc(np.where(large, 1.0, a), np.where(large, 1.0, a), np.where(large, 0.5, x))
+        out = np.log(direct)
+    if np.any(central):
+        out[central] = np.log(symmetric_tail_edgeworth(a[central], margin[central]))
+    fraction = (x > 0.0) & ((large & ~central) | (~large & (direct < DIRECT_TAIL_FLOOR)))
+    if np.any(fraction):
+        out[fraction] = log_symmetric_tail_fraction(a[fraction], x[fraction], margin[fraction])
+    out[x == 0.0] = -np.inf
+    return out.reshape(shape)

@@ -1,0 +1,310 @@
+r"""Probability of outer alignment from the quantity and quality of comparison labels.
+
+The model of the project's brief, for one labelling source:
+
+* a competitor (an unaligned policy training could select) acts differently from the aligned
+  policy in a share ``footprint`` :math:`f` of situations; only labels there are informative, and
+  there are :math:`m = \operatorname{round}(fN)` of them among :math:`N` labels;
+* in a share ``blind_spot`` :math:`\sigma` of situations labelers are systematically fooled; a
+  competitor with ``exploitation`` :math:`\chi` concentrates its footprint there, so a share
+  :math:`h = \sigma + \chi(\min(1, \sigma/f) - \sigma)` of its informative labels lie in blind spots;
+* an ordinary label is wrong with chance ``error_rate`` :math:`\varepsilon`; inside a blind spot the
+  labeler is fooled, and is right only by erring, with chance :math:`\varepsilon`;
+* the data favours the aligned policy over the competitor when more than half of its informative
+  labels prefer the aligned behaviour, ties counting half;
+* there are :math:`K = 10^{\text{competitors\_log10}}` competitors; ``prior_bits`` :math:`b` of
+  evidence from priors and unlabelled data rule most out, leaving
+  :math:`K_\text{eff} = \max(1, K\,2^{-b})`, treated as independent.
+
+Assumptions worth stating: labels are independent given the situation; every competitor has the
+same footprint and exploitation; independence across competitors makes :math:`P_1^{K_\text{eff}}`
+a point estimate, and the Bonferroni bound holds without it. Nothing here models generalisation
+beyond the training distribution or robustness (see the seed discussion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _math
+from ._types import ArrayLike, FloatArray, RegimeArray
+from ._validation import check_range, resolve_error_rate
+
+__all__ = [
+    "REGIMES",
+    "AlignmentResult",
+    "agreement_from_error_rate",
+    "error_rate_from_agreement",
+    "p_align",
+]
+
+#: Regime names, by the sign of q − ½: more data helps, changes nothing, or hurts.
+REGIMES = ("no_quantity_suffices", "knife_edge", "quantity_suffices")
+
+#: Where the log of a tail is below this, −log(1 − T) equals T to double precision.
+_TINY_LOG_TAIL = -40.0
+
+#: exp() of anything larger overflows; K·T beyond e^700 already makes every probability 0.
+_MAX_EXPONENT = 700.0
+
+
+@dataclass(frozen=True)
+class AlignmentResult:
+    """Probability of outer alignment and the quantities behind it.
+
+    Every field has the broadcast shape of the inputs (NumPy scalars for scalar inputs).
+
+    Attributes
+    ----------
+    p_align : float or ndarray
+        :math:`P_1^{K_\\text{eff}}`, the probability that the data favours the aligned policy over
+        every effective competitor, competitors independent.
+    p_align_lower_bound : float or ndarray
+        Bonferroni bound :math:`\\max(0, 1 - K_\\text{eff}(1 - P_1))`, which needs no independence.
+    p_misalign : float or ndarray
+        :math:`1 - P_\\text{align}`, kept to full relative accuracy when it is tiny.
+    p_single : float or ndarray
+        :math:`P_1`, the probability that the data favours the aligned policy over one competitor.
+    single_failure : float or ndarray
+        :math:`1 - P_1` to full relative accuracy (0 where it underflows).
+    log10_single_failure : float or ndarray
+        :math:`\\log_{10}(1 - P_1)`, finite far below the float range (e.g. −4000).
+    label_win_prob : float or ndarray
+        :math:`q`, the chance that an informative label prefers the aligned behaviour.
+    blind_share : float or ndarray
+        :math:`h`, the share of a competitor's footprint that lies in blind spots.
+    informative_labels : float or ndarray
+        :math:`m = \\operatorname{round}(fN)`.
+    effective_competitors_log10 : float or ndarray
+        :math:`\\log_{10} K_\\text{eff}`.
+    regime : str or ndarray of str
+        ``"quantity_suffices"`` (q > ½), ``"knife_edge"`` (q = ½) or ``"no_quantity_suffices"``.
+    """
+
+    p_align: FloatArray
+    p_align_lower_bound: FloatArray
+    p_misalign: FloatArray
+    p_single: FloatArray
+    single_failure: FloatArray
+    log10_single_failure: FloatArray
+    label_win_prob: FloatArray
+    blind_share: FloatArray
+    informative_labels: FloatArray
+    effective_competitors_log10: FloatArray
+    regime: RegimeArray
+
+
+def error_rate_from_agreement(agreement: ArrayLike) -> FloatArray:
+    r"""Error rate implied by inter-annotator agreement.
+
+    Parameters
+    ----------
+    agreement : array_like
+        Chance that two labelers agree, in [0.5, 1].
+
+    Returns
+    -------
+    error_rate : float or ndarray
+        :math:`\varepsilon` in [0, 0.5].
+
+    Notes
+    -----
+    Two labelers who err independently with the same rate agree with chance
+    :math:`a = (1 - \varepsilon)^2 + \varepsilon^2`; the root in [0, ½] is
+
+    .. math:: \varepsilon = \frac{1 - \sqrt{2a - 1}}{2} = \frac{1 - a}{1 + \sqrt{2a - 1}},
+
+    the second form free of cancellation as :math:`a \to 1`. Agreement is not accuracy: shared
+    blind spots raise agreement without raising accuracy.
+
+    Examples
+    --------
+    InstructGPT's labelers agreed 72.6% of the time (Ouyang et al. 2022, §3.4):
+
+    >>> round(float(error_rate_from_agreement(0.726)), 4)
+    0.1638
+    """
+    return _math.error_rate_from_agreement(check_range("agreement", agreement))[()]
+
+
+def agreement_from_error_rate(error_rate: ArrayLike) -> FloatArray:
+    r"""Inter-annotator agreement implied by an error rate, :math:`a = (1 - \varepsilon)^2 + \varepsilon^2`.
+
+    Parameters
+    ----------
+    error_rate : array_like
+        :math:`\varepsilon` in [0, 0.5].
+
+    Returns
+    -------
+    agreement : float or ndarray
+        In [0.5, 1].
+    """
+    return _math.agreement_from_error_rate(check_range("error_rate", error_rate))[()]
+
+
+def _log_neg_log(log_failure, log_success):
+    """ln(−ln P) from ln(1 − P) and ln P, accurate when 1 − P is far below the float range."""
+    with np.errstate(divide="ignore"):
+        return np.where(log_failure < _TINY_LOG_TAIL, log_failure, np.log(-log_success))
+
+
+def _single_logs(informative, loss_prob, win_prob, margin):
+    """ln P₁ and ln(1 − P₁) for m informative labels, P₁ = I_q(a, a) with a = ⌈m/2⌉."""
+    a = _math.jury_half(informative)
+    none = a == 0.0  # no informative label: a coin flip
+    favourable = margin >= 0.0
+    small_arg = np.where(favourable, loss_prob, win_prob)
+    log_small = _math.log_symmetric_tail(np.where(none, 1.0, a), small_arg, np.abs(margin))
+    log_small = np.where(none, -_math.LN2, log_small)
+    log_large = np.log1p(-np.exp(log_small))
+    log_single = np.where(favourable, log_large, log_small)
+    log_failure = np.where(favourable, log_small, log_large)
+    return log_single, log_failure
+
+
+def _align_from_logs(log_single, log_failure, log_competitors):
+    """P_align, 1 − P_align and the Bonferroni bound from ln P₁, ln(1 − P₁) and ln K_eff."""
+    exponent = np.minimum(log_competitors + _log_neg_log(log_failure, log_single), _MAX_EXPONENT)
+    log_p_align = -np.exp(exponent)
+    p_align = np.exp(log_p_align)
+    p_misalign = -np.expm1(log_p_align)
+    union = np.exp(np.minimum(log_competitors + log_failure, _MAX_EXPONENT))
+    return p_align, p_misalign, np.maximum(0.0, 1.0 - union)
+
+
+def _regime(margin) -> np.ndarray:
+    return np.asarray(np.asarray(REGIMES, dtype=str)[np.sign(margin).astype(int) + 1])
+
+
+def p_align(
+    labels: ArrayLike,
+    error_rate: ArrayLike | None = None,
+    *,
+    agreement: ArrayLike | None = None,
+    blind_spot: ArrayLike = 0.0,
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    competitors_log10: ArrayLike = 0.0,
+    prior_bits: ArrayLike = 0.0,
+) -> AlignmentResult:
+    r"""Probability of outer alignment for a labelling programme with one source.
+
+    All arguments broadcast against each other.
+
+    Parameters
+    ----------
+    labels : array_like
+        :math:`N`, comparison labels collected, in [0, 1e12].
+    error_rate : array_like, optional
+        :math:`\varepsilon`, chance an ordinary label prefers the worse behaviour, in [0, 0.5].
+    agreement : array_like, optional
+        Inter-annotator agreement in [0.5, 1], instead of ``error_rate`` (exactly one is given);
+        see :func:`error_rate_from_agreement`.
+    blind_spot : array_like, default 0
+        :math:`\sigma`, share of situations in which labelers are systematically fooled, in [0, 1].
+    footprint : array_like, default 1
+        :math:`f`, share of situations in which a competitor acts differently, in (0, 1].
+    exploitation : array_like, default 1
+        :math:`\chi`, how well a competitor concentrates its differences in blind spots, in
+        [0, 1]. The default is the worst case, a capable policy that exploits all it can.
+    competitors_log10 : array_like, default 0
+        :math:`\log_{10} K`, number of distinct unaligned policies, in [0, 300].
+    prior_bits : array_like, default 0
+        :math:`b`, evidence for the aligned policy from priors and unlabelled data, in [0, 1000].
+
+    Returns
+    -------
+    AlignmentResult
+        ``p_align`` with its lower bound, :math:`P_1`, :math:`q`, :math:`h`, :math:`m`,
+        :math:`K_\text{eff}` and the regime.
+
+    Raises
+    ------
+    ValueError
+        If an argument is outside its range (the message names it and the range), or if both or
+        neither of ``error_rate`` and ``agreement`` are given.
+
+    Notes
+    -----
+    With :math:`h` the blind share of the competitor's footprint,
+
+    .. math::
+
+        q = (1 - h)(1 - \varepsilon) + h\varepsilon, \qquad
+        q - \tfrac12 = (\tfrac12 - \varepsilon)(1 - 2h),
+
+    and :math:`W \sim \operatorname{Binomial}(m, q)` labels favouring the aligned policy,
+
+    .. math::
+
+        P_1 = P(W > m/2) + \tfrac12 P(W = m/2) = I_q(a, a), \quad a = \lceil m/2 \rceil,
+
+    where :math:`I` is the regularised incomplete beta function: an even jury with coin-flip ties
+    does exactly as well as the odd jury one smaller, and
+    :math:`P(\operatorname{Binomial}(2a - 1, q) \ge a) = I_q(a, a)`. :math:`P_1 = \tfrac12` at
+    :math:`m = 0`. Then
+
+    .. math::
+
+        P_\text{align} = P_1^{K_\text{eff}} = \exp\!\left(-\exp\left(\ln K_\text{eff}
+        + \ln(-\ln P_1)\right)\right),
+
+    evaluated in log space because :math:`K_\text{eff}` reaches :math:`10^{300}` and
+    :math:`1 - P_1` falls far below :math:`10^{-308}`. The tail is SciPy's ``betainc`` where it
+    is accurate, otherwise an Edgeworth series or a log-space continued fraction (see
+    ``aliquant_core._math``). By the Condorcet jury theorem :math:`P_1 \to 1` as :math:`m \to
+    \infty` when :math:`q > \tfrac12` and :math:`P_1 \to 0` when :math:`q < \tfrac12`.
+
+    References
+    ----------
+    .. [1] C. Loader, "Fast and accurate computation of binomial probabilities", 2000.
+    .. [2] W. H. Press et al., *Numerical Recipes*, 3rd ed., §6.4, 2007.
+    .. [3] N. de Condorcet, *Essai sur l'application de l'analyse à la probabilité des décisions
+       rendues à la pluralité des voix*, 1785.
+
+    Examples
+    --------
+    Three labels at a 20% error rate, one competitor: the majority is right with chance
+    :math:`0.8^3 + 3 \cdot 0.8^2 \cdot 0.2 = 0.896`.
+
+    >>> round(float(p_align(3, 0.2).p_align), 6)
+    0.896
+    """
+    labels = check_range("labels", labels)
+    error_rate = resolve_error_rate(error_rate, agreement)
+    blind_spot = check_range("blind_spot", blind_spot)
+    footprint = check_range("footprint", footprint)
+    exploitation = check_range("exploitation", exploitation)
+    competitors_log10 = check_range("competitors_log10", competitors_log10)
+    prior_bits = check_range("prior_bits", prior_bits)
+    labels, error_rate, blind_spot, footprint, exploitation, competitors_log10, prior_bits = (
+        np.broadcast_arrays(
+            labels, error_rate, blind_spot, footprint, exploitation, competitors_log10, prior_bits
+        )
+    )
+
+    blind = _math.blind_share(blind_spot, footprint, exploitation)
+    win_prob = _math.label_win_prob(error_rate, blind)
+    loss_prob = _math.label_loss_prob(error_rate, blind)
+    margin = _math.label_margin(error_rate, blind)
+    informative = _math.informative_labels(labels, footprint)
+    log_competitors = _math.log_effective_competitors(competitors_log10, prior_bits)
+
+    log_single, log_failure = _single_logs(informative, loss_prob, win_prob, margin)
+    p_align_value, p_misalign, lower_bound = _align_from_logs(log_single, log_failure, log_competitors)
+    return AlignmentResult(
+        p_align=p_align_value[()],
+        p_align_lower_bound=lower_bound[()],
+        p_misalign=p_misalign[()],
+        p_single=np.exp(log_single)[()],
+        single_failure=np.exp(log_failure)[()],
+        log10_single_failure=(log_failure / _math.LN10 + 0.0)[()],
+        label_win_prob=win_prob[()],
+        blind_share=blind[()],
+        informative_labels=informative[()],
+        effective_competitors_log10=np.maximum(0.0, competitors_log10 - prior_bits * _math.LOG10_2)[()],
+        regime=_regime(margin)[()],
+    )

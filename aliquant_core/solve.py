@@ -1,0 +1,369 @@
+r"""What it would take: the labels, label quality and threat a target probability allows.
+
+Each solver inverts :func:`aliquant_core.model.p_align` in one argument, holding the rest fixed:
+
+* :func:`required_labels`: the smallest number of labels that reaches the target;
+* :func:`max_error_rate` and :func:`max_blind_spot`: the worst label quality that still reaches it;
+* :func:`max_competitors_log10`: the largest class of unaligned policies the labels rule out.
+
+All broadcast over arrays, and all rest on one fact: for a fixed number :math:`m` of informative
+labels, :math:`P_1 = I_q(a, a)` rises with the label win probability :math:`q`, and for fixed
+:math:`q > \tfrac12` it rises with :math:`a = \lceil m/2 \rceil`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from . import _math
+from ._types import ArrayLike, FloatArray
+from ._validation import check_range, resolve_error_rate
+from .model import _log_neg_log, _single_logs
+
+__all__ = ["max_blind_spot", "max_competitors_log10", "max_error_rate", "required_labels"]
+
+#: Bisection on the logit of q: bounds (|logit| ≤ 745 covers every double in (0, 1)) and steps.
+_LOGIT_BOUND = 745.0
+_LOGIT_STEPS = 80
+
+#: Secant steps for the integer search of required labels; each at least halves the bracket.
+_MAX_SEARCH_STEPS = 200
+
+
+def _shared(target, labels, error_rate, agreement, blind_spot, footprint, exploitation,
+            competitors_log10, prior_bits):
+    """Validate, broadcast, and compute the budget c with P_align ≥ target ⟺ ln(−ln P₁) ≤ c."""
+    values = {
+        "target": check_range("target", target),
+        "blind_spot": check_range("blind_spot", blind_spot),
+        "footprint": check_range("footprint", footprint),
+        "exploitation": check_range("exploitation", exploitation),
+        "competitors_log10": check_range("competitors_log10", competitors_log10),
+        "prior_bits": check_range("prior_bits", prior_bits),
+    }
+    if labels is not None:
+        values["labels"] = check_range("labels", labels)
+    if error_rate is not None or agreement is not None:
+        values["error_rate"] = resolve_error_rate(error_rate, agreement)
+    names = list(values)
+    arrays = dict(zip(names, np.broadcast_arrays(*values.values()), strict=True))
+    log_competitors = _math.log_effective_competitors(arrays["competitors_log10"], arrays["prior_bits"])
+    arrays["budget"] = np.log(-np.log(arrays["target"])) - log_competitors
+    arrays["blind"] = _math.blind_share(arrays["blind_spot"], arrays["footprint"], arrays["exploitation"])
+    return arrays
+
+
+def _meets(a, loss_prob, win_prob, margin, budget):
+    """Whether a jury half-size a (a = 0: no informative label) reaches the target."""
+    log_single, log_failure = _single_logs(2.0 * a, loss_prob, win_prob, margin)
+    return _log_neg_log(log_failure, log_single) <= budget
+
+
+def _gap(a, loss_prob, win_prob, margin, budget):
+    """ln(−ln P₁(a)) − budget: negative where a reaches the target; near-linear in a."""
+    log_single, log_failure = _single_logs(2.0 * a, loss_prob, win_prob, margin)
+    with np.errstate(divide="ignore"):
+        return _log_neg_log(log_failure, log_single) - budget
+
+
+def _smallest_half(loss_prob, win_prob, margin, budget):
+    """Smallest integer a ≥ 1 with gap(a) ≤ 0, for margin > 0 and gap(1) > 0.
+
+    A bracket [lo, hi] with gap(lo) > 0 ≥ gap(hi), shrunk by secant steps (ln T is nearly linear
+    in a) kept strictly inside the bracket, with a bisection every third step in case it stalls.
+    """
+    lo = np.ones_like(margin)
+    gap_lo = _gap(lo, loss_prob, win_prob, margin, budget)
+    # Chernoff: ln I_x(a, a) ≲ a·ln(4xq), so a ≈ budget / ln(4xq) is the right order of magnitude.
+    rate = np.log1p(-4.0 * margin * margin)
+    hi = np.maximum(2.0, np.ceil(2.0 * np.abs(np.minimum(budget, 0.0) - 5.0) / -rate))
+    gap_hi = _gap(hi, loss_prob, win_prob, margin, budget)
+    while np.any(gap_hi > 0):
+        grow = gap_hi > 0
+        lo = np.where(grow, hi, lo)
+        gap_lo = np.where(grow, gap_hi, gap_lo)
+        hi = np.where(grow, hi * 4.0, hi)
+        gap_hi[grow] = _gap(hi[grow], loss_prob[grow], win_prob[grow], margin[grow], budget[grow])
+    for step in range(_MAX_SEARCH_STEPS):
+        open_ = hi - lo > np.maximum(1.0, hi * 4e-16)
+        if not np.any(open_):
+            break
+        lo_o, hi_o, glo, ghi = lo[open_], hi[open_], gap_lo[open_], gap_hi[open_]
+        if step % 3 == 2:
+            trial = np.floor((lo_o + hi_o) / 2.0)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                secant = lo_o + glo * (hi_o - lo_o) / (glo - ghi)
+            trial = np.where(np.isfinite(secant), np.round(secant), np.floor((lo_o + hi_o) / 2.0))
+        trial = np.clip(trial, lo_o + 1.0, hi_o - 1.0)
+        gap_trial = _gap(trial, loss_prob[open_], win_prob[open_], margin[open_], budget[open_])
+        met = gap_trial <= 0
+        hi[open_] = np.where(met, trial, hi_o)
+        gap_hi[open_] = np.where(met, gap_trial, ghi)
+        lo[open_] = np.where(met, lo_o, trial)
+        gap_lo[open_] = np.where(met, glo, gap_trial)
+    return hi
+
+
+def _labels_for(informative, footprint):
+    """Smallest N with round(f·N) ≥ m (halves up), checked against rounding on either side."""
+    labels = np.ceil((informative - 0.5) / footprint)
+    labels = np.where(_math.informative_labels(labels - 1.0, footprint) >= informative, labels - 1.0, labels)
+    return np.where(_math.informative_labels(labels, footprint) < informative, labels + 1.0, labels)
+
+
+def required_labels(
+    target: ArrayLike = 0.9,
+    error_rate: ArrayLike | None = None,
+    *,
+    agreement: ArrayLike | None = None,
+    blind_spot: ArrayLike = 0.0,
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    competitors_log10: ArrayLike = 0.0,
+    prior_bits: ArrayLike = 0.0,
+) -> FloatArray:
+    r"""Smallest number of labels with :math:`P_\text{align} \ge` ``target``.
+
+    Parameters
+    ----------
+    target : array_like, default 0.9
+        :math:`P^*`, the probability of outer alignment sought, in (0, 1).
+    error_rate, agreement, blind_spot, footprint, exploitation, competitors_log10, prior_bits
+        As in :func:`aliquant_core.p_align`.
+
+    Returns
+    -------
+    labels : float or ndarray
+        Whole numbers of labels, ``inf`` where no quantity reaches the target. Results beyond the
+        brief's :math:`10^{12}` are returned as computed; beyond :math:`2^{53}` they are exact
+        to the float's resolution only.
+
+    Notes
+    -----
+    With :math:`P_1 = I_q(a, a)` and :math:`a = \lceil m/2 \rceil`, the target is met when
+
+    .. math:: \ln(-\ln P_1(a)) \le \ln(-\ln P^*) - \ln K_\text{eff}.
+
+    Where :math:`q \le \tfrac12` more labels never help, so the answer is 0 if
+    :math:`2^{-K_\text{eff}} \ge P^*` (no labels at all: a coin flip per competitor) and infinite
+    otherwise. Where :math:`q > \tfrac12` the left side falls with :math:`a` to :math:`-\infty`;
+    the smallest integer :math:`a^*` is found by a safeguarded secant search, the jury size is
+    :math:`m^* = 2a^* - 1` (an even jury ties like the odd one below it), and
+    :math:`N^* = \lceil (m^* - \tfrac12)/f \rceil`, the smallest :math:`N` whose
+    :math:`\operatorname{round}(fN)` reaches :math:`m^*`. Exact: :math:`N^* - 1` misses the target.
+
+    Examples
+    --------
+    One competitor, labels right 80% of the time: one label gives 0.8, three give 0.896, five
+    give 0.94208, so 0.9 takes five.
+
+    >>> float(required_labels(0.9, 0.2))
+    5.0
+    """
+    v = _shared(target, None, error_rate, agreement, blind_spot, footprint, exploitation,
+                competitors_log10, prior_bits)
+    loss = _math.label_loss_prob(v["error_rate"], v["blind"])
+    win = _math.label_win_prob(v["error_rate"], v["blind"])
+    margin = _math.label_margin(v["error_rate"], v["blind"])
+    budget = v["budget"]
+    zero = np.zeros_like(margin)
+    free = _meets(zero, loss, win, margin, budget)
+    result = np.where(free, 0.0, np.inf)
+    search = ~free & (margin > 0)
+    if np.any(search):
+        one = np.ones_like(margin[search])
+        half = np.where(
+            _meets(one, loss[search], win[search], margin[search], budget[search]),
+            1.0,
+            np.nan,
+        )
+        rest = np.isnan(half)
+        if np.any(rest):
+            idx = np.flatnonzero(search)[rest]
+            half[rest] = _smallest_half(loss.flat[idx], win.flat[idx], margin.flat[idx], budget.flat[idx])
+        result[search] = _labels_for(2.0 * half - 1.0, v["footprint"][search])
+    return result[()]
+
+
+def _loss_bound(a, budget):
+    """Largest label loss chance x = 1 − q with which a jury half-size a reaches the target.
+
+    Bisection on logit(q): P₁ = I_q(a, a) rises with q. NaN where even q = 1 falls short; at a = 0
+    the answer is all or nothing (P₁ = ½ whatever q is).
+    """
+    lo = np.full_like(budget, -_LOGIT_BOUND)  # fails (unless everything passes)
+    hi = np.full_like(budget, _LOGIT_BOUND)   # passes (unless nothing does)
+
+    def meets(logit):
+        win = special.expit(logit)
+        loss = special.expit(-logit)
+        margin = 0.5 * np.tanh(0.5 * logit)
+        return _meets(a, loss, win, margin, budget)
+
+    all_pass = meets(lo)
+    none_pass = ~meets(hi)
+    for _ in range(_LOGIT_STEPS):
+        mid = 0.5 * (lo + hi)
+        ok = meets(mid)
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    bound = special.expit(-hi)
+    bound = np.where(all_pass, 1.0, bound)
+    return np.where(none_pass, np.nan, bound)
+
+
+def max_error_rate(
+    target: ArrayLike = 0.9,
+    labels: ArrayLike = 1e5,
+    *,
+    blind_spot: ArrayLike = 0.0,
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    competitors_log10: ArrayLike = 0.0,
+    prior_bits: ArrayLike = 0.0,
+) -> FloatArray:
+    r"""Largest error rate in [0, ½] with which ``labels`` labels still reach ``target``.
+
+    Parameters
+    ----------
+    target : array_like, default 0.9
+        :math:`P^*` in (0, 1).
+    labels : array_like, default 1e5
+        :math:`N` in [0, 1e12].
+    blind_spot, footprint, exploitation, competitors_log10, prior_bits
+        As in :func:`aliquant_core.p_align`.
+
+    Returns
+    -------
+    error_rate : float or ndarray
+        NaN where no error rate reaches the target (not even perfect labels).
+
+    Notes
+    -----
+    The loss chance :math:`x = 1 - q = \varepsilon(1 - 2h) + h` is linear in
+    :math:`\varepsilon`. Bisection on :math:`\operatorname{logit} q` finds the largest
+    :math:`x^*` that reaches the target at the given :math:`a`; then, for :math:`h < \tfrac12`,
+    :math:`\varepsilon^* = \min(\tfrac12, (x^* - h)/(1 - 2h))`. Where :math:`h \ge \tfrac12` more
+    random error turns fooled labels back, :math:`P_\text{align}` rises with
+    :math:`\varepsilon`, and the answer is ½ if ½ reaches the target at all.
+    """
+    v = _shared(target, labels, None, None, blind_spot, footprint, exploitation,
+                competitors_log10, prior_bits)
+    a = _math.jury_half(_math.informative_labels(v["labels"], v["footprint"]))
+    bound = _loss_bound(a, v["budget"])
+    blind = v["blind"]
+    slope = 1.0 - 2.0 * blind
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rising = np.minimum(0.5, (bound - blind) / slope)
+    rising = np.where(rising >= 0.0, rising, np.nan)
+    falling = np.where(bound >= 0.5, 0.5, np.nan)
+    return np.where(slope > 0.0, rising, falling)[()]
+
+
+def max_blind_spot(
+    target: ArrayLike = 0.9,
+    labels: ArrayLike = 1e5,
+    error_rate: ArrayLike | None = None,
+    *,
+    agreement: ArrayLike | None = None,
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    competitors_log10: ArrayLike = 0.0,
+    prior_bits: ArrayLike = 0.0,
+) -> FloatArray:
+    r"""Largest blind spot in [0, 1] with which ``labels`` labels still reach ``target``.
+
+    Parameters
+    ----------
+    target : array_like, default 0.9
+        :math:`P^*` in (0, 1).
+    labels : array_like, default 1e5
+        :math:`N` in [0, 1e12].
+    error_rate, agreement, footprint, exploitation, competitors_log10, prior_bits
+        As in :func:`aliquant_core.p_align`.
+
+    Returns
+    -------
+    blind_spot : float or ndarray
+        NaN where even no blind spot falls short.
+
+    Notes
+    -----
+    The loss chance :math:`x = \varepsilon + h(1 - 2\varepsilon)` rises with the blind share,
+    which rises piecewise linearly with :math:`\sigma`:
+
+    .. math::
+
+        h(\sigma) = \begin{cases} \sigma(1 - \chi + \chi/f) & \sigma \le f \\
+        \sigma(1 - \chi) + \chi & \sigma > f. \end{cases}
+
+    The largest admissible share :math:`h^* = (x^* - \varepsilon)/(1 - 2\varepsilon)` is mapped
+    back through the segment it falls on.
+    """
+    v = _shared(target, labels, error_rate, agreement, 0.0, footprint, exploitation,
+                competitors_log10, prior_bits)
+    a = _math.jury_half(_math.informative_labels(v["labels"], v["footprint"]))
+    bound = _loss_bound(a, v["budget"])
+    error = v["error_rate"]
+    f, chi = v["footprint"], v["exploitation"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (bound - error) / (1.0 - 2.0 * error)
+        share_at_footprint = f * (1.0 - chi) + chi
+        inner = share / (1.0 - chi + chi / f)
+        outer = (share - chi) / (1.0 - chi)
+    sigma = np.where(share <= share_at_footprint, inner, outer)
+    sigma = np.where(share >= 1.0, 1.0, np.minimum(sigma, 1.0))
+    sigma = np.where(share >= 0.0, sigma, np.nan)
+    knife = error >= 0.5  # q = ½ whatever the blind spot
+    sigma = np.where(knife, np.where(bound >= 0.5, 1.0, np.nan), sigma)
+    return np.where(np.isnan(bound), np.nan, sigma)[()]
+
+
+def max_competitors_log10(
+    target: ArrayLike = 0.9,
+    labels: ArrayLike = 1e5,
+    error_rate: ArrayLike | None = None,
+    *,
+    agreement: ArrayLike | None = None,
+    blind_spot: ArrayLike = 0.0,
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    prior_bits: ArrayLike = 0.0,
+) -> FloatArray:
+    r"""Largest :math:`\log_{10} K` that ``labels`` labels rule out with probability ``target``.
+
+    Parameters
+    ----------
+    target : array_like, default 0.9
+        :math:`P^*` in (0, 1).
+    labels : array_like, default 1e5
+        :math:`N` in [0, 1e12].
+    error_rate, agreement, blind_spot, footprint, exploitation, prior_bits
+        As in :func:`aliquant_core.p_align`.
+
+    Returns
+    -------
+    competitors_log10 : float or ndarray
+        ``inf`` where the labels never err (:math:`P_1 = 1`), NaN where even one competitor is
+        too many. Not clipped to the brief's [0, 300].
+
+    Notes
+    -----
+    :math:`P_1^{K_\text{eff}} \ge P^*` if and only if
+    :math:`\ln K_\text{eff} \le \ln(-\ln P^*) - \ln(-\ln P_1)`; with
+    :math:`K_\text{eff} = \max(1, K 2^{-b})`, the largest
+    :math:`\log_{10} K = \log_{10} K_\text{eff}^\text{max} + b \log_{10} 2`.
+    """
+    v = _shared(target, labels, error_rate, agreement, blind_spot, footprint, exploitation,
+                0.0, prior_bits)
+    loss = _math.label_loss_prob(v["error_rate"], v["blind"])
+    win = _math.label_win_prob(v["error_rate"], v["blind"])
+    margin = _math.label_margin(v["error_rate"], v["blind"])
+    informative = _math.informative_labels(v["labels"], v["footprint"])
+    log_single, log_failure = _single_logs(informative, loss, win, margin)
+    with np.errstate(divide="ignore"):
+        log_k_max = v["budget"] - _log_neg_log(log_failure, log_single)
+    result = log_k_max / _math.LN10 + v["prior_bits"] * _math.LOG10_2
+    return np.where(log_k_max >= 0.0, result, np.nan)[()]

@@ -154,7 +154,8 @@ def _log_neg_log(log_failure, log_success):
 def _single_logs(informative, loss_prob, win_prob, margin):
     """ln P₁ and ln(1 − P₁) for m informative labels, P₁ = I_q(a, a) with a = ⌈m/2⌉."""
     a = _math.jury_half(informative)
-    none = a == 0.0  # no informative label: a coin flip
+    # No informative label, or labels that are coin flips: P₁ = ½ exactly, by symmetry.
+    none = (a == 0.0) | (margin == 0.0)
     favourable = margin >= 0.0
     small_arg = np.where(favourable, loss_prob, win_prob)
     log_small = _math.log_symmetric_tail(np.where(none, 1.0, a), small_arg, np.abs(margin))

@@ -1,0 +1,109 @@
+"""Slow, obviously correct reference implementations for the tests to check the fast core against.
+
+Each follows the model brief word for word, in mpmath at 40 significant digits (so tails far below
+the float range and :math:`K_\\text{eff}` up to :math:`10^{300}` need no special care):
+
+* P₁ = P(W > m/2) + ½·P(W = m/2) by summing binomial terms one by one;
+* P_align = P₁^K_eff = exp(K_eff · log(1 − (1 − P₁))) with the tail summed separately, so that
+  1 − P₁ keeps its relative accuracy;
+* m = round(f·N) with halves rounded up, h and q by their defining formulas.
+
+Cost grows with m (one term per label); keep m in the thousands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath as mp
+
+DIGITS = 40
+
+
+@dataclass(frozen=True)
+class Reference:
+    """High-precision values of the brief's quantities for one scenario."""
+
+    p_align: mp.mpf
+    p_single: mp.mpf
+    single_failure: mp.mpf
+    lower_bound: mp.mpf
+    informative: int
+    win_prob: mp.mpf
+
+
+def binomial_terms(m: int, q: mp.mpf, p: mp.mpf) -> list[mp.mpf]:
+    """P(W = w) for w = 0..m, W ~ Binomial(m, q), with p = 1 − q given separately.
+
+    p is passed in rather than formed as 1 − q, which would lose its relative accuracy when tiny.
+    """
+    return [mp.binomial(m, w) * q**w * p ** (m - w) for w in range(m + 1)]
+
+
+def reference(
+    labels: float,
+    error_rate: float,
+    blind_spot: float = 0.0,
+    footprint: float = 1.0,
+    exploitation: float = 1.0,
+    competitors_log10: float = 0.0,
+    prior_bits: float = 0.0,
+) -> Reference:
+    """The brief's P_align for one scenario, by direct summation."""
+    with mp.workdps(DIGITS):
+        eps, sigma, f, chi = (mp.mpf(float(v)) for v in (error_rate, blind_spot, footprint, exploitation))
+        h = sigma + chi * (min(mp.mpf(1), sigma / f) - sigma)
+        q = (1 - h) * (1 - eps) + h * eps
+        p = (1 - h) * eps + h * (1 - eps)
+        m = int(mp.floor(f * mp.mpf(float(labels)) + mp.mpf("0.5")))
+        terms = binomial_terms(m, q, p)
+        half = mp.mpf(m) / 2
+        win = mp.fsum(t for w, t in enumerate(terms) if w > half)
+        loss = mp.fsum(t for w, t in enumerate(terms) if w < half)
+        tie = terms[m // 2] if m % 2 == 0 else mp.mpf(0)
+        p_single = win + tie / 2
+        failure = loss + tie / 2
+        k_eff = max(mp.mpf(1), mp.power(10, mp.mpf(float(competitors_log10))) * mp.power(2, -mp.mpf(float(prior_bits))))
+        if p_single == 0:
+            p_align = mp.mpf(0)
+        else:
+            p_align = mp.exp(k_eff * mp.log1p(-failure)) if failure < 1 else mp.mpf(0)
+        lower = max(mp.mpf(0), 1 - k_eff * failure)
+        return Reference(p_align, p_single, failure, lower, m, q)
+
+
+def required_labels_reference(target: float, error_rate: float, limit: int = 20_000, **assumptions) -> float:
+    """Smallest N ≤ limit with P_align ≥ target, by trying N = 0, 1, 2, ... in turn; inf if none."""
+    with mp.workdps(DIGITS):
+        for labels in range(limit + 1):
+            if reference(labels, error_rate, **assumptions).p_align >= mp.mpf(float(target)):
+                return float(labels)
+    return float("inf")
+
+
+def symmetric_tail_reference(a: float, x: float) -> mp.mpf:
+    """I_x(a, a), the regularised incomplete beta function, by adaptive quadrature of its integral.
+
+    .. math:: I_x(a, a) = \\frac{1}{B(a, a)} \\int_0^x t^{a-1} (1 - t)^{a-1}\\, dt
+
+    For huge a the integrand is a narrow spike at the upper limit, so the interval is split at
+    geometrically spaced distances below x (multiples of the integrand's decay length and of the
+    Beta(a, a) standard deviation) for the Gauss–Legendre rule to resolve it.
+    """
+    with mp.workdps(DIGITS):
+        a = mp.mpf(float(a))
+        x = mp.mpf(float(x))
+        log_norm = 2 * mp.loggamma(a) - mp.loggamma(2 * a)
+
+        def density(t):
+            return mp.exp((a - 1) * (mp.log(t) + mp.log1p(-t)) - log_norm)
+
+        slope = (a - 1) * (1 / x - 1 / (1 - x))
+        decay = 1 / slope if slope > 0 else x
+        width = min(decay, 1 / mp.sqrt(8 * a), x)
+        points = {mp.mpf(0), x}
+        step = width / 4
+        while step < x:
+            points.add(x - step)
+            step *= 2
+        return mp.quad(density, sorted(points))

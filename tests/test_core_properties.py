@@ -1,0 +1,144 @@
+"""Properties of P_align that follow from the model brief, each in the regime where it holds.
+
+With q − ½ = (½ − ε)(1 − 2h) and P₁ = I_q(a, a):
+
+* P₁ rises with q for any m (a binomial count is stochastically increasing in its probability);
+* for q > ½ it rises with m, for q < ½ it falls (Condorcet), and at q = ½ it is ½;
+* h rises with σ and χ and falls with f; q falls with h wherever ε < ½;
+* q falls with ε where h < ½, but rises where h > ½: there most labels lie in blind spots, and
+  a labeler who errs there turns a fooled label back to the right answer.
+"""
+
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from aliquant_core import p_align
+
+from . import strategies as s
+
+SETTINGS = settings(max_examples=200, deadline=None)
+
+
+def _pair(strategy):
+    return st.tuples(strategy, strategy).map(sorted)
+
+
+@SETTINGS
+@given(labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
+def test_probabilities_in_range_and_consistent(labels, error_rate, assumptions):
+    r = p_align(labels, error_rate, **assumptions)
+    for value in (r.p_align, r.p_align_lower_bound, r.p_single, r.single_failure, r.p_misalign):
+        assert 0.0 <= value <= 1.0
+    # Bernoulli's inequality: P₁^K ≥ 1 − K(1 − P₁), so the Bonferroni bound is below.
+    assert r.p_align_lower_bound <= r.p_align + 1e-15
+    assert abs(r.p_align + r.p_misalign - 1.0) <= 1e-15
+    assert abs(r.p_single + r.single_failure - 1.0) <= 1e-15
+    assert 0.0 <= r.blind_share <= 1.0
+
+
+@SETTINGS
+@given(labels=_pair(s.labels_any), error_rate=s.error_rate, assumptions=s.assumptions)
+def test_monotone_in_labels_by_regime(labels, error_rate, assumptions):
+    fewer, more = (p_align(n, error_rate, **assumptions) for n in labels)
+    if fewer.regime == "quantity_suffices":
+        assert more.p_align >= fewer.p_align
+        assert more.p_single >= fewer.p_single
+    elif fewer.regime == "no_quantity_suffices":
+        assert more.p_align <= fewer.p_align
+        assert more.p_single <= fewer.p_single
+    else:
+        assert more.p_align == fewer.p_align
+
+
+@SETTINGS
+@given(
+    labels=s.labels_any,
+    error_rate=s.error_rate,
+    assumptions=s.assumptions,
+    competitors=_pair(s.competitors_log10),
+    bits=_pair(s.prior_bits),
+)
+def test_monotone_in_competitors_and_prior_bits(labels, error_rate, assumptions, competitors, bits):
+    base = {k: v for k, v in assumptions.items() if k not in ("competitors_log10", "prior_bits")}
+    few, many = (p_align(labels, error_rate, competitors_log10=c, prior_bits=bits[0], **base) for c in competitors)
+    assert many.p_align <= few.p_align
+    weak, strong = (p_align(labels, error_rate, competitors_log10=competitors[1], prior_bits=b, **base) for b in bits)
+    assert strong.p_align >= weak.p_align
+
+
+@SETTINGS
+@given(labels=s.labels_any, error_rate=_pair(s.error_rate), assumptions=s.assumptions)
+def test_error_rate_hurts_unless_blind_spots_dominate(labels, error_rate, assumptions):
+    low, high = (p_align(labels, e, **assumptions) for e in error_rate)
+    if low.blind_share < 0.5:
+        assert high.p_align <= low.p_align
+    elif low.blind_share > 0.5:
+        # Most informative labels lie in blind spots: more random error turns them back.
+        assert high.p_align >= low.p_align
+    else:
+        assert high.p_align == low.p_align
+
+
+@SETTINGS
+@given(
+    labels=s.labels_any,
+    error_rate=s.error_rate,
+    assumptions=s.assumptions,
+    blind=_pair(s.rate),
+    exploitation=_pair(s.rate),
+)
+def test_blind_spots_and_exploitation_never_help(labels, error_rate, assumptions, blind, exploitation):
+    base = {k: v for k, v in assumptions.items() if k not in ("blind_spot", "exploitation")}
+    small, large = (p_align(labels, error_rate, blind_spot=b, exploitation=exploitation[0], **base) for b in blind)
+    assert large.blind_share >= small.blind_share
+    assert large.p_align <= small.p_align
+    naive, steering = (
+        p_align(labels, error_rate, blind_spot=blind[1], exploitation=x, **base) for x in exploitation
+    )
+    assert steering.p_align <= naive.p_align
+
+
+@SETTINGS
+@given(labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions, footprint=_pair(s.footprint))
+def test_larger_footprint_helps_where_labels_favour_alignment(labels, error_rate, assumptions, footprint):
+    # A larger footprint gives more informative labels and, by spreading the competitor's
+    # differences beyond the blind spots, a smaller blind share. Both help where q ≥ ½ at the
+    # smaller footprint (q only rises with f); below ½ the two pull apart and no order holds.
+    base = {k: v for k, v in assumptions.items() if k != "footprint"}
+    narrow, wide = (p_align(labels, error_rate, footprint=f, **base) for f in footprint)
+    assume(narrow.label_win_prob >= 0.5)
+    assert wide.label_win_prob >= narrow.label_win_prob
+    assert wide.p_align >= narrow.p_align
+
+
+@SETTINGS
+@given(k=st.integers(min_value=1, max_value=10**6), error_rate=s.error_rate, assumptions=s.assumptions)
+def test_even_jury_ties_like_the_odd_one_below(k, error_rate, assumptions):
+    # P₁(2k) = P₁(2k − 1) exactly: condition on the last label (see aliquant_core.model.p_align).
+    assumptions = {**assumptions, "footprint": 1.0}
+    odd, even = (p_align(n, error_rate, **assumptions) for n in (2 * k - 1, 2 * k))
+    assert odd.p_align == even.p_align
+
+
+@SETTINGS
+@given(error_rate=s.error_rate, assumptions=s.assumptions)
+def test_condorcet_limit_at_the_brief_ceiling(error_rate, assumptions):
+    r = p_align(1e12, error_rate, **assumptions)
+    margin = r.label_win_prob - 0.5
+    # At m = round(f·10^12) the tail is exp(−Θ(m·margin²)); where that exponent is overwhelming
+    # the limits of the Condorcet jury theorem are reached to double precision.
+    assume(r.informative_labels * margin**2 > 1e4)
+    if r.regime == "quantity_suffices":
+        assert r.p_align == 1.0
+    elif r.regime == "no_quantity_suffices":
+        assert r.p_align == 0.0
+
+
+def test_agreement_and_error_rate_round_trip_over_the_range():
+    from aliquant_core import agreement_from_error_rate, error_rate_from_agreement
+
+    error_rate = np.linspace(0, 0.5, 1001)
+    np.testing.assert_allclose(error_rate_from_agreement(agreement_from_error_rate(error_rate)), error_rate, atol=2e-8)
+    agreement = np.linspace(0.5, 1, 1001)
+    np.testing.assert_allclose(agreement_from_error_rate(error_rate_from_agreement(agreement)), agreement, atol=1e-15)

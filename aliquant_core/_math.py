@@ -113,8 +113,11 @@ def _deviance(count, mean, difference):
     with np.errstate(over="ignore"):
         ratio = safe_count / safe_mean
     # A subnormal mean overflows the ratio; the difference of logs is then exact enough.
-    log_ratio = np.where(np.isfinite(ratio), np.log(np.where(np.isfinite(ratio), ratio, 1.0)),
-                         np.log(safe_count) - np.log(safe_mean))
+    log_ratio = np.where(
+        np.isfinite(ratio),
+        np.log(np.where(np.isfinite(ratio), ratio, 1.0)),
+        np.log(safe_count) - np.log(safe_mean),
+    )
     direct = safe_count * log_ratio + safe_mean - safe_count
     return np.where(near, total, direct)
 

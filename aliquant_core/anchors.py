@@ -138,10 +138,16 @@ class LabelCost:
 
 
 ALPACAEVAL_HUMAN = LabelCost(
-    "Human annotators (AlpacaEval)", 0.657, 300.0 / 1000, 36_800.0 / 1000,
+    "Human annotators (AlpacaEval)",
+    0.657,
+    300.0 / 1000,
+    36_800.0 / 1000,
     "tatsu-lab/alpaca_eval README, Evaluators table",
 )
 ALPACAEVAL_GPT4_JUDGE = LabelCost(
-    "GPT-4 as judge (AlpacaEval)", 0.666, 12.5 / 1000, 1_217.5 / 1000,
+    "GPT-4 as judge (AlpacaEval)",
+    0.666,
+    12.5 / 1000,
+    1_217.5 / 1000,
     "tatsu-lab/alpaca_eval README, Evaluators table",
 )

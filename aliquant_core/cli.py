@@ -55,8 +55,10 @@ def _ranged(name: str):
             raise argparse.ArgumentTypeError(
                 f"must be a number in {describe_range(name)}; got {text!r}"
             ) from None
-        inside = math.isfinite(value) and (value > low if low_open else value >= low) and (
-            value < high if high_open else value <= high
+        inside = (
+            math.isfinite(value)
+            and (value > low if low_open else value >= low)
+            and (value < high if high_open else value <= high)
         )
         if not inside:
             raise argparse.ArgumentTypeError(f"must be in {describe_range(name)}; got {text}")
@@ -170,8 +172,10 @@ def _evaluate(args: argparse.Namespace) -> tuple[dict, str]:
     error_rate = _error_rate(args)
     result = p_align(args.labels, error_rate, **_assumptions(args))
     needed = _finite_or_none(required_labels(args.target, error_rate, **_assumptions(args)))
-    log10_misalign = math.log10(result.p_misalign) if result.p_misalign > 0 else float(
-        result.log10_single_failure + result.effective_competitors_log10
+    log10_misalign = (
+        math.log10(result.p_misalign)
+        if result.p_misalign > 0
+        else float(result.log10_single_failure + result.effective_competitors_log10)
     )
     data = {
         "p_align": float(result.p_align),
@@ -223,12 +227,8 @@ def _tolerate(args: argparse.Namespace) -> tuple[dict, str]:
     shared = {name: getattr(args, name) for name in ASSUMPTIONS}
     without = {k: v for k, v in shared.items() if k != "blind_spot"}
     data = {
-        "max_error_rate": _finite_or_none(
-            max_error_rate(args.target, args.labels, **shared)
-        ),
-        "max_blind_spot": _finite_or_none(
-            max_blind_spot(args.target, args.labels, error_rate, **without)
-        ),
+        "max_error_rate": _finite_or_none(max_error_rate(args.target, args.labels, **shared)),
+        "max_blind_spot": _finite_or_none(max_blind_spot(args.target, args.labels, error_rate, **without)),
         "max_competitors_log10": _finite_or_none(
             max_competitors_log10(
                 args.target,

@@ -31,8 +31,9 @@ _LOGIT_STEPS = 80
 _MAX_SEARCH_STEPS = 200
 
 
-def _shared(target, labels, error_rate, agreement, blind_spot, footprint, exploitation,
-            competitors_log10, prior_bits):
+def _shared(
+    target, labels, error_rate, agreement, blind_spot, footprint, exploitation, competitors_log10, prior_bits
+):
     """Validate, broadcast, and compute the budget c with P_align ≥ target ⟺ ln(−ln P₁) ≤ c."""
     values = {
         "target": check_range("target", target),
@@ -76,7 +77,8 @@ def _smallest_half(loss_prob, win_prob, margin, budget):
     lo = np.ones_like(margin)
     gap_lo = _gap(lo, loss_prob, win_prob, margin, budget)
     # Chernoff: ln I_x(a, a) ≲ a·ln(4xq), so a ≈ budget / ln(4xq) is the right order of magnitude.
-    rate = np.log1p(-4.0 * margin * margin)
+    with np.errstate(divide="ignore"):  # margin = ½ (perfect labels): rate = −inf, hi = 2
+        rate = np.log1p(-4.0 * margin * margin)
     hi = np.maximum(2.0, np.ceil(2.0 * np.abs(np.minimum(budget, 0.0) - 5.0) / -rate))
     gap_hi = _gap(hi, loss_prob, win_prob, margin, budget)
     while np.any(gap_hi > 0):
@@ -162,8 +164,17 @@ def required_labels(
     >>> float(required_labels(0.9, 0.2))
     5.0
     """
-    v = _shared(target, None, error_rate, agreement, blind_spot, footprint, exploitation,
-                competitors_log10, prior_bits)
+    v = _shared(
+        target,
+        None,
+        error_rate,
+        agreement,
+        blind_spot,
+        footprint,
+        exploitation,
+        competitors_log10,
+        prior_bits,
+    )
     loss = _math.label_loss_prob(v["error_rate"], v["blind"])
     win = _math.label_win_prob(v["error_rate"], v["blind"])
     margin = _math.label_margin(v["error_rate"], v["blind"])
@@ -194,7 +205,7 @@ def _loss_bound(a, budget):
     the answer is all or nothing (P₁ = ½ whatever q is).
     """
     lo = np.full_like(budget, -_LOGIT_BOUND)  # fails (unless everything passes)
-    hi = np.full_like(budget, _LOGIT_BOUND)   # passes (unless nothing does)
+    hi = np.full_like(budget, _LOGIT_BOUND)  # passes (unless nothing does)
 
     def meets(logit):
         win = special.expit(logit)
@@ -249,8 +260,9 @@ def max_error_rate(
     random error turns fooled labels back, :math:`P_\text{align}` rises with
     :math:`\varepsilon`, and the answer is ½ if ½ reaches the target at all.
     """
-    v = _shared(target, labels, None, None, blind_spot, footprint, exploitation,
-                competitors_log10, prior_bits)
+    v = _shared(
+        target, labels, None, None, blind_spot, footprint, exploitation, competitors_log10, prior_bits
+    )
     a = _math.jury_half(_math.informative_labels(v["labels"], v["footprint"]))
     bound = _loss_bound(a, v["budget"])
     blind = v["blind"]
@@ -302,8 +314,9 @@ def max_blind_spot(
     The largest admissible share :math:`h^* = (x^* - \varepsilon)/(1 - 2\varepsilon)` is mapped
     back through the segment it falls on.
     """
-    v = _shared(target, labels, error_rate, agreement, 0.0, footprint, exploitation,
-                competitors_log10, prior_bits)
+    v = _shared(
+        target, labels, error_rate, agreement, 0.0, footprint, exploitation, competitors_log10, prior_bits
+    )
     a = _math.jury_half(_math.informative_labels(v["labels"], v["footprint"]))
     bound = _loss_bound(a, v["budget"])
     error = v["error_rate"]
@@ -356,8 +369,7 @@ def max_competitors_log10(
     :math:`K_\text{eff} = \max(1, K 2^{-b})`, the largest
     :math:`\log_{10} K = \log_{10} K_\text{eff}^\text{max} + b \log_{10} 2`.
     """
-    v = _shared(target, labels, error_rate, agreement, blind_spot, footprint, exploitation,
-                0.0, prior_bits)
+    v = _shared(target, labels, error_rate, agreement, blind_spot, footprint, exploitation, 0.0, prior_bits)
     loss = _math.label_loss_prob(v["error_rate"], v["blind"])
     win = _math.label_win_prob(v["error_rate"], v["blind"])
     margin = _math.label_margin(v["error_rate"], v["blind"])

@@ -63,7 +63,10 @@ def reference(
         tie = terms[m // 2] if m % 2 == 0 else mp.mpf(0)
         p_single = win + tie / 2
         failure = loss + tie / 2
-        k_eff = max(mp.mpf(1), mp.power(10, mp.mpf(float(competitors_log10))) * mp.power(2, -mp.mpf(float(prior_bits))))
+        k_eff = max(
+            mp.mpf(1),
+            mp.power(10, mp.mpf(float(competitors_log10))) * mp.power(2, -mp.mpf(float(prior_bits))),
+        )
         if p_single == 0:
             p_align = mp.mpf(0)
         else:

@@ -47,8 +47,11 @@ def test_condorcet_jury_of_101():
 
 
 def test_large_jury_against_scipy_binom():
-    # `python -c "from scipy.stats import binom; print(repr(binom.sf(4999, 9999, 0.51)))"` → 0.9772579676754254
-    # `python -c "from scipy.stats import binom; print(repr(binom.cdf(4999, 9999, 0.51)))"` → 0.02274203232457461
+    # Expected values printed by
+    # `python -c "from scipy.stats import binom; print(repr(binom.sf(4999, 9999, 0.51)))"`
+    #     → 0.9772579676754254
+    # `python -c "from scipy.stats import binom; print(repr(binom.cdf(4999, 9999, 0.51)))"`
+    #     → 0.02274203232457461
     result = p_align(9999, 0.49)
     assert result.p_single == pytest.approx(0.9772579676754254, rel=1e-13)
     assert result.single_failure == pytest.approx(0.02274203232457461, rel=1e-12)

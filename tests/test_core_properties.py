@@ -61,9 +61,13 @@ def test_monotone_in_labels_by_regime(labels, error_rate, assumptions):
 )
 def test_monotone_in_competitors_and_prior_bits(labels, error_rate, assumptions, competitors, bits):
     base = {k: v for k, v in assumptions.items() if k not in ("competitors_log10", "prior_bits")}
-    few, many = (p_align(labels, error_rate, competitors_log10=c, prior_bits=bits[0], **base) for c in competitors)
+    few, many = (
+        p_align(labels, error_rate, competitors_log10=c, prior_bits=bits[0], **base) for c in competitors
+    )
     assert many.p_align <= few.p_align
-    weak, strong = (p_align(labels, error_rate, competitors_log10=competitors[1], prior_bits=b, **base) for b in bits)
+    weak, strong = (
+        p_align(labels, error_rate, competitors_log10=competitors[1], prior_bits=b, **base) for b in bits
+    )
     assert strong.p_align >= weak.p_align
 
 
@@ -90,7 +94,9 @@ def test_error_rate_hurts_unless_blind_spots_dominate(labels, error_rate, assump
 )
 def test_blind_spots_and_exploitation_never_help(labels, error_rate, assumptions, blind, exploitation):
     base = {k: v for k, v in assumptions.items() if k not in ("blind_spot", "exploitation")}
-    small, large = (p_align(labels, error_rate, blind_spot=b, exploitation=exploitation[0], **base) for b in blind)
+    small, large = (
+        p_align(labels, error_rate, blind_spot=b, exploitation=exploitation[0], **base) for b in blind
+    )
     assert large.blind_share >= small.blind_share
     assert large.p_align <= small.p_align
     naive, steering = (
@@ -139,6 +145,10 @@ def test_agreement_and_error_rate_round_trip_over_the_range():
     from aliquant_core import agreement_from_error_rate, error_rate_from_agreement
 
     error_rate = np.linspace(0, 0.5, 1001)
-    np.testing.assert_allclose(error_rate_from_agreement(agreement_from_error_rate(error_rate)), error_rate, atol=2e-8)
+    np.testing.assert_allclose(
+        error_rate_from_agreement(agreement_from_error_rate(error_rate)), error_rate, atol=2e-8
+    )
     agreement = np.linspace(0.5, 1, 1001)
-    np.testing.assert_allclose(agreement_from_error_rate(error_rate_from_agreement(agreement)), agreement, atol=1e-15)
+    np.testing.assert_allclose(
+        agreement_from_error_rate(error_rate_from_agreement(agreement)), agreement, atol=1e-15
+    )

@@ -1,0 +1,225 @@
+"""The command line: ``python -m aliquant_core evaluate | required | tolerate``."""
+
+import contextlib
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aliquant_core import max_error_rate, p_align, required_labels
+from aliquant_core.cli import main
+from aliquant_core.defaults import DEFAULTS
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_evaluate_json_has_the_promised_fields_and_matches_the_core(capsys):
+    status, out, err = run(
+        capsys,
+        "evaluate",
+        "--json",
+        "--labels",
+        "20000",
+        "--error-rate",
+        "0.2",
+        "--blind-spot",
+        "0.01",
+        "--footprint",
+        "0.1",
+        "--exploitation",
+        "0.5",
+        "--competitors-log10",
+        "12",
+        "--prior-bits",
+        "3",
+    )
+    assert status == 0
+    assert err == ""
+    data = json.loads(out)
+    expected = p_align(
+        20000, 0.2, blind_spot=0.01, footprint=0.1, exploitation=0.5, competitors_log10=12, prior_bits=3
+    )
+    assert data["p_align"] == float(expected.p_align)
+    assert data["p_align_lower_bound"] == float(expected.p_align_lower_bound)
+    assert data["p_single"] == float(expected.p_single)
+    assert data["label_win_prob"] == float(expected.label_win_prob)
+    assert data["regime"] == "quantity_suffices"
+    # --target defaults to 0.9 (issue 2); required_labels as the core computes it.
+    assert data["target"] == 0.9
+    assert data["required_labels"] == float(
+        required_labels(
+            0.9, 0.2, blind_spot=0.01, footprint=0.1, exploitation=0.5, competitors_log10=12, prior_bits=3
+        )
+    )
+
+
+def test_evaluate_defaults_are_the_documented_scenario(capsys):
+    status, out, _ = run(capsys, "evaluate", "--json")
+    assert status == 0
+    inputs = json.loads(out)["inputs"]
+    for name in (
+        "labels",
+        "error_rate",
+        "blind_spot",
+        "footprint",
+        "exploitation",
+        "competitors_log10",
+        "prior_bits",
+    ):
+        assert inputs[name] == DEFAULTS[name].value
+
+
+def test_unreachable_target_is_null_in_json(capsys):
+    # h = σ = 0.7 with f = 1 and χ = 0: q < ½, so no quantity suffices.
+    status, out, _ = run(
+        capsys, "evaluate", "--json", "--blind-spot", "0.7", "--footprint", "1", "--exploitation", "0"
+    )
+    data = json.loads(out)
+    assert status == 0
+    assert data["regime"] == "no_quantity_suffices"
+    assert data["required_labels"] is None
+
+
+def test_agreement_instead_of_error_rate(capsys):
+    _, by_agreement, _ = run(capsys, "evaluate", "--json", "--agreement", "0.726")
+    _, by_rate, _ = run(capsys, "evaluate", "--json", "--error-rate", "0.16384527372056779")
+    assert json.loads(by_agreement)["p_align"] == pytest.approx(json.loads(by_rate)["p_align"], rel=1e-12)
+
+
+def test_text_output_is_readable(capsys):
+    status, out, _ = run(capsys, "evaluate", "--labels", "1000", "--error-rate", "0.5")
+    assert status == 0
+    assert "knife-edge" in out
+    assert "Labels required" in out
+    assert "unreachable" in out
+
+
+def test_required_and_tolerate(capsys):
+    status, out, _ = run(
+        capsys,
+        "required",
+        "--json",
+        "--target",
+        "0.9",
+        "--error-rate",
+        "0.2",
+        "--blind-spot",
+        "0",
+        "--competitors-log10",
+        "0",
+        "--footprint",
+        "1",
+    )
+    assert status == 0
+    # By hand (see test_core_golden): 5 labels right with 0.8 each reach 0.9, 3 do not.
+    assert json.loads(out)["required_labels"] == 5
+    status, out, _ = run(
+        capsys,
+        "tolerate",
+        "--json",
+        "--labels",
+        "1",
+        "--target",
+        "0.9",
+        "--blind-spot",
+        "0",
+        "--competitors-log10",
+        "0",
+        "--footprint",
+        "1",
+    )
+    data = json.loads(out)
+    assert status == 0
+    # One label, one competitor: P = 1 − ε, so ε ≤ 0.1 (by hand); the core's value exactly.
+    assert data["max_error_rate"] == pytest.approx(0.1, rel=1e-12)
+    assert data["max_error_rate"] == float(
+        max_error_rate(0.9, 1, blind_spot=0, competitors_log10=0, exploitation=DEFAULTS["exploitation"].value)
+    )
+    status, out, _ = run(capsys, "tolerate", "--labels", "1000")
+    assert status == 0
+    assert "error rate" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag", "valid"),
+    [
+        (["evaluate", "--error-rate", "0.7"], "--error-rate", "[0, 0.5]"),
+        (["evaluate", "--labels", "-1"], "--labels", "[0, 1e12]"),
+        (["evaluate", "--labels", "abc"], "--labels", "[0, 1e12]"),
+        (["evaluate", "--labels", "1e13"], "--labels", "[0, 1e12]"),
+        (["evaluate", "--footprint", "0"], "--footprint", "(0, 1]"),
+        (["evaluate", "--agreement", "0.3"], "--agreement", "[0.5, 1]"),
+        (["evaluate", "--competitors-log10", "nan"], "--competitors-log10", "[0, 300]"),
+        (["evaluate", "--prior-bits", "inf"], "--prior-bits", "[0, 1000]"),
+        (["required", "--target", "1"], "--target", "(0, 1)"),
+        (["tolerate", "--target", "0"], "--target", "(0, 1)"),
+        (["evaluate", "--exploitation", ""], "--exploitation", "[0, 1]"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_line_naming_flag_and_range(capsys, argv, flag, valid):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1
+    assert flag in lines[0]
+    assert valid in lines[0]
+
+
+def test_bad_input_through_the_real_entry_point_has_no_traceback():
+    # The module entry point as a user runs it, in a fresh interpreter.
+    done = subprocess.run(
+        [sys.executable, "-m", "aliquant_core", "evaluate", "--blind-spot", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == "aliquant: error: argument --blind-spot: must be in [0, 1]; got 2"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    flag=st.sampled_from(
+        [
+            "--labels",
+            "--error-rate",
+            "--agreement",
+            "--blind-spot",
+            "--footprint",
+            "--exploitation",
+            "--competitors-log10",
+            "--prior-bits",
+            "--target",
+        ]
+    ),
+    value=st.one_of(
+        st.text(max_size=12), st.floats(allow_nan=True, allow_infinity=True).map(repr), st.integers().map(str)
+    ),
+)
+def test_any_flag_value_gives_a_result_or_one_line_error(flag, value):
+    # Fuzz: whatever the value, exit status 0 with JSON, or 2 with one line; never a traceback.
+    argv = ["evaluate", "--json", f"{flag}={value}"]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(argv)
+        except SystemExit as stop:
+            status = stop.code
+    if status == 0:
+        assert json.loads(out.getvalue())["p_align"] >= 0
+    else:
+        assert status == 2
+        assert len(err.getvalue().strip().splitlines()) == 1
+        assert flag in err.getvalue()

@@ -1,0 +1,158 @@
+"""The solvers: required labels, tolerable error rate and blind spot, most competitors."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from aliquant_core import (
+    max_blind_spot,
+    max_competitors_log10,
+    max_error_rate,
+    p_align,
+    required_labels,
+)
+
+from . import strategies as s
+from .reference import required_labels_reference
+
+SETTINGS = settings(max_examples=150, deadline=None)
+
+
+@pytest.mark.parametrize(
+    ("target", "error_rate", "assumptions"),
+    [
+        (0.9, 0.2, {}),
+        (0.99, 0.3, {"competitors_log10": 2.0}),
+        (0.5, 0.4, {"footprint": 0.3}),
+        (0.9, 0.1, {"blind_spot": 0.2, "footprint": 0.5, "exploitation": 0.3, "competitors_log10": 3.0}),
+        (0.95, 0.05, {"competitors_log10": 30.0, "prior_bits": 40.0}),
+    ],
+)
+def test_required_labels_against_trying_every_n(target, error_rate, assumptions):
+    # Expected: the reference tries N = 0, 1, 2, ... with the direct-summation P_align.
+    assert required_labels(target, error_rate, **assumptions) == required_labels_reference(
+        target, error_rate, **assumptions
+    )
+
+
+@SETTINGS
+@given(target=s.target, error_rate=s.error_rate, assumptions=s.assumptions)
+def test_required_labels_is_exact(target, error_rate, assumptions):
+    needed = required_labels(target, error_rate, **assumptions)
+    at_zero = p_align(0, error_rate, **assumptions)
+    if np.isinf(needed):
+        # Unreachable: q ≤ ½ and even no labels (the best there is) fall short.
+        assert at_zero.regime != "quantity_suffices"
+        assert at_zero.p_align < target
+        assert p_align(1e12, error_rate, **assumptions).p_align < target
+        return
+    assert needed == np.floor(needed)
+    assume(needed < 2**53)
+    assert p_align(needed, error_rate, **assumptions).p_align >= target
+    if needed > 0:
+        assert p_align(needed - 1, error_rate, **assumptions).p_align < target
+
+
+@SETTINGS
+@given(targets=st.tuples(s.target, s.target).map(sorted), error_rate=s.error_rate, assumptions=s.assumptions)
+def test_required_labels_grow_with_the_target(targets, error_rate, assumptions):
+    low, high = (required_labels(t, error_rate, **assumptions) for t in targets)
+    assert high >= low
+
+
+@SETTINGS
+@given(
+    target=s.target,
+    error_rate=s.error_rate,
+    assumptions=s.assumptions,
+    competitors=st.tuples(s.competitors_log10, s.competitors_log10).map(sorted),
+)
+def test_required_labels_grow_with_competitors(target, error_rate, assumptions, competitors):
+    base = {k: v for k, v in assumptions.items() if k != "competitors_log10"}
+    few, many = (required_labels(target, error_rate, competitors_log10=c, **base) for c in competitors)
+    assert many >= few
+
+
+def test_required_labels_vectorised_over_a_thousand_scenarios_equals_one_at_a_time():
+    rng = np.random.default_rng(20261126)
+    n = 1000
+    args = {
+        "target": rng.uniform(0.01, 0.999, n),
+        "error_rate": rng.uniform(0, 0.5, n),
+        "blind_spot": rng.uniform(0, 0.2, n),
+        "footprint": 10 ** rng.uniform(-3, 0, n),
+        "exploitation": rng.uniform(0, 1, n),
+        "competitors_log10": rng.uniform(0, 300, n),
+        "prior_bits": rng.uniform(0, 300, n),
+    }
+    together = required_labels(**args)
+    assert np.isinf(together).any()
+    assert np.isfinite(together).any()
+    for i in range(0, n, 50):
+        alone = required_labels(**{k: v[i] for k, v in args.items()})
+        assert alone == together[i]
+
+
+@SETTINGS
+@given(target=s.target, labels=s.labels_any, assumptions=s.assumptions)
+def test_max_error_rate_is_the_boundary(target, labels, assumptions):
+    worst = max_error_rate(target, labels, **assumptions)
+    if np.isnan(worst):
+        # Not even perfect labels reach the target.
+        assert p_align(labels, 0.0, **assumptions).p_align < target
+        return
+    assert 0.0 <= worst <= 0.5
+    # The boundary is found to float resolution; with 10^11 labels P_align moves by 1e-9 when ε
+    # moves by one ulp, so "reaches the target" is checked a relative 1e-12 inside it.
+    assert p_align(labels, worst * (1 - 1e-12), **assumptions).p_align >= target * (1 - 1e-9)
+    if worst < 0.5:
+        beyond = min(0.5, worst + max(1e-9, 1e-6 * worst))
+        assert p_align(labels, beyond, **assumptions).p_align <= target * (1 + 1e-9)
+
+
+@SETTINGS
+@given(target=s.target, labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
+def test_max_blind_spot_is_the_boundary(target, labels, error_rate, assumptions):
+    base = {k: v for k, v in assumptions.items() if k != "blind_spot"}
+    worst = max_blind_spot(target, labels, error_rate, **base)
+    if np.isnan(worst):
+        assert p_align(labels, error_rate, blind_spot=0.0, **base).p_align < target
+        return
+    assert 0.0 <= worst <= 1.0
+    # Checked a relative 1e-12 inside the boundary, as for the error rate above.
+    assert p_align(labels, error_rate, blind_spot=worst * (1 - 1e-12), **base).p_align >= target * (1 - 1e-9)
+    if worst < 1.0:
+        beyond = min(1.0, worst + max(1e-9, 1e-6 * worst))
+        assert p_align(labels, error_rate, blind_spot=beyond, **base).p_align <= target * (1 + 1e-9)
+
+
+@SETTINGS
+@given(target=s.target, labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
+def test_max_competitors_is_the_boundary(target, labels, error_rate, assumptions):
+    base = {k: v for k, v in assumptions.items() if k != "competitors_log10"}
+    most = max_competitors_log10(target, labels, error_rate, **base)
+    if np.isnan(most):
+        assert p_align(labels, error_rate, competitors_log10=0.0, **base).p_align < target
+        return
+    assume(np.isfinite(most) and most <= 300)
+    at = p_align(labels, error_rate, competitors_log10=most, **base).p_align
+    # P₁^K = target at the boundary; K is recovered through exp/log, so relative 1e-9.
+    if at < 1.0:
+        assert at == pytest.approx(target, rel=1e-9)
+    beyond = min(300.0, most + 1e-6)
+    if beyond > most:
+        assert p_align(labels, error_rate, competitors_log10=beyond, **base).p_align <= target * (1 + 1e-9)
+
+
+def test_tolerances_by_hand():
+    # One label, one competitor: P₁ = q = 1 − ε, so 0.9 needs ε ≤ 0.1 exactly.
+    assert max_error_rate(0.9, 1) == pytest.approx(0.1, rel=1e-12)
+    # f = 1 so h = σ; with ε = 0: q = 1 − σ, so σ ≤ 0.1.
+    assert max_blind_spot(0.9, 1, 0.0) == pytest.approx(0.1, rel=1e-12)
+    # P₁ = 0.8 per competitor: 0.8^K ≥ 0.5 ⟺ K ≤ ln 0.5 / ln 0.8 = 3.1062837195...
+    assert max_competitors_log10(0.5, 1, 0.2) == pytest.approx(np.log10(np.log(0.5) / np.log(0.8)), rel=1e-12)
+    # Where blind spots dominate (h = 0.7 > ½) more random error helps: the worst tolerable is ½ if
+    # ½ reaches the target (no labels of use: P₁ = ½, target 0.4), and nothing otherwise.
+    assert max_error_rate(0.4, 100, blind_spot=0.7) == 0.5
+    assert np.isnan(max_error_rate(0.9, 100, blind_spot=0.7))

@@ -1,0 +1,175 @@
+"""Private kernels for labels from several sources: the score's tail, exactly and by saddlepoint.
+
+Every label on a footprint situation adds ±w_s to the score S = Σ_s w_s (W_s − L_s), + with
+chance q_s. The data favours the aligned policy when S > 0, ties counting half, so
+P₁ = P(S > 0) + ½ P(S = 0). Arrays have the sources on their last axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special, stats
+
+from . import _math
+
+#: Newton steps for the saddlepoint equation K'(t) = x (safeguarded by bisection).
+_NEWTON_STEPS = 100
+
+#: Below this |w| the saddlepoint formula's two terms cancel; the normal tail is used instead.
+_SMALL_W = 1e-5
+
+
+def _log_mills(w):
+    """ln(Φ(w)/φ(w)) for w ≤ 0, without under- or overflow."""
+    return np.log(np.sqrt(np.pi / 2.0) * special.erfcx(-w / np.sqrt(2.0)))
+
+
+def _cgf_parts(t, counts, weights, half_logit, log_win, log_loss):
+    """K(t), K'(t), K''(t) of the score over the random labels (sources on the last axis)."""
+    z = t[..., None] * weights + half_logit
+    az = np.abs(z)
+    e = np.exp(-2.0 * az)
+    cgf = np.sum(counts * (0.5 * (log_win + log_loss) + az + np.log1p(e)), axis=-1)
+    slope = np.sum(counts * weights * np.tanh(z), axis=-1)
+    curvature = np.sum(counts * weights**2 * 4.0 * e / (1.0 + e) ** 2, axis=-1)
+    return cgf, slope, curvature
+
+
+def _saddlepoint_small_tail(x, counts, weights, half_logit, log_win, log_loss, lattice):
+    """ln of the smaller of P(S < x) and P(S > x) (continuity-corrected on a lattice) and its side.
+
+    Returns ``(log_tail, below)`` where ``below`` says the small tail is P(S < x).
+    """
+    mean = np.sum(counts * weights * np.tanh(half_logit), axis=-1)
+    # Solve K'(t) = x: K' rises with t, from −Σ m|w| to Σ m|w|.
+    ratio = np.where(counts > 0, -half_logit / weights, np.nan)
+    span = np.sum(counts * weights, axis=-1)
+    reach = np.arctanh(np.clip(np.abs(x) / np.maximum(span, 1e-300), 0.0, 1.0 - 1e-16))
+    lo = np.nanmin(ratio, axis=-1) - reach / np.nanmin(np.where(counts > 0, weights, np.nan), axis=-1)
+    hi = np.nanmax(ratio, axis=-1) + reach / np.nanmin(np.where(counts > 0, weights, np.nan), axis=-1)
+    t = 0.5 * (lo + hi)
+    for _ in range(_NEWTON_STEPS):
+        _, slope, curvature = _cgf_parts(t, counts, weights, half_logit, log_win, log_loss)
+        slope = slope - x
+        lo = np.where(slope < 0, t, lo)
+        hi = np.where(slope > 0, t, hi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = t - slope / curvature
+        inside = (newton > lo) & (newton < hi) & np.isfinite(newton)
+        new_t = np.where(inside, newton, 0.5 * (lo + hi))
+        done = np.all(np.abs(new_t - t) <= 1e-15 * np.maximum(1.0, np.abs(t)))
+        t = new_t
+        if done:
+            break
+    cgf, _, curvature = _cgf_parts(t, counts, weights, half_logit, log_win, log_loss)
+    w_abs = np.sqrt(np.maximum(0.0, 2.0 * (t * x - cgf)))
+    u_abs = np.abs(np.sinh(t) if lattice else t) * np.sqrt(curvature)
+    log_phi = -0.5 * w_abs**2 - 0.5 * _math.LOG_2PI
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        bracket = np.exp(_log_mills(-w_abs)) - 1.0 / w_abs + 1.0 / u_abs
+        log_small = log_phi + np.log(bracket)
+    near_middle = (w_abs < _SMALL_W) | ~np.isfinite(log_small)
+    log_small = np.where(near_middle, special.log_ndtr(-w_abs), log_small)
+    return np.minimum(log_small, -_math.LN2), mean > x
+
+
+def saddlepoint_logs(counts, win, loss, weights, lattice, offset=0.0):
+    r"""ln P₁ and ln(1 − P₁) by the Lugannani–Rice formula, continuity-corrected on a lattice.
+
+    Parameters
+    ----------
+    counts, win, loss, weights : ndarray
+        Informative labels m_s, q_s ≥ ½ or any q_s (pooled), 1 − q_s and weights w_s > 0, sources
+        on the last axis; q_s ∈ (0, 1) wherever m_s > 0.
+    lattice : bool
+        Whether every weight is 1 (pooled): the score then lives on a lattice of span 2.
+    offset : float or ndarray
+        A certain part of the score (pooled labels of sources that are never or always right).
+
+    Notes
+    -----
+    With :math:`K(t) = \sum_s m_s \ln(q_s e^{t w_s} + (1 - q_s) e^{-t w_s})` and :math:`\hat t`
+    solving :math:`K'(\hat t) = x`, :math:`w = \operatorname{sgn}(\hat t)\sqrt{2(\hat t x -
+    K(\hat t))}` and :math:`u = \hat t \sqrt{K''(\hat t)}`, the smaller tail is
+    :math:`\varphi(w)\,(M(-|w|) - 1/|w| + 1/|u|)`, :math:`M` being Mills' ratio (Lugannani &
+    Rice 1980). On the pooled lattice (span 2) the tail is taken at a half-way point with
+    :math:`u = \sinh(\hat t)\sqrt{K''(\hat t)}` (Daniels 1987, second continuity correction):
+    at x = 0 when the number of labels is odd, and as the mean of the tails at x = ±1 when it is
+    even, which is exactly :math:`P(S < 0) + \tfrac12 P(S = 0)`.
+    """
+    with np.errstate(divide="ignore"):
+        log_win = np.log(win)
+        log_loss = np.log(loss)
+    active = counts > 0
+    half_logit = np.where(active, 0.5 * (log_win - log_loss), 0.0)
+    log_win = np.where(active, log_win, 0.0)
+    log_loss = np.where(active, log_loss, 0.0)
+    args = (counts, weights, half_logit, log_win, log_loss, lattice)
+    zero = -np.broadcast_to(np.asarray(offset, dtype=float), counts.shape[:-1])
+    if lattice:
+        even = (np.sum(counts, axis=-1) + np.abs(zero)) % 2 == 0
+        up, up_below = _saddlepoint_small_tail(zero + 1.0, *args)
+        down, down_below = _saddlepoint_small_tail(zero - 1.0, *args)
+        odd, odd_below = _saddlepoint_small_tail(zero, *args)
+        # P(S < 0) + ½P(S = 0) = ½[P(S < 1) + P(S < −1)] on the even lattice, where
+        # P(S < x) is the small tail if it lies below x, else its complement.
+        fail_up = np.where(up_below, up, np.log1p(-np.exp(up)))
+        fail_down = np.where(down_below, down, np.log1p(-np.exp(down)))
+        log_fail_even = np.logaddexp(fail_up, fail_down) - _math.LN2
+        log_fail_odd = np.where(odd_below, odd, np.log1p(-np.exp(odd)))
+        log_failure = np.where(even, log_fail_even, log_fail_odd)
+    else:
+        small, below = _saddlepoint_small_tail(zero, *args)
+        log_failure = np.where(below, small, np.log1p(-np.exp(small)))
+    # Keep full relative accuracy on whichever side is small.
+    log_single = np.log1p(-np.exp(log_failure))
+    return log_single, log_failure
+
+
+def exact_probabilities(counts, win, weights):
+    """P₁ and 1 − P₁ for one scenario by enumeration (1-D arrays over sources).
+
+    Every combination of win counts of all sources but the largest is enumerated (for equal
+    weights, their sum's pmf, the convolution of theirs); the largest source's binomial tail past
+    the threshold each leaves is exact. Each side of the tie is summed on its own so the smaller
+    keeps its relative accuracy (down to the float range).
+    """
+    counts = np.asarray(counts, dtype=int)
+    win = np.asarray(win, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    largest = int(np.argmax(counts))
+    others = [s for s in range(len(counts)) if s != largest]
+    pooled = bool(np.all(weights == weights[largest]))
+    if pooled:
+        pmf = np.array([1.0])
+        for s in others:
+            pmf = np.convolve(pmf, stats.binom.pmf(np.arange(counts[s] + 1), counts[s], win[s]))
+        rest_score = weights[largest] * (2.0 * np.arange(pmf.size) - counts[others].sum())
+        rest_prob = pmf
+    else:
+        grids = np.meshgrid(*[np.arange(counts[s] + 1) for s in others], indexing="ij")
+        rest_score = sum(weights[s] * (2.0 * g - counts[s]) for s, g in zip(others, grids, strict=True))
+        rest_prob = np.ones_like(rest_score, dtype=float)
+        for s, g in zip(others, grids, strict=True):
+            rest_prob = rest_prob * stats.binom.pmf(g, counts[s], win[s])
+        rest_score, rest_prob = np.ravel(rest_score), np.ravel(rest_prob)
+    m, q, w = counts[largest], win[largest], weights[largest]
+    # S = w(2W − m) + rest > 0  ⟺  W > τ = (m − rest/w)/2.
+    threshold = (m - rest_score / w) / 2.0
+    nearest = np.round(threshold)
+    scale = max(1.0, float(np.sum(np.abs(weights) * counts)))
+    tie = np.abs(threshold - nearest) * w <= 1e-12 * scale
+    floor = np.where(tie, nearest, np.floor(threshold))
+    ceil = np.where(tie, nearest, np.ceil(threshold))
+    tie_prob = np.where(tie, stats.binom.pmf(nearest, m, q), 0.0)
+    above = stats.binom.sf(floor, m, q)  # P(W > ⌊τ⌋)
+    below = stats.binom.cdf(ceil - 1.0, m, q)  # P(W < ⌈τ⌉)
+    single = np.sum(rest_prob * (above + 0.5 * tie_prob))
+    failure = np.sum(rest_prob * (below + 0.5 * tie_prob))
+    return single, failure
+
+
+def exact_size(counts) -> float:
+    """Configurations :func:`exact_probabilities` enumerates: all sources but the largest."""
+    counts = np.sort(np.asarray(counts, dtype=float))
+    return float(np.prod(counts[:-1] + 1.0))

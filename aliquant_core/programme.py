@@ -1,0 +1,477 @@
+r"""Labelling programmes: labels from several sources, redundancy, and what a programme costs.
+
+A programme collects :math:`n_s` comparison labels from each source :math:`s`, each item judged by
+:math:`r_s` labelers and settled by majority vote. Against one competitor the data's score is
+
+.. math:: S = \sum_s w_s (W_s - L_s),
+
+with :math:`W_s \sim \operatorname{Binomial}(m_s, q_s)` winning and :math:`L_s = m_s - W_s` losing
+informative labels, :math:`m_s = \operatorname{round}(f n_s)`. The data favours the aligned policy
+when :math:`S > 0`, ties counting half. Two aggregations (model brief):
+
+* ``"pooled"``, :math:`w_s = 1`: what a plain reward model does with all labels alike;
+* ``"weighted"``, :math:`w_s = \ln(q_s / (1 - q_s))`: optimal for independent labels of known
+  reliability (Nitzan & Paroush 1982). A source with :math:`q_s < \tfrac12` gets a negative
+  weight: it is read backwards. That needs its reliability on this competitor's footprint to be
+  known, blind spots included, so the weighted figure is a bound on what aggregation can do.
+
+Redundancy shrinks random error to :math:`\varepsilon_r` (see
+:func:`aliquant_core.sources.redundant_error_rate`) but not blind spots, shared by all labelers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _math, _mixture
+from ._types import ArrayLike, FloatArray, RegimeArray
+from ._validation import check_range
+from .anchors import FEW_HUNDRED_HOURS, REFERENCE_PIPELINES, RLHF_REFERENCE
+from .model import _align_from_logs, _regime, _single_logs
+from .sources import Source, redundant_error_rate
+
+__all__ = [
+    "AGGREGATIONS",
+    "Allocation",
+    "Cost",
+    "Feasibility",
+    "MixtureResult",
+    "Programme",
+    "feasibility",
+    "mixture_p_align",
+    "programme_cost",
+    "programme_p_align",
+]
+
+AGGREGATIONS = ("pooled", "weighted")
+METHODS = ("auto", "exact", "saddlepoint")
+
+#: Largest enumeration "auto" does exactly: below it, counts are small enough for the
+#: saddlepoint's discreteness error to matter (measured: up to 7% relative at m_s ≈ 100,
+#: 5e-6 at m_s ≥ 1,000; see tests/test_programme.py).
+EXACT_LIMIT = 2_000
+
+
+@dataclass(frozen=True)
+class MixtureResult:
+    """P_align of a mixture of sources, with the per-source quantities behind it.
+
+    Fields as in :class:`aliquant_core.AlignmentResult`; per-source fields have the sources on
+    their last axis.
+
+    Attributes
+    ----------
+    p_align, p_align_lower_bound, p_misalign, p_single, single_failure, log10_single_failure
+        As for one source.
+    label_win_prob : ndarray
+        :math:`q_s` per source (after redundancy).
+    effective_error_rate : ndarray
+        :math:`\\varepsilon_{r,s}`, random error after majority vote.
+    informative_labels : ndarray
+        :math:`m_s` per source.
+    effective_competitors_log10 : float or ndarray
+        :math:`\\log_{10} K_\\text{eff}`.
+    regime : str or ndarray of str
+        By the sign of the score's mean per label (quantity suffices when scaling every source up
+        in proportion drives P_align to 1).
+    exact : bool or ndarray of bool
+        Whether P₁ came from exact enumeration (or the single-source formula) rather than the
+        saddlepoint approximation.
+    """
+
+    p_align: FloatArray
+    p_align_lower_bound: FloatArray
+    p_misalign: FloatArray
+    p_single: FloatArray
+    single_failure: FloatArray
+    log10_single_failure: FloatArray
+    label_win_prob: FloatArray
+    effective_error_rate: FloatArray
+    informative_labels: FloatArray
+    effective_competitors_log10: FloatArray
+    regime: RegimeArray
+    exact: np.bool_ | np.ndarray
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+def mixture_p_align(
+    labels: ArrayLike,
+    error_rate: ArrayLike,
+    blind_spot: ArrayLike,
+    *,
+    redundancy: ArrayLike = 1,
+    aggregation: str = "pooled",
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    competitors_log10: ArrayLike = 0.0,
+    prior_bits: ArrayLike = 0.0,
+    method: str = "auto",
+) -> MixtureResult:
+    r"""Probability of outer alignment for labels from several sources.
+
+    Parameters
+    ----------
+    labels, error_rate, blind_spot, redundancy : array_like
+        Per source, sources on the last axis: labelled items :math:`n_s` in [0, 1e12], random
+        error :math:`\varepsilon_s` in [0, 0.5], blind spot :math:`\sigma_s` in [0, 1], and
+        labelers per item :math:`r_s \ge 1`.
+    aggregation : {"pooled", "weighted"}
+        How labels are combined (see the module notes).
+    footprint, exploitation, competitors_log10, prior_bits : array_like
+        As in :func:`aliquant_core.p_align`; they broadcast against the leading axes.
+    method : {"auto", "exact", "saddlepoint"}
+        ``"exact"`` enumerates every configuration of all sources but the largest (slow for large
+        counts); ``"saddlepoint"`` uses the Lugannani–Rice formula; ``"auto"`` uses the
+        single-source formula where only one source has informative labels, exact enumeration
+        where it takes at most ``EXACT_LIMIT`` configurations and its tail is within the float
+        range, and the saddlepoint elsewhere.
+
+    Returns
+    -------
+    MixtureResult
+
+    Notes
+    -----
+    Per source, :math:`h_s = \sigma_s + \chi(\min(1, \sigma_s/f) - \sigma_s)` (nested blind spots:
+    the competitor fills the smallest first, and each source sees it through its own
+    :math:`\sigma_s`), :math:`q_s = (1 - h_s)(1 - \varepsilon_{r,s}) + h_s \varepsilon_{r,s}`.
+    Weighted aggregation with :math:`q_s < \tfrac12` is computed as the source read backwards,
+    :math:`q_s \to 1 - q_s`, with weight :math:`|\ln(q_s/(1 - q_s))|`, which is the same score.
+    The saddlepoint's accuracy was measured against exact enumeration: pooled, relative error of
+    :math:`1 - P_1` under 1e-3 from 10 labels on; weighted, under 1e-5 from 1,000 labels per
+    source on.
+
+    References
+    ----------
+    .. [1] S. Nitzan and J. Paroush, "Optimal decision rules in uncertain dichotomous choice
+       situations", International Economic Review 23, 1982.
+    .. [2] R. Lugannani and S. Rice, "Saddle point approximation for the distribution of the sum
+       of independent random variables", Advances in Applied Probability 12, 1980.
+    .. [3] H. E. Daniels, "Tail probability approximations", International Statistical Review
+       55, 1987.
+    """
+    _check_choice("aggregation", aggregation, AGGREGATIONS)
+    _check_choice("method", method, METHODS)
+    labels = check_range("labels", labels)
+    error_rate = check_range("error_rate", error_rate)
+    blind_spot = check_range("blind_spot", blind_spot)
+    redundancy = np.asarray(redundancy, dtype=float)
+    if np.any(~np.isfinite(redundancy) | (redundancy < 1) | (redundancy != np.floor(redundancy))):
+        raise ValueError("redundancy must be a whole number ≥ 1")
+    footprint = check_range("footprint", footprint)
+    exploitation = check_range("exploitation", exploitation)
+    competitors_log10 = check_range("competitors_log10", competitors_log10)
+    prior_bits = check_range("prior_bits", prior_bits)
+
+    per_source = np.broadcast_arrays(labels, error_rate, blind_spot, redundancy)
+    if per_source[0].ndim == 0:
+        raise ValueError("labels, error_rate and blind_spot need a last axis over sources")
+    shared = [np.asarray(v)[..., None] for v in (footprint, exploitation)]
+    labels, error_rate, blind_spot, redundancy, footprint_s, exploitation_s = np.broadcast_arrays(
+        *per_source, *shared
+    )
+    lead = labels.shape[:-1]
+    competitors_log10, prior_bits = np.broadcast_arrays(competitors_log10, prior_bits)
+    lead = np.broadcast_shapes(lead, competitors_log10.shape)
+    labels, error_rate, blind_spot, redundancy, footprint_s, exploitation_s = (
+        np.broadcast_to(v, (*lead, v.shape[-1]))
+        for v in (labels, error_rate, blind_spot, redundancy, footprint_s, exploitation_s)
+    )
+    competitors_log10 = np.broadcast_to(competitors_log10, lead)
+    prior_bits = np.broadcast_to(prior_bits, lead)
+
+    voted = np.asarray(redundant_error_rate(error_rate, redundancy), dtype=float)
+    blind = _math.blind_share(blind_spot, footprint_s, exploitation_s)
+    win = _math.label_win_prob(voted, blind)
+    loss = _math.label_loss_prob(voted, blind)
+    margin = _math.label_margin(voted, blind)
+    counts = _math.informative_labels(labels, footprint_s)
+    if aggregation == "weighted":
+        # Read a source with q < ½ backwards: same score, all weights positive.
+        flip = margin < 0
+        win, loss = np.where(flip, loss, win), np.where(flip, win, loss)
+        margin = np.abs(margin)
+        with np.errstate(divide="ignore"):
+            weights = np.log(win) - np.log(loss)
+    else:
+        weights = np.ones_like(win)
+
+    log_single, log_failure, exact = _mixture_logs(counts, win, loss, margin, weights, aggregation, method)
+    log_competitors = _math.log_effective_competitors(competitors_log10, prior_bits)
+    p_align, p_misalign, lower_bound = _align_from_logs(log_single, log_failure, log_competitors)
+    mean_per_label = np.sum(counts * weights * 2.0 * margin, axis=-1)
+    return MixtureResult(
+        p_align=p_align[()],
+        p_align_lower_bound=lower_bound[()],
+        p_misalign=p_misalign[()],
+        p_single=np.exp(log_single)[()],
+        single_failure=np.exp(log_failure)[()],
+        log10_single_failure=(log_failure / _math.LN10 + 0.0)[()],
+        label_win_prob=np.where(aggregation == "weighted", _math.label_win_prob(voted, blind), win),
+        effective_error_rate=voted,
+        informative_labels=counts,
+        effective_competitors_log10=np.maximum(0.0, competitors_log10 - prior_bits * _math.LOG10_2)[()],
+        regime=_regime(mean_per_label)[()],
+        exact=exact[()],
+    )
+
+
+def _mixture_logs(counts, win, loss, margin, weights, aggregation, method):
+    """ln P₁, ln(1 − P₁) and whether each was exact, over the leading axes."""
+    lead = counts.shape[:-1]
+    log_single = np.empty(lead)
+    log_failure = np.empty(lead)
+    exact = np.zeros(lead, dtype=bool)
+    active = counts > 0
+    decided = np.any(active & ((win == 0) | (loss == 0)) & (aggregation == "weighted"), axis=-1)
+    # A perfect (or perfectly wrong, read backwards) source with infinite weight decides alone.
+    log_single[decided] = 0.0
+    log_failure[decided] = -np.inf
+    exact[decided] = True
+
+    # One source with labels (or pooled sources all deterministic but one): the exact formula.
+    deterministic = active & ((win == 0) | (loss == 0))
+    random_active = active & ~deterministic
+    n_random = random_active.sum(axis=-1)
+    single = ~decided & (n_random <= 1) & (np.sum(deterministic, axis=-1) == 0)
+    if np.any(single):
+        pick = np.argmax(active[single], axis=-1)
+        take = lambda v: np.take_along_axis(v[single], pick[:, None], axis=-1)[:, 0]  # noqa: E731
+        counts_1 = np.where(np.any(active[single], axis=-1), take(counts), 0.0)
+        ls, lf = _single_logs(counts_1, take(loss), take(win), take(margin))
+        log_single[single], log_failure[single] = ls, lf
+        exact[single] = True
+
+    rest = ~decided & ~single
+    if not np.any(rest):
+        return log_single, log_failure, exact
+    idx = np.flatnonzero(rest.ravel())
+    flat = [v.reshape(-1, v.shape[-1])[idx] for v in (counts, win, loss, weights)]
+    ls = np.empty(idx.size)
+    lf = np.empty(idx.size)
+    done = np.zeros(idx.size, dtype=bool)
+    if method != "saddlepoint":
+        for i in range(idx.size):
+            c, q, _, w = (v[i] for v in flat)
+            if method == "auto" and _mixture.exact_size(c) > EXACT_LIMIT:
+                continue
+            s, f = _mixture.exact_probabilities(c, q, w)
+            if method == "auto" and min(s, f) < _math.DIRECT_TAIL_FLOOR:
+                continue  # beyond the float range: the saddlepoint works in logs
+            with np.errstate(divide="ignore"):  # the larger side from the smaller, kept ≤ 1
+                ls[i], lf[i] = (np.log1p(-f), np.log(f)) if f <= s else (np.log(s), np.log1p(-s))
+            done[i] = True
+    if not np.all(done):
+        c, q, p, w = (v[~done] for v in flat)
+        # Pooled labels that are never (or always) right add a certain ±1 each: an offset.
+        certain = (c > 0) & ((q == 0) | (p == 0))
+        offset = np.sum(np.where(certain, c * np.sign(q - p), 0.0), axis=-1)
+        c = np.where(certain, 0.0, c)
+        q, p = np.where(certain, 0.5, q), np.where(certain, 0.5, p)
+        span = np.sum(c * w, axis=-1)
+        ls_s, lf_s = _mixture.saddlepoint_logs(c, q, p, w, aggregation == "pooled", offset)
+        # The offset alone decides when the random labels cannot outweigh it.
+        with np.errstate(divide="ignore"):
+            ls_s = np.where(offset > span, 0.0, np.where(-offset > span, -np.inf, ls_s))
+            lf_s = np.where(offset > span, -np.inf, np.where(-offset > span, 0.0, lf_s))
+            tie_only = (span == 0) & (offset == 0)
+            ls_s = np.where(tie_only, -_math.LN2, ls_s)
+            lf_s = np.where(tie_only, -_math.LN2, lf_s)
+        ls[~done], lf[~done] = ls_s, lf_s
+    log_single.ravel()[idx] = ls
+    log_failure.ravel()[idx] = lf
+    exact.ravel()[idx] = done
+    return log_single, log_failure, exact
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Labels from one source in a programme.
+
+    Attributes
+    ----------
+    source : Source
+        Who labels.
+    labels : float
+        Comparison items labelled, in [0, 1e12] (the dataset's size from this source).
+    redundancy : int
+        Labelers per item, majority vote, ≥ 1; cost and time grow r-fold.
+    """
+
+    source: Source
+    labels: float
+    redundancy: int = 1
+
+    def __post_init__(self):
+        object.__setattr__(self, "labels", float(check_range("labels", self.labels)))
+        redundancy = self.redundancy
+        if not (float(redundancy) == int(redundancy) and int(redundancy) >= 1):
+            raise ValueError(f"redundancy must be a whole number ≥ 1; got {redundancy!r}")
+        object.__setattr__(self, "redundancy", int(redundancy))
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A labelling programme: allocations across sources and how their labels are aggregated.
+
+    Attributes
+    ----------
+    allocations : tuple of Allocation
+        One per source.
+    aggregation : {"pooled", "weighted"}
+        See :func:`mixture_p_align`.
+    name : str
+        Display name.
+    """
+
+    allocations: tuple[Allocation, ...]
+    aggregation: str = "pooled"
+    name: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "allocations", tuple(self.allocations))
+        if not self.allocations:
+            raise ValueError("a programme needs at least one allocation")
+        _check_choice("aggregation", self.aggregation, AGGREGATIONS)
+
+    @property
+    def labels(self) -> float:
+        """Comparison items in the dataset, all sources together."""
+        return float(sum(a.labels for a in self.allocations))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Per-source arrays (sources on the last axis) for :func:`mixture_p_align`."""
+        return {
+            "labels": np.array([a.labels for a in self.allocations]),
+            "error_rate": np.array([a.source.error_rate for a in self.allocations]),
+            "blind_spot": np.array([a.source.blind_spot for a in self.allocations]),
+            "redundancy": np.array([a.redundancy for a in self.allocations], dtype=float),
+        }
+
+
+def programme_p_align(
+    programme: Programme,
+    *,
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    competitors_log10: ArrayLike = 0.0,
+    prior_bits: ArrayLike = 0.0,
+    method: str = "auto",
+) -> MixtureResult:
+    """P_align of a :class:`Programme` (see :func:`mixture_p_align`)."""
+    return mixture_p_align(
+        **programme.arrays(),
+        aggregation=programme.aggregation,
+        footprint=footprint,
+        exploitation=exploitation,
+        competitors_log10=competitors_log10,
+        prior_bits=prior_bits,
+        method=method,
+    )
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a programme costs.
+
+    Attributes
+    ----------
+    dollars : float or ndarray
+        :math:`\\sum_s n_s r_s c_s`, US dollars.
+    labeler_hours : float or ndarray
+        :math:`\\sum_s n_s r_s t_s / 3600`, working hours of labelers.
+    calendar_weeks : float or ndarray
+        Weeks until the slowest source is done, sources working in parallel:
+        :math:`\\max_s n_s r_s t_s / (3600 \\cdot \\text{workforce}_s \\cdot \\text{hours per week}_s)`.
+    judgements : float or ndarray
+        Individual labels collected, :math:`\\sum_s n_s r_s`.
+    """
+
+    dollars: FloatArray
+    labeler_hours: FloatArray
+    calendar_weeks: FloatArray
+    judgements: FloatArray
+
+
+def source_cost(source: Source, labels: ArrayLike, redundancy: ArrayLike = 1) -> Cost:
+    """Cost of ``labels`` items from one source at ``redundancy`` labelers each; broadcasts."""
+    judgements = np.asarray(labels, dtype=float) * np.asarray(redundancy, dtype=float)
+    hours = judgements * source.seconds_per_label / 3600.0
+    return Cost(
+        dollars=(judgements * source.cost_per_label)[()],
+        labeler_hours=hours[()],
+        calendar_weeks=(hours / (source.workforce * source.hours_per_week))[()],
+        judgements=judgements[()],
+    )
+
+
+def programme_cost(programme: Programme) -> Cost:
+    """Dollars, labeler-hours and calendar weeks of a programme (sources in parallel)."""
+    parts = [source_cost(a.source, a.labels, a.redundancy) for a in programme.allocations]
+    return Cost(
+        dollars=float(sum(p.dollars for p in parts)),
+        labeler_hours=float(sum(p.labeler_hours for p in parts)),
+        calendar_weeks=float(max(p.calendar_weeks for p in parts)),
+        judgements=float(sum(p.judgements for p in parts)),
+    )
+
+
+@dataclass(frozen=True)
+class Feasibility:
+    """How a programme compares with what real pipelines did, in orders of magnitude (OOM).
+
+    Attributes
+    ----------
+    oom_vs_pipelines : dict of str to float
+        log10(programme labels / pipeline comparisons) for each reference pipeline with a count
+        (its geometric middle where the source gives a range); positive means more data.
+    oom_beyond_rlhf_band : float
+        How far the programme's labels lie above the top of "within 2 OOM of RLHF"
+        (:data:`aliquant_core.anchors.RLHF_REFERENCE` × 100); ≤ 0 is inside.
+    oom_beyond_few_hundred_hours : float
+        log10(labeler-hours / 300): ≤ 0 is "under a few hundred hours of feedback".
+    within_rlhf_band : bool
+        Labels at most 100 × the RLHF reference.
+    within_few_hundred_hours : bool
+        Labeler-hours at most 300.
+    """
+
+    oom_vs_pipelines: dict[str, float]
+    oom_beyond_rlhf_band: float
+    oom_beyond_few_hundred_hours: float
+    within_rlhf_band: bool
+    within_few_hundred_hours: bool
+
+
+def feasibility(labels: float, labeler_hours: float) -> Feasibility:
+    """Distances in orders of magnitude from the reference pipelines and the seed's two goals.
+
+    Parameters
+    ----------
+    labels : float
+        Comparison items in the programme's dataset, > 0.
+    labeler_hours : float
+        The programme's labeler-hours, > 0.
+
+    Notes
+    -----
+    The goals quoted in the seed discussion: "quantity within 2 OOM of RLHF" and "under a few hundred
+    hours of feedback" (taken as 300 hours, :data:`aliquant_core.anchors.FEW_HUNDRED_HOURS`).
+    """
+    labels = max(float(labels), 1e-300)
+    labeler_hours = max(float(labeler_hours), 1e-300)
+    vs = {
+        p.name: float(np.log10(labels / p.comparisons))
+        for p in REFERENCE_PIPELINES
+        if p.comparisons is not None
+    }
+    beyond_band = float(np.log10(labels / (RLHF_REFERENCE.comparisons * 100.0)))
+    beyond_hours = float(np.log10(labeler_hours / FEW_HUNDRED_HOURS))
+    return Feasibility(vs, beyond_band, beyond_hours, beyond_band <= 0.0, beyond_hours <= 0.0)

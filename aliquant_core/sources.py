@@ -1,0 +1,223 @@
+"""Labelling sources: who labels, how well, at what cost and speed, and presets with provenance.
+
+A source's quality is its random ``error_rate`` and its ``blind_spot`` (the share of situations in
+which its labelers are systematically fooled). Blind spots are nested across sources: a better
+source's blind spots lie inside a worse source's, so a competitor that fills the smallest first
+sits in every source's blind spots at once, and each source's blind share :math:`h_s` is computed
+with its own :math:`\\sigma_s`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from . import _math
+from ._validation import check_range
+from .anchors import ALPACAEVAL_GPT4_JUDGE, ALPACAEVAL_HUMAN
+
+__all__ = ["PRESETS", "Source", "redundant_error_rate"]
+
+#: Hours in a week: the most a source (an AI judge running without a break) can work.
+HOURS_IN_WEEK = 168.0
+
+
+def _positive(name: str, value: float, *, upper: float = math.inf) -> float:
+    value = float(value)
+    if not (math.isfinite(value) and 0.0 < value <= upper):
+        bound = "∞)" if upper == math.inf else f"{upper:g}]"
+        raise ValueError(f"{name} must be in (0, {bound}; got {value:g}")
+    return value
+
+
+def redundant_error_rate(error_rate, redundancy):
+    r"""Error rate of a majority vote of ``redundancy`` labels per item, ties a coin flip.
+
+    Parameters
+    ----------
+    error_rate : array_like
+        :math:`\varepsilon` of one label, in [0, 0.5].
+    redundancy : array_like of int
+        :math:`r \ge 1` labels per item.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\varepsilon_r = P(\operatorname{Bin}(r, \varepsilon) > r/2) + \tfrac12 P(= r/2)`.
+
+    Notes
+    -----
+    As for :math:`P_1` (see :func:`aliquant_core.p_align`), an even vote with coin-flip ties does
+    as well as the odd one below it, and
+
+    .. math:: \varepsilon_r = I_\varepsilon(\lceil r/2 \rceil, \lceil r/2 \rceil).
+
+    Only random errors shrink: inside a blind spot every labeler is fooled, so the majority is
+    wrong with chance :math:`1 - \varepsilon_r` (Sheng, Provost & Ipeirotis 2008, "Get another
+    label?").
+
+    Examples
+    --------
+    Three labels at 20% (by hand: :math:`3 \cdot 0.2^2 \cdot 0.8 + 0.2^3 = 0.104`):
+
+    >>> round(float(redundant_error_rate(0.2, 3)), 12)
+    0.104
+    """
+    import numpy as np
+
+    error_rate = check_range("error_rate", error_rate)
+    redundancy = np.asarray(redundancy, dtype=float)
+    if np.any(~np.isfinite(redundancy) | (redundancy < 1) | (redundancy != np.floor(redundancy))):
+        raise ValueError("redundancy must be a whole number ≥ 1")
+    half = _math.jury_half(redundancy)
+    margin = 0.5 - error_rate
+    return np.exp(_math.log_symmetric_tail(half, error_rate, margin))[()]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A labelling source.
+
+    Attributes
+    ----------
+    name : str
+        Display name.
+    error_rate : float
+        :math:`\\varepsilon`, chance an ordinary label prefers the worse behaviour, in [0, 0.5].
+    blind_spot : float
+        :math:`\\sigma`, share of situations in which these labelers are fooled, in [0, 1].
+    cost_per_label : float
+        US dollars per comparison label, ≥ 0.
+    seconds_per_label : float
+        Working seconds per label, > 0.
+    workforce : float
+        People (or parallel workers) labelling at once, > 0.
+    hours_per_week : float
+        Working hours per person per week, in (0, 168].
+    provenance : tuple of (str, str)
+        For each numeric field, its citation or ``"assumption: <why>"``.
+    """
+
+    name: str
+    error_rate: float
+    blind_spot: float
+    cost_per_label: float
+    seconds_per_label: float
+    workforce: float
+    hours_per_week: float
+    provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "error_rate", float(check_range("error_rate", self.error_rate)))
+        object.__setattr__(self, "blind_spot", float(check_range("blind_spot", self.blind_spot)))
+        cost = float(self.cost_per_label)
+        if not (math.isfinite(cost) and cost >= 0):
+            raise ValueError(f"cost_per_label must be in [0, ∞); got {cost:g}")
+        object.__setattr__(self, "cost_per_label", cost)
+        object.__setattr__(self, "seconds_per_label", _positive("seconds_per_label", self.seconds_per_label))
+        object.__setattr__(self, "workforce", _positive("workforce", self.workforce))
+        object.__setattr__(
+            self, "hours_per_week", _positive("hours_per_week", self.hours_per_week, upper=HOURS_IN_WEEK)
+        )
+
+    @classmethod
+    def from_agreement(cls, name: str, agreement: float, **fields) -> Source:
+        """A source whose error rate is implied by inter-annotator ``agreement`` (see the model)."""
+        error_rate = float(_math.error_rate_from_agreement(check_range("agreement", agreement)))
+        return cls(name=name, error_rate=error_rate, **fields)
+
+    @property
+    def agreement(self) -> float:
+        """Inter-annotator agreement implied by the error rate."""
+        return float(_math.agreement_from_error_rate(self.error_rate))
+
+    def sourced(self, name: str) -> str:
+        """Where the value of field ``name`` comes from."""
+        return dict(self.provenance).get(name, "assumption")
+
+    def with_(self, **changes) -> Source:
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+
+def _preset(name: str, values: tuple[float, ...], **provenance: str) -> Source:
+    """A preset from its six numbers (the order of Source's fields) and their provenance."""
+    return Source(name, *values, provenance=tuple(provenance.items()))
+
+
+def _from_agreement(agreement: float) -> float:
+    return float(_math.error_rate_from_agreement(agreement))
+
+
+#: Presets. Every number cites anchors.md or says why it was assumed.
+PRESETS: dict[str, Source] = {
+    "crowdworkers": _preset(
+        "Crowdworkers",
+        (
+            _from_agreement(ALPACAEVAL_HUMAN.agreement),
+            0.05,
+            ALPACAEVAL_HUMAN.cost_per_label,
+            ALPACAEVAL_HUMAN.seconds_per_label,
+            100.0,
+            20.0,
+        ),
+        error_rate=f"{ALPACAEVAL_HUMAN.source}: 65.7% agreement, ε = (1 − √(2a − 1))/2",
+        blind_spot="assumption: crowdworkers preferred responses with broken URLs and were fooled by "
+        "subtly wrong answers (arXiv 2204.05862 §2.1, §3.4.1); 5% of situations",
+        cost_per_label=f"{ALPACAEVAL_HUMAN.source}: $300 per 1,000 comparisons",
+        seconds_per_label=f"{ALPACAEVAL_HUMAN.source}: 36,800 s per 1,000 comparisons",
+        workforce="assumption: a crowdsourcing pool of 100 active workers",
+        hours_per_week="assumption: part-time, 20 hours a week",
+    ),
+    "contractors": _preset(
+        "Trained contractors",
+        (_from_agreement(0.726), 0.03, 1.0, 60.0, 40.0, 40.0),
+        error_rate="arXiv 2203.02155 §3.4: InstructGPT labelers agreed 72.6 ± 1.5%",
+        blind_spot="assumption: screening and training shrink the crowd's blind spots, to 3%",
+        cost_per_label="assumption: about $60/hour fully loaded at one comparison a minute",
+        seconds_per_label="assumption: a minute per comparison, longer than AlpacaEval's 36.8 s "
+        "because contractors write justifications",
+        workforce="arXiv 2203.02155 §3.4: about 40 contractors",
+        hours_per_week="assumption: full time",
+    ),
+    "experts": _preset(
+        "Domain experts",
+        (_from_agreement(0.773), 0.015, 5.0, 180.0, 10.0, 10.0),
+        error_rate="arXiv 2203.02155 §3.4: held-out labelers agreed 77.3 ± 1.3%, the highest "
+        "labeler agreement in the anchors; experts are assumed to reach it",
+        blind_spot="assumption: experts see through most domain errors; 1.5%",
+        cost_per_label="assumption: $100/hour at three minutes a comparison",
+        seconds_per_label="assumption: three minutes, checking claims rather than style",
+        workforce="assumption: ten experts",
+        hours_per_week="assumption: a quarter of their time",
+    ),
+    "researchers": _preset(
+        "Alignment researchers",
+        (_from_agreement(0.73), 0.005, 25.0, 600.0, 5.0, 5.0),
+        error_rate="arXiv 2009.01325 App. C.2: researcher–researcher agreement 73 ± 4% "
+        "(no higher than labelers': random error does not fall with seniority)",
+        blind_spot="assumption: researchers know the failure modes to look for; 0.5%",
+        cost_per_label="assumption: $150/hour at ten minutes a comparison",
+        seconds_per_label="assumption: ten minutes, with deliberate adversarial checking",
+        workforce="assumption: five researchers",
+        hours_per_week="assumption: five hours a week each, beside research",
+    ),
+    "ai_judge": _preset(
+        "AI judge",
+        (
+            _from_agreement(ALPACAEVAL_GPT4_JUDGE.agreement),
+            0.08,
+            ALPACAEVAL_GPT4_JUDGE.cost_per_label,
+            ALPACAEVAL_GPT4_JUDGE.seconds_per_label,
+            50.0,
+            HOURS_IN_WEEK,
+        ),
+        error_rate=f"{ALPACAEVAL_GPT4_JUDGE.source}: GPT-4 as judge, 66.6% agreement",
+        blind_spot="assumption: judges share the sycophancy humans and preference models show "
+        "(arXiv 2310.13548) and are easiest for a policy to learn to fool; 8%",
+        cost_per_label=f"{ALPACAEVAL_GPT4_JUDGE.source}: $12.5 per 1,000 comparisons",
+        seconds_per_label=f"{ALPACAEVAL_GPT4_JUDGE.source}: 1,217.5 s per 1,000 comparisons",
+        workforce="assumption: 50 parallel API workers",
+        hours_per_week="assumption: around the clock",
+    ),
+}

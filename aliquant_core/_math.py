@@ -122,6 +122,31 @@ def _deviance(count, mean, difference):
     return np.where(near, total, direct)
 
 
+def log_binomial_pmf(successes, trials, success_prob):
+    """ln P(Binomial(trials, success_prob) = successes), for whole 0 ≤ successes ≤ trials (Loader 2000)."""
+    k, n, p = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (successes, trials, success_prob)))
+    q = 1.0 - p
+    inner = (k > 0) & (k < n)
+    certain = (p == 0.0) | (p == 1.0)  # then only an end has probability
+    k_in = np.where(inner, k, 1.0)
+    n_in = np.where(inner, n, 2.0)
+    p_in = np.where(inner & ~certain, p, 0.5)
+    q_in = 1.0 - p_in
+    excess = k_in - n_in * p_in
+    log_c = (
+        _stirling_error(n_in)
+        - _stirling_error(k_in)
+        - _stirling_error(n_in - k_in)
+        - _deviance(k_in, n_in * p_in, excess)
+        - _deviance(n_in - k_in, n_in * q_in, -excess)
+    )
+    middle = log_c - 0.5 * (LOG_2PI + np.log(k_in) + np.log1p(-k_in / n_in))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ends = np.where(k == 0, n * np.log1p(-p), n * np.log(p))
+        ends = np.where(n == 0, 0.0, ends)
+    return np.where(inner, np.where(certain, -np.inf, middle), ends)
+
+
 def _log_jury_pmf(a, x, margin):
     """ln P(Binomial(2a − 1, x) = a) for a ≥ 2, with margin = ½ − x (Loader 2000, ``dbinom_raw``).
 

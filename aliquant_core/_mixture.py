@@ -8,7 +8,7 @@ P₁ = P(S > 0) + ½ P(S = 0). Arrays have the sources on their last axis.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from . import _math
 
@@ -105,24 +105,28 @@ def saddlepoint_logs(counts, win, loss, weights, lattice, offset=0.0):
     log_win = np.where(active, log_win, 0.0)
     log_loss = np.where(active, log_loss, 0.0)
     args = (counts, weights, half_logit, log_win, log_loss, lattice)
-    zero = -np.broadcast_to(np.asarray(offset, dtype=float), counts.shape[:-1])
+    zero = -np.broadcast_to(np.asarray(offset, dtype=float), counts.shape[:-1]).copy()
     if lattice:
         even = (np.sum(counts, axis=-1) + np.abs(zero)) % 2 == 0
-        up, up_below = _saddlepoint_small_tail(zero + 1.0, *args)
-        down, down_below = _saddlepoint_small_tail(zero - 1.0, *args)
-        odd, odd_below = _saddlepoint_small_tail(zero, *args)
-        # P(S < 0) + ½P(S = 0) = ½[P(S < 1) + P(S < −1)] on the even lattice, where
-        # P(S < x) is the small tail if it lies below x, else its complement.
-        fail_up = np.where(up_below, up, np.log1p(-np.exp(up)))
-        fail_down = np.where(down_below, down, np.log1p(-np.exp(down)))
-        log_fail_even = np.logaddexp(fail_up, fail_down) - _math.LN2
-        log_fail_odd = np.where(odd_below, odd, np.log1p(-np.exp(odd)))
-        log_failure = np.where(even, log_fail_even, log_fail_odd)
+        log_failure = np.empty(zero.shape)
+
+        def below(x, rows):
+            """ln P(S < x): the small tail if it lies below x, else its complement."""
+            sub = tuple(a[rows] for a in args[:-1]) + (lattice,)
+            small, is_below = _saddlepoint_small_tail(x[rows], *sub)
+            return np.where(is_below, small, np.log1p(-np.exp(small)))
+
+        if np.any(even):
+            # P(S < 0) + ½P(S = 0) = ½[P(S < 1) + P(S < −1)] on the even lattice.
+            log_failure[even] = np.logaddexp(below(zero + 1.0, even), below(zero - 1.0, even)) - _math.LN2
+        if np.any(~even):
+            log_failure[~even] = below(zero, ~even)
     else:
         small, below = _saddlepoint_small_tail(zero, *args)
         log_failure = np.where(below, small, np.log1p(-np.exp(small)))
     # Keep full relative accuracy on whichever side is small.
-    log_single = np.log1p(-np.exp(log_failure))
+    with np.errstate(divide="ignore"):
+        log_single = np.log1p(-np.exp(log_failure))
     return log_single, log_failure
 
 
@@ -140,10 +144,18 @@ def exact_probabilities(counts, win, weights):
     largest = int(np.argmax(counts))
     others = [s for s in range(len(counts)) if s != largest]
     pooled = bool(np.all(weights == weights[largest]))
+
+    def pmf_of(k, s):
+        # The enumerated sources are small (≤ EXACT_LIMIT configurations): log-gamma is exact
+        # enough here (absolute error ~1e-13 in the log) and several times faster than Loader's.
+        n, p = counts[s], win[s]
+        log_choose = special.gammaln(n + 1.0) - special.gammaln(k + 1.0) - special.gammaln(n - k + 1.0)
+        return np.exp(log_choose + special.xlogy(k, p) + special.xlog1py(n - k, -p))
+
     if pooled:
         pmf = np.array([1.0])
         for s in others:
-            pmf = np.convolve(pmf, stats.binom.pmf(np.arange(counts[s] + 1), counts[s], win[s]))
+            pmf = np.convolve(pmf, pmf_of(np.arange(counts[s] + 1), s))
         rest_score = weights[largest] * (2.0 * np.arange(pmf.size) - counts[others].sum())
         rest_prob = pmf
     else:
@@ -151,7 +163,7 @@ def exact_probabilities(counts, win, weights):
         rest_score = sum(weights[s] * (2.0 * g - counts[s]) for s, g in zip(others, grids, strict=True))
         rest_prob = np.ones_like(rest_score, dtype=float)
         for s, g in zip(others, grids, strict=True):
-            rest_prob = rest_prob * stats.binom.pmf(g, counts[s], win[s])
+            rest_prob = rest_prob * pmf_of(g, s)
         rest_score, rest_prob = np.ravel(rest_score), np.ravel(rest_prob)
     m, q, w = counts[largest], win[largest], weights[largest]
     # S = w(2W − m) + rest > 0  ⟺  W > τ = (m − rest/w)/2.
@@ -161,9 +173,14 @@ def exact_probabilities(counts, win, weights):
     tie = np.abs(threshold - nearest) * w <= 1e-12 * scale
     floor = np.where(tie, nearest, np.floor(threshold))
     ceil = np.where(tie, nearest, np.ceil(threshold))
-    tie_prob = np.where(tie, stats.binom.pmf(nearest, m, q), 0.0)
-    above = stats.binom.sf(floor, m, q)  # P(W > ⌊τ⌋)
-    below = stats.binom.cdf(ceil - 1.0, m, q)  # P(W < ⌈τ⌉)
+    inside = (nearest >= 0) & (nearest <= m)
+    tie_prob = np.where(tie & inside, np.exp(_math.log_binomial_pmf(np.clip(nearest, 0, m), m, q)), 0.0)
+    # P(W > ⌊τ⌋) and P(W < ⌈τ⌉) = P(W ≤ ⌈τ⌉ − 1), outside [0, m] by hand.
+    above = np.where(floor < 0, 1.0, np.where(floor >= m, 0.0, special.bdtrc(np.clip(floor, 0, m), m, q)))
+    below_k = ceil - 1.0
+    below = np.where(
+        below_k < 0, 0.0, np.where(below_k >= m, 1.0, special.bdtr(np.clip(below_k, 0, m), m, q))
+    )
     single = np.sum(rest_prob * (above + 0.5 * tie_prob))
     failure = np.sum(rest_prob * (below + 0.5 * tie_prob))
     return single, failure

@@ -1,0 +1,532 @@
+r"""Quality–quantity curves, the cheapest way to a target, the best budget split, Pareto frontiers.
+
+A quality–quantity curve is a family of programmes that trade the quality of labels against their
+number at a cost (model brief):
+
+* :func:`budget_split_curve`: a fixed budget split between two sources, from all of one to all of
+  the other (the seed's "larger amount of lower-quality data and smaller amount of higher-quality
+  data");
+* :func:`redundancy_curve`: a fixed budget spent on one source at 1, 3, 5, … labelers per item;
+* :func:`cost_law_curve`: a fixed budget spent on labels whose price rises with their quality,
+  :math:`c(\varepsilon) = c_\text{ref} \left(\frac{1/2 - \varepsilon}{1/2 -
+  \varepsilon_\text{ref}}\right)^\gamma`;
+* :func:`budget_curve`: one programme scaled up and down, P_align against what it costs.
+
+:func:`best_split` and :func:`cheapest_programme` answer the practical questions, and
+:func:`pareto_frontier` keeps the programmes no other beats on both cost and P_align.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from . import _math
+from ._types import ArrayLike, FloatArray
+from ._validation import check_range
+from .programme import Allocation, Programme, mixture_p_align
+from .solve import required_labels
+from .sources import Source, redundant_error_rate
+
+__all__ = [
+    "BudgetSplit",
+    "CheapestProgramme",
+    "Curve",
+    "best_split",
+    "budget_curve",
+    "budget_split_curve",
+    "cheapest_programme",
+    "cost_law_curve",
+    "pareto_frontier",
+    "redundancy_curve",
+]
+
+#: Shares of the budget tried before refining the best split.
+_SPLIT_GRID = 201
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Programmes along one quality–quantity curve.
+
+    Attributes
+    ----------
+    kind : str
+        ``"budget_split"``, ``"redundancy"``, ``"cost_law"`` or ``"budget"``.
+    parameter_name : str
+        What moves along the curve (``"share_a"``, ``"redundancy"``, ``"error_rate"``, ``"dollars"``).
+    parameter : ndarray
+        Its values, one per programme.
+    labels : ndarray
+        Items labelled per source, shape (points, sources).
+    dollars, labeler_hours, calendar_weeks : ndarray
+        Cost of each programme.
+    p_align, p_align_lower_bound : ndarray
+        Probability of outer alignment and its Bonferroni bound.
+    regime : ndarray of str
+        Per programme (see :class:`aliquant_core.programme.MixtureResult`).
+    """
+
+    kind: str
+    parameter_name: str
+    parameter: np.ndarray
+    labels: np.ndarray
+    dollars: np.ndarray
+    labeler_hours: np.ndarray
+    calendar_weeks: np.ndarray
+    p_align: np.ndarray
+    p_align_lower_bound: np.ndarray
+    regime: np.ndarray
+
+
+def _priced(source: Source, what: str) -> None:
+    if source.cost_per_label <= 0:
+        raise ValueError(f"{what} needs a source with a positive cost_per_label; {source.name!r} is free")
+
+
+def _costs(sources: Sequence[Source], labels: np.ndarray, redundancy: np.ndarray):
+    judgements = labels * redundancy
+    price = np.array([s.cost_per_label for s in sources])
+    seconds = np.array([s.seconds_per_label for s in sources])
+    capacity = np.array([s.workforce * s.hours_per_week for s in sources])
+    hours = judgements * seconds / 3600.0
+    return (judgements * price).sum(-1), hours.sum(-1), (hours / capacity).max(-1)
+
+
+def _curve(kind, name, parameter, sources, labels, redundancy, error_rate, blind_spot, aggregation, model):
+    labels = np.minimum(labels, 1e12)
+    result = mixture_p_align(
+        labels, error_rate, blind_spot, redundancy=redundancy, aggregation=aggregation, **model
+    )
+    dollars, hours, weeks = _costs(sources, labels, redundancy)
+    return Curve(
+        kind,
+        name,
+        np.asarray(parameter, dtype=float),
+        labels,
+        dollars,
+        hours,
+        weeks,
+        np.atleast_1d(result.p_align),
+        np.atleast_1d(result.p_align_lower_bound),
+        np.atleast_1d(result.regime),
+    )
+
+
+def _model(footprint, exploitation, competitors_log10, prior_bits):
+    return {
+        "footprint": footprint,
+        "exploitation": exploitation,
+        "competitors_log10": competitors_log10,
+        "prior_bits": prior_bits,
+    }
+
+
+def _split_labels(budget, shares, price_a, price_b):
+    """Whole items affordable with each share of the budget (the rest is unspent change)."""
+    return np.stack(
+        [np.floor(shares * budget / price_a), np.floor((1.0 - shares) * budget / price_b)], axis=-1
+    )
+
+
+def budget_split_curve(
+    source_a: Source,
+    source_b: Source,
+    budget: float,
+    *,
+    points: int = 101,
+    redundancy_a: int = 1,
+    redundancy_b: int = 1,
+    aggregation: str = "pooled",
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    competitors_log10: ArrayLike = 0.0,
+    prior_bits: ArrayLike = 0.0,
+) -> Curve:
+    r"""A fixed budget split between two sources, share :math:`s` to ``source_a``.
+
+    :math:`n_a = \lfloor s B / (r_a c_a) \rfloor` and :math:`n_b = \lfloor (1 - s) B / (r_b c_b)
+    \rfloor` items, for ``points`` shares from 0 to 1.
+    """
+    _priced(source_a, "a budget split")
+    _priced(source_b, "a budget split")
+    shares = np.linspace(0.0, 1.0, int(points))
+    price_a = source_a.cost_per_label * redundancy_a
+    price_b = source_b.cost_per_label * redundancy_b
+    labels = _split_labels(float(budget), shares, price_a, price_b)
+    return _curve(
+        "budget_split",
+        "share_a",
+        shares,
+        (source_a, source_b),
+        labels,
+        np.array([redundancy_a, redundancy_b], dtype=float),
+        np.array([source_a.error_rate, source_b.error_rate]),
+        np.array([source_a.blind_spot, source_b.blind_spot]),
+        aggregation,
+        _model(footprint, exploitation, competitors_log10, prior_bits),
+    )
+
+
+def redundancy_curve(
+    source: Source,
+    budget: float,
+    *,
+    redundancies: Sequence[int] = (1, 3, 5, 7, 9, 11, 15, 21),
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    competitors_log10: ArrayLike = 0.0,
+    prior_bits: ArrayLike = 0.0,
+) -> Curve:
+    r"""A fixed budget spent on one source at ``r`` labelers per item: :math:`\lfloor B/(r c)\rfloor` items."""
+    _priced(source, "a redundancy curve")
+    r = np.asarray(redundancies, dtype=float)
+    labels = np.floor(float(budget) / (source.cost_per_label * r))[:, None]
+    return _curve(
+        "redundancy",
+        "redundancy",
+        r,
+        (source,),
+        labels,
+        r[:, None],
+        np.array([source.error_rate]),
+        np.array([source.blind_spot]),
+        "pooled",
+        _model(footprint, exploitation, competitors_log10, prior_bits),
+    )
+
+
+def cost_law_price(error_rate: ArrayLike, reference: Source, gamma: float) -> FloatArray:
+    r"""Price of a label of quality ε under the cost law anchored at ``reference``.
+
+    Notes
+    -----
+    .. math:: c(\varepsilon) = c_\text{ref}\left(\frac{1/2 - \varepsilon}{1/2 - \varepsilon_\text{ref}}\right)^\gamma
+
+    With :math:`\gamma > 0` better labels cost more. The model brief writes the same law with
+    the ratio the other way up; the exponent's sign is what fixes the direction. With
+    :math:`\gamma = 2`, price follows the :math:`(1 - 2\varepsilon)^{-2}` growth of the data needed
+    under random label noise (Aslam & Decatur; Simon), so quality and quantity trade at par.
+    """
+    error_rate = check_range("error_rate", error_rate)
+    with np.errstate(divide="ignore"):
+        return (reference.cost_per_label * ((0.5 - error_rate) / (0.5 - reference.error_rate)) ** gamma)[()]
+
+
+def cost_law_curve(
+    reference: Source,
+    budget: float,
+    *,
+    gamma: float = 2.0,
+    error_rates: ArrayLike | None = None,
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    competitors_log10: ArrayLike = 0.0,
+    prior_bits: ArrayLike = 0.0,
+) -> Curve:
+    """A fixed budget spent on labels of quality ε priced by :func:`cost_law_price`.
+
+    The reference source fixes the price anchor, the blind spot and the time per label.
+    """
+    _priced(reference, "a cost law")
+    if not (np.isfinite(gamma) and gamma >= 0):
+        raise ValueError(f"gamma must be in [0, ∞); got {gamma!r}")
+    eps = np.linspace(0.0, 0.49, 99) if error_rates is None else check_range("error_rate", error_rates)
+    eps = np.atleast_1d(eps)
+    price = cost_law_price(eps, reference, gamma)
+    labels = np.floor(float(budget) / np.maximum(price, 1e-300))[:, None]
+    sources = (reference,)
+    curve = _curve(
+        "cost_law",
+        "error_rate",
+        eps,
+        sources,
+        labels,
+        np.ones((1,)),
+        eps[:, None],
+        np.array([reference.blind_spot]),
+        "pooled",
+        _model(footprint, exploitation, competitors_log10, prior_bits),
+    )
+    # Dollars follow the law's price, not the reference's.
+    return Curve(**{**curve.__dict__, "dollars": labels[:, 0] * price})
+
+
+def budget_curve(
+    programme: Programme,
+    budgets: ArrayLike,
+    *,
+    footprint: ArrayLike = 1.0,
+    exploitation: ArrayLike = 1.0,
+    competitors_log10: ArrayLike = 0.0,
+    prior_bits: ArrayLike = 0.0,
+) -> Curve:
+    """One programme scaled to each budget, its sources keeping their shares of the spend."""
+    sources = [a.source for a in programme.allocations]
+    redundancy = np.array([a.redundancy for a in programme.allocations], dtype=float)
+    price = np.array([s.cost_per_label for s in sources]) * redundancy
+    labels0 = np.array([a.labels for a in programme.allocations])
+    spend0 = float(np.sum(labels0 * price))
+    if spend0 <= 0:
+        raise ValueError("a budget curve needs a programme that costs something")
+    budgets = np.atleast_1d(np.asarray(budgets, dtype=float))
+    labels = np.floor(labels0 * (budgets[:, None] / spend0))
+    arrays = programme.arrays()
+    return _curve(
+        "budget",
+        "dollars",
+        budgets,
+        sources,
+        labels,
+        redundancy,
+        arrays["error_rate"],
+        arrays["blind_spot"],
+        programme.aggregation,
+        _model(footprint, exploitation, competitors_log10, prior_bits),
+    )
+
+
+def _misalignment_score(result) -> np.ndarray:
+    """ln(−ln P_align), falling as P_align rises, resolved even where P_align rounds to 1."""
+    p_mis = np.asarray(result.p_misalign, dtype=float)
+    with np.errstate(divide="ignore"):
+        near_one = np.log(-np.log1p(-np.minimum(p_mis, 1 - 1e-16)))
+        tiny = (
+            np.asarray(result.log10_single_failure) + np.asarray(result.effective_competitors_log10)
+        ) * _math.LN10
+        far = np.log(-np.log(np.maximum(np.asarray(result.p_align, dtype=float), 1e-300)))
+    return np.where(p_mis == 0.0, tiny, np.where(np.asarray(result.p_align) > 0.0, near_one, far))
+
+
+@dataclass(frozen=True)
+class BudgetSplit:
+    """The best split of a budget between two sources.
+
+    Attributes
+    ----------
+    share_a : float
+        Share of the budget spent on source A.
+    labels_a, labels_b : float
+        Items labelled by each.
+    p_align : float
+        P_align at that split.
+    p_align_all_a, p_align_all_b : float
+        P_align spending everything on one source, for comparison.
+    """
+
+    share_a: float
+    labels_a: float
+    labels_b: float
+    p_align: float
+    p_align_all_a: float
+    p_align_all_b: float
+
+
+def best_split(
+    source_a: Source,
+    source_b: Source,
+    budget: float,
+    *,
+    redundancy_a: int = 1,
+    redundancy_b: int = 1,
+    aggregation: str = "pooled",
+    footprint: float = 1.0,
+    exploitation: float = 1.0,
+    competitors_log10: float = 0.0,
+    prior_bits: float = 0.0,
+) -> BudgetSplit:
+    r"""The split of ``budget`` between two sources that maximises P_align.
+
+    Notes
+    -----
+    P_align is evaluated on 201 shares, then refined by bounded Brent search on the two grid
+    intervals around the best, minimising :math:`\ln(-\ln P_\text{align})` (which keeps its
+    resolution where P_align rounds to 1). Items are whole numbers, so the objective is a step
+    function; the refinement only accepts improvements over the grid.
+    """
+    model = _model(footprint, exploitation, competitors_log10, prior_bits)
+    kwargs = {"redundancy_a": redundancy_a, "redundancy_b": redundancy_b, "aggregation": aggregation}
+    grid = budget_split_curve(source_a, source_b, budget, points=_SPLIT_GRID, **kwargs, **model)
+    arrays = {
+        "error_rate": np.array([source_a.error_rate, source_b.error_rate]),
+        "blind_spot": np.array([source_a.blind_spot, source_b.blind_spot]),
+        "redundancy": np.array([redundancy_a, redundancy_b], dtype=float),
+    }
+    price_a = source_a.cost_per_label * redundancy_a
+    price_b = source_b.cost_per_label * redundancy_b
+
+    def evaluate(shares):
+        labels = np.minimum(
+            _split_labels(float(budget), np.asarray(shares, dtype=float), price_a, price_b), 1e12
+        )
+        return mixture_p_align(labels, **arrays, aggregation=aggregation, **model)
+
+    scores = _misalignment_score(evaluate(grid.parameter))
+    best = int(np.argmin(scores))
+    share, score = float(grid.parameter[best]), float(scores[best])
+    low = grid.parameter[max(best - 1, 0)]
+    high = grid.parameter[min(best + 1, _SPLIT_GRID - 1)]
+    if high > low:
+        refined = optimize.minimize_scalar(
+            lambda s: float(_misalignment_score(evaluate([s]))[0]),
+            bounds=(float(low), float(high)),
+            method="bounded",
+            options={"xatol": 1e-7},
+        )
+        if refined.fun < score:
+            share = float(refined.x)
+    final = evaluate([share])
+    labels = _split_labels(float(budget), np.array([share]), price_a, price_b)[0]
+    return BudgetSplit(
+        share_a=share,
+        labels_a=float(labels[0]),
+        labels_b=float(labels[1]),
+        p_align=float(np.atleast_1d(final.p_align)[0]),
+        p_align_all_a=float(grid.p_align[-1]),
+        p_align_all_b=float(grid.p_align[0]),
+    )
+
+
+@dataclass(frozen=True)
+class CheapestProgramme:
+    """The cheapest programme found that reaches a target, and the candidates compared.
+
+    Attributes
+    ----------
+    programme : Programme or None
+        The winner; None if no candidate reaches the target.
+    dollars : float
+        Its cost (inf if none).
+    p_align : float
+        Its P_align.
+    candidates : tuple of (str, float)
+        Every candidate's description and cost in dollars (inf where unreachable), cheapest first.
+    """
+
+    programme: Programme | None
+    dollars: float
+    p_align: float
+    candidates: tuple[tuple[str, float], ...]
+
+
+def cheapest_programme(
+    target: float,
+    sources: Sequence[Source],
+    *,
+    redundancies: Sequence[int] = (1, 3, 5, 7, 9),
+    mixes: bool = True,
+    aggregation: str = "pooled",
+    footprint: float = 1.0,
+    exploitation: float = 1.0,
+    competitors_log10: float = 0.0,
+    prior_bits: float = 0.0,
+) -> CheapestProgramme:
+    r"""The cheapest programme that reaches ``target``, among single sources and two-source mixes.
+
+    Notes
+    -----
+    For one source at redundancy :math:`r` the exact answer is :math:`r c \cdot N^*` with
+    :math:`N^*` from :func:`aliquant_core.required_labels` at error rate :math:`\varepsilon_r`.
+    For each pair of sources (at redundancy 1) the smallest budget whose :func:`best_split` reaches
+    the target is found by bisection on :math:`\log B`, starting from the cheaper of the two
+    single-source costs (a mix can always spend everything on one source).
+    """
+    target = float(check_range("target", target))
+    model = _model(footprint, exploitation, competitors_log10, prior_bits)
+    candidates: list[tuple[str, float, Programme | None]] = []
+    for source in sources:
+        _priced(source, "the cheapest programme")
+        for r in redundancies:
+            voted = float(redundant_error_rate(source.error_rate, r))
+            items = float(required_labels(target, voted, blind_spot=source.blind_spot, **model))
+            cost = items * r * source.cost_per_label
+            programme = (
+                Programme((Allocation(source, items, r),), name=f"{source.name} ×{r}")
+                if np.isfinite(items) and items <= 1e12
+                else None
+            )
+            candidates.append((f"{source.name}, {r} per item", cost if programme else np.inf, programme))
+    if mixes:
+        singles = {s.name: min(c for n, c, _ in candidates if n.startswith(f"{s.name},")) for s in sources}
+        for i, a in enumerate(sources):
+            for b in sources[i + 1 :]:
+                cost, programme = _cheapest_mix(
+                    target, a, b, min(singles[a.name], singles[b.name]), aggregation, model
+                )
+                candidates.append((f"{a.name} + {b.name} ({aggregation})", cost, programme))
+    candidates.sort(key=lambda c: c[1])
+    name, cost, programme = candidates[0]
+    p = np.nan
+    if programme is not None:
+        from .programme import programme_p_align
+
+        p = float(np.atleast_1d(programme_p_align(programme, **model).p_align)[0])
+    return CheapestProgramme(
+        programme if np.isfinite(cost) else None,
+        float(cost),
+        p,
+        tuple((n, float(c)) for n, c, _ in candidates),
+    )
+
+
+def _cheapest_mix(target, a, b, single_cost, aggregation, model):
+    """Smallest budget whose best split of a and b reaches target (bisection on log budget)."""
+    cheapest_price = min(a.cost_per_label, b.cost_per_label)
+    high = single_cost if np.isfinite(single_cost) else None
+    if high is None:
+        # Neither source reaches the target alone; try budgets up to 10^12 labels' worth.
+        high = 1e12 * max(a.cost_per_label, b.cost_per_label)
+        if best_split(a, b, high, aggregation=aggregation, **model).p_align < target:
+            return np.inf, None
+    low = cheapest_price
+    for _ in range(60):
+        if high / low < 1.0 + 1e-3:
+            break
+        middle = np.sqrt(low * high)
+        # A coarse grid of splits inside the search; the full optimiser once at the end.
+        coarse = budget_split_curve(a, b, middle, points=41, aggregation=aggregation, **model)
+        if coarse.p_align.max() >= target:
+            high = middle
+        else:
+            low = middle
+    split = best_split(a, b, high, aggregation=aggregation, **model)
+    if split.p_align < target:  # the coarse grid found a split the optimiser did not: take it
+        coarse = budget_split_curve(a, b, high, points=41, aggregation=aggregation, **model)
+        best = int(np.argmax(coarse.p_align))
+        split = BudgetSplit(
+            float(coarse.parameter[best]),
+            *coarse.labels[best],
+            float(coarse.p_align[best]),
+            float(coarse.p_align[-1]),
+            float(coarse.p_align[0]),
+        )
+        if split.p_align < target:
+            return np.inf, None
+    programme = Programme(
+        (Allocation(a, split.labels_a), Allocation(b, split.labels_b)),
+        aggregation=aggregation,
+        name=f"{a.name} + {b.name}",
+    )
+    spent = split.labels_a * a.cost_per_label + split.labels_b * b.cost_per_label
+    return float(spent), programme
+
+
+def pareto_frontier(cost: ArrayLike, p_align: ArrayLike) -> np.ndarray:
+    """Indices of the programmes no other beats on both counts (cheaper and at least as likely).
+
+    Returns them ordered by cost. A programme is dominated when another costs no more and has a
+    higher P_align, or costs less and has the same.
+    """
+    cost = np.asarray(cost, dtype=float).ravel()
+    p = np.asarray(p_align, dtype=float).ravel()
+    order = np.lexsort((-p, cost))  # by cost, then best P first among equal costs
+    keep = []
+    best = -np.inf
+    for i in order:
+        if p[i] > best:
+            keep.append(i)
+            best = p[i]
+    return np.array(keep, dtype=int)

@@ -112,7 +112,7 @@ def saddlepoint_logs(counts, win, loss, weights, lattice, offset=0.0):
 
         def below(x, rows):
             """ln P(S < x): the small tail if it lies below x, else its complement."""
-            sub = tuple(a[rows] for a in args[:-1]) + (lattice,)
+            sub = (*tuple(a[rows] for a in args[:-1]), lattice)
             small, is_below = _saddlepoint_small_tail(x[rows], *sub)
             return np.where(is_below, small, np.log1p(-np.exp(small)))
 

@@ -181,7 +181,11 @@ def redundancy_curve(
     competitors_log10: ArrayLike = 0.0,
     prior_bits: ArrayLike = 0.0,
 ) -> Curve:
-    r"""A fixed budget spent on one source at ``r`` labelers per item: :math:`\lfloor B/(r c)\rfloor` items."""
+    r"""A fixed budget spent on one source at ``r`` labelers per item.
+
+    Each redundancy level buys :math:`\lfloor B/(r c)\rfloor` items, so quality (a majority of
+    :math:`r`) is bought with quantity.
+    """
     _priced(source, "a redundancy curve")
     r = np.asarray(redundancies, dtype=float)
     labels = np.floor(float(budget) / (source.cost_per_label * r))[:, None]
@@ -204,7 +208,10 @@ def cost_law_price(error_rate: ArrayLike, reference: Source, gamma: float) -> Fl
 
     Notes
     -----
-    .. math:: c(\varepsilon) = c_\text{ref}\left(\frac{1/2 - \varepsilon}{1/2 - \varepsilon_\text{ref}}\right)^\gamma
+    .. math::
+
+        c(\varepsilon) = c_\text{ref}
+        \left(\frac{1/2 - \varepsilon}{1/2 - \varepsilon_\text{ref}}\right)^\gamma
 
     With :math:`\gamma > 0` better labels cost more. The model brief writes the same law with
     the ratio the other way up; the exponent's sign is what fixes the direction. With
@@ -458,7 +465,7 @@ def cheapest_programme(
                 )
                 candidates.append((f"{a.name} + {b.name} ({aggregation})", cost, programme))
     candidates.sort(key=lambda c: c[1])
-    name, cost, programme = candidates[0]
+    _name, cost, programme = candidates[0]
     p = np.nan
     if programme is not None:
         from .programme import programme_p_align

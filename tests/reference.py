@@ -110,3 +110,33 @@ def symmetric_tail_reference(a: float, x: float) -> mp.mpf:
             points.add(x - step)
             step *= 2
         return mp.quad(density, sorted(points))
+
+
+def mixture_reference(counts, win, weights) -> tuple[mp.mpf, mp.mpf]:
+    """P₁ and 1 − P₁ for labels from several sources, by enumerating every label outcome.
+
+    Every combination of win counts (W_1, …, W_k) is visited, scored S = Σ w_s (2W_s − m_s) in
+    40-digit arithmetic, and its probability Π C(m_s, W_s) q_s^W_s (1 − q_s)^(m_s − W_s) added to
+    the side it falls on (ties split in half). Exponential in the number of sources: keep it tiny.
+    """
+    import itertools
+
+    with mp.workdps(DIGITS):
+        q = [mp.mpf(float(v)) for v in win]
+        w = [mp.mpf(float(v)) for v in weights]
+        single = failure = mp.mpf(0)
+        for combo in itertools.product(*[range(int(m) + 1) for m in counts]):
+            prob = mp.mpf(1)
+            score = mp.mpf(0)
+            for k, m, qs, ws in zip(combo, counts, q, w, strict=True):
+                m = int(m)
+                prob *= mp.binomial(m, k) * qs**k * (1 - qs) ** (m - k)
+                score += ws * (2 * k - m)
+            if abs(score) < mp.mpf("1e-30"):
+                single += prob / 2
+                failure += prob / 2
+            elif score > 0:
+                single += prob
+            else:
+                failure += prob
+        return single, failure

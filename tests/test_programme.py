@@ -1,0 +1,276 @@
+"""Sources, redundancy, mixtures of sources, costs and feasibility."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aliquant_core import _mixture, p_align
+from aliquant_core.anchors import FEW_HUNDRED_HOURS, RLHF_REFERENCE
+from aliquant_core.programme import (
+    Allocation,
+    Programme,
+    feasibility,
+    mixture_p_align,
+    programme_cost,
+    programme_p_align,
+)
+from aliquant_core.sources import PRESETS, Source, redundant_error_rate
+
+from .reference import mixture_reference
+
+
+def test_redundancy_golden_values_by_hand():
+    # Issue 3: r = 3, ε = 0.2: 3·0.2²·0.8 + 0.2³ = 0.096 + 0.008 = 0.104.
+    assert redundant_error_rate(0.2, 3) == pytest.approx(0.104, abs=1e-15)
+    # r = 5: 10·0.2³·0.8² + 5·0.2⁴·0.8 + 0.2⁵ = 0.0512 + 0.0064 + 0.00032 = 0.05792.
+    assert redundant_error_rate(0.2, 5) == pytest.approx(0.05792, abs=1e-15)
+    # Even r with coin-flip ties does as well as r − 1: r = 2 gives ε²+ ½·2ε(1−ε) = ε.
+    assert redundant_error_rate(0.2, 2) == pytest.approx(0.2, abs=1e-15)
+    assert redundant_error_rate(0.2, 4) == pytest.approx(0.104, abs=1e-15)
+    assert redundant_error_rate(0.2, 1) == pytest.approx(0.2, abs=1e-15)
+
+
+def test_redundancy_does_not_reach_into_blind_spots():
+    # f = 1, χ = 0, so h = σ = 0.3. With r = 3 at ε = 0.2 the random error is 0.104 (above), and
+    # q = (1 − h)(1 − ε₃) + h·ε₃ = 0.7·0.896 + 0.3·0.104 = 0.6584 (by hand), not 0.896.
+    result = mixture_p_align([10.0], [0.2], [0.3], redundancy=3, exploitation=0.0)
+    assert result.label_win_prob[0] == pytest.approx(0.6584, abs=1e-15)
+    assert result.effective_error_rate[0] == pytest.approx(0.104, abs=1e-15)
+    # And P₁ is the one-source model's at that q: ε_eff with h.
+    direct = p_align(10, 0.104, blind_spot=0.3, exploitation=0.0)
+    assert result.p_align == pytest.approx(float(direct.p_align), rel=1e-14)
+
+
+def test_one_active_source_is_the_single_source_model():
+    result = mixture_p_align(
+        [[5000.0, 0.0]], [[0.2, 0.1]], [[0.02, 0.0]], footprint=0.3, exploitation=0.4, competitors_log10=40
+    )
+    direct = p_align(5000, 0.2, blind_spot=0.02, footprint=0.3, exploitation=0.4, competitors_log10=40)
+    assert result.p_align[0] == float(direct.p_align)
+    assert result.exact[0]
+
+
+@pytest.mark.parametrize("aggregation", ["pooled", "weighted"])
+@pytest.mark.parametrize(
+    ("counts", "win"),
+    [
+        ([3, 4], [0.8, 0.6]),
+        ([5, 2, 3], [0.7, 0.9, 0.55]),
+        ([6, 6], [0.65, 0.65]),  # equal reliabilities: weighted = pooled, ties possible
+        ([4, 7], [0.3, 0.8]),  # a source below ½
+        ([10, 1], [0.55, 0.99]),
+    ],
+)
+def test_exact_enumeration_against_brute_force(counts, win, aggregation):
+    # Expected: every outcome of every label enumerated in 40-digit arithmetic (tests/reference.py).
+    win = np.array(win)
+    loss = 1 - win
+    weights = np.ones_like(win) if aggregation == "pooled" else np.log(win / loss)
+    single, failure = mixture_reference(counts, win, weights)
+    got_single, got_failure = _mixture.exact_probabilities(np.array(counts, float), win, weights)
+    assert got_single == pytest.approx(float(single), rel=1e-12)
+    assert got_failure == pytest.approx(float(failure), rel=1e-12)
+    # The public function (which reads q < ½ sources backwards when weighted) agrees. A source with
+    # q < ½ is made as the brief makes it: all its labels in a blind spot (σ = 1, f = 1, χ = 0) give
+    # q = ε.
+    below = win < 0.5
+    result = mixture_p_align(
+        np.array(counts, float),
+        np.where(below, win, 1 - win),
+        np.where(below, 1.0, 0.0),
+        aggregation=aggregation,
+        exploitation=0.0,
+        method="exact",
+    )
+    assert result.p_single == pytest.approx(float(single), rel=1e-12)
+
+
+def _saddle_vs_exact(counts, win, aggregation):
+    counts = np.asarray(counts, dtype=float)
+    error = 1.0 - np.asarray(win)
+    exact = mixture_p_align(counts, error, 0.0, aggregation=aggregation, method="exact")
+    saddle = mixture_p_align(counts, error, 0.0, aggregation=aggregation, method="saddlepoint")
+    return exact, saddle
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    counts=st.lists(st.integers(min_value=5, max_value=400), min_size=2, max_size=3),
+    win=st.lists(st.floats(min_value=0.5, max_value=0.95), min_size=3, max_size=3),
+)
+def test_pooled_saddlepoint_accuracy_against_enumeration(counts, win):
+    # Stated accuracy (programme.EXACT_LIMIT_POOLED): relative error of 1 − P₁ under 1e-3 beyond the
+    # 200 informative labels "auto" enumerates, in the tail as in the middle. Sources with q = ½
+    # exactly are allowed.
+    win = win[: len(counts)]
+    if sum(counts) <= 200:
+        return
+    exact, saddle = _saddle_vs_exact(counts, win, "pooled")
+    if exact.single_failure > 1e-290:
+        assert saddle.single_failure == pytest.approx(float(exact.single_failure), rel=1e-3)
+    else:
+        assert saddle.log10_single_failure == pytest.approx(float(exact.log10_single_failure), rel=1e-3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    small=st.integers(min_value=2000, max_value=5000),
+    large=st.integers(min_value=2000, max_value=30_000),
+    win=st.tuples(st.floats(min_value=0.52, max_value=0.75), st.floats(min_value=0.52, max_value=0.75)),
+)
+def test_weighted_saddlepoint_accuracy_against_enumeration(small, large, win):
+    # Stated accuracy (programme.EXACT_LIMIT): beyond the 2,000 configurations "auto" enumerates,
+    # relative error of 1 − P₁ under 1e-3 where the two weights differ by more than 10%, and under
+    # 5% where they nearly coincide (the score is then nearly a lattice, which the continuous
+    # saddlepoint formula does not correct for; measured worst 2.3%).
+    exact, saddle = _saddle_vs_exact([small, large], win, "weighted")
+    weights = np.log(np.array(win) / (1 - np.array(win)))
+    separated = abs(weights[0] / weights[1] - 1) > 0.1
+    if exact.single_failure > 1e-290:
+        tolerance = 1e-3 if separated else 5e-2
+        assert saddle.single_failure == pytest.approx(float(exact.single_failure), rel=tolerance)
+
+
+def test_auto_picks_exact_where_the_saddlepoint_would_be_coarse():
+    result = mixture_p_align([[100.0, 300.0]], [[0.3, 0.2]], 0.0, aggregation="weighted")
+    assert result.exact[0]
+    result = mixture_p_align([[3000.0, 30000.0]], [[0.3, 0.2]], 0.0, aggregation="weighted")
+    assert not result.exact[0]
+
+
+@pytest.mark.parametrize("aggregation", ["pooled", "weighted"])
+@pytest.mark.parametrize("method", ["exact", "saddlepoint"])
+def test_mixture_against_seeded_simulation(aggregation, method):
+    # Seeded Monte Carlo of the score, 400,000 trials; the analytic P₁ must lie in the 99.9% Wilson
+    # interval (z = 3.29) of the simulated frequency, in the tail (1 − P₁ near 1e-2) and overall.
+    counts = np.array([120.0, 900.0])
+    win = np.array([0.75, 0.53])
+    weights = np.ones(2) if aggregation == "pooled" else np.log(win / (1 - win))
+    rng = np.random.default_rng(7)
+    trials = 400_000
+    wins = rng.binomial(counts.astype(int), win, size=(trials, 2))
+    score = ((2 * wins - counts) * weights).sum(axis=1)
+    simulated = np.mean(score < 0) + 0.5 * np.mean(np.abs(score) < 1e-9)
+    z = 3.29
+    centre = (simulated + z**2 / (2 * trials)) / (1 + z**2 / trials)
+    half = z * math.sqrt(simulated * (1 - simulated) / trials + z**2 / (4 * trials**2)) / (1 + z**2 / trials)
+    result = mixture_p_align(counts, 1 - win, 0.0, aggregation=aggregation, method=method)
+    assert centre - half <= float(result.single_failure) <= centre + half
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    counts=st.lists(st.integers(min_value=0, max_value=60), min_size=2, max_size=3),
+    error=st.lists(st.floats(min_value=0.0, max_value=0.5), min_size=3, max_size=3),
+    blind=st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=3, max_size=3),
+)
+def test_weighted_never_below_pooled(counts, error, blind):
+    # Nitzan–Paroush: the log-odds weighted majority is the most accurate decision rule for
+    # independent labels of known reliability, so its P₁ is never below the plain count's.
+    k = len(counts)
+    args = (np.array(counts, float), np.array(error[:k]), np.array(blind[:k]))
+    pooled = mixture_p_align(*args, aggregation="pooled", footprint=1.0, exploitation=0.0, method="exact")
+    weighted = mixture_p_align(*args, aggregation="weighted", footprint=1.0, exploitation=0.0, method="exact")
+    assert weighted.p_single >= pooled.p_single - 1e-12
+
+
+def test_costs_by_hand():
+    crowd = PRESETS["crowdworkers"]  # $0.30 and 36.8 s a comparison (AlpacaEval); 100 workers × 20 h
+    expert = PRESETS["experts"]  # $5 and 180 s; 10 experts × 10 h (assumptions, see the preset)
+    programme = Programme((Allocation(crowd, 1000, 3), Allocation(expert, 200)))
+    cost = programme_cost(programme)
+    # Dollars: 1000·3·0.30 + 200·5 = 900 + 1000 = 1900.
+    assert cost.dollars == pytest.approx(1900.0)
+    # Hours: 3000·36.8/3600 + 200·180/3600 = 30.666… + 10 = 40.666….
+    assert cost.labeler_hours == pytest.approx(3000 * 36.8 / 3600 + 10.0)
+    # Weeks, sources in parallel: max(30.666…/(100·20), 10/(10·10)) = max(0.01533…, 0.1) = 0.1.
+    assert cost.calendar_weeks == pytest.approx(0.1)
+    assert cost.judgements == 3200
+
+
+def test_feasibility_distances_by_hand():
+    # 100 × the RLHF reference (Anthropic HH, 162k) sits on the edge of "within 2 OOM of RLHF";
+    # 300 labeler-hours on the edge of "a few hundred hours".
+    edge = feasibility(RLHF_REFERENCE.comparisons * 100, FEW_HUNDRED_HOURS)
+    assert edge.oom_beyond_rlhf_band == pytest.approx(0.0, abs=1e-12)
+    assert edge.oom_beyond_few_hundred_hours == pytest.approx(0.0, abs=1e-12)
+    assert edge.within_rlhf_band
+    assert edge.within_few_hundred_hours
+    # Llama 2 used 1,418,091 comparisons (arXiv 2307.09288 Table 6): 1,418,091 labels are 0 OOM
+    # from it and log10(1418091/162000) = 0.9422 OOM above Anthropic HH.
+    llama = feasibility(1_418_091, 3000.0)
+    assert llama.oom_vs_pipelines["Llama 2"] == pytest.approx(0.0, abs=1e-12)
+    assert llama.oom_vs_pipelines["Anthropic HH"] == pytest.approx(math.log10(1_418_091 / 162_000))
+    assert llama.oom_beyond_few_hundred_hours == pytest.approx(1.0)
+    assert not llama.within_few_hundred_hours
+
+
+def test_programme_p_align_matches_mixture_call():
+    programme = Programme(
+        (Allocation(PRESETS["contractors"], 50_000), Allocation(PRESETS["researchers"], 500, 3)),
+        aggregation="weighted",
+    )
+    result = programme_p_align(programme, footprint=0.05, exploitation=0.65, competitors_log10=20)
+    direct = mixture_p_align(
+        [50_000, 500],
+        [PRESETS["contractors"].error_rate, PRESETS["researchers"].error_rate],
+        [PRESETS["contractors"].blind_spot, PRESETS["researchers"].blind_spot],
+        redundancy=[1, 3],
+        aggregation="weighted",
+        footprint=0.05,
+        exploitation=0.65,
+        competitors_log10=20,
+    )
+    assert result.p_align == direct.p_align
+
+
+def test_presets_cite_a_source_or_say_assumption():
+    for preset in PRESETS.values():
+        for field in (
+            "error_rate",
+            "blind_spot",
+            "cost_per_label",
+            "seconds_per_label",
+            "workforce",
+            "hours_per_week",
+        ):
+            note = preset.sourced(field)
+            assert note.startswith("assumption: ") or "arXiv" in note or "alpaca_eval" in note, (
+                preset,
+                field,
+            )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"error_rate": 0.7}, "error_rate must be in [0, 0.5]"),
+        ({"blind_spot": -0.1}, "blind_spot must be in [0, 1]"),
+        ({"cost_per_label": -1.0}, "cost_per_label must be in [0, ∞)"),
+        ({"seconds_per_label": 0.0}, "seconds_per_label must be in (0, ∞)"),
+        ({"workforce": float("nan")}, "workforce must be in (0, ∞)"),
+        ({"hours_per_week": 200.0}, "hours_per_week must be in (0, 168]"),
+    ],
+)
+def test_source_validation_names_field_and_range(fields, message):
+    base = {
+        "name": "x",
+        "error_rate": 0.1,
+        "blind_spot": 0.0,
+        "cost_per_label": 1.0,
+        "seconds_per_label": 10.0,
+        "workforce": 1.0,
+        "hours_per_week": 40.0,
+    }
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("[", r"\[").replace(")", r"\)")):
+        Source(**{**base, **fields})
+
+
+def test_mixture_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="aggregation must be one of pooled, weighted"):
+        mixture_p_align([1.0], [0.1], [0.0], aggregation="median")
+    with pytest.raises(ValueError, match="redundancy must be a whole number"):
+        mixture_p_align([1.0], [0.1], [0.0], redundancy=1.5)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m aliquant_core evaluate | required | tolerate``.
+"""Command line: ``python -m aliquant_core evaluate | required | tolerate | curve | optimise``.
 
 Flags are the model brief's names with dashes. Readable text by default, ``--json`` for scripts.
 Bad input exits with status 2 and one line naming the flag and its valid range.
@@ -7,6 +7,7 @@ Bad input exits with status 2 and one line naming the flag and its valid range.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -15,9 +16,19 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._validation import RANGES, describe_range
+from .curves import (
+    best_split,
+    budget_split_curve,
+    cheapest_programme,
+    cost_law_curve,
+    pareto_frontier,
+    redundancy_curve,
+)
 from .defaults import DEFAULTS
 from .model import error_rate_from_agreement, p_align
+from .programme import source_cost
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
+from .sources import PRESETS, Source, redundant_error_rate
 
 PROGRAM = "aliquant"
 
@@ -68,15 +79,73 @@ def _ranged(name: str):
     return parse
 
 
-def _add_quantity(parser: argparse.ArgumentParser, name: str, help_text: str, default=None):
-    default = DEFAULTS[name].value if default is None and name in DEFAULTS else default
+def _add_quantity(parser: argparse.ArgumentParser, name: str, help_text: str):
+    # No argparse default: a value comes from the flag, else a --scenario file, else DEFAULTS.
     parser.add_argument(
         _flag(name),
         dest=name,
         type=_ranged(name),
-        default=default,
+        default=None,
         metavar="X",
-        help=f"{help_text}, in {describe_range(name)} (default {default:g})",
+        help=f"{help_text}, in {describe_range(name)} (default {DEFAULTS[name].value:g})",
+    )
+
+
+def _bounded(flag: str, low: float, high: float, *, low_open: bool = False, whole: bool = False):
+    """An argparse type for a flag outside the brief's table: a number in [low, high]."""
+    bounds = f"{'(' if low_open else '['}{low:g}, {'∞)' if high == math.inf else f'{high:g}]'}"
+    kind = "a whole number" if whole else "a number"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {kind} in {bounds}; got {text!r}") from None
+        inside = (value > low if low_open else value >= low) and value <= high and not math.isnan(value)
+        if not inside or (whole and value != int(value)) or (high == math.inf and math.isinf(value)):
+            raise argparse.ArgumentTypeError(f"must be {kind} in {bounds}; got {text}")
+        return int(value) if whole else value
+
+    parse.__name__ = flag
+    return parse
+
+
+def _add_costs(parser: argparse.ArgumentParser) -> None:
+    base = PRESETS["contractors"]
+    parser.add_argument(
+        "--redundancy",
+        type=_bounded("redundancy", 1, 99, whole=True),
+        default=1,
+        metavar="R",
+        help="labelers per item, majority vote, in [1, 99] (default 1); cost and time R-fold",
+    )
+    parser.add_argument(
+        "--cost-per-label",
+        type=_bounded("cost", 0, math.inf),
+        default=None,
+        metavar="USD",
+        help=f"US dollars per label, in [0, ∞) (default {base.cost_per_label:g}, trained contractors)",
+    )
+    parser.add_argument(
+        "--seconds-per-label",
+        type=_bounded("seconds", 0, math.inf, low_open=True),
+        default=None,
+        metavar="S",
+        help=f"seconds per label, in (0, ∞) (default {base.seconds_per_label:g})",
+    )
+    parser.add_argument(
+        "--workforce",
+        type=_bounded("workforce", 0, math.inf, low_open=True),
+        default=None,
+        metavar="N",
+        help=f"people labelling at once, in (0, ∞) (default {base.workforce:g})",
+    )
+    parser.add_argument(
+        "--hours-per-week",
+        type=_bounded("hours", 0, 168, low_open=True),
+        default=None,
+        metavar="H",
+        help=f"hours per person per week, in (0, 168] (default {base.hours_per_week:g})",
     )
 
 
@@ -134,15 +203,102 @@ def build_parser() -> argparse.ArgumentParser:
     _add_quality(tolerate)
     _add_assumptions(tolerate)
 
-    for sub in (evaluate, required, tolerate):
+    _add_costs(evaluate)
+
+    presets = sorted(PRESETS)
+    curve = commands.add_parser("curve", help="P_align and cost along a quality-quantity curve")
+    curve.add_argument(
+        "--kind",
+        choices=["budget-split", "redundancy", "cost-law"],
+        default="budget-split",
+        help="which curve (default budget-split)",
+    )
+    curve.add_argument(
+        "--budget",
+        type=_bounded("budget", 0, math.inf, low_open=True),
+        default=100_000.0,
+        metavar="USD",
+        help="budget in US dollars, in (0, ∞) (default 100000)",
+    )
+    curve.add_argument(
+        "--source-a",
+        choices=presets,
+        default="crowdworkers",
+        help="preset source (the only one for redundancy, the price anchor for cost-law)",
+    )
+    curve.add_argument(
+        "--source-b", choices=presets, default="experts", help="second preset for budget-split"
+    )
+    curve.add_argument(
+        "--points",
+        type=_bounded("points", 2, 1000, whole=True),
+        default=21,
+        metavar="N",
+        help="points on the curve, in [2, 1000] (default 21)",
+    )
+    curve.add_argument(
+        "--gamma",
+        type=_bounded("gamma", 0, 10),
+        default=2.0,
+        metavar="G",
+        help="cost-law exponent, in [0, 10] (default 2: price follows the (1 - 2e)^-2 data need)",
+    )
+    curve.add_argument("--aggregation", choices=["pooled", "weighted"], default="pooled")
+    _add_assumptions(curve)
+
+    optimise = commands.add_parser(
+        "optimise", help="cheapest programme to a target, or best split of a budget"
+    )
+    _add_quantity(optimise, "target", "probability of outer alignment sought")
+    optimise.add_argument(
+        "--sources",
+        type=_preset_list,
+        default=presets,
+        metavar="A,B,...",
+        help=f"preset sources to consider, comma-separated (default all: {','.join(presets)})",
+    )
+    optimise.add_argument(
+        "--budget",
+        type=_bounded("budget", 0, math.inf, low_open=True),
+        default=None,
+        metavar="USD",
+        help="instead: split this budget between --source-a and --source-b",
+    )
+    optimise.add_argument("--source-a", choices=presets, default="crowdworkers")
+    optimise.add_argument("--source-b", choices=presets, default="experts")
+    optimise.add_argument("--aggregation", choices=["pooled", "weighted"], default="pooled")
+    _add_assumptions(optimise)
+
+    for sub in (evaluate, required, tolerate, curve, optimise):
         sub.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
+def _preset_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in PRESETS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"must be preset names from {', '.join(sorted(PRESETS))}; got {text!r}"
+        )
+    return names
+
+
+def _value(args: argparse.Namespace, name: str) -> float:
+    """A quantity from its flag, else the --scenario file, else the default scenario."""
+    given = getattr(args, name, None)
+    if given is not None:
+        return given
+    scenario = getattr(args, "scenario_values", None) or {}
+    return scenario.get(name, DEFAULTS[name].value)
+
+
 def _error_rate(args: argparse.Namespace) -> float:
-    if args.agreement is not None:
+    if getattr(args, "agreement", None) is not None:
         return float(error_rate_from_agreement(args.agreement))
-    return DEFAULTS["error_rate"].value if args.error_rate is None else args.error_rate
+    if getattr(args, "error_rate", None) is not None:
+        return args.error_rate
+    return _value(args, "error_rate")
 
 
 def _finite_or_none(value) -> float | None:
@@ -151,7 +307,7 @@ def _finite_or_none(value) -> float | None:
 
 
 def _assumptions(args: argparse.Namespace) -> dict[str, float]:
-    return {name: getattr(args, name) for name in ASSUMPTIONS}
+    return {name: _value(args, name) for name in ASSUMPTIONS}
 
 
 def _format_count(value: float | None) -> str:
@@ -169,9 +325,14 @@ def _format_probability(value: float, failure: float, log10_failure: float) -> s
 
 
 def _evaluate(args: argparse.Namespace) -> tuple[dict, str]:
-    error_rate = _error_rate(args)
-    result = p_align(args.labels, error_rate, **_assumptions(args))
-    needed = _finite_or_none(required_labels(args.target, error_rate, **_assumptions(args)))
+    labels, target = _value(args, "labels"), _value(args, "target")
+    single_rate = _error_rate(args)
+    error_rate = float(redundant_error_rate(single_rate, args.redundancy))
+    shared = _assumptions(args)
+    result = p_align(labels, error_rate, **shared)
+    needed = _finite_or_none(required_labels(target, error_rate, **shared))
+    source = _cost_source(args, single_rate)
+    cost = source_cost(source, labels, args.redundancy)
     log10_misalign = (
         math.log10(result.p_misalign)
         if result.p_misalign > 0
@@ -189,9 +350,22 @@ def _evaluate(args: argparse.Namespace) -> tuple[dict, str]:
         "informative_labels": float(result.informative_labels),
         "effective_competitors_log10": float(result.effective_competitors_log10),
         "regime": str(result.regime),
-        "target": args.target,
+        "target": target,
         "required_labels": needed,
-        "inputs": {"labels": args.labels, "error_rate": error_rate, **_assumptions(args)},
+        "effective_error_rate": error_rate,
+        "redundancy": args.redundancy,
+        "dollars": float(cost.dollars),
+        "labeler_hours": float(cost.labeler_hours),
+        "calendar_weeks": float(cost.calendar_weeks),
+        "inputs": {
+            "labels": labels,
+            "error_rate": single_rate,
+            **shared,
+            "cost_per_label": source.cost_per_label,
+            "seconds_per_label": source.seconds_per_label,
+            "workforce": source.workforce,
+            "hours_per_week": source.hours_per_week,
+        },
     }
     text = "\n".join(
         [
@@ -199,73 +373,183 @@ def _evaluate(args: argparse.Namespace) -> tuple[dict, str]:
             + _format_probability(data["p_align"], data["p_misalign"], log10_misalign)
             + f"   (Bonferroni lower bound {data['p_align_lower_bound']:.4f})",
             f"Regime                  {_REGIME_WORDS[data['regime']]}",
-            f"Labels required         {_format_count(needed)} for P_align >= {args.target:g}",
-            f"Per competitor P1       "
-            f"{_format_probability(data['p_single'], data['single_failure'], result.log10_single_failure)}",
+            f"Labels required         {_format_count(needed)} for P_align >= {target:g}",
+            "Per competitor P1       "
+            + _format_probability(data["p_single"], data["single_failure"], result.log10_single_failure),
             f"Label win probability   q = {data['label_win_prob']:.6g}"
-            f"   (blind share h = {data['blind_share']:.4g})",
-            f"Informative labels      m = {data['informative_labels']:,.0f} of {args.labels:,.0f}",
+            f"   (blind share h = {data['blind_share']:.4g};"
+            f" error rate {error_rate:.4g} after {args.redundancy} per item)",
+            f"Informative labels      m = {data['informative_labels']:,.0f} of {labels:,.0f}",
             f"Effective competitors   10^{data['effective_competitors_log10']:.4g}",
+            f"Cost                    ${data['dollars']:,.0f}, {data['labeler_hours']:,.0f} labeler-hours, "
+            f"{data['calendar_weeks']:,.1f} calendar weeks",
         ]
     )
     return data, text
 
 
+def _cost_source(args: argparse.Namespace, error_rate: float) -> Source:
+    base = PRESETS["contractors"]
+    return Source(
+        "command line",
+        error_rate,
+        _value(args, "blind_spot"),
+        base.cost_per_label if args.cost_per_label is None else args.cost_per_label,
+        base.seconds_per_label if args.seconds_per_label is None else args.seconds_per_label,
+        base.workforce if args.workforce is None else args.workforce,
+        base.hours_per_week if args.hours_per_week is None else args.hours_per_week,
+    )
+
+
 def _required(args: argparse.Namespace) -> tuple[dict, str]:
+    target = _value(args, "target")
     error_rate = _error_rate(args)
-    needed = _finite_or_none(required_labels(args.target, error_rate, **_assumptions(args)))
+    needed = _finite_or_none(required_labels(target, error_rate, **_assumptions(args)))
     data = {
         "required_labels": needed,
-        "target": args.target,
+        "target": target,
         "inputs": {"error_rate": error_rate, **_assumptions(args)},
     }
-    return data, f"Labels required for P_align >= {args.target:g}: {_format_count(needed)}"
+    return data, f"Labels required for P_align >= {target:g}: {_format_count(needed)}"
 
 
 def _tolerate(args: argparse.Namespace) -> tuple[dict, str]:
+    labels, target = _value(args, "labels"), _value(args, "target")
     error_rate = _error_rate(args)
-    shared = {name: getattr(args, name) for name in ASSUMPTIONS}
+    shared = _assumptions(args)
     without = {k: v for k, v in shared.items() if k != "blind_spot"}
+    most = max_competitors_log10(
+        target, labels, error_rate, **{k: v for k, v in shared.items() if k != "competitors_log10"}
+    )
     data = {
-        "max_error_rate": _finite_or_none(max_error_rate(args.target, args.labels, **shared)),
-        "max_blind_spot": _finite_or_none(max_blind_spot(args.target, args.labels, error_rate, **without)),
-        "max_competitors_log10": _finite_or_none(
-            max_competitors_log10(
-                args.target,
-                args.labels,
-                error_rate,
-                **{k: v for k, v in shared.items() if k != "competitors_log10"},
-            )
-        ),
-        "target": args.target,
-        "inputs": {"labels": args.labels, "error_rate": error_rate, **shared},
+        "max_error_rate": _finite_or_none(max_error_rate(target, labels, **shared)),
+        "max_blind_spot": _finite_or_none(max_blind_spot(target, labels, error_rate, **without)),
+        "max_competitors_log10": _finite_or_none(most),
+        "any_number_of_competitors": bool(np.isposinf(most)),
+        "target": target,
+        "inputs": {"labels": labels, "error_rate": error_rate, **shared},
     }
 
     def show(value, fmt):
         return "none reaches the target" if value is None else format(value, fmt)
 
-    competitors = data["max_competitors_log10"]
+    if np.isposinf(most):
+        competitors = "any number"
+    elif np.isnan(most):
+        competitors = "none (even one is too many)"
+    else:
+        competitors = f"10^{float(most):.4g}"
     text = "\n".join(
         [
-            f"With {args.labels:,.0f} labels, P_align >= {args.target:g} holds up to:",
+            f"With {labels:,.0f} labels, P_align >= {target:g} holds up to:",
             f"  error rate          {show(data['max_error_rate'], '.6g')}   (other inputs as given)",
             f"  blind spot          {show(data['max_blind_spot'], '.6g')}",
-            "  competitors         "
-            + (
-                "none (even one is too many)"
-                if competitors is None
-                else f"10^{competitors:.4g}"
-                if np.isfinite(competitors)
-                else "any number"
-            ),
+            f"  competitors         {competitors}",
         ]
     )
-    if competitors is not None and not math.isfinite(float(competitors)):
-        data["max_competitors_log10"] = None
     return data, text
 
 
-_COMMANDS = {"evaluate": _evaluate, "required": _required, "tolerate": _tolerate}
+def _model_kwargs(args: argparse.Namespace) -> dict[str, float]:
+    shared = _assumptions(args)
+    return {k: shared[k] for k in ("footprint", "exploitation", "competitors_log10", "prior_bits")}
+
+
+def _curve(args: argparse.Namespace) -> tuple[dict, str]:
+    model = _model_kwargs(args)
+    a = PRESETS[args.source_a]
+    if args.kind == "budget-split":
+        curve = budget_split_curve(
+            a, PRESETS[args.source_b], args.budget, points=args.points, aggregation=args.aggregation, **model
+        )
+    elif args.kind == "redundancy":
+        curve = redundancy_curve(a, args.budget, **model)
+    else:
+        curve = cost_law_curve(
+            a, args.budget, gamma=args.gamma, error_rates=np.linspace(0.0, 0.49, args.points), **model
+        )
+    rows = [
+        {
+            curve.parameter_name: float(curve.parameter[i]),
+            "labels": [float(v) for v in curve.labels[i]],
+            "dollars": float(curve.dollars[i]),
+            "labeler_hours": float(curve.labeler_hours[i]),
+            "calendar_weeks": float(curve.calendar_weeks[i]),
+            "p_align": float(curve.p_align[i]),
+            "p_align_lower_bound": float(curve.p_align_lower_bound[i]),
+            "regime": str(curve.regime[i]),
+        }
+        for i in range(curve.parameter.size)
+    ]
+    frontier = pareto_frontier(curve.dollars, curve.p_align)
+    data = {
+        "kind": curve.kind,
+        "parameter": curve.parameter_name,
+        "points": rows,
+        "pareto": [int(i) for i in frontier],
+        "inputs": {"budget": args.budget, **model},
+    }
+    header = (
+        f"{curve.parameter_name:>12} {'labels':>24} {'dollars':>12} {'hours':>10} {'weeks':>8} {'P_align':>8}"
+    )
+    lines = [header] + [
+        f"{r[curve.parameter_name]:>12.4g} {' + '.join(f'{v:,.0f}' for v in r['labels']):>24} "
+        f"{r['dollars']:>12,.0f} {r['labeler_hours']:>10,.0f} {r['calendar_weeks']:>8.2f} "
+        f"{r['p_align']:>8.4f}"
+        for r in rows
+    ]
+    return data, "\n".join(lines)
+
+
+def _optimise(args: argparse.Namespace) -> tuple[dict, str]:
+    model = _model_kwargs(args)
+    if args.budget is not None:
+        split = best_split(
+            PRESETS[args.source_a], PRESETS[args.source_b], args.budget, aggregation=args.aggregation, **model
+        )
+        data = {"best_split": dataclasses.asdict(split), "inputs": {"budget": args.budget, **model}}
+        text = (
+            f"Best split of ${args.budget:,.0f}: {split.share_a:.1%} to {PRESETS[args.source_a].name} "
+            f"({split.labels_a:,.0f} items), the rest to {PRESETS[args.source_b].name} "
+            f"({split.labels_b:,.0f})\n"
+            f"P_align {split.p_align:.4f} (all on one: {split.p_align_all_a:.4f} / {split.p_align_all_b:.4f})"
+        )
+        return data, text
+    target = _value(args, "target")
+    sources = [PRESETS[name] for name in args.sources]
+    best = cheapest_programme(target, sources, aggregation=args.aggregation, **model)
+    allocation = (
+        [
+            {"source": a.source.name, "labels": a.labels, "redundancy": a.redundancy}
+            for a in best.programme.allocations
+        ]
+        if best.programme
+        else None
+    )
+    data = {
+        "target": target,
+        "dollars": _finite_or_none(best.dollars),
+        "p_align": _finite_or_none(best.p_align),
+        "programme": allocation,
+        "candidates": [{"candidate": n, "dollars": _finite_or_none(c)} for n, c in best.candidates],
+        "inputs": model,
+    }
+    if best.programme is None:
+        return data, f"No candidate programme reaches P_align >= {target:g}"
+    parts = ", ".join(f"{a['labels']:,.0f} from {a['source']} (x{a['redundancy']})" for a in allocation)
+    return (
+        data,
+        f"Cheapest to P_align >= {target:g}: ${best.dollars:,.0f} for {parts} (P_align {best.p_align:.4f})",
+    )
+
+
+_COMMANDS = {
+    "evaluate": _evaluate,
+    "required": _required,
+    "tolerate": _tolerate,
+    "curve": _curve,
+    "optimise": _optimise,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

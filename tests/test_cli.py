@@ -223,3 +223,83 @@ def test_any_flag_value_gives_a_result_or_one_line_error(flag, value):
         assert status == 2
         assert len(err.getvalue().strip().splitlines()) == 1
         assert flag in err.getvalue()
+
+
+def test_evaluate_with_redundancy_and_costs(capsys):
+    status, out, _ = run(
+        capsys,
+        "evaluate",
+        "--json",
+        "--labels",
+        "1000",
+        "--error-rate",
+        "0.2",
+        "--redundancy",
+        "3",
+        "--cost-per-label",
+        "0.5",
+        "--seconds-per-label",
+        "30",
+        "--workforce",
+        "10",
+        "--hours-per-week",
+        "25",
+    )
+    data = json.loads(out)
+    assert status == 0
+    # By hand: ε₃ = 3·0.2²·0.8 + 0.2³ = 0.104; $ = 1000·3·0.5 = 1500; hours = 3000·30/3600 = 25;
+    # weeks = 25/(10·25) = 0.1.
+    assert data["effective_error_rate"] == pytest.approx(0.104, abs=1e-15)
+    assert data["dollars"] == pytest.approx(1500.0)
+    assert data["labeler_hours"] == pytest.approx(25.0)
+    assert data["calendar_weeks"] == pytest.approx(0.1)
+    shared = {
+        k: DEFAULTS[k].value
+        for k in ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
+    }
+    assert data["p_align"] == float(p_align(1000, data["effective_error_rate"], **shared).p_align)
+
+
+def test_curve_and_optimise_subcommands(capsys):
+    from aliquant_core.curves import best_split, budget_split_curve
+    from aliquant_core.sources import PRESETS
+
+    model = {"footprint": 0.05, "exploitation": 0.3, "competitors_log10": 20.0, "prior_bits": 0.0}
+    flags = ["--footprint", "0.05", "--exploitation", "0.3", "--competitors-log10", "20", "--prior-bits", "0"]
+    status, out, _ = run(capsys, "curve", "--json", "--points", "5", "--budget", "20000", *flags)
+    data = json.loads(out)
+    assert status == 0
+    expected = budget_split_curve(PRESETS["crowdworkers"], PRESETS["experts"], 20000, points=5, **model)
+    assert [row["p_align"] for row in data["points"]] == [float(p) for p in expected.p_align]
+    status, out, _ = run(capsys, "optimise", "--json", "--budget", "20000", *flags)
+    assert status == 0
+    split = best_split(PRESETS["crowdworkers"], PRESETS["experts"], 20000, **model)
+    assert json.loads(out)["best_split"]["p_align"] == split.p_align
+    status, out, _ = run(
+        capsys, "optimise", "--json", "--target", "0.9", "--sources", "ai_judge,experts", *flags
+    )
+    data = json.loads(out)
+    assert status == 0
+    assert data["p_align"] >= 0.9
+    assert data["programme"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag", "valid"),
+    [
+        (["evaluate", "--redundancy", "0"], "--redundancy", "[1, 99]"),
+        (["evaluate", "--redundancy", "2.5"], "--redundancy", "[1, 99]"),
+        (["evaluate", "--cost-per-label", "-3"], "--cost-per-label", "[0, ∞)"),
+        (["evaluate", "--hours-per-week", "169"], "--hours-per-week", "(0, 168]"),
+        (["curve", "--budget", "0"], "--budget", "(0, ∞)"),
+        (["curve", "--points", "1"], "--points", "[2, 1000]"),
+        (["optimise", "--sources", "nobody"], "--sources", "crowdworkers"),
+    ],
+)
+def test_bad_programme_flags_exit_2_with_one_line(capsys, argv, flag, valid):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    _, err = capsys.readouterr()
+    assert exit_info.value.code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert flag in err and valid in err

@@ -5,6 +5,19 @@ assumptions, :mod:`aliquant_core.solve` for what it would take to reach a target
 """
 
 from ._validation import RANGES, describe_range
+from .curves import (
+    BudgetSplit,
+    CheapestProgramme,
+    Curve,
+    best_split,
+    budget_curve,
+    budget_split_curve,
+    cheapest_programme,
+    cost_law_curve,
+    cost_law_price,
+    pareto_frontier,
+    redundancy_curve,
+)
 from .model import (
     REGIMES,
     AlignmentResult,
@@ -12,20 +25,57 @@ from .model import (
     error_rate_from_agreement,
     p_align,
 )
+from .programme import (
+    Allocation,
+    Cost,
+    Feasibility,
+    MixtureResult,
+    Programme,
+    feasibility,
+    mixture_p_align,
+    programme_cost,
+    programme_p_align,
+    source_cost,
+)
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
+from .sources import PRESETS, Source, redundant_error_rate
 
 __all__ = [
+    "PRESETS",
     "RANGES",
     "REGIMES",
     "AlignmentResult",
+    "Allocation",
+    "BudgetSplit",
+    "CheapestProgramme",
+    "Cost",
+    "Curve",
+    "Feasibility",
+    "MixtureResult",
+    "Programme",
+    "Source",
     "agreement_from_error_rate",
+    "best_split",
+    "budget_curve",
+    "budget_split_curve",
+    "cheapest_programme",
+    "cost_law_curve",
+    "cost_law_price",
     "describe_range",
     "error_rate_from_agreement",
+    "feasibility",
     "max_blind_spot",
     "max_competitors_log10",
     "max_error_rate",
+    "mixture_p_align",
     "p_align",
+    "pareto_frontier",
+    "programme_cost",
+    "programme_p_align",
+    "redundancy_curve",
+    "redundant_error_rate",
     "required_labels",
+    "source_cost",
 ]
 
 __version__ = "0.1.0"

@@ -1,0 +1,363 @@
+r"""Uncertain assumptions: intervals, quasi-random draws, quantiles, Sobol indices and a tornado.
+
+Any quantity of the single-source model can be given as a 90% interval instead of a point. Each
+interval fixes a distribution on a scale where it is normal (model brief):
+
+* ``labels``: log-normal, :math:`\ln N` normal;
+* rates, ``error_rate`` on [0, ½] and ``blind_spot``, ``footprint``, ``exploitation`` on [0, 1]:
+  logit-normal, :math:`\operatorname{logit}(x/u)` normal for a rate with upper end :math:`u`;
+* ``competitors_log10``: :math:`K` log-normal, so :math:`\log_{10} K` is normal;
+* ``prior_bits``: already a logarithm (of a likelihood ratio, in bits), so normal.
+
+The interval's ends are the distribution's 5% and 95% quantiles:
+:math:`\mu = (g(\text{low}) + g(\text{high}))/2`, :math:`s = (g(\text{high}) - g(\text{low})) /
+(2 z_{0.95})` with :math:`g` the normalising transform and :math:`z_{0.95} = 1.6449`. Normal-scale
+quantities are clipped to the model's range. Draws are scrambled Halton points (reproducible from
+the seed) mapped through the normal quantile function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special, stats
+
+from ._validation import RANGES, check_range
+from .model import p_align
+from .solve import required_labels
+
+__all__ = [
+    "UNCERTAIN_QUANTITIES",
+    "SensitivityResult",
+    "TornadoBar",
+    "UncertaintyResult",
+    "sensitivity",
+    "tornado",
+    "uncertainty",
+]
+
+#: The quantities that may be uncertain, and the scale on which each is normal.
+UNCERTAIN_QUANTITIES: dict[str, str] = {
+    "labels": "log",
+    "error_rate": "logit",
+    "blind_spot": "logit",
+    "footprint": "logit",
+    "exploitation": "logit",
+    "competitors_log10": "normal",
+    "prior_bits": "normal",
+}
+
+Z90 = float(stats.norm.ppf(0.95))
+
+#: Rates are kept this far inside their ends so that their logits are finite.
+_RATE_MARGIN = 1e-9
+
+
+def _upper(name: str) -> float:
+    return RANGES[name][1]
+
+
+def _forward(name: str, x):
+    """The transform g under which ``name`` is normal."""
+    x = np.asarray(x, dtype=float)
+    kind = UNCERTAIN_QUANTITIES[name]
+    if kind == "log":
+        return np.log(x)
+    if kind == "logit":
+        u = _upper(name)
+        return special.logit(np.clip(x / u, _RATE_MARGIN, 1.0 - _RATE_MARGIN))
+    return x
+
+
+def _backward(name: str, y):
+    """The inverse of :func:`_forward`, clipped into the model's range."""
+    kind = UNCERTAIN_QUANTITIES[name]
+    low, high, low_open, _ = RANGES[name]
+    if kind == "log":
+        return np.clip(np.exp(y), max(low, 1.0), high)
+    if kind == "logit":
+        value = _upper(name) * special.expit(y)
+        return np.clip(value, np.nextafter(low, 1.0) if low_open else low, high)
+    return np.clip(y, low, high)
+
+
+def _check_intervals(intervals: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    checked = {}
+    for name, pair in intervals.items():
+        if name not in UNCERTAIN_QUANTITIES:
+            raise ValueError(f"no uncertainty for {name!r}; choose from {', '.join(UNCERTAIN_QUANTITIES)}")
+        try:
+            low, high = (float(v) for v in pair)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} interval must be two numbers (low, high); got {pair!r}") from None
+        check_range(name, np.array([low, high]))
+        if low > high:
+            raise ValueError(f"{name} interval must have low ≤ high; got ({low:g}, {high:g})")
+        if UNCERTAIN_QUANTITIES[name] == "log" and low <= 0:
+            raise ValueError(f"{name} interval is log-normal and needs low > 0; got {low:g}")
+        checked[name] = (low, high)
+    return checked
+
+
+class _Distribution:
+    """A frozen distribution with the ``ppf`` that ``scipy.stats.sobol_indices`` asks for."""
+
+    def __init__(self, name: str, low: float, high: float):
+        self.name = name
+        g_low, g_high = _forward(name, low), _forward(name, high)
+        self.mean = float((g_low + g_high) / 2.0)
+        self.scale = float((g_high - g_low) / (2.0 * Z90))
+
+    def ppf(self, q):
+        return _backward(self.name, self.mean + self.scale * special.ndtri(q))
+
+    def median(self) -> float:
+        return float(_backward(self.name, self.mean))
+
+
+def _inputs(point: Mapping[str, float]) -> dict[str, float]:
+    from .defaults import DEFAULTS
+
+    values = {name: DEFAULTS[name].value for name in (*UNCERTAIN_QUANTITIES, "target")}
+    unknown = set(point) - set(values)
+    if unknown:
+        raise ValueError(f"unknown quantity {sorted(unknown)[0]!r}; choose from {', '.join(values)}")
+    values.update({k: float(v) for k, v in point.items()})
+    for name, value in values.items():
+        check_range(name, value)
+    return values
+
+
+@dataclass(frozen=True)
+class UncertaintyResult:
+    """What uncertain assumptions do to P_align and the labels required.
+
+    Attributes
+    ----------
+    draws : dict of str to ndarray
+        The sampled values of each uncertain quantity.
+    p_align : ndarray
+        P_align for each draw (the programme's labels as drawn, or fixed).
+    required_labels : ndarray
+        Labels required for the target for each draw (inf where unreachable).
+    quantile_levels : ndarray
+        The levels reported, e.g. 0.05, 0.5, 0.95.
+    p_align_quantiles, required_labels_quantiles : ndarray
+        Quantiles at those levels.
+    mean_p_align : float
+        P_align averaged over the uncertainty: the probability of outer alignment once the
+        uncertainty itself is accounted for.
+    p_target_met : float
+        Share of draws in which P_align reaches the target.
+    p_unreachable : float
+        Share of draws in which no quantity of labels reaches the target.
+    seed : int
+        The seed that reproduces these draws.
+    """
+
+    draws: dict[str, np.ndarray]
+    p_align: np.ndarray
+    required_labels: np.ndarray
+    quantile_levels: np.ndarray
+    p_align_quantiles: np.ndarray
+    required_labels_quantiles: np.ndarray
+    mean_p_align: float
+    p_target_met: float
+    p_unreachable: float
+    seed: int
+
+
+def uncertainty(
+    intervals: Mapping[str, tuple[float, float]],
+    point: Mapping[str, float] | None = None,
+    *,
+    draws: int = 20_000,
+    seed: int = 0,
+    quantile_levels=(0.05, 0.25, 0.5, 0.75, 0.95),
+) -> UncertaintyResult:
+    """Propagate 90% intervals on the assumptions to P_align and required labels.
+
+    Parameters
+    ----------
+    intervals : mapping of str to (low, high)
+        A 90% interval for each uncertain quantity (names in :data:`UNCERTAIN_QUANTITIES`).
+    point : mapping of str to float, optional
+        Values of the other quantities and ``target``; :data:`aliquant_core.defaults.DEFAULTS`
+        for any left out.
+    draws : int, default 20000
+        Number of quasi-random draws, in [16, 10⁷].
+    seed : int, default 0
+        Seed of the scrambled Halton sequence.
+    quantile_levels : sequence of float
+        Levels in (0, 1) at which to report quantiles.
+
+    Returns
+    -------
+    UncertaintyResult
+
+    Notes
+    -----
+    Quantiles of required labels treat "unreachable" as larger than any number, so an upper
+    quantile can be infinite.
+    """
+    intervals = _check_intervals(intervals)
+    values = _inputs(point or {})
+    draws = int(draws)
+    if not 16 <= draws <= 10_000_000:
+        raise ValueError(f"draws must be in [16, 1e7]; got {draws}")
+    sample = _draw(intervals, draws, seed)
+    inputs = {name: sample.get(name, values[name]) for name in UNCERTAIN_QUANTITIES}
+    target = values["target"]
+    result = p_align(**inputs)
+    needed = required_labels(target, **{k: v for k, v in inputs.items() if k != "labels"})
+    levels = np.asarray(quantile_levels, dtype=float)
+    p = np.broadcast_to(result.p_align, (draws,))
+    needed = np.broadcast_to(needed, (draws,))
+    return UncertaintyResult(
+        draws=sample,
+        p_align=np.array(p),
+        required_labels=np.array(needed),
+        quantile_levels=levels,
+        p_align_quantiles=np.quantile(p, levels),
+        required_labels_quantiles=np.quantile(needed, levels, method="inverted_cdf"),
+        mean_p_align=float(np.mean(p)),
+        p_target_met=float(np.mean(p >= target)),
+        p_unreachable=float(np.mean(np.isinf(needed))),
+        seed=int(seed),
+    )
+
+
+def _draw(intervals: dict[str, tuple[float, float]], draws: int, seed: int) -> dict[str, np.ndarray]:
+    names = list(intervals)
+    if not names:
+        return {}
+    unit = stats.qmc.Halton(d=len(names), scramble=True, rng=np.random.default_rng(seed)).random(draws)
+    unit = np.clip(unit, 1e-12, 1 - 1e-12)
+    return {name: _Distribution(name, *intervals[name]).ppf(unit[:, i]) for i, name in enumerate(names)}
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Variance-based (Sobol) sensitivity of P_align to each uncertain quantity.
+
+    Attributes
+    ----------
+    names : tuple of str
+        The uncertain quantities, in order.
+    first_order, total_order : ndarray
+        Sobol indices :math:`S_i` (share of Var P_align explained by input :math:`i` alone) and
+        :math:`S_{T_i}` (including its interactions).
+    evaluations : int
+        Model evaluations used, :math:`n(d + 2)`.
+    """
+
+    names: tuple[str, ...]
+    first_order: np.ndarray
+    total_order: np.ndarray
+    evaluations: int
+
+
+def sensitivity(
+    intervals: Mapping[str, tuple[float, float]],
+    point: Mapping[str, float] | None = None,
+    *,
+    samples: int = 1024,
+    seed: int = 0,
+) -> SensitivityResult:
+    r"""First-order and total Sobol indices of P_align over the uncertain quantities.
+
+    Parameters
+    ----------
+    intervals, point
+        As in :func:`uncertainty`.
+    samples : int, default 1024
+        :math:`n`, a power of 2; P_align is evaluated :math:`n(d + 2)` times.
+    seed : int
+        Seed for the quasi-random matrices.
+
+    Notes
+    -----
+    Saltelli (2010) estimators as implemented by :func:`scipy.stats.sobol_indices`:
+    :math:`S_i = V[E(Y \mid X_i)]/V(Y)`, :math:`S_{T_i} = E[V(Y \mid X_{\sim i})]/V(Y)`.
+    Where P_align barely varies (all draws near 0 or 1) the indices are ill-defined; they are
+    returned as NaN when the variance is below 1e-12.
+
+    References
+    ----------
+    .. [1] A. Saltelli et al., "Variance based sensitivity analysis of model output. Design and
+       estimator for the total sensitivity index", Computer Physics Communications 181, 2010.
+    """
+    intervals = _check_intervals(intervals)
+    if len(intervals) < 1:
+        raise ValueError("sensitivity needs at least one uncertain quantity")
+    samples = int(samples)
+    if samples < 2 or samples & (samples - 1):
+        raise ValueError(f"samples must be a power of 2; got {samples}")
+    values = _inputs(point or {})
+    names = tuple(intervals)
+    dists = [_Distribution(name, *intervals[name]) for name in names]
+
+    def model(x):
+        inputs = {name: values[name] for name in UNCERTAIN_QUANTITIES}
+        inputs.update({name: x[i] for i, name in enumerate(names)})
+        return np.array(np.broadcast_to(p_align(**inputs).p_align, x.shape[1:]))
+
+    return _sobol(model, dists, names, samples, seed)
+
+
+def _sobol(model, dists, names, samples, seed) -> SensitivityResult:
+    """Sobol indices of ``model`` (inputs on the first axis) over independent ``dists``."""
+    # Variance check on a quick sample first: sobol_indices divides by it.
+    probe = model(np.array([d.ppf(np.linspace(0.01, 0.99, 257)) for d in dists]))
+    if np.var(probe) < 1e-12:
+        nan = np.full(len(names), np.nan)
+        return SensitivityResult(tuple(names), nan, nan.copy(), 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = stats.sobol_indices(func=model, n=samples, dists=dists, rng=np.random.default_rng(seed))
+    return SensitivityResult(
+        tuple(names),
+        np.asarray(result.first_order, dtype=float),
+        np.asarray(result.total_order, dtype=float),
+        samples * (len(names) + 2),
+    )
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """One bar of a tornado chart: P_align with one quantity at each end of its interval."""
+
+    name: str
+    low: float
+    high: float
+    p_align_at_low: float
+    p_align_at_high: float
+
+    @property
+    def swing(self) -> float:
+        """|P_align(high) − P_align(low)|."""
+        return abs(self.p_align_at_high - self.p_align_at_low)
+
+
+def tornado(
+    intervals: Mapping[str, tuple[float, float]],
+    point: Mapping[str, float] | None = None,
+) -> tuple[float, tuple[TornadoBar, ...]]:
+    """One-at-a-time swings of P_align across each interval, largest first.
+
+    The base case sets every uncertain quantity to its distribution's median and the rest to
+    ``point``; each bar moves one quantity to its interval's ends. Returns the base P_align and
+    the bars.
+    """
+    intervals = _check_intervals(intervals)
+    values = _inputs(point or {})
+    base_inputs = {name: values[name] for name in UNCERTAIN_QUANTITIES}
+    base_inputs.update({name: _Distribution(name, *pair).median() for name, pair in intervals.items()})
+    base = float(p_align(**base_inputs).p_align)
+    bars = []
+    for name, (low, high) in intervals.items():
+        ends = p_align(**{**base_inputs, name: np.array([low, high])}).p_align
+        bars.append(TornadoBar(name, low, high, float(ends[0]), float(ends[1])))
+    bars.sort(key=lambda bar: bar.swing, reverse=True)
+    return base, tuple(bars)

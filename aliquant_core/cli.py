@@ -1,4 +1,4 @@
-"""Command line: ``python -m aliquant_core evaluate | required | tolerate | curve | optimise``.
+"""Command line: ``python -m aliquant_core evaluate | required | tolerate | curve | optimise | ...``.
 
 Flags are the model brief's names with dashes. Readable text by default, ``--json`` for scripts.
 Bad input exits with status 2 and one line naming the flag and its valid range.
@@ -29,6 +29,7 @@ from .model import error_rate_from_agreement, p_align
 from .programme import source_cost
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
 from .sources import PRESETS, Source, redundant_error_rate
+from .uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado, uncertainty
 
 PROGRAM = "aliquant"
 
@@ -269,9 +270,75 @@ def build_parser() -> argparse.ArgumentParser:
     optimise.add_argument("--aggregation", choices=["pooled", "weighted"], default="pooled")
     _add_assumptions(optimise)
 
-    for sub in (evaluate, required, tolerate, curve, optimise):
+    uncertain = commands.add_parser(
+        "uncertainty", help="P_align and required labels under uncertain assumptions"
+    )
+    sensitive = commands.add_parser("sensitivity", help="Sobol indices and tornado of P_align")
+    for sub in (uncertain, sensitive):
+        sub.add_argument(
+            "--interval",
+            dest="intervals",
+            action="append",
+            type=_interval,
+            default=[],
+            metavar="NAME=LOW:HIGH",
+            help="a 90%% interval for one quantity, e.g. error-rate=0.1:0.25 (repeatable; "
+            f"names: {', '.join(n.replace('_', '-') for n in UNCERTAIN_QUANTITIES)})",
+        )
+        sub.add_argument(
+            "--seed",
+            type=_bounded("seed", 0, 2**32 - 1, whole=True),
+            default=0,
+            metavar="S",
+            help="seed of the quasi-random draws, in [0, 4294967295] (default 0)",
+        )
+        _add_quantity(sub, "labels", "comparison labels collected, where not uncertain")
+        _add_quality(sub)
+        _add_assumptions(sub)
+        _add_quantity(sub, "target", "probability of outer alignment sought")
+    uncertain.add_argument(
+        "--draws",
+        type=_bounded("draws", 16, 10**7, whole=True),
+        default=20_000,
+        metavar="N",
+        help="quasi-random draws, in [16, 10000000] (default 20000)",
+    )
+    sensitive.add_argument(
+        "--samples",
+        type=_power_of_two,
+        default=1024,
+        metavar="N",
+        help="Sobol base sample, a power of 2 in [2, 65536] (default 1024)",
+    )
+
+    for sub in (evaluate, required, tolerate, curve, optimise, uncertain, sensitive):
         sub.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
+
+
+def _interval(text: str) -> tuple[str, float, float]:
+    name, _, ends = text.partition("=")
+    name = name.strip().replace("-", "_")
+    if name not in UNCERTAIN_QUANTITIES:
+        raise argparse.ArgumentTypeError(
+            f"names one of {', '.join(n.replace('_', '-') for n in UNCERTAIN_QUANTITIES)}; got {text!r}"
+        )
+    low_text, _, high_text = ends.partition(":")
+    try:
+        low, high = float(low_text), float(high_text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be NAME=LOW:HIGH with numbers; got {text!r}") from None
+    return name, low, high
+
+
+def _power_of_two(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 2 or value > 65536 or value & (value - 1):
+        raise argparse.ArgumentTypeError(f"must be a power of 2 in [2, 65536]; got {text!r}")
+    return value
 
 
 def _preset_list(text: str) -> list[str]:
@@ -543,12 +610,89 @@ def _optimise(args: argparse.Namespace) -> tuple[dict, str]:
     )
 
 
+def _uncertain_inputs(args: argparse.Namespace):
+    intervals = {name: (low, high) for name, low, high in args.intervals}
+    point = {
+        "labels": _value(args, "labels"),
+        "error_rate": _error_rate(args),
+        "target": _value(args, "target"),
+        **_assumptions(args),
+    }
+    return intervals, point
+
+
+def _uncertainty(args: argparse.Namespace) -> tuple[dict, str]:
+    intervals, point = _uncertain_inputs(args)
+    result = uncertainty(intervals, point, draws=args.draws, seed=args.seed)
+    levels = [float(v) for v in result.quantile_levels]
+    data = {
+        "draws": args.draws,
+        "seed": args.seed,
+        "quantile_levels": levels,
+        "p_align_quantiles": [float(v) for v in result.p_align_quantiles],
+        "required_labels_quantiles": [_finite_or_none(v) for v in result.required_labels_quantiles],
+        "mean_p_align": result.mean_p_align,
+        "p_target_met": result.p_target_met,
+        "p_unreachable": result.p_unreachable,
+        "intervals": {k: list(v) for k, v in intervals.items()},
+        "inputs": point,
+    }
+    lines = [
+        f"{args.draws:,} draws (seed {args.seed}); intervals: "
+        + (", ".join(f"{k} {lo:g}..{hi:g}" for k, (lo, hi) in intervals.items()) or "none")
+    ]
+    lines.append(f"{'Mean P_align over the uncertainty':<36}{result.mean_p_align:.4f}")
+    lines.append(f"{'P(P_align >= ' + format(point['target'], 'g') + ')':<36}{result.p_target_met:.4f}")
+    lines.append(f"{'P(no quantity suffices)':<36}{result.p_unreachable:.4f}")
+    for level, p, n in zip(levels, data["p_align_quantiles"], data["required_labels_quantiles"], strict=True):
+        lines.append(f"  {level:>5.0%} quantile   P_align {p:.4f}   required labels {_format_count(n)}")
+    return data, "\n".join(lines)
+
+
+def _sensitivity(args: argparse.Namespace) -> tuple[dict, str]:
+    intervals, point = _uncertain_inputs(args)
+    if not intervals:
+        raise ValueError("give at least one --interval NAME=LOW:HIGH")
+    result = sensitivity(intervals, point, samples=args.samples, seed=args.seed)
+    base, bars = tornado(intervals, point)
+    data = {
+        "sobol": {
+            name: {"first_order": _finite_or_none(s1), "total_order": _finite_or_none(st)}
+            for name, s1, st in zip(result.names, result.first_order, result.total_order, strict=True)
+        },
+        "tornado_base_p_align": base,
+        "tornado": [
+            {
+                "name": b.name,
+                "low": b.low,
+                "high": b.high,
+                "p_align_at_low": b.p_align_at_low,
+                "p_align_at_high": b.p_align_at_high,
+            }
+            for b in bars
+        ],
+        "evaluations": result.evaluations,
+        "inputs": point,
+    }
+    lines = [f"{'quantity':<20} {'first-order':>12} {'total':>8}   tornado: P_align at low .. high"]
+    swings = {b.name: b for b in bars}
+    for name, s1, st in zip(result.names, result.first_order, result.total_order, strict=True):
+        bar = swings[name]
+        lines.append(
+            f"{name:<20} {s1:>12.3f} {st:>8.3f}   {bar.p_align_at_low:.4f} .. {bar.p_align_at_high:.4f}"
+        )
+    lines.append(f"(base P_align at the medians: {base:.4f})")
+    return data, "\n".join(lines)
+
+
 _COMMANDS = {
     "evaluate": _evaluate,
     "required": _required,
     "tolerate": _tolerate,
     "curve": _curve,
     "optimise": _optimise,
+    "uncertainty": _uncertainty,
+    "sensitivity": _sensitivity,
 }
 
 

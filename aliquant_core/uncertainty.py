@@ -314,13 +314,22 @@ def _sobol(model, dists, names, samples, seed) -> SensitivityResult:
     if np.var(probe) < 1e-12:
         nan = np.full(len(names), np.nan)
         return SensitivityResult(tuple(names), nan, nan.copy(), 0)
+    # scipy (1.17) fails for a single input, so one gets a dummy partner the model ignores (its
+    # indices are 0 and are dropped); the output is one row, shape (1, n).
+    width = len(dists)
+    if width == 1:
+        dists = [*dists, stats.uniform()]
+
+    def rows(x):
+        return np.atleast_2d(model(x[:width]))
+
     with np.errstate(divide="ignore", invalid="ignore"):
-        result = stats.sobol_indices(func=model, n=samples, dists=dists, rng=np.random.default_rng(seed))
+        result = stats.sobol_indices(func=rows, n=samples, dists=dists, rng=np.random.default_rng(seed))
     return SensitivityResult(
         tuple(names),
-        np.asarray(result.first_order, dtype=float),
-        np.asarray(result.total_order, dtype=float),
-        samples * (len(names) + 2),
+        np.asarray(result.first_order, dtype=float).reshape(-1)[: len(names)],
+        np.asarray(result.total_order, dtype=float).reshape(-1)[: len(names)],
+        samples * (len(dists) + 2),
     )
 
 

@@ -302,4 +302,67 @@ def test_bad_programme_flags_exit_2_with_one_line(capsys, argv, flag, valid):
     _, err = capsys.readouterr()
     assert exit_info.value.code == 2
     assert len(err.strip().splitlines()) == 1
-    assert flag in err and valid in err
+    assert flag in err
+    assert valid in err
+
+
+def test_uncertainty_and_sensitivity_subcommands(capsys):
+    from aliquant_core.uncertainty import sensitivity, uncertainty
+
+    status, out, _ = run(
+        capsys,
+        "uncertainty",
+        "--json",
+        "--interval",
+        "error-rate=0.1:0.25",
+        "--interval",
+        "labels=3e4:3e5",
+        "--draws",
+        "2000",
+        "--seed",
+        "4",
+    )
+    data = json.loads(out)
+    assert status == 0
+    point = {
+        "labels": DEFAULTS["labels"].value,
+        "error_rate": DEFAULTS["error_rate"].value,
+        "target": DEFAULTS["target"].value,
+        **{
+            k: DEFAULTS[k].value
+            for k in ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
+        },
+    }
+    expected = uncertainty({"error_rate": (0.1, 0.25), "labels": (3e4, 3e5)}, point, draws=2000, seed=4)
+    assert data["mean_p_align"] == expected.mean_p_align
+    assert data["p_target_met"] == expected.p_target_met
+    status, out, _ = run(
+        capsys, "sensitivity", "--json", "--interval", "blind-spot=0.01:0.06", "--samples", "64"
+    )
+    data = json.loads(out)
+    assert status == 0
+    sobol = sensitivity({"blind_spot": (0.01, 0.06)}, point, samples=64)
+    assert data["sobol"]["blind_spot"]["total_order"] == pytest.approx(float(sobol.total_order[0]))
+    assert [bar["name"] for bar in data["tornado"]] == ["blind_spot"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["uncertainty", "--interval", "colour=1:2"], "--interval"),
+        (["uncertainty", "--interval", "error-rate=a:b"], "--interval"),
+        (["uncertainty", "--interval", "error-rate=0.3:0.1"], "low ≤ high"),
+        (["uncertainty", "--interval", "error-rate=0.1:0.9"], "error_rate must be in [0, 0.5]"),
+        (["sensitivity"], "--interval"),
+        (["sensitivity", "--interval", "labels=1e3:1e4", "--samples", "1000"], "--samples"),
+    ],
+)
+def test_bad_uncertainty_input_exits_2_with_one_line(capsys, argv, fragment):
+    try:
+        status = main(argv)
+    except SystemExit as stop:
+        status = stop.code
+    _, err = capsys.readouterr()
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1
+    assert fragment in err, err

@@ -208,15 +208,16 @@ def log_symmetric_tail_fraction(a, x, margin):
     return np.where(single, np.log(x), log_pmf + np.log1p(-x_safe) + np.log(fraction))
 
 
-def symmetric_tail_edgeworth(a, margin):
-    """I_x(a, a) for large a near the middle, x = ½ − margin.
+def log_symmetric_tail_edgeworth(a, margin):
+    """ln I_x(a, a) for large a, x = ½ − margin, by the Edgeworth series in log space.
 
-    Beta(a, a) has mean ½, variance 1/(4(2a + 1)), no skew and excess kurtosis −6/(2a + 3), so the
-    Edgeworth series F(z) = Φ(z) − φ(z)·κ₄/24·(z³ − 3z) has error O(a⁻²).
+    Beta(a, a) has mean ½, variance 1/(4(2a + 1)), no skew and excess kurtosis −6/(2a + 3), so
+    F(z) = Φ(z) − φ(z)·κ₄/24·(z³ − 3z), with error O(a⁻²); written as
+    ln Φ(z) + ln(1 + (φ/Φ)(z)·(z³ − 3z)/(4(2a + 3))) so that it holds far into the tail.
     """
     z = -2.0 * margin * np.sqrt(2.0 * a + 1.0)
-    density = np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
-    return special.ndtr(z) + density * (z**3 - 3.0 * z) / (4.0 * (2.0 * a + 3.0))
+    inverse_mills = 1.0 / (np.sqrt(np.pi / 2.0) * special.erfcx(-z / np.sqrt(2.0)))
+    return special.log_ndtr(z) + np.log1p(inverse_mills * (z**3 - 3.0 * z) / (4.0 * (2.0 * a + 3.0)))
 
 
 def log_symmetric_tail(a, x, margin):
@@ -225,7 +226,8 @@ def log_symmetric_tail(a, x, margin):
     Three regions, each where its method is accurate:
 
     * a < 10⁸: SciPy's ``betainc`` while its value is a normal float (≥ 1e-290);
-    * a ≥ 10⁸ and z = −2·margin·√(2a + 1) > −6: the Edgeworth series, error O(a⁻²);
+    * a ≥ 10⁸ and z = −2·margin·√(2a + 1) > −6, or z⁴ < 10⁻¹²·a (where the series' relative error,
+      O(z⁸/a²), is still negligible and x may round to ½): the Edgeworth series;
     * otherwise the log-space continued fraction.
 
     ``betainc`` (Boost ``ibeta``, SciPy 1.17) was measured with sporadic relative errors near 1e-5
@@ -236,12 +238,12 @@ def log_symmetric_tail(a, x, margin):
     a, x, margin = (np.ravel(v) for v in (a, x, margin))
     large = a >= LARGE_JURY_HALF
     z = -2.0 * margin * np.sqrt(2.0 * a + 1.0)
-    central = large & (z > -EDGEWORTH_Z_LIMIT)
+    central = large & ((z > -EDGEWORTH_Z_LIMIT) | (z**4 < 1e-12 * a))
     with np.errstate(divide="ignore"):
         direct = special.betainc(np.where(large, 1.0, a), np.where(large, 1.0, a), np.where(large, 0.5, x))
         out = np.log(direct)
     if np.any(central):
-        out[central] = np.log(symmetric_tail_edgeworth(a[central], margin[central]))
+        out[central] = log_symmetric_tail_edgeworth(a[central], margin[central])
     fraction = (x > 0.0) & ((large & ~central) | (~large & (direct < DIRECT_TAIL_FLOOR)))
     if np.any(fraction):
         out[fraction] = log_symmetric_tail_fraction(a[fraction], x[fraction], margin[fraction])

@@ -156,3 +156,13 @@ def test_tolerances_by_hand():
     # ½ reaches the target (no labels of use: P₁ = ½, target 0.4), and nothing otherwise.
     assert max_error_rate(0.4, 100, blind_spot=0.7) == 0.5
     assert np.isnan(max_error_rate(0.9, 100, blind_spot=0.7))
+
+
+def test_required_labels_one_ulp_from_the_knife_edge():
+    # Regression: ε one ulp below ½ with blind spots gives q − ½ ≈ 1e-17, while 1 − q rounds to ½;
+    # the tail must come from the Edgeworth series, not the continued fraction (which needs x < ½).
+    # Expected order of magnitude by hand: a ≈ ln(2·10^20/0.105)/(4·margin²) with margin ≈ 1.1e-17.
+    needed = required_labels(
+        0.9, 0.49999999999999994, blind_spot=0.03, footprint=0.05, exploitation=0.65, competitors_log10=20
+    )
+    assert 1e35 < needed < 1e38

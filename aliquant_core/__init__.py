@@ -39,10 +39,13 @@ from .programme import (
 )
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
 from .sources import PRESETS, Source, redundant_error_rate
+from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
 
 __all__ = [
+    "DEFAULT_RATES",
     "PRESETS",
     "RANGES",
+    "RATE_NOTES",
     "REGIMES",
     "AlignmentResult",
     "Allocation",
@@ -54,6 +57,8 @@ __all__ = [
     "MixtureResult",
     "Programme",
     "Source",
+    "Trajectory",
+    "TrajectoryRates",
     "agreement_from_error_rate",
     "best_split",
     "budget_curve",
@@ -76,6 +81,7 @@ __all__ = [
     "redundant_error_rate",
     "required_labels",
     "source_cost",
+    "trajectory",
 ]
 
 __version__ = "0.1.0"

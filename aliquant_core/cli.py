@@ -29,6 +29,7 @@ from .model import error_rate_from_agreement, p_align
 from .programme import source_cost
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
 from .sources import PRESETS, Source, redundant_error_rate
+from .trajectory import DEFAULT_RATES, RATE_NOTES, TrajectoryRates, trajectory
 from .uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado, uncertainty
 
 PROGRAM = "aliquant"
@@ -311,7 +312,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="Sobol base sample, a power of 2 in [2, 65536] (default 1024)",
     )
 
-    for sub in (evaluate, required, tolerate, curve, optimise, uncertain, sensitive):
+    over_time = commands.add_parser(
+        "trajectory", help="required labels and P_align over capability generations"
+    )
+    _add_quantity(over_time, "labels", "comparison labels of the fixed programme")
+    _add_quality(over_time)
+    _add_assumptions(over_time)
+    _add_quantity(over_time, "target", "probability of outer alignment sought")
+    rate_flags = {
+        "generations": _bounded("generations", 1, 50, whole=True),
+        "competitors_log10_per_generation": _bounded("rate", 0, 300),
+        "footprint_factor_per_generation": _bounded("rate", 0, 1, low_open=True),
+        "exploitation_gap_factor_per_generation": _bounded("rate", 0, 1),
+        "blind_spot_factor_per_generation": _bounded("rate", 1, 1e6),
+        "assistance_divisor_per_generation": _bounded("rate", 1, 1e6),
+        "prior_bits_per_generation": _bounded("rate", 0, 1000),
+    }
+    for name, parse in rate_flags.items():
+        default = getattr(DEFAULT_RATES, name)
+        over_time.add_argument(
+            _flag(name),
+            dest=name,
+            type=parse,
+            default=default,
+            metavar="X",
+            help=f"{RATE_NOTES[name].split(';')[0]} (default {default:g})",
+        )
+
+    for sub in (evaluate, required, tolerate, curve, optimise, uncertain, sensitive, over_time):
         sub.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -685,6 +713,57 @@ def _sensitivity(args: argparse.Namespace) -> tuple[dict, str]:
     return data, "\n".join(lines)
 
 
+def _trajectory(args: argparse.Namespace) -> tuple[dict, str]:
+    names = [f.name for f in dataclasses.fields(TrajectoryRates)]
+    rates = TrajectoryRates(**{name: getattr(args, name) for name in names})
+    shared = _assumptions(args)
+    result = trajectory(
+        rates,
+        labels=_value(args, "labels"),
+        error_rate=_error_rate(args),
+        target=_value(args, "target"),
+        **shared,
+    )
+    rows = [
+        {
+            "generation": int(result.generation[g]),
+            "competitors_log10": float(result.competitors_log10[g]),
+            "footprint": float(result.footprint[g]),
+            "exploitation": float(result.exploitation[g]),
+            "blind_spot": float(result.blind_spot[g]),
+            "prior_bits": float(result.prior_bits[g]),
+            "required_labels": _finite_or_none(result.required_labels[g]),
+            "p_align": float(result.p_align[g]),
+            "regime": str(result.regime[g]),
+        }
+        for g in range(result.generation.size)
+    ]
+    data = {
+        "generations": rows,
+        "first_unreachable_generation": result.first_unreachable_generation,
+        "rates": dataclasses.asdict(rates),
+        "clipped": list(result.clipped),
+        "inputs": {"labels": _value(args, "labels"), "error_rate": _error_rate(args), **shared},
+    }
+    lines = [
+        f"{'gen':>3} {'log10 K':>8} {'footprint':>10} {'exploit':>8} {'blind':>8} {'required labels':>22} "
+        f"{'P_align':>8}"
+    ]
+    for r in rows:
+        needed = _format_count(r["required_labels"]).split(" (")[0]
+        lines.append(
+            f"{r['generation']:>3} {r['competitors_log10']:>8.1f} {r['footprint']:>10.4g} "
+            f"{r['exploitation']:>8.3f} {r['blind_spot']:>8.4f} {needed:>22} {r['p_align']:>8.4f}"
+        )
+    first = result.first_unreachable_generation
+    lines.append(
+        "No quantity suffices from generation " + str(first)
+        if first is not None
+        else "Every generation can still be reached with enough labels"
+    )
+    return data, "\n".join(lines)
+
+
 _COMMANDS = {
     "evaluate": _evaluate,
     "required": _required,
@@ -693,6 +772,7 @@ _COMMANDS = {
     "optimise": _optimise,
     "uncertainty": _uncertainty,
     "sensitivity": _sensitivity,
+    "trajectory": _trajectory,
 }
 
 

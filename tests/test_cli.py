@@ -366,3 +366,26 @@ def test_bad_uncertainty_input_exits_2_with_one_line(capsys, argv, fragment):
     assert status == 2
     assert len(err.strip().splitlines()) == 1
     assert fragment in err, err
+
+
+def test_trajectory_subcommand_matches_the_core(capsys):
+    from aliquant_core.trajectory import TrajectoryRates, trajectory
+
+    status, out, _ = run(
+        capsys, "trajectory", "--json", "--generations", "4", "--blind-spot-factor-per-generation", "1.5"
+    )
+    data = json.loads(out)
+    assert status == 0
+    shared = {
+        k: DEFAULTS[k].value
+        for k in ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
+    }
+    expected = trajectory(
+        TrajectoryRates(generations=4, blind_spot_factor_per_generation=1.5),
+        labels=DEFAULTS["labels"].value,
+        error_rate=DEFAULTS["error_rate"].value,
+        target=DEFAULTS["target"].value,
+        **shared,
+    )
+    assert [g["p_align"] for g in data["generations"]] == [float(v) for v in expected.p_align]
+    assert data["first_unreachable_generation"] == expected.first_unreachable_generation

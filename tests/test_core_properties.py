@@ -114,8 +114,9 @@ def test_larger_footprint_helps_where_labels_favour_alignment(labels, error_rate
     base = {k: v for k, v in assumptions.items() if k != "footprint"}
     narrow, wide = (p_align(labels, error_rate, footprint=f, **base) for f in footprint)
     assume(narrow.label_win_prob >= 0.5)
-    assert wide.label_win_prob >= narrow.label_win_prob
-    assert wide.p_align >= narrow.p_align
+    # q is formed from h by rounding steps, so equal q's can differ by an ulp either way.
+    assert wide.label_win_prob >= narrow.label_win_prob - 1e-15
+    assert wide.p_align >= narrow.p_align - 1e-12
 
 
 @SETTINGS

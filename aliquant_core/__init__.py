@@ -37,6 +37,15 @@ from .programme import (
     programme_p_align,
     source_cost,
 )
+from .simulate import (
+    BradleyTerryResult,
+    Estimate,
+    SimulationResult,
+    bradley_terry_check,
+    simulate_mixture,
+    simulate_p_align,
+    wilson_interval,
+)
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
 from .sources import PRESETS, Source, redundant_error_rate
 from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
@@ -49,18 +58,22 @@ __all__ = [
     "REGIMES",
     "AlignmentResult",
     "Allocation",
+    "BradleyTerryResult",
     "BudgetSplit",
     "CheapestProgramme",
     "Cost",
     "Curve",
+    "Estimate",
     "Feasibility",
     "MixtureResult",
     "Programme",
+    "SimulationResult",
     "Source",
     "Trajectory",
     "TrajectoryRates",
     "agreement_from_error_rate",
     "best_split",
+    "bradley_terry_check",
     "budget_curve",
     "budget_split_curve",
     "cheapest_programme",
@@ -80,8 +93,11 @@ __all__ = [
     "redundancy_curve",
     "redundant_error_rate",
     "required_labels",
+    "simulate_mixture",
+    "simulate_p_align",
     "source_cost",
     "trajectory",
+    "wilson_interval",
 ]
 
 __version__ = "0.1.0"

@@ -27,6 +27,7 @@ from .curves import (
 from .defaults import DEFAULTS
 from .model import error_rate_from_agreement, p_align
 from .programme import source_cost
+from .simulate import bradley_terry_check, simulate_p_align
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
 from .sources import PRESETS, Source, redundant_error_rate
 from .trajectory import DEFAULT_RATES, RATE_NOTES, TrajectoryRates, trajectory
@@ -339,7 +340,46 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"{RATE_NOTES[name].split(';')[0]} (default {default:g})",
         )
 
-    for sub in (evaluate, required, tolerate, curve, optimise, uncertain, sensitive, over_time):
+    simulate = commands.add_parser(
+        "simulate", help="check the analytic P1 and P_align by simulating the labelling"
+    )
+    _add_quantity(simulate, "labels", "comparison labels collected")
+    _add_quality(simulate)
+    _add_assumptions(simulate)
+    simulate.add_argument(
+        "--redundancy",
+        type=_bounded("redundancy", 1, 99, whole=True),
+        default=1,
+        metavar="R",
+        help="labelers per item, majority vote, in [1, 99] (default 1)",
+    )
+    simulate.add_argument(
+        "--trials",
+        type=_bounded("trials", 100, 10**7, whole=True),
+        default=20_000,
+        metavar="N",
+        help="simulated datasets, in [100, 10000000] (default 20000)",
+    )
+    simulate.add_argument(
+        "--seed",
+        type=_bounded("seed", 0, 2**32 - 1, whole=True),
+        default=0,
+        metavar="S",
+        help="random seed, in [0, 4294967295] (default 0)",
+    )
+    simulate.add_argument(
+        "--informative",
+        choices=["fixed", "binomial"],
+        default="fixed",
+        help="m = round(f N) as the model has it, or m ~ Binomial(N, f) (default fixed)",
+    )
+    simulate.add_argument(
+        "--bradley-terry",
+        action="store_true",
+        help="also fit a Bradley-Terry reward model to simulated comparisons (500 datasets)",
+    )
+
+    for sub in (evaluate, required, tolerate, curve, optimise, uncertain, sensitive, over_time, simulate):
         sub.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -764,6 +804,56 @@ def _trajectory(args: argparse.Namespace) -> tuple[dict, str]:
     return data, "\n".join(lines)
 
 
+def _estimate(estimate) -> dict:
+    return {"value": estimate.value, "low": estimate.low, "high": estimate.high, "trials": estimate.trials}
+
+
+def _simulate(args: argparse.Namespace) -> tuple[dict, str]:
+    labels, error_rate, shared = _value(args, "labels"), _error_rate(args), _assumptions(args)
+    result = simulate_p_align(
+        labels,
+        error_rate,
+        **shared,
+        redundancy=args.redundancy,
+        trials=args.trials,
+        seed=args.seed,
+        informative=args.informative,
+    )
+    data = {
+        "p_single": _estimate(result.p_single),
+        "p_align": _estimate(result.p_align),
+        "p_align_direct": _estimate(result.p_align_direct) if result.p_align_direct else None,
+        "analytic_p_single": result.analytic_p_single,
+        "analytic_p_align": result.analytic_p_align,
+        "p_single_agrees": bool(result.p_single_agrees),
+        "p_align_agrees": bool(result.p_align_agrees),
+        "seed": args.seed,
+        "informative": args.informative,
+        "inputs": {"labels": labels, "error_rate": error_rate, **shared, "redundancy": args.redundancy},
+    }
+    lines = [
+        f"{args.trials:,} simulated datasets (seed {args.seed}, informative labels {args.informative}); "
+        "99% Wilson intervals",
+        f"P1       simulated {result.p_single.value:.6f} [{result.p_single.low:.6f}, {result.p_single.high:.6f}]"
+        f"   analytic {result.analytic_p_single:.6f}   {'inside' if result.p_single_agrees else 'OUTSIDE'}",
+        f"P_align  simulated {result.p_align.value:.6f} [{result.p_align.low:.6f}, {result.p_align.high:.6f}]"
+        f"   analytic {result.analytic_p_align:.6f}   {'inside' if result.p_align_agrees else 'OUTSIDE'}",
+    ]
+    if args.bradley_terry:
+        bt = bradley_terry_check(labels, error_rate, **shared, seed=args.seed)
+        data["bradley_terry"] = {
+            "ranked_above": _estimate(bt.ranked_above),
+            "counting_p_single": bt.counting_p_single,
+            "learned_p_align": _estimate(bt.learned_p_align),
+        }
+        lines.append(
+            f"Bradley-Terry reward model ranks the aligned policy first in {bt.ranked_above.value:.4f} "
+            f"[{bt.ranked_above.low:.4f}, {bt.ranked_above.high:.4f}] of datasets; counting gives P1 "
+            f"{bt.counting_p_single:.4f}"
+        )
+    return data, "\n".join(lines)
+
+
 _COMMANDS = {
     "evaluate": _evaluate,
     "required": _required,
@@ -773,6 +863,7 @@ _COMMANDS = {
     "uncertainty": _uncertainty,
     "sensitivity": _sensitivity,
     "trajectory": _trajectory,
+    "simulate": _simulate,
 }
 
 

@@ -389,3 +389,40 @@ def test_trajectory_subcommand_matches_the_core(capsys):
     )
     assert [g["p_align"] for g in data["generations"]] == [float(v) for v in expected.p_align]
     assert data["first_unreachable_generation"] == expected.first_unreachable_generation
+
+
+def test_simulate_subcommand_reports_agreement(capsys):
+    status, out, _ = run(
+        capsys,
+        "simulate",
+        "--json",
+        "--labels",
+        "500",
+        "--competitors-log10",
+        "1",
+        "--trials",
+        "20000",
+        "--seed",
+        "3",
+    )
+    data = json.loads(out)
+    assert status == 0
+    # The analytic values come from the core; the simulation must bracket them (99% Wilson).
+    assert data["p_single"]["low"] <= data["analytic_p_single"] <= data["p_single"]["high"]
+    assert data["p_single_agrees"] is True
+    again = json.loads(
+        run(
+            capsys,
+            "simulate",
+            "--json",
+            "--labels",
+            "500",
+            "--competitors-log10",
+            "1",
+            "--trials",
+            "20000",
+            "--seed",
+            "3",
+        )[1]
+    )
+    assert again["p_single"] == data["p_single"]

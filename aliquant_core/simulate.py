@@ -1,0 +1,888 @@
+r"""Checking the model against its own assumptions: direct simulation, and a real learner beside counting.
+
+Three checks (model brief, "Checking the model against its own assumptions"):
+
+* :func:`simulate_p_align` draws the labelling process as the model states it, for one source:
+  for each of a competitor's :math:`m` informative labels whether it lies in a blind spot
+  (chance :math:`h`) and whether the labelers get it right, and counts. Its estimate of
+  :math:`P_1` (with a Wilson interval) must contain the analytic value of
+  :func:`aliquant_core.p_align`. One variant draws :math:`m \sim \operatorname{Binomial}(N, f)`
+  instead of fixing :math:`m = \operatorname{round}(fN)`, to show what that simplification costs.
+* :func:`simulate_mixture` does the same for several sources, pooled or reliability-weighted,
+  against :func:`aliquant_core.mixture_p_align`.
+* :func:`bradley_terry_check` fits a Bradley–Terry reward model to simulated comparisons over
+  simple features and reports how often the learned reward ranks the aligned policy above a
+  competitor, beside the counting model's :math:`P_1`.
+
+Counts are drawn as binomials wherever that is exact (the labels of one group are independent
+and identically distributed), so a trial costs a few random numbers whatever :math:`N` is; the
+per-labeler path draws every item and every vote, for small :math:`m`. Everything is vectorised
+over trials with a NumPy ``Generator``, so a seed fixes every number.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, special, stats
+
+from . import _math
+from ._types import ArrayLike
+from ._validation import check_range, resolve_error_rate
+from .model import _align_from_logs, p_align
+from .programme import AGGREGATIONS, mixture_p_align
+from .sources import redundant_error_rate
+
+__all__ = [
+    "INFORMATIVE",
+    "BradleyTerryResult",
+    "Estimate",
+    "SimulationResult",
+    "bradley_terry_check",
+    "simulate_mixture",
+    "simulate_p_align",
+    "wilson_interval",
+]
+
+#: How the number of informative labels is set: the model's round(f·N), or drawn Binomial(N, f).
+INFORMATIVE = ("fixed", "binomial")
+
+#: Confidence of the Wilson intervals the simulations report.
+CONFIDENCE = 0.99
+
+#: Largest K_eff for which P_align is also simulated directly, K_eff competitors per trial.
+DIRECT_COMPETITORS_LIMIT = 64
+
+#: Most random draws one simulation may make on the per-labeler (or Bradley–Terry) path.
+MAX_ELEMENTS = 200_000_000
+
+#: Elements per block on the per-labeler path (bounds the memory of one block to tens of MB).
+_BLOCK_ELEMENTS = 1 << 21
+
+#: Relative size below which a weighted score counts as a tie.
+_WEIGHTED_TIE = 1e-9
+
+#: Ridge penalty of the Bradley–Terry fit, λ in λ/2·‖θ‖² (a normal prior on θ with standard deviation 10).
+BT_RIDGE = 0.01
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A simulated probability with its Wilson interval.
+
+    Attributes
+    ----------
+    value : float
+        The estimate (share of successes, ties counting half).
+    low, high : float
+        The Wilson score interval at :data:`CONFIDENCE` (99%) unless stated otherwise.
+    trials : int
+        Simulated trials behind it.
+    """
+
+    value: float
+    low: float
+    high: float
+    trials: int
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies in the closed interval [low, high]."""
+        return bool(self.low <= value <= self.high)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """A simulated P₁ and P_align beside the model's analytic values.
+
+    Attributes
+    ----------
+    p_single : Estimate
+        :math:`P_1`, the share of trials in which the data favours the aligned policy over one
+        competitor (ties half).
+    p_align : Estimate
+        :math:`\\hat P_1^{K_\\text{eff}}`, with the interval's endpoints transformed the same way
+        (the transform is monotone, so the interval keeps its confidence).
+    p_align_direct : Estimate or None
+        :math:`P_\\text{align}` simulated directly, :math:`K_\\text{eff}` independent competitors
+        per trial, where :math:`K_\\text{eff}` is a whole number up to
+        :data:`DIRECT_COMPETITORS_LIMIT`; otherwise None.
+    analytic_p_single, analytic_p_align : float
+        The model's values (:func:`aliquant_core.p_align` or
+        :func:`aliquant_core.mixture_p_align`).
+    p_single_agrees, p_align_agrees : bool
+        Whether the analytic value lies in the interval of the simulated one.
+    p_align_direct_agrees : bool or None
+        The same for the direct simulation, None where there is none.
+    label_win_prob : float or ndarray
+        :math:`q` (per source for a mixture).
+    informative_labels : float or ndarray
+        The model's :math:`m = \\operatorname{round}(fN)` (per source for a mixture); with
+        ``informative="binomial"`` the simulation draws it instead.
+    effective_competitors_log10 : float
+        :math:`\\log_{10} K_\\text{eff}`.
+    informative : str
+        ``"fixed"`` or ``"binomial"``.
+    seed : int or None
+        The seed of the random generator.
+    """
+
+    p_single: Estimate
+    p_align: Estimate
+    p_align_direct: Estimate | None
+    analytic_p_single: float
+    analytic_p_align: float
+    p_single_agrees: bool
+    p_align_agrees: bool
+    p_align_direct_agrees: bool | None
+    label_win_prob: float | np.ndarray
+    informative_labels: float | np.ndarray
+    effective_competitors_log10: float
+    informative: str
+    seed: int | None
+
+    @property
+    def agrees(self) -> bool:
+        """Whether every analytic value lies in its simulated interval."""
+        return self.p_single_agrees and self.p_align_agrees and self.p_align_direct_agrees is not False
+
+
+@dataclass(frozen=True)
+class BradleyTerryResult:
+    """How often a fitted Bradley–Terry reward ranks the aligned policy first, beside counting.
+
+    Attributes
+    ----------
+    ranked_above : Estimate
+        Share of simulated datasets whose learned reward ranks the aligned policy above the
+        competitor (ties half), with its Wilson interval.
+    counting_p_single : float
+        The counting model's analytic :math:`P_1` (:func:`aliquant_core.p_align`).
+    counting_simulated : Estimate
+        The counting rule (majority of the informative labels) on the very same datasets.
+    learned_p_align : Estimate
+        ``ranked_above`` raised to :math:`K_\\text{eff}` (interval endpoints too), competitors
+        independent.
+    counting_p_align : float
+        The counting model's analytic :math:`P_\\text{align}`.
+    learner_normal_approximation : float
+        The large-sample normal approximation of ``ranked_above`` (see
+        :func:`bradley_terry_check`), accurate near the knife-edge.
+    mean_coefficients : ndarray
+        Mean fitted :math:`(\\theta_0, \\theta_1, \\theta_2)` over the datasets.
+    limit_coefficients : ndarray
+        Their large-sample limit :math:`(\\operatorname{logit}(1 - \\varepsilon),
+        -2\\operatorname{logit}(1 - \\varepsilon), 0)` (infinite at :math:`\\varepsilon = 0`).
+    blind_share : float
+        :math:`h`.
+    informative_labels : float
+        :math:`m`, comparisons per dataset.
+    ridge : float
+        :math:`\\lambda` of the penalty :math:`\\tfrac\\lambda2\\lVert\\theta\\rVert^2`.
+    converged : bool
+        Whether L-BFGS-B reported convergence.
+    seed : int or None
+        The seed of the random generator.
+    """
+
+    ranked_above: Estimate
+    counting_p_single: float
+    counting_simulated: Estimate
+    learned_p_align: Estimate
+    counting_p_align: float
+    learner_normal_approximation: float
+    mean_coefficients: np.ndarray
+    limit_coefficients: np.ndarray
+    blind_share: float
+    informative_labels: float
+    ridge: float
+    converged: bool
+    seed: int | None
+
+
+def wilson_interval(successes: ArrayLike, trials: ArrayLike, confidence: float = CONFIDENCE):
+    r"""Wilson score interval for a binomial proportion.
+
+    Parameters
+    ----------
+    successes : array_like
+        Successes, in [0, trials]; need not be whole (ties counted as half a success).
+    trials : array_like
+        Trials, > 0. Broadcasts against ``successes``.
+    confidence : float, default 0.99
+        Two-sided confidence, in (0, 1).
+
+    Returns
+    -------
+    low, high : float or ndarray
+        The interval's endpoints, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If ``trials`` is not positive, ``successes`` is outside [0, trials] or ``confidence`` is
+        outside (0, 1).
+
+    Notes
+    -----
+    With :math:`\hat p = s/n` and :math:`z = \Phi^{-1}(1 - \alpha/2)`, :math:`\alpha = 1 -`
+    ``confidence``, the interval is the set of :math:`p` whose score test does not reject:
+
+    .. math::
+
+        \frac{\hat p + z^2/(2n) \pm z\sqrt{\hat p(1 - \hat p)/n + z^2/(4n^2)}}{1 + z^2/n}.
+
+    Unlike the Wald interval it stays inside [0, 1] and keeps its coverage near 0 and 1, where
+    the simulated tails of :math:`P_1` live.
+
+    References
+    ----------
+    .. [1] E. B. Wilson, "Probable inference, the law of succession, and statistical inference",
+       Journal of the American Statistical Association 22, 1927.
+    .. [2] R. G. Newcombe, "Two-sided confidence intervals for the single proportion: comparison
+       of seven methods", Statistics in Medicine 17, 1998.
+
+    Examples
+    --------
+    Newcombe's (1998) example, 81 successes in 263 trials at 95%:
+
+    >>> low, high = wilson_interval(81, 263, confidence=0.95)
+    >>> round(float(low), 4), round(float(high), 4)
+    (0.2553, 0.3662)
+    """
+    successes = np.asarray(successes, dtype=float)
+    trials = np.asarray(trials, dtype=float)
+    if not 0.0 < float(confidence) < 1.0:
+        raise ValueError(f"confidence must be in (0, 1); got {confidence!r}")
+    if np.any(~np.isfinite(trials) | (trials <= 0)):
+        raise ValueError("trials must be in (0, ∞)")
+    if np.any(~np.isfinite(successes) | (successes < 0) | (successes > trials)):
+        raise ValueError("successes must be in [0, trials]")
+    z = stats.norm.isf((1.0 - float(confidence)) / 2.0)
+    share = successes / trials
+    z2n = z * z / trials
+    centre = (share + z2n / 2.0) / (1.0 + z2n)
+    half = z * np.sqrt(share * (1.0 - share) / trials + z2n / (4.0 * trials)) / (1.0 + z2n)
+    return np.clip(centre - half, 0.0, 1.0)[()], np.clip(centre + half, 0.0, 1.0)[()]
+
+
+def _estimate(successes: float, trials: int) -> Estimate:
+    low, high = wilson_interval(successes, trials)
+    return Estimate(float(successes / trials), float(low), float(high), int(trials))
+
+
+def _power(estimate: Estimate, log_competitors: float) -> Estimate:
+    """P ↦ P^K_eff applied to an estimate and its endpoints, in log space (K_eff up to 1e300)."""
+
+    def power(p: float) -> float:
+        with np.errstate(divide="ignore"):
+            log_single, log_failure = np.log(p), np.log1p(-p)
+        return float(_align_from_logs(np.asarray(log_single), np.asarray(log_failure), log_competitors)[0])
+
+    return Estimate(power(estimate.value), power(estimate.low), power(estimate.high), estimate.trials)
+
+
+def _scalar(name: str, value, *, whole: bool = False) -> float:
+    array = check_range(name, value, whole=whole)
+    if array.ndim:
+        raise ValueError(
+            f"{name} must be a single number (a simulation runs one scenario); got shape {array.shape}"
+        )
+    return float(array)
+
+
+def _check_trials(trials) -> int:
+    if not (float(trials) == int(trials) and int(trials) >= 1):
+        raise ValueError(f"trials must be a whole number ≥ 1; got {trials!r}")
+    return int(trials)
+
+
+def _check_redundancy(redundancy) -> np.ndarray:
+    redundancy = np.asarray(redundancy, dtype=float)
+    if np.any(~np.isfinite(redundancy) | (redundancy < 1) | (redundancy != np.floor(redundancy))):
+        raise ValueError("redundancy must be a whole number ≥ 1")
+    return redundancy
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+def _whole_competitors(log_competitors: float) -> int | None:
+    """K_eff as an int where it is a whole number up to DIRECT_COMPETITORS_LIMIT, else None."""
+    competitors = math.exp(log_competitors)
+    nearest = round(competitors)
+    if competitors <= DIRECT_COMPETITORS_LIMIT + 0.5 and abs(competitors - nearest) <= 1e-9 * nearest:
+        return int(nearest)
+    return None
+
+
+def _draw_informative(rng, shape, labels, footprint, informative):
+    """m per trial: round(f·N) (the model) or Binomial(N, f)."""
+    if informative == "fixed":
+        return np.full(shape, _math.informative_labels(labels, footprint), dtype=np.int64)
+    return rng.binomial(np.int64(labels), footprint, size=shape)
+
+
+def _draw_wins_counts(rng, informative, blind, vote_error):
+    """W per trial by counts: n_in ~ Bin(m, h); right are (m − n_in) − Bin(m − n_in, ε_r) + Bin(n_in, ε_r)."""
+    inside = rng.binomial(informative, blind)
+    outside = informative - inside
+    return outside - rng.binomial(outside, vote_error) + rng.binomial(inside, vote_error)
+
+
+def _draw_wins_labelers(rng, informative, blind, error_rate, redundancy):
+    """W per trial drawn item by item and vote by vote (blocks of trials bound the memory)."""
+    flat = informative.ravel()
+    width = int(flat.max(initial=0))
+    wins = np.zeros(flat.shape, dtype=np.int64)
+    if width == 0:
+        return wins.reshape(informative.shape)
+    rows = max(1, _BLOCK_ELEMENTS // width)
+    column = np.arange(width)
+    for start in range(0, flat.size, rows):  # blocks of trials, each vectorised
+        m = flat[start : start + rows, None]
+        shape = (m.shape[0], width)
+        in_blind = rng.random(shape) < blind
+        wrong = rng.binomial(int(redundancy), error_rate, size=shape)
+        # Inside a blind spot a labeler is right only by erring.
+        aligned_votes = np.where(in_blind, wrong, int(redundancy) - wrong)
+        twice = 2 * aligned_votes
+        right = (twice > redundancy) | ((twice == redundancy) & (rng.random(shape) < 0.5))
+        wins[start : start + rows] = np.sum(right & (column < m), axis=1)
+    return wins.reshape(informative.shape)
+
+
+def simulate_p_align(
+    labels: float,
+    error_rate: float | None = None,
+    *,
+    agreement: float | None = None,
+    blind_spot: float = 0.0,
+    footprint: float = 1.0,
+    exploitation: float = 1.0,
+    competitors_log10: float = 0.0,
+    prior_bits: float = 0.0,
+    redundancy: int = 1,
+    trials: int = 20_000,
+    seed: int | None = 0,
+    informative: str = "fixed",
+    per_labeler: bool = False,
+) -> SimulationResult:
+    r"""Simulate the labelling process of one source and compare with the analytic P₁ and P_align.
+
+    Parameters
+    ----------
+    labels : float
+        :math:`N` in [0, 1e12] (a whole number with ``informative="binomial"``).
+    error_rate, agreement, blind_spot, footprint, exploitation, competitors_log10, prior_bits : float
+        As in :func:`aliquant_core.p_align` (exactly one of ``error_rate`` and ``agreement``).
+        Scalars: a simulation runs one scenario.
+    redundancy : int, default 1
+        :math:`r` labelers per item, majority vote with coin-flip ties.
+    trials : int, default 20,000
+        Simulated datasets.
+    seed : int or None, default 0
+        Seed of :func:`numpy.random.default_rng`; the same seed gives the same numbers.
+    informative : {"fixed", "binomial"}
+        ``"fixed"``: :math:`m = \operatorname{round}(fN)`, as the model. ``"binomial"``:
+        :math:`m \sim \operatorname{Binomial}(N, f)` per trial (each of the :math:`N` situations
+        is in the footprint independently), the variant that shows what fixing :math:`m` costs.
+    per_labeler : bool, default False
+        Draw every item (blind spot or not) and every labeler's vote (wrong with chance
+        :math:`\varepsilon`), take the majority, and count, instead of drawing counts through
+        :math:`\varepsilon_r`. Exact too, and a check of the :math:`\varepsilon_r` formula, but
+        its cost grows with :math:`m`: for small :math:`m` (at most ``MAX_ELEMENTS`` draws).
+
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    ValueError
+        If an argument is outside its range (the message states it), or the per-labeler path
+        would need more than ``MAX_ELEMENTS`` draws.
+
+    Notes
+    -----
+    Per trial, with :math:`h = \sigma + \chi(\min(1, \sigma/f) - \sigma)` and :math:`\varepsilon_r`
+    the error of a majority of :math:`r` (:func:`aliquant_core.redundant_error_rate`), the
+    counts path draws
+
+    .. math::
+
+        n_\text{in} \sim \operatorname{Bin}(m, h), \quad
+        W = (m - n_\text{in}) - \operatorname{Bin}(m - n_\text{in}, \varepsilon_r)
+            + \operatorname{Bin}(n_\text{in}, \varepsilon_r),
+
+    which is exactly the distribution of the number of informative labels that prefer the
+    aligned behaviour when each lies in a blind spot with chance :math:`h` and is right with
+    chance :math:`1 - \varepsilon_r` outside one and :math:`\varepsilon_r` inside. The estimate
+    of :math:`P_1` is the mean of :math:`\mathbb 1[W > m/2] + \tfrac12\mathbb 1[W = m/2]`, its
+    Wilson interval (99%) computed with successes = wins + ½ ties.
+
+    :math:`P_\text{align}` cannot be simulated for :math:`K_\text{eff}` up to :math:`10^{300}`:
+    with independent competitors :math:`P_\text{align} = P_1^{K_\text{eff}}`, so the reported
+    ``p_align`` is that monotone transform of the :math:`P_1` estimate and of its interval's
+    endpoints, and is only as good as the independence it assumes. Where :math:`K_\text{eff}`
+    is a whole number up to :data:`DIRECT_COMPETITORS_LIMIT`, ``p_align_direct`` also draws
+    :math:`K_\text{eff}` independent competitors per trial (counts path, ties a coin flip) and
+    counts the trials in which the data favours the aligned policy over all of them.
+
+    With ``informative="binomial"`` the analytic values are still the model's (fixed
+    :math:`m`): whether they fall in the interval is the question the variant asks. The
+    difference is of order 1e-3 in :math:`P_1` at :math:`N` in the hundreds to thousands (it
+    comes mostly from the parity of :math:`m`: an even jury does only as well as the odd one
+    below it); see tests/test_simulate.py for a measured case.
+
+    References
+    ----------
+    .. [1] N. de Condorcet, *Essai sur l'application de l'analyse à la probabilité des décisions
+       rendues à la pluralité des voix*, 1785.
+    .. [2] V. S. Sheng, F. Provost and P. G. Ipeirotis, "Get another label? Improving data
+       quality and data mining using multiple, noisy labelers", KDD 2008.
+
+    Examples
+    --------
+    >>> result = simulate_p_align(1000, 0.3, blind_spot=0.05, footprint=0.1, trials=20_000)
+    >>> bool(result.p_single_agrees)
+    True
+    """
+    labels = _scalar("labels", labels, whole=informative == "binomial")
+    error_rate = resolve_error_rate(error_rate, agreement)
+    if error_rate.ndim:
+        raise ValueError("error_rate must be a single number (a simulation runs one scenario)")
+    error_rate = float(error_rate)
+    blind_spot = _scalar("blind_spot", blind_spot)
+    footprint = _scalar("footprint", footprint)
+    exploitation = _scalar("exploitation", exploitation)
+    competitors_log10 = _scalar("competitors_log10", competitors_log10)
+    prior_bits = _scalar("prior_bits", prior_bits)
+    redundancy_value = _check_redundancy(redundancy)
+    if redundancy_value.ndim:
+        raise ValueError("redundancy must be a single whole number ≥ 1")
+    trials = _check_trials(trials)
+    _check_choice("informative", informative, INFORMATIVE)
+
+    vote_error = float(redundant_error_rate(error_rate, redundancy_value))
+    analytic = p_align(
+        labels,
+        vote_error,
+        blind_spot=blind_spot,
+        footprint=footprint,
+        exploitation=exploitation,
+        competitors_log10=competitors_log10,
+        prior_bits=prior_bits,
+    )
+    blind = float(analytic.blind_share)
+    log_competitors = float(_math.log_effective_competitors(competitors_log10, prior_bits))
+    rng = np.random.default_rng(seed)
+
+    m = _draw_informative(rng, (trials,), labels, footprint, informative)
+    if per_labeler:
+        if trials * int(m.max(initial=0)) * (1 + int(redundancy_value)) > MAX_ELEMENTS:
+            raise ValueError(
+                f"per_labeler draws trials·m·(1 + r) values, at most {MAX_ELEMENTS:,}; use fewer trials "
+                "or labels, or the counts path"
+            )
+        wins = _draw_wins_labelers(rng, m, blind, error_rate, float(redundancy_value))
+    else:
+        wins = _draw_wins_counts(rng, m, blind, vote_error)
+    successes = np.sum(2 * wins > m) + 0.5 * np.sum(2 * wins == m)
+    single = _estimate(float(successes), trials)
+
+    direct = None
+    competitors = _whole_competitors(log_competitors)
+    if competitors is not None:
+        shape = (trials, competitors)
+        m_k = _draw_informative(rng, shape, labels, footprint, informative)
+        wins_k = _draw_wins_counts(rng, m_k, blind, vote_error)
+        beaten = (2 * wins_k > m_k) | ((2 * wins_k == m_k) & (rng.random(shape) < 0.5))
+        direct = _estimate(float(np.sum(np.all(beaten, axis=1))), trials)
+
+    return _result(
+        single,
+        direct,
+        log_competitors,
+        float(analytic.p_single),
+        float(analytic.p_align),
+        float(analytic.label_win_prob),
+        float(analytic.informative_labels),
+        informative,
+        seed,
+    )
+
+
+def _result(single, direct, log_competitors, p_single, p_align_value, win, counts, informative, seed):
+    aligned = _power(single, log_competitors)
+    return SimulationResult(
+        p_single=single,
+        p_align=aligned,
+        p_align_direct=direct,
+        analytic_p_single=p_single,
+        analytic_p_align=p_align_value,
+        p_single_agrees=single.contains(p_single),
+        p_align_agrees=aligned.contains(p_align_value),
+        p_align_direct_agrees=None if direct is None else direct.contains(p_align_value),
+        label_win_prob=win,
+        informative_labels=counts,
+        effective_competitors_log10=log_competitors / _math.LN10,
+        informative=informative,
+        seed=seed,
+    )
+
+
+def simulate_mixture(
+    labels: ArrayLike,
+    error_rate: ArrayLike,
+    blind_spot: ArrayLike,
+    *,
+    redundancy: ArrayLike = 1,
+    aggregation: str = "pooled",
+    footprint: float = 1.0,
+    exploitation: float = 1.0,
+    competitors_log10: float = 0.0,
+    prior_bits: float = 0.0,
+    trials: int = 20_000,
+    seed: int | None = 0,
+    informative: str = "fixed",
+) -> SimulationResult:
+    r"""Simulate labels from several sources and compare with :func:`aliquant_core.mixture_p_align`.
+
+    Parameters
+    ----------
+    labels, error_rate, blind_spot, redundancy : array_like
+        Per source, one axis over sources: :math:`n_s` in [0, 1e12], :math:`\varepsilon_s` in
+        [0, 0.5], :math:`\sigma_s` in [0, 1], :math:`r_s \ge 1`.
+    aggregation : {"pooled", "weighted"}
+        See :func:`aliquant_core.mixture_p_align`.
+    footprint, exploitation, competitors_log10, prior_bits : float
+        As in :func:`aliquant_core.p_align`; scalars.
+    trials, seed, informative
+        As in :func:`simulate_p_align`.
+
+    Returns
+    -------
+    SimulationResult
+        ``label_win_prob`` and ``informative_labels`` per source.
+
+    Notes
+    -----
+    Per trial and source, :math:`W_s` is drawn by counts as in :func:`simulate_p_align`, with
+    :math:`h_s` from the source's own :math:`\sigma_s` (nested blind spots) and
+    :math:`\varepsilon_{r,s}`; sources label different items, so they are independent. The
+    score is
+
+    .. math:: S = \sum_s w_s (W_s - L_s) = \sum_s w_s (2W_s - m_s),
+
+    with :math:`w_s = 1` (pooled) or :math:`w_s = \ln(q_s/(1 - q_s))` (weighted, negative for a
+    source worse than a coin, which reads it backwards), and the estimate of :math:`P_1` is the
+    mean of :math:`\mathbb 1[S > 0] + \tfrac12\mathbb 1[S = 0]`. A weighted score counts as a
+    tie when :math:`|S| < 10^{-9}\sum_s |w_s| m_s` (rounding in the weighted sum). A source that
+    is never wrong (:math:`q_s \in \{0, 1\}`) has an infinite weight and decides alone.
+    :math:`P_\text{align}` as in :func:`simulate_p_align`. The analytic value comes from
+    ``mixture_p_align(method="auto")``, which uses a saddlepoint approximation for large counts
+    (relative error in :math:`1 - P_1` up to a few per cent, see its notes).
+
+    References
+    ----------
+    .. [1] S. Nitzan and J. Paroush, "Optimal decision rules in uncertain dichotomous choice
+       situations", International Economic Review 23, 1982.
+    """
+    _check_choice("aggregation", aggregation, AGGREGATIONS)
+    _check_choice("informative", informative, INFORMATIVE)
+    labels = check_range("labels", labels, whole=informative == "binomial")
+    error_rate = check_range("error_rate", error_rate)
+    blind_spot = check_range("blind_spot", blind_spot)
+    redundancy = _check_redundancy(redundancy)
+    labels, error_rate, blind_spot, redundancy = np.broadcast_arrays(
+        labels, error_rate, blind_spot, redundancy
+    )
+    if labels.ndim != 1:
+        raise ValueError(
+            "labels, error_rate, blind_spot and redundancy must have one axis, over sources; "
+            f"got shape {labels.shape}"
+        )
+    footprint = _scalar("footprint", footprint)
+    exploitation = _scalar("exploitation", exploitation)
+    competitors_log10 = _scalar("competitors_log10", competitors_log10)
+    prior_bits = _scalar("prior_bits", prior_bits)
+    trials = _check_trials(trials)
+
+    analytic = mixture_p_align(
+        labels,
+        error_rate,
+        blind_spot,
+        redundancy=redundancy,
+        aggregation=aggregation,
+        footprint=footprint,
+        exploitation=exploitation,
+        competitors_log10=competitors_log10,
+        prior_bits=prior_bits,
+    )
+    vote_error = np.asarray(analytic.effective_error_rate, dtype=float)
+    win = np.asarray(analytic.label_win_prob, dtype=float)
+    blind = _math.blind_share(blind_spot, footprint, exploitation)
+    if aggregation == "pooled":
+        weights = np.ones_like(win)
+    else:
+        with np.errstate(divide="ignore"):
+            weights = np.log(win) - np.log1p(-win)
+    log_competitors = float(_math.log_effective_competitors(competitors_log10, prior_bits))
+    rng = np.random.default_rng(seed)
+
+    def favoured(shape):
+        """Score > 0 (1), = 0 (½) or < 0 (0) for trials × sources drawn with the given leading shape."""
+        m = _draw_informative(rng, (*shape, labels.size), labels, footprint, informative)
+        wins = _draw_wins_counts(rng, m, blind, vote_error)
+        margin = 2 * wins - m
+        with np.errstate(invalid="ignore"):
+            terms = np.where((m > 0) & (weights != 0), weights * margin, 0.0)
+        score = np.sum(terms, axis=-1)
+        finite = np.isfinite(weights)
+        scale = np.sum(np.where(finite, np.abs(np.where(finite, weights, 0.0)) * m, 0.0), axis=-1)
+        tie = np.abs(score) <= _WEIGHTED_TIE * scale if aggregation == "weighted" else score == 0
+        return np.where(tie, 0.5, (score > 0).astype(float))
+
+    single = _estimate(float(np.sum(favoured((trials,)))), trials)
+    direct = None
+    competitors = _whole_competitors(log_competitors)
+    if competitors is not None:
+        outcome = favoured((trials, competitors))
+        beaten = (outcome == 1.0) | ((outcome == 0.5) & (rng.random(outcome.shape) < 0.5))
+        direct = _estimate(float(np.sum(np.all(beaten, axis=1))), trials)
+    return _result(
+        single,
+        direct,
+        log_competitors,
+        float(analytic.p_single),
+        float(analytic.p_align),
+        win,
+        np.asarray(analytic.informative_labels, dtype=float),
+        informative,
+        seed,
+    )
+
+
+def _bt_theta(scaled, root):
+    """θ = (θ₀, θ₁, θ₂) from the scaled variables v = √d·(θ₀, θ₀ + θ₁, θ₂) (see _bt_objective)."""
+    outside, inside, noise = (scaled.reshape(-1, 3) / root).T
+    return np.stack((outside, inside - outside, noise), axis=1)
+
+
+def _bt_objective(scaled, blind, noise, sign, ridge, root, scale):
+    """Penalised negative log-likelihood of all datasets at once, and its gradient (separable).
+
+    The variables are the log-odds outside and inside blind spots and θ₂, each times the square
+    root of its Hessian's diagonal at θ = 0 (``root``): the features 1 − b and b never overlap,
+    so in these variables the problem is close to the identity and L-BFGS-B needs few steps.
+    """
+    theta = _bt_theta(scaled, root)
+    utility = theta[:, :1] + theta[:, 1:2] * blind + theta[:, 2:3] * noise
+    signed = sign * utility
+    # −ln σ(s·u) = softplus(−s·u); its derivative in u is −s·σ(−s·u).
+    loss = np.sum(np.logaddexp(0.0, -signed)) + 0.5 * ridge * np.sum(theta * theta)
+    pull = -sign * special.expit(-signed)
+    grad_theta = (
+        np.stack((pull.sum(axis=1), np.sum(pull * blind, axis=1), np.sum(pull * noise, axis=1)), axis=1)
+        + ridge * theta
+    )
+    # θ₀ = v₀/√d₀ and θ₁ = v₁/√d₁ − v₀/√d₀: the chain rule.
+    gradient = (
+        np.stack((grad_theta[:, 0] - grad_theta[:, 1], grad_theta[:, 1], grad_theta[:, 2]), axis=1) / root
+    )
+    return loss / scale, gradient.ravel() / scale
+
+
+def _learner_normal_approximation(error_rate: float, blind: float, m: int) -> float:
+    """Φ((1 − 2h)·logit(1 − ε)·√(m·ε(1 − ε))): the delta method for the learner's verdict."""
+    if m == 0 or error_rate == 0.5 or blind == 0.5:
+        return 0.5
+    if error_rate == 0.0:
+        return 1.0 if blind < 0.5 else 0.0
+    z = (1.0 - 2.0 * blind) * math.log((1.0 - error_rate) / error_rate)
+    return float(stats.norm.cdf(z * math.sqrt(m * error_rate * (1.0 - error_rate))))
+
+
+def bradley_terry_check(
+    labels: float,
+    error_rate: float | None = None,
+    *,
+    agreement: float | None = None,
+    blind_spot: float = 0.0,
+    footprint: float = 1.0,
+    exploitation: float = 1.0,
+    competitors_log10: float = 0.0,
+    prior_bits: float = 0.0,
+    trials: int = 500,
+    seed: int | None = 0,
+    ridge: float = BT_RIDGE,
+) -> BradleyTerryResult:
+    r"""Fit a Bradley–Terry reward model to simulated comparisons; does it rank the aligned policy first?
+
+    Parameters
+    ----------
+    labels, error_rate, agreement, blind_spot, footprint, exploitation, competitors_log10, prior_bits
+        As in :func:`simulate_p_align` (scalars; no redundancy: one label per comparison).
+    trials : int, default 500
+        Independent datasets, each fitted.
+    seed : int or None, default 0
+        Seed of :func:`numpy.random.default_rng`.
+    ridge : float, default 0.01
+        :math:`\lambda \ge 0` of the penalty :math:`\tfrac\lambda2\lVert\theta\rVert^2` (a
+        normal prior on :math:`\theta` with standard deviation 10), which keeps the fit finite
+        when the data separate (e.g. :math:`\varepsilon = 0`); against the log-likelihood of
+        :math:`m` labels it is negligible otherwise (at :math:`\lambda = 1` it visibly shrinks
+        the blind-spot coefficient when only a few labels lie in blind spots).
+
+    Returns
+    -------
+    BradleyTerryResult
+
+    Notes
+    -----
+    Features. Each of the :math:`m = \operatorname{round}(fN)` informative comparisons sets the
+    aligned behaviour against the competitor's in a footprint situation; the difference of
+    their features is :math:`\Delta_i = (1, b_i, z_i)`, where :math:`b_i = 1` if the situation is
+    a blind spot (chance :math:`h`) and :math:`z_i \sim N(0, 1)` is an irrelevant feature. The
+    label prefers the aligned behaviour with chance :math:`1 - \varepsilon` outside blind
+    spots and :math:`\varepsilon` inside, as in the model. The reward model is
+
+    .. math:: P(\text{aligned} \succ \text{competitor}) = \operatorname{sigmoid}(\theta \cdot \Delta_i),
+
+    fitted by maximum likelihood with the ridge penalty, all datasets at once as one separable
+    problem (L-BFGS-B, analytic gradient, in variables scaled by the Hessian's diagonal). The
+    learned reward ranks the aligned policy above the competitor when its expected reward difference
+    over the training distribution of the competitor's footprint is positive, :math:`\theta_0 +
+    \theta_1 h > 0` (:math:`z` has mean 0); exactly zero counts half.
+
+    Why it differs from counting. Without the irrelevant feature and the penalty, the fit
+    reproduces the log-odds of each group: :math:`\hat\theta_0 =
+    \operatorname{logit}\hat q_\text{out}`, :math:`\hat\theta_0 + \hat\theta_1 =
+    \operatorname{logit}\hat q_\text{in}`, so the learner's verdict is
+
+    .. math::
+
+        (1 - h)\operatorname{logit}\hat q_\text{out} + h\operatorname{logit}\hat q_\text{in} > 0,
+
+    an average of fitted log-odds, weighted by the training distribution's :math:`h`; counting
+    asks whether the average of the probabilities, :math:`W/m > \tfrac12`, weighted by the
+    sample's own share of blind-spot labels. Both limits have the sign of
+    :math:`(1 - 2h)(\tfrac12 - \varepsilon) = q - \tfrac12`, since the population coefficients
+    are :math:`\theta_0 = \operatorname{logit}(1 - \varepsilon)` and :math:`\theta_1 =
+    -2\operatorname{logit}(1 - \varepsilon)`: the learner and the counting model agree on the
+    regime (quantity suffices or not), and P₁ → 1 or 0 for both. At finite :math:`m` the
+    probabilities differ: the learner weighs the blind-spot and ordinary labels by their fitted
+    log-odds, like the reliability-weighted vote of :func:`aliquant_core.mixture_p_align`,
+    rather than one vote each. By the delta method (:math:`\operatorname{Var}\operatorname{logit}
+    \hat q_\text{out} \approx 1/(n_\text{out}\varepsilon(1 - \varepsilon))`, and the same
+    inside), for large :math:`m` near the knife-edge
+
+    .. math::
+
+        P(\text{learner ranks aligned first}) \approx \Phi\!\left((1 - 2h)
+        \operatorname{logit}(1 - \varepsilon)\sqrt{m\varepsilon(1 - \varepsilon)}\right),
+        \qquad P_1 \approx \Phi\!\left(\frac{(q - \tfrac12)\sqrt m}{\sqrt{q(1 - q)}}\right),
+
+    (``learner_normal_approximation``), and the learner's z-score is the counting one times
+    :math:`\operatorname{logit}(1 - \varepsilon)\sqrt{\varepsilon(1 - \varepsilon)}\,
+    \sqrt{q(1 - q)}/(\tfrac12 - \varepsilon) \le 2\sqrt{q(1 - q)} \le 1` (the logarithmic mean of
+    :math:`1 - \varepsilon` and :math:`\varepsilon` is at least their geometric mean). So near
+    the knife-edge the learner is less reliable than counting, the more so the cleaner the
+    ordinary labels: estimating the log-odds of rare, nearly always wrong blind-spot labels is
+    noisy. Example (tests/test_simulate.py): :math:`\varepsilon = 0.05`, :math:`h = 0.47`,
+    :math:`m = 1000`: counting :math:`P_1 = 0.956`, the learner 0.880 over 500 datasets (the
+    approximation: 0.888). That difference, reported beside the counting model's :math:`P_1`
+    and beside counting on the very same datasets, is what the counting simplification misses
+    against a real learner.
+
+    References
+    ----------
+    .. [1] R. A. Bradley and M. E. Terry, "Rank analysis of incomplete block designs: I. The
+       method of paired comparisons", Biometrika 39, 1952.
+    .. [2] P. Christiano et al., "Deep reinforcement learning from human preferences", NeurIPS
+       2017 (the reward model of RLHF is this model over learned features).
+    .. [3] D. C. Liu and J. Nocedal, "On the limited memory BFGS method for large scale
+       optimization", Mathematical Programming 45, 1989.
+    """
+    labels = _scalar("labels", labels)
+    error_rate = resolve_error_rate(error_rate, agreement)
+    if error_rate.ndim:
+        raise ValueError("error_rate must be a single number (a simulation runs one scenario)")
+    error_rate = float(error_rate)
+    blind_spot = _scalar("blind_spot", blind_spot)
+    footprint = _scalar("footprint", footprint)
+    exploitation = _scalar("exploitation", exploitation)
+    competitors_log10 = _scalar("competitors_log10", competitors_log10)
+    prior_bits = _scalar("prior_bits", prior_bits)
+    trials = _check_trials(trials)
+    ridge = float(ridge)
+    if not (math.isfinite(ridge) and ridge >= 0.0):
+        raise ValueError(f"ridge must be in [0, ∞); got {ridge:g}")
+
+    analytic = p_align(
+        labels,
+        error_rate,
+        blind_spot=blind_spot,
+        footprint=footprint,
+        exploitation=exploitation,
+        competitors_log10=competitors_log10,
+        prior_bits=prior_bits,
+    )
+    blind = float(analytic.blind_share)
+    m = int(analytic.informative_labels)
+    if trials * m * 4 > MAX_ELEMENTS:
+        raise ValueError(
+            f"the Bradley–Terry check draws 4·trials·m values, at most {MAX_ELEMENTS:,}; use fewer "
+            "trials or labels"
+        )
+    log_competitors = float(_math.log_effective_competitors(competitors_log10, prior_bits))
+    rng = np.random.default_rng(seed)
+
+    in_blind = (rng.random((trials, m)) < blind).astype(float)
+    noise = rng.standard_normal((trials, m))
+    prefer_aligned = rng.random((trials, m)) < np.where(in_blind > 0, error_rate, 1.0 - error_rate)
+    sign = np.where(prefer_aligned, 1.0, -1.0)
+
+    scale = float(max(m, 1) * trials)
+    inside = in_blind.sum(axis=1)
+    root = np.sqrt(
+        np.stack((0.25 * (m - inside), 0.25 * inside, 0.25 * np.sum(noise * noise, axis=1)), axis=1) + ridge
+    )
+    root = np.where(root > 0.0, root, 1.0)  # no labels of a kind and no ridge: that variable stays 0
+    fit = optimize.minimize(
+        _bt_objective,
+        np.zeros(3 * trials),
+        args=(in_blind, noise, sign, ridge, root, scale),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": 10_000, "ftol": 1e-15, "gtol": 1e-10 / trials},
+    )
+    theta = _bt_theta(fit.x, root)
+    reward_gap = theta[:, 0] + theta[:, 1] * blind
+    tie = np.abs(reward_gap) <= 1e-9 * (1.0 + np.abs(theta[:, 0]) + np.abs(theta[:, 1]))
+    ranked = _estimate(float(np.sum(np.where(tie, 0.5, reward_gap > 0))), trials)
+
+    wins = np.sum(prefer_aligned, axis=1)
+    counted = _estimate(float(np.sum(2 * wins > m) + 0.5 * np.sum(2 * wins == m)), trials)
+    with np.errstate(divide="ignore"):
+        logit_right = np.log1p(-error_rate) - np.log(error_rate)
+    return BradleyTerryResult(
+        ranked_above=ranked,
+        counting_p_single=float(analytic.p_single),
+        counting_simulated=counted,
+        learned_p_align=_power(ranked, log_competitors),
+        counting_p_align=float(analytic.p_align),
+        learner_normal_approximation=_learner_normal_approximation(error_rate, blind, m),
+        mean_coefficients=theta.mean(axis=0),
+        limit_coefficients=np.array([logit_right, -2.0 * logit_right, 0.0]),
+        blind_share=blind,
+        informative_labels=float(m),
+        ridge=ridge,
+        converged=bool(fit.success),
+        seed=seed,
+    )

@@ -1,0 +1,477 @@
+"""Simulation checks: the model against a direct simulation of its own assumptions, and a real learner.
+
+Every simulation is seeded, so every number below is reproducible; intervals are 99% Wilson.
+"""
+
+import math
+import time
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from aliquant_core import mixture_p_align, p_align, redundant_error_rate
+from aliquant_core.simulate import (
+    Estimate,
+    bradley_terry_check,
+    simulate_mixture,
+    simulate_p_align,
+    wilson_interval,
+)
+
+# --- Wilson interval ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("successes", "trials", "low", "high"),
+    [
+        # Newcombe (1998), Statistics in Medicine 17, Table I, method 3 (score interval, 95%);
+        # statsmodels' proportion_confint(81, 263, alpha=0.05, method="wilson") gives the same.
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0000, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
+def test_wilson_interval_against_newcombe(successes, trials, low, high):
+    got_low, got_high = wilson_interval(successes, trials, confidence=0.95)
+    assert got_low == pytest.approx(low, abs=5e-5)
+    assert got_high == pytest.approx(high, abs=5e-5)
+
+
+def test_wilson_interval_by_formula_at_99_percent_and_vectorised():
+    # By hand: 30 of 100 at 99%, z = Φ⁻¹(0.995) = 2.5758293035489; z²/n = 0.0663490,
+    # centre = (0.3 + 0.0331745)/1.0663490 = 0.3124441, half = z·√(0.0021 + 0.0001659)/1.0663490
+    # = 0.1226125/1.0663490 = 0.1149835: (0.197461, 0.427428).
+    z = 2.5758293035489
+    centre = (0.3 + z**2 / 200) / (1 + z**2 / 100)
+    half = z * math.sqrt(0.3 * 0.7 / 100 + z**2 / 40_000) / (1 + z**2 / 100)
+    low, high = wilson_interval([30, 0, 100], 100)
+    assert low[0] == pytest.approx(centre - half, rel=1e-13)
+    assert high[0] == pytest.approx(centre + half, rel=1e-13)
+    assert (low[0], high[0]) == pytest.approx((0.197461, 0.427428), abs=1e-6)
+    # At 0 successes the interval starts at 0 and ends at z²/(n + z²); at n successes symmetric.
+    assert low[1] == 0.0
+    assert high[1] == pytest.approx(z**2 / (100 + z**2), rel=1e-12)
+    assert (low[2], high[2]) == pytest.approx((1 - high[1], 1.0), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"successes": 5, "trials": 0}, r"trials must be in \(0, ∞\)"),
+        ({"successes": 11, "trials": 10}, r"successes must be in \[0, trials\]"),
+        ({"successes": 5, "trials": 10, "confidence": 1.0}, r"confidence must be in \(0, 1\)"),
+    ],
+)
+def test_wilson_interval_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        wilson_interval(**kwargs)
+
+
+# --- one source: the analytic values inside the simulation's interval ----------------------------
+
+REGIMES = {
+    # q = (1 − h)(1 − ε) + hε with h = min(1, σ/f) at χ = 1: h = 0.4, q = 0.54, m = 50; P₁ ≈ 0.714.
+    "quantity_suffices": {
+        "labels": 1000,
+        "error_rate": 0.3,
+        "blind_spot": 0.02,
+        "footprint": 0.05,
+        "competitors_log10": math.log10(4),
+    },
+    # ε = ½: every label a coin flip, P₁ = ½ exactly (brief), P_align = ½² = ¼.
+    "knife_edge_error": {
+        "labels": 1000,
+        "error_rate": 0.5,
+        "blind_spot": 0.02,
+        "footprint": 0.05,
+        "competitors_log10": math.log10(2),
+    },
+    # h = σ = ½ (f = 1): q = ½ whatever ε, P₁ = ½, P_align = ¼.
+    "knife_edge_blind": {
+        "labels": 400,
+        "error_rate": 0.2,
+        "blind_spot": 0.5,
+        "competitors_log10": math.log10(2),
+    },
+    # h = 0.1/0.15 = 2/3 > ½: q = 0.4, m = 30; P₁ ≈ 0.136, falling with N.
+    "no_quantity_suffices": {
+        "labels": 200,
+        "error_rate": 0.2,
+        "blind_spot": 0.1,
+        "footprint": 0.15,
+        "competitors_log10": math.log10(2),
+    },
+    # Redundancy r = 3 on the counts path: ε₃ = 0.216 at ε = 0.3; h = 0.1 + 0.5·(0.5 − 0.1) = 0.3.
+    "redundancy": {
+        "labels": 500,
+        "error_rate": 0.3,
+        "blind_spot": 0.1,
+        "footprint": 0.2,
+        "exploitation": 0.5,
+        "redundancy": 3,
+        "competitors_log10": math.log10(5),
+    },
+    # K_eff = 10³: too many to simulate directly, only the transform of P₁.
+    "many_competitors": {
+        "labels": 3000,
+        "error_rate": 0.3,
+        "blind_spot": 0.01,
+        "footprint": 0.1,
+        "competitors_log10": 3.0,
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(REGIMES))
+def test_analytic_values_inside_the_simulated_interval(name):
+    kwargs = REGIMES[name]
+    result = simulate_p_align(**kwargs, trials=20_000, seed=0)
+    assert result.p_single.trials == 20_000
+    assert result.p_single_agrees, (result.p_single, result.analytic_p_single)
+    assert result.p_align_agrees, (result.p_align, result.analytic_p_align)
+    k_eff = 10 ** kwargs.get("competitors_log10", 0.0)
+    if k_eff <= 64:
+        assert result.p_align_direct is not None
+        assert result.p_align_direct_agrees, (result.p_align_direct, result.analytic_p_align)
+    else:
+        assert result.p_align_direct is None
+    assert result.agrees
+    # The analytic values are the core's own.
+    direct = p_align(
+        kwargs["labels"],
+        redundant_error_rate(kwargs["error_rate"], kwargs.get("redundancy", 1)),
+        **{k: v for k, v in kwargs.items() if k not in ("labels", "error_rate", "redundancy")},
+    )
+    assert result.analytic_p_single == float(direct.p_single)
+    assert result.analytic_p_align == float(direct.p_align)
+
+
+def test_regimes_are_the_ones_named():
+    # Guard for the table above: the core classes each scenario as its name says.
+    expected = {
+        "quantity_suffices": "quantity_suffices",
+        "knife_edge_error": "knife_edge",
+        "knife_edge_blind": "knife_edge",
+        "no_quantity_suffices": "no_quantity_suffices",
+    }
+    for name, regime in expected.items():
+        kwargs = {k: v for k, v in REGIMES[name].items() if k != "redundancy"}
+        assert p_align(**kwargs).regime == regime
+
+
+def test_knife_edge_estimates_a_half():
+    # ε = ½: P₁ = ½ (brief); the seeded estimate is 0.49765 in (0.4885, 0.5068).
+    result = simulate_p_align(**REGIMES["knife_edge_error"], trials=20_000, seed=0)
+    assert result.analytic_p_single == 0.5
+    assert result.p_single.contains(0.5)
+    assert result.p_align_direct.contains(0.25)
+
+
+def test_no_informative_labels_is_a_coin_flip():
+    # m = 0: every trial ties, P₁ = ½ exactly; three competitors with coin flips: ½³ = 0.125.
+    result = simulate_p_align(0, 0.1, competitors_log10=math.log10(3), trials=20_000)
+    assert result.p_single.value == 0.5
+    assert result.p_align.value == pytest.approx(0.125, rel=1e-12)
+    assert result.p_align_direct.contains(0.125)
+    assert result.agrees
+
+
+def test_p_align_is_the_monotone_transform_of_the_p_single_interval():
+    # K_eff = 10³⁰·2⁻⁹⁰ = 0.8 → 1 (brief: K_eff = max(1, …)); and at K_eff = 10³ the endpoints map
+    # through P ↦ P^1000.
+    result = simulate_p_align(**REGIMES["quantity_suffices"] | {"competitors_log10": 3.0}, trials=20_000)
+    single = result.p_single
+    assert result.p_align.value == pytest.approx(single.value**1000, rel=1e-10)
+    assert result.p_align.low == pytest.approx(single.low**1000, rel=1e-10)
+    assert result.p_align.high == pytest.approx(single.high**1000, rel=1e-10)
+    capped = simulate_p_align(100, 0.3, competitors_log10=30, prior_bits=110, trials=1000)
+    assert capped.effective_competitors_log10 == 0.0
+    assert capped.p_align == capped.p_single
+
+
+# --- redundancy: the per-labeler path checks the ε_r formula -------------------------------------
+
+
+def test_per_labeler_majority_matches_the_redundant_error_rate():
+    # One item (N = 1, f = 1, σ = 0): P₁ = 1 − ε_r. By hand ε₃ = 3·0.2²·0.8 + 0.2³ = 0.104, so
+    # P₁ = 0.896; drawn vote by vote, 200,000 trials.
+    result = simulate_p_align(1, 0.2, redundancy=3, per_labeler=True, trials=200_000, seed=3)
+    assert result.analytic_p_single == pytest.approx(0.896, abs=1e-15)
+    assert result.p_single.contains(0.896)
+
+
+@pytest.mark.parametrize("redundancy", [1, 3, 4, 5])
+def test_per_labeler_path_agrees_with_the_formula(redundancy):
+    # m = 30 items, σ = 0.2, f = 0.5, χ = 1 → h = 0.4: blind-spot items are wrong unless the
+    # majority errs, and an even r breaks ties by a coin (r = 4 does as well as r = 3). Analytic
+    # P₁ (through ε_r): 0.66831 (r = 1), 0.73206 (r = 3, 4), 0.76895 (r = 5).
+    result = simulate_p_align(
+        60,
+        0.3,
+        blind_spot=0.2,
+        footprint=0.5,
+        competitors_log10=math.log10(3),
+        redundancy=redundancy,
+        trials=20_000,
+        per_labeler=True,
+        seed=1,
+    )
+    assert result.p_single_agrees, (result.p_single, result.analytic_p_single)
+    assert result.p_align_agrees
+    assert result.p_align_direct_agrees
+
+
+def test_per_labeler_and_counts_paths_agree_closely():
+    # The same scenario at r = 3 with 200,000 trials each (half-width about 0.0025): both paths
+    # contain the analytic 0.73206 and each other's estimate. (At 20,000 trials, seeds 1 and 2
+    # differed by 2.8 standard errors; 400,000 trials per path showed no bias: 0.73131 and
+    # 0.73158 at seed 1, 0.73231 and 0.73252 at seed 2.)
+    kwargs = {"labels": 60, "error_rate": 0.3, "blind_spot": 0.2, "footprint": 0.5, "redundancy": 3}
+    by_labeler = simulate_p_align(**kwargs, trials=200_000, per_labeler=True, seed=1)
+    by_counts = simulate_p_align(**kwargs, trials=200_000, seed=2)
+    assert by_labeler.p_single_agrees
+    assert by_counts.p_single_agrees
+    _close(by_labeler.p_single, by_counts.p_single)
+
+
+def test_per_labeler_path_with_binomial_informative_counts():
+    # m varies per trial: the per-labeler path masks the items beyond each trial's m.
+    kwargs = {"labels": 80, "error_rate": 0.25, "blind_spot": 0.1, "footprint": 0.5, "trials": 20_000}
+    by_labeler = simulate_p_align(**kwargs, informative="binomial", per_labeler=True, seed=4)
+    by_counts = simulate_p_align(**kwargs, informative="binomial", seed=5)
+    _close(by_labeler.p_single, by_counts.p_single)
+
+
+# --- mixtures ----------------------------------------------------------------------------------
+
+MIXTURE = {
+    # f = 0.25, χ = 1 → h_s = min(1, σ_s/f): 0.2 and 0.8; q = 0.59 and 0.26 (the second source is
+    # worse than a coin on this footprint: pooled it hurts, weighted it is read backwards).
+    "labels": [400, 120],
+    "error_rate": [0.35, 0.1],
+    "blind_spot": [0.05, 0.2],
+    "footprint": 0.25,
+    "competitors_log10": math.log10(3),
+}
+
+
+@pytest.mark.parametrize("aggregation", ["pooled", "weighted"])
+def test_two_source_mixture_inside_the_simulated_interval(aggregation):
+    result = simulate_mixture(**MIXTURE, aggregation=aggregation, trials=20_000, seed=0)
+    analytic = mixture_p_align(
+        MIXTURE["labels"],
+        MIXTURE["error_rate"],
+        MIXTURE["blind_spot"],
+        aggregation=aggregation,
+        footprint=0.25,
+        competitors_log10=math.log10(3),
+    )
+    assert bool(analytic.exact)  # enumeration, so the comparison tests the simulation alone
+    assert result.analytic_p_single == float(analytic.p_single)
+    np.testing.assert_allclose(result.label_win_prob, [0.59, 0.26], rtol=1e-14)
+    assert result.p_single_agrees, (result.p_single, result.analytic_p_single)
+    assert result.p_align_agrees
+    assert result.p_align_direct_agrees, (result.p_align_direct, result.analytic_p_align)
+
+
+def test_weighted_mixture_beats_pooled_here():
+    # Measured (seed 0): pooled P₁ ≈ 0.625, weighted ≈ 0.9998: reading the bad source backwards
+    # turns it from a liability into evidence.
+    pooled = simulate_mixture(**MIXTURE, aggregation="pooled", trials=20_000)
+    weighted = simulate_mixture(**MIXTURE, aggregation="weighted", trials=20_000)
+    assert pooled.p_single.high < weighted.p_single.low
+
+
+def test_mixture_with_redundancy_and_a_perfect_source():
+    # Redundancy per source: ε₃ at 0.35 = 3·0.35²·0.65 + 0.35³ = 0.28175.
+    result = simulate_mixture(
+        **MIXTURE | {"competitors_log10": 0.0},
+        redundancy=[3, 1],
+        aggregation="weighted",
+        trials=20_000,
+        seed=0,
+    )
+    assert result.agrees
+    # A source that is never wrong and never fooled (q = 1) has an infinite weight and decides.
+    perfect = simulate_mixture(
+        [10, 1000], [0.0, 0.4], [0.0, 0.5], aggregation="weighted", trials=2_000, seed=0
+    )
+    assert perfect.p_single.value == 1.0
+    assert perfect.analytic_p_single == 1.0
+
+
+# --- the Binomial(N, f) variant ----------------------------------------------------------------
+
+
+def _binomial_variant_p_single(labels, error_rate, blind_share, footprint):
+    """E[P₁(m)] for m ~ Binomial(N, f), by summing the core's P₁ over m (h held fixed)."""
+    m = np.arange(labels + 1)
+    weights = stats.binom.pmf(m, labels, footprint)
+    single = p_align(m, error_rate, blind_spot=blind_share, footprint=1.0, exploitation=0.0).p_single
+    return float(np.sum(weights * single))
+
+
+def test_binomial_informative_labels_differ_by_order_1e_3():
+    # N = 300, f = 0.1, ε = 0.3, σ = 0: the model fixes m = 30 (even; P₁ = 0.988346); drawing
+    # m ~ Binomial(300, 0.1) gives E[P₁(m)] = 0.987250 (summed exactly below). Measured by
+    # simulation (10⁶ trials, seed 1): 0.98726, a difference of −1.09e-3, mostly parity (an even
+    # jury does only as well as the odd one below it).
+    fixed = simulate_p_align(300, 0.3, footprint=0.1, trials=1_000_000, seed=0)
+    variant = simulate_p_align(300, 0.3, footprint=0.1, trials=1_000_000, seed=1, informative="binomial")
+    expected = _binomial_variant_p_single(300, 0.3, 0.0, 0.1)
+    assert expected == pytest.approx(0.987250, abs=1e-6)
+    assert fixed.p_single_agrees
+    assert variant.p_single.contains(expected)
+    assert not variant.p_single_agrees  # the fixed-m model's value is outside the variant's interval
+    difference = variant.p_single.value - fixed.analytic_p_single
+    assert -2e-3 < difference < -5e-4
+
+
+@pytest.mark.parametrize(
+    ("labels", "error_rate", "footprint"),
+    [(300, 0.3, 0.1), (401, 0.45, 0.5), (1000, 0.3, 0.05), (1000, 0.4, 0.1), (2000, 0.45, 0.1)],
+)
+def test_binomial_variant_effect_is_at_most_a_few_1e_3(labels, error_rate, footprint):
+    # Exact effects (summed over m): −1.10e-3, −7.1e-4, −3.1e-4, −3.4e-4, −9.3e-5.
+    fixed = float(p_align(labels, error_rate, footprint=footprint).p_single)
+    effect = _binomial_variant_p_single(labels, error_rate, 0.0, footprint) - fixed
+    assert 1e-5 < abs(effect) < 3e-3
+
+
+# --- reproducibility and speed -----------------------------------------------------------------
+
+
+def _close(a: Estimate, b: Estimate):
+    """Two independent estimates differ by less than their intervals' half-widths combined."""
+    half = math.hypot((a.high - a.low) / 2, (b.high - b.low) / 2)
+    assert abs(a.value - b.value) <= half, (a, b)
+
+
+def test_same_seed_same_numbers_other_seed_close():
+    kwargs = REGIMES["quantity_suffices"] | {"trials": 20_000}
+    first = simulate_p_align(**kwargs, seed=11)
+    assert simulate_p_align(**kwargs, seed=11) == first
+    other = simulate_p_align(**kwargs, seed=12)
+    assert other.p_single != first.p_single
+    _close(first.p_single, other.p_single)
+    _close(first.p_align_direct, other.p_align_direct)
+    mixture = simulate_mixture(**MIXTURE, trials=5_000, seed=11)
+    again = simulate_mixture(**MIXTURE, trials=5_000, seed=11)
+    assert (mixture.p_single, mixture.p_align_direct) == (again.p_single, again.p_align_direct)
+    tried = bradley_terry_check(200, 0.3, blind_spot=0.1, trials=50, seed=11)
+    repeated = bradley_terry_check(200, 0.3, blind_spot=0.1, trials=50, seed=11)
+    assert repeated.ranked_above == tried.ranked_above
+
+
+def test_twenty_thousand_trials_of_ten_thousand_labels_under_two_seconds():
+    # Measured: about 0.01 s (the counts path costs a few draws per trial whatever N is).
+    start = time.perf_counter()
+    result = simulate_p_align(10_000, 0.45, blind_spot=0.01, footprint=1.0, trials=20_000)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 2.0
+    assert result.agrees
+
+
+# --- Bradley–Terry learner beside counting -----------------------------------------------------
+
+
+def test_bradley_terry_agrees_with_the_counting_regime():
+    # q = 0.9·0.9 + 0.1·0.1 = 0.82 (σ = 0.1, f = 1): counting P₁ ≈ 1, and so does the learner.
+    above = bradley_terry_check(1000, 0.1, blind_spot=0.1, trials=500, seed=0)
+    assert above.counting_p_single > 0.999
+    assert above.ranked_above.value >= 0.99
+    assert above.converged
+    # Its coefficients approach (logit 0.9, −2·logit 0.9, 0) = (2.197, −4.394, 0).
+    np.testing.assert_allclose(above.mean_coefficients, above.limit_coefficients, atol=0.1)
+    # σ = 0.7: q = 0.3·0.9 + 0.7·0.1 = 0.34, counting P₁ ≈ 0, and the learner ranks it last too.
+    below = bradley_terry_check(1000, 0.1, blind_spot=0.7, trials=500, seed=0)
+    assert below.counting_p_single < 1e-3
+    assert below.ranked_above.value <= 0.01
+    # ε = ½: nothing to learn, both a coin flip.
+    edge = bradley_terry_check(1000, 0.5, blind_spot=0.1, trials=500, seed=0)
+    assert edge.counting_p_single == 0.5
+    assert edge.ranked_above.contains(0.5)
+
+
+def test_bradley_terry_differs_from_counting_near_the_knife_edge():
+    # ε = 0.05, h = σ = 0.47, m = 1,000: q = 0.53·0.95 + 0.47·0.05 = 0.527, counting P₁ = 0.95622
+    # (core). Measured (seed 0): the learner ranks the aligned policy first in 0.880
+    # (0.838–0.913) of 500 datasets; counting on the same datasets 0.941. The delta method
+    # predicts Φ(0.06·logit(0.95)·√(1000·0.05·0.95)) = Φ(1.2175) = 0.8883 for the learner:
+    # fitting log-odds to the rare, nearly always wrong blind-spot labels is noisy.
+    start = time.perf_counter()
+    result = bradley_terry_check(1000, 0.05, blind_spot=0.47, trials=500, seed=0)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 10.0  # measured about 0.5 s
+    assert result.counting_p_single == pytest.approx(float(p_align(1000, 0.05, blind_spot=0.47).p_single))
+    assert result.counting_p_single == pytest.approx(0.95622, abs=1e-5)
+    assert result.counting_simulated.contains(result.counting_p_single)
+    assert result.learner_normal_approximation == pytest.approx(0.8883, abs=1e-4)
+    assert result.ranked_above.contains(result.learner_normal_approximation)
+    assert result.ranked_above.high < result.counting_p_single
+    assert result.ridge == 0.01
+
+
+def test_bradley_terry_normal_approximation_at_more_datasets():
+    # ε = 0.1, h = 0.45: Φ(0.1·logit(0.9)·√90) = Φ(2.0845) = 0.98144 against counting's 0.99435;
+    # measured with 4,000 datasets (seed 5): 0.98175 (0.9754–0.9865).
+    result = bradley_terry_check(1000, 0.1, blind_spot=0.45, trials=4_000, seed=5)
+    assert result.learner_normal_approximation == pytest.approx(0.98144, abs=1e-5)
+    assert result.ranked_above.contains(result.learner_normal_approximation)
+    assert result.ranked_above.high < result.counting_p_single
+
+
+def test_bradley_terry_fit_survives_separable_data():
+    # ε = 0: outside blind spots every label is right, inside every one wrong; the ridge keeps θ
+    # finite, and with h = 0.2 < ½ the learner still ranks the aligned policy first.
+    result = bradley_terry_check(1000, 0.0, blind_spot=0.2, trials=100, seed=0)
+    assert np.all(np.isfinite(result.mean_coefficients))
+    assert result.ranked_above.value == 1.0
+    assert np.isinf(result.limit_coefficients[0])
+
+
+def test_bradley_terry_with_many_competitors():
+    # K_eff = 10: P_align = P₁¹⁰ on both sides.
+    result = bradley_terry_check(300, 0.3, blind_spot=0.1, competitors_log10=1.0, trials=200, seed=0)
+    assert result.learned_p_align.value == pytest.approx(result.ranked_above.value**10, rel=1e-10)
+    assert result.counting_p_align == pytest.approx(result.counting_p_single**10, rel=1e-10)
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: simulate_p_align(-1, 0.1), r"labels must be in \[0, 1e12\]"),
+        (lambda: simulate_p_align(10, 0.6), r"error_rate must be in \[0, 0.5\]"),
+        (lambda: simulate_p_align(10, 0.1, footprint=0), r"footprint must be in \(0, 1\]"),
+        (
+            lambda: simulate_p_align(10, 0.1, competitors_log10=301),
+            r"competitors_log10 must be in \[0, 300\]",
+        ),
+        (lambda: simulate_p_align([10, 20], 0.1), "labels must be a single number"),
+        (lambda: simulate_p_align(10.5, 0.1, informative="binomial"), "labels must be a whole number"),
+        (lambda: simulate_p_align(10, 0.1, informative="poisson"), "informative must be one of"),
+        (lambda: simulate_p_align(10, 0.1, redundancy=0), "redundancy must be a whole number ≥ 1"),
+        (lambda: simulate_p_align(10, 0.1, trials=0), "trials must be a whole number ≥ 1"),
+        (lambda: simulate_p_align(10, 0.1, agreement=0.8), "give exactly one of error_rate"),
+        (lambda: simulate_p_align(1e9, 0.1, per_labeler=True), "per_labeler draws"),
+        (lambda: simulate_mixture([[1, 2]], [0.1, 0.2], [0, 0]), "one axis, over sources"),
+        (lambda: simulate_mixture([1, 2], [0.1, 0.2], [0, 0], aggregation="mean"), "aggregation must be"),
+        (lambda: bradley_terry_check(100, 0.1, ridge=-1), r"ridge must be in \[0, ∞\)"),
+        (lambda: bradley_terry_check(1e9, 0.1), "Bradley–Terry check draws"),
+    ],
+)
+def test_invalid_input_names_the_range(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_agreement_instead_of_error_rate():
+    # a = 0.82 → ε = (1 − √0.64)/2 = 0.1 (brief's formula).
+    by_agreement = simulate_p_align(50, agreement=0.82, trials=2_000)
+    by_error = simulate_p_align(50, 0.1, trials=2_000)
+    assert by_agreement.analytic_p_single == pytest.approx(by_error.analytic_p_single, rel=1e-12)

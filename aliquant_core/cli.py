@@ -834,7 +834,8 @@ def _simulate(args: argparse.Namespace) -> tuple[dict, str]:
     lines = [
         f"{args.trials:,} simulated datasets (seed {args.seed}, informative labels {args.informative}); "
         "99% Wilson intervals",
-        f"P1       simulated {result.p_single.value:.6f} [{result.p_single.low:.6f}, {result.p_single.high:.6f}]"
+        f"P1       simulated {result.p_single.value:.6f} "
+        f"[{result.p_single.low:.6f}, {result.p_single.high:.6f}]"
         f"   analytic {result.analytic_p_single:.6f}   {'inside' if result.p_single_agrees else 'OUTSIDE'}",
         f"P_align  simulated {result.p_align.value:.6f} [{result.p_align.low:.6f}, {result.p_align.high:.6f}]"
         f"   analytic {result.analytic_p_align:.6f}   {'inside' if result.p_align_agrees else 'OUTSIDE'}",

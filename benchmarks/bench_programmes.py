@@ -135,7 +135,8 @@ def main() -> int:
         for r in rows:
             print(
                 f"{r['case']:<56} {r['seconds'] * 1e3:>8.1f}ms {r['target_seconds'] * 1e3:>6.0f}ms "
-                f"{r['floor_seconds'] * 1e3:>8.2f}ms {r['ratio_to_floor']:>8.1f}  {'pass' if r['pass'] else 'MISS'}"
+                f"{r['floor_seconds'] * 1e3:>8.2f}ms {r['ratio_to_floor']:>8.1f}  "
+                + ("pass" if r["pass"] else "MISS")
             )
     return 0 if all(r["pass"] for r in rows) else 1
 

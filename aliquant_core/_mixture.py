@@ -173,8 +173,10 @@ def exact_probabilities(counts, win, weights):
     tie = np.abs(threshold - nearest) * w <= 1e-12 * scale
     floor = np.where(tie, nearest, np.floor(threshold))
     ceil = np.where(tie, nearest, np.ceil(threshold))
-    inside = (nearest >= 0) & (nearest <= m)
-    tie_prob = np.where(tie & inside, np.exp(_math.log_binomial_pmf(np.clip(nearest, 0, m), m, q)), 0.0)
+    tie_prob = np.zeros_like(threshold)
+    tied = tie & (nearest >= 0) & (nearest <= m)
+    if np.any(tied):  # usually only with equal weights; the pmf is the costly part
+        tie_prob[tied] = np.exp(_math.log_binomial_pmf(nearest[tied], m, q))
     # P(W > ⌊τ⌋) and P(W < ⌈τ⌉) = P(W ≤ ⌈τ⌉ − 1), outside [0, m] by hand.
     above = np.where(floor < 0, 1.0, np.where(floor >= m, 0.0, special.bdtrc(np.clip(floor, 0, m), m, q)))
     below_k = ceil - 1.0
@@ -183,6 +185,49 @@ def exact_probabilities(counts, win, weights):
     )
     single = np.sum(rest_prob * (above + 0.5 * tie_prob))
     failure = np.sum(rest_prob * (below + 0.5 * tie_prob))
+    return single, failure
+
+
+def exact_probabilities_pairs(counts, win, weights):
+    """:func:`exact_probabilities` for many two-source scenarios at once (rows of 2-column arrays).
+
+    The same conditioning, with every row's enumeration laid end to end so that each special
+    function is called once for all rows.
+    """
+    counts = np.asarray(counts, dtype=float)
+    rows = np.arange(counts.shape[0])
+    small = np.argmin(counts, axis=1)
+    large = 1 - small
+    m_s, m_l = counts[rows, small], counts[rows, large]
+    q_s, q_l = win[rows, small], win[rows, large]
+    w_s, w_l = weights[rows, small], weights[rows, large]
+    sizes = (m_s + 1).astype(int)
+    row = np.repeat(rows, sizes)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    k = np.arange(sizes.sum()) - np.repeat(starts, sizes)
+    n, p = m_s[row], q_s[row]
+    log_choose = special.gammaln(n + 1.0) - special.gammaln(k + 1.0) - special.gammaln(n - k + 1.0)
+    rest_prob = np.exp(log_choose + special.xlogy(k, p) + special.xlog1py(n - k, -p))
+    rest_score = w_s[row] * (2.0 * k - n)
+    m, q, w = m_l[row], q_l[row], w_l[row]
+    threshold = (m - rest_score / w) / 2.0
+    nearest = np.round(threshold)
+    scale = np.maximum(1.0, np.abs(w_s) * m_s + np.abs(w_l) * m_l)[row]
+    tie = np.abs(threshold - nearest) * w <= 1e-12 * scale
+    floor = np.where(tie, nearest, np.floor(threshold))
+    ceil = np.where(tie, nearest, np.ceil(threshold))
+    tie_prob = np.zeros_like(threshold)
+    tied = tie & (nearest >= 0) & (nearest <= m)
+    if np.any(tied):
+        tie_prob[tied] = np.exp(_math.log_binomial_pmf(nearest[tied], m[tied], q[tied]))
+    trials = m.astype(np.int64)  # bdtr wants whole trials (a float n is deprecated)
+    above_tail = special.bdtrc(np.clip(floor, 0, m), trials, q)
+    above = np.where(floor < 0, 1.0, np.where(floor >= m, 0.0, above_tail))
+    below_k = ceil - 1.0
+    below_tail = special.bdtr(np.clip(below_k, 0, m), trials, q)
+    below = np.where(below_k < 0, 0.0, np.where(below_k >= m, 1.0, below_tail))
+    single = np.add.reduceat(rest_prob * (above + 0.5 * tie_prob), starts)
+    failure = np.add.reduceat(rest_prob * (below + 0.5 * tie_prob), starts)
     return single, failure
 
 

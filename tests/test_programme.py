@@ -122,10 +122,10 @@ def test_pooled_saddlepoint_accuracy_against_enumeration(counts, win):
     win=st.tuples(st.floats(min_value=0.52, max_value=0.75), st.floats(min_value=0.52, max_value=0.75)),
 )
 def test_weighted_saddlepoint_accuracy_against_enumeration(small, large, win):
-    # Stated accuracy (programme.EXACT_LIMIT): beyond the 2,000 configurations "auto" enumerates,
-    # relative error of 1 − P₁ under 1e-3 where the two weights differ by more than 10%, and under
-    # 5% where they nearly coincide (the score is then nearly a lattice, which the continuous
-    # saddlepoint formula does not correct for; measured worst 2.3%).
+    # Stated accuracy of the saddlepoint itself (programme.EXACT_LIMIT_SEPARATED, EXACT_LIMIT): relative
+    # error of 1 − P₁ under 1e-3 where the two weights differ by more than 10%, and under 5% where
+    # they nearly coincide (the score is then nearly a lattice, which the continuous formula does
+    # not correct for; measured worst 2.3%, which is why "auto" enumerates those up to 20,000).
     exact, saddle = _saddle_vs_exact([small, large], win, "weighted")
     weights = np.log(np.array(win) / (1 - np.array(win)))
     separated = abs(weights[0] / weights[1] - 1) > 0.1

@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 
@@ -26,7 +27,8 @@ from .curves import (
 )
 from .defaults import DEFAULTS
 from .model import error_rate_from_agreement, p_align
-from .programme import source_cost
+from .programme import programme_cost, programme_p_align, source_cost
+from .scenario import MAX_BYTES, Scenario, ScenarioError, scenario_from_json
 from .simulate import bradley_terry_check, simulate_p_align
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
 from .sources import PRESETS, Source, redundant_error_rate
@@ -379,6 +381,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="also fit a Bradley-Terry reward model to simulated comparisons (500 datasets)",
     )
 
+    for sub in (evaluate, required, tolerate, uncertain, sensitive, over_time, simulate):
+        sub.add_argument(
+            "--scenario",
+            dest="scenario_file",
+            metavar="FILE",
+            help="a scenario file (JSON, see aliquant_core.scenario) supplying every value not given "
+            "by a flag; evaluate also reports its programmes",
+        )
+
     for sub in (evaluate, required, tolerate, curve, optimise, uncertain, sensitive, over_time, simulate):
         sub.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
@@ -407,6 +418,13 @@ def _power_of_two(text: str) -> int:
     if value < 2 or value > 65536 or value & (value - 1):
         raise argparse.ArgumentTypeError(f"must be a power of 2 in [2, 65536]; got {text!r}")
     return value
+
+
+def _read_scenario(path: str) -> Scenario:
+    """Read and check a scenario file; refuse one over the size limit before reading it whole."""
+    with open(path, "rb") as handle:
+        content = handle.read(MAX_BYTES + 1)
+    return scenario_from_json(content)
 
 
 def _preset_list(text: str) -> list[str]:
@@ -502,6 +520,31 @@ def _evaluate(args: argparse.Namespace) -> tuple[dict, str]:
             "hours_per_week": source.hours_per_week,
         },
     }
+    lines = []
+    if args.scenario and args.scenario.programmes:
+        model = _model_kwargs(args)
+        data["programmes"] = []
+        for programme in args.scenario.programmes:
+            outcome = programme_p_align(programme, **model)
+            spend = programme_cost(programme)
+            data["programmes"].append(
+                {
+                    "name": programme.name,
+                    "aggregation": programme.aggregation,
+                    "labels": programme.labels,
+                    "p_align": float(outcome.p_align),
+                    "p_align_lower_bound": float(outcome.p_align_lower_bound),
+                    "regime": str(outcome.regime),
+                    "dollars": spend.dollars,
+                    "labeler_hours": spend.labeler_hours,
+                    "calendar_weeks": spend.calendar_weeks,
+                }
+            )
+            lines.append(
+                f"Programme {programme.name or '(unnamed)':<14} P_align {float(outcome.p_align):.4f}; "
+                f"${spend.dollars:,.0f}, {spend.labeler_hours:,.0f} labeler-hours, "
+                f"{spend.calendar_weeks:,.1f} weeks"
+            )
     text = "\n".join(
         [
             "P(outer alignment)      "
@@ -518,6 +561,7 @@ def _evaluate(args: argparse.Namespace) -> tuple[dict, str]:
             f"Effective competitors   10^{data['effective_competitors_log10']:.4g}",
             f"Cost                    ${data['dollars']:,.0f}, {data['labeler_hours']:,.0f} labeler-hours, "
             f"{data['calendar_weeks']:,.1f} calendar weeks",
+            *lines,
         ]
     )
     return data, text
@@ -679,7 +723,8 @@ def _optimise(args: argparse.Namespace) -> tuple[dict, str]:
 
 
 def _uncertain_inputs(args: argparse.Namespace):
-    intervals = {name: (low, high) for name, low, high in args.intervals}
+    intervals = dict(args.scenario.uncertainty) if args.scenario else {}
+    intervals.update({name: (low, high) for name, low, high in args.intervals})
     point = {
         "labels": _value(args, "labels"),
         "error_rate": _error_rate(args),
@@ -755,7 +800,9 @@ def _sensitivity(args: argparse.Namespace) -> tuple[dict, str]:
 
 def _trajectory(args: argparse.Namespace) -> tuple[dict, str]:
     names = [f.name for f in dataclasses.fields(TrajectoryRates)]
-    rates = TrajectoryRates(**{name: getattr(args, name) for name in names})
+    from_file = dict(args.scenario.trajectory) if args.scenario else {}
+    chosen = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+    rates = TrajectoryRates(**{**from_file, **chosen})
     shared = _assumptions(args)
     result = trajectory(
         rates,
@@ -872,13 +919,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.scenario, args.scenario_values = None, {}
+    path = getattr(args, "scenario_file", None)
+    if path is not None:
+        try:
+            args.scenario = _read_scenario(path)
+        except OSError as error:
+            print(
+                f"{PROGRAM}: error: argument --scenario: cannot read {path}: {error.strerror}",
+                file=sys.stderr,
+            )
+            return 2
+        except ScenarioError as error:
+            print(f"{PROGRAM}: error: argument --scenario: {path}: {error}", file=sys.stderr)
+            return 2
+        args.scenario_values = args.scenario.assumptions.as_dict()
     try:
         data, text = _COMMANDS[args.command](args)
     except ValueError as error:  # the core's own range checks, should a combination slip past
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(data, allow_nan=False))
-    else:
-        print(text)
+    try:
+        print(json.dumps(data, allow_nan=False) if args.json else text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

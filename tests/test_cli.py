@@ -426,3 +426,85 @@ def test_simulate_subcommand_reports_agreement(capsys):
         )[1]
     )
     assert again["p_single"] == data["p_single"]
+
+
+def _scenario_file(tmp_path, text):
+    path = tmp_path / "scenario.json"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_scenario_file_supplies_values_flags_override(capsys, tmp_path):
+    from aliquant_core import Allocation, Programme, programme_cost, programme_p_align
+    from aliquant_core.scenario import Assumptions, Scenario, scenario_to_json
+    from aliquant_core.sources import PRESETS
+
+    programme = Programme(
+        (Allocation(PRESETS["crowdworkers"], 50_000), Allocation(PRESETS["experts"], 1000)), name="mix"
+    )
+    scenario = Scenario(
+        assumptions=Assumptions(
+            labels=30_000,
+            error_rate=0.1,
+            blind_spot=0.01,
+            footprint=0.2,
+            exploitation=0.5,
+            competitors_log10=8,
+            prior_bits=2,
+            target=0.95,
+        ),
+        programmes=(programme,),
+    )
+    path = _scenario_file(tmp_path, scenario_to_json(scenario))
+    status, out, _ = run(capsys, "evaluate", "--json", "--scenario", path)
+    data = json.loads(out)
+    assert status == 0
+    model = {
+        "blind_spot": 0.01,
+        "footprint": 0.2,
+        "exploitation": 0.5,
+        "competitors_log10": 8,
+        "prior_bits": 2,
+    }
+    assert data["p_align"] == float(p_align(30_000, 0.1, **model).p_align)
+    assert data["target"] == 0.95
+    expected = programme_p_align(programme, **{k: model[k] for k in model if k != "blind_spot"})
+    assert data["programmes"][0]["p_align"] == float(expected.p_align)
+    assert data["programmes"][0]["dollars"] == programme_cost(programme).dollars
+    # A flag beats the file.
+    status, out, _ = run(capsys, "evaluate", "--json", "--scenario", path, "--labels", "10")
+    assert json.loads(out)["p_align"] == float(p_align(10, 0.1, **model).p_align)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("{not json", "invalid JSON at line 1"),
+        ('{"aliquant_scenario": 99}', "newer"),
+        ('{"aliquant_scenario": 1, "assumptions": {"labels": -5}}', "assumptions.labels"),
+        ('{"aliquant_scenario": 1, "colour": 1}', 'unknown key "colour"'),
+    ],
+)
+def test_broken_scenario_file_exits_2_with_one_line(capsys, tmp_path, text, fragment):
+    status = main(["evaluate", "--scenario", _scenario_file(tmp_path, text)])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert fragment in err
+
+
+def test_missing_scenario_file_exits_2(capsys, tmp_path):
+    status = main(["evaluate", "--scenario", str(tmp_path / "absent.json")])
+    _, err = capsys.readouterr()
+    assert status == 2
+    assert "cannot read" in err
+    assert "No such file" in err
+
+
+def test_output_into_a_closed_pipe_is_not_a_traceback():
+    # `aliquant trajectory | head -1`: the reader leaves early; the writer must exit quietly.
+    shell = f"{sys.executable} -m aliquant_core trajectory | head -1"
+    done = subprocess.run(shell, shell=True, capture_output=True, text=True, check=False)
+    assert "Traceback" not in done.stderr
+    assert done.stdout.startswith("gen")

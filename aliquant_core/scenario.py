@@ -1,0 +1,963 @@
+r"""Scenario files: one versioned JSON document that holds a whole scenario.
+
+A scenario is everything the explorer and the command line need to reproduce a view: the
+assumptions of the model brief, labelling sources, programmes built from them, the per-generation
+rates of a trajectory and 90% intervals for uncertain quantities. The core reads and writes it as
+text or as a dict; reading files, downloading and share links are the caller's business (the core
+does no I/O).
+
+Reading is strict. A document with an unknown key, a value of the wrong type, a value outside its
+range, a newer version, a duplicate key, NaN or Infinity, more than :data:`MAX_BYTES` bytes, or
+text that is not JSON is refused with a :class:`ScenarioError` whose message names the path of
+what is wrong, e.g. ``sources[1].blind_spot must be in [0, 1]; got 1.5``. Nothing is read from a
+refused document.
+
+Writing is canonical: :func:`scenario_to_json` writes every assumption (so a shared scenario does
+not change when the defaults do), keys in a fixed order, two-space indents and floats at full
+(``repr``) precision, so ``scenario_from_json(scenario_to_json(s)) == s`` exactly and the same
+scenario always gives the same text.
+
+File format (version 1)
+-----------------------
+An object with these keys; all but the version are optional.
+
+``aliquant_scenario`` (required)
+    The format version, a whole number. This module reads versions up to
+    :data:`SCHEMA_VERSION`; a newer one is refused with a message to upgrade aliquant.
+``assumptions``
+    An object with any of the brief's quantities ``labels``, ``error_rate``, ``blind_spot``,
+    ``footprint``, ``exploitation``, ``competitors_log10``, ``prior_bits`` and ``target``, each a
+    number in its range (:data:`aliquant_core.RANGES`). ``agreement`` may be given instead of
+    ``error_rate`` (not both); it is converted, ε = (1 − √(2a − 1))/2, and written back as
+    ``error_rate``. A missing quantity takes its value from :data:`aliquant_core.defaults.DEFAULTS`.
+``sources``
+    A list of labelling sources, each an object with ``name`` (a non-empty string, unique in the
+    file), ``error_rate`` or ``agreement``, ``blind_spot``, ``cost_per_label`` (USD, ≥ 0),
+    ``seconds_per_label`` (> 0), ``workforce`` (> 0), ``hours_per_week`` (in (0, 168]) and an
+    optional ``provenance``, an object from those six field names (``error_rate`` also covers
+    ``agreement``) to the citation or assumption behind each value. A source may instead start
+    from a preset, ``{"preset": "crowdworkers"}`` (keys of :data:`aliquant_core.PRESETS`), with any
+    of the fields above overriding the preset's; an overridden field loses the preset's provenance
+    unless the file gives a new one. Sources are written in full (values, not preset names), so a
+    file keeps its numbers if a preset changes.
+``programmes``
+    A list of programmes, each an object with an optional ``name`` (default ``""``), an optional
+    ``aggregation`` (``"pooled"``, the default, or ``"weighted"``) and ``allocations``, a non-empty
+    list of objects with ``source`` (the name of a source in this file or, failing that, a preset
+    key), ``labels`` (in [0, 1e12]) and an optional ``redundancy`` (labelers per item, a whole
+    number ≥ 1, default 1).
+``trajectory``
+    Rates per capability generation (see :mod:`aliquant_core.trajectory`), any of:
+    ``generations`` (whole, in [1, 50]), ``competitors_log10_per_generation`` (≥ 0),
+    ``footprint_factor_per_generation`` (in (0, 1]), ``exploitation_gap_factor_per_generation`` (in
+    [0, 1]; the gap 1 − χ is multiplied by it each generation), ``blind_spot_factor_per_generation``
+    (≥ 1), ``assistance_divisor_per_generation`` (≥ 1; AI-assisted evaluation divides blind spots
+    by it) and ``prior_bits_per_generation`` (≥ 0). Missing rates are left to the reader's
+    defaults; only the given ones are stored and written.
+``uncertainty``
+    90% intervals, from a quantity of :data:`aliquant_core.uncertainty.UNCERTAIN_QUANTITIES` (or
+    ``agreement``, converted to an ``error_rate`` interval) to ``{"low": x, "high": y}`` with
+    low ≤ high, both in the quantity's range (``labels`` above 0: its interval is log-normal).
+
+Example document
+----------------
+A scenario with a preset source whose blind spot is overridden, a source of its own, a programme
+that mixes it with a preset named by key, three trajectory rates and two intervals:
+
+.. code-block:: json
+
+    {
+      "aliquant_scenario": 1,
+      "assumptions": {
+        "labels": 200000,
+        "agreement": 0.726,
+        "blind_spot": 0.03,
+        "footprint": 0.05,
+        "exploitation": 0.65,
+        "competitors_log10": 20,
+        "prior_bits": 0,
+        "target": 0.9
+      },
+      "sources": [
+        {
+          "preset": "crowdworkers",
+          "name": "Screened crowd",
+          "blind_spot": 0.04,
+          "provenance": {"blind_spot": "assumption: screening removes a fifth of the crowd's"}
+        },
+        {
+          "name": "Red team",
+          "error_rate": 0.1,
+          "blind_spot": 0.01,
+          "cost_per_label": 8,
+          "seconds_per_label": 300,
+          "workforce": 6,
+          "hours_per_week": 30,
+          "provenance": {"workforce": "assumption: one small team"}
+        }
+      ],
+      "programmes": [
+        {
+          "name": "Crowd plus red team",
+          "aggregation": "weighted",
+          "allocations": [
+            {"source": "Screened crowd", "labels": 150000, "redundancy": 3},
+            {"source": "Red team", "labels": 5000},
+            {"source": "ai_judge", "labels": 1000000}
+          ]
+        }
+      ],
+      "trajectory": {
+        "generations": 8,
+        "competitors_log10_per_generation": 1.5,
+        "assistance_divisor_per_generation": 1.1
+      },
+      "uncertainty": {
+        "labels": {"low": 50000, "high": 500000},
+        "blind_spot": {"low": 0.005, "high": 0.1}
+      }
+    }
+
+Examples
+--------
+>>> scenario = scenario_from_json('{"aliquant_scenario": 1, "assumptions": {"labels": 5000}}')
+>>> scenario.assumptions.labels, scenario.assumptions.target
+(5000.0, 0.9)
+>>> scenario_from_json(scenario_to_json(scenario)) == scenario
+True
+>>> scenario_from_json('{"aliquant_scenario": 1, "assumptions": {"labelz": 5}}')  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+aliquant_core.scenario.ScenarioError: unknown key "labelz" in assumptions (valid keys: labels, ...)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import numbers
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._math import error_rate_from_agreement
+from ._validation import RANGES
+from .defaults import DEFAULTS
+from .programme import AGGREGATIONS, Allocation, Programme
+from .sources import HOURS_IN_WEEK, PRESETS, Source
+from .uncertainty import UNCERTAIN_QUANTITIES
+
+__all__ = [
+    "MAX_BYTES",
+    "SCHEMA_VERSION",
+    "TRAJECTORY_BOUNDS",
+    "VERSION_KEY",
+    "Assumptions",
+    "Scenario",
+    "ScenarioError",
+    "scenario_from_dict",
+    "scenario_from_json",
+    "scenario_to_dict",
+    "scenario_to_json",
+]
+
+#: The format version this module writes, and the newest it reads.
+SCHEMA_VERSION = 1
+
+#: The top-level key that holds the version (and marks a document as an aliquant scenario).
+VERSION_KEY = "aliquant_scenario"
+
+#: Largest scenario text read, in bytes of UTF-8 (1 MB; a large scenario is a few kB).
+MAX_BYTES = 1_000_000
+
+#: The brief's assumptions, in the order they are written.
+ASSUMPTION_NAMES = (
+    "labels",
+    "error_rate",
+    "blind_spot",
+    "footprint",
+    "exploitation",
+    "competitors_log10",
+    "prior_bits",
+    "target",
+)
+
+#: A source's numeric fields, in the order they are written (and the keys its provenance may have).
+SOURCE_FIELDS = (
+    "error_rate",
+    "blind_spot",
+    "cost_per_label",
+    "seconds_per_label",
+    "workforce",
+    "hours_per_week",
+)
+
+# (lowest, highest, lowest excluded, highest excluded, whole number)
+_Bounds = tuple[float, float, bool, bool, bool]
+
+
+def _brief(name: str) -> _Bounds:
+    return (*RANGES[name], False)
+
+
+_SOURCE_BOUNDS: dict[str, _Bounds] = {
+    "error_rate": _brief("error_rate"),
+    "blind_spot": _brief("blind_spot"),
+    "cost_per_label": (0.0, math.inf, False, True, False),
+    "seconds_per_label": (0.0, math.inf, True, True, False),
+    "workforce": (0.0, math.inf, True, True, False),
+    "hours_per_week": (0.0, HOURS_IN_WEEK, True, False, False),
+}
+
+#: Trajectory rates and their ranges, in the order they are written.
+TRAJECTORY_BOUNDS: dict[str, _Bounds] = {
+    "generations": (1.0, 50.0, False, False, True),
+    "competitors_log10_per_generation": (0.0, math.inf, False, True, False),
+    "footprint_factor_per_generation": (0.0, 1.0, True, False, False),
+    "exploitation_gap_factor_per_generation": (0.0, 1.0, False, False, False),
+    "blind_spot_factor_per_generation": (1.0, math.inf, False, True, False),
+    "assistance_divisor_per_generation": (1.0, math.inf, False, True, False),
+    "prior_bits_per_generation": (0.0, math.inf, False, True, False),
+}
+
+_REDUNDANCY_BOUNDS: _Bounds = (1.0, math.inf, False, True, True)
+_VERSION_BOUNDS: _Bounds = (1.0, math.inf, False, True, True)
+
+
+def _interval_bounds(name: str) -> _Bounds:
+    """Range of an interval's ends: the quantity's, with labels above 0 (log-normal)."""
+    low, high, low_open, high_open = RANGES[name]
+    return (low, high, low_open or UNCERTAIN_QUANTITIES.get(name) == "log", high_open, False)
+
+
+_TOP_KEYS = (VERSION_KEY, "assumptions", "sources", "programmes", "trajectory", "uncertainty")
+_ASSUMPTION_KEYS = (*ASSUMPTION_NAMES[:2], "agreement", *ASSUMPTION_NAMES[2:])
+_SOURCE_KEYS = ("preset", "name", "error_rate", "agreement", *SOURCE_FIELDS[1:], "provenance")
+_PROGRAMME_KEYS = ("name", "aggregation", "allocations")
+_ALLOCATION_KEYS = ("source", "labels", "redundancy")
+_UNCERTAINTY_KEYS = (*UNCERTAIN_QUANTITIES, "agreement")
+_INTERVAL_KEYS = ("low", "high")
+
+
+class ScenarioError(ValueError):
+    """A scenario document or value that cannot be read; the message names what is wrong and where.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, starting with its path where there is one.
+    path : str, optional
+        Where in the document, e.g. ``"sources[1].blind_spot"``; None for the document as a whole.
+
+    Attributes
+    ----------
+    path : str or None
+        As given.
+    """
+
+    def __init__(self, message: str, path: str | None = None):
+        super().__init__(message)
+        self.path = path
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading values: one message format, naming the path.
+
+
+class _NonFinite:
+    """What the JSON parser returns for ``NaN``, ``Infinity`` and ``-Infinity``: refused as numbers."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _Object(dict):
+    """A parsed JSON object that remembers the keys it had more than once."""
+
+    duplicates: tuple[str, ...] = ()
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _Object:
+        obj = cls(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            obj.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+        return obj
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _show(value: Any) -> str:
+    """A short display of a value from a document, JSON-like; containers by their kind only."""
+    if isinstance(value, _NonFinite):
+        return value.text
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(_clip(value), ensure_ascii=False)
+    if isinstance(value, numbers.Integral):
+        try:
+            return _clip(str(value))
+        except ValueError:  # more digits than Python converts to text
+            return "a whole number too large to print"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        return _clip(repr(value)) if math.isfinite(value) else ("-" if value < 0 else "") + "Infinity"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return _clip(f"a {type(value).__name__}")
+
+
+def _fmt(bound: float) -> str:
+    return "∞" if bound == math.inf else f"{bound:g}".replace("e+", "e")
+
+
+def _describe(bounds: _Bounds) -> str:
+    low, high, low_open, high_open, _ = bounds
+    return f"{'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if high_open else ']'}"
+
+
+def _number(value: Any, path: str, bounds: _Bounds) -> Any:
+    """``value`` as a float (an int for whole-number bounds), or ScenarioError naming ``path``."""
+    whole = bounds[4]
+    kind = "a whole number" if whole else "a number"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ScenarioError(f"{path} must be {kind}; got {_show(value)}", path)
+    try:
+        number = float(value)
+    except (OverflowError, ValueError, TypeError):
+        number = math.inf
+    if not math.isfinite(number):
+        raise ScenarioError(
+            f"{path} must be a finite number in {_describe(bounds)}; got {_show(value)}", path
+        )
+    low, high, low_open, high_open, _ = bounds
+    below = number <= low if low_open else number < low
+    above = number >= high if high_open else number > high
+    if below or above:
+        raise ScenarioError(f"{path} must be in {_describe(bounds)}; got {_show(value)}", path)
+    if whole:
+        if number != math.floor(number):
+            raise ScenarioError(
+                f"{path} must be a whole number in {_describe(bounds)}; got {_show(value)}", path
+            )
+        return int(value) if isinstance(value, numbers.Integral) else int(number)
+    return number
+
+
+def _string(value: Any, path: str, *, nonempty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ScenarioError(f"{path} must be a string; got {_show(value)}", path)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScenarioError(f"{path} must be text without unpaired surrogates", path) from None
+    if nonempty and not value.strip():
+        raise ScenarioError(f"{path} must be a non-empty string; got {_show(value)}", path)
+    return value
+
+
+def _object(value: Any, path: str, keys: tuple[str, ...], what: str | None = None) -> Mapping:
+    """``value`` if it is an object with no duplicate or unknown keys."""
+    where = what or path
+    if not isinstance(value, Mapping):
+        raise ScenarioError(f"{where} must be an object; got {_show(value)}", path or None)
+    for key in value:
+        if not isinstance(key, str):
+            raise ScenarioError(f"{where} has a key that is not a string: {_show(key)}", path or None)
+    duplicates = getattr(value, "duplicates", ())
+    if duplicates:
+        raise ScenarioError(f"duplicate key {_show(duplicates[0])} in {where}", path or None)
+    for key in value:
+        if key not in keys:
+            raise ScenarioError(
+                f"unknown key {_show(key)} in {where} (valid keys: {', '.join(keys)})", _join(path, key)
+            )
+    return value
+
+
+def _list(value: Any, path: str) -> list | tuple:
+    if not isinstance(value, list | tuple):
+        raise ScenarioError(f"{path} must be a list; got {_show(value)}", path)
+    return value
+
+
+def _missing(path: str, key: str, hint: str = "") -> ScenarioError:
+    return ScenarioError(f"{path} is missing {_show(key)}{hint}", _join(path, key))
+
+
+# ---------------------------------------------------------------------------------------------
+# The scenario.
+
+
+class _FrozenMapping(Mapping):
+    """A read-only, hashable, picklable mapping (the scenario's trajectory and uncertainty)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping = ()):
+        self._data = dict(data)
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other) -> bool:
+        return dict(self._data) == dict(other) if isinstance(other, Mapping) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self):
+        return (type(self), (self._data,))
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """The brief's quantities for a scenario, each validated against its range.
+
+    Attributes
+    ----------
+    labels : float
+        :math:`N`, comparison labels, in [0, 1e12].
+    error_rate : float
+        :math:`\\varepsilon`, in [0, 0.5].
+    blind_spot : float
+        :math:`\\sigma`, in [0, 1].
+    footprint : float
+        :math:`f`, in (0, 1].
+    exploitation : float
+        :math:`\\chi`, in [0, 1].
+    competitors_log10 : float
+        :math:`\\log_{10} K`, in [0, 300].
+    prior_bits : float
+        :math:`b`, in [0, 1000].
+    target : float
+        :math:`P^*`, in (0, 1).
+
+    Notes
+    -----
+    Defaults are :data:`aliquant_core.defaults.DEFAULTS`. A bad value raises :class:`ScenarioError`
+    naming ``assumptions.<name>``.
+    """
+
+    labels: float = DEFAULTS["labels"].value
+    error_rate: float = DEFAULTS["error_rate"].value
+    blind_spot: float = DEFAULTS["blind_spot"].value
+    footprint: float = DEFAULTS["footprint"].value
+    exploitation: float = DEFAULTS["exploitation"].value
+    competitors_log10: float = DEFAULTS["competitors_log10"].value
+    prior_bits: float = DEFAULTS["prior_bits"].value
+    target: float = DEFAULTS["target"].value
+
+    def __post_init__(self):
+        for name in ASSUMPTION_NAMES:
+            value = _number(getattr(self, name), f"assumptions.{name}", _brief(name))
+            object.__setattr__(self, name, value)
+
+    @property
+    def agreement(self) -> float:
+        """Inter-annotator agreement implied by the error rate, (1 − ε)² + ε²."""
+        return (1.0 - self.error_rate) ** 2 + self.error_rate**2
+
+    def as_dict(self) -> dict[str, float]:
+        """The quantities by name, in the brief's order (keyword arguments for the model)."""
+        return {name: getattr(self, name) for name in ASSUMPTION_NAMES}
+
+
+def _check_provenance(provenance: Any, path: str) -> tuple[tuple[str, str], ...]:
+    """Provenance as pairs in :data:`SOURCE_FIELDS` order, from a mapping or pairs."""
+    if not isinstance(provenance, Mapping):
+        try:
+            provenance = dict(provenance)
+        except (TypeError, ValueError):
+            raise ScenarioError(f"{path} must be an object; got {_show(provenance)}", path) from None
+    _object(provenance, path, SOURCE_FIELDS)
+    return tuple(
+        (name, _string(provenance[name], _join(path, name))) for name in SOURCE_FIELDS if name in provenance
+    )
+
+
+def _check_trajectory(rates: Any, path: str = "trajectory") -> dict[str, float]:
+    if dataclasses.is_dataclass(rates) and not isinstance(rates, type):
+        rates = dataclasses.asdict(rates)  # e.g. a TrajectoryRates: every rate
+    _object(rates, path, tuple(TRAJECTORY_BOUNDS))
+    return {
+        name: _number(rates[name], _join(path, name), bounds)
+        for name, bounds in TRAJECTORY_BOUNDS.items()
+        if name in rates
+    }
+
+
+def _interval(low: Any, high: Any, name: str, path: str) -> tuple[float, float]:
+    bounds = _interval_bounds(name)
+    low = _number(low, _join(path, "low"), bounds)
+    high = _number(high, _join(path, "high"), bounds)
+    if low > high:
+        raise ScenarioError(f"{path} must have low ≤ high; got low {low!r}, high {high!r}", path)
+    return low, high
+
+
+def _check_uncertainty(intervals: Any, path: str = "uncertainty") -> dict[str, tuple[float, float]]:
+    _object(intervals, path, tuple(UNCERTAIN_QUANTITIES))
+    checked = {}
+    for name in UNCERTAIN_QUANTITIES:
+        if name not in intervals:
+            continue
+        pair = intervals[name]
+        where = _join(path, name)
+        if isinstance(pair, str | bytes | Mapping) or not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise ScenarioError(f"{where} must be a pair (low, high); got {_show(pair)}", where)
+        checked[name] = _interval(pair[0], pair[1], name, where)
+    return checked
+
+
+def _source_reference(source: Source, by_name: Mapping[str, Source]) -> str | None:
+    """How a programme's file names ``source``: its name, a preset key, or None if it cannot."""
+    if by_name.get(source.name) == source:
+        return source.name
+    for key, preset in PRESETS.items():
+        if preset == source and key not in by_name:
+            return key
+    return None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole scenario: assumptions, sources, programmes, trajectory rates and uncertainty.
+
+    Attributes
+    ----------
+    assumptions : Assumptions
+        The brief's quantities (defaults from :data:`aliquant_core.defaults.DEFAULTS`).
+    sources : tuple of Source
+        Labelling sources, with unique non-empty names.
+    programmes : tuple of Programme
+        Each allocation's source must be one of ``sources`` or a preset (equal to a value of
+        :data:`aliquant_core.PRESETS`), so that the file can name it.
+    trajectory : Mapping of str to float
+        Rates per generation, keys of :data:`TRAJECTORY_BOUNDS` (all optional; ``generations`` an
+        int). A :class:`aliquant_core.trajectory.TrajectoryRates` is accepted too; so
+        ``TrajectoryRates(**scenario.trajectory)`` gives the rates, defaults filling the rest.
+    uncertainty : Mapping of str to (float, float)
+        90% intervals (low, high) for quantities of
+        :data:`aliquant_core.uncertainty.UNCERTAIN_QUANTITIES`.
+
+    Notes
+    -----
+    Construction validates everything a file is checked for, so every Scenario can be written and
+    read back equal; a bad value raises :class:`ScenarioError` naming its path.
+    """
+
+    assumptions: Assumptions = field(default_factory=Assumptions)
+    sources: tuple[Source, ...] = ()
+    programmes: tuple[Programme, ...] = ()
+    trajectory: Mapping[str, float] = field(default_factory=_FrozenMapping)
+    uncertainty: Mapping[str, tuple[float, float]] = field(default_factory=_FrozenMapping)
+
+    def __post_init__(self):
+        if not isinstance(self.assumptions, Assumptions):
+            raise ScenarioError(f"assumptions must be an Assumptions; got {_show(self.assumptions)}")
+        sources = tuple(_list(self.sources, "sources"))
+        by_name: dict[str, Source] = {}
+        for i, source in enumerate(sources):
+            path = f"sources[{i}]"
+            if not isinstance(source, Source):
+                raise ScenarioError(f"{path} must be a Source; got {_show(source)}", path)
+            _string(source.name, f"{path}.name", nonempty=True)
+            if source.name in by_name:
+                raise ScenarioError(
+                    f"{path}.name {_show(source.name)} is the name of an earlier source; "
+                    "source names must be unique",
+                    f"{path}.name",
+                )
+            _check_provenance(source.provenance, f"{path}.provenance")
+            by_name[source.name] = source
+        programmes = tuple(_list(self.programmes, "programmes"))
+        for i, programme in enumerate(programmes):
+            path = f"programmes[{i}]"
+            if not isinstance(programme, Programme):
+                raise ScenarioError(f"{path} must be a Programme; got {_show(programme)}", path)
+            _string(programme.name, f"{path}.name")
+            for j, allocation in enumerate(programme.allocations):
+                where = f"{path}.allocations[{j}].source"
+                if not isinstance(allocation, Allocation) or not isinstance(allocation.source, Source):
+                    raise ScenarioError(f"{path}.allocations[{j}] must be an Allocation of a Source", where)
+                if _source_reference(allocation.source, by_name) is None:
+                    raise ScenarioError(
+                        f"{where} {_show(allocation.source.name)} is neither one of the scenario's "
+                        "sources nor a preset; add it to sources",
+                        where,
+                    )
+        object.__setattr__(self, "sources", sources)
+        object.__setattr__(self, "programmes", programmes)
+        object.__setattr__(self, "trajectory", _FrozenMapping(_check_trajectory(self.trajectory)))
+        object.__setattr__(self, "uncertainty", _FrozenMapping(_check_uncertainty(self.uncertainty)))
+
+    def with_(self, **changes) -> Scenario:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as a JSON-ready dict (see :func:`scenario_to_dict`)."""
+        return scenario_to_dict(self)
+
+    def to_json(self) -> str:
+        """The scenario as JSON text (see :func:`scenario_to_json`)."""
+        return scenario_to_json(self)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Scenario:
+        """A scenario from a parsed document (see :func:`scenario_from_dict`)."""
+        return scenario_from_dict(data)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Scenario:
+        """A scenario from JSON text (see :func:`scenario_from_json`)."""
+        return scenario_from_json(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing.
+
+
+def _source_to_dict(source: Source) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": source.name}
+    out.update({name: getattr(source, name) for name in SOURCE_FIELDS})
+    provenance = dict(_check_provenance(source.provenance, "provenance"))
+    if provenance:
+        out["provenance"] = provenance
+    return out
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """A scenario as a dict of plain JSON values, in the file's canonical key order.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+
+    Returns
+    -------
+    dict
+        The document: version, every assumption, sources in full, programmes (sources named by
+        name or preset key), the given trajectory rates and the intervals.
+    """
+    if not isinstance(scenario, Scenario):
+        raise ScenarioError(f"expected a Scenario; got {_show(scenario)}")
+    by_name = {source.name: source for source in scenario.sources}
+    return {
+        VERSION_KEY: SCHEMA_VERSION,
+        "assumptions": scenario.assumptions.as_dict(),
+        "sources": [_source_to_dict(source) for source in scenario.sources],
+        "programmes": [
+            {
+                "name": programme.name,
+                "aggregation": programme.aggregation,
+                "allocations": [
+                    {
+                        "source": _source_reference(allocation.source, by_name),
+                        "labels": allocation.labels,
+                        "redundancy": allocation.redundancy,
+                    }
+                    for allocation in programme.allocations
+                ],
+            }
+            for programme in scenario.programmes
+        ],
+        "trajectory": {
+            name: scenario.trajectory[name] for name in TRAJECTORY_BOUNDS if name in scenario.trajectory
+        },
+        "uncertainty": {
+            name: {"low": low, "high": high}
+            for name in UNCERTAIN_QUANTITIES
+            if name in scenario.uncertainty
+            for low, high in [scenario.uncertainty[name]]
+        },
+    }
+
+
+def scenario_to_json(scenario: Scenario) -> str:
+    """A scenario as canonical JSON text: fixed key order, two-space indent, full float precision.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+
+    Returns
+    -------
+    str
+        UTF-8-ready text ending in a newline; the same scenario always gives the same text, and
+        :func:`scenario_from_json` reads it back equal.
+    """
+    return json.dumps(scenario_to_dict(scenario), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading.
+
+
+def _assumptions_from(value: Any) -> Assumptions:
+    path = "assumptions"
+    obj = _object(value, path, _ASSUMPTION_KEYS)
+    if "error_rate" in obj and "agreement" in obj:
+        raise ScenarioError(
+            "assumptions gives both error_rate and agreement; give exactly one", "assumptions.agreement"
+        )
+    values = {}
+    for name in ASSUMPTION_NAMES:
+        if name in obj:
+            values[name] = _number(obj[name], _join(path, name), _brief(name))
+    if "agreement" in obj:
+        agreement = _number(obj["agreement"], "assumptions.agreement", _brief("agreement"))
+        values["error_rate"] = float(error_rate_from_agreement(agreement))
+    return Assumptions(**values)
+
+
+def _source_from(value: Any, path: str) -> Source:
+    obj = _object(value, path, _SOURCE_KEYS)
+    base = None
+    if "preset" in obj:
+        key = _string(obj["preset"], f"{path}.preset")
+        if key not in PRESETS:
+            raise ScenarioError(
+                f"{path}.preset must be one of {', '.join(PRESETS)}; got {_show(key)}", f"{path}.preset"
+            )
+        base = PRESETS[key]
+    hint = " (needed unless the source starts from a preset)"
+    if "name" in obj:
+        name = _string(obj["name"], f"{path}.name", nonempty=True)
+    elif base is not None:
+        name = base.name
+    else:
+        raise _missing(path, "name", hint)
+    if "error_rate" in obj and "agreement" in obj:
+        raise ScenarioError(
+            f"{path} gives both error_rate and agreement; give exactly one", f"{path}.agreement"
+        )
+    values: dict[str, float] = {}
+    for field_name, bounds in _SOURCE_BOUNDS.items():
+        if field_name in obj:
+            values[field_name] = _number(obj[field_name], f"{path}.{field_name}", bounds)
+        elif field_name == "error_rate" and "agreement" in obj:
+            agreement = _number(obj["agreement"], f"{path}.agreement", _brief("agreement"))
+            values[field_name] = float(error_rate_from_agreement(agreement))
+        elif base is None:
+            what = '"error_rate" or "agreement"' if field_name == "error_rate" else _show(field_name)
+            raise ScenarioError(f"{path} is missing {what}{hint}", f"{path}.{field_name}")
+    provenance = {}
+    if base is not None:
+        provenance = {k: v for k, v in base.provenance if k not in values}
+        values = {k: values.get(k, getattr(base, k)) for k in SOURCE_FIELDS}
+    if "provenance" in obj:
+        where = f"{path}.provenance"
+        provenance.update(_check_provenance(_object(obj["provenance"], where, SOURCE_FIELDS), where))
+    pairs = tuple((k, provenance[k]) for k in SOURCE_FIELDS if k in provenance)
+    try:
+        return Source(name=name, **values, provenance=pairs)
+    except ValueError as error:  # pragma: no cover - every field was checked above
+        raise ScenarioError(f"{path}: {error}", path) from None
+
+
+def _programme_from(value: Any, path: str, by_name: Mapping[str, Source]) -> Programme:
+    obj = _object(value, path, _PROGRAMME_KEYS)
+    name = _string(obj["name"], f"{path}.name") if "name" in obj else ""
+    aggregation = "pooled"
+    if "aggregation" in obj:
+        aggregation = _string(obj["aggregation"], f"{path}.aggregation")
+        if aggregation not in AGGREGATIONS:
+            raise ScenarioError(
+                f"{path}.aggregation must be one of {', '.join(AGGREGATIONS)}; got {_show(aggregation)}",
+                f"{path}.aggregation",
+            )
+    if "allocations" not in obj:
+        raise _missing(path, "allocations")
+    entries = _list(obj["allocations"], f"{path}.allocations")
+    if not entries:
+        raise ScenarioError(f"{path}.allocations must list at least one allocation", f"{path}.allocations")
+    allocations = []
+    for j, entry in enumerate(entries):
+        where = f"{path}.allocations[{j}]"
+        item = _object(entry, where, _ALLOCATION_KEYS)
+        for key in ("source", "labels"):
+            if key not in item:
+                raise _missing(where, key)
+        reference = _string(item["source"], f"{where}.source")
+        if reference in by_name:
+            source = by_name[reference]
+        elif reference in PRESETS:
+            source = PRESETS[reference]
+        else:
+            names = ", ".join(_show(n) for n in by_name) or "none"
+            raise ScenarioError(
+                f"{where}.source {_show(reference)} is not a source in this file ({names}) "
+                f"or a preset ({', '.join(PRESETS)})",
+                f"{where}.source",
+            )
+        labels = _number(item["labels"], f"{where}.labels", _brief("labels"))
+        redundancy = _number(item.get("redundancy", 1), f"{where}.redundancy", _REDUNDANCY_BOUNDS)
+        allocations.append(Allocation(source, labels, redundancy))
+    return Programme(tuple(allocations), aggregation, name)
+
+
+def _uncertainty_from(value: Any) -> dict[str, tuple[float, float]]:
+    path = "uncertainty"
+    obj = _object(value, path, _UNCERTAINTY_KEYS)
+    if "error_rate" in obj and "agreement" in obj:
+        raise ScenarioError(
+            "uncertainty gives both error_rate and agreement; give exactly one", "uncertainty.agreement"
+        )
+    intervals = {}
+    for name in _UNCERTAINTY_KEYS:
+        if name not in obj:
+            continue
+        where = _join(path, name)
+        pair = _object(obj[name], where, _INTERVAL_KEYS)
+        for key in _INTERVAL_KEYS:
+            if key not in pair:
+                raise _missing(where, key)
+        low, high = _interval(pair["low"], pair["high"], name, where)
+        if name == "agreement":  # higher agreement, lower error rate: the ends swap
+            name, low, high = (
+                "error_rate",
+                float(error_rate_from_agreement(high)),
+                float(error_rate_from_agreement(low)),
+            )
+        intervals[name] = (low, high)
+    return intervals
+
+
+def scenario_from_dict(data: Any) -> Scenario:
+    """A scenario from a parsed document (dicts, lists, strings and numbers).
+
+    Parameters
+    ----------
+    data : Mapping
+        The document, as :func:`json.loads` gives it or :func:`scenario_to_dict` wrote it.
+
+    Returns
+    -------
+    Scenario
+        The scenario, missing assumptions filled from the defaults.
+
+    Raises
+    ------
+    ScenarioError
+        If the document is not an object, lacks the version or has a newer one, or has an
+        unknown key, a duplicate key, a value of the wrong type or out of range, a duplicate
+        source name, or a programme naming a source that is neither in the file nor a preset. The
+        message starts with the path of what is wrong.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError(f"a scenario must be a JSON object; got {_show(data)}")
+    duplicates = getattr(data, "duplicates", ())
+    if duplicates:
+        raise ScenarioError(f"duplicate key {_show(duplicates[0])} in the scenario")
+    if VERSION_KEY not in data:
+        raise ScenarioError(
+            f'missing "{VERSION_KEY}": a scenario starts with {{"{VERSION_KEY}": {SCHEMA_VERSION}, ...}}',
+            VERSION_KEY,
+        )
+    version = _number(data[VERSION_KEY], VERSION_KEY, _VERSION_BOUNDS)
+    if version > SCHEMA_VERSION:
+        raise ScenarioError(
+            f"scenario version {_show(version)} is newer than this aliquant reads ({SCHEMA_VERSION}); "
+            "upgrade aliquant",
+            VERSION_KEY,
+        )
+    _object(data, "", _TOP_KEYS, "the scenario")
+    assumptions = _assumptions_from(data["assumptions"]) if "assumptions" in data else Assumptions()
+    sources: list[Source] = []
+    by_name: dict[str, Source] = {}
+    for i, entry in enumerate(_list(data.get("sources", []), "sources")):
+        source = _source_from(entry, f"sources[{i}]")
+        if source.name in by_name:
+            raise ScenarioError(
+                f"sources[{i}].name {_show(source.name)} is the name of an earlier source; "
+                "source names must be unique",
+                f"sources[{i}].name",
+            )
+        by_name[source.name] = source
+        sources.append(source)
+    programmes = [
+        _programme_from(entry, f"programmes[{i}]", by_name)
+        for i, entry in enumerate(_list(data.get("programmes", []), "programmes"))
+    ]
+    trajectory = _check_trajectory(data.get("trajectory", {}))
+    uncertainty = _uncertainty_from(data.get("uncertainty", {}))
+    return Scenario(assumptions, tuple(sources), tuple(programmes), trajectory, uncertainty)
+
+
+def scenario_from_json(text: str | bytes) -> Scenario:
+    """A scenario from JSON text.
+
+    Parameters
+    ----------
+    text : str or bytes
+        The document (bytes are read as UTF-8), at most :data:`MAX_BYTES` bytes.
+
+    Returns
+    -------
+    Scenario
+        As :func:`scenario_from_dict`.
+
+    Raises
+    ------
+    ScenarioError
+        If the text is too large, not UTF-8, not JSON (the message gives the line and column),
+        uses NaN or Infinity, or fails any check of :func:`scenario_from_dict`.
+    """
+    if isinstance(text, bytes | bytearray):
+        size = len(text)
+    elif isinstance(text, str):
+        # Characters never outnumber UTF-8 bytes: a long text is refused before it is encoded.
+        size = len(text) if len(text) > MAX_BYTES else len(text.encode("utf-8", "surrogatepass"))
+    else:
+        raise ScenarioError(f"scenario text must be a string; got {_show(text)}")
+    if size > MAX_BYTES:
+        raise ScenarioError(
+            f"scenario is too large: over {MAX_BYTES:,} bytes (1 MB; got at least {size:,}); "
+            "a scenario is a few kB"
+        )
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ScenarioError(
+                f"scenario is not UTF-8 text: the byte at offset {error.start} cannot be decoded"
+            ) from None
+    try:
+        data = json.loads(text, parse_constant=_NonFinite, object_pairs_hook=_Object.from_pairs)
+    except json.JSONDecodeError as error:
+        raise ScenarioError(
+            f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        ) from None
+    except RecursionError:
+        raise ScenarioError("invalid JSON: nested too deeply") from None
+    except ValueError as error:
+        if "digits" in str(error):  # a whole number with more digits than Python converts
+            raise ScenarioError("invalid JSON: a number has too many digits") from None
+        raise ScenarioError(f"invalid JSON: {_clip(str(error), 120)}") from None  # pragma: no cover
+    return scenario_from_dict(data)

@@ -1,0 +1,478 @@
+"""The shared assumptions sidebar: one widget per quantity of the model brief, held in the URL.
+
+Every widget's ``key`` is the brief's name for its quantity (the same name as the Python keyword
+and the CLI flag), and every widget is created with ``bind="query-params"``, so Streamlit keeps the
+value in the page's query string: a copied URL is a share link holding the whole state (a
+quantity left at its default is dropped from the URL and reads back as the default).
+
+Streamlit 1.67 seeds a bound widget from the URL on a session's first run and silently drops a
+value it cannot use (not a number, outside the widget's bounds, not finite). :func:`render_sidebar`
+records the raw query string before the widgets are created, compares it with what the widgets
+took, and keeps a list of what was ignored for :func:`show_link_note` to display.
+
+The widgets are created in ``app.py`` before ``st.navigation(...).run()``, so they keep their
+values across pages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from aliquant_core import agreement_from_error_rate, error_rate_from_agreement
+from aliquant_core.defaults import DEFAULTS
+
+__all__ = [
+    "CONTROLS",
+    "LABELS_LOG10_KEY",
+    "USE_AGREEMENT_KEY",
+    "Assumptions",
+    "Control",
+    "check_link",
+    "current",
+    "render_sidebar",
+    "show_link_note",
+]
+
+#: Key of the toggle choosing agreement instead of error rate as the input for label quality.
+USE_AGREEMENT_KEY = "use_agreement"
+#: Key of the log-scale labels slider; derived from ``labels``, so not part of the share link.
+LABELS_LOG10_KEY = "labels_log10"
+#: Session-state keys private to this module.
+_STARTED_KEY = "_aliquant_link_checked"
+_IGNORED_KEY = "_aliquant_ignored_params"
+_CURRENT_KEY = "_aliquant_assumptions"
+_LABELS_LOG10_STEP = 0.05
+
+
+@dataclass(frozen=True)
+class Control:
+    """One sidebar widget for one quantity of the brief.
+
+    Attributes
+    ----------
+    name : str
+        The brief's name: widget key, query parameter, core keyword.
+    label : str
+        Widget label.
+    widget : str
+        ``"slider"`` or ``"number"``.
+    low, high, step : float
+        Widget bounds (inside the brief's range; an open end is moved in by a small margin).
+    fmt : str
+        printf-style display format.
+    default : float
+        Default value.
+    meaning : str
+        What the quantity is.
+    source : str
+        Citation of the default, or ``"assumption"``.
+    note : str
+        Why the default is what it is.
+    """
+
+    name: str
+    label: str
+    widget: str
+    low: float
+    high: float
+    step: float
+    fmt: str
+    default: float
+    meaning: str
+    source: str
+    note: str
+
+    @property
+    def range_text(self) -> str:
+        """The widget's bounds, e.g. ``[0, 1e12]``."""
+        return "[" + ", ".join(f"{bound:g}".replace("e+", "e") for bound in (self.low, self.high)) + "]"
+
+    @property
+    def help(self) -> str:
+        """Tooltip: meaning, range, default and where the default comes from."""
+        kind = "an assumption" if self.source == "assumption" else f"from {self.source}"
+        return (
+            f"{self.meaning} Range {self.range_text}.\n\n"
+            f"Default {self.default:g}, {kind}: {self.note}\n\n"
+            f"Share-link key: `{self.name}`."
+        )
+
+    def accepts(self, value: float) -> bool:
+        """Whether the widget takes ``value`` (finite and within its bounds)."""
+        return math.isfinite(value) and self.low <= value <= self.high
+
+
+def _control(
+    name: str, label: str, widget: str, low: float, high: float, step: float, fmt: str, meaning: str
+) -> Control:
+    default = DEFAULTS[name]
+    return Control(
+        name, label, widget, low, high, step, fmt, default.value, meaning, default.source, default.note
+    )
+
+
+#: The controls in sidebar order (``agreement`` replaces ``error_rate`` when the toggle is on).
+CONTROLS: dict[str, Control] = {
+    control.name: control
+    for control in (
+        _control(
+            "labels",
+            "Labels N (comparisons)",
+            "number",
+            0.0,
+            1e12,
+            1000.0,
+            "%.0f",
+            "Comparison labels the programme collects.",
+        ),
+        _control(
+            "error_rate",
+            "Error rate ε",
+            "slider",
+            0.0,
+            0.5,
+            0.0001,
+            "%.4f",
+            "Chance an ordinary label prefers the worse behaviour (random error, which more "
+            "labels average away).",
+        ),
+        Control(
+            "agreement",
+            "Inter-annotator agreement a",
+            "slider",
+            0.5,
+            1.0,
+            0.001,
+            "%.3f",
+            0.726,
+            "Chance two labelers agree; converted to an error rate by ε = (1 − √(2a − 1))/2 "
+            "(independent labelers with one error rate).",
+            "arXiv 2203.02155 §3.4",
+            "InstructGPT's labeler–labeler agreement, 72.6 ± 1.5% for training labelers. Agreement "
+            "is not accuracy: shared blind spots raise it without raising accuracy.",
+        ),
+        _control(
+            "blind_spot",
+            "Blind spot σ",
+            "number",
+            0.0,
+            1.0,
+            0.005,
+            "%.4f",
+            "Share of situations in which labelers are systematically fooled (systematic "
+            "error, which more labels do not average away).",
+        ),
+        _control(
+            "footprint",
+            "Footprint f",
+            "number",
+            1e-4,
+            1.0,
+            0.005,
+            "%.4f",
+            "Share of situations in which an unaligned competitor acts differently from the "
+            "aligned policy; only labels there are informative.",
+        ),
+        _control(
+            "exploitation",
+            "Exploitation χ",
+            "slider",
+            0.0,
+            1.0,
+            0.01,
+            "%.2f",
+            "How well a competitor concentrates its differences in blind spots (0: blind to "
+            "them; 1: all it can).",
+        ),
+        _control(
+            "competitors_log10",
+            "Competitors log₁₀ K",
+            "slider",
+            0.0,
+            300.0,
+            0.5,
+            "%.1f",
+            "log10 of the number of distinct unaligned policies training could select.",
+        ),
+        _control(
+            "prior_bits",
+            "Prior bits b",
+            "number",
+            0.0,
+            1000.0,
+            1.0,
+            "%.1f",
+            "Evidence for the aligned policy from priors and unlabelled data, in bits; "
+            "rules out all but 10^log₁₀K · 2^(−b) competitors.",
+        ),
+        _control(
+            "target",
+            "Target P*",
+            "number",
+            1e-4,
+            0.9999,
+            0.01,
+            "%.4f",
+            "The probability of outer alignment sought; sets the labels required and the tolerances.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """The sidebar's values for one run.
+
+    ``error_rate`` is always set (from ``agreement`` when that is the input); ``agreement`` is set
+    only when it is the input, so the core receives exactly what the user entered.
+    """
+
+    labels: float
+    error_rate: float
+    agreement: float | None
+    blind_spot: float
+    footprint: float
+    exploitation: float
+    competitors_log10: float
+    prior_bits: float
+    target: float
+
+    def quality(self) -> dict[str, float]:
+        """The label-quality keyword for the core: ``agreement`` if entered, else ``error_rate``."""
+        if self.agreement is not None:
+            return {"agreement": self.agreement}
+        return {"error_rate": self.error_rate}
+
+    def threat(self) -> dict[str, float]:
+        """The keywords shared by every core call besides labels, quality and target."""
+        return {
+            "blind_spot": self.blind_spot,
+            "footprint": self.footprint,
+            "exploitation": self.exploitation,
+            "competitors_log10": self.competitors_log10,
+            "prior_bits": self.prior_bits,
+        }
+
+    def as_dict(self) -> dict[str, float]:
+        """Every quantity by its brief name (agreement only when entered)."""
+        values = {"labels": self.labels, "error_rate": self.error_rate}
+        if self.agreement is not None:
+            values["agreement"] = self.agreement
+        return {**values, **self.threat(), "target": self.target}
+
+
+def _widget(control: Control) -> float:
+    common = {
+        "label": control.label,
+        "min_value": control.low,
+        "max_value": control.high,
+        "value": control.default,
+        "step": control.step,
+        "format": control.fmt,
+        "key": control.name,
+        "help": control.help,
+        "bind": "query-params",
+    }
+    if control.widget == "slider":
+        return float(st.slider(**common))
+    return float(st.number_input(**common))
+
+
+def _log10_labels(labels: float) -> float:
+    return math.log10(labels) if labels >= 1.0 else 0.0
+
+
+def _labels_from_log_slider() -> None:
+    """Callback of the log-scale slider: set the exact labels widget from it."""
+    st.session_state["labels"] = float(round(10.0 ** st.session_state[LABELS_LOG10_KEY]))
+
+
+def _reset() -> None:
+    """Callback of the reset button: every quantity back to its default."""
+    state = st.session_state
+    for name, control in CONTROLS.items():
+        if name != "agreement":
+            state[name] = control.default
+    state.pop("agreement", None)
+    state[USE_AGREEMENT_KEY] = False
+    state[LABELS_LOG10_KEY] = round(_log10_labels(CONTROLS["labels"].default), 2)
+    state[_IGNORED_KEY] = []
+
+
+def _read_query_string() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _quote(raw: str) -> str:
+    """A raw URL value made safe to show in Markdown: short, without backticks, in code."""
+    text = raw.replace("`", "'")
+    text = text if len(text) <= 40 else text[:37] + "…"
+    return f"`{text}`"
+
+
+def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agreement: bool) -> list[str]:
+    """What the link asked for that the widgets did not take, one line each.
+
+    Parameters
+    ----------
+    raw : mapping
+        The query string at load, key → all its values.
+    taken : mapping
+        The widgets' values after creation, by key (only the widgets that were rendered).
+    use_agreement : bool
+        Whether agreement, not error rate, is the quality input.
+
+    Returns
+    -------
+    list of str
+        Markdown lines, e.g. ``error_rate=`banana` (not a number; kept the default 0.1638)``.
+    """
+    notes = []
+    for key, values in raw.items():
+        value = values[-1] if values else ""
+        shown = f"{_quote(key)}={_quote(value)}"
+        if key == USE_AGREEMENT_KEY:
+            if value.lower() not in ("true", "false") or (value.lower() == "true") != use_agreement:
+                notes.append(f"{shown}: not `true` or `false`; error rate is the input")
+            continue
+        if key in ("error_rate", "agreement") and key not in taken:
+            other = "agreement" if key == "error_rate" else "error rate"
+            notes.append(f"{shown}: the link gives label quality as {other}, which takes precedence")
+            continue
+        control = CONTROLS.get(key)
+        if control is None:
+            notes.append(f"{shown}: not a setting of this explorer")
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is not None and math.isclose(number, taken[key], rel_tol=1e-12, abs_tol=0.0):
+            continue
+        if number is None:
+            reason = "not a number"
+        elif not control.accepts(number):
+            reason = f"outside {control.range_text}"
+        elif len(values) > 1:
+            reason = "given more than once"
+        else:
+            reason = "not usable"
+        notes.append(f"{shown}: {reason}; kept the default {control.default:g}")
+    return notes
+
+
+def render_sidebar() -> Assumptions:
+    """Draw the assumptions sidebar and return its values.
+
+    Call once per run, in the entry script, before ``st.navigation(...).run()``.
+    """
+    state = st.session_state
+    first_run = _STARTED_KEY not in state
+    raw = _read_query_string() if first_run else {}
+    if first_run:
+        state[_STARTED_KEY] = True
+        # A link that gives agreement (and no error rate) means agreement is the input.
+        if USE_AGREEMENT_KEY not in raw and "agreement" in raw and "error_rate" not in raw:
+            state[USE_AGREEMENT_KEY] = True
+
+    taken: dict[str, Any] = {}
+    with st.sidebar:
+        st.header("Assumptions", anchor=False)
+        taken["labels"] = labels = _widget(CONTROLS["labels"])
+        wanted_log = round(_log10_labels(labels), 2)
+        current_log = state.get(LABELS_LOG10_KEY)
+        if current_log is None or abs(current_log - _log10_labels(labels)) > _LABELS_LOG10_STEP / 2:
+            state[LABELS_LOG10_KEY] = wanted_log
+        st.slider(
+            "… or drag on a log scale: log₁₀ N",
+            min_value=0.0,
+            max_value=12.0,
+            step=_LABELS_LOG10_STEP,
+            format="%.2f",
+            key=LABELS_LOG10_KEY,
+            on_change=_labels_from_log_slider,
+            help="Moves the labels above in steps of 10^0.05 (about 12%). 0 is one label, 12 is 10¹².",
+        )
+        use_agreement = st.toggle(
+            "Give quality as agreement",
+            value=False,
+            key=USE_AGREEMENT_KEY,
+            bind="query-params",
+            help="Enter inter-annotator agreement instead of the error rate; the model uses "
+            "ε = (1 − √(2a − 1))/2. Share-link key: `use_agreement`.",
+        )
+        agreement = None
+        if use_agreement:
+            taken["agreement"] = agreement = _widget(CONTROLS["agreement"])
+            error_rate = float(error_rate_from_agreement(agreement))
+            st.caption(f"Implied error rate ε = {error_rate:.4f}")
+        else:
+            taken["error_rate"] = error_rate = _widget(CONTROLS["error_rate"])
+        for name in ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits", "target"):
+            taken[name] = _widget(CONTROLS[name])
+        # Keep the input not shown in step with the one shown, so switching the toggle carries the
+        # quality over. Writing it while its widget is unmounted also keeps its key in Session State
+        # between runs, which is what lets Streamlit put the carried-over value in the URL on the
+        # run that mounts it (a first mount with a value set in code otherwise stays out of the URL
+        # until the user moves it).
+        if use_agreement:
+            state["error_rate"] = round(error_rate, 4)
+        else:
+            state["agreement"] = round(float(agreement_from_error_rate(error_rate)), 3)
+        st.button(
+            "Reset to defaults",
+            key="reset_defaults",
+            on_click=_reset,
+            width="stretch",
+            help="Every quantity back to its default (see the Method page for their sources).",
+        )
+
+    if first_run:
+        state[_IGNORED_KEY] = check_link(raw, taken, use_agreement)
+        for key in raw:
+            # Unbound leftovers (unknown keys, the unused quality input) would make the link lie.
+            if key not in taken and key != USE_AGREEMENT_KEY and key in st.query_params:
+                del st.query_params[key]
+
+    assumptions = Assumptions(
+        labels=labels,
+        error_rate=float(error_rate),
+        agreement=agreement,
+        blind_spot=taken["blind_spot"],
+        footprint=taken["footprint"],
+        exploitation=taken["exploitation"],
+        competitors_log10=taken["competitors_log10"],
+        prior_bits=taken["prior_bits"],
+        target=taken["target"],
+    )
+    state[_CURRENT_KEY] = assumptions
+    return assumptions
+
+
+def current() -> Assumptions:
+    """This run's assumptions, as drawn by :func:`render_sidebar` in the entry script."""
+    assumptions = st.session_state.get(_CURRENT_KEY)
+    return assumptions if assumptions is not None else render_sidebar()
+
+
+def _dismiss_note() -> None:
+    st.session_state[_IGNORED_KEY] = []
+
+
+def show_link_note() -> None:
+    """Warn about what the share link asked for and did not get, until dismissed or reset."""
+    notes = st.session_state.get(_IGNORED_KEY) or []
+    if not notes:
+        return
+    note, button = st.columns([8, 1], vertical_alignment="center")
+    lines = "\n".join(f"- {line}" for line in notes)
+    note.warning(
+        f"Some settings in the link were ignored; the rest of the link applies.\n\n{lines}",
+        icon=":material/link_off:",
+    )
+    button.button("Dismiss", on_click=_dismiss_note, key="dismiss_link_note")

@@ -1,0 +1,191 @@
+"""Method: the model in formulas, its assumptions and omissions, and where every number comes from."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from aliquant_app.formatting import count
+from aliquant_app.state import CONTROLS
+from aliquant_core import anchors, describe_range
+from aliquant_core.defaults import DEFAULTS
+
+st.subheader("Method", anchor=False)
+st.markdown(
+    "The explorer asks one question of a labelling programme: **does its data favour the aligned "
+    "policy over every unaligned policy that training could select?** That is outer alignment on the "
+    "training distribution. Labels are human comparisons between two behaviours. Random errors average "
+    "out with more labels; systematic errors, situations in which evaluators are reliably fooled, do "
+    "not, and a capable policy can steer its behaviour into them. Everything below follows the "
+    "project's model brief; the numbers are computed by the `aliquant_core` package, which this page "
+    "only describes."
+)
+
+formulas, words = st.columns([1, 1], gap="large")
+with formulas:
+    st.markdown("#### The model, one labelling source")
+    st.markdown(
+        "A competitor acts differently from the aligned policy in a share $f$ of situations (its "
+        "footprint); labels elsewhere say nothing about it. Labelers are fooled in a share $\\sigma$ "
+        "of situations (blind spots), and a competitor with exploitation $\\chi$ puts its "
+        "differences there. The share of its footprint that lies in blind spots is"
+    )
+    st.latex(r"h = \sigma + \chi\,\bigl(\min(1, \sigma/f) - \sigma\bigr).")
+    st.markdown(
+        "An ordinary label errs with chance $\\varepsilon$; in a blind spot the labeler is fooled and "
+        "is right only by erring. An informative label prefers the aligned behaviour with chance"
+    )
+    st.latex(r"q = (1 - h)(1 - \varepsilon) + h\,\varepsilon,")
+    st.markdown("so that")
+    st.latex(r"q - \tfrac12 = (\tfrac12 - \varepsilon)(1 - 2h).")
+    st.markdown("Of $N$ labels, the informative ones against one competitor number")
+    st.latex(r"m = \operatorname{round}(f N) \quad\text{(halves rounded up)}.")
+    st.markdown(
+        "The data favour the aligned policy over that competitor when most informative labels do, "
+        "ties counting half. With $W \\sim \\operatorname{Binomial}(m, q)$,"
+    )
+    st.latex(
+        r"P_1 = P(W > m/2) + \tfrac12 P(W = m/2) = I_q(a, a), \quad a = \lceil m/2 \rceil, "
+        r"\qquad P_1 = \tfrac12 \text{ at } m = 0,"
+    )
+    st.markdown(
+        "where $I$ is the regularised incomplete beta function (an even jury with coin-flip ties does "
+        "exactly as well as the odd jury one smaller). Priors and unlabelled data worth $b$ bits rule "
+        "out most of the $K$ competitors:"
+    )
+    st.latex(r"K_\text{eff} = \max\bigl(1,\; 10^{\log_{10} K}\, 2^{-b}\bigr).")
+    st.markdown("Treating competitors as independent, and without that assumption (Bonferroni):")
+    st.latex(r"P_\text{align} = P_1^{K_\text{eff}},")
+    st.latex(r"P_\text{align} \ge \max\bigl(0,\; 1 - K_\text{eff}(1 - P_1)\bigr).")
+    st.markdown(
+        "Agreement $a$ between two labelers who err independently at rate $\\varepsilon$ is "
+        "$(1 - \\varepsilon)^2 + \\varepsilon^2$, so an agreement input becomes"
+    )
+    st.latex(r"\varepsilon = \frac{1 - \sqrt{2a - 1}}{2}.")
+
+with words:
+    st.markdown("#### Three regimes")
+    st.markdown(
+        "- **$q > \\frac12$, quantity can fix this.** $P_1 \\to 1$ as $N$ grows (Condorcet's jury "
+        "theorem), so enough labels reach any target; the labels required grow with the log of "
+        "$K_\\text{eff}$ and roughly like $(q - \\frac12)^{-2}$.\n"
+        "- **$q < \\frac12$, no quantity suffices.** Since "
+        "$q - \\frac12 = (\\frac12 - \\varepsilon)(1 - 2h)$, this happens exactly "
+        "when more than half of a competitor's footprint lies in blind spots ($h > \\frac12$). "
+        "Then $P_1 \\to 0$: more data of this quality makes things worse.\n"
+        "- **$q = \\frac12$, knife-edge.** Labels are coin flips "
+        "($\\varepsilon = \\frac12$ or $h = \\frac12$) and "
+        "$P_\\text{align} = (\\frac12)^{K_\\text{eff}}$ at every $N$."
+    )
+    st.markdown("#### Assumptions")
+    st.markdown(
+        "- Labels are independent given the situation; errors are symmetric (a label is wrong with "
+        "the same chance whichever behaviour is better).\n"
+        "- Every competitor has the same footprint $f$ and exploitation $\\chi$. Blind spots are a "
+        "fixed share $\\sigma$ of situations, the same for every label, and $\\chi$ sets how much of "
+        "its footprint a competitor moves into them.\n"
+        "- The learner is counting: the data favour whichever policy wins more informative "
+        "comparisons. A fitted reward model is a different learner; the brief's simulation check "
+        "compares the two.\n"
+        "- $P_1^{K_\\text{eff}}$ treats competitors as independent, a point estimate; the Bonferroni "
+        "bound holds however they are correlated, and is shown beside it.\n"
+        "- Prior bits remove competitors uniformly: $b$ bits leave $K\\,2^{-b}$ of them, never fewer "
+        "than one.\n"
+        "- Agreement is converted as if labelers erred independently at one rate. Shared blind spots "
+        "raise agreement without raising accuracy, so agreement can flatter a labelling source."
+    )
+    st.markdown("#### What it leaves out")
+    st.markdown(
+        "- **Generalisation beyond the training distribution.** Outer alignment here means the "
+        "training data favour the aligned policy; nothing says the selected policy behaves well on "
+        "situations the data never covered.\n"
+        "- **Robustness.** Adversarial inputs, distribution shift and optimisation pressure against "
+        "a learned reward model are not modelled.\n"
+        "- **Which policy training actually finds** (inner alignment, optimisation dynamics): the "
+        "model only asks which policy the data favour.\n"
+        "- **Correlations between labels** beyond shared blind spots, such as labelers who share "
+        "habits or guidelines that mislead them together outside the blind spots."
+    )
+    st.markdown("#### Computation and rounding")
+    st.markdown(
+        "- **Rounding.** The informative labels are $m = \\operatorname{round}(fN)$ with halves "
+        "rounded up, computed as $\\lfloor fN + \\frac12 \\rfloor$, so $fN = 2.5$ gives 3 (not "
+        "banker's rounding to 2). The labels required for a target are the smallest $N$ whose "
+        "$\\operatorname{round}(fN)$ reaches the needed jury size. Fixing $m$ is a simplification: "
+        "drawing $m \\sim \\operatorname{Binomial}(N, f)$ instead is expected to change $P_1$ by "
+        "the order of $10^{-3}$ at $N$ in the hundreds to thousands, which the brief's simulation "
+        "check measures.\n"
+        "- **Log space.** $K_\\text{eff}$ reaches $10^{300}$ and $1 - P_1$ falls far below the "
+        "smallest double, so the core carries $\\ln P_1$ and $\\ln(1 - P_1)$ and forms "
+        "$P_\\text{align} = \\exp(-\\exp(\\ln K_\\text{eff} + \\ln(-\\ln P_1)))$. Close to 1 the "
+        "headline is written as $1 - (\\text{chance of failure})$ to keep its digits.\n"
+        "- **Tolerances** (largest error rate, blind spot and $\\log_{10} K$ that still reach the "
+        "target) each invert $P_\\text{align}$ in one quantity with the others held fixed."
+    )
+
+st.markdown("#### Where the numbers come from")
+st.caption(
+    "Rows marked **assumption** are choices of this project, not published figures; each says why it "
+    "was chosen. Everything else cites its source."
+)
+
+
+def _source(source: str) -> str:
+    return "**assumption**" if source == "assumption" else source
+
+
+rows = [
+    "| quantity | default | range | source | why |",
+    "|---|---|---|---|---|",
+]
+for name, default in DEFAULTS.items():
+    rows.append(
+        f"| `{name}` | {default.value:g} | {describe_range(name)} | {_source(default.source)} "
+        f"| {default.note} |"
+    )
+agreement = CONTROLS["agreement"]
+rows.append(
+    f"| `agreement` (alternative to `error_rate`) | {agreement.default:g} | {describe_range('agreement')} "
+    f"| {_source(agreement.source)} | {agreement.note} |"
+)
+st.markdown("\n".join(rows))
+
+rows = [
+    "| reference | human data | source | how the explorer uses it |",
+    "|---|---|---|---|",
+]
+for pipeline in anchors.REFERENCE_PIPELINES:
+    if pipeline.comparisons is None:
+        amount = "No comparison count"
+        use = "Listed only: no comparison count is published, so it is not drawn on the labels axis."
+    elif pipeline.comparisons_high > pipeline.comparisons_low:
+        amount = f"{count(pipeline.comparisons_low)} to {count(pipeline.comparisons_high)} comparisons"
+        use = (
+            "Drawn as a range; the point on the curve is the geometric middle "
+            f"({count(pipeline.comparisons)})."
+        )
+    else:
+        amount = f"{count(pipeline.comparisons_low)} comparisons"
+        use = "Drawn at this count."
+    if pipeline is anchors.RLHF_REFERENCE:
+        use += " The RLHF reference for the 2-OOM band."
+    rows.append(f"| {pipeline.name} | {amount}. {pipeline.note} | {pipeline.source} | {use} |")
+rlhf = anchors.RLHF_REFERENCE.comparisons
+rows.append(
+    f"| within 2 OOM of RLHF | {count(rlhf / 100)} to {count(rlhf * 100)} comparisons | seed discussion "
+    f'("aim for quantity within 2 OOM of RLHF") | **assumption**: RLHF is measured by '
+    f"{anchors.RLHF_REFERENCE.name}'s {count(rlhf)} comparisons, a whole run's human data counted in one "
+    "place. |"
+)
+seconds = anchors.ALPACAEVAL_HUMAN.seconds_per_label
+rows.append(
+    f"| a few hundred hours | {anchors.FEW_HUNDRED_HOURS:g} labeler-hours ≈ "
+    f'{count(anchors.FEW_HUNDRED_HOURS * 3600 / seconds)} comparisons | seed discussion ("under a few '
+    'hundred hours of feedback") | **assumption**: "a few hundred" is taken as '
+    f"{anchors.FEW_HUNDRED_HOURS:g} hours, converted at {seconds:g} s per comparison. |"
+)
+rows.append(
+    f"| seconds per comparison | {seconds:g} s (USD {anchors.ALPACAEVAL_HUMAN.cost_per_label:g} each) | "
+    f"{anchors.ALPACAEVAL_HUMAN.source} | Converts hours to comparisons for the few-hundred-hours line. "
+    "One evaluation task's human annotators; other tasks take longer or shorter. |"
+)
+st.markdown("\n".join(rows))

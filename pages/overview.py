@@ -1,0 +1,159 @@
+"""Overview: how likely is outer alignment for this programme, and what would it take."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from aliquant_app import cache, state
+from aliquant_app.charts import Marker, alignment_curve, curve_csv
+from aliquant_app.formatting import count, probability, share
+from aliquant_core import anchors
+
+assumptions = state.current()
+quality, threat = assumptions.quality(), assumptions.threat()
+n, target = assumptions.labels, assumptions.target
+
+result = cache.evaluate(n, **quality, **threat)
+needed = cache.required(target, **quality, **threat)
+tolerance = cache.tolerances(target, n, error_rate=assumptions.error_rate, **threat)
+q, regime = result["label_win_prob"], result["regime"]
+k_eff = result["effective_competitors_log10"]
+
+# log10 of K_eff·(1 − P₁): the complement of the Bonferroni bound, and of P_align where that is
+# tiny; formed in log space, so it keeps its digits far below the float range.
+log10_gap = k_eff + result["log10_single_failure"]
+bound_gap = min(1.0, 10.0 ** min(0.0, log10_gap))
+
+headline = probability(result["p_align"], result["p_misalign"], log10_gap)
+bound_text = probability(result["p_align_lower_bound"], bound_gap, log10_gap)
+# Long values ("1 − 3.5e-12658") get a smaller font so they fit their column (see layout.py).
+long_values = "long-" if max(len(headline), len(bound_text)) > 9 else ""
+
+top = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="top")
+top[0].container(key=f"{long_values}headline").metric(
+    "P(outer alignment)",
+    headline,
+    help="P_align = P₁^K_eff: the probability that the labels favour the aligned policy over every "
+    "effective competitor, treating competitors as independent. Close to 1 it is written as "
+    "1 − (chance of failure).",
+)
+top[1].container(key=f"{long_values}bound").metric(
+    "Bonferroni bound",
+    bound_text,
+    help="Lower bound max(0, 1 − K_eff·(1 − P₁)) on P_align: it holds however the competitors are "
+    "correlated.",
+)
+top[2].metric(
+    f"Labels for P* = {target:g}",
+    count(needed),
+    help="The smallest N with P_align ≥ P* (the core's required_labels); 'unreachable' when no "
+    "quantity of labels of this quality gets there.",
+)
+with top[3].container(key="verdict"):
+    details = f"q = {q:.4f}, h = {result['blind_share']:.3f}, log₁₀ K_eff = {k_eff:.1f}"
+    if regime == "quantity_suffices":
+        st.success(
+            f"**Quantity can fix this:** labels favour the aligned policy (q > ½), so more labels of "
+            f"this quality drive P_align to 1. {details}",
+            icon=":material/trending_up:",
+        )
+    elif regime == "no_quantity_suffices":
+        st.error(
+            "**No amount of this data suffices**, because blind spots make labels favour the "
+            f"competitor (q < ½); more labels make it worse. {details}",
+            icon=":material/trending_down:",
+        )
+    else:
+        st.warning(
+            "**Knife-edge:** labels are coin flips on the competitor's footprint (q = ½), so "
+            f"P_align = ½^K_eff whatever the quantity. {details}",
+            icon=":material/horizontal_rule:",
+        )
+
+if assumptions.agreement is not None:
+    worst_label, worst_value, worst_name = "Lowest agreement", tolerance["min_agreement"], "agreement a"
+    worst_text = share(worst_value) if math.isfinite(worst_value) else "none"
+else:
+    worst_label, worst_value, worst_name = "Highest error rate", tolerance["max_error_rate"], "error rate ε"
+    worst_text = share(worst_value, 4) if math.isfinite(worst_value) else "none"
+blind = tolerance["max_blind_spot"]
+max_k = tolerance["max_competitors_log10"]
+if math.isnan(max_k):
+    max_k_text = "none"
+elif math.isinf(max_k):
+    max_k_text = "unbounded"
+else:
+    max_k_text = f"{max_k:,.1f}"
+with st.container(key="tolerances"):
+    tol = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="top")
+    tol[0].metric(
+        worst_label,
+        worst_text,
+        help=f"The worst {worst_name} with which {count(n)} labels still reach P* = {target:g}, the "
+        "rest held fixed ('none': not even perfect labels reach it).",
+    )
+    tol[1].metric(
+        "Largest blind spot",
+        share(blind, 4) if math.isfinite(blind) else "none",
+        help=f"The largest blind spot σ with which {count(n)} labels still reach P* = {target:g} "
+        "('none': not even σ = 0 reaches it).",
+    )
+    tol[2].metric(
+        "Largest log₁₀ K",
+        max_k_text,
+        help=f"The most competitors (log₁₀ K) that {count(n)} labels rule out with probability "
+        f"{target:g} ('none': not even one; 'unbounded': labels never err).",
+    )
+    tol[3].caption(
+        f"**Tolerances:** how bad each assumption may get, the others held fixed, for "
+        f"{count(n)} labels to still reach P* = {target:g}. The URL holds every setting: copy it to "
+        "share this view."
+    )
+
+pipelines = [p for p in anchors.REFERENCE_PIPELINES if p.comparisons is not None]
+at_pipelines = cache.evaluate_at(tuple(float(p.comparisons) for p in pipelines), **quality, **threat)
+markers = [
+    Marker(p.name, float(p.comparisons_low), float(p.comparisons_high), float(p.comparisons), value, p.source)
+    for p, value in zip(pipelines, at_pipelines, strict=True)
+]
+rlhf = float(anchors.RLHF_REFERENCE.comparisons)
+seconds = anchors.ALPACAEVAL_HUMAN.seconds_per_label
+hours_labels = anchors.FEW_HUNDRED_HOURS * 3600.0 / seconds
+data = cache.curve(**quality, **threat)
+figure = alignment_curve(
+    data,
+    labels=n,
+    p_align=result["p_align"],
+    p_misalign=result["p_misalign"],
+    target=target,
+    required_labels=needed,
+    pipelines=markers,
+    rlhf_band=(rlhf / 100.0, rlhf * 100.0),
+    rlhf_name=anchors.RLHF_REFERENCE.name,
+    hours_labels=hours_labels,
+    hours=anchors.FEW_HUNDRED_HOURS,
+    seconds_per_label=seconds,
+)
+st.plotly_chart(
+    figure, width="stretch", key="alignment_curve", config={"displaylogo": False, "displayModeBar": False}
+)
+
+left, right = st.columns([4.2, 1], vertical_alignment="center")
+skipped = [p.name for p in anchors.REFERENCE_PIPELINES if p.comparisons is None]
+left.caption(
+    "Strip: published human comparisons (sources on the Method page); diamonds on the curve: "
+    f"P_align at those counts with the quality set here. Dashed line: {anchors.FEW_HUNDRED_HOURS:g} "
+    f"labeler-hours ≈ {count(hours_labels)} comparisons, assuming AlpacaEval's {seconds:g} s per "
+    "comparison." + (f" Not drawn (no comparison count published): {', '.join(skipped)}." if skipped else "")
+)
+right.download_button(
+    "CSV",
+    data=curve_csv(data, assumptions.as_dict()),
+    file_name="aliquant_p_align_curve.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+    help="The curve's data: P_align and its Bonferroni bound at each label count, with the settings.",
+)

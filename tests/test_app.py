@@ -1,0 +1,376 @@
+"""The Streamlit explorer, run headless with ``streamlit.testing.v1.AppTest``.
+
+Every expected number comes from the core (``aliquant_core``) or its defaults, formatted with the
+app's own formatter (``aliquant_app.formatting``, whose doctests pin the format); the tests check
+that the page shows what the core computes for the sidebar's values, that share links set the
+state, and that bad links fall back to the defaults with a visible note.
+"""
+
+from __future__ import annotations
+
+import doctest
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import aliquant_core as core
+from aliquant_app import charts, formatting, state
+from aliquant_core import anchors
+from aliquant_core.defaults import DEFAULTS
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ("pages/overview.py", "pages/method.py")
+#: The first run imports SciPy and Plotly; later runs take well under a second.
+TIMEOUT = 60
+DEFAULT = {name: default.value for name, default in DEFAULTS.items()}
+THREAT = ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
+
+
+def run_app(query_params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if query_params:
+        at.query_params = dict(query_params)
+    return at.run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    values = [m.value for m in at.metric if m.label == label]
+    assert len(values) == 1, f"expected one metric {label!r}, found {[m.label for m in at.metric]}"
+    return values[0]
+
+
+def headline(at: AppTest) -> str:
+    return metric(at, "P(outer alignment)")
+
+
+def settings(**changes: float) -> dict[str, float]:
+    """The default scenario (from DEFAULTS) with ``changes``, as core keywords."""
+    values = {**DEFAULT, **changes}
+    if "agreement" in changes:
+        del values["error_rate"]
+    return values
+
+
+def core_result(values: dict[str, float]):
+    """The core's p_align for ``values`` (the expected source of every headline)."""
+    quality = {k: values[k] for k in ("error_rate", "agreement") if k in values}
+    return core.p_align(values["labels"], **quality, **{k: values[k] for k in THREAT})
+
+
+def core_required(values: dict[str, float]) -> float:
+    quality = {k: values[k] for k in ("error_rate", "agreement") if k in values}
+    return float(core.required_labels(values["target"], **quality, **{k: values[k] for k in THREAT}))
+
+
+def log10_gap(result) -> float:
+    """log10 K_eff·(1 − P₁) from the core's result: the Bonferroni bound's complement."""
+    return float(result.effective_competitors_log10 + result.log10_single_failure)
+
+
+def expected_headline(values: dict[str, float]) -> str:
+    result = core_result(values)
+    return formatting.probability(float(result.p_align), float(result.p_misalign), log10_gap(result))
+
+
+def assert_shows_core(at: AppTest, values: dict[str, float]) -> None:
+    """Headline and labels-for-target metrics equal the core's numbers for ``values``."""
+    assert not at.exception
+    assert headline(at) == expected_headline(values)
+    assert metric(at, f"Labels for P* = {values['target']:g}") == formatting.count(core_required(values))
+
+
+def widget_values(at: AppTest) -> dict[str, float]:
+    """Every sidebar quantity (error rate as the quality input) by its brief name."""
+    numbers = ("labels", "blind_spot", "footprint", "prior_bits", "target")
+    sliders = ("error_rate", "exploitation", "competitors_log10")
+    return {k: at.number_input(key=k).value for k in numbers} | {k: at.slider(key=k).value for k in sliders}
+
+
+# --- smoke --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(page):
+    at = run_app()
+    assert not at.exception
+    at.switch_page(page).run()
+    assert not at.exception
+    # The shared sidebar is on every page, one widget per quantity of the brief.
+    keys = {w.key for w in (*at.sidebar.slider, *at.sidebar.number_input)}
+    assert {"labels", "error_rate", *THREAT, "target"} <= keys
+    at.run()  # a rerun on the same page keeps the entry script (sidebar) running too
+    assert not at.exception
+    assert at.number_input(key="labels").value == DEFAULT["labels"]
+
+
+def test_every_sidebar_widget_has_help_with_its_source():
+    at = run_app()
+    widgets = {w.key: w for w in (*at.sidebar.slider, *at.sidebar.number_input)}
+    for name in ("labels", "error_rate", *THREAT, "target"):
+        source = DEFAULTS[name].source
+        # DEFAULTS gives the source; an assumption must be called one.
+        assert ("an assumption" if source == "assumption" else source) in widgets[name].help
+        assert f"`{name}`" in widgets[name].help
+
+
+# --- the headline follows the sidebar -----------------------------------------------------------
+
+
+def test_default_headline_is_the_core_at_the_defaults():
+    at = run_app()
+    assert_shows_core(at, settings())
+    # Pinned once by hand: the core's p_align at the DEFAULTS is 0.90387..., its bound 0.89893...
+    assert headline(at) == "90.4%"
+    assert metric(at, "Bonferroni bound") == "89.9%"
+    assert at.success
+    assert "Quantity can fix this" in at.success[0].value
+
+
+@pytest.mark.parametrize("error_rate", [0.1, 0.05, 0.3])
+def test_error_rate_slider_sets_headline(error_rate):
+    at = run_app()
+    at.slider(key="error_rate").set_value(error_rate).run()
+    values = settings(error_rate=error_rate)
+    assert_shows_core(at, values)
+    result = core_result(values)
+    gap = min(1.0, 10.0 ** min(0.0, log10_gap(result)))
+    expected = formatting.probability(float(result.p_align_lower_bound), gap, log10_gap(result))
+    assert metric(at, "Bonferroni bound") == expected
+
+
+def test_labels_input_and_log_slider_set_headline():
+    at = run_app()
+    at.number_input(key="labels").set_value(20_000.0).run()
+    assert_shows_core(at, settings(labels=20_000.0))
+    # The log slider follows the exact input (log10 20,000 = 4.30 on its 0.05 grid)...
+    assert at.slider(key="labels_log10").value == pytest.approx(math.log10(20_000), abs=0.025)
+    # ...and sets it: 10^6.5 labels, rounded to a whole label.
+    at.slider(key="labels_log10").set_value(6.5).run()
+    assert at.number_input(key="labels").value == round(10**6.5)
+    assert_shows_core(at, settings(labels=float(round(10**6.5))))
+
+
+def test_tolerances_are_the_cores():
+    at = run_app()
+    at.slider(key="error_rate").set_value(0.12).run()
+    v = settings(error_rate=0.12)
+    shared = {k: v[k] for k in ("footprint", "exploitation", "prior_bits")}
+    max_error = core.max_error_rate(
+        v["target"],
+        v["labels"],
+        blind_spot=v["blind_spot"],
+        competitors_log10=v["competitors_log10"],
+        **shared,
+    )
+    max_blind = core.max_blind_spot(
+        v["target"], v["labels"], 0.12, competitors_log10=v["competitors_log10"], **shared
+    )
+    max_k = core.max_competitors_log10(v["target"], v["labels"], 0.12, blind_spot=v["blind_spot"], **shared)
+    assert metric(at, "Highest error rate") == formatting.share(float(max_error), 4)
+    assert metric(at, "Largest blind spot") == formatting.share(float(max_blind), 4)
+    assert metric(at, "Largest log₁₀ K") == f"{float(max_k):,.1f}"
+
+
+def test_verdicts_follow_the_regime():
+    # h = σ + χ(min(1, σ/f) − σ) > ½ for σ = 0.2 at the default f and χ: the core says q < ½.
+    at = run_app({"blind_spot": "0.2"})
+    assert str(core_result(settings(blind_spot=0.2)).regime) == "no_quantity_suffices"
+    assert at.error
+    assert "No amount of this data suffices" in at.error[0].value
+    assert metric(at, "Labels for P* = 0.9") == "unreachable"  # the core's required_labels is inf
+    # ε = ½: every label is a coin flip, the core's knife edge.
+    at = run_app({"error_rate": "0.5"})
+    assert str(core_result(settings(error_rate=0.5)).regime) == "knife_edge"
+    assert any("Knife-edge" in w.value for w in at.warning)
+    assert_shows_core(at, settings(error_rate=0.5))
+
+
+def test_values_are_kept_across_pages():
+    at = run_app()
+    at.slider(key="error_rate").set_value(0.1).run()
+    at.switch_page("pages/method.py").run()
+    assert at.slider(key="error_rate").value == 0.1
+    at.switch_page("pages/overview.py").run()
+    assert_shows_core(at, settings(error_rate=0.1))
+
+
+def test_reset_restores_the_defaults():
+    at = run_app({"labels": "5000", "blind_spot": "0.1", "target": "0.99"})
+    at.slider(key="error_rate").set_value(0.2).run()
+    at.button(key="reset_defaults").click().run()
+    assert not at.exception
+    assert widget_values(at) == {k: DEFAULT[k] for k in widget_values(at)}
+    assert_shows_core(at, settings())
+
+
+# --- share links --------------------------------------------------------------------------------
+
+
+def test_query_params_set_the_state():
+    link = {"labels": "5000", "error_rate": "0.1", "blind_spot": "0.01", "target": "0.99"}
+    at = run_app(link)
+    assert at.number_input(key="labels").value == 5000.0
+    assert at.slider(key="error_rate").value == 0.1
+    assert at.number_input(key="blind_spot").value == 0.01
+    assert_shows_core(at, settings(labels=5000.0, error_rate=0.1, blind_spot=0.01, target=0.99))
+    assert not at.warning  # nothing was ignored
+    assert at.query_params == link  # the URL still holds the state
+
+
+def test_headline_keeps_its_digits_far_below_the_float_range():
+    # 3 million labels at 80% agreement: the core's 1 − P_align underflows to 0, so the page writes
+    # the complement from log10 K_eff·(1 − P₁), the core's effective_competitors_log10 plus
+    # log10_single_failure.
+    link = {"labels": "3000000", "agreement": "0.8", "blind_spot": "0.01", "target": "0.99"}
+    at = run_app(link)
+    values = settings(labels=3e6, agreement=0.8, blind_spot=0.01, target=0.99)
+    assert float(core_result(values).p_misalign) == 0.0
+    assert_shows_core(at, values)
+    assert headline(at).startswith("1 − ")
+
+
+def test_agreement_link_uses_agreement_and_the_toggle_carries_it_over():
+    at = run_app({"agreement": "0.8"})
+    assert at.toggle(key="use_agreement").value is True
+    assert at.slider(key="agreement").value == 0.8
+    assert_shows_core(at, settings(agreement=0.8))  # the core converts agreement itself
+    at.toggle(key="use_agreement").set_value(False).run()
+    # The error rate the core derives from 80% agreement, to the slider's 4 decimals.
+    carried = round(float(core.error_rate_from_agreement(0.8)), 4)
+    assert at.slider(key="error_rate").value == carried
+    assert at.query_params.get("error_rate") == str(carried)  # and it is in the share link
+    assert_shows_core(at, settings(error_rate=carried))
+
+
+def test_bad_query_params_give_defaults_a_note_and_a_clean_link():
+    at = run_app({"error_rate": "banana", "labels": "1e99", "unknownkey": "3"})
+    assert not at.exception
+    assert at.slider(key="error_rate").value == DEFAULT["error_rate"]
+    assert at.number_input(key="labels").value == DEFAULT["labels"]
+    assert_shows_core(at, settings())
+    (note,) = [w.value for w in at.warning if "ignored" in w.value]
+    assert "`error_rate`=`banana`: not a number" in note
+    assert "`labels`=`1e99`: outside [0, 1e12]" in note
+    assert "`unknownkey`=`3`: not a setting" in note
+    assert at.query_params == {}  # nothing left in the URL that the page did not use
+    at.run()  # the note stays until dismissed
+    assert any("ignored" in w.value for w in at.warning)
+    at.button(key="dismiss_link_note").click().run()
+    assert not any("ignored" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "reason"),
+    [
+        ("footprint", "0", "outside"),  # the brief's range is (0, 1]
+        ("target", "1", "outside"),  # (0, 1), open at both ends
+        ("target", "nan", "outside"),
+        ("prior_bits", "-1", "outside"),
+        ("competitors_log10", "301", "outside"),
+        ("exploitation", "inf", "outside"),
+        ("blind_spot", "", "not a number"),
+        ("prior_bits", "0x10", "not a number"),
+        ("competitors_log10", "1e400", "outside"),
+        ("agreement", "0.3", "outside"),
+        ("use_agreement", "maybe", "not `true` or `false`"),
+        ("exploitation", ["0.2", "0.3"], "given more than once"),
+    ],
+)
+def test_each_malformed_param_falls_back_to_its_default(key, raw, reason):
+    at = run_app({key: raw, "labels": "20000"})
+    assert not at.exception
+    (note,) = [w.value for w in at.warning if "ignored" in w.value]
+    assert f"`{key}`" in note
+    assert reason in note
+    assert at.number_input(key="labels").value == 20_000.0  # the rest of the link applies
+    if key == "agreement":
+        # A link that gives agreement makes agreement the input; a bad value falls back to its
+        # default, InstructGPT's 72.6% (anchors), which the core converts itself.
+        assert_shows_core(at, settings(labels=20_000.0, agreement=state.CONTROLS["agreement"].default))
+    else:
+        assert_shows_core(at, settings(labels=20_000.0))
+
+
+def test_both_quality_inputs_in_a_link_use_one_and_say_so():
+    at = run_app({"error_rate": "0.1", "agreement": "0.9"})
+    assert at.slider(key="error_rate").value == 0.1
+    (note,) = [w.value for w in at.warning if "ignored" in w.value]
+    assert "`agreement`=`0.9`" in note
+    assert "agreement" not in at.query_params
+    assert_shows_core(at, settings(error_rate=0.1))
+
+
+# --- chart, CSV, method page --------------------------------------------------------------------
+
+
+def test_chart_is_svg_on_a_log_axis_with_the_anchors():
+    at = run_app()
+    (chart,) = at.get("plotly_chart")
+    spec = json.loads(chart.proto.spec)
+    types = {trace.get("type", "scatter") for trace in spec["data"]}
+    assert types == {"scatter"}  # never scattergl: no WebGL
+    assert spec["layout"]["xaxis"]["type"] == "log"
+    assert spec["layout"]["xaxis"]["range"][0] <= 0
+    assert spec["layout"]["xaxis"]["range"][1] >= 12
+    hovers = " ".join(str(t.get("hovertemplate", "")) for t in spec["data"])
+    for pipeline in anchors.REFERENCE_PIPELINES:
+        if pipeline.comparisons is not None:
+            assert pipeline.name in hovers
+    # InstructGPT is a range: 33,207 prompts × 6 to 36 comparisons (anchors).
+    assert "InstructGPT: 199,242 to 1.2 million comparisons" in hovers
+    notes = " ".join(a["text"] for a in spec["layout"]["annotations"])
+    assert f"{anchors.ALPACAEVAL_HUMAN.seconds_per_label:g} s" in notes  # the 36.8 s assumption, said
+    assert any("36.8 s per comparison" in c.value for c in at.caption)
+    (you,) = [t for t in spec["data"] if t.get("name") == "this programme"]
+    assert you["x"] == [DEFAULT["labels"]]
+    assert you["y"][0] == pytest.approx(float(core_result(settings()).p_align), rel=1e-12)
+
+
+def test_csv_holds_the_cores_curve():
+    labels = np.unique(np.round(np.logspace(0, 12, 50)))
+    values = settings()
+    result = core_result({**values, "labels": labels})
+    curve = {
+        "labels": labels.tolist(),
+        "p_align": np.asarray(result.p_align).tolist(),
+        "p_align_lower_bound": np.asarray(result.p_align_lower_bound).tolist(),
+    }
+    lines = charts.curve_csv(curve, values).splitlines()
+    assert lines[0].split(",")[:3] == ["labels", "p_align", "p_align_lower_bound"]
+    assert len(lines) == 1 + len(labels)
+    first = lines[1].split(",")
+    assert float(first[1]) == float(np.asarray(result.p_align)[0])
+    assert float(first[lines[0].split(",").index("error_rate")]) == DEFAULT["error_rate"]
+
+
+def test_the_page_offers_the_csv():
+    at = run_app()
+    (button,) = at.get("download_button")
+    assert button.proto.url.endswith(".csv")
+
+
+def test_method_page_has_the_formulas_and_every_source():
+    at = run_app()
+    at.switch_page("pages/method.py").run()
+    assert not at.exception
+    latex = " ".join(e.value for e in at.latex)
+    for formula in (r"\min(1, \sigma/f)", r"I_q(a, a)", r"K_\text{eff} = \max", r"P_1^{K_\text{eff}}"):
+        assert formula in latex
+    text = " ".join(m.value for m in at.markdown)
+    for name, default in DEFAULTS.items():
+        assert f"`{name}`" in text
+        assert (default.source if default.source != "assumption" else "**assumption**") in text
+    for pipeline in anchors.REFERENCE_PIPELINES:
+        assert pipeline.name in text
+        assert pipeline.source in text
+    assert "halves rounded up" in text
+    assert "Generalisation beyond the training distribution" in text
+    assert "Robustness" in text
+
+
+def test_formatting_doctests():
+    assert doctest.testmod(formatting).failed == 0

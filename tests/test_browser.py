@@ -1,0 +1,256 @@
+"""End-to-end tests in headless Chromium against ``streamlit run`` on a free port.
+
+What a user does: open the app, see every page's charts, move a slider, copy the URL, open it in a
+fresh browser and see the same numbers. Screenshots of every page are kept in ``test-artifacts/``.
+
+Chromium comes from Debian (``/usr/bin/chromium``; CI installs it), driven by Playwright with the
+flags this machine needs. Without Chromium these tests skip and say so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("ALIQUANT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+#: url_path of each page in app.py, and whether it draws a chart without pressing a button. The
+#: default page lives at the root (Streamlit ignores a default page's url_path).
+PAGES = {
+    "": True,
+    "map": True,
+    "programmes": True,
+    "over-time": True,
+    "uncertainty": True,
+    "check": True,
+    "model": False,
+}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium found at {CHROMIUM}"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _serve(log_dir: Path):
+    """``streamlit run app.py`` on a free loopback port until the block ends; yields its URL."""
+    port = _free_port()
+    log_path = log_dir / f"streamlit-{port}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail("streamlit run not healthy in 60 s: " + log_path.read_text()[-2000:])
+                    time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with _serve(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def warm_server(server, browser):
+    """The server after its first session.
+
+    Streamlit 1.67 runs a server's first session as a version-1 multipage app whenever a
+    ``pages/`` folder sits beside the entry file (``PagesManager.uses_pages_directory``); a deep
+    link then draws the right page but also a "Page not found" dialog, until ``st.navigation`` has
+    run once. One visit to the root clears that for every later session; the tests measure those.
+    The first visit itself is checked in ``test_first_visit_after_start_draws_the_linked_page``.
+    """
+    context, page = _open(browser, server)
+    _settled(page)
+    context.close()
+    return server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def _open(browser, url: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    return context, page
+
+
+def _settled(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished the run (no running indicator) and drawn at least once."""
+    page.wait_for_selector('[data-testid="stMain"]', timeout=timeout)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=timeout
+    )
+
+
+def _headline(page) -> str:
+    metric = page.locator('[data-testid="stMetric"]', has_text="P(outer alignment)").first
+    metric.wait_for(timeout=30_000)
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+@pytest.mark.parametrize(("path", "has_chart"), list(PAGES.items()))
+def test_each_page_loads_and_draws_its_charts(warm_server, browser, path, has_chart):
+    context, page = _open(browser, f"{warm_server}/{path}")
+    try:
+        _settled(page)
+        if has_chart:
+            svg = page.locator(".js-plotly-plot .main-svg").first
+            svg.wait_for(timeout=30_000)
+            # A drawn plot has traces: paths inside its SVG layers.
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('.js-plotly-plot .main-svg')]
+                         .some(svg => svg.querySelectorAll('path').length > 5)""",
+                timeout=30_000,
+            )
+        assert page.locator('[data-testid="stException"]').count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_slider_changes_headline_and_url_and_the_url_reproduces_it(warm_server, browser):
+    context, page = _open(browser, f"{warm_server}/")
+    try:
+        _settled(page)
+        before = _headline(page)
+        # Streamlit 1.67's slider is a react-aria range input: keys move it as a user's would.
+        thumb = page.locator(".st-key-error_rate input[type='range']").first
+        thumb.wait_for(state="attached", timeout=30_000)
+        # The first key press can land before the widget has hydrated; a user would press again.
+        for _ in range(10):
+            thumb.focus()
+            page.keyboard.press("PageUp")
+            try:
+                page.wait_for_function("() => location.search.includes('error_rate=')", timeout=3_000)
+                break
+            except Exception:  # playwright's TimeoutError: press again
+                continue
+        assert "error_rate=" in page.url
+        page.wait_for_function(
+            "(before) => { const m = [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
+            ".find(e => e.innerText.includes('P(outer alignment)'));"
+            " return m && !m.innerText.includes(before); }",
+            arg=before,
+            timeout=30_000,
+        )
+        _settled(page)
+        after = _headline(page)
+        assert after != before
+        shared = page.url
+    finally:
+        context.close()
+    fresh, page = _open(browser, shared)  # a new context: no cookies, no session, only the link
+    try:
+        _settled(page)
+        assert _headline(page) == after
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "shared-link.png"))
+    finally:
+        fresh.close()
+
+
+def test_bad_link_opens_with_a_note(warm_server, browser):
+    context, page = _open(browser, f"{warm_server}/?error_rate=banana&labels=1e99&colour=blue")
+    try:
+        _settled(page)
+        note = page.locator('[data-testid="stAlert"]', has_text="error_rate")
+        note.first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        context.close()
+
+
+def test_narrow_screen_keeps_the_headline(warm_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{warm_server}/", wait_until="domcontentloaded")
+        _settled(page)
+        assert _headline(page)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"page is {overflow}px wider than a 390px screen"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "narrow-home.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_first_visit_after_start_draws_the_linked_page(browser, tmp_path):
+    # A fresh server's first session takes the version-1 multipage path (see warm_server): the
+    # linked page must still be the one drawn, with the sidebar, whatever dialog comes with it.
+    with _serve(tmp_path) as url:
+        context, page = _open(browser, f"{url}/model")
+        try:
+            _settled(page)
+            page.get_by_text("Where the numbers come from").first.wait_for(timeout=30_000)
+            assert page.locator(".st-key-error_rate").count() == 1
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "first-visit-after-start.png"))
+        finally:
+            context.close()

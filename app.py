@@ -12,7 +12,7 @@ every ``AppTest`` rerun, which resets the flag). With distinct url paths every r
 
 import streamlit as st
 
-from aliquant_app import layout, state
+from aliquant_app import layout, scenario_io, state
 
 st.set_page_config(
     page_title="aliquant",
@@ -27,11 +27,13 @@ navigation = st.navigation(
         st.Page(
             "pages/overview.py", title="Overview", icon=":material/monitoring:", url_path="home", default=True
         ),
-        st.Page("pages/map.py", title="Quality–quantity map", icon=":material/grid_on:", url_path="map"),
-        st.Page("pages/programmes.py", title="Programmes", icon=":material/payments:", url_path="programmes"),
+        st.Page(
+            "pages/map.py", title="Quality–quantity map", icon=":material/grid_on:", url_path="quality-map"
+        ),
+        st.Page("pages/programmes.py", title="Programmes", icon=":material/payments:", url_path="budgets"),
         st.Page("pages/over_time.py", title="Over time", icon=":material/trending_up:", url_path="over-time"),
         st.Page(
-            "pages/uncertainty.py", title="Uncertainty", icon=":material/ssid_chart:", url_path="uncertainty"
+            "pages/uncertainty.py", title="Uncertainty", icon=":material/ssid_chart:", url_path="uncertain"
         ),
         st.Page(
             "pages/simulation.py", title="Check by simulation", icon=":material/casino:", url_path="check"
@@ -41,6 +43,6 @@ navigation = st.navigation(
     position="top",
 )
 layout.compact_page()
-state.render_sidebar()
+scenario_io.render(state.render_sidebar())
 state.show_link_note()
 navigation.run()

@@ -315,6 +315,27 @@ def _quote(raw: str) -> str:
     return f"`{text}`"
 
 
+#: View modules whose pages bind their own controls to the URL; each lists its keys in ``LINK_KEYS``.
+_PAGE_VIEWS = ("over_time_view", "programmes_view", "uncertainty_view", "simulation_view", "map_view")
+
+
+def page_link_keys() -> frozenset[str]:
+    """Query-string keys that belong to a page's own controls, not to the sidebar.
+
+    The sidebar leaves these to their page's widgets (which drop a value they cannot use).
+    """
+    import importlib
+
+    keys: set[str] = set()
+    for name in _PAGE_VIEWS:
+        try:
+            module = importlib.import_module(f"aliquant_app.{name}")
+        except ModuleNotFoundError:
+            continue
+        keys.update(getattr(module, "LINK_KEYS", ()))
+    return frozenset(keys)
+
+
 def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agreement: bool) -> list[str]:
     """What the link asked for that the widgets did not take, one line each.
 
@@ -333,7 +354,10 @@ def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agree
         Markdown lines, e.g. ``error_rate=`banana` (not a number; kept the default 0.1638)``.
     """
     notes = []
+    page_keys = page_link_keys()
     for key, values in raw.items():
+        if key in page_keys:
+            continue
         value = values[-1] if values else ""
         shown = f"{_quote(key)}={_quote(value)}"
         if key == USE_AGREEMENT_KEY:
@@ -434,9 +458,15 @@ def render_sidebar() -> Assumptions:
 
     if first_run:
         state[_IGNORED_KEY] = check_link(raw, taken, use_agreement)
+        page_keys = page_link_keys()
         for key in raw:
             # Unbound leftovers (unknown keys, the unused quality input) would make the link lie.
-            if key not in taken and key != USE_AGREEMENT_KEY and key in st.query_params:
+            if (
+                key not in taken
+                and key != USE_AGREEMENT_KEY
+                and key not in page_keys
+                and key in st.query_params
+            ):
                 del st.query_params[key]
 
     assumptions = Assumptions(

@@ -349,7 +349,8 @@ def test_csv_holds_the_cores_curve():
 
 def test_the_page_offers_the_csv():
     at = run_app()
-    (button,) = at.get("download_button")
+    # The page's own download (the sidebar's scenario export is the other one).
+    (button,) = at.main.get("download_button")
     assert button.proto.url.endswith(".csv")
 
 

@@ -37,10 +37,10 @@ FLAGS = [
 #: default page lives at the root (Streamlit ignores a default page's url_path).
 PAGES = {
     "": True,
-    "map": True,
-    "programmes": True,
+    "quality-map": True,
+    "budgets": True,
     "over-time": True,
-    "uncertainty": True,
+    "uncertain": True,
     "check": True,
     "model": False,
 }

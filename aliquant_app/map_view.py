@@ -1,0 +1,548 @@
+"""The quality–quantity map: P_align over (labels, error rate), and what is drawn on it.
+
+Cached core calls (``st.cache_data`` with bounded ``max_entries``, plain Python values out) and a
+figure builder for ``pages/map.py``. Nothing here changes the core's numbers.
+
+What the map shows, for the threat assumptions of the sidebar (blind spot σ, footprint f,
+exploitation χ, log₁₀ K, prior bits b), which do not depend on either axis:
+
+- P_align on a grid of labels N (log-spaced, 1 to 1e12) × error rate ε (0 to ½);
+- contour lines at chosen probabilities, traced exactly by the core's ``required_labels`` (the
+  smallest N reaching the level at each ε), not interpolated from the grid;
+- the line where q = ½: q − ½ = (½ − ε)(1 − 2h) with h the blind share, so q = ½ at ε = ½ for
+  every h, and for h > ½ no quantity suffices anywhere on the map;
+- iso-cost lines under the cost law c(ε) = c_ref · ((½ − ε)/(½ − ε_ref))^γ anchored at a preset's
+  price (``aliquant_core.cost_law_price``), so that cost depends on both axes;
+- the preset sources at the sidebar's labels, and the current programme.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+import aliquant_core as core
+
+from .formatting import count, probability, share
+
+__all__ = [
+    "BUDGET_OPTIONS",
+    "DEFAULT_BUDGETS",
+    "DEFAULT_GAMMA",
+    "DEFAULT_LEVELS",
+    "DEFAULT_REFERENCE",
+    "ERROR_POINTS",
+    "LABELS_POINTS",
+    "LEVEL_OPTIONS",
+    "budget",
+    "dollars",
+    "grid",
+    "grid_axes",
+    "grid_csv",
+    "iso_costs",
+    "law_cost",
+    "level_lines",
+    "map_figure",
+    "presets_at",
+]
+
+#: Grid size: label counts (log-spaced over 1 to 1e12) × error rates (0 to ½ in steps of 0.005).
+LABELS_POINTS = 120
+ERROR_POINTS = 101
+#: Error rates at which contour and iso-cost lines are traced.
+LINE_POINTS = 401
+
+#: Probabilities offered for contour lines, and those drawn by default.
+LEVEL_OPTIONS = (0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999)
+DEFAULT_LEVELS = (0.5, 0.9, 0.99)
+#: Budgets (US dollars) offered for iso-cost lines, and those drawn by default.
+BUDGET_OPTIONS = tuple(10.0**k for k in range(2, 13))
+DEFAULT_BUDGETS = (1e3, 1e5, 1e7, 1e9)
+#: The preset whose price anchors the cost law by default: crowdworkers, AlpacaEval's published
+#: $300 per 1,000 comparisons (anchors.md), the one human price the anchors give.
+DEFAULT_REFERENCE = "crowdworkers"
+#: γ = 2: price follows the (1 − 2ε)⁻² growth of data needed under random label noise (Aslam &
+#: Decatur; Simon), so quality and quantity trade at par (see ``cost_law_price``).
+DEFAULT_GAMMA = 2.0
+
+_X_RANGE = (0.0, 12.0)  # log10 labels
+_Y_RANGE = (-0.003, 0.522)  # error rate, with room above ε = ½ for the q = ½ line's label
+_COLORSCALE = [[0.0, "#f7f4ee"], [0.5, "#c6dbef"], [1.0, "#6b9ccd"]]
+_LEVEL = "#111111"
+_LEVEL_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
+_COST = "#8a5a00"
+_EDGE = "#b22222"
+_PRESET = "#2b2b2b"
+_YOU = "#d62728"
+_LABEL_GAP = 15.0  # pixels between preset names
+
+
+def dollars(x: float) -> str:
+    """US dollars for a caption or metric, e.g. ``$30,000`` or ``$1.2 million``.
+
+    >>> dollars(29_964.0)
+    '$29,964'
+    >>> dollars(1.5e9)
+    '$1.5 billion'
+    >>> dollars(1e5)
+    '$100k'
+    """
+    if not math.isfinite(x):
+        return "n/a"
+    if x >= 1e3 and x < 1e6 and round(x) % 1000 == 0:
+        return f"${x / 1e3:.0f}k"
+    if x < 1.0:
+        return f"${x:.2f}"
+    text = count(x)
+    return "$" + text.replace(".00 ", " ").replace(".0 ", " ")
+
+
+def budget(x: float) -> str:
+    """A budget for a short label: ``$1k``, ``$10M``, ``$1B``; plain dollars below a thousand.
+
+    >>> [budget(x) for x in (100.0, 1e3, 1e5, 1e7, 2.5e9, 1e12)]
+    ['$100', '$1k', '$100k', '$10M', '$2.5B', '$1T']
+    """
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if x >= scale:
+            return f"${x / scale:.3g}{suffix}"
+    return f"${x:.3g}"
+
+
+def grid_axes() -> tuple[np.ndarray, np.ndarray]:
+    """The grid's label counts (whole labels, log-spaced from 1 to 1e12) and error rates."""
+    labels = np.round(np.logspace(_X_RANGE[0], _X_RANGE[1], LABELS_POINTS))
+    error_rates = np.linspace(0.0, 0.5, ERROR_POINTS)
+    return labels, error_rates
+
+
+def _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits) -> dict[str, float]:
+    return {
+        "blind_spot": blind_spot,
+        "footprint": footprint,
+        "exploitation": exploitation,
+        "competitors_log10": competitors_log10,
+        "prior_bits": prior_bits,
+    }
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def grid(
+    *, blind_spot: float, footprint: float, exploitation: float, competitors_log10: float, prior_bits: float
+) -> dict:
+    """:func:`aliquant_core.p_align` on the grid: rows are error rates, columns label counts.
+
+    Returns ``labels``, ``error_rate`` (lists), ``p_align`` and ``p_align_lower_bound`` (lists of
+    rows) and the blind share ``blind_share`` (h, the same at every grid point: it depends on σ, f
+    and χ only).
+    """
+    labels, error_rates = grid_axes()
+    threat = _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits)
+    result = core.p_align(labels[None, :], error_rates[:, None], **threat)
+    return {
+        "labels": labels.tolist(),
+        "error_rate": error_rates.tolist(),
+        "p_align": np.asarray(result.p_align, dtype=float).tolist(),
+        "p_align_lower_bound": np.asarray(result.p_align_lower_bound, dtype=float).tolist(),
+        "blind_share": float(np.asarray(result.blind_share, dtype=float).flat[0]),
+    }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def level_lines(
+    levels: tuple[float, ...],
+    *,
+    blind_spot: float,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+) -> list[dict]:
+    """Contour lines of P_align: for each level, the core's ``required_labels`` at each ε.
+
+    Each line is ``{"level", "error_rate", "labels"}``; error rates where no quantity reaches the
+    level are left out, and 0 labels (the level holds with no data) are drawn at 1, the axis's
+    left end.
+    """
+    if not levels:
+        return []
+    error_rates = np.linspace(0.0, 0.5, LINE_POINTS)
+    threat = _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits)
+    needed = np.asarray(
+        core.required_labels(np.asarray(levels, dtype=float)[:, None], error_rates[None, :], **threat),
+        dtype=float,
+    )
+    lines = []
+    for level, row in zip(levels, needed, strict=True):
+        keep = np.isfinite(row)
+        lines.append(
+            {
+                "level": float(level),
+                "error_rate": error_rates[keep].tolist(),
+                "labels": np.maximum(row[keep], 1.0).tolist(),
+            }
+        )
+    return lines
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def iso_costs(budgets: tuple[float, ...], reference: str, gamma: float) -> list[dict]:
+    """Iso-cost lines: N = budget / c(ε) under the cost law anchored at ``PRESETS[reference]``.
+
+    Each line is ``{"budget", "error_rate", "labels"}``; ε = ½, where the law's price is 0 for
+    γ > 0 (labels unbounded), is left out.
+    """
+    error_rates = np.linspace(0.0, 0.5, LINE_POINTS)
+    price = np.asarray(core.cost_law_price(error_rates, core.PRESETS[reference], gamma), dtype=float)
+    lines = []
+    for amount in budgets:
+        with np.errstate(divide="ignore"):
+            labels = amount / price
+        keep = np.isfinite(labels)
+        lines.append(
+            {
+                "budget": float(amount),
+                "error_rate": error_rates[keep].tolist(),
+                "labels": labels[keep].tolist(),
+            }
+        )
+    return lines
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def law_cost(labels: float, error_rate: float, reference: str, gamma: float) -> dict[str, float]:
+    """Price per label and dollars for ``labels`` at ``error_rate`` under the cost law."""
+    price = float(core.cost_law_price(error_rate, core.PRESETS[reference], gamma))
+    return {"price": price, "dollars": price * labels}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def presets_at(
+    labels: float,
+    *,
+    blind_spot: float,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+) -> list[dict]:
+    """Each preset source at ``labels``: where it sits on the map and what it would give.
+
+    ``p_align`` is the map's value at the preset's error rate (the sidebar's blind spot, like
+    every point of the map); ``p_align_own`` uses the preset's own blind spot. ``dollars`` is
+    ``labels`` at the preset's own price (``aliquant_core.source_cost``).
+    """
+    threat = _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits)
+    rows = []
+    for key, source in core.PRESETS.items():
+        on_map = core.p_align(labels, source.error_rate, **threat)
+        own = core.p_align(labels, source.error_rate, **{**threat, "blind_spot": source.blind_spot})
+        rows.append(
+            {
+                "key": key,
+                "name": source.name,
+                "error_rate": source.error_rate,
+                "error_source": source.sourced("error_rate"),
+                "blind_spot": source.blind_spot,
+                "cost_per_label": source.cost_per_label,
+                "dollars": float(core.source_cost(source, labels).dollars),
+                "p_align": float(on_map.p_align),
+                "p_misalign": float(on_map.p_misalign),
+                "p_align_own": float(own.p_align),
+                "p_misalign_own": float(own.p_misalign),
+            }
+        )
+    return rows
+
+
+def _hover_wrap(text: str, width: int = 60) -> str:
+    """Break a long provenance line for a hover box."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line] if line else lines)
+
+
+def _label_presets(fig: go.Figure, ordered: Sequence[Mapping], x: float, height: int) -> None:
+    """Name each preset in a box beside its point, spread apart so that close error rates stay legible.
+
+    The presets share one x (the sidebar's labels), and their error rates can lie a few pixels
+    apart, so the names are placed at least ``_LABEL_GAP`` pixels apart (estimated from the
+    figure's height) and joined to their points by short leaders. They go left of the points,
+    or right when the points are near the left edge.
+    """
+    plot_px = max(height - 170, 100)
+    scale = plot_px / (_Y_RANGE[1] - _Y_RANGE[0])
+    points = [(p["error_rate"] - _Y_RANGE[0]) * scale for p in ordered]  # pixels up from the bottom
+    placed: list[float] = []
+    for y in points:
+        placed.append(y if not placed else max(y, placed[-1] + _LABEL_GAP))
+    shift = sum(points) / len(points) - sum(placed) / len(placed)
+    placed = [y + shift for y in placed]
+    if placed and placed[0] < _LABEL_GAP / 2:
+        placed = [y + _LABEL_GAP / 2 - placed[0] for y in placed]
+    left = math.log10(x) > 2.5
+    for p, y, want in zip(ordered, points, placed, strict=True):
+        fig.add_annotation(
+            x=math.log10(x),
+            y=p["error_rate"],
+            xref="x",
+            yref="y",
+            text=p["name"],
+            showarrow=True,
+            arrowhead=0,
+            arrowwidth=0.8,
+            arrowcolor="#666666",
+            standoff=5,
+            ax=-28 if left else 28,
+            ay=-(want - y),
+            xanchor="right" if left else "left",
+            bgcolor="rgba(255,255,255,0.82)",
+            borderpad=1,
+            font={"size": 10, "color": _PRESET},
+        )
+
+
+def map_figure(
+    data: Mapping,
+    levels: Sequence[Mapping],
+    costs: Sequence[Mapping],
+    presets: Sequence[Mapping],
+    *,
+    labels: float,
+    error_rate: float,
+    p_align: float,
+    p_misalign: float,
+    programme_dollars: float,
+    reference_name: str,
+    gamma: float,
+    height: int = 560,
+) -> go.Figure:
+    """The map: heatmap, contour lines, q = ½ line, iso-cost lines, presets, this programme.
+
+    Parameters
+    ----------
+    data : mapping
+        From :func:`grid`.
+    levels : sequence of mapping
+        From :func:`level_lines`.
+    costs : sequence of mapping
+        From :func:`iso_costs`.
+    presets : sequence of mapping
+        From :func:`presets_at`.
+    labels, error_rate, p_align, p_misalign : float
+        The current programme (drawn at 1 label if it has fewer: the axis is logarithmic).
+    programme_dollars : float
+        Its cost under the cost law.
+    reference_name, gamma : str, float
+        The cost law, for hover text.
+    height : int
+        Figure height in pixels.
+    """
+    fig = go.Figure()
+    fig.add_trace(
+        go.Heatmap(
+            x=data["labels"],
+            y=data["error_rate"],
+            z=data["p_align"],
+            zmin=0.0,
+            zmax=1.0,
+            colorscale=_COLORSCALE,
+            colorbar={
+                "title": {"text": "P_align", "side": "right", "font": {"size": 11}},
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": 0.0,
+                "yref": "container",
+                "yanchor": "bottom",
+                "ypad": 4,
+                "len": 0.7,
+                "thickness": 10,
+                "tickvals": [0, 0.25, 0.5, 0.75, 1],
+                "tickfont": {"size": 10},
+            },
+            name="P_align",
+            hovertemplate="N = %{x:,.0f}<br>ε = %{y:.3f}<br>P_align = %{z:.4g}<extra></extra>",
+        )
+    )
+
+    # q = ½ at ε = ½ whatever the blind share h: labels are coin flips there.
+    h = data["blind_share"]
+    if h < 0.5:
+        edge_text = "ε = ½: q = ½, labels are coin flips; no quantity suffices"
+    elif h > 0.5:
+        edge_text = f"h = {h:.2f} > ½: no quantity suffices anywhere below this line"
+    else:
+        edge_text = "h = ½: q = ½ at every ε (knife edge)"
+    fig.add_trace(
+        go.Scatter(
+            x=[10.0 ** _X_RANGE[0], 10.0 ** _X_RANGE[1]],
+            y=[0.5, 0.5],
+            mode="lines",
+            line={"color": _EDGE, "width": 2.5, "dash": "dash"},
+            name="q = ½",
+            hovertemplate=f"{edge_text}<extra></extra>",
+        )
+    )
+    fig.add_annotation(
+        x=0.0,
+        y=0.5,
+        xref="x",
+        yref="y",
+        text=edge_text,
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        font={"size": 10, "color": _EDGE},
+    )
+
+    drawn = [line for line in levels if line["labels"]]  # a level no quantity reaches has no line
+    for i, line in enumerate(drawn):
+        fig.add_trace(
+            go.Scatter(
+                x=line["labels"],
+                y=line["error_rate"],
+                mode="lines",
+                line={"color": _LEVEL, "width": 1.6, "dash": _LEVEL_DASHES[i % len(_LEVEL_DASHES)]},
+                name=f"P_align = {line['level']:g}",
+                hovertemplate=f"P_align = {line['level']:g} needs N = %{{x:,.0f}}<br>at ε = %{{y:.4f}}"
+                "<extra></extra>",
+            )
+        )
+
+    for i, line in enumerate(costs):
+        name = budget(line["budget"])
+        fig.add_trace(
+            go.Scatter(
+                x=line["labels"],
+                y=line["error_rate"],
+                mode="lines",
+                line={"color": _COST, "width": 1.2, "dash": "dot"},
+                name="iso-cost",
+                legendgroup="iso-cost",
+                showlegend=i == 0,
+                hovertemplate=f"{name}: N = %{{x:,.0f}} at ε = %{{y:.3f}}<br>"
+                f"price from {reference_name}'s, γ = {gamma:g}<extra></extra>",
+            )
+        )
+        # A label where the line crosses ε = 0.03, if that point is on the map.
+        y_label = 0.03
+        xs, ys = line["labels"], line["error_rate"]
+        if xs:
+            j = int(np.argmin(np.abs(np.asarray(ys) - y_label)))
+            if 1.0 <= xs[j] <= 10.0 ** _X_RANGE[1]:
+                fig.add_annotation(
+                    x=math.log10(xs[j]),
+                    y=ys[j],
+                    xref="x",
+                    yref="y",
+                    text=name,
+                    showarrow=False,
+                    xanchor="left",
+                    xshift=3,
+                    font={"size": 10, "color": _COST},
+                )
+
+    shown_labels = max(labels, 1.0)
+    if presets:
+        ordered = sorted(presets, key=lambda p: p["error_rate"])
+        fig.add_trace(
+            go.Scatter(
+                x=[shown_labels] * len(ordered),
+                y=[p["error_rate"] for p in ordered],
+                mode="markers",
+                marker={
+                    "symbol": "diamond",
+                    "size": 9,
+                    "color": _PRESET,
+                    "line": {"width": 1, "color": "white"},
+                },
+                name="preset sources",
+                customdata=[
+                    [
+                        p["name"],
+                        share(p["error_rate"], 4),
+                        probability(p["p_align"], p["p_misalign"]),
+                        probability(p["p_align_own"], p["p_misalign_own"]),
+                        share(p["blind_spot"], 3),
+                        dollars(p["dollars"]),
+                        f"${p['cost_per_label']:g}",
+                        _hover_wrap(p["error_source"]),
+                    ]
+                    for p in ordered
+                ],
+                hovertemplate="<b>%{customdata[0]}</b> at N = %{x:,.0f}<br>ε = %{customdata[1]} "
+                "(%{customdata[7]})<br>P_align here (sidebar's blind spot) = %{customdata[2]}<br>"
+                "P_align with its own blind spot σ = %{customdata[4]}: %{customdata[3]}<br>"
+                "cost at its own price %{customdata[6]}/label: %{customdata[5]}<extra></extra>",
+            )
+        )
+
+        _label_presets(fig, ordered, shown_labels, height)
+
+    fig.add_trace(
+        go.Scatter(
+            x=[shown_labels],
+            y=[error_rate],
+            mode="markers",
+            marker={"symbol": "circle-open", "size": 16, "color": _YOU, "line": {"width": 3, "color": _YOU}},
+            name="this programme",
+            hovertemplate=f"this programme: {count(labels)} labels at ε = {error_rate:.4f}<br>"
+            f"P_align = {probability(p_align, p_misalign)}<br>cost under the law: "
+            f"{dollars(programme_dollars)}<extra></extra>",
+        )
+    )
+
+    fig.update_xaxes(
+        type="log",
+        range=list(_X_RANGE),
+        dtick=1,
+        exponentformat="power",
+        title={"text": "labels N (comparisons, log scale)", "standoff": 4},
+        showgrid=False,
+    )
+    fig.update_yaxes(
+        range=list(_Y_RANGE),
+        title={"text": "error rate ε", "standoff": 4},
+        tickvals=[0, 0.1, 0.2, 0.3, 0.4, 0.5],
+        showgrid=False,
+        zeroline=False,
+    )
+    fig.update_layout(
+        height=height,
+        margin={"l": 50, "r": 12, "t": 10, "b": 110},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "x": 0.0,
+            "font": {"size": 11},
+            "bgcolor": "rgba(255,255,255,0.85)",
+        },
+        hovermode="closest",
+    )
+    return fig
+
+
+def grid_csv(data: Mapping, settings: Mapping[str, float]) -> str:
+    """The grid as CSV: one row per (labels, error rate), the threat settings repeated as columns."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    names = list(settings)
+    writer.writerow(["labels", "error_rate", "p_align", "p_align_lower_bound", *names])
+    fixed = [repr(float(settings[name])) for name in names]
+    for eps, row, lows in zip(data["error_rate"], data["p_align"], data["p_align_lower_bound"], strict=True):
+        for n, p, low in zip(data["labels"], row, lows, strict=True):
+            writer.writerow([f"{n:.0f}", repr(float(eps)), repr(float(p)), repr(float(low)), *fixed])
+    return buffer.getvalue()

@@ -1,0 +1,131 @@
+"""Share link, scenario export and import: the sidebar's "Share and save" box.
+
+The share link is the page's URL with the query string the bound widgets keep. Export writes the
+sidebar's assumptions as the core's versioned scenario JSON (:mod:`aliquant_core.scenario`);
+import reads one back. A file that the core refuses (invalid JSON, unknown keys, out-of-range
+values, a newer version, too large) is reported with the core's message, which names what is
+wrong, and nothing the user entered changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from aliquant_core.scenario import (
+    MAX_BYTES,
+    Assumptions,
+    Scenario,
+    ScenarioError,
+    scenario_from_json,
+    scenario_to_json,
+)
+
+from . import state as sidebar
+
+__all__ = ["apply_scenario", "export_text", "render"]
+
+UPLOAD_KEY = "scenario_upload"
+_MESSAGE_KEY = "_aliquant_scenario_message"
+
+#: Sidebar quantities a scenario file sets (agreement is written by the core as error_rate).
+_QUANTITIES = (
+    "labels",
+    "error_rate",
+    "blind_spot",
+    "footprint",
+    "exploitation",
+    "competitors_log10",
+    "prior_bits",
+    "target",
+)
+
+
+def export_text(assumptions: sidebar.Assumptions) -> str:
+    """The scenario JSON of the sidebar's values (the core's canonical text)."""
+    values = {name: getattr(assumptions, name) for name in _QUANTITIES}
+    return scenario_to_json(Scenario(assumptions=Assumptions(**values)))
+
+
+def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[bool, str]:
+    """Read scenario bytes into ``state`` (the widgets' values); nothing changes if refused.
+
+    Returns whether it was applied and a message for the user.
+    """
+    if len(content) > MAX_BYTES:
+        return False, f"the file is over {MAX_BYTES // 1_000_000} MB; a scenario is a few kB"
+    try:
+        scenario = scenario_from_json(content)
+    except ScenarioError as error:
+        return False, str(error)
+    values = scenario.assumptions.as_dict()
+    for name in _QUANTITIES:
+        control = sidebar.CONTROLS[name]
+        value = min(max(float(values[name]), control.low), control.high)
+        state[name] = value
+    state[sidebar.USE_AGREEMENT_KEY] = False
+    state.pop("agreement", None)
+    unused = []
+    if scenario.sources or scenario.programmes:
+        unused.append(f"{len(scenario.sources)} sources and {len(scenario.programmes)} programmes")
+    if scenario.trajectory:
+        unused.append("trajectory rates")
+    if scenario.uncertainty:
+        unused.append("uncertainty intervals")
+    note = "Loaded the scenario's assumptions."
+    if unused:
+        note += " The sidebar does not hold its " + ", ".join(unused) + "; use them with the command line."
+    return True, note
+
+
+def _on_upload() -> None:
+    upload = st.session_state.get(UPLOAD_KEY)
+    if upload is None:
+        return
+    applied, message = apply_scenario(upload.getvalue(), st.session_state)
+    prefix = "" if applied else f"Could not read {upload.name}: "
+    st.session_state[_MESSAGE_KEY] = (
+        applied,
+        prefix + message + ("" if applied else ". Nothing was changed."),
+    )
+
+
+def share_link() -> str:
+    """This page's URL with the current query string (None-safe outside a browser)."""
+    base = st.context.url or ""
+    query = urlencode(st.query_params.to_dict())
+    return f"{base}?{query}" if query else base
+
+
+def render(assumptions: sidebar.Assumptions) -> None:
+    """Draw the share and scenario controls in the sidebar."""
+    with st.sidebar.expander("Share and save", icon=":material/share:"):
+        st.caption("The link holds every setting: whoever opens it sees these numbers on this page.")
+        st.code(share_link(), language=None, wrap_lines=True)
+        st.download_button(
+            "Export scenario (JSON)",
+            data=export_text(assumptions),
+            file_name="aliquant-scenario.json",
+            mime="application/json",
+            key="scenario_export",
+            icon=":material/download:",
+            width="stretch",
+            help="The versioned scenario file of aliquant_core.scenario; the command line reads it with "
+            "--scenario, and Import below reads it back.",
+        )
+        st.file_uploader(
+            "Import scenario",
+            type=["json"],
+            key=UPLOAD_KEY,
+            on_change=_on_upload,
+            max_upload_size=1,
+            help="A scenario JSON file (at most 1 MB). A file that cannot be read is refused with the "
+            "reason, and nothing you entered changes.",
+        )
+        message = st.session_state.get(_MESSAGE_KEY)
+        if message:
+            applied, text = message
+            (st.success if applied else st.error)(text)

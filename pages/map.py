@@ -1,0 +1,161 @@
+"""Quality–quantity map: P_align over labels and error rate, with what it costs to get there."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from aliquant_app import cache, map_view, state
+from aliquant_app.formatting import count, probability, share
+from aliquant_core import PRESETS
+
+assumptions = state.current()
+quality, threat = assumptions.quality(), assumptions.threat()
+n, eps = assumptions.labels, assumptions.error_rate
+
+controls = st.columns([1.2, 1.25, 0.85, 1.4], vertical_alignment="top")
+levels = controls[0].multiselect(
+    "Contour lines at P_align",
+    map_view.LEVEL_OPTIONS,
+    default=list(map_view.DEFAULT_LEVELS),
+    key="map_levels",
+    help="Probabilities of outer alignment to draw as lines. Each line is the core's "
+    "`required_labels` at each error rate: the fewest labels that reach that probability.",
+)
+reference = controls[1].selectbox(
+    "Price anchored at",
+    list(PRESETS),
+    index=list(PRESETS).index(map_view.DEFAULT_REFERENCE),
+    format_func=lambda key: f"{PRESETS[key].name}, ${PRESETS[key].cost_per_label:g}",
+    key="map_cost_reference",
+    help="The preset whose price and error rate anchor the cost law c(ε) = c_ref·((½ − ε)/(½ − "
+    "ε_ref))^γ. Crowdworkers' $0.30 is AlpacaEval's published price (anchors.md); the other "
+    "presets' prices are assumptions (see the Programmes and Method pages).",
+)
+gamma = controls[2].slider(
+    "Cost-law exponent γ",
+    min_value=0.0,
+    max_value=4.0,
+    value=map_view.DEFAULT_GAMMA,
+    step=0.1,
+    format="%.1f",
+    key="map_cost_gamma",
+    help="How steeply better labels cost more: price ∝ (½ − ε)^γ. γ = 0 is one price for every "
+    "quality (iso-cost lines are vertical); γ = 2 (default, an assumption) follows the (1 − 2ε)⁻² "
+    "growth of data needed under random label noise, so quality and quantity trade at par.",
+)
+budgets = controls[3].multiselect(
+    "Iso-cost lines at budgets",
+    map_view.BUDGET_OPTIONS,
+    default=list(map_view.DEFAULT_BUDGETS),
+    format_func=map_view.budget,
+    key="map_budgets",
+    help="Budgets in US dollars to draw as iso-cost lines: every (N, ε) that this budget buys "
+    "under the cost law.",
+)
+
+result = cache.evaluate(n, **quality, **threat)
+log10_gap = result["effective_competitors_log10"] + result["log10_single_failure"]
+data = map_view.grid(**threat)
+h = data["blind_share"]
+spend = map_view.law_cost(n, eps, reference, gamma)
+lines = map_view.level_lines(tuple(sorted(levels)), **threat)
+costs = map_view.iso_costs(tuple(sorted(budgets)), reference, gamma)
+presets = map_view.presets_at(n, **threat)
+anchor = PRESETS[reference]
+
+top = st.columns(4, vertical_alignment="top")
+top[0].metric(
+    "Programme's P_align",
+    probability(result["p_align"], result["p_misalign"], log10_gap),
+    help=f"P_align at the sidebar's {count(n)} labels and error rate ε = {eps:.4f}: the red ring on the map.",
+)
+top[1].metric(
+    "Blind share h",
+    share(h),
+    help="h = σ + χ·(min(1, σ/f) − σ), the share of a competitor's footprint inside blind spots, "
+    "from the sidebar's σ, f and χ. It sets where no quantity suffices: q − ½ = (½ − ε)(1 − 2h).",
+)
+top[2].metric(
+    "Its cost under the law",
+    map_view.dollars(spend["dollars"]),
+    help=f"{count(n)} labels at ${spend['price']:.4g} each: the cost law's price at ε = {eps:.4f}, "
+    f"anchored at {anchor.name} (${anchor.cost_per_label:g} at ε = {anchor.error_rate:.4f}), "
+    f"γ = {gamma:g}.",
+)
+top[3].metric(
+    "Preset sources shown",
+    str(len(presets)),
+    help="The preset labelling sources, drawn at their own error rates and the sidebar's labels. "
+    "Hover for their P_align with the sidebar's blind spot and with their own.",
+)
+
+figure = map_view.map_figure(
+    data,
+    lines,
+    costs,
+    presets,
+    labels=n,
+    error_rate=eps,
+    p_align=result["p_align"],
+    p_misalign=result["p_misalign"],
+    programme_dollars=spend["dollars"],
+    reference_name=anchor.name,
+    gamma=gamma,
+)
+st.plotly_chart(
+    figure,
+    width="stretch",
+    key="quality_quantity_map",
+    config={"displaylogo": False, "displayModeBar": False},
+)
+
+one_minus_2h = 1.0 - 2.0 * h
+if h < 0.5:
+    edge = (
+        f"**Where no quantity suffices.** A label on the competitor's footprint favours the aligned "
+        f"policy with q, where q − ½ = (½ − ε)(1 − 2h). With the sidebar's blind share h = {h:.3f}, "
+        f"1 − 2h = {one_minus_2h:.3f} > 0, so every error rate below ½ gives q > ½ and enough labels "
+        "reach any target: the line beyond which no quantity suffices is the top edge, **ε = ½** "
+        "(dashed red), where labels are coin flips. Below it, random errors only cost labels: each "
+        "contour bends right as ε grows, roughly as (1 − 2ε)⁻²."
+    )
+elif h > 0.5:
+    edge = (
+        f"**No quantity suffices anywhere on this map.** q − ½ = (½ − ε)(1 − 2h), and the sidebar's "
+        f"blind share h = {h:.3f} > ½ makes 1 − 2h = {one_minus_2h:.3f} negative: at every error "
+        "rate below ½ a label favours the competitor (q < ½), so more labels make things worse and "
+        "no contour can be drawn. The picture flips: **more error helps**, because random errors "
+        "pull q up toward ½ (at ε = ½, q = ½ whatever h). Lower the blind spot or exploitation, or "
+        "raise the footprint, to bring h below ½."
+    )
+else:
+    edge = (
+        "**Knife edge.** The blind share is exactly h = ½, so q = ½ at every error rate: labels are "
+        "coin flips on the competitor's footprint and P_align = ½^K_eff whatever the quantity."
+    )
+st.markdown(edge)
+
+left, right = st.columns([4.2, 1], vertical_alignment="center")
+left.caption(
+    f"Iso-cost lines (dotted) assume a **cost law**, not a measurement: price per label "
+    f"c(ε) = c_ref·((½ − ε)/(½ − ε_ref))^γ, anchored at {anchor.name} "
+    f"(${anchor.cost_per_label:g} per label at ε = {anchor.error_rate:.4f}, "
+    f"{anchor.sourced('cost_per_label')}) with γ = {gamma:g}; better labels cost more, so a budget "
+    "buys more labels the worse they are. Presets (diamonds) sit at their own error rates and the "
+    "sidebar's labels; the whole map uses the sidebar's blind spot, footprint, exploitation and "
+    f"competitors (log₁₀ K_eff = {result['effective_competitors_log10']:.1f}: the larger, the "
+    "sharper the switch from 0 to 1 and the closer the contours)."
+)
+right.download_button(
+    "CSV",
+    data=functools.partial(map_view.grid_csv, data, threat),
+    file_name="aliquant_quality_quantity_map.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+    key="map_csv",
+    help=f"The map's grid ({map_view.LABELS_POINTS} label counts × {map_view.ERROR_POINTS} error "
+    "rates): P_align and its Bonferroni bound at each point, with the threat settings.",
+)

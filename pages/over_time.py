@@ -1,0 +1,154 @@
+"""Over time: the labels each capability generation needs, and how this programme fares."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from aliquant_app import over_time_view as view
+from aliquant_app import state
+from aliquant_app.formatting import count, probability
+
+assumptions = state.current()
+quality, threat = assumptions.quality(), assumptions.threat()
+n, target = assumptions.labels, assumptions.target
+
+with st.expander("Rates per capability generation", expanded=True, icon=":material/tune:"):
+    rates = view.rate_widgets()
+    st.caption(
+        "Each generation the threat and the help move: log₁₀ K += Δ, f ×= φ, 1 − χ ×= γ, "
+        "σ ×= β/α, b += Δb; the error rate and the target stay fixed. Every default is an "
+        "assumption (hover a slider's help for why). The URL holds these rates too."
+    )
+
+data = view.run(rates, labels=n, **quality, **threat, target=target)
+g = data["generation"]
+last = g[-1]
+first = data["first_unreachable_generation"]
+needed = data["required_labels"]
+p_last = data["p_align"][-1]
+reachable = [i for i, v in enumerate(needed) if math.isfinite(v)]
+meets = [i for i, p in enumerate(data["p_align"]) if p >= target]
+
+top = st.columns(4, vertical_alignment="top")
+top[0].metric(
+    "No quantity suffices from",
+    view.unreachable_text(first, last),
+    help="The first generation whose labels for P* are infinite (the core's "
+    "first_unreachable_generation): the blind share h has reached ½, so labels on the "
+    "competitor's footprint favour it.",
+)
+top[1].metric(
+    f"Labels for P* = {target:g} now",
+    count(needed[0]),
+    help="Generation 0: the sidebar's assumptions as they are (the Overview page's number).",
+)
+last_reachable = reachable[-1] if reachable else None
+top[2].metric(
+    f"Labels at generation {last_reachable}" if last_reachable is not None else "Labels, last reachable",
+    count(needed[last_reachable]) if last_reachable is not None else "none",
+    help="The labels for P* at the last generation where some quantity still suffices"
+    + (f" (generation {last_reachable})." if last_reachable is not None else ": none does."),
+)
+top[3].metric(
+    f"P_align at generation {last}",
+    probability(p_last, data["p_misalign"][-1]),
+    help=f"P_align of the sidebar's programme ({count(n)} labels at ε = {data['error_rate']:.4f}) "
+    f"with the assumptions of generation {last}.",
+)
+
+h, q = data["blind_share"], data["label_win_prob"]
+if not meets:
+    programme_text = f"This programme's {count(n)} labels meet P* = {target:g} in no generation."
+elif len(meets) == 1:
+    programme_text = f"This programme's {count(n)} labels meet P* = {target:g} in generation {meets[0]} only."
+elif len(meets) <= 6:
+    listed = ", ".join(str(i) for i in meets[:-1]) + f" and {meets[-1]}"
+    programme_text = f"This programme's {count(n)} labels meet P* = {target:g} in generations {listed}."
+else:
+    programme_text = (
+        f"This programme's {count(n)} labels meet P* = {target:g} in {len(meets)} of {last + 1} generations."
+    )
+if first is not None:
+    if first == 0:
+        growth = "Already at generation 0 no quantity of labels of this quality reaches P*."
+    else:
+        growth = (
+            f"Before then the labels needed for P* = {target:g} grow from {count(needed[0])} to "
+            f"{count(needed[first - 1])} (generation {first - 1})."
+        )
+    cause = (
+        f"the blind share reaches h = {h[first]:.3f} (σ = {data['blind_spot'][first]:.4f}, "
+        f"f = {data['footprint'][first]:.4f}, χ = {data['exploitation'][first]:.3f}), so q = "
+        f"{q[first]:.4f}"
+        if h[first] >= 0.5
+        else f"q = {q[first]:.4f}, and P_align stays below P* however many labels"
+    )
+    sentence = f"**From generation {first} on, no quantity suffices:** {cause}. {growth} {programme_text}"
+else:
+    sentence = (
+        f"**Some quantity suffices in every generation up to {last}:** the blind share peaks at "
+        f"h = {max(h):.3f} < ½. The labels needed for P* = {target:g} go from {count(needed[0])} to "
+        f"{count(needed[-1])}. {programme_text}"
+    )
+st.markdown(sentence)
+
+figure = view.trajectory_figure(data, labels=n, target=target)
+st.plotly_chart(
+    figure, width="stretch", key="trajectory_chart", config={"displaylogo": False, "displayModeBar": False}
+)
+st.caption(
+    "Shaded: generations where no quantity suffices (∞ labels). Past the crossing P_align of a fixed "
+    "programme can creep back up as footprints shrink: fewer labels are informative, so the data "
+    "drifts back toward a coin flip per competitor, never above ½^K_eff."
+    + (f" Held at an end of their range: {', '.join(data['clipped'])}." if data["clipped"] else "")
+)
+
+
+def shown(name: str) -> list:
+    """A table column: labels and P_align as the page writes them, the rest as numbers."""
+    if name == "required_labels":
+        return [count(v) for v in data[name]]
+    if name == "p_align":
+        return [probability(p, m) for p, m in zip(data[name], data["p_misalign"], strict=True)]
+    if name == "regime":
+        return [r.replace("_", " ") for r in data[name]]
+    return data[name]
+
+
+table = {header: shown(name) for name, header in view.COLUMNS.items()}
+number = st.column_config.NumberColumn
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    height=min(36 * (len(g) + 1) + 3, 640),
+    key="trajectory_table",
+    column_config={
+        "log₁₀ K": number(format="%.1f"),
+        "footprint f": number(format="%.4f"),
+        "exploitation χ": number(format="%.3f"),
+        "blind spot σ": number(format="%.4f"),
+        "prior bits b": number(format="%.1f"),
+        "blind share h": number(format="%.3f"),
+        "q": number(format="%.4f"),
+        "Bonferroni bound": number(format="%.4g"),
+    },
+)
+
+left, right = st.columns([4.2, 1], vertical_alignment="center")
+left.caption(
+    "Evolved assumptions per generation, the labels a source of this quality needs for P*, and "
+    "the fixed programme's P_align with its Bonferroni bound (the core's `trajectory`)."
+)
+right.download_button(
+    "CSV",
+    data=view.trajectory_csv(data, rates, assumptions.as_dict()),
+    file_name="aliquant_trajectory.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+    key="trajectory_csv",
+    help="The table's data at full precision, with the rates and the sidebar's settings as columns.",
+)

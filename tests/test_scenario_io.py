@@ -1,0 +1,75 @@
+"""Scenario export and import in the explorer: the core's JSON both ways; bad files refused."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aliquant_app import scenario_io
+from aliquant_app.state import CONTROLS, USE_AGREEMENT_KEY, Assumptions
+from aliquant_core.scenario import scenario_from_json
+
+
+def _assumptions(**changes):
+    values = {name: control.default for name, control in CONTROLS.items() if name != "agreement"}
+    values.update(changes)
+    return Assumptions(agreement=None, **values)
+
+
+def test_export_is_the_cores_scenario_and_reads_back():
+    sidebar = _assumptions(labels=250_000.0, error_rate=0.12, blind_spot=0.02)
+    text = scenario_io.export_text(sidebar)
+    scenario = scenario_from_json(text)
+    assert scenario.assumptions.labels == 250_000.0
+    assert scenario.assumptions.error_rate == 0.12
+    state = {}
+    applied, _ = scenario_io.apply_scenario(text.encode(), state)
+    assert applied
+    # Every quantity the sidebar holds comes back as exported.
+    for name in (
+        "labels",
+        "error_rate",
+        "blind_spot",
+        "footprint",
+        "exploitation",
+        "competitors_log10",
+        "prior_bits",
+        "target",
+    ):
+        assert state[name] == getattr(sidebar, name)
+    assert state[USE_AGREEMENT_KEY] is False
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"{not json", "invalid JSON"),
+        (b'{"aliquant_scenario": 7}', "newer"),
+        (b'{"aliquant_scenario": 1, "assumptions": {"error_rate": 0.9}}', "assumptions.error_rate"),
+        (b'{"aliquant_scenario": 1, "assumptions": {"labelz": 1}}', 'unknown key "labelz"'),
+        (b"x" * 1_000_001, "over 1 MB"),
+    ],
+)
+def test_broken_files_change_nothing_and_say_why(content, fragment):
+    state = {"labels": 5.0, "error_rate": 0.3}
+    applied, message = scenario_io.apply_scenario(content, state)
+    assert not applied
+    assert fragment in message
+    assert state == {"labels": 5.0, "error_rate": 0.3}
+
+
+def test_agreement_file_reads_as_its_error_rate():
+    content = json.dumps({"aliquant_scenario": 1, "assumptions": {"agreement": 0.726}}).encode()
+    state = {}
+    applied, message = scenario_io.apply_scenario(content, state)
+    assert applied
+    # ε = (1 − √(2·0.726 − 1))/2 = 0.16384527372 (by hand, as in tests/test_core_golden.py).
+    assert state["error_rate"] == pytest.approx(0.16384527372, rel=1e-10)
+    assert "Loaded" in message
+
+
+def test_sidebar_shows_the_share_and_save_box():
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any(e.label == "Share and save" for e in at.sidebar.expander)

@@ -17,7 +17,15 @@ from plotly.subplots import make_subplots
 
 from .formatting import count, probability
 
-__all__ = ["Marker", "alignment_curve", "curve_csv"]
+__all__ = ["PLOTLY_CONFIG", "Marker", "alignment_curve", "curve_csv"]
+
+#: Every chart's plotly config: the mode bar keeps plotly's own "download as PNG" button (at twice
+#: the screen resolution) and zoom, and drops the tools that mean nothing on these charts.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "aliquant"},
+}
 
 _LOG_MIN, _LOG_MAX = 0.0, 12.0  # the x axis: 1 to 1e12 labels
 _CURVE = "#1f5fa8"

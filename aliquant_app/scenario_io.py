@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from aliquant_core import PRESETS
 from aliquant_core.scenario import (
     MAX_BYTES,
     Assumptions,
@@ -26,7 +27,7 @@ from aliquant_core.scenario import (
 
 from . import state as sidebar
 
-__all__ = ["apply_scenario", "export_text", "render"]
+__all__ = ["apply_preset", "apply_scenario", "export_text", "render"]
 
 UPLOAD_KEY = "scenario_upload"
 _MESSAGE_KEY = "_aliquant_scenario_message"
@@ -100,8 +101,40 @@ def share_link() -> str:
     return f"{base}?{query}" if query else base
 
 
+PRESET_KEY = "quality_preset"
+
+
+def apply_preset(name: str, state: MutableMapping[str, Any]) -> None:
+    """Set the sidebar's label quality (error rate and blind spot) from a preset source."""
+    source = PRESETS[name]
+    state["error_rate"] = round(source.error_rate, 4)
+    state["blind_spot"] = source.blind_spot
+    state[sidebar.USE_AGREEMENT_KEY] = False
+    state.pop("agreement", None)
+
+
+def _on_preset() -> None:
+    name = st.session_state.get(PRESET_KEY)
+    if name:
+        apply_preset(name, st.session_state)
+        st.session_state[PRESET_KEY] = None
+
+
 def render(assumptions: sidebar.Assumptions) -> None:
-    """Draw the share and scenario controls in the sidebar."""
+    """Draw the preset, share and scenario controls in the sidebar."""
+    st.sidebar.selectbox(
+        "Fill label quality from a preset",
+        options=list(PRESETS),
+        index=None,
+        format_func=lambda key: (
+            f"{PRESETS[key].name} (ε {PRESETS[key].error_rate:.3f}, σ {PRESETS[key].blind_spot:g})"
+        ),
+        key=PRESET_KEY,
+        on_change=_on_preset,
+        placeholder="Choose a labelling source…",
+        help="Sets the error rate and blind spot to a preset source's (their sources are on the Method "
+        "page and in aliquant_core.sources.PRESETS); everything else stays as it is.",
+    )
     with st.sidebar.expander("Share and save", icon=":material/share:"):
         st.caption("The link holds every setting: whoever opens it sees these numbers on this page.")
         st.code(share_link(), language=None, wrap_lines=True)

@@ -7,6 +7,7 @@ import functools
 import streamlit as st
 
 from aliquant_app import cache, map_view, state
+from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability, share
 from aliquant_core import PRESETS
 
@@ -108,7 +109,7 @@ st.plotly_chart(
     figure,
     width="stretch",
     key="quality_quantity_map",
-    config={"displaylogo": False, "displayModeBar": False},
+    config=PLOTLY_CONFIG,
 )
 
 one_minus_2h = 1.0 - 2.0 * h

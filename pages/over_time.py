@@ -8,6 +8,7 @@ import streamlit as st
 
 from aliquant_app import over_time_view as view
 from aliquant_app import state
+from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability
 
 assumptions = state.current()
@@ -95,9 +96,7 @@ else:
 st.markdown(sentence)
 
 figure = view.trajectory_figure(data, labels=n, target=target)
-st.plotly_chart(
-    figure, width="stretch", key="trajectory_chart", config={"displaylogo": False, "displayModeBar": False}
-)
+st.plotly_chart(figure, width="stretch", key="trajectory_chart", config=PLOTLY_CONFIG)
 st.caption(
     "Shaded: generations where no quantity suffices (∞ labels). Past the crossing P_align of a fixed "
     "programme can creep back up as footprints shrink: fewer labels are informative, so the data "

@@ -7,7 +7,7 @@ import math
 import streamlit as st
 
 from aliquant_app import cache, state
-from aliquant_app.charts import Marker, alignment_curve, curve_csv
+from aliquant_app.charts import PLOTLY_CONFIG, Marker, alignment_curve, curve_csv
 from aliquant_app.formatting import count, probability, share
 from aliquant_core import anchors
 
@@ -136,9 +136,7 @@ figure = alignment_curve(
     hours=anchors.FEW_HUNDRED_HOURS,
     seconds_per_label=seconds,
 )
-st.plotly_chart(
-    figure, width="stretch", key="alignment_curve", config={"displaylogo": False, "displayModeBar": False}
-)
+st.plotly_chart(figure, width="stretch", key="alignment_curve", config=PLOTLY_CONFIG)
 
 left, right = st.columns([4.2, 1], vertical_alignment="center")
 skipped = [p.name for p in anchors.REFERENCE_PIPELINES if p.comparisons is None]

@@ -73,3 +73,18 @@ def test_sidebar_shows_the_share_and_save_box():
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert any(e.label == "Share and save" for e in at.sidebar.expander)
+
+
+def test_a_preset_fills_label_quality_in_one_step():
+    from aliquant_core import PRESETS
+
+    from .test_app import assert_shows_core, settings
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+    at.selectbox(key=scenario_io.PRESET_KEY).select("experts").run()
+    assert not at.exception
+    expert = PRESETS["experts"]  # InstructGPT held-out labelers' 77.3% agreement (the preset's source)
+    assert at.slider(key="error_rate").value == pytest.approx(round(expert.error_rate, 4))
+    assert at.number_input(key="blind_spot").value == pytest.approx(expert.blind_spot)
+    # The headline follows: the core at the preset's quality, everything else at its default.
+    assert_shows_core(at, settings(error_rate=round(expert.error_rate, 4), blind_spot=expert.blind_spot))

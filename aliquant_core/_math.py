@@ -180,11 +180,14 @@ def _log_jury_pmf(a, x, margin):
 def _lentz_beta_fraction(a, b, x):
     """Continued fraction of I_x(a, b) (Numerical Recipes eq. 6.4.5); converges for x < (a+1)/(a+b+2).
 
-    Each point leaves the loop once its last step changed the value by under 1e-15 relative (in
-    the tail that takes a handful of steps; rounding keeps later steps from settling any closer).
+    Each point is done once a whole step (two numerators) changed the value by under 1e-15
+    relative; rounding keeps later steps from settling any closer. In the tail most points are done
+    within a handful of steps, so finished points are only dropped from the arrays once they are a
+    quarter of those left (dropping costs a copy of every array).
     """
     a, b, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, x)))
     result = np.empty(a.shape)
+    flat = result.reshape(-1)
     active = np.arange(a.size)
     a, b, x = a.ravel(), b.ravel(), x.ravel()
     qab, qap, qam = a + b, a + 1.0, a - 1.0
@@ -192,7 +195,7 @@ def _lentz_beta_fraction(a, b, x):
     d = 1.0 - qab * x / qap
     d = 1.0 / np.where(np.abs(d) < _CF_TINY, _CF_TINY, d)
     h = d.copy()
-    flat = result.reshape(-1)
+    done = np.zeros(a.shape, dtype=bool)
     for m in range(1, _CF_MAX_ITERATIONS + 1):
         m2 = 2.0 * m
         change = np.ones_like(h)
@@ -207,16 +210,19 @@ def _lentz_beta_fraction(a, b, x):
             step = d * c
             h = h * step
             change = change * step
-        done = np.abs(change - 1.0) < 1e-15
-        if np.any(done):
-            flat[active[done]] = h[done]
-            keep = ~done
-            active, a, b, x, qab, qap, qam, c, d, h = (
-                v[keep] for v in (active, a, b, x, qab, qap, qam, c, d, h)
-            )
-            if active.size == 0:
+        newly = ~done & (np.abs(change - 1.0) < 1e-15)
+        if np.any(newly):
+            flat[active[newly]] = h[newly]
+            done |= newly
+            if done.all():
                 return result
-    flat[active] = h  # not converged within the cap: the last value
+            if 4 * done.sum() >= done.size:
+                keep = ~done
+                active, a, b, x, qab, qap, qam, c, d, h = (
+                    v[keep] for v in (active, a, b, x, qab, qap, qam, c, d, h)
+                )
+                done = np.zeros(a.shape, dtype=bool)
+    flat[active[~done]] = h[~done]  # not converged within the cap: the last value
     return result
 
 

@@ -147,8 +147,12 @@ def agreement_from_error_rate(error_rate: ArrayLike) -> FloatArray:
 
 def _log_neg_log(log_failure, log_success):
     """ln(−ln P) from ln(1 − P) and ln P, accurate when 1 − P is far below the float range."""
+    log_failure, log_success = np.broadcast_arrays(log_failure, log_success)
+    out = np.array(log_failure, dtype=float)  # −ln(1 − T) = T to double precision when T < e⁻⁴⁰
+    wide = log_failure >= _TINY_LOG_TAIL
     with np.errstate(divide="ignore"):
-        return np.where(log_failure < _TINY_LOG_TAIL, log_failure, np.log(-log_success))
+        out[wide] = np.log(-log_success[wide])
+    return out
 
 
 def _single_logs(informative, loss_prob, win_prob, margin):
@@ -161,9 +165,7 @@ def _single_logs(informative, loss_prob, win_prob, margin):
     log_small = _math.log_symmetric_tail(np.where(none, 1.0, a), small_arg, np.abs(margin))
     log_small = np.where(none, -_math.LN2, log_small)
     log_large = np.log1p(-np.exp(log_small))
-    log_single = np.where(favourable, log_large, log_small)
-    log_failure = np.where(favourable, log_small, log_large)
-    return log_single, log_failure
+    return np.where(favourable, log_large, log_small), np.where(favourable, log_small, log_large)
 
 
 def _align_from_logs(log_single, log_failure, log_competitors):
@@ -172,8 +174,12 @@ def _align_from_logs(log_single, log_failure, log_competitors):
     log_p_align = -np.exp(exponent)
     p_align = np.exp(log_p_align)
     p_misalign = -np.expm1(log_p_align)
-    union = np.exp(np.minimum(log_competitors + log_failure, _MAX_EXPONENT))
-    return p_align, p_misalign, np.maximum(0.0, 1.0 - union)
+    # Bonferroni: 1 − K·T, which is 1 to double precision wherever K·T < e⁻⁴⁰.
+    log_union = np.broadcast_to(log_competitors + log_failure, p_align.shape)
+    bound = np.ones(p_align.shape)
+    counted = log_union >= _TINY_LOG_TAIL
+    bound[counted] = np.maximum(0.0, -np.expm1(np.minimum(log_union[counted], _MAX_EXPONENT)))
+    return p_align, p_misalign, bound
 
 
 def _regime(margin) -> np.ndarray:

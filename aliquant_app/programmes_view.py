@@ -1,0 +1,738 @@
+"""The Programmes page's helpers: widget specs, cached core calls, number formats, figures, CSV.
+
+A programme on the page is a plain :data:`Spec`, a tuple of ``(preset key, labels, redundancy)``
+per source, plus its aggregation; the cached wrappers here rebuild the core's
+:class:`~aliquant_core.Programme` from it, call the core, and return plain Python values (so the
+cache hashes and stores them cheaply). Nothing here changes the core's numbers. Figure builders
+take those plain values and return SVG-only Plotly figures (no WebGL); they never call the core or
+Streamlit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+import aliquant_core as core
+from aliquant_core import anchors
+
+from .formatting import count, probability
+
+__all__ = [
+    "AGGREGATIONS",
+    "BUDGET_STEPS",
+    "DEFAULT_BUDGETS",
+    "DEFAULT_PROGRAMMES",
+    "LINK_KEYS",
+    "MAX_PROGRAMMES",
+    "NONE",
+    "ProgrammeDefault",
+    "budget_curves",
+    "budget_figure",
+    "budget_label",
+    "cheapest",
+    "curves_csv",
+    "dollars",
+    "evaluate",
+    "hours",
+    "key",
+    "model_keywords",
+    "oom",
+    "p_align_texts",
+    "regime_help",
+    "regime_words",
+    "split",
+    "split_csv",
+    "split_figure",
+    "weeks",
+]
+
+#: Most programmes compared at once.
+MAX_PROGRAMMES = 4
+#: Aggregations of the core (model brief: pooled w = 1, reliability-weighted w = log(q/(1 − q))).
+AGGREGATIONS = ("pooled", "weighted")
+#: The "no second source" choice of a programme's source B.
+NONE = "none"
+#: A programme for the core: (preset key, labels, redundancy) per source.
+Spec = tuple[tuple[str, float, int], ...]
+#: Model keywords the page takes from the sidebar (sources bring their own quality).
+_MODEL = ("footprint", "exploitation", "competitors_log10", "prior_bits")
+#: Points per programme on the budget curves (log-spaced over the chosen budget range).
+CURVE_POINTS = 61
+#: Points of the budget-split chart.
+SPLIT_POINTS = 101
+#: Programme colours (colour-blind-safe, distinct from the frontier's near-black).
+COLOURS = ("#1f5fa8", "#d95f02", "#1b9e77", "#7570b3")
+_FRONTIER = "#222222"
+_GRID = "rgba(128,128,128,0.15)"
+
+
+@dataclass(frozen=True)
+class ProgrammeDefault:
+    """A programme's starting values (the page's widgets open on these)."""
+
+    name: str
+    aggregation: str
+    source_a: str
+    labels_a: float
+    redundancy_a: int
+    source_b: str = NONE
+    labels_b: float = 0.0
+    redundancy_b: int = 1
+    why: str = ""
+
+
+#: Four contrasting programmes under the default assumptions (see each ``why``).
+DEFAULT_PROGRAMMES: tuple[ProgrammeDefault, ...] = (
+    ProgrammeDefault(
+        "Crowd only",
+        "pooled",
+        "crowdworkers",
+        300_000.0,
+        1,
+        why="Cheap, plentiful labels whose blind spot the competitor exploits.",
+    ),
+    ProgrammeDefault(
+        "Contractors ×3",
+        "pooled",
+        "contractors",
+        100_000.0,
+        3,
+        why="InstructGPT-like contractors, three per item, majority vote.",
+    ),
+    ProgrammeDefault(
+        "Crowd + experts",
+        "weighted",
+        "crowdworkers",
+        20_000.0,
+        1,
+        "experts",
+        5_000.0,
+        1,
+        why="A cheap bulk source and a small expert set, reliability-weighted.",
+    ),
+    ProgrammeDefault(
+        "AI judge + researchers",
+        "pooled",
+        "ai_judge",
+        100_000.0,
+        1,
+        "researchers",
+        1_000.0,
+        1,
+        why="Many AI-judge labels pooled with a few from alignment researchers.",
+    ),
+)
+
+#: Budget choices for the curves' range, in US dollars (1-3 steps per decade).
+BUDGET_STEPS: tuple[float, ...] = tuple(
+    m * 10.0**e for e in range(2, 10) for m in (1.0, 3.0) if m * 10.0**e <= 1e9
+)
+DEFAULT_BUDGETS = (1e3, 1e7)
+
+
+def key(index: int, field: str) -> str:
+    """Widget key (and share-link key) of a programme's field, e.g. ``p2_na``.
+
+    Fields: ``name``, ``agg``, ``a``/``b`` (sources), ``na``/``nb`` (labels), ``ra``/``rb``
+    (redundancy). ``index`` counts from 1.
+    """
+    return f"p{index}_{field}"
+
+
+_FIELDS = ("name", "agg", "a", "na", "ra", "b", "nb", "rb")
+#: Every key this page binds to the URL.
+LINK_KEYS: tuple[str, ...] = (
+    "n_prog",
+    *(key(i, f) for i in range(1, MAX_PROGRAMMES + 1) for f in _FIELDS),
+    "budgets",
+    "split_a",
+    "split_b",
+    "split_budget",
+    "split_agg",
+    "cheap_pool",
+    "cheap_agg",
+)
+
+
+def model_keywords(assumptions) -> dict[str, float]:
+    """The sidebar's model quantities the core's programme functions take."""
+    return {name: float(getattr(assumptions, name)) for name in _MODEL}
+
+
+def source_name(preset: str) -> str:
+    """Display name of a preset (``"none"`` for no source)."""
+    return "— none —" if preset == NONE else core.PRESETS[preset].name
+
+
+def _programme(spec: Spec, aggregation: str, name: str = "") -> core.Programme:
+    allocations = tuple(core.Allocation(core.PRESETS[p], n, r) for p, n, r in spec)
+    return core.Programme(allocations, aggregation=aggregation, name=name)
+
+
+def _f(x) -> float:
+    return float(np.asarray(x, dtype=float).ravel()[0])
+
+
+# --- number formats -----------------------------------------------------------------------------
+
+
+def dollars(x: float) -> str:
+    """US dollars: whole dollars below a million, then in words.
+
+    >>> dollars(41_250.0)
+    '$41,250'
+    >>> dollars(2.5e7)
+    '$25 million'
+    >>> dollars(12.5)
+    '$12.50'
+    """
+    if not math.isfinite(x):
+        return "unreachable" if x > 0 else "n/a"
+    if x < 100:
+        return f"${x:,.2f}"
+    return "$" + count(x)
+
+
+def hours(x: float, unit: bool = True) -> str:
+    """Labeler-hours, e.g. ``'3,067 h'`` (without the unit: ``'3,067'``).
+
+    >>> hours(3066.67)
+    '3,067 h'
+    >>> hours(0.25, unit=False)
+    '0.25'
+    """
+    if not math.isfinite(x):
+        return "n/a"
+    text = (f"{x:.2g}" if x < 10 else count(x)).replace("e+", "e")
+    return f"{text} h" if unit else text
+
+
+def weeks(x: float, unit: bool = True) -> str:
+    """Calendar weeks with two significant figures, e.g. ``'1.5 weeks'`` (or ``'1.5'``).
+
+    >>> weeks(1.5333)
+    '1.5 weeks'
+    >>> weeks(13.33, unit=False)
+    '13'
+    >>> weeks(0.004)
+    '0.004 weeks'
+    """
+    if not math.isfinite(x):
+        return "n/a"
+    text = f"{x:,.0f}" if x >= 100 else f"{x:.2g}".replace("e-0", "e-")
+    return f"{text} weeks" if unit else text
+
+
+def budget_label(x: float) -> str:
+    """A budget step, short: ``'$300'``, ``'$3k'``, ``'$10M'``, ``'$1B'``."""
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if x >= scale:
+            return f"${x / scale:g}{suffix}"
+    return f"${x:g}"
+
+
+def oom(x: float) -> str:
+    """Orders of magnitude, signed: ``'+0.67'``, ``'−1.15'``."""
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x:+.2f}".replace("-", "−")
+
+
+def p_align_texts(result: Mapping[str, float]) -> tuple[str, str]:
+    """P_align and its Bonferroni bound as the page writes them (as the Overview page does).
+
+    Close to 1 the complement is written out from the core's ``p_misalign``, or from
+    log10 K_eff·(1 − P₁) where that underflows.
+    """
+    log10_gap = result["log10_gap"]
+    bound_gap = min(1.0, 10.0 ** min(0.0, log10_gap)) if math.isfinite(log10_gap) else 1.0
+    bound = result["p_align_lower_bound"]
+    return (
+        probability(result["p_align"], result["p_misalign"], log10_gap),
+        "0" if bound == 0.0 else probability(bound, bound_gap, log10_gap),
+    )
+
+
+_REGIME_WORDS = {
+    "quantity_suffices": "Quantity can fix this.",
+    "no_quantity_suffices": "No quantity suffices.",
+    "knife_edge": "Knife-edge.",
+}
+_REGIME_HELP = {
+    "quantity_suffices": "On balance the labels favour the aligned policy (the score's mean per label "
+    "is positive), so scaling every source up in proportion drives P_align to 1.",
+    "no_quantity_suffices": "On balance the labels favour the competitor (blind spots outweigh "
+    "the rest), so scaling this programme up drives P_align to 0: more of the same makes it worse.",
+    "knife_edge": "On balance the labels are coin flips on the competitor's footprint, so P_align "
+    "stays at ½^K_eff whatever the quantity.",
+}
+
+
+def regime_words(regime: str) -> str:
+    """The core's regime in a few words."""
+    return _REGIME_WORDS.get(regime, regime)
+
+
+def regime_help(regime: str) -> str:
+    """What the regime means, for a tooltip."""
+    return _REGIME_HELP.get(regime, "")
+
+
+# --- cached core calls --------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def evaluate(
+    spec: Spec,
+    aggregation: str,
+    *,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+) -> dict:
+    """:func:`aliquant_core.programme_p_align`, :func:`~aliquant_core.programme_cost` and
+    :func:`~aliquant_core.feasibility` of one programme, as plain values."""
+    programme = _programme(spec, aggregation)
+    model = {
+        "footprint": footprint,
+        "exploitation": exploitation,
+        "competitors_log10": competitors_log10,
+        "prior_bits": prior_bits,
+    }
+    result = core.programme_p_align(programme, **model)
+    cost = core.programme_cost(programme)
+    out = {
+        "p_align": _f(result.p_align),
+        "p_align_lower_bound": _f(result.p_align_lower_bound),
+        "p_misalign": _f(result.p_misalign),
+        "log10_gap": _f(result.effective_competitors_log10) + _f(result.log10_single_failure),
+        "regime": str(result.regime),
+        "label_win_prob": np.atleast_1d(result.label_win_prob).astype(float).tolist(),
+        "exact": bool(np.all(result.exact)),
+        "labels": programme.labels,
+        "dollars": float(cost.dollars),
+        "labeler_hours": float(cost.labeler_hours),
+        "calendar_weeks": float(cost.calendar_weeks),
+        "judgements": float(cost.judgements),
+        "feasibility": None,
+    }
+    if programme.labels > 0 and cost.labeler_hours > 0:
+        f = core.feasibility(programme.labels, float(cost.labeler_hours))
+        out["feasibility"] = {
+            "oom_vs_pipelines": dict(f.oom_vs_pipelines),
+            "oom_beyond_rlhf_band": f.oom_beyond_rlhf_band,
+            "oom_beyond_few_hundred_hours": f.oom_beyond_few_hundred_hours,
+            "within_rlhf_band": bool(f.within_rlhf_band),
+            "within_few_hundred_hours": bool(f.within_few_hundred_hours),
+        }
+    return out
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def budget_curves(
+    spec: Spec,
+    aggregation: str,
+    low: float,
+    high: float,
+    *,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+) -> dict[str, list] | None:
+    """:func:`aliquant_core.budget_curve` of one programme over ``low`` to ``high`` dollars.
+
+    ``None`` when the programme costs nothing (the core cannot scale it).
+    """
+    programme = _programme(spec, aggregation)
+    if core.programme_cost(programme).dollars <= 0:
+        return None
+    budgets = np.logspace(math.log10(low), math.log10(high), CURVE_POINTS)
+    curve = core.budget_curve(
+        programme,
+        budgets,
+        footprint=footprint,
+        exploitation=exploitation,
+        competitors_log10=competitors_log10,
+        prior_bits=prior_bits,
+    )
+    return {
+        "budget": curve.parameter.tolist(),
+        "labels": curve.labels.sum(axis=-1).tolist(),
+        "dollars": curve.dollars.tolist(),
+        "labeler_hours": curve.labeler_hours.tolist(),
+        "calendar_weeks": curve.calendar_weeks.tolist(),
+        "p_align": curve.p_align.tolist(),
+        "p_align_lower_bound": curve.p_align_lower_bound.tolist(),
+        "regime": [str(r) for r in curve.regime],
+    }
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cheapest(
+    target: float,
+    presets: tuple[str, ...],
+    aggregation: str,
+    *,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+) -> dict:
+    """:func:`aliquant_core.cheapest_programme` among ``presets`` (about a second), as plain values.
+
+    ``spec`` is the winner as a :data:`Spec` (``None`` when nothing reaches the target).
+    """
+    result = core.cheapest_programme(
+        target,
+        [core.PRESETS[p] for p in presets],
+        aggregation=aggregation,
+        footprint=footprint,
+        exploitation=exploitation,
+        competitors_log10=competitors_log10,
+        prior_bits=prior_bits,
+    )
+    by_name = {core.PRESETS[p].name: p for p in presets}
+    spec = None
+    if result.programme is not None:
+        spec = tuple(
+            (by_name[a.source.name], float(a.labels), int(a.redundancy)) for a in result.programme.allocations
+        )
+    return {
+        "spec": spec,
+        "aggregation": result.programme.aggregation if result.programme is not None else aggregation,
+        "name": result.programme.name if result.programme is not None else "",
+        "dollars": float(result.dollars),
+        "p_align": float(result.p_align),
+        "candidates": [(name, float(cost)) for name, cost in result.candidates],
+    }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def split(
+    source_a: str,
+    source_b: str,
+    budget: float,
+    aggregation: str,
+    *,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+) -> dict:
+    """:func:`aliquant_core.best_split` and :func:`~aliquant_core.budget_split_curve`, as plain values."""
+    a, b = core.PRESETS[source_a], core.PRESETS[source_b]
+    model = {
+        "footprint": footprint,
+        "exploitation": exploitation,
+        "competitors_log10": competitors_log10,
+        "prior_bits": prior_bits,
+    }
+    best = core.best_split(a, b, budget, aggregation=aggregation, **model)
+    curve = core.budget_split_curve(a, b, budget, points=SPLIT_POINTS, aggregation=aggregation, **model)
+    best_cost = core.programme_cost(
+        core.Programme((core.Allocation(a, best.labels_a), core.Allocation(b, best.labels_b)), aggregation)
+    )
+    return {
+        "best": {
+            "share_a": best.share_a,
+            "labels_a": best.labels_a,
+            "labels_b": best.labels_b,
+            "p_align": best.p_align,
+            "p_align_all_a": best.p_align_all_a,
+            "p_align_all_b": best.p_align_all_b,
+            "dollars": float(best_cost.dollars),
+            "labeler_hours": float(best_cost.labeler_hours),
+            "calendar_weeks": float(best_cost.calendar_weeks),
+        },
+        "share_a": curve.parameter.tolist(),
+        "labels_a": curve.labels[:, 0].tolist(),
+        "labels_b": curve.labels[:, 1].tolist(),
+        "dollars": curve.dollars.tolist(),
+        "labeler_hours": curve.labeler_hours.tolist(),
+        "calendar_weeks": curve.calendar_weeks.tolist(),
+        "p_align": curve.p_align.tolist(),
+        "p_align_lower_bound": curve.p_align_lower_bound.tolist(),
+    }
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+#: The cost axes of the budget charts: curve field, axis title, hover format.
+AXES: dict[str, tuple[str, str]] = {
+    "dollars": ("cost (US dollars, log scale)", "$%{x:,.0f}"),
+    "labeler_hours": ("labeler-hours (log scale)", "%{x:,.3g} h"),
+    "calendar_weeks": ("calendar weeks (log scale)", "%{x:,.3g} weeks"),
+}
+
+
+def frontier(curves: Sequence[Mapping[str, list] | None], axis: str) -> list[tuple[int, int]]:
+    """(programme, point) pairs on the Pareto frontier of every curve's points on ``axis``.
+
+    Uses :func:`aliquant_core.pareto_frontier` (cheaper on ``axis`` and at least as likely);
+    ordered by cost. Points with zero cost (no labels) are left out, as a log axis cannot show them.
+    """
+    where = [(i, j) for i, c in enumerate(curves) if c for j in range(len(c[axis])) if c[axis][j] > 0]
+    if not where:
+        return []
+    cost = [curves[i][axis][j] for i, j in where]
+    p = [curves[i]["p_align"][j] for i, j in where]
+    return [where[k] for k in core.pareto_frontier(cost, p)]
+
+
+def budget_figure(
+    curves: Sequence[Mapping[str, list] | None],
+    names: Sequence[str],
+    points: Sequence[Mapping[str, float]],
+    axis: str,
+    *,
+    target: float,
+    height: int = 360,
+) -> go.Figure:
+    """P_align against one cost axis for each programme scaled over the budget range.
+
+    Parameters
+    ----------
+    curves : sequence of mapping or None
+        :func:`budget_curves` per programme (None: not drawn).
+    names : sequence of str
+        Programme names.
+    points : sequence of mapping
+        :func:`evaluate` per programme: its own size, marked on its curve.
+    axis : {"dollars", "labeler_hours", "calendar_weeks"}
+        The x axis.
+    target : float
+        P*, drawn as a horizontal line.
+    """
+    title, x_hover = AXES[axis]
+    fig = go.Figure()
+    for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
+        colour = COLOURS[i % len(COLOURS)]
+        if curve:
+            fig.add_trace(
+                go.Scatter(
+                    x=curve[axis],
+                    y=curve["p_align"],
+                    mode="lines",
+                    line={"color": colour, "width": 2.2},
+                    name=name,
+                    legendgroup=f"p{i}",
+                    customdata=[
+                        [count(n), dollars(d)] for n, d in zip(curve["labels"], curve["dollars"], strict=True)
+                    ],
+                    hovertemplate=f"{name}<br>{x_hover}<br>P_align = %{{y:.4g}}<br>"
+                    "%{customdata[0]} labels, %{customdata[1]}<extra></extra>",
+                )
+            )
+        point = points[i]
+        if point[axis] > 0:
+            fig.add_trace(
+                go.Scatter(
+                    x=[point[axis]],
+                    y=[point["p_align"]],
+                    mode="markers",
+                    marker={
+                        "color": colour,
+                        "size": 11,
+                        "symbol": "circle",
+                        "line": {"width": 1.5, "color": "white"},
+                    },
+                    name=f"{name} as set",
+                    legendgroup=f"p{i}",
+                    showlegend=False,
+                    hovertemplate=f"{name} as set<br>{x_hover}<br>P_align = "
+                    f"{probability(point['p_align'], point['p_misalign'])}<extra></extra>",
+                )
+            )
+    on_frontier = frontier(curves, axis)
+    if on_frontier:
+        fig.add_trace(
+            go.Scatter(
+                x=[curves[i][axis][j] for i, j in on_frontier],
+                y=[curves[i]["p_align"][j] for i, j in on_frontier],
+                mode="lines+markers",
+                line={"color": _FRONTIER, "width": 1.2, "dash": "dot", "shape": "hv"},
+                marker={"color": _FRONTIER, "size": 5, "symbol": "diamond"},
+                name="Pareto frontier",
+                customdata=[[names[i]] for i, _ in on_frontier],
+                hovertemplate=f"Pareto frontier: %{{customdata[0]}}<br>{x_hover}<br>"
+                "P_align = %{y:.4g}<extra></extra>",
+            )
+        )
+    xs = [x for c in curves if c for x in c[axis] if x > 0]
+    if xs:
+        fig.add_trace(
+            go.Scatter(
+                x=[min(xs), max(xs)],
+                y=[target, target],
+                mode="lines",
+                line={"color": "#b5651d", "width": 1.2, "dash": "dashdot"},
+                name=f"P* = {target:g}",
+                hovertemplate=f"target P* = {target:g}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(
+        type="log", dtick=1, title={"text": title, "standoff": 4}, gridcolor=_GRID, exponentformat="power"
+    )
+    fig.update_yaxes(range=[-0.03, 1.03], title={"text": "P_align", "standoff": 4}, gridcolor=_GRID)
+    fig.update_layout(
+        height=height,
+        margin={"l": 50, "r": 10, "t": 10, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "font": {"size": 11}},
+        hovermode="closest",
+    )
+    return fig
+
+
+def split_figure(
+    data: Mapping, name_a: str, name_b: str, *, budget: float, target: float, height: int = 340
+) -> go.Figure:
+    """P_align (and its bound) against the share of ``budget`` spent on source A, best marked."""
+    share = [100.0 * s for s in data["share_a"]]
+    custom = [[count(a), count(b)] for a, b in zip(data["labels_a"], data["labels_b"], strict=True)]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=share,
+            y=data["p_align_lower_bound"],
+            mode="lines",
+            line={"color": "#7a8ea8", "width": 1.4, "dash": "dot"},
+            name="Bonferroni bound",
+            hovertemplate="%{x:.1f}% to A<br>lower bound = %{y:.4g}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=share,
+            y=data["p_align"],
+            mode="lines",
+            line={"color": COLOURS[0], "width": 2.4},
+            name="P_align",
+            customdata=custom,
+            hovertemplate=f"%{{x:.1f}}% to A<br>{name_a}: %{{customdata[0]}} labels<br>{name_b}: "
+            "%{customdata[1]} labels<br>P_align = %{y:.4g}<extra></extra>",
+        )
+    )
+    best = data["best"]
+    fig.add_trace(
+        go.Scatter(
+            x=[100.0 * best["share_a"]],
+            y=[best["p_align"]],
+            mode="markers",
+            marker={"symbol": "star", "size": 15, "color": "#d62728", "line": {"width": 1, "color": "white"}},
+            name="best split",
+            hovertemplate=f"best: {100.0 * best['share_a']:.2f}% to A<br>{name_a}: "
+            f"{count(best['labels_a'])} labels<br>{name_b}: {count(best['labels_b'])} labels<br>"
+            f"P_align = {probability(best['p_align'])}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[0.0, 100.0],
+            y=[target, target],
+            mode="lines",
+            line={"color": "#b5651d", "width": 1.2, "dash": "dashdot"},
+            name=f"P* = {target:g}",
+            hovertemplate=f"target P* = {target:g}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(
+        range=[-1.5, 101.5],
+        title={"text": f"share of {dollars(budget)} spent on A ({name_a})", "standoff": 4},
+        gridcolor=_GRID,
+        ticksuffix="%",
+    )
+    fig.update_yaxes(range=[-0.03, 1.03], title={"text": "P_align", "standoff": 4}, gridcolor=_GRID)
+    fig.update_layout(
+        height=height,
+        margin={"l": 50, "r": 10, "t": 10, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "font": {"size": 11}},
+        hovermode="closest",
+    )
+    return fig
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def _settings_row(settings: Mapping[str, float]) -> list[str]:
+    return [repr(float(v)) for v in settings.values()]
+
+
+def curves_csv(
+    curves: Sequence[Mapping[str, list] | None],
+    names: Sequence[str],
+    axis: str,
+    settings: Mapping[str, float],
+) -> str:
+    """One budget chart's data: a row per programme and budget, with whether the point is on the
+    Pareto frontier for ``axis``, and the model settings as columns."""
+    on_frontier = set(frontier(curves, axis))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "programme",
+            "budget_usd",
+            "labels",
+            "dollars",
+            "labeler_hours",
+            "calendar_weeks",
+            "p_align",
+            "p_align_lower_bound",
+            "regime",
+            f"pareto_{axis}",
+            *settings,
+        ]
+    )
+    fixed = _settings_row(settings)
+    for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
+        if not curve:
+            continue
+        for j in range(len(curve["budget"])):
+            writer.writerow(
+                [
+                    name,
+                    repr(curve["budget"][j]),
+                    f"{curve['labels'][j]:.0f}",
+                    repr(curve["dollars"][j]),
+                    repr(curve["labeler_hours"][j]),
+                    repr(curve["calendar_weeks"][j]),
+                    repr(curve["p_align"][j]),
+                    repr(curve["p_align_lower_bound"][j]),
+                    curve["regime"][j],
+                    int((i, j) in on_frontier),
+                    *fixed,
+                ]
+            )
+    return buffer.getvalue()
+
+
+def split_csv(data: Mapping, settings: Mapping[str, float]) -> str:
+    """The budget-split chart's data: a row per share of the grid, then the best split (``point``
+    is ``grid`` or ``best``), the model settings as columns."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = ("share_a", "labels_a", "labels_b", "dollars", "labeler_hours", "calendar_weeks", "p_align")
+    writer.writerow(["point", *columns, "p_align_lower_bound", *settings])
+    fixed = _settings_row(settings)
+    for j in range(len(data["share_a"])):
+        row = [repr(float(data[c][j])) for c in (*columns, "p_align_lower_bound")]
+        writer.writerow(["grid", *row, *fixed])
+    best = data["best"]
+    writer.writerow(["best", *(repr(float(best[c])) for c in columns), "", *fixed])
+    return buffer.getvalue()
+
+
+def pipelines() -> list[anchors.ReferencePipeline]:
+    """The reference pipelines with a comparison count (the ones feasibility measures from)."""
+    return [p for p in anchors.REFERENCE_PIPELINES if p.comparisons is not None]

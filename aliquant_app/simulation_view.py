@@ -1,0 +1,301 @@
+"""Helpers of the Check-by-simulation page: cached core calls, the interval chart, the difference.
+
+Nothing here computes the model: the cached wrappers call :mod:`aliquant_core.simulate` (and
+:func:`aliquant_core.p_align` for the check's label count) and return plain values; the figure
+builder takes those values and returns a Plotly figure (SVG traces only).
+
+Measured on the development machine: ``simulate_p_align`` with 20,000 trials takes 3–6 ms
+(fixed or binomial m), with 1,000,000 trials (the page's maximum) 0.13–0.55 s, so both run live.
+``bradley_terry_check`` fits one reward model per dataset and costs about 1–2 µs per comparison
+plus the optimiser's overhead: 0.8 s for 500 datasets of 91 comparisons, 2.3 s for 500 datasets of
+5,000 (the default scenario), 22 s for 200 of 50,000. It runs only when asked (a Run button), and
+only up to :data:`BT_MAX_COMPARISONS` comparisons in all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+import aliquant_core as core
+from aliquant_app.charts import PLOTLY_CONFIG
+from aliquant_core.simulate import CONFIDENCE, Estimate, bradley_terry_check, simulate_p_align
+
+__all__ = [
+    "BT_MAX_COMPARISONS",
+    "BT_SECONDS_PER_COMPARISON",
+    "CHART_CONFIG",
+    "CHECK_P_SINGLE",
+    "LINK_KEYS",
+    "TRIALS_MAX",
+    "TRIALS_MIN",
+    "Row",
+    "check_labels",
+    "difference",
+    "estimate_text",
+    "interval_chart",
+    "row",
+    "run_bradley_terry",
+    "run_simulation",
+]
+
+TRIALS_MIN, TRIALS_MAX = 1_000, 1_000_000
+#: Most comparisons (datasets × informative labels) a Bradley–Terry run may fit: about 20 s.
+BT_MAX_COMPARISONS = 10_000_000
+#: Measured cost of the Bradley–Terry check per comparison, for the time estimate shown.
+BT_SECONDS_PER_COMPARISON = 2e-6
+#: P₁ aimed at by the "where the simulation can resolve P₁" check (1 − this when q < ½).
+CHECK_P_SINGLE = 0.9
+
+CHART_CONFIG = PLOTLY_CONFIG  # plotly's PNG button, as on every chart
+
+#: Query-string keys of the page's own controls (the sidebar's link check leaves them alone).
+LINK_KEYS: tuple[str, ...] = ("sim_resolvable", "sim_trials", "sim_seed", "sim_bt_trials")
+
+_SIMULATED = "#1f5fa8"
+_ANALYTIC = "#b5651d"
+_GRID = "rgba(128,128,128,0.15)"
+
+
+def _estimate(e: Estimate | None) -> dict[str, float] | None:
+    if e is None:
+        return None
+    return {"value": float(e.value), "low": float(e.low), "high": float(e.high), "trials": int(e.trials)}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def check_labels(*, error_rate: float, blind_spot: float, footprint: float, exploitation: float) -> float:
+    """A label count at which P₁ is near :data:`CHECK_P_SINGLE` (q > ½) or 1 − it (q < ½).
+
+    There a simulation of 20,000 trials resolves P₁ to about ±0.005. The core's P₁ (one
+    competitor) on a log grid of whole label counts from 1 to 10¹², the closest to the aim; NaN at
+    the knife-edge (q = ½, P₁ = ½ at every N).
+    """
+    labels = np.unique(np.round(np.logspace(0.0, 12.0, 2401)))
+    result = core.p_align(
+        labels,
+        error_rate,
+        blind_spot=blind_spot,
+        footprint=footprint,
+        exploitation=exploitation,
+        competitors_log10=0.0,
+        prior_bits=0.0,
+    )
+    q = float(np.asarray(result.label_win_prob).reshape(-1)[0])
+    if q == 0.5:
+        return math.nan
+    aim = CHECK_P_SINGLE if q > 0.5 else 1.0 - CHECK_P_SINGLE
+    return float(labels[int(np.argmin(np.abs(np.asarray(result.p_single, dtype=float) - aim)))])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_simulation(
+    labels: float,
+    *,
+    error_rate: float,
+    blind_spot: float,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+    trials: int,
+    seed: int,
+    informative: str,
+) -> dict[str, Any]:
+    """:func:`aliquant_core.simulate.simulate_p_align` as plain values.
+
+    With ``informative="binomial"`` the labels are rounded to a whole number first, as
+    Binomial(N, f) needs.
+    """
+    if informative == "binomial":
+        labels = float(round(labels))
+    result = simulate_p_align(
+        labels,
+        error_rate,
+        blind_spot=blind_spot,
+        footprint=footprint,
+        exploitation=exploitation,
+        competitors_log10=competitors_log10,
+        prior_bits=prior_bits,
+        trials=trials,
+        seed=seed,
+        informative=informative,
+    )
+    return {
+        "labels": labels,
+        "p_single": _estimate(result.p_single),
+        "p_align": _estimate(result.p_align),
+        "p_align_direct": _estimate(result.p_align_direct),
+        "analytic_p_single": float(result.analytic_p_single),
+        "analytic_p_align": float(result.analytic_p_align),
+        "p_single_agrees": bool(result.p_single_agrees),
+        "p_align_agrees": bool(result.p_align_agrees),
+        "p_align_direct_agrees": result.p_align_direct_agrees,
+        "label_win_prob": float(result.label_win_prob),
+        "informative_labels": float(result.informative_labels),
+        "effective_competitors_log10": float(result.effective_competitors_log10),
+    }
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def run_bradley_terry(
+    labels: float,
+    *,
+    error_rate: float,
+    blind_spot: float,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+    trials: int,
+    seed: int,
+) -> dict[str, Any]:
+    """:func:`aliquant_core.simulate.bradley_terry_check` as plain values (seconds: 0.1 to 20)."""
+    result = bradley_terry_check(
+        labels,
+        error_rate,
+        blind_spot=blind_spot,
+        footprint=footprint,
+        exploitation=exploitation,
+        competitors_log10=competitors_log10,
+        prior_bits=prior_bits,
+        trials=trials,
+        seed=seed,
+    )
+    return {
+        "ranked_above": _estimate(result.ranked_above),
+        "counting_simulated": _estimate(result.counting_simulated),
+        "counting_p_single": float(result.counting_p_single),
+        "learned_p_align": _estimate(result.learned_p_align),
+        "counting_p_align": float(result.counting_p_align),
+        "learner_normal_approximation": float(result.learner_normal_approximation),
+        "mean_coefficients": [float(v) for v in result.mean_coefficients],
+        "limit_coefficients": [float(v) for v in result.limit_coefficients],
+        "blind_share": float(result.blind_share),
+        "informative_labels": float(result.informative_labels),
+        "converged": bool(result.converged),
+    }
+
+
+def difference(a: dict[str, float], b: dict[str, float]) -> tuple[float, float, float]:
+    """a − b for two independent simulated shares, with Newcombe's hybrid score interval.
+
+    Built from the two Wilson intervals (each at the core's 99%): low = d − √((a − a_low)² +
+    (b_high − b)²), high = d + √((a_high − a)² + (b − b_low)²) (Newcombe 1998, method 10).
+    """
+    d = a["value"] - b["value"]
+    low = d - math.hypot(a["value"] - a["low"], b["high"] - b["value"])
+    high = d + math.hypot(a["high"] - a["value"], b["value"] - b["low"])
+    return d, low, high
+
+
+def estimate_text(e: dict[str, float] | None, digits: int = 4) -> str:
+    """``0.9011 [0.8955, 0.9064]``."""
+    if e is None:
+        return "n/a"
+    return f"{e['value']:.{digits}f} [{e['low']:.{digits}f}, {e['high']:.{digits}f}]"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One simulated probability with its interval, beside the value it is checked against."""
+
+    name: str
+    value: float
+    low: float
+    high: float
+    reference: float
+    reference_name: str
+
+
+def row(name: str, estimate: dict[str, float], reference: float, reference_name: str) -> Row:
+    """A chart row from a simulated estimate (as returned by the wrappers) and its reference."""
+    return Row(name, estimate["value"], estimate["low"], estimate["high"], reference, reference_name)
+
+
+def _range(row: Row) -> list[float]:
+    """An x range around the interval and the reference, kept within [0, 1] up to a small margin."""
+    low, high = min(row.low, row.reference, row.value), max(row.high, row.reference, row.value)
+    if high - low < 1e-9:  # everything at one value (e.g. P_align = 0 in both): show all of [0, 1]
+        return [-0.02, 1.02]
+    pad = max((high - low) * 0.25, 2e-4)
+    start, end = low - pad, high + pad
+    if start < 0.0:
+        start = -0.03 * min(end, 1.0)
+    if end > 1.0:
+        end = 1.0 + 0.03 * (1.0 - max(start, 0.0))
+    return [start, end]
+
+
+def interval_chart(rows: Sequence[Row], *, row_height: int = 90) -> go.Figure:
+    """One panel per row, each on its own zoomed axis: the simulated value with its interval as an
+    error bar, and the reference (analytic) value as a diamond."""
+    fig = make_subplots(
+        rows=len(rows),
+        cols=1,
+        subplot_titles=[row.name for row in rows],
+        vertical_spacing=min(0.5, 0.9 / max(1, len(rows))) if len(rows) > 1 else 0.0,
+    )
+    for i, row in enumerate(rows, start=1):
+        fig.add_trace(
+            go.Scatter(
+                x=[row.value],
+                y=[0],
+                mode="markers",
+                marker={"color": _SIMULATED, "size": 9},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [row.high - row.value],
+                    "arrayminus": [row.value - row.low],
+                    "color": _SIMULATED,
+                    "thickness": 2,
+                    "width": 8,
+                },
+                name=f"simulated, {CONFIDENCE:.0%} Wilson interval",
+                legendgroup="simulated",
+                showlegend=i == 1,
+                hovertemplate=f"simulated {row.value:.6g}<br>{CONFIDENCE:.0%} interval "
+                f"[{row.low:.6g}, {row.high:.6g}]<extra></extra>",
+            ),
+            row=i,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[row.reference],
+                y=[0],
+                mode="markers",
+                marker={"color": _ANALYTIC, "size": 12, "symbol": "diamond-open", "line": {"width": 2.5}},
+                name="analytic (the model)",
+                legendgroup="analytic",
+                showlegend=i == 1,
+                hovertemplate=f"{row.reference_name} {row.reference:.6g}<extra></extra>",
+            ),
+            row=i,
+            col=1,
+        )
+        fig.update_xaxes(range=_range(row), gridcolor=_GRID, tickformat=".6~g", nticks=6, row=i, col=1)
+        fig.update_yaxes(visible=False, range=[-1, 1], row=i, col=1)
+    fig.update_annotations(font={"size": 12})
+    height = 60 + row_height * len(rows)
+    fig.update_layout(
+        height=height,
+        margin={"l": 15, "r": 15, "t": 55, "b": 30},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0 + 28 / height,
+            "x": 0.0,
+            "font": {"size": 11},
+        },
+        hovermode="closest",
+    )
+    return fig

@@ -1,0 +1,647 @@
+"""Helpers of the Uncertainty page: interval controls' specs and defaults, cached core calls, charts, CSV.
+
+Nothing here computes the model: the cached wrappers call :mod:`aliquant_core.uncertainty` and
+convert its results to plain values; the figure builders take those values and return Plotly
+figures (SVG traces only).
+
+Measured on the development machine (``aliquant_core.uncertainty``, all seven quantities
+uncertain): 20,000 draws 0.05 s, 100,000 draws (the page's maximum) 0.2 s; Sobol indices with
+1,024 base samples 0.01–0.04 s; the tornado 2 ms. All of it is well under a second, so the page
+recomputes live as the controls move (no Run button), each call cached.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from aliquant_app.charts import PLOTLY_CONFIG
+from aliquant_core import agreement_from_error_rate, error_rate_from_agreement
+from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado, uncertainty
+
+from .formatting import count
+
+__all__ = [
+    "CHART_CONFIG",
+    "DRAWS_MAX",
+    "DRAWS_MIN",
+    "LINK_KEYS",
+    "SOBOL_SAMPLES",
+    "SPECS",
+    "IntervalSpec",
+    "default_widget_value",
+    "draws_csv",
+    "follow_sidebar",
+    "histogram_p_align",
+    "histogram_required",
+    "model_interval",
+    "p_align_histogram",
+    "quantiles_csv",
+    "required_histogram",
+    "reset_intervals",
+    "run_sensitivity",
+    "run_tornado",
+    "run_uncertainty",
+    "sobol_chart",
+    "summary",
+    "tornado_chart",
+]
+
+DRAWS_MIN, DRAWS_MAX = 1_000, 100_000
+#: Base sample of the Sobol indices (P_align is evaluated n·(d + 2) times).
+SOBOL_SAMPLES = 1024
+
+_CURVE = "#1f5fa8"
+_TARGET = "#b5651d"
+_YOU = "#d62728"
+_LOW = "#7a8ea8"
+_GRID = "rgba(128,128,128,0.15)"
+#: Chart config shared by the page's figures.
+CHART_CONFIG = PLOTLY_CONFIG  # plotly's PNG button, as on every chart
+
+#: Session-state key of the defaults the intervals were last built around.
+_BASIS_KEY = "_aliquant_unc_basis"
+
+
+@dataclass(frozen=True)
+class IntervalSpec:
+    """The 90% interval control of one uncertain quantity.
+
+    Attributes
+    ----------
+    name : str
+        The brief's name (core keyword).
+    label : str
+        Display name with its symbol.
+    widget : str
+        ``"range"`` (one range slider) or ``"pair"`` (two number inputs, for small shares and
+        values whose useful interval is a sliver of the whole range).
+    low, high, step : float
+        Widget bounds and step, in widget units (log₁₀ N for labels).
+    fmt : str
+        printf-style display format of the widget.
+    default_on : bool
+        Whether the quantity starts uncertain.
+    rule : str
+        One line: how the default interval is set around the sidebar's value, and why.
+    note : str
+        More on the default, for the toggle's help ("" if none).
+    """
+
+    name: str
+    label: str
+    widget: str
+    low: float
+    high: float
+    step: float
+    fmt: str
+    default_on: bool
+    rule: str
+    note: str
+
+    @property
+    def toggle_key(self) -> str:
+        return f"unc_{self.name}_on"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Widget keys of the interval (one for a range slider, low and high for a pair)."""
+        if self.widget == "range":
+            return (f"unc_{self.name}",)
+        return (f"unc_{self.name}_low", f"unc_{self.name}_high")
+
+    @property
+    def scale(self) -> str:
+        return {"log": "log-normal", "logit": "logit-normal", "normal": "normal"}[
+            UNCERTAIN_QUANTITIES[self.name]
+        ]
+
+
+#: One spec per uncertain quantity of the core, in sidebar order.
+SPECS: dict[str, IntervalSpec] = {
+    s.name: s
+    for s in (
+        IntervalSpec(
+            "labels",
+            "Labels N",
+            "range",
+            0.0,
+            12.0,
+            0.05,
+            "%.2f",
+            False,
+            "N ÷/× 2 (log₁₀ N ± 0.3): how far a programme's final count may miss its plan (assumption).",
+            "Off by default: the count is the programme's decision, not an unknown.",
+        ),
+        IntervalSpec(
+            "error_rate",
+            "Error rate ε",
+            "range",
+            0.0,
+            0.5,
+            0.001,
+            "%.3f",
+            True,
+            "agreement ± 7 points: published labeler agreement spans 65.7–77.3% (anchors).",
+            "AlpacaEval's human annotators agree 65.7%; InstructGPT's held-out labelers 77.3%.",
+        ),
+        IntervalSpec(
+            "blind_spot",
+            "Blind spot σ",
+            "pair",
+            0.0,
+            1.0,
+            0.001,
+            "%.4f",
+            True,
+            "σ ÷/× 3 (0 to 0.01 at σ = 0): only its order of magnitude is known (assumption).",
+            "",
+        ),
+        IntervalSpec(
+            "footprint",
+            "Footprint f",
+            "pair",
+            1e-4,
+            1.0,
+            0.001,
+            "%.4f",
+            True,
+            "f ÷/× 3 (at most 1): known to an order of magnitude at best (assumption).",
+            "",
+        ),
+        IntervalSpec(
+            "exploitation",
+            "Exploitation χ",
+            "range",
+            0.0,
+            1.0,
+            0.01,
+            "%.2f",
+            True,
+            "χ ± 0.25: how far a competitor steers into blind spots is a guess (assumption).",
+            "",
+        ),
+        IntervalSpec(
+            "competitors_log10",
+            "Competitors log₁₀ K",
+            "range",
+            0.0,
+            300.0,
+            0.5,
+            "%.1f",
+            True,
+            "log₁₀ K ± 10: the class training searches is unknown to ten orders of magnitude (assumption).",
+            "",
+        ),
+        IntervalSpec(
+            "prior_bits",
+            "Prior bits b",
+            "pair",
+            0.0,
+            1000.0,
+            1.0,
+            "%.1f",
+            False,
+            "b ± 20 bits, at least 0 (20 bits: a factor of 10⁶ in K_eff) (assumption).",
+            "Off by default: the sidebar's 0 bits is the conservative end.",
+        ),
+    )
+}
+
+
+#: Query-string keys of the page's own controls (the sidebar's link check leaves them alone).
+LINK_KEYS: tuple[str, ...] = (
+    *(key for spec in SPECS.values() for key in (spec.toggle_key, *spec.keys)),
+    "unc_draws",
+    "unc_seed",
+)
+
+
+def _snap(x: float, spec: IntervalSpec) -> float:
+    """``x`` on the widget's grid and within its bounds."""
+    snapped = round(round((x - spec.low) / spec.step) * spec.step + spec.low, 10)
+    return float(min(spec.high, max(spec.low, snapped)))
+
+
+def default_widget_value(name: str, point: Mapping[str, float]) -> tuple[float, float]:
+    """The default 90% interval of ``name`` around the sidebar's ``point``, in widget units.
+
+    The rule for each quantity is ``SPECS[name].rule``; ends are snapped to the widget's step.
+    """
+    spec = SPECS[name]
+    x = float(point[name])
+    if name == "labels":
+        centre = math.log10(x) if x >= 1.0 else 0.0
+        low, high = centre - 0.3, centre + 0.3
+    elif name == "error_rate":
+        a = float(agreement_from_error_rate(x))
+        a_low, a_high = max(0.5, a - 0.07), min(1.0, a + 0.07)
+        low = float(error_rate_from_agreement(a_high))
+        high = float(error_rate_from_agreement(a_low))
+    elif name in ("blind_spot", "footprint"):
+        low, high = (x / 3.0, x * 3.0) if x > 0 else (0.0, 0.01)
+    elif name == "exploitation":
+        low, high = x - 0.25, x + 0.25
+    elif name == "competitors_log10":
+        low, high = x - 10.0, x + 10.0
+    else:  # prior_bits
+        low, high = x - 20.0, x + 20.0
+    low, high = _snap(low, spec), _snap(high, spec)
+    if high <= low:  # a point at the top of the range: keep a proper interval
+        low = _snap(high - spec.step, spec)
+    return low, high
+
+
+def summary(intervals: Sequence[tuple[str, float, float]]) -> str:
+    """The uncertain quantities and their intervals in one line, e.g. ``ε 0.115–0.221 · χ 0.4–0.9``."""
+    symbols = {"labels": "N", "error_rate": "ε", "blind_spot": "σ", "footprint": "f", "exploitation": "χ"}
+    symbols |= {"competitors_log10": "log₁₀ K", "prior_bits": "b"}
+    return " · ".join(f"{symbols[name]} {_interval_text(name, low, high)}" for name, low, high in intervals)
+
+
+def model_interval(name: str, widget_value: Sequence[float]) -> tuple[float, float]:
+    """A widget's interval in the core's units (labels from log₁₀ N), ordered low ≤ high."""
+    low, high = sorted(float(v) for v in widget_value)
+    if name == "labels":
+        return 10.0**low, 10.0**high
+    return low, high
+
+
+def _widget_defaults(point: Mapping[str, float]) -> dict[str, Any]:
+    """Each interval widget key → its default value for ``point``."""
+    values: dict[str, Any] = {}
+    for name, spec in SPECS.items():
+        low, high = default_widget_value(name, point)
+        if spec.widget == "range":
+            values[spec.keys[0]] = (low, high)
+        else:
+            values[spec.keys[0]], values[spec.keys[1]] = low, high
+    return values
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    try:
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    except (TypeError, ValueError):
+        return a == b
+
+
+def follow_sidebar(point: Mapping[str, float]) -> dict[str, Any]:
+    """Move the intervals the user has not touched along with the sidebar's values.
+
+    Call before the interval widgets are created. An interval still at the default built
+    around the previous sidebar values is set to the default around the current ones; an
+    interval the user has changed is left alone. Returns the current defaults by widget key
+    (the widgets' ``value``).
+    """
+    state = st.session_state
+    defaults = _widget_defaults(point)
+    basis = state.get(_BASIS_KEY) or {}
+    for key, new in defaults.items():
+        old = basis.get(key)
+        if key in state and old is not None and _same(state[key], old) and not _same(old, new):
+            state[key] = new
+    state[_BASIS_KEY] = dict(defaults)
+    return defaults
+
+
+def reset_intervals() -> None:
+    """Button callback: every interval back to its default around the sidebar's values, toggles too."""
+    state = st.session_state
+    for key, value in (state.get(_BASIS_KEY) or {}).items():
+        state[key] = value
+    for spec in SPECS.values():
+        state[spec.toggle_key] = spec.default_on
+
+
+# --- cached core calls --------------------------------------------------------------------------
+
+Intervals = tuple[tuple[str, float, float], ...]
+Point = tuple[tuple[str, float], ...]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def run_uncertainty(intervals: Intervals, point: Point, draws: int, seed: int) -> dict[str, Any]:
+    """:func:`aliquant_core.uncertainty.uncertainty` as plain values and arrays.
+
+    At most eight results are kept: one holds up to 100,000 draws of up to nine columns (7 MB).
+    """
+    result = uncertainty(
+        {name: (low, high) for name, low, high in intervals}, dict(point), draws=draws, seed=seed
+    )
+    return {
+        "draws": {name: np.asarray(v, dtype=float) for name, v in result.draws.items()},
+        "p_align": np.asarray(result.p_align, dtype=float),
+        "required_labels": np.asarray(result.required_labels, dtype=float),
+        "quantile_levels": [float(v) for v in result.quantile_levels],
+        "p_align_quantiles": [float(v) for v in result.p_align_quantiles],
+        "required_labels_quantiles": [float(v) for v in result.required_labels_quantiles],
+        "mean_p_align": float(result.mean_p_align),
+        "p_target_met": float(result.p_target_met),
+        "p_unreachable": float(result.p_unreachable),
+        "seed": int(result.seed),
+    }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_sensitivity(intervals: Intervals, point: Point, samples: int, seed: int) -> dict[str, Any]:
+    """First and total Sobol indices of P_align (NaN where P_align barely varies)."""
+    result = sensitivity(
+        {name: (low, high) for name, low, high in intervals}, dict(point), samples=samples, seed=seed
+    )
+    return {
+        "names": list(result.names),
+        "first_order": [float(v) for v in result.first_order],
+        "total_order": [float(v) for v in result.total_order],
+        "evaluations": int(result.evaluations),
+    }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_tornado(intervals: Intervals, point: Point) -> dict[str, Any]:
+    """One-at-a-time swings of P_align, largest first, and the base P_align at the medians."""
+    base, bars = tornado({name: (low, high) for name, low, high in intervals}, dict(point))
+    return {
+        "base": float(base),
+        "bars": [
+            {
+                "name": b.name,
+                "low": float(b.low),
+                "high": float(b.high),
+                "p_align_at_low": float(b.p_align_at_low),
+                "p_align_at_high": float(b.p_align_at_high),
+                "swing": float(b.swing),
+            }
+            for b in bars
+        ],
+    }
+
+
+# --- histograms ---------------------------------------------------------------------------------
+
+
+def histogram_p_align(p_align: np.ndarray, bins: int = 40) -> dict[str, list[float]]:
+    """Share of draws in each of ``bins`` equal bins of P_align over [0, 1]."""
+    counts, edges = np.histogram(np.asarray(p_align, dtype=float), bins=bins, range=(0.0, 1.0))
+    return {"edges": edges.tolist(), "shares": (counts / max(1, counts.sum())).tolist()}
+
+
+def histogram_required(required: np.ndarray, bins: int = 40) -> dict[str, Any]:
+    """Share of all draws in log-spaced bins of the finite required labels.
+
+    Draws that need no labels (0) are counted in the first bin, at 1 label, since the axis is
+    logarithmic; unreachable draws (inf) are left out, and their share is reported.
+    """
+    values = np.asarray(required, dtype=float)
+    finite = values[np.isfinite(values)]
+    total = max(1, values.size)
+    if finite.size == 0:
+        return {"edges": [], "shares": [], "unreachable": float(np.mean(np.isinf(values))), "zero": 0.0}
+    logs = np.log10(np.maximum(finite, 1.0))
+    low, high = math.floor(logs.min() * 4) / 4, math.ceil(logs.max() * 4) / 4
+    if high <= low:
+        low, high = low - 0.25, high + 0.25
+    counts, edges = np.histogram(logs, bins=bins, range=(low, high))
+    return {
+        "edges": (10.0**edges).tolist(),
+        "shares": (counts / total).tolist(),
+        "unreachable": float(np.mean(np.isinf(values))),
+        "zero": float(np.sum(finite == 0.0) / total),
+    }
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    """Shared layout: no title (the page heads each chart), the legend in a row above the plot."""
+    fig.update_layout(
+        height=height,
+        margin={"l": 50, "r": 10, "t": 30, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0, "font": {"size": 11}},
+        bargap=0.05,
+        hovermode="closest",
+    )
+    return fig
+
+
+def _vline(fig: go.Figure, x: float, top: float, *, color: str, dash: str, name: str, hover: str) -> None:
+    fig.add_trace(
+        go.Scatter(
+            x=[x, x],
+            y=[0.0, top],
+            mode="lines",
+            line={"color": color, "width": 1.6, "dash": dash},
+            name=name,
+            hovertemplate=hover + "<extra></extra>",
+        )
+    )
+
+
+def p_align_histogram(
+    hist: Mapping[str, Sequence[float]],
+    *,
+    mean: float,
+    target: float,
+    point_p_align: float,
+    height: int = 300,
+) -> go.Figure:
+    """Bars of the share of draws per P_align bin, with the mean, the target and the point value."""
+    edges, shares = list(hist["edges"]), list(hist["shares"])
+    centres = [(a + b) / 2.0 for a, b in itertools.pairwise(edges)]
+    fig = go.Figure(
+        go.Bar(
+            x=centres,
+            y=shares,
+            width=[b - a for a, b in itertools.pairwise(edges)],
+            marker={"color": _CURVE},
+            name="share of draws",
+            customdata=[[a, b] for a, b in itertools.pairwise(edges)],
+            hovertemplate="P_align %{customdata[0]:.3f}–%{customdata[1]:.3f}: %{y:.1%} of draws"
+            "<extra></extra>",
+        )
+    )
+    top = max(shares, default=0.0) * 1.08 or 1.0
+    _vline(
+        fig, target, top, color=_TARGET, dash="dashdot", name=f"P* = {target:g}", hover=f"target {target:g}"
+    )
+    _vline(fig, mean, top, color="#222222", dash="solid", name="mean", hover=f"mean P_align {mean:.4f}")
+    _vline(
+        fig,
+        point_p_align,
+        top,
+        color=_YOU,
+        dash="dot",
+        name="at the sidebar's values",
+        hover=f"P_align at the sidebar's values {point_p_align:.4f}",
+    )
+    fig.update_xaxes(range=[-0.01, 1.01], title={"text": "P_align", "standoff": 4}, gridcolor=_GRID)
+    fig.update_yaxes(range=[0, top], tickformat=".0%", title={"text": "share of draws", "standoff": 4})
+    return _layout(fig, height)
+
+
+def required_histogram(hist: Mapping[str, Any], *, labels: float, height: int = 300) -> go.Figure:
+    """A step histogram of the labels required for the target on a log axis, with the programme's N."""
+    edges, shares = list(hist["edges"]), list(hist["shares"])
+    fig = go.Figure()
+    if not edges:
+        fig.add_annotation(
+            text="No draw reaches the target with any quantity of labels",
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+        )
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return _layout(fig, height)
+    xs = [edges[0], *edges]
+    ys = [0.0, *shares, 0.0]
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": _CURVE, "width": 1.5, "shape": "hv"},
+            fill="tozeroy",
+            fillcolor="rgba(31, 95, 168, 0.35)",
+            name="share of draws",
+            hovertemplate="from %{x:,.0f} labels: %{y:.1%} of draws<extra></extra>",
+        )
+    )
+    top = max(shares, default=0.0) * 1.08 or 1.0
+    _vline(
+        fig,
+        max(labels, 1.0),
+        top,
+        color=_YOU,
+        dash="dot",
+        name="this programme's N",
+        hover=f"the sidebar's programme: {count(labels)} labels",
+    )
+    low, high = math.log10(edges[0]), math.log10(edges[-1])
+    low, high = min(low, math.log10(max(labels, 1.0))), max(high, math.log10(max(labels, 1.0)))
+    pad = 0.05 * max(high - low, 1.0)
+    fig.update_xaxes(
+        type="log",
+        range=[low - pad, high + pad],
+        exponentformat="power",
+        title={"text": "labels required (log scale)", "standoff": 4},
+        gridcolor=_GRID,
+    )
+    fig.update_yaxes(range=[0, top], tickformat=".0%", title={"text": "share of draws", "standoff": 4})
+    return _layout(fig, height)
+
+
+# --- tornado and Sobol --------------------------------------------------------------------------
+
+
+def _interval_text(name: str, low: float, high: float) -> str:
+    if name == "labels":
+        return f"{count(low)}–{count(high)}"
+    return f"{low:.4g}–{high:.4g}"
+
+
+def tornado_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.Figure:
+    """Horizontal bars from P_align at each interval's low end to its high end, largest swing on top."""
+    base, bars = data["base"], list(data["bars"])
+    names = [f"{SPECS[b['name']].label}<br>{_interval_text(b['name'], b['low'], b['high'])}" for b in bars]
+    fig = go.Figure()
+    for end, color in (("low", _LOW), ("high", _CURVE)):
+        values = [b[f"p_align_at_{end}"] for b in bars]
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=[v - base for v in values],
+                base=[base] * len(bars),
+                orientation="h",
+                marker={"color": color},
+                name=f"at the interval's {end} end",
+                customdata=[[b[end], v] for b, v in zip(bars, values, strict=True)],
+                hovertemplate=f"%{{y}}<br>{end} end %{{customdata[0]:.4g}}: P_align %{{customdata[1]:.4f}}"
+                "<extra></extra>",
+            )
+        )
+    fig.add_vline(x=base, line={"color": "#222222", "width": 1.2, "dash": "dash"})
+    fig.update_xaxes(range=[-0.01, 1.01], title={"text": "P_align", "standoff": 4}, gridcolor=_GRID)
+    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], automargin=True)
+    fig.update_layout(barmode="overlay")
+    return _layout(fig, height or 100 + 48 * len(bars))
+
+
+def sobol_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.Figure:
+    """First-order and total Sobol indices as grouped horizontal bars, in the tornado's order."""
+    names = [SPECS[n].label for n in data["names"]]
+    fig = go.Figure()
+    for field, label, color in (
+        ("first_order", "first order S_i (alone)", _CURVE),
+        ("total_order", "total S_Ti (with interactions)", _LOW),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=data[field],
+                orientation="h",
+                marker={"color": color},
+                name=label,
+                hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(
+        title={"text": "share of Var P_align", "standoff": 4}, gridcolor=_GRID, rangemode="tozero"
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], automargin=True)
+    fig.update_layout(barmode="group")
+    return _layout(fig, height or 100 + 48 * len(names))
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def draws_csv(result: Mapping[str, Any]) -> str:
+    """One row per draw: each uncertain quantity as drawn, P_align and labels required (``inf``: none)."""
+    names = list(result["draws"])
+    columns = [result["draws"][n] for n in names] + [result["p_align"], result["required_labels"]]
+    buffer = io.StringIO()
+    buffer.write(",".join([*names, "p_align", "required_labels"]) + "\n")
+    if columns:
+        np.savetxt(buffer, np.column_stack(columns), delimiter=",", fmt="%.17g")
+    return buffer.getvalue()
+
+
+def quantiles_csv(
+    result: Mapping[str, Any], intervals: Intervals, point: Mapping[str, float], draws: int
+) -> str:
+    """The summary as ``statistic,value`` rows: quantiles, mean, shares, and every input."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["statistic", "value"])
+    for level, p, n in zip(
+        result["quantile_levels"],
+        result["p_align_quantiles"],
+        result["required_labels_quantiles"],
+        strict=True,
+    ):
+        writer.writerow([f"p_align_q{level:g}", repr(p)])
+        writer.writerow([f"required_labels_q{level:g}", repr(n)])
+    for key in ("mean_p_align", "p_target_met", "p_unreachable"):
+        writer.writerow([key, repr(result[key])])
+    writer.writerow(["draws", draws])
+    writer.writerow(["seed", result["seed"]])
+    for name, low, high in intervals:
+        writer.writerow([f"{name}_low", repr(low)])
+        writer.writerow([f"{name}_high", repr(high)])
+    uncertain = {name for name, _, _ in intervals}
+    for name, value in point.items():
+        if name not in uncertain:
+            writer.writerow([name, repr(float(value))])
+    return buffer.getvalue()

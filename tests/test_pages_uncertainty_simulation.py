@@ -1,0 +1,341 @@
+"""The Uncertainty and Check-by-simulation pages, run headless with ``streamlit.testing.v1.AppTest``.
+
+Every expected number comes from the core (``aliquant_core.uncertainty``,
+``aliquant_core.simulate``, ``aliquant_core.p_align``) called with the same inputs the page was
+given, or from the defaults (``aliquant_core.defaults.DEFAULTS``), formatted with the app's own
+formatter (``aliquant_app.formatting``) or the page's stated format.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import aliquant_core as core
+from aliquant_app import formatting
+from aliquant_app import simulation_view as sim_view
+from aliquant_app import uncertainty_view as unc_view
+from aliquant_core.defaults import DEFAULTS
+from aliquant_core.simulate import bradley_terry_check, simulate_p_align
+from aliquant_core.uncertainty import uncertainty
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+UNCERTAINTY, SIMULATION = "pages/uncertainty.py", "pages/simulation.py"
+#: The first run imports SciPy and Plotly; later runs take well under a second (the
+#: Bradley–Terry fit at the default scenario takes a few seconds).
+TIMEOUT = 60
+DEFAULT = {name: default.value for name, default in DEFAULTS.items()}
+THREAT = ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
+#: The page's point: every uncertain quantity and the target at the sidebar's defaults.
+POINT = {name: DEFAULT[name] for name in (*unc_view.SPECS, "target")}
+
+
+def run_page(page: str, query_params: dict | None = None) -> AppTest:
+    """The app opened on its home page with ``query_params``, then switched to ``page``."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if query_params:
+        at.query_params = dict(query_params)
+    at.run()
+    return at.switch_page(page).run()
+
+
+def open_link(page: str, query_params: dict) -> AppTest:
+    """A new session opened on ``page`` by a link holding ``query_params``.
+
+    The page is registered under a ``url_path`` that differs from its file name, so AppTest can
+    only reach it after a first run; that run is given the link, as a browser's first request is.
+    """
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = dict(query_params)
+    at.run()
+    return at.switch_page(page).run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    values = [m.value for m in at.metric if m.label == label]
+    assert len(values) == 1, f"expected one metric {label!r}, found {[m.label for m in at.metric]}"
+    return values[0]
+
+
+def only_uncertain(at: AppTest, *names: str) -> AppTest:
+    """Switch every ``uncertain`` toggle off except those of ``names`` (on)."""
+    for spec in unc_view.SPECS.values():
+        at.toggle(key=spec.toggle_key).set_value(spec.name in names)
+    return at.run()
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+
+
+# --- smoke --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [UNCERTAINTY, SIMULATION])
+def test_page_runs_with_the_sidebar(page):
+    at = run_page(page)
+    assert not at.exception
+    sidebar = {w.key for w in (*at.sidebar.slider, *at.sidebar.number_input)}
+    assert {"labels", "error_rate", *THREAT, "target"} <= sidebar
+    at.run()
+    assert not at.exception
+    # Every control of the page has a stable key and help text.
+    widgets = [*at.main.slider, *at.main.number_input, *at.main.toggle, *at.main.button]
+    assert widgets
+    for widget in widgets:
+        assert widget.key, widget
+        assert not widget.key.startswith("$$"), widget
+        assert widget.help, widget.key
+
+
+def test_uncertainty_page_survives_its_buttons_and_an_empty_set():
+    at = run_page(UNCERTAINTY)
+    at.button(key="unc_reset").click().run()
+    assert not at.exception
+    only_uncertain(at)  # nothing uncertain: every draw is the point
+    assert not at.exception
+    assert any("No quantity is uncertain" in i.value for i in at.info)
+    # The mean over identical draws is the core's P_align at the point.
+    point = core.p_align(DEFAULT["labels"], DEFAULT["error_rate"], **{k: DEFAULT[k] for k in THREAT})
+    assert metric(at, "Mean P_align") == formatting.probability(float(point.p_align))
+    only_uncertain(at, *unc_view.SPECS)  # everything uncertain
+    assert not at.exception
+
+
+def test_simulation_page_survives_its_run_button():
+    at = run_page(SIMULATION, {"labels": "20000"})  # m = 1,000: the learner takes about a second
+    at.button(key="sim_bt_run").click().run()
+    assert not at.exception
+    assert at.dataframe[-1].value.iloc[0, 0] == "learner, P₁"
+    at.run()  # the result stays while the settings do
+    assert not at.exception
+    assert len(at.dataframe) == 2
+
+
+# --- uncertainty: the page shows the core's numbers ---------------------------------------------
+
+
+def test_mean_and_quantiles_are_the_cores_for_an_interval_set_by_key():
+    at = run_page(UNCERTAINTY)
+    only_uncertain(at, "error_rate", "labels")
+    at.slider(key="unc_error_rate").set_value((0.1, 0.25))
+    at.slider(key="unc_labels").set_value((4.0, 6.0))  # log10 N: 10,000 to 1,000,000 labels
+    at.number_input(key="unc_seed").set_value(7)
+    at.number_input(key="unc_draws").set_value(5_000)
+    at.run()
+    assert not at.exception
+    # The core with the same intervals, point (the defaults), draws and seed. The intervals go in
+    # the page's order (the sidebar's, unc_view.SPECS): each takes one dimension of the Halton
+    # sequence, so the order changes the draws.
+    expected = uncertainty({"labels": (1e4, 1e6), "error_rate": (0.1, 0.25)}, POINT, draws=5_000, seed=7)
+    assert metric(at, "Mean P_align") == formatting.probability(expected.mean_p_align)
+    assert metric(at, "P(P_align ≥ 0.9)") == f"{expected.p_target_met:.1%}"
+    assert metric(at, "No quantity suffices") == f"{expected.p_unreachable:.1%}"
+    table = at.dataframe[0].value
+    assert table["quantile"].tolist() == ["5%", "25%", "50%", "75%", "95%"]
+    assert table["P_align"].tolist() == [f"{q:.4f}" for q in expected.p_align_quantiles]
+    assert table["labels for P* = 0.9"].tolist() == [
+        formatting.count(float(n)) for n in expected.required_labels_quantiles
+    ]
+
+
+def test_default_intervals_follow_the_sidebar_until_changed():
+    at = run_page(UNCERTAINTY)
+    # The default error-rate interval: agreement ± 7 points around the default's agreement.
+    agreement = float(core.agreement_from_error_rate(DEFAULT["error_rate"]))
+    low = round(float(core.error_rate_from_agreement(agreement + 0.07)), 3)
+    high = round(float(core.error_rate_from_agreement(agreement - 0.07)), 3)
+    assert at.slider(key="unc_error_rate").value == pytest.approx((low, high))
+    at.number_input(key="unc_blind_spot_high").set_value(0.2).run()  # the user changes one end
+    at.slider(key="error_rate").set_value(0.05).run()
+    at.number_input(key="blind_spot").set_value(0.01).run()
+    agreement = float(core.agreement_from_error_rate(0.05))
+    moved = (
+        round(float(core.error_rate_from_agreement(agreement + 0.07)), 3),
+        round(float(core.error_rate_from_agreement(agreement - 0.07)), 3),
+    )
+    assert at.slider(key="unc_error_rate").value == pytest.approx(moved)  # untouched: followed
+    assert at.number_input(key="unc_blind_spot_low").value == pytest.approx(0.01 / 3, abs=5e-4)
+    assert at.number_input(key="unc_blind_spot_high").value == 0.2  # changed: kept
+    at.button(key="unc_reset").click().run()
+    assert at.number_input(key="unc_blind_spot_high").value == pytest.approx(0.03, abs=5e-4)
+
+
+def test_share_link_sets_seed_draws_and_an_interval():
+    link = {"unc_seed": "3", "unc_draws": "4000", "unc_exploitation": ["0.2", "0.8"], "unc_labels_on": "true"}
+    at = open_link(UNCERTAINTY, link)
+    assert not at.exception
+    assert not at.warning
+    assert at.number_input(key="unc_seed").value == 3
+    assert at.number_input(key="unc_draws").value == 4_000
+    assert at.slider(key="unc_exploitation").value == (0.2, 0.8)
+    assert at.toggle(key="unc_labels_on").value is True
+    intervals = {}
+    for spec in unc_view.SPECS.values():
+        if at.toggle(key=spec.toggle_key).value:
+            chosen = (
+                at.slider(key=spec.keys[0]).value
+                if spec.widget == "range"
+                else tuple(at.number_input(key=k).value for k in spec.keys)
+            )
+            intervals[spec.name] = unc_view.model_interval(spec.name, chosen)
+    assert intervals["exploitation"] == (0.2, 0.8)
+    assert list(intervals) == [n for n in unc_view.SPECS if n in intervals]
+    expected = uncertainty(intervals, POINT, draws=4_000, seed=3)
+    assert metric(at, "Mean P_align") == formatting.probability(expected.mean_p_align)
+
+
+def test_uncertainty_charts_are_svg_with_a_log_axis_for_labels():
+    at = run_page(UNCERTAINTY)
+    specs = charts(at)
+    assert len(specs) == 4  # two histograms, tornado, Sobol
+    for spec in specs.values():
+        assert {t.get("type", "scatter") for t in spec["data"]} <= {"scatter", "bar"}
+    required = next(s for s in specs.values() if "labels required" in s["layout"]["xaxis"]["title"]["text"])
+    assert required["layout"]["xaxis"]["type"] == "log"
+    # The default intervals leave some draws unreachable (the core's p_unreachable), stated above
+    # the chart.
+    expected = uncertainty(
+        {
+            n: unc_view.model_interval(n, unc_view.default_widget_value(n, POINT))
+            for n in unc_view.SPECS
+            if unc_view.SPECS[n].default_on
+        },
+        POINT,
+    )
+    heading = f"{expected.p_unreachable:.1%} of draws unreachable, not drawn"
+    assert expected.p_unreachable > 0
+    assert any(heading in m.value for m in at.markdown)
+    bars = [t for s in specs.values() for t in s["data"] if t.get("type") == "bar" and "base" in t]
+    assert bars  # the tornado: horizontal bars from the base
+    assert all(t["orientation"] == "h" for t in bars)
+    assert {"unc_quantiles_csv", "unc_draws_csv"} <= {b.key for b in at.get("download_button")}
+
+
+def test_csv_holds_the_cores_draws_and_quantiles():
+    intervals = (("error_rate", 0.1, 0.25), ("blind_spot", 0.01, 0.06))
+    result = unc_view.run_uncertainty.__wrapped__(intervals, tuple(POINT.items()), 2_000, 5)
+    expected = uncertainty({n: (lo, hi) for n, lo, hi in intervals}, POINT, draws=2_000, seed=5)
+    lines = unc_view.draws_csv(result).splitlines()
+    assert lines[0] == "error_rate,blind_spot,p_align,required_labels"
+    assert len(lines) == 1 + 2_000
+    first = [float(v) for v in lines[1].split(",")]
+    assert first[0] == expected.draws["error_rate"][0]
+    assert first[2] == expected.p_align[0]
+    summary = dict(
+        line.split(",") for line in unc_view.quantiles_csv(result, intervals, POINT, 2_000).splitlines()
+    )
+    assert float(summary["mean_p_align"]) == expected.mean_p_align
+    assert float(summary["p_align_q0.5"]) == expected.p_align_quantiles[2]
+    assert float(summary["error_rate_low"]) == 0.1
+    assert float(summary["labels"]) == DEFAULT["labels"]
+
+
+def test_link_keys_cover_every_bound_control():
+    """The sidebar's link check skips LINK_KEYS; every bound control of the pages must be listed."""
+    for page, view in ((UNCERTAINTY, unc_view), (SIMULATION, sim_view)):
+        at = run_page(page)
+        bound = {w.key for w in (*at.main.slider, *at.main.number_input, *at.main.toggle)}
+        assert bound == set(view.LINK_KEYS)
+
+
+# --- simulation: the page shows the core's numbers ----------------------------------------------
+
+
+def test_default_scenario_is_inside_and_the_analytic_value_is_the_cores():
+    at = run_page(SIMULATION)
+    assert not at.exception
+    threat = {k: DEFAULT[k] for k in THREAT}
+    result = core.p_align(DEFAULT["labels"], DEFAULT["error_rate"], **threat)
+    gap = float(result.effective_competitors_log10 + result.log10_single_failure)
+    expected = formatting.probability(float(result.p_align), float(result.p_misalign), gap)
+    assert metric(at, "Analytic P_align") == expected == "90.4%"  # as the Overview's headline
+    assert metric(at, "Verdict") == "inside"
+    assert any("Inside" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert table["verdict"].tolist() == ["inside", "inside"]
+    # The simulated column is the core's simulation with the page's trials and seed (defaults).
+    simulated = simulate_p_align(DEFAULT["labels"], DEFAULT["error_rate"], **threat, trials=20_000, seed=0)
+    assert simulated.analytic_p_align == float(result.p_align)
+    assert table["simulated [99% interval]"].tolist() == [
+        sim_view.estimate_text(sim_view._estimate(simulated.p_single)),
+        sim_view.estimate_text(sim_view._estimate(simulated.p_align)),
+    ]
+
+
+def test_resolvable_check_binomial_difference_and_learner_are_the_cores():
+    at = run_page(SIMULATION)
+    at.toggle(key="sim_resolvable").set_value(True)
+    at.number_input(key="sim_seed").set_value(11)
+    at.number_input(key="sim_bt_trials").set_value(200)
+    at.run()
+    threat = {k: DEFAULT[k] for k in THREAT}
+    # The label count: the whole N on the page's log grid whose one-competitor P₁ (the core's)
+    # is nearest 0.9.
+    grid = np.unique(np.round(np.logspace(0, 12, 2401)))
+    single = core.p_align(
+        grid, DEFAULT["error_rate"], **{**threat, "competitors_log10": 0.0, "prior_bits": 0.0}
+    )
+    labels = float(grid[np.argmin(np.abs(single.p_single - 0.9))])
+    assert any(f"N = {formatting.count(labels)}, where P₁ is nearest 0.9" in c.value for c in at.caption)
+    fixed = simulate_p_align(labels, DEFAULT["error_rate"], **threat, trials=20_000, seed=11)
+    binomial = simulate_p_align(
+        labels, DEFAULT["error_rate"], **threat, trials=20_000, seed=11, informative="binomial"
+    )
+    assert metric(at, "Analytic P₁") == formatting.probability(
+        fixed.analytic_p_single, 1.0 - fixed.analytic_p_single
+    )
+    assert at.dataframe[0].value["verdict"].tolist()[0] == ("inside" if fixed.p_single_agrees else "outside")
+    assert metric(at, "Binomial − fixed, P₁") == f"{binomial.p_single.value - fixed.p_single.value:+.4f}"
+
+    at.button(key="sim_bt_run").click().run()
+    assert not at.exception
+    learner = bradley_terry_check(labels, DEFAULT["error_rate"], **threat, trials=200, seed=11)
+    rows = dict(at.dataframe[-1].value.values.tolist())
+    assert rows["learner, P₁"] == sim_view.estimate_text(sim_view._estimate(learner.ranked_above))
+    assert rows["counting, same data"] == sim_view.estimate_text(
+        sim_view._estimate(learner.counting_simulated)
+    )
+
+
+def test_learner_waits_for_its_button_and_refuses_huge_fits():
+    at = run_page(SIMULATION, {"labels": "1e9"})  # m = 5e7 comparisons per dataset
+    assert not at.exception
+    assert at.button(key="sim_bt_run").disabled
+    assert any("comparisons to fit" in w.value for w in at.warning)
+    assert len(at.dataframe) == 1  # no learner table without a run
+
+
+def test_share_link_sets_the_simulation_controls():
+    link = {"sim_trials": "50000", "sim_seed": "4", "sim_resolvable": "true", "sim_bt_trials": "100"}
+    at = open_link(SIMULATION, link)
+    assert not at.exception
+    assert not at.warning
+    assert at.number_input(key="sim_trials").value == 50_000
+    assert at.number_input(key="sim_seed").value == 4
+    assert at.toggle(key="sim_resolvable").value is True
+    assert at.number_input(key="sim_bt_trials").value == 100
+    assert at.query_params == link  # the URL still holds them
+
+
+def test_simulation_charts_are_svg_error_bars():
+    at = run_page(SIMULATION)
+    for spec in charts(at).values():
+        assert {t.get("type", "scatter") for t in spec["data"]} == {"scatter"}
+        bars = [t for t in spec["data"] if "error_x" in t]
+        assert bars
+        assert all(t["error_x"]["type"] == "data" for t in bars)
+
+
+def test_difference_interval_is_newcombes():
+    a = {"value": 0.5, "low": 0.4, "high": 0.6}
+    b = {"value": 0.3, "low": 0.25, "high": 0.4}
+    d, low, high = sim_view.difference(a, b)
+    assert d == pytest.approx(0.2)
+    assert low == pytest.approx(0.2 - math.hypot(0.1, 0.1))
+    assert high == pytest.approx(0.2 + math.hypot(0.1, 0.05))

@@ -358,7 +358,8 @@ def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agree
     for key, values in raw.items():
         if key in page_keys:
             continue
-        value = values[-1] if values else ""
+        # A repeated key: Streamlit's sliders drop empty parts, so judge the last non-empty value.
+        value = next((v for v in reversed(values) if v != ""), values[-1] if values else "")
         shown = f"{_quote(key)}={_quote(value)}"
         if key == USE_AGREEMENT_KEY:
             if value.lower() not in ("true", "false") or (value.lower() == "true") != use_agreement:

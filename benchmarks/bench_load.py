@@ -1,0 +1,413 @@
+"""Many viewers: concurrent browser sessions moving the explorer's slider against one server.
+
+Run from anywhere: ``python benchmarks/bench_load.py`` (``--sessions 1,10,25`` for the session
+counts, ``--duration 35`` seconds of slider presses per level, ``--json`` for machine-readable
+output). Stops by itself (server terminated, browser closed). Exits 1 if a target is missed,
+2 if the run could not complete.
+
+Targets (issue text), on this 2-core machine: 25 concurrent sessions with p95 under 1 s and no
+errors; server RSS under 690 MB with 25 sessions open; memory back near its baseline after the
+sessions close.
+
+How: one ``streamlit run app.py`` on a free loopback port (``--server.fileWatcherType none``, as
+in ``bench_app.py``) and one headless Debian Chromium driven by Playwright's async API. For each
+session count N, N browser contexts each open the Overview page at ``/`` and hydrate; then all N
+sessions, concurrently (``asyncio.gather``), press ArrowRight / ArrowLeft on the ``error_rate``
+slider every 1-2 s (jittered) for ``--duration`` seconds. Each press's latency is key-down to the
+first change of the "P(outer alignment)" metric's text, both on the page's own clock
+(``performance.now()``, key listener and ``MutationObserver``, the same script as
+``bench_app.py``). Errors: a press with no headline change within 10 s, an ``st.exception``
+element on the page, a websocket closed or a "connection" status while the session is open, a
+page crash. Server RSS (the ``streamlit`` process and its children, from ``/proc``) is read at
+the baseline (after a warm-up session, before the first level), sampled every 0.5 s while the
+sessions are open (peak reported), and 30 s after the contexts close. Streamlit keeps a closed
+session's state for ``server.disconnectedSessionTTL`` (120 s by default), so after the last level
+RSS is also read once that has passed (``--linger``, default 130 s), and the memory target is
+judged on that last reading: within 15 % of the baseline.
+
+The browser runs on the same two cores as the server, so client CPU inflates the latencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_app import (  # noqa: E402 - reuse the single-session benchmark's pieces
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    HEADLINE,
+    INSTALL,
+    ROOT,
+    environment,
+    log,
+    serve,
+)
+
+P95_TARGET_MS = 1000.0
+RSS_TARGET_MB = 690.0
+RSS_BACK_RATIO = 1.15
+TARGET_SESSIONS = 25
+PRESS_TIMEOUT_MS = 10_000
+
+# --- server memory ---------------------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    with contextlib.suppress(OSError):
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError):
+                out += [int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+    return out
+
+
+def rss_mb(pid: int) -> float:
+    """VmRSS of ``pid`` and all its descendants, in MB."""
+    total, stack, seen = 0, [pid], set()
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        stack += _children(p)
+    return total / 1024
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and its descendants still alive."""
+    total, stack, seen = 0.0, [pid], set()
+    tick = os.sysconf("SC_CLK_TCK")
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        stack += _children(p)
+    return total
+
+
+def server_pid(port_url: str) -> int:
+    """The pid of the streamlit process serving ``port_url`` (found through /proc cmdlines)."""
+    port = port_url.rsplit(":", 1)[1]
+    me = os.getpid()
+    for p in _children(me):
+        with contextlib.suppress(OSError):
+            cmd = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")
+            if b"streamlit" in b" ".join(cmd) and port.encode() in cmd:
+                return p
+    raise RuntimeError("streamlit server process not found")
+
+
+# --- one session -----------------------------------------------------------------------------------
+
+ERROR_PROBE = """() => {
+  const exc = document.querySelectorAll('[data-testid="stException"]').length;
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  const text = status ? status.innerText : '';
+  return {exc, connection: /connect/i.test(text) ? text : null};
+}"""
+
+
+class Session:
+    def __init__(self, browser, url: str, index: int):
+        self.browser, self.url, self.index = browser, url, index
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.open = False
+        self.context = None
+
+    async def start(self) -> None:
+        self.context = await self.browser.new_context(viewport={"width": 1280, "height": 800})
+        page = self.page = await self.context.new_page()
+        page.on("crash", lambda _p: self.errors.append("page crashed"))
+
+        def on_ws(ws):
+            if "_stcore/stream" in ws.url:
+                ws.on("close", lambda _w: self.open and self.errors.append("websocket closed"))
+
+        page.on("websocket", on_ws)
+        await page.goto(self.url, wait_until="domcontentloaded", timeout=120_000)
+        metric = page.locator('[data-testid="stMetric"]', has_text=HEADLINE).first
+        await metric.wait_for(timeout=120_000)
+        self.thumb = page.locator(".st-key-error_rate input[type='range']").first
+        await self.thumb.wait_for(state="attached", timeout=60_000)
+        # Hydration: the first press can land before React attaches its handlers; press until a
+        # change comes through (Right then Left, so it ends on the start value).
+        for key in ("ArrowRight", "ArrowLeft"):
+            for _ in range(10):
+                if await self.press(key, timeout_ms=6_000, record=False) is not None:
+                    break
+            else:
+                raise RuntimeError(f"session {self.index}: slider presses never changed the headline")
+        self.open = True
+
+    async def press(self, key: str, timeout_ms: int = PRESS_TIMEOUT_MS, record: bool = True):
+        page = self.page
+        if await page.evaluate(INSTALL, HEADLINE) is None:
+            if record:
+                self.errors.append("headline missing")
+            return None
+        await self.thumb.focus()
+        await page.keyboard.press(key)
+        try:
+            await page.wait_for_function(
+                "() => window.__bench.changed !== null", timeout=timeout_ms, polling=20
+            )
+        except Exception:  # playwright TimeoutError
+            if record:
+                self.errors.append(f"no headline change within {timeout_ms / 1000:g} s")
+            return None
+        b = await page.evaluate("window.__bench")
+        ms = b["changed"] - b["keydown"]
+        if record:
+            self.latencies.append(ms)
+        return ms
+
+    async def drive(self, duration_s: float, rng: random.Random) -> None:
+        end = time.monotonic() + duration_s
+        i = rng.randrange(2)
+        await asyncio.sleep(rng.uniform(0.0, 1.5))  # desynchronise the sessions
+        while time.monotonic() < end:
+            try:
+                await self.press(("ArrowRight", "ArrowLeft")[i % 2])
+                probe = await self.page.evaluate(ERROR_PROBE)
+                if probe["exc"]:
+                    self.errors.append(f"{probe['exc']} st.exception element(s)")
+                    break
+                if probe["connection"]:
+                    self.errors.append(f"status: {probe['connection']}")
+            except Exception as error:  # page closed, crashed, navigation...
+                self.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:120]}")
+                break
+            i += 1
+            await asyncio.sleep(rng.uniform(1.0, 2.0))
+
+    async def close(self) -> None:
+        self.open = False
+        if self.context is not None:
+            with contextlib.suppress(Exception):
+                await self.context.close()
+
+
+# --- one level -------------------------------------------------------------------------------------
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo = int(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+async def sample_rss(pid: int, out: list[float], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        out.append(rss_mb(pid))
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.5)
+
+
+async def level(browser, url: str, pid: int, n: int, duration: float, after: float, seed: int) -> dict:
+    rng = random.Random(seed)
+    before = rss_mb(pid)
+    sessions = [Session(browser, url + "/", i) for i in range(n)]
+    samples: list[float] = []
+    stop = asyncio.Event()
+    sampler = asyncio.create_task(sample_rss(pid, samples, stop))
+    t0 = time.monotonic()
+    open_limit = asyncio.Semaphore(5)  # open five at a time: 25 cold page loads at once time out
+
+    async def start(s: Session):
+        async with open_limit:
+            try:
+                await s.start()
+            except Exception as error:
+                s.errors.append(f"start: {type(error).__name__}: {str(error).splitlines()[0][:120]}")
+
+    await asyncio.gather(*(start(s) for s in sessions))
+    open_s = time.monotonic() - t0
+    started = [s for s in sessions if s.open]
+    log(
+        f"  N={n}: {len(started)}/{n} sessions open in {open_s:.0f} s; RSS {rss_mb(pid):.0f} MB; driving {duration:g} s"
+    )
+    rss_open_start = rss_mb(pid)
+    me = os.getpid()
+    cpu0, all0, wall0 = cpu_s(pid), cpu_s(me), time.monotonic()
+    await asyncio.gather(*(s.drive(duration, random.Random(rng.random())) for s in started))
+    rss_open_end = rss_mb(pid)
+    wall = time.monotonic() - wall0
+    server_cpu = cpu_s(pid) - cpu0
+    rest_cpu = cpu_s(me) - all0 - server_cpu  # this process + Chromium
+    stop.set()
+    await sampler
+    for s in sessions:
+        await s.close()
+    log(f"  N={n}: closed; waiting {after:g} s")
+    await asyncio.sleep(after)
+    rss_after = rss_mb(pid)
+    lat = [v for s in sessions for v in s.latencies]
+    errors = [e for s in sessions for e in s.errors]
+    return {
+        "sessions": n,
+        "sessions_open": len(started),
+        "open_seconds": open_s,
+        "presses": len(lat) + sum(1 for e in errors if e.startswith("no headline")),
+        "changes": len(lat),
+        "p50_ms": pct(lat, 0.5),
+        "p95_ms": pct(lat, 0.95),
+        "max_ms": max(lat) if lat else float("nan"),
+        "mean_ms": statistics.fmean(lat) if lat else float("nan"),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors))[:10],
+        "rss_before_mb": before,
+        "rss_open_start_mb": rss_open_start,
+        "rss_open_end_mb": rss_open_end,
+        "rss_open_peak_mb": max(samples) if samples else rss_open_end,
+        "rss_after_close_mb": rss_after,
+        "after_close_s": after,
+        "loadavg_end": os.getloadavg(),
+        "drive_wall_s": wall,
+        "server_cpu_share": server_cpu / wall,
+        "client_cpu_share": rest_cpu / wall,
+    }
+
+
+async def run(counts: list[int], duration: float, after: float, linger: float, tmp: Path) -> dict:
+    from playwright.async_api import async_playwright
+
+    out: dict = {"levels": []}
+    with serve("app.py", ROOT, tmp) as (url, command):
+        out["server_command"] = " ".join(["python", *command[1:]])
+        pid = server_pid(url)
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+            try:
+                # A fresh server's first session runs as a v1 multipage app: visit "/" once, then
+                # one session hydrates and presses a few times (fills the caches), then closes.
+                ctx = await browser.new_context()
+                page = await ctx.new_page()
+                await page.goto(url + "/", wait_until="domcontentloaded")
+                await page.wait_for_timeout(3000)
+                await ctx.close()
+                warm = Session(browser, url + "/", -1)
+                await warm.start()
+                for k in ("ArrowRight", "ArrowLeft") * 2:
+                    await warm.press(k)
+                await warm.close()
+                await asyncio.sleep(5)
+                out["rss_baseline_mb"] = rss_mb(pid)
+                log(f"  baseline RSS {out['rss_baseline_mb']:.0f} MB (server pid {pid})")
+                for i, n in enumerate(counts):
+                    out["levels"].append(await level(browser, url, pid, n, duration, after, seed=1000 + i))
+            finally:
+                await browser.close()
+            if linger > after:
+                log(f"  waiting until {linger:g} s after the last close (disconnectedSessionTTL)")
+                await asyncio.sleep(linger - after)
+            out["rss_final_mb"] = rss_mb(pid)
+            out["linger_s"] = max(linger, after)
+    return out
+
+
+def judge(result: dict) -> dict:
+    base = result["rss_baseline_mb"]
+    checks = {}
+    big = [lv for lv in result["levels"] if lv["sessions"] >= TARGET_SESSIONS]
+    if big:
+        lv = big[-1]
+        checks["p95_under_1s"] = lv["p95_ms"] < P95_TARGET_MS
+        checks["no_errors"] = lv["errors"] == 0 and lv["sessions_open"] == lv["sessions"]
+        checks["rss_under_690MB"] = lv["rss_open_peak_mb"] < RSS_TARGET_MB
+    checks["rss_back_near_baseline"] = result["rss_final_mb"] <= base * RSS_BACK_RATIO
+    return checks
+
+
+def print_report(result: dict) -> None:
+    env = result["environment"]
+    load = env["loadavg_start"]
+    print(f"command: {env['command']}")
+    print(f"server:  {result['server_command']}")
+    print(
+        f"date {env['date_utc']}, commit {env['commit']}, nproc {env['nproc']} ({env['cpu']}), "
+        f"load at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {env['chromium']}, Streamlit {env['streamlit']}"
+    )
+    print(f"baseline RSS {result['rss_baseline_mb']:.0f} MB; {result['duration_s']:g} s of presses per level")
+    print(
+        f"{'N':>3} {'open':>5} {'p50':>7} {'p95':>7} {'max':>7} {'presses':>8} {'errors':>7} "
+        f"{'RSS before':>10} {'RSS peak':>9} {'RSS +' + format(result['after_close_s'], 'g') + 's':>9} {'load1':>6} "
+        f"{'srv CPU':>8} {'cli CPU':>8}"
+    )
+    for lv in result["levels"]:
+        print(
+            f"{lv['sessions']:>3} {lv['sessions_open']:>5} {lv['p50_ms']:>5.0f}ms {lv['p95_ms']:>5.0f}ms "
+            f"{lv['max_ms']:>5.0f}ms {lv['presses']:>8} {lv['errors']:>7} {lv['rss_before_mb']:>8.0f}MB "
+            f"{lv['rss_open_peak_mb']:>7.0f}MB {lv['rss_after_close_mb']:>7.0f}MB {lv['loadavg_end'][0]:>6.2f} "
+            f"{lv['server_cpu_share']:>7.0%} {lv['client_cpu_share']:>7.0%}"
+        )
+        for kind in lv["error_kinds"]:
+            print(f"      error: {kind}")
+    print(f"RSS {result['linger_s']:g} s after the last close: {result['rss_final_mb']:.0f} MB")
+    for name, ok in result["checks"].items():
+        print(f"  {name}: {'pass' if ok else 'MISS'}")
+    print("Overall: " + ("all targets met" if result["pass"] else "TARGET MISSED"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", default="1,10,25", help="session counts, comma-separated")
+    parser.add_argument("--duration", type=float, default=35.0, help="seconds of presses per level")
+    parser.add_argument("--after", type=float, default=30.0, help="seconds after closing before RSS read")
+    parser.add_argument(
+        "--linger", type=float, default=130.0, help="final RSS read, seconds after last close"
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    counts = [int(x) for x in args.sessions.split(",") if x.strip()]
+    result: dict = {
+        "environment": environment(sys.argv),
+        "duration_s": args.duration,
+        "after_close_s": args.after,
+    }
+    started = time.monotonic()
+    try:
+        with tempfile.TemporaryDirectory(prefix="aliquant-load-") as tmp:
+            result.update(asyncio.run(run(counts, args.duration, args.after, args.linger, Path(tmp))))
+    except Exception as error:
+        result["error"] = f"{type(error).__name__}: {error}"
+        print(json.dumps(result, indent=2, default=str) if args.json else f"could not run: {result['error']}")
+        return 2
+    result["seconds"] = time.monotonic() - started
+    result["loadavg_end"] = os.getloadavg()
+    result["checks"] = judge(result)
+    result["pass"] = all(result["checks"].values())
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        print_report(result)
+        print(f"(took {result['seconds']:.0f} s)")
+    return 0 if result["pass"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

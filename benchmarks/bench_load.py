@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_app import (  # noqa: E402 - reuse the single-session benchmark's pieces
+from bench_app import (
     CHROMIUM,
     CHROMIUM_FLAGS,
     HEADLINE,

@@ -124,34 +124,40 @@ def _add_costs(parser: argparse.ArgumentParser) -> None:
         metavar="R",
         help="labelers per item, majority vote, in [1, 99] (default 1); cost and time R-fold",
     )
-    parser.add_argument(
-        "--cost-per-label",
-        type=_bounded("cost", 0, math.inf),
-        default=None,
-        metavar="USD",
-        help=f"US dollars per label, in [0, ∞) (default {base.cost_per_label:g}, trained contractors)",
-    )
-    parser.add_argument(
-        "--seconds-per-label",
-        type=_bounded("seconds", 0, math.inf, low_open=True),
-        default=None,
-        metavar="S",
-        help=f"seconds per label, in (0, ∞) (default {base.seconds_per_label:g})",
-    )
-    parser.add_argument(
-        "--workforce",
-        type=_bounded("workforce", 0, math.inf, low_open=True),
-        default=None,
-        metavar="N",
-        help=f"people labelling at once, in (0, ∞) (default {base.workforce:g})",
-    )
-    parser.add_argument(
-        "--hours-per-week",
-        type=_bounded("hours", 0, 168, low_open=True),
-        default=None,
-        metavar="H",
-        help=f"hours per person per week, in (0, 168] (default {base.hours_per_week:g})",
-    )
+    # Flag, type, metavar, what it is, and the trained contractors' default it falls back to.
+    for flag, parse, metavar, what, default in (
+        (
+            "--cost-per-label",
+            _bounded("cost", 0, math.inf),
+            "USD",
+            "US dollars per label, in [0, ∞)",
+            f"{base.cost_per_label:g}, trained contractors",
+        ),
+        (
+            "--seconds-per-label",
+            _bounded("seconds", 0, math.inf, low_open=True),
+            "S",
+            "seconds per label, in (0, ∞)",
+            f"{base.seconds_per_label:g}",
+        ),
+        (
+            "--workforce",
+            _bounded("workforce", 0, math.inf, low_open=True),
+            "N",
+            "people labelling at once, in (0, ∞)",
+            f"{base.workforce:g}",
+        ),
+        (
+            "--hours-per-week",
+            _bounded("hours", 0, 168, low_open=True),
+            "H",
+            "hours per person per week, in (0, 168]",
+            f"{base.hours_per_week:g}",
+        ),
+    ):
+        parser.add_argument(
+            flag, type=parse, default=None, metavar=metavar, help=f"{what} (default {default})"
+        )
 
 
 def _add_quality(parser: argparse.ArgumentParser) -> None:

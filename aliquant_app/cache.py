@@ -14,6 +14,8 @@ import streamlit as st
 
 import aliquant_core as core
 
+from .charts import alignment_curve
+
 __all__ = ["CURVE_POINTS", "curve", "evaluate", "evaluate_at", "required", "tolerances"]
 
 #: Points of the P_align curve, log-spaced over 1 to 1e12 labels (rounded to whole labels).
@@ -182,3 +184,14 @@ def tolerances(
         "max_competitors_log10": max_k,
         "min_agreement": min_agreement,
     }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def alignment_figure(curve: dict, **settings) -> dict:
+    """:func:`aliquant_app.charts.alignment_curve` as a plain figure dict, cached.
+
+    Building the figure through Plotly's graph objects validates every property and was most of the
+    Overview's rerun (docs/benchmarks.md, Explorer); a slider moved back to a value already seen
+    reuses the dict, which ``st.plotly_chart`` draws as it is.
+    """
+    return alignment_curve(curve, **settings).to_dict()

@@ -115,15 +115,43 @@ def _bounded(flag: str, low: float, high: float, *, low_open: bool = False, whol
     return parse
 
 
-def _add_costs(parser: argparse.ArgumentParser) -> None:
-    base = PRESETS["contractors"]
+def _add_redundancy(parser: argparse.ArgumentParser, note: str = "") -> None:
     parser.add_argument(
         "--redundancy",
         type=_bounded("redundancy", 1, 99, whole=True),
         default=1,
         metavar="R",
-        help="labelers per item, majority vote, in [1, 99] (default 1); cost and time R-fold",
+        help=f"labelers per item, majority vote, in [1, 99] (default 1){note}",
     )
+
+
+def _add_seed(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--seed",
+        type=_bounded("seed", 0, 2**32 - 1, whole=True),
+        default=0,
+        metavar="S",
+        help=f"{what}, in [0, 4294967295] (default 0)",
+    )
+
+
+def _add_pair(parser: argparse.ArgumentParser, presets: list[str]) -> None:
+    """--source-a, --source-b (preset keys) and --aggregation, for curves and splits."""
+    parser.add_argument(
+        "--source-a",
+        choices=presets,
+        default="crowdworkers",
+        help="preset source (the only one for redundancy, the price anchor for cost-law)",
+    )
+    parser.add_argument(
+        "--source-b", choices=presets, default="experts", help="second preset for a two-source mix"
+    )
+    parser.add_argument("--aggregation", choices=["pooled", "weighted"], default="pooled")
+
+
+def _add_costs(parser: argparse.ArgumentParser) -> None:
+    base = PRESETS["contractors"]
+    _add_redundancy(parser, "; cost and time R-fold")
     # Flag, type, metavar, what it is, and the trained contractors' default it falls back to.
     for flag, parse, metavar, what, default in (
         (
@@ -231,15 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="USD",
         help="budget in US dollars, in (0, ∞) (default 100000)",
     )
-    curve.add_argument(
-        "--source-a",
-        choices=presets,
-        default="crowdworkers",
-        help="preset source (the only one for redundancy, the price anchor for cost-law)",
-    )
-    curve.add_argument(
-        "--source-b", choices=presets, default="experts", help="second preset for budget-split"
-    )
+    _add_pair(curve, presets)
     curve.add_argument(
         "--points",
         type=_bounded("points", 2, 1000, whole=True),
@@ -254,7 +274,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="G",
         help="cost-law exponent, in [0, 10] (default 2: price follows the (1 - 2e)^-2 data need)",
     )
-    curve.add_argument("--aggregation", choices=["pooled", "weighted"], default="pooled")
     _add_assumptions(curve)
 
     optimise = commands.add_parser(
@@ -275,9 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="USD",
         help="instead: split this budget between --source-a and --source-b",
     )
-    optimise.add_argument("--source-a", choices=presets, default="crowdworkers")
-    optimise.add_argument("--source-b", choices=presets, default="experts")
-    optimise.add_argument("--aggregation", choices=["pooled", "weighted"], default="pooled")
+    _add_pair(optimise, presets)
     _add_assumptions(optimise)
 
     uncertain = commands.add_parser(
@@ -295,13 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="a 90%% interval for one quantity, e.g. error-rate=0.1:0.25 (repeatable; "
             f"names: {', '.join(n.replace('_', '-') for n in UNCERTAIN_QUANTITIES)})",
         )
-        sub.add_argument(
-            "--seed",
-            type=_bounded("seed", 0, 2**32 - 1, whole=True),
-            default=0,
-            metavar="S",
-            help="seed of the quasi-random draws, in [0, 4294967295] (default 0)",
-        )
+        _add_seed(sub, "seed of the quasi-random draws")
         _add_quantity(sub, "labels", "comparison labels collected, where not uncertain")
         _add_quality(sub)
         _add_assumptions(sub)
@@ -354,13 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_quantity(simulate, "labels", "comparison labels collected")
     _add_quality(simulate)
     _add_assumptions(simulate)
-    simulate.add_argument(
-        "--redundancy",
-        type=_bounded("redundancy", 1, 99, whole=True),
-        default=1,
-        metavar="R",
-        help="labelers per item, majority vote, in [1, 99] (default 1)",
-    )
+    _add_redundancy(simulate)
     simulate.add_argument(
         "--trials",
         type=_bounded("trials", 100, 10**7, whole=True),
@@ -368,13 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="simulated datasets, in [100, 10000000] (default 20000)",
     )
-    simulate.add_argument(
-        "--seed",
-        type=_bounded("seed", 0, 2**32 - 1, whole=True),
-        default=0,
-        metavar="S",
-        help="random seed, in [0, 4294967295] (default 0)",
-    )
+    _add_seed(simulate, "random seed")
     simulate.add_argument(
         "--informative",
         choices=["fixed", "binomial"],

@@ -12,7 +12,10 @@ every ``AppTest`` rerun, which resets the flag). With distinct url paths every r
 
 import streamlit as st
 
-from aliquant_app import layout, scenario_io, state
+from aliquant_app import layout, scenario_io, serving, state
+
+# Streamlit's server leaves Nagle's algorithm on (40 ms per rerun): see aliquant_app/serving.py.
+serving.disable_nagle()
 
 st.set_page_config(
     page_title="aliquant",

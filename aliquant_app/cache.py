@@ -1,7 +1,8 @@
 """Thin cached wrappers around the core: plain floats and lists in, plain floats and lists out.
 
-Each wrapper is ``st.cache_data`` with a bounded ``max_entries``, so a long session that visits
-many settings keeps at most a few hundred small results. Nothing here changes the core's numbers;
+Each wrapper is :func:`aliquant_app.caching.cached_data` (``st.cache_data`` bounded by
+``max_entries`` and a time to live), so a long session that visits many settings keeps at most a
+few hundred small results. Nothing here changes the core's numbers;
 it only converts NumPy scalars and arrays to Python values that cache and serialise cleanly.
 """
 
@@ -10,11 +11,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import streamlit as st
 
 import aliquant_core as core
 
-from .charts import alignment_curve
+from .caching import cached_data
 
 __all__ = ["CURVE_POINTS", "curve", "evaluate", "evaluate_at", "required", "tolerances"]
 
@@ -26,7 +26,7 @@ def _f(x) -> float:
     return float(np.asarray(x, dtype=float))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached_data(max_entries=256)
 def evaluate(
     labels: float,
     *,
@@ -64,7 +64,7 @@ def evaluate(
     }
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@cached_data(max_entries=128)
 def evaluate_at(
     labels: tuple[float, ...],
     *,
@@ -92,7 +92,7 @@ def evaluate_at(
     return np.atleast_1d(result.p_align).astype(float).tolist()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_data(max_entries=64)
 def curve(
     *,
     error_rate: float | None = None,
@@ -122,7 +122,7 @@ def curve(
     }
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached_data(max_entries=256)
 def required(
     target: float,
     *,
@@ -149,7 +149,7 @@ def required(
     )
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached_data(max_entries=256)
 def tolerances(
     target: float,
     labels: float,
@@ -184,14 +184,3 @@ def tolerances(
         "max_competitors_log10": max_k,
         "min_agreement": min_agreement,
     }
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def alignment_figure(curve: dict, **settings) -> dict:
-    """:func:`aliquant_app.charts.alignment_curve` as a plain figure dict, cached.
-
-    Building the figure through Plotly's graph objects validates every property and was most of the
-    Overview's rerun (docs/benchmarks.md, Explorer); a slider moved back to a value already seen
-    reuses the dict, which ``st.plotly_chart`` draws as it is.
-    """
-    return alignment_curve(curve, **settings).to_dict()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .caching import cached_figure
 from .formatting import count, probability
 
 __all__ = ["PLOTLY_CONFIG", "Marker", "alignment_curve", "curve_csv"]
@@ -69,6 +70,7 @@ def _vline(fig: go.Figure, x: float, *, row: int, color: str, dash: str, name: s
     )
 
 
+@cached_figure()
 def alignment_curve(
     curve: Mapping[str, Sequence[float]],
     *,

@@ -25,10 +25,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 
 import aliquant_core as core
 
+from .caching import cached_data, cached_figure
 from .formatting import count, probability, share
 
 __all__ = [
@@ -132,7 +132,7 @@ def _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits) 
     }
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_data(max_entries=32)
 def grid(
     *, blind_spot: float, footprint: float, exploitation: float, competitors_log10: float, prior_bits: float
 ) -> dict:
@@ -154,7 +154,7 @@ def grid(
     }
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_data(max_entries=64)
 def level_lines(
     levels: tuple[float, ...],
     *,
@@ -191,7 +191,7 @@ def level_lines(
     return lines
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_data(max_entries=64)
 def iso_costs(budgets: tuple[float, ...], reference: str, gamma: float) -> list[dict]:
     """Iso-cost lines: N = budget / c(ε) under the cost law anchored at ``PRESETS[reference]``.
 
@@ -215,14 +215,14 @@ def iso_costs(budgets: tuple[float, ...], reference: str, gamma: float) -> list[
     return lines
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached_data(max_entries=256)
 def law_cost(labels: float, error_rate: float, reference: str, gamma: float) -> dict[str, float]:
     """Price per label and dollars for ``labels`` at ``error_rate`` under the cost law."""
     price = float(core.cost_law_price(error_rate, core.PRESETS[reference], gamma))
     return {"price": price, "dollars": price * labels}
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_data(max_entries=64)
 def presets_at(
     labels: float,
     *,
@@ -313,6 +313,7 @@ def _label_presets(fig: go.Figure, ordered: Sequence[Mapping], x: float, height:
         )
 
 
+@cached_figure()
 def map_figure(
     data: Mapping,
     levels: Sequence[Mapping],

@@ -22,6 +22,7 @@ from plotly.subplots import make_subplots
 
 import aliquant_core as core
 
+from .caching import cached_data, cached_figure
 from .formatting import count, probability
 
 __all__ = [
@@ -117,7 +118,7 @@ def rate_widgets(columns: int = 4) -> dict[str, float]:
     return values
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_data(max_entries=64)
 def run(
     rates: Mapping[str, float],
     *,
@@ -219,6 +220,7 @@ def _shade(fig: go.Figure, first: int | None, last: int, *, row: int, y: tuple[f
     )
 
 
+@cached_figure()
 def trajectory_figure(data: Mapping, *, labels: float, target: float, height: int = 520) -> go.Figure:
     """Required labels (log scale) and the fixed programme's P_align per generation.
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 
 import aliquant_core as core
 from aliquant_core import anchors
 
+from .caching import cached_data, cached_figure
 from .formatting import count, probability
 
 __all__ = [
@@ -289,7 +289,7 @@ def regime_help(regime: str) -> str:
 # --- cached core calls --------------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached_data(max_entries=256)
 def evaluate(
     spec: Spec,
     aggregation: str,
@@ -337,7 +337,7 @@ def evaluate(
     return out
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@cached_data(max_entries=128)
 def budget_curves(
     spec: Spec,
     aggregation: str,
@@ -377,7 +377,7 @@ def budget_curves(
     }
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_data(max_entries=32)
 def cheapest(
     target: float,
     presets: tuple[str, ...],
@@ -417,7 +417,7 @@ def cheapest(
     }
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_data(max_entries=64)
 def split(
     source_a: str,
     source_b: str,
@@ -489,6 +489,7 @@ def frontier(curves: Sequence[Mapping[str, list] | None], axis: str) -> list[tup
     return [where[k] for k in core.pareto_frontier(cost, p)]
 
 
+@cached_figure()
 def budget_figure(
     curves: Sequence[Mapping[str, list] | None],
     names: Sequence[str],
@@ -593,6 +594,7 @@ def budget_figure(
     return fig
 
 
+@cached_figure()
 def split_figure(
     data: Mapping, name_a: str, name_b: str, *, budget: float, target: float, height: int = 340
 ) -> go.Figure:

@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 from plotly.subplots import make_subplots
 
 import aliquant_core as core
+from aliquant_app.caching import cached_data, cached_figure
 from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_core.simulate import CONFIDENCE, Estimate, bradley_terry_check, simulate_p_align
 
@@ -70,7 +70,7 @@ def _estimate(e: Estimate | None) -> dict[str, float] | None:
     return {"value": float(e.value), "low": float(e.low), "high": float(e.high), "trials": int(e.trials)}
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_data(max_entries=64)
 def check_labels(*, error_rate: float, blind_spot: float, footprint: float, exploitation: float) -> float:
     """A label count at which P₁ is near :data:`CHECK_P_SINGLE` (q > ½) or 1 − it (q < ½).
 
@@ -95,7 +95,7 @@ def check_labels(*, error_rate: float, blind_spot: float, footprint: float, expl
     return float(labels[int(np.argmin(np.abs(np.asarray(result.p_single, dtype=float) - aim)))])
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_data(max_entries=64)
 def run_simulation(
     labels: float,
     *,
@@ -144,7 +144,7 @@ def run_simulation(
     }
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached_data(max_entries=16)
 def run_bradley_terry(
     labels: float,
     *,
@@ -234,6 +234,7 @@ def _range(row: Row) -> list[float]:
     return [start, end]
 
 
+@cached_figure()
 def interval_chart(rows: Sequence[Row], *, row_height: int = 90) -> go.Figure:
     """One panel per row, each on its own zoomed axis: the simulated value with its interval as an
     error bar, and the reference (analytic) value as a diamond."""

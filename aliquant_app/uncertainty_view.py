@@ -28,6 +28,7 @@ from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_core import agreement_from_error_rate, error_rate_from_agreement
 from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado, uncertainty
 
+from .caching import cached_data, cached_figure
 from .formatting import count
 
 __all__ = [
@@ -331,7 +332,7 @@ Intervals = tuple[tuple[str, float, float], ...]
 Point = tuple[tuple[str, float], ...]
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@cached_data(max_entries=8)
 def run_uncertainty(intervals: Intervals, point: Point, draws: int, seed: int) -> dict[str, Any]:
     """:func:`aliquant_core.uncertainty.uncertainty` as plain values and arrays.
 
@@ -354,7 +355,7 @@ def run_uncertainty(intervals: Intervals, point: Point, draws: int, seed: int) -
     }
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_data(max_entries=64)
 def run_sensitivity(intervals: Intervals, point: Point, samples: int, seed: int) -> dict[str, Any]:
     """First and total Sobol indices of P_align (NaN where P_align barely varies)."""
     result = sensitivity(
@@ -368,7 +369,7 @@ def run_sensitivity(intervals: Intervals, point: Point, samples: int, seed: int)
     }
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_data(max_entries=64)
 def run_tornado(intervals: Intervals, point: Point) -> dict[str, Any]:
     """One-at-a-time swings of P_align, largest first, and the base P_align at the medians."""
     base, bars = tornado({name: (low, high) for name, low, high in intervals}, dict(point))
@@ -446,6 +447,7 @@ def _vline(fig: go.Figure, x: float, top: float, *, color: str, dash: str, name:
     )
 
 
+@cached_figure()
 def p_align_histogram(
     hist: Mapping[str, Sequence[float]],
     *,
@@ -488,6 +490,7 @@ def p_align_histogram(
     return _layout(fig, height)
 
 
+@cached_figure()
 def required_histogram(hist: Mapping[str, Any], *, labels: float, height: int = 300) -> go.Figure:
     """A step histogram of the labels required for the target on a log axis, with the programme's N."""
     edges, shares = list(hist["edges"]), list(hist["shares"])
@@ -551,6 +554,7 @@ def _interval_text(name: str, low: float, high: float) -> str:
     return f"{low:.4g}–{high:.4g}"
 
 
+@cached_figure()
 def tornado_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.Figure:
     """Horizontal bars from P_align at each interval's low end to its high end, largest swing on top."""
     base, bars = data["base"], list(data["bars"])
@@ -578,6 +582,7 @@ def tornado_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.F
     return _layout(fig, height or 100 + 48 * len(bars))
 
 
+@cached_figure()
 def sobol_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.Figure:
     """First-order and total Sobol indices as grouped horizontal bars, in the tornado's order."""
     names = [SPECS[n].label for n in data["names"]]

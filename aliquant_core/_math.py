@@ -173,9 +173,7 @@ def _log_jury_pmf(a, x, margin):
     x < ¼ the logarithms are taken directly, since 1 − 4·margin² would lose x's digits.
     """
     with np.errstate(divide="ignore"):  # np.where evaluates the branch it does not use, too
-        log_4xq = np.where(
-            x < 0.25, np.log(4.0 * x) + np.log1p(-x), np.log1p(-4.0 * margin * margin)
-        )
+        log_4xq = np.where(x < 0.25, np.log(4.0 * x) + np.log1p(-x), np.log1p(-4.0 * margin * margin))
     return (
         a * log_4xq
         - LN2

@@ -44,6 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import st_client
 from bench_app import (
     CHROMIUM,
     CHROMIUM_FLAGS,
@@ -208,6 +209,68 @@ class Session:
                 await self.context.close()
 
 
+class ProtocolSession:
+    """A viewer as Streamlit's own websocket protocol sees it (``st_client.Session``), no browser.
+
+    It opens the Overview at ``/``, then moves the ``error_rate`` slider as someone dragging it
+    does: each move goes 1 to 5 steps of 0.0001 up or down from where the slider is, inside
+    0.10 to 0.25, so most values are new to the server's caches (the browser sessions alternate
+    between two values, which the caches hold). Latency: from sending the rerun to receiving the
+    headline metric's delta; an error: no finished run within 10 s, an ``st.exception`` element, a
+    missing headline, a closed websocket.
+    """
+
+    def __init__(self, url: str, index: int):
+        self.url, self.index = url, index
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.open = False
+        self.client = st_client.Session(url, "", timeout=PRESS_TIMEOUT_MS / 1000)
+        self.value = 0.1638
+
+    async def start(self) -> None:
+        first = await self.client.connect()
+        if HEADLINE not in first.metrics:
+            raise RuntimeError(f"session {self.index}: no headline on the first run")
+        self.open = True
+
+    async def press(self, value: float, record: bool = True) -> float | None:
+        self.client.set_value("error_rate", value)
+        try:
+            result = await self.client.rerun()
+        except TimeoutError:
+            self.errors.append(f"no finished run within {PRESS_TIMEOUT_MS / 1000:g} s")
+            raise  # the late run's messages would be read as the next one's: stop this session
+        if result.exceptions:
+            self.errors.append(f"st.exception: {result.exceptions[0][:120]}")
+            return None
+        if HEADLINE not in result.first_metric_seconds:
+            self.errors.append("headline missing")
+            return None
+        ms = result.first_metric_seconds[HEADLINE] * 1e3
+        if record:
+            self.latencies.append(ms)
+        return ms
+
+    async def drive(self, duration_s: float, rng: random.Random) -> None:
+        end = time.monotonic() + duration_s
+        await asyncio.sleep(rng.uniform(0.0, 1.5))  # desynchronise the sessions
+        while time.monotonic() < end:
+            step = rng.randint(1, 5) * rng.choice((-1, 1)) * 1e-4
+            self.value = round(min(0.25, max(0.10, self.value + step)), 4)
+            try:
+                await self.press(self.value)
+            except Exception as error:  # websocket closed, protocol error
+                self.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:120]}")
+                break
+            await asyncio.sleep(rng.uniform(1.0, 2.0))
+
+    async def close(self) -> None:
+        self.open = False
+        with contextlib.suppress(Exception):
+            await self.client.close()
+
+
 # --- one level -------------------------------------------------------------------------------------
 
 
@@ -228,17 +291,17 @@ async def sample_rss(pid: int, out: list[float], stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), 0.5)
 
 
-async def level(browser, url: str, pid: int, n: int, duration: float, after: float, seed: int) -> dict:
+async def level(make_session, url: str, pid: int, n: int, duration: float, after: float, seed: int) -> dict:
     rng = random.Random(seed)
     before = rss_mb(pid)
-    sessions = [Session(browser, url + "/", i) for i in range(n)]
+    sessions = [make_session(i) for i in range(n)]
     samples: list[float] = []
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_rss(pid, samples, stop))
     t0 = time.monotonic()
     open_limit = asyncio.Semaphore(5)  # open five at a time: 25 cold page loads at once time out
 
-    async def start(s: Session):
+    async def start(s):
         async with open_limit:
             try:
                 await s.start()
@@ -293,41 +356,59 @@ async def level(browser, url: str, pid: int, n: int, duration: float, after: flo
     }
 
 
-async def run(counts: list[int], duration: float, after: float, linger: float, tmp: Path) -> dict:
-    from playwright.async_api import async_playwright
-
-    out: dict = {"levels": []}
+async def run(
+    counts: list[int], duration: float, after: float, linger: float, tmp: Path, clients: str
+) -> dict:
+    out: dict = {"levels": [], "clients": clients}
     with serve("app.py", ROOT, tmp) as (url, command):
         out["server_command"] = " ".join(["python", *command[1:]])
         pid = server_pid(url)
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-            try:
-                # A fresh server's first session runs as a v1 multipage app: visit "/" once, then
-                # one session hydrates and presses a few times (fills the caches), then closes.
-                ctx = await browser.new_context()
-                page = await ctx.new_page()
-                await page.goto(url + "/", wait_until="domcontentloaded")
-                await page.wait_for_timeout(3000)
-                await ctx.close()
-                warm = Session(browser, url + "/", -1)
-                await warm.start()
-                for k in ("ArrowRight", "ArrowLeft") * 2:
-                    await warm.press(k)
-                await warm.close()
-                await asyncio.sleep(5)
-                out["rss_baseline_mb"] = rss_mb(pid)
-                log(f"  baseline RSS {out['rss_baseline_mb']:.0f} MB (server pid {pid})")
-                for i, n in enumerate(counts):
-                    out["levels"].append(await level(browser, url, pid, n, duration, after, seed=1000 + i))
-            finally:
-                await browser.close()
-            if linger > after:
-                log(f"  waiting until {linger:g} s after the last close (disconnectedSessionTTL)")
-                await asyncio.sleep(linger - after)
-            out["rss_final_mb"] = rss_mb(pid)
-            out["linger_s"] = max(linger, after)
+        if clients == "browser":
+            from playwright.async_api import async_playwright
+
+            async with async_playwright() as pw:
+                browser = await pw.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
+                )
+                try:
+                    # A fresh server's first session runs as a v1 multipage app: visit "/" once,
+                    # then one session hydrates and presses a few times (fills the caches), closes.
+                    ctx = await browser.new_context()
+                    page = await ctx.new_page()
+                    await page.goto(url + "/", wait_until="domcontentloaded")
+                    await page.wait_for_timeout(3000)
+                    await ctx.close()
+                    warm = Session(browser, url + "/", -1)
+                    await warm.start()
+                    for k in ("ArrowRight", "ArrowLeft") * 2:
+                        await warm.press(k)
+                    await warm.close()
+                    await _levels(
+                        out, lambda i: Session(browser, url + "/", i), url, pid, counts, duration, after
+                    )
+                finally:
+                    await browser.close()
+        else:
+            warm = ProtocolSession(url, -1)  # the v1-multipage first session, then cache warm-up
+            await warm.start()
+            for value in (0.1639, 0.1638) * 2:
+                await warm.press(value, record=False)
+            await warm.close()
+            await _levels(out, lambda i: ProtocolSession(url, i), url, pid, counts, duration, after)
+        if linger > after:
+            log(f"  waiting until {linger:g} s after the last close (disconnectedSessionTTL)")
+            await asyncio.sleep(linger - after)
+        out["rss_final_mb"] = rss_mb(pid)
+        out["linger_s"] = max(linger, after)
     return out
+
+
+async def _levels(out: dict, make_session, url: str, pid: int, counts, duration: float, after: float) -> None:
+    await asyncio.sleep(5)
+    out["rss_baseline_mb"] = rss_mb(pid)
+    log(f"  baseline RSS {out['rss_baseline_mb']:.0f} MB (server pid {pid})")
+    for i, n in enumerate(counts):
+        out["levels"].append(await level(make_session, url, pid, n, duration, after, seed=1000 + i))
 
 
 def judge(result: dict) -> dict:
@@ -352,7 +433,10 @@ def print_report(result: dict) -> None:
         f"date {env['date_utc']}, commit {env['commit']}, nproc {env['nproc']} ({env['cpu']}), "
         f"load at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {env['chromium']}, Streamlit {env['streamlit']}"
     )
-    print(f"baseline RSS {result['rss_baseline_mb']:.0f} MB; {result['duration_s']:g} s of presses per level")
+    print(
+        f"clients: {result['clients']}; baseline RSS {result['rss_baseline_mb']:.0f} MB; "
+        f"{result['duration_s']:g} s of presses per level"
+    )
     print(
         f"{'N':>3} {'open':>5} {'p50':>7} {'p95':>7} {'max':>7} {'presses':>8} {'errors':>7} "
         f"{'RSS before':>10} {'RSS peak':>9} {'RSS +' + format(result['after_close_s'], 'g') + 's':>9} {'load1':>6} "
@@ -381,6 +465,13 @@ def main() -> int:
     parser.add_argument(
         "--linger", type=float, default=130.0, help="final RSS read, seconds after last close"
     )
+    parser.add_argument(
+        "--clients",
+        choices=("protocol", "browser"),
+        default="protocol",
+        help="protocol: Streamlit's websocket protocol (st_client.py, light on CPU); browser: "
+        "headless Chromium contexts (each costs the 2 cores a renderer)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     counts = [int(x) for x in args.sessions.split(",") if x.strip()]
@@ -392,7 +483,9 @@ def main() -> int:
     started = time.monotonic()
     try:
         with tempfile.TemporaryDirectory(prefix="aliquant-load-") as tmp:
-            result.update(asyncio.run(run(counts, args.duration, args.after, args.linger, Path(tmp))))
+            result.update(
+                asyncio.run(run(counts, args.duration, args.after, args.linger, Path(tmp), args.clients))
+            )
     except Exception as error:
         result["error"] = f"{type(error).__name__}: {error}"
         print(json.dumps(result, indent=2, default=str) if args.json else f"could not run: {result['error']}")

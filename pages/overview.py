@@ -7,7 +7,7 @@ import math
 import streamlit as st
 
 from aliquant_app import cache, state
-from aliquant_app.charts import PLOTLY_CONFIG, Marker, curve_csv
+from aliquant_app.charts import PLOTLY_CONFIG, Marker, alignment_curve, curve_csv
 from aliquant_app.formatting import count, probability, share
 from aliquant_core import anchors
 
@@ -122,7 +122,7 @@ rlhf = float(anchors.RLHF_REFERENCE.comparisons)
 seconds = anchors.ALPACAEVAL_HUMAN.seconds_per_label
 hours_labels = anchors.FEW_HUNDRED_HOURS * 3600.0 / seconds
 data = cache.curve(**quality, **threat)
-figure = cache.alignment_figure(
+figure = alignment_curve(
     data,
     labels=n,
     p_align=result["p_align"],

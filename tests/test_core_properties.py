@@ -74,6 +74,10 @@ def test_monotone_in_competitors_and_prior_bits(labels, error_rate, assumptions,
 @SETTINGS
 @given(labels=s.labels_any, error_rate=_pair(s.error_rate), assumptions=s.assumptions)
 def test_error_rate_hurts_unless_blind_spots_dominate(labels, error_rate, assumptions):
+    # Error rates a few ulps apart (0 and 2.2e-16, found by hypothesis) move q = ½ + (½ − ε)(1 − 2h)
+    # by a rounding step, and P_align's last digits by rounding either way (relative 2e-14 at 530
+    # labels): the claim is about the model, so such pairs are left out.
+    assume(error_rate[1] - error_rate[0] > 1e-12)
     low, high = (p_align(labels, e, **assumptions) for e in error_rate)
     if low.blind_share < 0.5:
         assert high.p_align <= low.p_align

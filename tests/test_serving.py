@@ -1,0 +1,175 @@
+"""Serving many viewers: bounded caches, the server settings, and what the app refuses to render.
+
+Each test reads the repository as deployed (``.streamlit/config.toml``, the app's modules) or runs
+the helper it checks; none needs a server.
+"""
+
+from __future__ import annotations
+
+import ast
+import socket
+import tomllib
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from aliquant_app import caching, serving
+
+ROOT = Path(__file__).resolve().parents[1]
+APP_FILES = sorted([ROOT / "app.py", *(ROOT / "aliquant_app").glob("*.py"), *(ROOT / "pages").glob("*.py")])
+CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+
+
+def _calls(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Call):
+            yield node
+
+
+def _dotted(func: ast.expr) -> str:
+    parts = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    return ".".join(reversed(parts))
+
+
+# --- caches ------------------------------------------------------------------------------------
+
+
+def test_every_cache_goes_through_the_bounded_decorators():
+    """Only aliquant_app/caching.py calls st.cache_data or st.cache_resource, and it always passes
+    max_entries and ttl: so no cache in the app is unbounded in size or in time."""
+    direct = []
+    for path in APP_FILES:
+        for call in _calls(path):
+            name = _dotted(call.func)
+            if name in ("st.cache_data", "st.cache_resource"):
+                keywords = {k.arg for k in call.keywords}
+                if path.name != "caching.py":
+                    direct.append(f"{path.relative_to(ROOT)}:{call.lineno} {name}")
+                else:
+                    assert {"max_entries", "ttl"} <= keywords, f"caching.py:{call.lineno} {name}"
+    assert direct == []
+
+
+def test_every_decorated_cache_names_its_bound():
+    """Each use of the decorators states max_entries (cached_figure has a default of 32)."""
+    uses = 0
+    for path in APP_FILES:
+        for call in _calls(path):
+            if _dotted(call.func).endswith("cached_data"):
+                uses += 1
+                keywords = {k.arg: k.value for k in call.keywords}
+                assert isinstance(keywords.get("max_entries"), ast.Constant), f"{path.name}:{call.lineno}"
+                assert 1 <= keywords["max_entries"].value <= 256
+    assert uses >= 20  # the core wrappers and the views' cached calls (25 when this was written)
+
+
+def test_ttl_is_an_hour():
+    assert caching.TTL.total_seconds() == 3600
+
+
+def test_cached_figure_shares_one_figure_per_arguments():
+    """Equal arguments (dicts and lists, keyed by their pickle) give the same figure; others a new one."""
+    builds = []
+
+    @caching.cached_figure(max_entries=4)
+    def build(data: dict, *, title: str) -> go.Figure:
+        builds.append(title)
+        return go.Figure(go.Scatter(x=data["x"], y=data["y"]), layout={"title": title})
+
+    data = {"x": [1.0, 2.0, 3.0], "y": [[0.5], [0.25]]}
+    first = build(data, title="a")
+    again = build({"x": [1.0, 2.0, 3.0], "y": [[0.5], [0.25]]}, title="a")
+    other = build({"x": [1.0, 2.0, 3.5], "y": [[0.5], [0.25]]}, title="a")
+    assert again is first
+    assert other is not first
+    assert builds == ["a", "a"]
+    assert list(other.data[0].x) == [1.0, 2.0, 3.5]
+
+
+def test_cached_data_copies_what_it_returns():
+    @caching.cached_data(max_entries=4)
+    def rows(n: int) -> list[list[float]]:
+        return [[float(i)] for i in range(n)]
+
+    first = rows(3)
+    first[0].append(99.0)
+    assert rows(3) == [[0.0], [1.0], [2.0]]
+
+
+# --- server settings ---------------------------------------------------------------------------
+
+
+def test_config_keeps_the_security_settings():
+    """XSRF protection on; uploads (scenario files, a few kB) limited to 1 MB."""
+    assert CONFIG["server"]["enableXsrfProtection"] is True
+    assert CONFIG["server"]["maxUploadSize"] == 1
+
+
+def test_config_turns_off_the_post_script_garbage_collection():
+    # Why: aliquant_app/serving.py and docs/benchmarks.md; memory is checked by benchmarks/bench_load.py.
+    assert CONFIG["runner"]["postScriptGC"] is False
+
+
+def test_no_secrets_are_needed():
+    assert not (ROOT / ".streamlit" / "secrets.toml").exists()
+    for path in APP_FILES:
+        assert "st.secrets" not in path.read_text(), path
+
+
+def test_no_html_from_user_input():
+    """st.html only ever gets a constant stylesheet, and nothing passes unsafe_allow_html."""
+    for path in APP_FILES:
+        for call in _calls(path):
+            name = _dotted(call.func)
+            assert not any(k.arg == "unsafe_allow_html" for k in call.keywords), f"{path.name}:{call.lineno}"
+            if name == "st.html":
+                (argument,) = call.args
+                constant = isinstance(argument, ast.Constant) or (
+                    isinstance(argument, ast.Name) and argument.id.isupper()
+                )
+                assert constant, f"{path.name}:{call.lineno}: st.html of a non-constant"
+
+
+# --- Nagle's algorithm -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_serving(monkeypatch):
+    monkeypatch.setattr(serving, "_done", False)
+
+
+def _nodelay(sock: socket.socket) -> int:
+    return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc/self/fd")
+def test_disable_nagle_fixes_the_listener_and_open_connections(fresh_serving):
+    # As Streamlit 1.67 binds its server socket: socket.socket(family=...), protocol 0, Nagle on.
+    with socket.socket(socket.AF_INET) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with socket.create_connection(listener.getsockname()) as client:
+            accepted, _ = listener.accept()
+            with accepted:
+                assert (_nodelay(listener), _nodelay(accepted)) == (0, 0)
+                changed = serving.disable_nagle()
+                assert changed >= 2  # the listener and the open connection (and any others here)
+                assert (_nodelay(listener), _nodelay(accepted)) == (1, 1)
+                assert accepted.send(b"x") == 1  # still open: only the duplicates were closed
+                assert client.recv(1) == b"x"
+            # Linux copies TCP_NODELAY from a listener to the sockets it accepts.
+            with socket.create_connection(listener.getsockname()):
+                later, _ = listener.accept()
+                with later:
+                    assert _nodelay(later) == 1
+    assert serving.disable_nagle() == 0  # once per process
+
+
+def test_disable_nagle_without_procfs_changes_nothing(fresh_serving, tmp_path):
+    assert serving.disable_nagle(tmp_path / "missing") == 0

@@ -14,19 +14,24 @@ same shared link reuse each other's results.
   cached figure** (the pages only draw it). Builders take the curves and grids of the wrappers
   above as arguments; Streamlit's own hasher walks lists element by element (64 ms for the map's
   grid), so lists, tuples and dicts are keyed by their pickle instead (0.6 ms), here and in
-  :func:`cached_data`.
+  :func:`cached_data`. The builders take plain lists; the cached figure holds its long numeric
+  data as NumPy arrays, which ``to_dict`` copies as blocks and Plotly sends base64-encoded (the
+  map: ``to_dict`` 3.6 → 0.8 ms, 242 → 171 kB of JSON).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import pickle
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
-__all__ = ["TTL", "cached_data", "cached_figure"]
+__all__ = ["TTL", "cached_data", "cached_figure", "numeric_data_as_arrays"]
 
 #: How long a cache entry that nobody uses is kept. An hour covers a meeting in which a shared link
 #: is opened and discussed; after it, memory returns to the idle baseline.
@@ -49,9 +54,41 @@ def cached_data(*, max_entries: int) -> Callable[[F], F]:
     return st.cache_data(max_entries=max_entries, ttl=TTL, show_spinner=False, hash_funcs=_FAST_HASH)
 
 
+#: Trace data kept as arrays when numeric and at least this long (shorter data is not worth it).
+_ARRAY_MIN_LENGTH = 16
+
+
+def numeric_data_as_arrays(figure: go.Figure) -> go.Figure:
+    """Put each trace's long numeric ``x``, ``y``, ``z`` and ``customdata`` in NumPy arrays, in place.
+
+    Text, dates and mixed data stay as they are. Returns ``figure``.
+    """
+    for trace in figure.data:
+        for name in ("x", "y", "z", "customdata"):
+            value = getattr(trace, name, None)
+            if isinstance(value, tuple) and len(value) >= _ARRAY_MIN_LENGTH:
+                array = np.asarray(value)
+                if array.dtype.kind in "fiu":
+                    # Plotly skips an assignment equal to the current value, so clear it first.
+                    trace[name] = None
+                    trace[name] = array
+    return figure
+
+
 def cached_figure(*, max_entries: int = 32) -> Callable[[F], F]:
     """``st.cache_resource`` for a figure builder, bounded by ``max_entries`` and :data:`TTL`.
 
-    The returned figure is shared by every caller with the same arguments: draw it, do not change it.
+    The returned figure is shared by every caller with the same arguments: draw it, do not change
+    it. Its long numeric data is in NumPy arrays (:func:`numeric_data_as_arrays`).
     """
-    return st.cache_resource(max_entries=max_entries, ttl=TTL, show_spinner=False, hash_funcs=_FAST_HASH)
+
+    def decorate(builder: F) -> F:
+        @functools.wraps(builder)
+        def build(*args, **kwargs):
+            return numeric_data_as_arrays(builder(*args, **kwargs))
+
+        return st.cache_resource(max_entries=max_entries, ttl=TTL, show_spinner=False, hash_funcs=_FAST_HASH)(
+            build
+        )
+
+    return decorate

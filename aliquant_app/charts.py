@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .caching import cached_figure
+from .caching import cached_data, cached_figure
 from .formatting import count, probability
 
 __all__ = ["PLOTLY_CONFIG", "Marker", "alignment_curve", "curve_csv"]
@@ -332,6 +332,7 @@ def alignment_curve(
     return fig
 
 
+@cached_data(max_entries=32)
 def curve_csv(curve: Mapping[str, Sequence[float]], settings: Mapping[str, float]) -> str:
     """The chart's curve as CSV: one row per label count, the settings repeated as columns."""
     buffer = io.StringIO()

@@ -371,6 +371,7 @@ COLUMNS = {
 }
 
 
+@cached_data(max_entries=32)
 def trajectory_csv(data: Mapping, rates: Mapping[str, float], settings: Mapping[str, float]) -> str:
     """The trajectory as CSV: one row per generation; the rates and the fixed settings as columns."""
     buffer = io.StringIO()

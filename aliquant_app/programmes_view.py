@@ -670,6 +670,7 @@ def _settings_row(settings: Mapping[str, float]) -> list[str]:
     return [repr(float(v)) for v in settings.values()]
 
 
+@cached_data(max_entries=32)
 def curves_csv(
     curves: Sequence[Mapping[str, list] | None],
     names: Sequence[str],
@@ -719,6 +720,7 @@ def curves_csv(
     return buffer.getvalue()
 
 
+@cached_data(max_entries=32)
 def split_csv(data: Mapping, settings: Mapping[str, float]) -> str:
     """The budget-split chart's data: a row per share of the grid, then the best split (``point``
     is ``grid`` or ``best``), the model settings as columns."""

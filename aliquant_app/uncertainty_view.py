@@ -623,6 +623,7 @@ def draws_csv(result: Mapping[str, Any]) -> str:
     return buffer.getvalue()
 
 
+@cached_data(max_entries=32)
 def quantiles_csv(
     result: Mapping[str, Any], intervals: Intervals, point: Mapping[str, float], draws: int
 ) -> str:

@@ -47,6 +47,8 @@ class RerunResult:
     ----------
     seconds : float
         From sending the ``rerun_script`` message to receiving ``script_finished``.
+    page_not_found : bool
+        Whether the server said the page asked for does not exist (the browser shows a dialog).
     first_metric_seconds : dict
         For each ``st.metric`` label, from sending to the delta that carried it.
     metrics : dict
@@ -60,6 +62,7 @@ class RerunResult:
     """
 
     seconds: float
+    page_not_found: bool
     first_metric_seconds: dict[str, float]
     metrics: dict[str, str]
     exceptions: tuple[str, ...]
@@ -224,6 +227,7 @@ class Session:
         first_metric: dict[str, float] = {}
         exceptions: list[str] = []
         deltas = received = 0
+        page_not_found = False
         while True:
             raw = await self._socket.recv()
             received += len(raw)
@@ -247,7 +251,8 @@ class Session:
                 # The page this run drew: reruns name it by hash, as the frontend does.
                 self.page_script_hash = msg.navigation.page_script_hash
             elif kind == "page_not_found":
-                raise StreamlitProtocolError(f"page not found: {msg.page_not_found.page_name!r}")
+                # The frontend shows a "Page not found" dialog; the server goes on to run a page.
+                page_not_found = True
             elif kind == "script_finished":
                 status = msg.script_finished
                 if status == _FINISHED.FINISHED_EARLY_FOR_RERUN:
@@ -261,6 +266,7 @@ class Session:
                     exceptions=tuple(exceptions),
                     deltas=deltas,
                     bytes_received=received,
+                    page_not_found=page_not_found,
                 )
 
     def _read_element(self, element, metrics, first_metric, exceptions, start) -> None:

@@ -9,7 +9,6 @@ state, and that bad links fall back to the defaults with a visible note.
 from __future__ import annotations
 
 import doctest
-import json
 import math
 from pathlib import Path
 
@@ -21,6 +20,8 @@ import aliquant_core as core
 from aliquant_app import charts, formatting, state
 from aliquant_core import anchors
 from aliquant_core.defaults import DEFAULTS
+
+from .plotly_spec import chart_spec
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ("pages/overview.py", "pages/method.py")
@@ -310,7 +311,7 @@ def test_both_quality_inputs_in_a_link_use_one_and_say_so():
 def test_chart_is_svg_on_a_log_axis_with_the_anchors():
     at = run_app()
     (chart,) = at.get("plotly_chart")
-    spec = json.loads(chart.proto.spec)
+    spec = chart_spec(chart)
     types = {trace.get("type", "scatter") for trace in spec["data"]}
     assert types == {"scatter"}  # never scattergl: no WebGL
     assert spec["layout"]["xaxis"]["type"] == "log"

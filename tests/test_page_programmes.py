@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import doctest
 import io
-import json
 import math
 from pathlib import Path
 
@@ -25,6 +24,8 @@ from aliquant_app import formatting
 from aliquant_app import programmes_view as view
 from aliquant_core import PRESETS
 from aliquant_core.defaults import DEFAULTS
+
+from .plotly_spec import chart_spec
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/programmes.py"
@@ -88,7 +89,7 @@ def test_page_runs_and_draws_svg_charts():
     charts = at.get("plotly_chart")
     assert len(charts) == 4  # dollars, labeler-hours, weeks; the budget split
     for chart in charts:
-        spec = json.loads(chart.proto.spec)
+        spec = chart_spec(chart)
         assert {t.get("type", "scatter") for t in spec["data"]} == {"scatter"}  # never scattergl
     buttons = at.main.get("download_button")
     assert len(buttons) == 4  # one CSV per chart
@@ -202,7 +203,7 @@ def test_fewer_programmes_hides_the_rest():
 def test_budget_chart_draws_the_cores_curves_and_frontier():
     at = open_page()
     chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("budget_chart_dollars"))
-    traces = {t["name"]: t for t in json.loads(chart.proto.spec)["data"] if "name" in t}
+    traces = {t["name"]: t for t in chart_spec(chart)["data"] if "name" in t}
     budgets = np.logspace(3, 7, view.CURVE_POINTS)  # the default range, $1k to $10M
     curves = []
     for default in view.DEFAULT_PROGRAMMES:
@@ -314,7 +315,7 @@ def test_split_metrics_and_chart_are_the_cores():
     assert values[f"All on A ({a.name})"] == formatting.probability(best.p_align_all_a)
     assert values[f"All on B ({b.name})"] == formatting.probability(best.p_align_all_b)
     chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("split_chart"))
-    traces = {t["name"]: t for t in json.loads(chart.proto.spec)["data"]}
+    traces = {t["name"]: t for t in chart_spec(chart)["data"]}
     curve = core.budget_split_curve(a, b, 50_000.0, points=view.SPLIT_POINTS, **MODEL)
     np.testing.assert_allclose(traces["P_align"]["y"], curve.p_align, rtol=1e-12, atol=0)
     np.testing.assert_allclose(traces["P_align"]["x"], 100 * curve.parameter, rtol=1e-12)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import doctest
-import json
 import math
 from pathlib import Path
 
@@ -22,6 +21,8 @@ import aliquant_core as core
 from aliquant_app import formatting, map_view
 from aliquant_app import over_time_view as over_time
 from aliquant_core.defaults import DEFAULTS
+
+from .plotly_spec import chart_spec
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 MAP, OVER_TIME = "pages/map.py", "pages/over_time.py"
@@ -67,7 +68,7 @@ def threat(values: dict[str, float]) -> dict[str, float]:
 def plotly_spec(at: AppTest, index: int = 0) -> dict:
     charts = at.get("plotly_chart")
     assert charts, "no plotly chart on the page"
-    return json.loads(charts[index].proto.spec)
+    return chart_spec(charts[index])
 
 
 def trace(spec: dict, name: str) -> dict:
@@ -87,7 +88,7 @@ def test_page_runs_without_exception_and_draws_svg_charts(page):
     charts = at.get("plotly_chart")
     assert charts
     for chart in charts:
-        types = {t.get("type", "scatter") for t in json.loads(chart.proto.spec)["data"]}
+        types = {t.get("type", "scatter") for t in chart_spec(chart)["data"]}
         assert types <= {"scatter", "heatmap"}, types
     assert at.get("download_button")
 

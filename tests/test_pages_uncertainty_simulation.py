@@ -8,7 +8,6 @@ formatter (``aliquant_app.formatting``) or the page's stated format.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -23,6 +22,8 @@ from aliquant_app import uncertainty_view as unc_view
 from aliquant_core.defaults import DEFAULTS
 from aliquant_core.simulate import bradley_terry_check, simulate_p_align
 from aliquant_core.uncertainty import uncertainty
+
+from .plotly_spec import chart_spec
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 UNCERTAINTY, SIMULATION = "pages/uncertainty.py", "pages/simulation.py"
@@ -70,7 +71,7 @@ def only_uncertain(at: AppTest, *names: str) -> AppTest:
 
 
 def charts(at: AppTest) -> dict[str, dict]:
-    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    return {c.proto.id: chart_spec(c) for c in at.get("plotly_chart")}
 
 
 # --- smoke --------------------------------------------------------------------------------------

@@ -7,14 +7,19 @@ the helper it checks; none needs a server.
 from __future__ import annotations
 
 import ast
+import json
 import socket
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from aliquant_app import caching, serving
+
+from .plotly_spec import decode_typed_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_FILES = sorted([ROOT / "app.py", *(ROOT / "aliquant_app").glob("*.py"), *(ROOT / "pages").glob("*.py")])
@@ -100,6 +105,35 @@ def test_cached_data_copies_what_it_returns():
     first = rows(3)
     first[0].append(99.0)
     assert rows(3) == [[0.0], [1.0], [2.0]]
+
+
+def test_typed_arrays_decode_to_the_numbers_sent():
+    """Round trip through Plotly's own encoder (plotly.io.to_json of a figure with NumPy data)."""
+    z = np.arange(12, dtype=float).reshape(3, 4) / 7.0
+    x = np.array([1, 10, 100, 1000], dtype=np.int64)
+    spec = decode_typed_arrays(json.loads(pio.to_json(go.Figure(go.Heatmap(z=z, x=x)), validate=False)))
+    assert spec["data"][0]["z"] == z.tolist()
+    assert spec["data"][0]["x"] == [1, 10, 100, 1000]
+
+
+def test_cached_figures_hold_long_numeric_data_as_arrays():
+    """Long numeric data becomes NumPy arrays (sent base64-encoded); short, text and mixed data stay."""
+    figure = go.Figure(
+        [
+            go.Scatter(x=list(range(40)), y=[0.5] * 40, customdata=[["a", 1]] * 40, name="long"),
+            go.Scatter(x=[1.0, 2.0], y=[3.0, 4.0], name="short"),
+        ]
+    )
+    caching.numeric_data_as_arrays(figure)
+    long, short = figure.data
+    assert isinstance(long.x, np.ndarray)
+    assert isinstance(long.y, np.ndarray)
+    assert long.x.tolist() == list(range(40))
+    assert isinstance(long.customdata, tuple)  # text and numbers: left as they are
+    assert isinstance(short.x, tuple)
+    spec = decode_typed_arrays(json.loads(pio.to_json(figure, validate=False)))
+    assert "bdata" in pio.to_json(figure, validate=False)
+    assert spec["data"][0]["y"] == [0.5] * 40
 
 
 # --- server settings ---------------------------------------------------------------------------

@@ -9,17 +9,13 @@ flags this machine needs. Without Chromium these tests skip and say so.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from .server import serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -51,58 +47,9 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _serve(log_dir: Path):
-    """``streamlit run app.py`` on a free loopback port until the block ends; yields its URL."""
-    port = _free_port()
-    log_path = log_dir / f"streamlit-{port}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail("streamlit run not healthy in 60 s: " + log_path.read_text()[-2000:])
-                    time.sleep(0.3)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with _serve(tmp_path_factory.mktemp("streamlit")) as url:
+    with serve_app(tmp_path_factory.mktemp("streamlit")) as url:
         yield url
 
 
@@ -244,7 +191,7 @@ def test_narrow_screen_keeps_the_headline(warm_server, browser):
 def test_first_visit_after_start_draws_the_linked_page(browser, tmp_path):
     # A fresh server's first session takes the version-1 multipage path (see warm_server): the
     # linked page must still be the one drawn, with the sidebar, whatever dialog comes with it.
-    with _serve(tmp_path) as url:
+    with serve_app(tmp_path) as url:
         context, page = _open(browser, f"{url}/model")
         try:
             _settled(page)

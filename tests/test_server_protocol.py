@@ -9,15 +9,12 @@ writes, and a share link opened by a new session on the same server.
 from __future__ import annotations
 
 import asyncio
-import sys
 
 import pytest
+import st_client  # benchmarks/ is on pytest's pythonpath (pyproject.toml)
 
-from .server import ROOT, serve_app
+from .server import serve_app
 from .test_app import expected_headline, settings
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import st_client
 
 HEADLINE = "P(outer alignment)"
 #: Each page's url_path in app.py (the default page is served at the root).

@@ -93,6 +93,25 @@ LIVE_FLOOR_SCRIPT = (
     "import streamlit as st\n\nfrom aliquant_app.serving import disable_nagle\n\ndisable_nagle()\n"
     'st.slider("x", 0.0, 1.0, key="x")\n'
 )
+#: Streamlit's own cost per element: the live floor plus N elements of one kind, chosen by the
+#: link (?kind=markdown&n=40), each depending on the slider so that every rerun changes them.
+ELEMENTS_SCRIPT = """import streamlit as st
+
+from aliquant_app.serving import disable_nagle
+
+disable_nagle()
+x = st.slider("x", 0.0, 1.0, key="x")
+kind, n = st.query_params.get("kind", ""), int(st.query_params.get("n", "0"))
+for i in range(n):
+    if kind == "markdown":
+        st.markdown(f"Line {i}: x = {x:.3f}")
+    elif kind == "number_input":
+        st.number_input(f"Input {i}", value=float(i), key=f"input_{i}", help=f"Help {i}")
+    elif kind == "columns":
+        st.columns(3)[1].caption(f"{x:.3f}")
+"""
+#: Element kinds and counts measured by part 1c.
+ELEMENT_KINDS = {"markdown": 200, "number_input": 100, "columns": 50}
 #: Each page's URL path in app.py (the Overview is the default page, at "/").
 URL_PATHS = {
     "pages/overview.py": "",
@@ -371,17 +390,50 @@ async def _live(repeats: int, app_url: str, floor_url: str) -> dict:
     return results
 
 
+async def _element_costs(repeats: int, url: str) -> dict:
+    """Median rerun of the elements page with none and with N elements of each kind, alternating."""
+    import st_client
+
+    sessions = {"none": st_client.Session(url, "")}
+    for kind, n in ELEMENT_KINDS.items():
+        sessions[kind] = st_client.Session(url, "", f"kind={kind}&n={n}")
+    for session in sessions.values():
+        await session.connect()
+    times: dict[str, list[float]] = {name: [] for name in sessions}
+    for i in range(repeats + 4):  # 4 warm-up rounds, not kept
+        for name, session in sessions.items():
+            session.set_value("x", FLOOR_VALUES[i % len(FLOOR_VALUES)])
+            result = await session.rerun()
+            if i >= 4:
+                times[name].append(result.seconds * 1e3)
+    for session in sessions.values():
+        await session.close()
+    base = statistics.median(times["none"])
+    out = {"none": {"median_ms": base}}
+    for kind, n in ELEMENT_KINDS.items():
+        median = statistics.median(times[kind])
+        out[kind] = {"n": n, "median_ms": median, "ms_per_element": (median - base) / n}
+    return out
+
+
 def live_server(repeats: int, floor_path: Path, log_dir: Path) -> dict:
-    """Part 1b: the same series as part 1, at two ``streamlit run`` servers, timed at the socket."""
+    """Parts 1b and 1c: the same series as part 1 at two ``streamlit run`` servers, timed at the
+    socket; and Streamlit's own cost per element, at a third."""
     shutil.copytree(ROOT / ".streamlit", floor_path.parent / ".streamlit", dirs_exist_ok=True)
+    elements_path = floor_path.parent / "elements_page.py"
+    elements_path.write_text(ELEMENTS_SCRIPT)
     with (
         serve("app.py", ROOT, log_dir) as (app_url, app_command),
         serve(floor_path.name, floor_path.parent, log_dir) as (floor_url, floor_command),
     ):
         pages = asyncio.run(_live(repeats, app_url, floor_url))
+    log("part 1c: Streamlit's cost per element")
+    with serve(elements_path.name, elements_path.parent, log_dir) as (elements_url, _command):
+        elements = asyncio.run(_element_costs(repeats, elements_url))
     return {
         "commands": {"app": " ".join(app_command[1:]), "floor": " ".join(floor_command[1:])},
         "pages": pages,
+        "elements": elements,
     }
 
 
@@ -754,6 +806,19 @@ def print_report(result: dict) -> None:
                 f"{r['floor']['median_ms']:>7.1f}ms {r['floor']['p90_ms']:>7.1f}ms "
                 f"{r['ratio_warm']:>7.1f}x {r['ratio_cold']:>7.1f}x {r['deltas']:>7} "
                 f"{r['bytes'] / 1e3:>6.1f}  " + ("pass" if r["pass"] else "MISS")
+            )
+        print()
+        elements = live["elements"]
+        print(
+            "1c. Streamlit's own cost per element: the floor page plus N elements of one kind, each "
+            f"depending on the slider (median rerun, {result['repeats']} runs; not judged)"
+        )
+        print(f"  floor alone: {elements['none']['median_ms']:.1f} ms")
+        for kind in ELEMENT_KINDS:
+            e = elements[kind]
+            print(
+                f"  + {e['n']:>2} × {kind:<13} {e['median_ms']:6.1f} ms   "
+                f"{e['ms_per_element']:.2f} ms per element"
             )
         print()
     profile = result.get("profile")

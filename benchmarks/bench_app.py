@@ -385,8 +385,25 @@ async def _live(repeats: int, app_url: str, floor_url: str) -> dict:
                         if block == "warm":
                             last = result
         await session.close()
-        results[page] = {**judged_series(series), "deltas": last.deltas, "bytes": last.bytes_received}
+        results[page] = {
+            **judged_series(series),
+            "deltas": last.deltas,
+            "bytes": last.bytes_received,
+            "floor_warm_samples_ms": series["floor_warm"],
+        }
     await floor.close()
+    # Judged on means against the floor's runs of the whole run pooled. At a server the floor's
+    # rerun is bimodal, about 2.5 or 6 ms by where it falls in Streamlit's 5 ms message-flush cycle
+    # (docs/benchmarks.md), so a median of one block's 21 runs lands on either mode and swings the
+    # ratio twofold; the mean weighs both modes as they occur.
+    pooled = [ms for r in results.values() for ms in r["floor_warm_samples_ms"]]
+    floor_mean = statistics.fmean(pooled)
+    for r in results.values():
+        r["floor_pooled_mean_ms"] = floor_mean
+        r["floor_pooled_runs"] = len(pooled)
+        r["warm_mean_ms"] = statistics.fmean(r["warm"]["samples_ms"])
+        r["ratio_warm_mean"] = r["warm_mean_ms"] / floor_mean
+        r["pass"] = r["warm"]["median_ms"] < SERVER_MEDIAN_MS and r["ratio_warm_mean"] <= SERVER_RATIO
     return results
 
 
@@ -797,16 +814,26 @@ def print_report(result: dict) -> None:
         )
         print(
             f"  {'page':<22} {'warm med':>9} {'warm p90':>9} {'cold med':>9} {'cold p90':>9} "
-            f"{'floor med':>9} {'floor p90':>9} {'ratio w':>8} {'ratio c':>8} {'deltas':>7} {'kB':>6}  result"
+            f"{'floor med':>9} {'floor p90':>9} {'ratio w':>8} {'ratio c':>8} {'warm mean':>9} "
+            f"{'ratio m':>8} {'deltas':>7} {'kB':>6}  result"
         )
         for page, r in live["pages"].items():
             print(
                 f"  {page:<22} {r['warm']['median_ms']:>7.1f}ms {r['warm']['p90_ms']:>7.1f}ms "
                 f"{r['cold']['median_ms']:>7.1f}ms {r['cold']['p90_ms']:>7.1f}ms "
                 f"{r['floor']['median_ms']:>7.1f}ms {r['floor']['p90_ms']:>7.1f}ms "
-                f"{r['ratio_warm']:>7.1f}x {r['ratio_cold']:>7.1f}x {r['deltas']:>7} "
-                f"{r['bytes'] / 1e3:>6.1f}  " + ("pass" if r["pass"] else "MISS")
+                f"{r['ratio_warm']:>7.1f}x {r['ratio_cold']:>7.1f}x "
+                f"{r['warm_mean_ms']:>7.1f}ms {r['ratio_warm_mean']:>7.1f}x "
+                f"{r['deltas']:>7} {r['bytes'] / 1e3:>6.1f}  " + ("pass" if r["pass"] else "MISS")
             )
+        first = next(iter(live["pages"].values()))
+        print(
+            f"  (judged: warm median < {SERVER_MEDIAN_MS:g} ms, and ratio m = warm mean / the mean of all "
+            f"{first['floor_pooled_runs']} floor runs of the warm blocks, "
+            f"{first['floor_pooled_mean_ms']:.1f} ms,"
+            f"\n   <= {SERVER_RATIO:g}; the floor's runs fall near 2.5 or 6 ms, by where they land in "
+            "Streamlit's 5 ms flush cycle, so its median is unstable)"
+        )
         print()
         elements = live["elements"]
         print(

@@ -163,7 +163,9 @@ def _single_logs(informative, loss_prob, win_prob, margin):
     favourable = margin >= 0.0
     small_arg = np.where(favourable, loss_prob, win_prob)
     log_small = _math.log_symmetric_tail(np.where(none, 1.0, a), small_arg, np.abs(margin))
-    log_small = np.where(none, -_math.LN2, log_small)
+    # The smaller tail is at most ½ by symmetry; within an ulp of the knife edge rounding can put
+    # it a hair above, which would put P₁ on the wrong side of ½.
+    log_small = np.where(none, -_math.LN2, np.minimum(log_small, -_math.LN2))
     log_large = np.log1p(-np.exp(log_small))
     return np.where(favourable, log_large, log_small), np.where(favourable, log_small, log_large)
 

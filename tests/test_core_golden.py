@@ -124,6 +124,24 @@ def test_regimes(error_rate, blind_spot, regime):
         np.testing.assert_allclose(result.p_align, 0.5**10, rtol=1e-14)
 
 
+@pytest.mark.parametrize(
+    ("blind_spot", "regime", "side"),
+    [(0.0, "quantity_suffices", 1), (1.0, "no_quantity_suffices", -1)],
+)
+def test_one_ulp_from_the_knife_edge_p_single_stays_on_its_side(blind_spot, regime, side):
+    # ε one ulp below ½ (numpy.nextafter(0.5, 0)): q − ½ = (½ − ε)(1 − 2h) is about ±5e-17, too
+    # small for the binomial tails to resolve. By symmetry the smaller tail is at most ½, so P₁ is
+    # ≥ ½ when q > ½ (h = 0) and ≤ ½ when q < ½ (σ = 1, f = 0.75, χ = 0: h > ½); found by
+    # hypothesis at 107 informative labels, where rounding put P₁ a hair on the wrong side.
+    error_rate = np.nextafter(0.5, 0.0)
+    result = p_align(
+        np.array([1, 2, 3, 142, 1e6]), error_rate, blind_spot=blind_spot, footprint=0.75, exploitation=0.0
+    )
+    assert (result.regime == regime).all()
+    assert (side * (result.p_single - 0.5) >= 0.0).all()
+    assert (side * (0.5 - result.single_failure) >= 0.0).all()
+
+
 def test_limits_in_labels():
     # Condorcet: with q > ½, P_align → 1 as N grows; with q < ½, → 0.
     assert p_align(1e12, 0.3, competitors_log10=300).p_align == 1.0

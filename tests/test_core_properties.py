@@ -41,12 +41,15 @@ def test_probabilities_in_range_and_consistent(labels, error_rate, assumptions):
 @given(labels=_pair(s.labels_any), error_rate=s.error_rate, assumptions=s.assumptions)
 def test_monotone_in_labels_by_regime(labels, error_rate, assumptions):
     fewer, more = (p_align(n, error_rate, **assumptions) for n in labels)
+    # Up to rounding: one ulp from the knife edge (ε = 0.49999999999999994, found by hypothesis)
+    # the tails of 1 and 142 labels differ by less than P₁'s last digit.
+    slack = 1.0 + 1e-14
     if fewer.regime == "quantity_suffices":
-        assert more.p_align >= fewer.p_align
-        assert more.p_single >= fewer.p_single
+        assert more.p_align * slack >= fewer.p_align
+        assert more.p_single * slack >= fewer.p_single
     elif fewer.regime == "no_quantity_suffices":
-        assert more.p_align <= fewer.p_align
-        assert more.p_single <= fewer.p_single
+        assert more.p_align <= fewer.p_align * slack
+        assert more.p_single <= fewer.p_single * slack
     else:
         assert more.p_align == fewer.p_align
 

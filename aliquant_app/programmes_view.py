@@ -151,6 +151,7 @@ _FIELDS = ("name", "agg", "a", "na", "ra", "b", "nb", "rb")
 #: Every key this page binds to the URL.
 LINK_KEYS: tuple[str, ...] = (
     "n_prog",
+    "budget_axis",
     *(key(i, f) for i in range(1, MAX_PROGRAMMES + 1) for f in _FIELDS),
     "budgets",
     "split_a",

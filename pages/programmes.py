@@ -289,7 +289,11 @@ free = [name for name, curve in zip(names, curves, strict=True) if curve is None
 if free and low < high:
     st.caption(f"Not drawn (costs nothing, so it cannot be scaled to a budget): {', '.join(free)}.")
 AXIS_TABS = {"dollars": "Dollars", "labeler_hours": "Labeler-hours", "calendar_weeks": "Calendar weeks"}
-for (axis, title), tab in zip(AXIS_TABS.items(), st.tabs(list(AXIS_TABS.values())), strict=True):
+# Only the open tab's chart is built and sent (a stateful tab set); the link holds which is open.
+axis_tabs = st.tabs(list(AXIS_TABS.values()), key="budget_axis", bind="query-params", on_change="rerun")
+for (axis, title), tab in zip(AXIS_TABS.items(), axis_tabs, strict=True):
+    if not tab.open:
+        continue
     with tab:
         figure = view.budget_figure(curves, names, results, axis, target=target)
         st.plotly_chart(

@@ -36,8 +36,11 @@ MODEL = {k: DEFAULTS[k].value for k in ("footprint", "exploitation", "competitor
 TARGET = DEFAULTS["target"].value
 
 
-def open_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+def open_page(query_params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for name, value in (query_params or {}).items():
+        at.query_params[name] = value
+    at.run()
     at.switch_page(PAGE).run()
     assert not at.exception
     return at
@@ -87,12 +90,13 @@ def test_page_runs_and_draws_svg_charts():
     for i in range(1, view.MAX_PROGRAMMES + 1):
         at.get_by_key(f"result_{i}")  # one card per programme
     charts = at.get("plotly_chart")
-    assert len(charts) == 4  # dollars, labeler-hours, weeks; the budget split
+    # The open budget tab (dollars by default; the others are built when opened) and the split.
+    assert [c.proto.id.rsplit("-", 1)[-1] for c in charts] == ["budget_chart_dollars", "split_chart"]
     for chart in charts:
         spec = chart_spec(chart)
         assert {t.get("type", "scatter") for t in spec["data"]} == {"scatter"}  # never scattergl
     buttons = at.main.get("download_button")
-    assert len(buttons) == 4  # one CSV per chart
+    assert len(buttons) == 2  # one CSV per chart
     assert all(b.proto.url.endswith(".csv") for b in buttons)
     at.run()  # a rerun on the same page keeps working
     assert not at.exception
@@ -114,7 +118,8 @@ def test_every_control_has_a_key_and_help():
         assert widget.help, widget.key
     # Shareable state is bound to the URL under its key (the browser writes it; AppTest does not).
     bound = {w.key for w in widgets if getattr(w.proto, "query_param_key", "")}
-    assert bound == set(view.LINK_KEYS)
+    # ... and so is the open budget tab (a tab set, not a widget here; see the tab-link test).
+    assert bound | {"budget_axis"} == set(view.LINK_KEYS)
     assert all(w.proto.query_param_key == w.key for w in widgets if w.key in bound)
 
 
@@ -194,10 +199,22 @@ def test_fewer_programmes_hides_the_rest():
     at.get_by_key("result_2")
     with pytest.raises(KeyError):
         at.get_by_key("result_3")
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 2  # the open budget tab and the split
 
 
 # --- the budget curves and the frontier ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tab", "axis"),
+    [("Dollars", "dollars"), ("Labeler-hours", "labeler_hours"), ("Calendar weeks", "calendar_weeks")],
+)
+def test_the_link_opens_the_budget_tab_it_names(tab, axis):
+    at = open_page({"budget_axis": tab})
+    (chart,) = [c for c in at.get("plotly_chart") if "budget_chart" in c.proto.id]
+    assert chart.proto.id.endswith(f"budget_chart_{axis}")
+    assert at.get_by_key(f"csv_budget_{axis}") is not None
+    assert not at.exception
 
 
 def test_budget_chart_draws_the_cores_curves_and_frontier():

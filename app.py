@@ -14,8 +14,10 @@ import streamlit as st
 
 from aliquant_app import layout, scenario_io, serving, state
 
-# Streamlit's server leaves Nagle's algorithm on (40 ms per rerun): see aliquant_app/serving.py.
+# Streamlit's server leaves Nagle's algorithm on (40 ms per rerun), and full garbage collections
+# of the startup heap stall reruns: see aliquant_app/serving.py.
 serving.disable_nagle()
+serving.freeze_startup_heap()
 
 st.set_page_config(
     page_title="aliquant",

@@ -138,18 +138,19 @@ def grid(
 ) -> dict:
     """:func:`aliquant_core.p_align` on the grid: rows are error rates, columns label counts.
 
-    Returns ``labels``, ``error_rate`` (lists), ``p_align`` and ``p_align_lower_bound`` (lists of
-    rows) and the blind share ``blind_share`` (h, the same at every grid point: it depends on σ, f
-    and χ only).
+    Returns ``labels``, ``error_rate`` (1-d arrays), ``p_align`` and ``p_align_lower_bound`` (2-d
+    arrays, one row per error rate) and the blind share ``blind_share`` (h, a float: the same at
+    every grid point, since it depends on σ, f and χ only). Arrays, unlike the other wrappers'
+    lists: the cache copies its 24,000 values on every hit, and an array copies as one block.
     """
     labels, error_rates = grid_axes()
     threat = _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits)
     result = core.p_align(labels[None, :], error_rates[:, None], **threat)
     return {
-        "labels": labels.tolist(),
-        "error_rate": error_rates.tolist(),
-        "p_align": np.asarray(result.p_align, dtype=float).tolist(),
-        "p_align_lower_bound": np.asarray(result.p_align_lower_bound, dtype=float).tolist(),
+        "labels": labels,
+        "error_rate": error_rates,
+        "p_align": np.asarray(result.p_align, dtype=float),
+        "p_align_lower_bound": np.asarray(result.p_align_lower_bound, dtype=float),
         "blind_share": float(np.asarray(result.blind_share, dtype=float).flat[0]),
     }
 

@@ -1,5 +1,8 @@
 """Server-process settings the explorer needs and Streamlit's configuration cannot express.
 
+Two, both called by the entry script (``app.py``) on every run and acting on the first:
+:func:`disable_nagle` and :func:`freeze_startup_heap`.
+
 Streamlit 1.67's Starlette server binds its listening socket itself, as
 ``socket.socket(family=...)``, whose protocol number is 0. asyncio turns Nagle's algorithm off
 (``TCP_NODELAY``) only on sockets whose protocol is ``IPPROTO_TCP``, so every connection the server
@@ -14,18 +17,21 @@ returned by ``accept`` inherits the option from the listening socket, so one cal
 script, on its first run, covers every later connection; the connection that triggered that
 first run is fixed as well, since it is one of the process's sockets. The other half of the
 stall, Streamlit's full garbage collection after every script run, is switched off in
-``.streamlit/config.toml`` (``runner.postScriptGC``).
+``.streamlit/config.toml`` (``runner.postScriptGC``); Python's own full collections still run
+now and then, and :func:`freeze_startup_heap` keeps them short.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 from pathlib import Path
 
-__all__ = ["disable_nagle"]
+__all__ = ["disable_nagle", "freeze_startup_heap"]
 
 _done = False
+_frozen = False
 
 
 def disable_nagle(fd_dir: str | os.PathLike = "/proc/self/fd") -> int:
@@ -63,3 +69,26 @@ def disable_nagle(fd_dir: str | os.PathLike = "/proc/self/fd") -> int:
         except (OSError, ValueError):
             continue  # closed meanwhile, or not a socket this process may query
     return changed
+
+
+def freeze_startup_heap() -> int:
+    """Move every object alive now out of the garbage collector's reach (``gc.freeze``), once.
+
+    Called by the entry script on the server's first run, after NumPy, SciPy, Plotly, Streamlit
+    and the app's modules are imported: their hundreds of thousands of long-lived objects are then
+    no longer traversed by each full collection, which otherwise lands, tens of milliseconds long,
+    on whichever session's rerun triggers it. Objects frozen here are freed as usual when their
+    reference count drops to zero; only garbage cycles among them would stay.
+
+    Returns
+    -------
+    int
+        How many objects were frozen (0 on every call after the first).
+    """
+    global _frozen
+    if _frozen:
+        return 0
+    _frozen = True
+    gc.collect()  # what is already garbage should not be frozen
+    gc.freeze()
+    return gc.get_freeze_count()

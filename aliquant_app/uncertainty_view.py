@@ -392,12 +392,14 @@ def run_tornado(intervals: Intervals, point: Point) -> dict[str, Any]:
 # --- histograms ---------------------------------------------------------------------------------
 
 
+@cached_data(max_entries=16)
 def histogram_p_align(p_align: np.ndarray, bins: int = 40) -> dict[str, list[float]]:
     """Share of draws in each of ``bins`` equal bins of P_align over [0, 1]."""
     counts, edges = np.histogram(np.asarray(p_align, dtype=float), bins=bins, range=(0.0, 1.0))
     return {"edges": edges.tolist(), "shares": (counts / max(1, counts.sum())).tolist()}
 
 
+@cached_data(max_entries=16)
 def histogram_required(required: np.ndarray, bins: int = 40) -> dict[str, Any]:
     """Share of all draws in log-spaced bins of the finite required labels.
 
@@ -623,7 +625,6 @@ def draws_csv(result: Mapping[str, Any]) -> str:
     return buffer.getvalue()
 
 
-@cached_data(max_entries=32)
 def quantiles_csv(
     result: Mapping[str, Any], intervals: Intervals, point: Mapping[str, float], draws: int
 ) -> str:

@@ -87,19 +87,22 @@ CHROMIUM_FLAGS = [
 
 FLOOR_SCRIPT = 'import streamlit as st\n\nst.slider("x", 0.0, 1.0, key="x")\n'
 #: The floor as served next to the explorer: the same server settings (the repository's
-#: .streamlit/config.toml is copied beside it, and Nagle's algorithm is turned off as app.py does),
-#: so that the two servers differ only in their scripts.
+#: .streamlit/config.toml is copied beside it, and the process is tuned as app.py tunes its own:
+#: Nagle's algorithm off, the startup heap frozen), so that the two servers differ only in their
+#: scripts.
 LIVE_FLOOR_SCRIPT = (
-    "import streamlit as st\n\nfrom aliquant_app.serving import disable_nagle\n\ndisable_nagle()\n"
+    "import streamlit as st\n\nfrom aliquant_app import serving\n\n"
+    "serving.disable_nagle()\nserving.freeze_startup_heap()\n"
     'st.slider("x", 0.0, 1.0, key="x")\n'
 )
 #: Streamlit's own cost per element: the live floor plus N elements of one kind, chosen by the
 #: link (?kind=markdown&n=40), each depending on the slider so that every rerun changes them.
 ELEMENTS_SCRIPT = """import streamlit as st
 
-from aliquant_app.serving import disable_nagle
+from aliquant_app import serving
 
-disable_nagle()
+serving.disable_nagle()
+serving.freeze_startup_heap()
 x = st.slider("x", 0.0, 1.0, key="x")
 kind, n = st.query_params.get("kind", ""), int(st.query_params.get("n", "0"))
 for i in range(n):
@@ -127,9 +130,10 @@ REFERENCE_SCRIPT = f'''"""Reference page: a slider, a Plotly chart depending on 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-from aliquant_app.serving import disable_nagle
+from aliquant_app import serving
 
-disable_nagle()  # the explorer's server settings (see bench_app.py, LIVE_FLOOR_SCRIPT)
+serving.disable_nagle()  # the explorer's server settings (see bench_app.py, LIVE_FLOOR_SCRIPT)
+serving.freeze_startup_heap()
 
 x = st.slider("x", 0.0, 1.0, 0.5, key="x")
 st.metric("{REFERENCE_LABEL}", f"{{x:.2f}}")

@@ -244,7 +244,7 @@ rows = [
 table_column.dataframe(rows, hide_index=True, key="unc_quantiles", width="stretch")
 download_column.download_button(
     "Quantiles CSV",
-    data=view.quantiles_csv(result, interval_key, point, draws),
+    data=functools.partial(view.quantiles_csv, result, interval_key, point, draws),
     file_name="aliquant_uncertainty_quantiles.csv",
     mime="text/csv",
     on_click="ignore",

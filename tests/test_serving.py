@@ -207,3 +207,15 @@ def test_disable_nagle_fixes_the_listener_and_open_connections(fresh_serving):
 
 def test_disable_nagle_without_procfs_changes_nothing(fresh_serving, tmp_path):
     assert serving.disable_nagle(tmp_path / "missing") == 0
+
+
+def test_freeze_startup_heap_collects_then_freezes_once(monkeypatch):
+    # gc itself is replaced by recorders: freezing the test process's heap is not the point here.
+    calls = []
+    monkeypatch.setattr(serving, "_frozen", False)
+    monkeypatch.setattr(serving.gc, "collect", lambda: calls.append("collect") or 0)
+    monkeypatch.setattr(serving.gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(serving.gc, "get_freeze_count", lambda: 123_456)
+    assert serving.freeze_startup_heap() == 123_456
+    assert serving.freeze_startup_heap() == 0
+    assert calls == ["collect", "freeze"]

@@ -46,6 +46,10 @@ LABELS_LOG10_KEY = "labels_log10"
 _STARTED_KEY = "_aliquant_link_checked"
 _IGNORED_KEY = "_aliquant_ignored_params"
 _CURRENT_KEY = "_aliquant_assumptions"
+#: The link's values for page controls, kept from the first run until the page has drawn them.
+_PAGE_LINK_KEY = "_aliquant_page_link"
+#: This run's placeholder for the link note (see show_link_note).
+_NOTE_SLOT_KEY = "_aliquant_link_note_slot"
 _LABELS_LOG10_STEP = 0.05
 
 
@@ -324,6 +328,10 @@ def page_link_keys() -> frozenset[str]:
 
     The sidebar leaves these to their page's widgets (which drop a value they cannot use).
     """
+    return _page_keys("LINK_KEYS")
+
+
+def _page_keys(attribute: str) -> frozenset[str]:
     import importlib
 
     keys: set[str] = set()
@@ -332,7 +340,7 @@ def page_link_keys() -> frozenset[str]:
             module = importlib.import_module(f"aliquant_app.{name}")
         except ModuleNotFoundError:
             continue
-        keys.update(getattr(module, "LINK_KEYS", ()))
+        keys.update(getattr(module, attribute, ()))
     return frozenset(keys)
 
 
@@ -460,6 +468,7 @@ def render_sidebar() -> Assumptions:
     if first_run:
         state[_IGNORED_KEY] = check_link(raw, taken, use_agreement)
         page_keys = page_link_keys()
+        state[_PAGE_LINK_KEY] = {key: values for key, values in raw.items() if key in page_keys}
         for key in raw:
             # Unbound leftovers (unknown keys, the unused quality input) would make the link lie.
             if (
@@ -491,19 +500,87 @@ def current() -> Assumptions:
     return assumptions if assumptions is not None else render_sidebar()
 
 
+def _denotes(raw: str, value: Any) -> bool | None:
+    """Whether the link text ``raw`` names ``value``; None where that cannot be told.
+
+    Numbers and switches can be told: ``raw`` must parse to the same finite number or boolean.
+    Text and options cannot, since Streamlit writes an option into the link as its label, so
+    those are left to Streamlit (which drops what it cannot use).
+    """
+    if isinstance(value, bool):
+        return raw.strip().lower() == str(value).lower()
+    if isinstance(value, (int, float)):
+        try:
+            number = float(raw)
+        except ValueError:
+            return False
+        return math.isfinite(number) and math.isclose(number, float(value), rel_tol=1e-9, abs_tol=1e-12)
+    return None
+
+
+def check_page_link() -> None:
+    """On the first run, at the end of every page: note the link's page-control values not taken.
+
+    A page's controls take their link values themselves (``bind="query-params"``); Streamlit
+    silently drops a value it cannot use, or clamps it into range. Each numeric or on/off control
+    the page drew is compared with what the link asked for; a mismatch is added to the link note
+    (:func:`show_link_note`), whose placeholder at the top of the page is drawn again. Text and
+    option controls are not judged here (see :func:`_denotes`).
+    """
+    state = st.session_state
+    asked = state.pop(_PAGE_LINK_KEY, None)
+    if not asked:
+        return
+    notes = []
+    for key, values in asked.items():
+        if key not in state:
+            continue  # not on this page: left to its own page
+        value = state[key]
+        if isinstance(value, (list, tuple)):  # a range: one link value per end
+            matches = [_denotes(raw, v) for raw, v in zip(values, value, strict=False)]
+            taken = None if None in matches else len(values) == len(value) and all(matches)
+        else:  # a key given more than once: Streamlit takes the last
+            taken = _denotes(values[-1] if values else "", value)
+        if taken is False:
+            used = (
+                ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+                if isinstance(value, (list, tuple))
+                else (f"{value:g}" if isinstance(value, float) else str(value))
+            )
+            raw_text = ", ".join(_quote(v) for v in values) if values else _quote("")
+            notes.append(f"{_quote(key)}={raw_text}: not a value this page's control takes; it shows {used}")
+    if notes:
+        state[_IGNORED_KEY] = [*(state.get(_IGNORED_KEY) or []), *notes]
+        # Redrawn in this run's top-of-page placeholder (or, without one, here), under another
+        # button key: the button drawn there first is still registered in this run.
+        slot = state.get(_NOTE_SLOT_KEY)
+        _draw_link_note(slot if slot is not None else st.empty(), "dismiss_link_note_page")
+
+
 def _dismiss_note() -> None:
     st.session_state[_IGNORED_KEY] = []
 
 
 def show_link_note() -> None:
-    """Warn about what the share link asked for and did not get, until dismissed or reset."""
+    """Warn about what the share link asked for and did not get, until dismissed or reset.
+
+    Drawn in a placeholder at the top of the page, which :func:`check_page_link` fills again,
+    later in the same run, when the page's own controls turn out to have refused some values.
+    """
+    slot = st.empty()
+    st.session_state[_NOTE_SLOT_KEY] = slot
+    _draw_link_note(slot, "dismiss_link_note")
+
+
+def _draw_link_note(slot, button_key: str) -> None:
     notes = st.session_state.get(_IGNORED_KEY) or []
     if not notes:
         return
-    note, button = st.columns([8, 1], vertical_alignment="center")
-    lines = "\n".join(f"- {line}" for line in notes)
-    note.warning(
-        f"Some settings in the link were ignored; the rest of the link applies.\n\n{lines}",
-        icon=":material/link_off:",
-    )
-    button.button("Dismiss", on_click=_dismiss_note, key="dismiss_link_note")
+    with slot.container():
+        note, button = st.columns([8, 1], vertical_alignment="center")
+        lines = "\n".join(f"- {line}" for line in notes)
+        note.warning(
+            f"Some settings in the link were ignored; the rest of the link applies.\n\n{lines}",
+            icon=":material/link_off:",
+        )
+        button.button("Dismiss", on_click=_dismiss_note, key=button_key)

@@ -55,6 +55,8 @@ class RerunResult:
         Each ``st.metric`` label and the value it shows.
     exceptions : tuple of str
         Messages of ``st.exception`` elements (uncaught errors in the script).
+    alerts : tuple of str
+        Texts of ``st.warning``, ``st.error``, ``st.info`` and ``st.success`` elements.
     deltas : int
         Element deltas received (in full or as references to cached ones).
     bytes_received : int
@@ -66,6 +68,7 @@ class RerunResult:
     first_metric_seconds: dict[str, float]
     metrics: dict[str, str]
     exceptions: tuple[str, ...]
+    alerts: tuple[str, ...]
     deltas: int
     bytes_received: int
 
@@ -226,6 +229,7 @@ class Session:
         metrics: dict[str, str] = {}
         first_metric: dict[str, float] = {}
         exceptions: list[str] = []
+        alerts: list[str] = []
         deltas = received = 0
         page_not_found = False
         while True:
@@ -244,7 +248,9 @@ class Session:
             if kind == "delta":
                 deltas += 1
                 if msg.delta.WhichOneof("type") == "new_element":
-                    self._read_element(msg.delta.new_element, metrics, first_metric, exceptions, start)
+                    self._read_element(
+                        msg.delta.new_element, metrics, first_metric, exceptions, alerts, start
+                    )
             elif kind == "page_info_changed":
                 self.query_string = msg.page_info_changed.query_string
             elif kind == "navigation":
@@ -264,14 +270,17 @@ class Session:
                     first_metric_seconds=first_metric,
                     metrics=metrics,
                     exceptions=tuple(exceptions),
+                    alerts=tuple(alerts),
                     deltas=deltas,
                     bytes_received=received,
                     page_not_found=page_not_found,
                 )
 
-    def _read_element(self, element, metrics, first_metric, exceptions, start) -> None:
+    def _read_element(self, element, metrics, first_metric, exceptions, alerts, start) -> None:
         kind = element.WhichOneof("type")
-        if kind == "metric":
+        if kind == "alert":
+            alerts.append(element.alert.body)
+        elif kind == "metric":
             metrics[element.metric.label] = element.metric.body
             first_metric.setdefault(element.metric.label, time.perf_counter() - start)
         elif kind == "exception":

@@ -160,3 +160,6 @@ right.download_button(
     help=f"The map's grid ({map_view.LABELS_POINTS} label counts × {map_view.ERROR_POINTS} error "
     "rates): P_align and its Bonferroni bound at each point, with the threat settings.",
 )
+
+# Last: the link's values for this page's controls that they did not take (see state.py).
+state.check_page_link()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from aliquant_app import state
 from aliquant_app.formatting import count
 from aliquant_app.state import CONTROLS
 from aliquant_core import anchors, describe_range
@@ -214,3 +215,6 @@ rows.append(
     "One evaluation task's human annotators; other tasks take longer or shorter. |"
 )
 st.markdown("\n".join(rows))
+
+# Last: the link's values for this page's controls that they did not take (see state.py).
+state.check_page_link()

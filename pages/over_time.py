@@ -151,3 +151,6 @@ right.download_button(
     key="trajectory_csv",
     help="The table's data at full precision, with the rates and the sidebar's settings as columns.",
 )
+
+# Last: the link's values for this page's controls that they did not take (see state.py).
+state.check_page_link()

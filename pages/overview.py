@@ -155,3 +155,6 @@ right.download_button(
     icon=":material/download:",
     help="The curve's data: P_align and its Bonferroni bound at each label count, with the settings.",
 )
+
+# Last: the link's values for this page's controls that they did not take (see state.py).
+state.check_page_link()

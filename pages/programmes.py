@@ -13,6 +13,7 @@ from aliquant_app import programmes_view as view
 from aliquant_app import state
 from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability
+from aliquant_app.widgets import whole_number_input
 from aliquant_core import PRESETS, anchors
 
 assumptions = state.current()
@@ -113,21 +114,21 @@ def programme_inputs(i: int, default: view.ProgrammeDefault) -> tuple[str, str, 
             "each item is judged by the redundancy's number of labelers). "
             f"Share-link key: `{view.key(i, f'n{slot}')}`.",
         )
-        redundancy = row[2].number_input(
+        redundancy = whole_number_input(
+            row[2],
             "Per item",
             min_value=1,
             max_value=25,
             value=int(r_default),
             step=1,
             key=view.key(i, f"r{slot}"),
-            bind="query-params",
             disabled=source == view.NONE,
             help="Redundancy r: labelers per item, majority vote (ties a coin flip). Shrinks random "
             "error, not blind spots (shared by all labelers); cost and time grow r-fold. "
             f"Share-link key: `{view.key(i, f'r{slot}')}`.",
         )
         if source != view.NONE:
-            spec.append((source, float(labels), int(redundancy)))
+            spec.append((source, float(labels), redundancy))
     return (name.strip() or f"Programme {i}"), aggregation, tuple(spec)
 
 
@@ -514,3 +515,6 @@ else:
         icon=":material/download:",
         help="This chart's data: P_align and its bound at each share, the best split, and the settings.",
     )
+
+# Last: the link's values for this page's controls that they did not take (see state.py).
+state.check_page_link()

@@ -16,6 +16,7 @@ import streamlit as st
 from aliquant_app import cache, state
 from aliquant_app import simulation_view as view
 from aliquant_app.formatting import count, probability, scientific
+from aliquant_app.widgets import whole_number_input
 
 assumptions = state.current()
 threat = assumptions.threat()
@@ -42,32 +43,27 @@ resolvable = where.toggle(
     "the competitor), the rest as in the sidebar. A simulation cannot see failures rarer than about "
     "one in its number of trials; there it can. Share-link key: `sim_resolvable`.",
 )
-trials = int(
-    trials_column.number_input(
-        "Trials",
-        min_value=view.TRIALS_MIN,
-        max_value=view.TRIALS_MAX,
-        value=20_000,
-        step=10_000,
-        key="sim_trials",
-        bind="query-params",
-        help=f"Simulated datasets, {view.TRIALS_MIN:,} to {view.TRIALS_MAX:,}. 20,000 take a few "
-        "milliseconds and resolve P₁ to about ±0.005 near 0.9; 1,000,000 take about 0.5 s and "
-        "resolve differences of 1e-3. Share-link key: `sim_trials`.",
-    )
+trials = whole_number_input(
+    trials_column,
+    "Trials",
+    min_value=view.TRIALS_MIN,
+    max_value=view.TRIALS_MAX,
+    value=20_000,
+    step=10_000,
+    key="sim_trials",
+    help=f"Simulated datasets, {view.TRIALS_MIN:,} to {view.TRIALS_MAX:,}. 20,000 take a few "
+    "milliseconds and resolve P₁ to about ±0.005 near 0.9; 1,000,000 take about 0.5 s and "
+    "resolve differences of 1e-3. Share-link key: `sim_trials`.",
 )
-seed = int(
-    seed_column.number_input(
-        "Seed",
-        min_value=0,
-        max_value=2**32 - 1,
-        value=0,
-        step=1,
-        key="sim_seed",
-        bind="query-params",
-        help="Seed of the random generator: the same seed gives the same numbers. "
-        "Share-link key: `sim_seed`.",
-    )
+seed = whole_number_input(
+    seed_column,
+    "Seed",
+    min_value=0,
+    max_value=2**32 - 1,
+    value=0,
+    step=1,
+    key="sim_seed",
+    help="Seed of the random generator: the same seed gives the same numbers. Share-link key: `sim_seed`.",
 )
 
 labels = assumptions.labels
@@ -250,18 +246,16 @@ with text_column:
 
 st.markdown("##### 3. A Bradley–Terry reward model against counting")
 bt_column, run_column = st.columns([1, 1], vertical_alignment="bottom")
-bt_trials = int(
-    bt_column.number_input(
-        "Datasets to fit",
-        min_value=50,
-        max_value=5_000,
-        value=500,
-        step=50,
-        key="sim_bt_trials",
-        bind="query-params",
-        help="Independent simulated datasets, each with its own fitted reward model (50 to 5,000; "
-        "the core's default is 500). Share-link key: `sim_bt_trials`.",
-    )
+bt_trials = whole_number_input(
+    bt_column,
+    "Datasets to fit",
+    min_value=50,
+    max_value=5_000,
+    value=500,
+    step=50,
+    key="sim_bt_trials",
+    help="Independent simulated datasets, each with its own fitted reward model (50 to 5,000; "
+    "the core's default is 500). Share-link key: `sim_bt_trials`.",
 )
 comparisons = bt_trials * int(m)
 too_big = comparisons > view.BT_MAX_COMPARISONS
@@ -340,3 +334,6 @@ st.caption(
     "its learned reward difference is positive. Both agree on the regime, but at finite m the learner "
     "weighs labels by fitted log-odds and is less reliable than counting near the knife-edge."
 )
+
+# Last: the link's values for this page's controls that they did not take (see state.py).
+state.check_page_link()

@@ -14,6 +14,7 @@ import streamlit as st
 from aliquant_app import cache, state
 from aliquant_app import uncertainty_view as view
 from aliquant_app.formatting import count, probability
+from aliquant_app.widgets import whole_number_input
 
 assumptions = state.current()
 values = assumptions.as_dict()
@@ -121,32 +122,28 @@ summary_column.caption(
     if intervals
     else "**Nothing uncertain:** open the intervals above and switch some on."
 )
-draws = int(
-    draws_column.number_input(
-        "Draws",
-        min_value=view.DRAWS_MIN,
-        max_value=view.DRAWS_MAX,
-        value=20_000,
-        step=1_000,
-        key="unc_draws",
-        bind="query-params",
-        help="Quasi-random (scrambled Halton) draws of the uncertain quantities, "
-        f"{view.DRAWS_MIN:,} to {view.DRAWS_MAX:,}. 20,000 take about 0.05 s and 100,000 about "
-        "0.2 s, so everything here recomputes live. Share-link key: `unc_draws`.",
-    )
+draws = whole_number_input(
+    draws_column,
+    "Draws",
+    min_value=view.DRAWS_MIN,
+    max_value=view.DRAWS_MAX,
+    value=20_000,
+    step=1_000,
+    key="unc_draws",
+    help="Quasi-random (scrambled Halton) draws of the uncertain quantities, "
+    f"{view.DRAWS_MIN:,} to {view.DRAWS_MAX:,}. 20,000 take about 0.05 s and 100,000 about "
+    "0.2 s, so everything here recomputes live. Share-link key: `unc_draws`.",
 )
-seed = int(
-    seed_column.number_input(
-        "Seed",
-        min_value=0,
-        max_value=2**32 - 1,
-        value=0,
-        step=1,
-        key="unc_seed",
-        bind="query-params",
-        help="Seed of the draws and of the Sobol matrices: the same seed gives the same numbers. "
-        "Share-link key: `unc_seed`.",
-    )
+seed = whole_number_input(
+    seed_column,
+    "Seed",
+    min_value=0,
+    max_value=2**32 - 1,
+    value=0,
+    step=1,
+    key="unc_seed",
+    help="Seed of the draws and of the Sobol matrices: the same seed gives the same numbers. "
+    "Share-link key: `unc_seed`.",
 )
 
 interval_key = tuple(intervals)
@@ -311,3 +308,6 @@ if intervals:
     )
 else:
     st.caption("Switch on at least one uncertain quantity to see the tornado and the Sobol indices.")
+
+# Last: the link's values for this page's controls that they did not take (see state.py).
+state.check_page_link()

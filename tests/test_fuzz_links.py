@@ -5,6 +5,9 @@ numbers, ``nan``/``inf``, repeated keys, unknown keys, page keys with garbage), 
 without an exception, keep every sidebar widget finite and within its bounds
 (``state.CONTROLS[name].low``/``high``), show the headline, take every usable value and say in a
 warning which keys it ignored, keeping the default (the last good state on a first run) for them.
+A page's own numeric and on/off controls are held to the same rule when a link opens that page
+(``state.check_page_link``); its text and option controls are left to Streamlit, which drops what
+it cannot use.
 
 Expected values come from ``state.CONTROLS`` (bounds and defaults) and from the link itself (a
 usable value is ``float(value)``, the parse both Streamlit and ``state.check_link`` use).
@@ -15,6 +18,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -269,3 +273,78 @@ def test_repeated_slider_key_ending_empty_is_taken_without_a_wrong_note():
     assert not at.exception
     assert at.slider(key="exploitation").value == 0.3
     assert mentioned("exploitation") not in notes(at)
+
+
+# --- the pages' own controls ----------------------------------------------------------------------
+
+
+def open_page_from_link(page: str, query_params: dict) -> AppTest:
+    """A new session whose first run draws ``page`` with ``query_params`` (a shared deep link)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = dict(query_params)
+    return at.switch_page(page).run()
+
+
+#: Page controls judged by state.check_page_link (numbers and switches), with a value each takes.
+NUMERIC_PAGE_KEYS = {
+    "pages/programmes.py": {"n_prog": "3", "p1_na": "12345", "p1_ra": "3", "p2_nb": "500"},
+    "pages/uncertainty.py": {"unc_draws": "5000", "unc_seed": "7", "unc_labels_on": "true"},
+    "pages/over_time.py": {"generations": "4"},
+    "pages/simulation.py": {"sim_trials": "5000", "sim_resolvable": "true", "sim_seed": "11"},
+}
+#: The pages' whole-number controls (aliquant_app.widgets.whole_number_input).
+WHOLE_NUMBER_KEYS = {
+    "pages/programmes.py": [f"p{i}_{f}" for i in range(1, 5) for f in ("ra", "rb")],
+    "pages/uncertainty.py": ["unc_draws", "unc_seed"],
+    "pages/simulation.py": ["sim_trials", "sim_seed", "sim_bt_trials"],
+}
+
+
+@pytest.mark.parametrize("page", list(NUMERIC_PAGE_KEYS))
+def test_a_deep_link_with_usable_page_values_takes_them_without_a_note(page):
+    link = NUMERIC_PAGE_KEYS[page]
+    at = open_page_from_link(page, link)
+    assert not at.exception
+    assert notes(at) == ""
+    for key, raw in link.items():
+        value = at.session_state[key]
+        expected = raw == "true" if raw in ("true", "false") else float(raw)
+        assert value == expected, (key, raw, value)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case=st.sampled_from([(page, key) for page, keys in NUMERIC_PAGE_KEYS.items() for key in keys]),
+    raw=st.one_of(SPECIAL, st.text(max_size=12), st.floats(allow_nan=True, allow_infinity=True).map(repr)),
+)
+def test_a_deep_link_with_a_bad_page_value_says_so_and_keeps_the_rest(case, raw):
+    page, key = case
+    good = {k: v for k, v in NUMERIC_PAGE_KEYS[page].items() if k != key}
+    at = open_page_from_link(page, {**good, key: raw, "error_rate": "0.2"})
+    assert not at.exception, [e.value for e in at.exception]
+    value = at.session_state[key]
+    if isinstance(value, bool):
+        taken = raw.strip().lower() == str(value).lower()
+    else:
+        try:
+            taken = math.isclose(float(raw), value, rel_tol=1e-9, abs_tol=1e-12)
+        except ValueError:
+            taken = False
+    # Either the control took the value, or the note names the key (and the control shows a value
+    # of its own: its default, or the value clamped into range).
+    assert taken or f"{mentioned(key)}={mentioned(raw)}" in notes(at), (key, raw, value, notes(at))
+    for other, other_raw in good.items():  # the good values are taken all the same
+        other_value = at.session_state[other]
+        assert other_value == (other_raw == "true" if other_raw in ("true", "false") else float(other_raw))
+    assert sidebar_values(at)["error_rate"] == 0.2
+
+
+@pytest.mark.parametrize(
+    ("page", "key"), [(page, key) for page, keys in WHOLE_NUMBER_KEYS.items() for key in keys]
+)
+@pytest.mark.parametrize("raw", ["inf", "-1e400"])
+def test_an_infinite_link_value_for_a_whole_number_control_is_noted_not_a_traceback(page, key, raw):
+    # Streamlit 1.67's integer number_input raised OverflowError (int(inf)) on such a link.
+    at = open_page_from_link(page, {key: raw})
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"{mentioned(key)}={mentioned(raw)}" in notes(at)

@@ -68,3 +68,22 @@ def test_a_shared_deep_link_opens_its_page_with_its_values(server):
     assert not result.page_not_found
     # The map's "Programme's P_align" is formatted as the Overview's headline (pages/map.py).
     assert result.metrics["Programme's P_align"] == expected_headline(settings(error_rate=0.05, labels=20000))
+
+
+def test_a_link_with_bad_page_values_says_so_at_the_top_and_keeps_the_good_ones(server):
+    link = "n_prog=banana&p1_ra=99&p1_na=12345&error_rate=0.2"
+    result = asyncio.run(_first_run(server, "budgets", link))
+    assert result.exceptions == ()
+    (note,) = [a for a in result.alerts if "ignored" in a]
+    assert "`n_prog`=`banana`" in note
+    assert "`p1_ra`=`99`" in note
+    assert "p1_na" not in note  # taken
+    assert "error_rate" not in note  # taken (a sidebar value)
+
+
+def test_a_link_with_good_page_values_has_no_note(server):
+    result = asyncio.run(
+        _first_run(server, "budgets", "n_prog=3&p1_ra=2&p1_na=12345&budget_axis=Calendar+weeks")
+    )
+    assert result.exceptions == ()
+    assert not [a for a in result.alerts if "ignored" in a]

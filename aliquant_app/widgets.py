@@ -1,0 +1,44 @@
+"""Widgets the pages share that Streamlit does not offer as they are needed.
+
+:func:`whole_number_input` exists because Streamlit 1.67's integer ``st.number_input``, bound to
+the link (``bind="query-params"``), turns a link value such as ``inf`` or ``1e400`` into its value
+with ``int()``; the ``OverflowError`` escapes Streamlit's own checks, and the page fails with a
+traceback (found by ``tests/test_fuzz_links.py``). Its float input rejects a non-finite value as
+any out-of-range one: the control keeps its default, and the page's link check says so.
+"""
+
+from __future__ import annotations
+
+__all__ = ["whole_number_input"]
+
+
+def whole_number_input(
+    container,
+    label: str,
+    *,
+    min_value: int,
+    max_value: int,
+    value: int,
+    step: int,
+    key: str,
+    help: str,
+    disabled: bool = False,
+) -> int:
+    """A number input for whole numbers, bound to the link under ``key``; its value as an ``int``.
+
+    Shown without decimals; a value typed or linked between whole numbers is rounded to the
+    nearest. A link written by an integer input (``3``) is read the same way.
+    """
+    number = container.number_input(
+        label,
+        min_value=float(min_value),
+        max_value=float(max_value),
+        value=float(value),
+        step=float(step),
+        format="%.0f",
+        key=key,
+        bind="query-params",
+        disabled=disabled,
+        help=help,
+    )
+    return round(number)

@@ -13,8 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -31,8 +32,10 @@ __all__ = [
     "DEFAULT_BUDGETS",
     "DEFAULT_PROGRAMMES",
     "LINK_KEYS",
+    "LINK_LABELS",
     "MAX_PROGRAMMES",
     "NONE",
+    "POOL_LABELS",
     "ProgrammeDefault",
     "budget_curves",
     "budget_figure",
@@ -161,6 +164,15 @@ LINK_KEYS: tuple[str, ...] = (
     "cheap_pool",
     "cheap_agg",
 )
+
+
+#: How the cheapest-programme search's pools are named on the page (and so in the link).
+POOL_LABELS = {"presets": "all presets", "in_use": "sources in use"}
+
+
+def pool_label(pool: str) -> str:
+    """The label of a pool of sources for the cheapest-programme search."""
+    return POOL_LABELS[pool]
 
 
 def model_keywords(assumptions) -> dict[str, float]:
@@ -741,3 +753,17 @@ def split_csv(data: Mapping, settings: Mapping[str, float]) -> str:
 def pipelines() -> list[anchors.ReferencePipeline]:
     """The reference pipelines with a comparison count (the ones feasibility measures from)."""
     return [p for p in anchors.REFERENCE_PIPELINES if p.comparisons is not None]
+
+
+#: For the link keys of option controls: how the control writes a value into the link (Streamlit
+#: writes an option's label). Used by the link check (aliquant_app.state.check_page_link).
+LINK_LABELS: dict[str, Callable[[Any], str]] = {
+    **{key(i, f): source_name for i in range(1, MAX_PROGRAMMES + 1) for f in ("a", "b")},
+    **{key(i, "agg"): str for i in range(1, MAX_PROGRAMMES + 1)},
+    "budget_axis": str,  # the tab's own label
+    "split_a": source_name,
+    "split_b": source_name,
+    "split_agg": str,
+    "cheap_pool": pool_label,
+    "cheap_agg": str,
+}

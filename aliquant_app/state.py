@@ -17,7 +17,7 @@ values across pages.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -331,17 +331,26 @@ def page_link_keys() -> frozenset[str]:
     return _page_keys("LINK_KEYS")
 
 
-def _page_keys(attribute: str) -> frozenset[str]:
+def _page_views():
     import importlib
 
-    keys: set[str] = set()
     for name in _PAGE_VIEWS:
         try:
-            module = importlib.import_module(f"aliquant_app.{name}")
+            yield importlib.import_module(f"aliquant_app.{name}")
         except ModuleNotFoundError:
             continue
-        keys.update(getattr(module, attribute, ()))
-    return frozenset(keys)
+
+
+def _page_keys(attribute: str) -> frozenset[str]:
+    return frozenset(key for module in _page_views() for key in getattr(module, attribute, ()))
+
+
+def _page_labels() -> dict[str, Callable[[Any], str]]:
+    """Each option control's link key and the function that names its options (views' LINK_LABELS)."""
+    labels: dict[str, Callable[[Any], str]] = {}
+    for module in _page_views():
+        labels.update(getattr(module, "LINK_LABELS", {}))
+    return labels
 
 
 def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agreement: bool) -> list[str]:
@@ -500,13 +509,15 @@ def current() -> Assumptions:
     return assumptions if assumptions is not None else render_sidebar()
 
 
-def _denotes(raw: str, value: Any) -> bool | None:
+def _denotes(raw: str, value: Any, label: Callable[[Any], str] | None = None) -> bool | None:
     """Whether the link text ``raw`` names ``value``; None where that cannot be told.
 
-    Numbers and switches can be told: ``raw`` must parse to the same finite number or boolean.
-    Text and options cannot, since Streamlit writes an option into the link as its label, so
-    those are left to Streamlit (which drops what it cannot use).
+    An option control writes its option's label into the link, so with ``label`` (the control's
+    own format function) ``raw`` must be that label. Numbers and switches must parse to the same
+    finite number or boolean. Free text cannot be told (any text is a value).
     """
+    if label is not None:
+        return raw == label(value)
     if isinstance(value, bool):
         return raw.strip().lower() == str(value).lower()
     if isinstance(value, (int, float)):
@@ -522,25 +533,27 @@ def check_page_link() -> None:
     """On the first run, at the end of every page: note the link's page-control values not taken.
 
     A page's controls take their link values themselves (``bind="query-params"``); Streamlit
-    silently drops a value it cannot use, or clamps it into range. Each numeric or on/off control
-    the page drew is compared with what the link asked for; a mismatch is added to the link note
-    (:func:`show_link_note`), whose placeholder at the top of the page is drawn again. Text and
-    option controls are not judged here (see :func:`_denotes`).
+    silently drops a value it cannot use, or clamps it into range. Each numeric, on/off or option
+    control the page drew is compared with what the link asked for; a mismatch is added to the
+    link note (:func:`show_link_note`), whose placeholder at the top of the page is drawn again.
+    Free-text controls take any text (see :func:`_denotes`).
     """
     state = st.session_state
     asked = state.pop(_PAGE_LINK_KEY, None)
     if not asked:
         return
+    labels = _page_labels()
     notes = []
     for key, values in asked.items():
         if key not in state:
             continue  # not on this page: left to its own page
         value = state[key]
+        label = labels.get(key)
         if isinstance(value, (list, tuple)):  # a range: one link value per end
-            matches = [_denotes(raw, v) for raw, v in zip(values, value, strict=False)]
+            matches = [_denotes(raw, v, label) for raw, v in zip(values, value, strict=False)]
             taken = None if None in matches else len(values) == len(value) and all(matches)
         else:  # a key given more than once: Streamlit takes the last
-            taken = _denotes(values[-1] if values else "", value)
+            taken = _denotes(values[-1] if values else "", value, label)
         if taken is False:
             used = (
                 ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)

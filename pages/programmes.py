@@ -328,7 +328,7 @@ pool = controls[0].segmented_control(
     ("presets", "in_use"),
     default="presets",
     required=True,
-    format_func={"presets": "all presets", "in_use": "sources in use"}.get,
+    format_func=view.pool_label,
     key="cheap_pool",
     bind="query-params",
     help="Candidate sources: every preset, or only those the programmes above use. The core tries "

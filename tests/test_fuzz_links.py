@@ -348,3 +348,24 @@ def test_an_infinite_link_value_for_a_whole_number_control_is_noted_not_a_traceb
     at = open_page_from_link(page, {key: raw})
     assert not at.exception, [e.value for e in at.exception]
     assert f"{mentioned(key)}={mentioned(raw)}" in notes(at)
+
+
+def test_option_controls_take_their_labels_and_note_anything_else():
+    # Streamlit writes an option into the link as its label (programmes_view.LINK_LABELS).
+    good = {
+        "p1_a": programmes_view.source_name("experts"),
+        "p2_b": programmes_view.source_name(programmes_view.NONE),
+        "p2_agg": "weighted",
+        "cheap_pool": programmes_view.pool_label("in_use"),
+        "budget_axis": "Labeler-hours",
+    }
+    at = open_page_from_link("pages/programmes.py", good)
+    assert not at.exception
+    assert notes(at) == ""
+    assert (at.session_state["p1_a"], at.session_state["p2_b"]) == ("experts", programmes_view.NONE)
+    assert (at.session_state["p2_agg"], at.session_state["cheap_pool"]) == ("weighted", "in_use")
+    bad = {"p1_a": "experts", "cheap_pool": "banana", "p3_agg": "Weighted"}  # a key, not a label
+    at = open_page_from_link("pages/programmes.py", bad)
+    assert not at.exception
+    for key, raw in bad.items():
+        assert f"{mentioned(key)}={mentioned(raw)}" in notes(at), (key, notes(at))

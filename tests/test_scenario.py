@@ -290,7 +290,11 @@ def scenarios(draw):
         prior_bits=draw(qs.prior_bits),
         target=draw(qs.target),
     )
-    source_names = draw(st.lists(names, max_size=4, unique=True))
+    # An own source named like a preset's key shadows it (the file refers to presets by key), and
+    # an allocation to that preset is then refused (found by hypothesis: an own source "experts");
+    # round trips are about valid scenarios.
+    preset_names = set(PRESETS) | {preset.name for preset in PRESETS.values()}
+    source_names = draw(st.lists(names.filter(lambda n: n not in preset_names), max_size=4, unique=True))
     own = [draw(sources(name)) for name in source_names]
     pool = own + list(PRESETS.values())
     programmes = []

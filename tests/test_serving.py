@@ -95,6 +95,11 @@ def test_cached_figure_shares_one_figure_per_arguments():
     assert other is not first
     assert builds == ["a", "a"]
     assert list(other.data[0].x) == [1.0, 2.0, 3.5]
+    # Its dict is computed once, and is what Plotly itself makes of the figure.
+    assert isinstance(first, caching.DrawnFigure)
+    assert first.to_dict() is first.to_dict()
+    expected = go.Figure(go.Scatter(x=data["x"], y=data["y"]), layout={"title": "a"}).to_dict()
+    assert json.loads(pio.to_json(first.to_dict())) == json.loads(pio.to_json(expected))
 
 
 def test_cached_data_copies_what_it_returns():

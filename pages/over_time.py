@@ -10,6 +10,7 @@ from aliquant_app import over_time_view as view
 from aliquant_app import state
 from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability
+from aliquant_app.widgets import arrow_table
 
 assumptions = state.current()
 quality, threat = assumptions.quality(), assumptions.threat()
@@ -119,7 +120,7 @@ def shown(name: str) -> list:
 table = {header: shown(name) for name, header in view.COLUMNS.items()}
 number = st.column_config.NumberColumn
 st.dataframe(
-    table,
+    arrow_table(table),
     hide_index=True,
     width="stretch",
     height=min(36 * (len(g) + 1) + 3, 640),

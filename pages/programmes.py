@@ -13,7 +13,7 @@ from aliquant_app import programmes_view as view
 from aliquant_app import state
 from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability
-from aliquant_app.widgets import whole_number_input
+from aliquant_app.widgets import arrow_table, whole_number_input
 from aliquant_core import PRESETS, anchors
 
 assumptions = state.current()
@@ -260,7 +260,7 @@ for column, result in zip(columns, results, strict=True):
 with st.expander(
     "Orders of magnitude from the reference pipelines", expanded=True, icon=":material/straighten:"
 ):
-    st.table([*rows, band_row, hours_row], hide_index=True)
+    st.table(arrow_table([*rows, band_row, hours_row]), hide_index=True)
     st.caption(
         "log₁₀(programme ÷ reference): +1 is ten times the reference's comparisons (or hours), −1 a "
         "tenth. Labels count items, not judgements. Pipelines with a range (InstructGPT) use its "
@@ -413,10 +413,12 @@ elif asked is not None:
             )
         with st.expander("Every candidate, cheapest first"):
             st.table(
-                [
-                    {"Candidate": name, "Dollars to reach P*": view.dollars(cost)}
-                    for name, cost in found["candidates"]
-                ],
+                arrow_table(
+                    [
+                        {"Candidate": name, "Dollars to reach P*": view.dollars(cost)}
+                        for name, cost in found["candidates"]
+                    ]
+                ),
                 hide_index=True,
             )
 

@@ -16,7 +16,7 @@ import streamlit as st
 from aliquant_app import cache, state
 from aliquant_app import simulation_view as view
 from aliquant_app.formatting import count, probability, scientific
-from aliquant_app.widgets import whole_number_input
+from aliquant_app.widgets import arrow_table, whole_number_input
 
 assumptions = state.current()
 threat = assumptions.threat()
@@ -172,7 +172,7 @@ chart_column.plotly_chart(
     config=view.CHART_CONFIG,
 )
 with text_column:
-    st.dataframe(table, hide_index=True, key="sim_formula_table", width="stretch")
+    st.dataframe(arrow_table(table), hide_index=True, key="sim_formula_table", width="stretch")
     st.caption(
         "**What this shows:** each trial draws, for each of the m informative labels, whether it lies "
         "in a blind spot (chance h) and whether the labeler errs (chance ε), and counts whether most "
@@ -304,17 +304,22 @@ elif st.session_state.get("_sim_bt_params") == params:
     )
     with text_column:
         st.dataframe(
-            [
-                {"": "learner, P₁", "value [99% interval]": view.estimate_text(learned)},
-                {"": "counting, same data", "value [99% interval]": view.estimate_text(counted)},
-                {"": "counting, analytic P₁", "value [99% interval]": p1_text},
-                {
-                    "": "learner, normal approx.",
-                    "value [99% interval]": f"{bt['learner_normal_approximation']:.4f}",
-                },
-                {"": "learner, P_align", "value [99% interval]": view.estimate_text(bt["learned_p_align"])},
-                {"": "counting, P_align", "value [99% interval]": p_align_text},
-            ],
+            arrow_table(
+                [
+                    {"": "learner, P₁", "value [99% interval]": view.estimate_text(learned)},
+                    {"": "counting, same data", "value [99% interval]": view.estimate_text(counted)},
+                    {"": "counting, analytic P₁", "value [99% interval]": p1_text},
+                    {
+                        "": "learner, normal approx.",
+                        "value [99% interval]": f"{bt['learner_normal_approximation']:.4f}",
+                    },
+                    {
+                        "": "learner, P_align",
+                        "value [99% interval]": view.estimate_text(bt["learned_p_align"]),
+                    },
+                    {"": "counting, P_align", "value [99% interval]": p_align_text},
+                ]
+            ),
             hide_index=True,
             key="sim_bt_table",
             width="stretch",

@@ -14,7 +14,7 @@ import streamlit as st
 from aliquant_app import cache, state
 from aliquant_app import uncertainty_view as view
 from aliquant_app.formatting import count, probability
-from aliquant_app.widgets import whole_number_input
+from aliquant_app.widgets import arrow_table, whole_number_input
 
 assumptions = state.current()
 values = assumptions.as_dict()
@@ -238,7 +238,7 @@ rows = [
         strict=True,
     )
 ]
-table_column.dataframe(rows, hide_index=True, key="unc_quantiles", width="stretch")
+table_column.dataframe(arrow_table(rows), hide_index=True, key="unc_quantiles", width="stretch")
 download_column.download_button(
     "Quantiles CSV",
     data=functools.partial(view.quantiles_csv, result, interval_key, point, draws),

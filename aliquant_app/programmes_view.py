@@ -761,6 +761,7 @@ LINK_LABELS: dict[str, Callable[[Any], str]] = {
     **{key(i, f): source_name for i in range(1, MAX_PROGRAMMES + 1) for f in ("a", "b")},
     **{key(i, "agg"): str for i in range(1, MAX_PROGRAMMES + 1)},
     "budget_axis": str,  # the tab's own label
+    "budgets": budget_label,  # a range: each end by its label
     "split_a": source_name,
     "split_b": source_name,
     "split_agg": str,

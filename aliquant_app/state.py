@@ -328,7 +328,7 @@ def page_link_keys() -> frozenset[str]:
 
     The sidebar leaves these to their page's widgets (which drop a value they cannot use).
     """
-    return _page_keys("LINK_KEYS")
+    return frozenset(key for module in _page_views() for key in getattr(module, "LINK_KEYS", ()))
 
 
 def _page_views():
@@ -339,10 +339,6 @@ def _page_views():
             yield importlib.import_module(f"aliquant_app.{name}")
         except ModuleNotFoundError:
             continue
-
-
-def _page_keys(attribute: str) -> frozenset[str]:
-    return frozenset(key for module in _page_views() for key in getattr(module, attribute, ()))
 
 
 def _page_labels() -> dict[str, Callable[[Any], str]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-__all__ = ["arrow_table", "whole_number_input"]
+__all__ = ["arrow_table", "seed_input", "whole_number_input"]
 
 
 def arrow_table(data: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]) -> pa.Table | Any:
@@ -65,3 +65,10 @@ def whole_number_input(
         help=help,
     )
     return round(number)
+
+
+def seed_input(container, *, key: str, help: str) -> int:
+    """A random generator's seed, 0 to 2³² − 1 (NumPy's range for a seed), default 0."""
+    return whole_number_input(
+        container, "Seed", min_value=0, max_value=2**32 - 1, value=0, step=1, key=key, help=help
+    )

@@ -51,20 +51,12 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 sys.path.insert(0, str(ROOT))
 
-PAGES = (
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/programmes.py",
-    "pages/over_time.py",
-    "pages/uncertainty.py",
-    "pages/simulation.py",
-    "pages/method.py",
-)
 SERVER_MEDIAN_MS = 150.0
 SERVER_RATIO = 3.0
 BROWSER_MEDIAN_MS = 500.0
@@ -115,7 +107,7 @@ for i in range(n):
 """
 #: Element kinds and counts measured by part 1c.
 ELEMENT_KINDS = {"markdown": 200, "number_input": 100, "columns": 50}
-#: Each page's URL path in app.py (the Overview is the default page, at "/").
+#: Each page's script and its URL path in app.py (the Overview is the default page, at "/").
 URL_PATHS = {
     "pages/overview.py": "",
     "pages/map.py": "quality-map",
@@ -125,6 +117,7 @@ URL_PATHS = {
     "pages/simulation.py": "check",
     "pages/method.py": "model",
 }
+PAGES = tuple(URL_PATHS)
 REFERENCE_SCRIPT = f'''"""Reference page: a slider, a Plotly chart depending on it, its value as a metric."""
 
 import numpy as np
@@ -344,6 +337,15 @@ def judged_series(series: dict[str, list[float]]) -> dict:
 # --- part 1b: server-side reruns at a running server -----------------------------------------------
 
 
+async def _timed_rerun(client, key: str, value: float, page: str) -> tuple[float, Any]:
+    """Set the slider ``key`` of ``client`` (an st_client.Session) and rerun; ms and the result."""
+    client.set_value(key, value)
+    result = await client.rerun()
+    if result.exceptions:
+        raise RuntimeError(f"{page}: {result.exceptions[0]}")
+    return result.seconds * 1e3, result
+
+
 async def _live(repeats: int, app_url: str, floor_url: str) -> dict:
     import st_client
 
@@ -363,17 +365,8 @@ async def _live(repeats: int, app_url: str, floor_url: str) -> dict:
         session = st_client.Session(app_url, path)
         await session.connect()
 
-        async def timed(
-            client, key: str, value: float, page: str = page
-        ) -> tuple[float, st_client.RerunResult]:
-            client.set_value(key, value)
-            result = await client.rerun()
-            if result.exceptions:
-                raise RuntimeError(f"{page}: {result.exceptions[0]}")
-            return result.seconds * 1e3, result
-
         for value in WARM_VALUES * 2:
-            await timed(session, "error_rate", value)
+            await _timed_rerun(session, "error_rate", value, page)
         series: dict[str, list[float]] = {"warm": [], "cold": [], "floor_warm": [], "floor_cold": []}
         last = None
         for block in ("warm", "cold"):
@@ -381,10 +374,10 @@ async def _live(repeats: int, app_url: str, floor_url: str) -> dict:
                 value = WARM_VALUES[i % len(WARM_VALUES)] if block == "warm" else next(fresh)
                 for name in ("floor", block) if i % 2 == 0 else (block, "floor"):
                     if name == "floor":
-                        ms, _ = await timed(floor, "x", FLOOR_VALUES[i % len(FLOOR_VALUES)])
+                        ms, _ = await _timed_rerun(floor, "x", FLOOR_VALUES[i % len(FLOOR_VALUES)], page)
                         series[f"floor_{block}"].append(ms)
                     else:
-                        ms, result = await timed(session, "error_rate", value)
+                        ms, result = await _timed_rerun(session, "error_rate", value, page)
                         series[block].append(ms)
                         if block == "warm":
                             last = result

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Iterable
 from urllib import parse
 
 import websockets
@@ -296,8 +295,3 @@ class Session:
                 integer = kind == "number_input" and proto.data_type == proto.INT
                 url_key = proto.query_param_key if "query_param_key" in fields else ""
                 self.widgets[key] = _Widget(proto.id, kind, default, url_key, integer)
-
-
-async def gather_sessions(sessions: Iterable[Session]) -> list[RerunResult]:
-    """Connect several sessions at once."""
-    return await asyncio.gather(*(s.connect() for s in sessions))

@@ -16,7 +16,7 @@ import streamlit as st
 from aliquant_app import cache, state
 from aliquant_app import simulation_view as view
 from aliquant_app.formatting import count, probability, scientific
-from aliquant_app.widgets import arrow_table, whole_number_input
+from aliquant_app.widgets import arrow_table, seed_input, whole_number_input
 
 assumptions = state.current()
 threat = assumptions.threat()
@@ -55,13 +55,8 @@ trials = whole_number_input(
     "milliseconds and resolve P₁ to about ±0.005 near 0.9; 1,000,000 take about 0.5 s and "
     "resolve differences of 1e-3. Share-link key: `sim_trials`.",
 )
-seed = whole_number_input(
+seed = seed_input(
     seed_column,
-    "Seed",
-    min_value=0,
-    max_value=2**32 - 1,
-    value=0,
-    step=1,
     key="sim_seed",
     help="Seed of the random generator: the same seed gives the same numbers. Share-link key: `sim_seed`.",
 )

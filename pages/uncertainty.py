@@ -14,7 +14,7 @@ import streamlit as st
 from aliquant_app import cache, state
 from aliquant_app import uncertainty_view as view
 from aliquant_app.formatting import count, probability
-from aliquant_app.widgets import arrow_table, whole_number_input
+from aliquant_app.widgets import arrow_table, seed_input, whole_number_input
 
 assumptions = state.current()
 values = assumptions.as_dict()
@@ -134,13 +134,8 @@ draws = whole_number_input(
     f"{view.DRAWS_MIN:,} to {view.DRAWS_MAX:,}. 20,000 take about 0.05 s and 100,000 about "
     "0.2 s, so everything here recomputes live. Share-link key: `unc_draws`.",
 )
-seed = whole_number_input(
+seed = seed_input(
     seed_column,
-    "Seed",
-    min_value=0,
-    max_value=2**32 - 1,
-    value=0,
-    step=1,
     key="unc_seed",
     help="Seed of the draws and of the Sobol matrices: the same seed gives the same numbers. "
     "Share-link key: `unc_seed`.",

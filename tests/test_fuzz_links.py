@@ -285,6 +285,11 @@ def open_page_from_link(page: str, query_params: dict) -> AppTest:
     return at.switch_page(page).run()
 
 
+def usable_value(raw: str) -> bool | float:
+    """What a page control holds after taking the usable link text ``raw`` (a switch or a number)."""
+    return raw == "true" if raw in ("true", "false") else float(raw)
+
+
 #: Page controls judged by state.check_page_link (numbers and switches), with a value each takes.
 NUMERIC_PAGE_KEYS = {
     "pages/programmes.py": {"n_prog": "3", "p1_na": "12345", "p1_ra": "3", "p2_nb": "500"},
@@ -308,8 +313,7 @@ def test_a_deep_link_with_usable_page_values_takes_them_without_a_note(page):
     assert notes(at) == ""
     for key, raw in link.items():
         value = at.session_state[key]
-        expected = raw == "true" if raw in ("true", "false") else float(raw)
-        assert value == expected, (key, raw, value)
+        assert value == usable_value(raw), (key, raw, value)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -335,7 +339,7 @@ def test_a_deep_link_with_a_bad_page_value_says_so_and_keeps_the_rest(case, raw)
     assert taken or f"{mentioned(key)}={mentioned(raw)}" in notes(at), (key, raw, value, notes(at))
     for other, other_raw in good.items():  # the good values are taken all the same
         other_value = at.session_state[other]
-        assert other_value == (other_raw == "true" if other_raw in ("true", "false") else float(other_raw))
+        assert other_value == usable_value(other_raw)
     assert sidebar_values(at)["error_rate"] == 0.2
 
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import asyncio
 
+import bench_app  # benchmarks/ is on pytest's pythonpath (pyproject.toml)
 import pytest
-import st_client  # benchmarks/ is on pytest's pythonpath (pyproject.toml)
+import st_client
 
 from .server import serve_app
 from .test_app import expected_headline, settings
 
 HEADLINE = "P(outer alignment)"
 #: Each page's url_path in app.py (the default page is served at the root).
-URL_PATHS = ("", "quality-map", "budgets", "over-time", "uncertain", "check", "model")
+URL_PATHS = tuple(bench_app.URL_PATHS.values())
 
 
 @pytest.fixture(scope="module")

@@ -27,26 +27,7 @@ st.set_page_config(
     menu_items={"About": "aliquant: how much alignment training data, of what quality, do we need?"},
 )
 
-navigation = st.navigation(
-    [
-        st.Page(
-            "pages/overview.py", title="Overview", icon=":material/monitoring:", url_path="home", default=True
-        ),
-        st.Page(
-            "pages/map.py", title="Quality–quantity map", icon=":material/grid_on:", url_path="quality-map"
-        ),
-        st.Page("pages/programmes.py", title="Programmes", icon=":material/payments:", url_path="budgets"),
-        st.Page("pages/over_time.py", title="Over time", icon=":material/trending_up:", url_path="over-time"),
-        st.Page(
-            "pages/uncertainty.py", title="Uncertainty", icon=":material/ssid_chart:", url_path="uncertain"
-        ),
-        st.Page(
-            "pages/simulation.py", title="Check by simulation", icon=":material/casino:", url_path="check"
-        ),
-        st.Page("pages/method.py", title="Method", icon=":material/function:", url_path="model"),
-    ],
-    position="top",
-)
+navigation = st.navigation(layout.pages(), position="top")
 layout.compact_page()
 scenario_io.render(state.render_sidebar())
 state.show_link_note()

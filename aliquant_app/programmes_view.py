@@ -28,6 +28,7 @@ from .formatting import count, probability
 
 __all__ = [
     "AGGREGATIONS",
+    "AXIS_NAMES",
     "BUDGET_STEPS",
     "DEFAULT_BUDGETS",
     "DEFAULT_PROGRAMMES",
@@ -36,12 +37,20 @@ __all__ = [
     "MAX_PROGRAMMES",
     "NONE",
     "POOL_LABELS",
+    "PROGRAMME_LINK_KEYS",
+    "SECTIONS",
     "ProgrammeDefault",
+    "Programmes",
+    "axis_name",
+    "budget_chart",
+    "budget_csv",
     "budget_curves",
     "budget_figure",
     "budget_label",
     "cheapest",
+    "comparison",
     "curves_csv",
+    "describe",
     "dollars",
     "evaluate",
     "hours",
@@ -52,7 +61,9 @@ __all__ = [
     "regime_help",
     "regime_words",
     "split",
+    "split_chart",
     "split_csv",
+    "split_csv_for",
     "split_figure",
     "weeks",
 ]
@@ -65,6 +76,8 @@ AGGREGATIONS = ("pooled", "weighted")
 NONE = "none"
 #: A programme for the core: (preset key, labels, redundancy) per source.
 Spec = tuple[tuple[str, float, int], ...]
+#: Programmes as the page holds them: each one's name, aggregation and spec.
+Programmes = tuple[tuple[str, str, Spec], ...]
 #: Model keywords the page takes from the sidebar (sources bring their own quality).
 _MODEL = ("footprint", "exploitation", "competitors_log10", "prior_bits")
 #: Points per programme on the budget curves (log-spaced over the chosen budget range).
@@ -151,11 +164,15 @@ def key(index: int, field: str) -> str:
 
 
 _FIELDS = ("name", "agg", "a", "na", "ra", "b", "nb", "rb")
-#: Every key this page binds to the URL.
+#: The programmes' own fields in the link (written by aliquant_app.programme_controls).
+PROGRAMME_LINK_KEYS: tuple[str, ...] = tuple(key(i, f) for i in range(1, MAX_PROGRAMMES + 1) for f in _FIELDS)
+#: Every key of this page's link.
 LINK_KEYS: tuple[str, ...] = (
     "n_prog",
+    "prog_tab",
+    *PROGRAMME_LINK_KEYS,
+    "prog_view",
     "budget_axis",
-    *(key(i, f) for i in range(1, MAX_PROGRAMMES + 1) for f in _FIELDS),
     "budgets",
     "split_a",
     "split_b",
@@ -165,6 +182,13 @@ LINK_KEYS: tuple[str, ...] = (
     "cheap_agg",
 )
 
+
+#: The page's sections (tabs, one drawn at a time), by the names the code uses.
+SECTIONS = {
+    "cost": "P_align against cost",
+    "cheapest": "The cheapest way to P*",
+    "split": "Splitting a budget",
+}
 
 #: How the cheapest-programme search's pools are named on the page (and so in the link).
 POOL_LABELS = {"presets": "all presets", "in_use": "sources in use"}
@@ -350,6 +374,84 @@ def evaluate(
     return out
 
 
+def describe(spec: Spec, aggregation: str) -> str:
+    """A programme in a line: each source's labels × labelers per item, and the aggregation.
+
+    >>> describe((("contractors", 100_000.0, 3),), "pooled")
+    'Trained contractors 100,000 × 3'
+    """
+    parts = [f"{core.PRESETS[p].name} {count(n)} × {r}" for p, n, r in spec]
+    return " + ".join(parts) + (f" · {aggregation}" if len(spec) > 1 else "")
+
+
+def _feasibility_rows(feasible: Mapping | None) -> dict[str, str]:
+    if feasible is None:
+        return dict.fromkeys(_FEASIBILITY_ROWS, "n/a (no labels)")
+    band = feasible["oom_beyond_rlhf_band"]
+    hours_oom = feasible["oom_beyond_few_hundred_hours"]
+    return {
+        _FEASIBILITY_ROWS[0]: ("yes, " if feasible["within_rlhf_band"] else "no, ") + f"{oom(band)} OOM",
+        _FEASIBILITY_ROWS[1]: (
+            f"yes, {oom(hours_oom)} OOM"
+            if feasible["within_few_hundred_hours"]
+            else f"no, {10**hours_oom:,.2g}× the goal"
+        ),
+    }
+
+
+_FEASIBILITY_ROWS = (
+    f"Within 2 OOM of RLHF (≤ {count(anchors.RLHF_REFERENCE.comparisons * 100)} comparisons)",
+    f"Under a few hundred hours ({anchors.FEW_HUNDRED_HOURS:g} labeler-hours)",
+)
+
+
+@cached_data(max_entries=256)
+def comparison(
+    programmes: Programmes,
+    *,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+) -> dict:
+    """Every programme evaluated (:func:`evaluate`), and the side-by-side table of them.
+
+    ``programmes`` holds each programme's name, aggregation and spec. Returns ``results`` (one
+    :func:`evaluate` dict per programme) and ``rows``: one dict per quantity, the quantity under
+    ``""`` and each programme's value under ``"1. <name>"``, as text.
+    """
+    model = {
+        "footprint": footprint,
+        "exploitation": exploitation,
+        "competitors_log10": competitors_log10,
+        "prior_bits": prior_bits,
+    }
+    results = [evaluate(spec, aggregation, **model) for _, aggregation, spec in programmes]
+    columns = [f"{i}. {name}" for i, (name, _, _) in enumerate(programmes, start=1)]
+    table: dict[str, list[str]] = {}
+    for (_, aggregation, spec), result in zip(programmes, results, strict=True):
+        p_text, bound_text = p_align_texts(result)
+        feasible = result["feasibility"]
+        values = {
+            "Sources: labels × labelers per item": describe(spec, aggregation),
+            "Judgements": count(result["judgements"]),
+            "P_align": p_text,
+            "Bonferroni lower bound": bound_text,
+            "Regime": regime_words(result["regime"]),
+            "Dollars": dollars(result["dollars"]),
+            "Labeler-hours": hours(result["labeler_hours"]),
+            "Calendar weeks": weeks(result["calendar_weeks"]),
+            **_feasibility_rows(feasible),
+        }
+        for pipeline in pipelines():
+            row = f"OOM vs {pipeline.name} ({count(pipeline.comparisons)} comparisons)"
+            values[row] = oom(feasible["oom_vs_pipelines"][pipeline.name]) if feasible else "n/a"
+        for row, value in values.items():
+            table.setdefault(row, []).append(value)
+    rows = [{"": row, **dict(zip(columns, values, strict=True))} for row, values in table.items()]
+    return {"results": results, "rows": rows}
+
+
 @cached_data(max_entries=128)
 def budget_curves(
     spec: Spec,
@@ -481,6 +583,15 @@ def split(
 # --- figures ------------------------------------------------------------------------------------
 
 #: The cost axes of the budget charts: curve field, axis title, hover format.
+#: The budget chart's cost axes as the page names them (and the link writes them).
+AXIS_NAMES = {"dollars": "Dollars", "labeler_hours": "Labeler-hours", "calendar_weeks": "Calendar weeks"}
+
+
+def axis_name(axis: str) -> str:
+    """The page's name of a cost axis, e.g. ``'Labeler-hours'``."""
+    return AXIS_NAMES[axis]
+
+
 AXES: dict[str, tuple[str, str]] = {
     "dollars": ("cost (US dollars, log scale)", "$%{x:,.0f}"),
     "labeler_hours": ("labeler-hours (log scale)", "%{x:,.3g} h"),
@@ -502,7 +613,45 @@ def frontier(curves: Sequence[Mapping[str, list] | None], axis: str) -> list[tup
     return [where[k] for k in core.pareto_frontier(cost, p)]
 
 
+def _curves(programmes: Programmes, low: float, high: float, model: Mapping[str, float]) -> list:
+    return [budget_curves(spec, aggregation, low, high, **model) for _, aggregation, spec in programmes]
+
+
 @cached_figure()
+def budget_chart(
+    programmes: Programmes,
+    low: float,
+    high: float,
+    axis: str,
+    *,
+    target: float,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+) -> go.Figure:
+    """The Programmes page's budget chart: :func:`budget_curves` of each programme over ``low`` to
+    ``high`` dollars, drawn by :func:`budget_figure`; keyed by the programmes, not their curves."""
+    model = {
+        "footprint": footprint,
+        "exploitation": exploitation,
+        "competitors_log10": competitors_log10,
+        "prior_bits": prior_bits,
+    }
+    points = [evaluate(spec, aggregation, **model) for _, aggregation, spec in programmes]
+    names = [name for name, _, _ in programmes]
+    return budget_figure(_curves(programmes, low, high, model), names, points, axis, target=target)
+
+
+def budget_csv(
+    programmes: Programmes, low: float, high: float, axis: str, settings: Mapping[str, float]
+) -> str:
+    """:func:`curves_csv` of the budget chart's programmes (``settings``: the model and target)."""
+    model = {name: settings[name] for name in _MODEL}
+    names = [name for name, _, _ in programmes]
+    return curves_csv(_curves(programmes, low, high, model), names, axis, settings)
+
+
 def budget_figure(
     curves: Sequence[Mapping[str, list] | None],
     names: Sequence[str],
@@ -608,6 +757,30 @@ def budget_figure(
 
 
 @cached_figure()
+def split_chart(
+    source_a: str,
+    source_b: str,
+    budget: float,
+    aggregation: str,
+    *,
+    target: float,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+) -> go.Figure:
+    """The budget-split chart: :func:`split` drawn by :func:`split_figure`; keyed by the inputs."""
+    model = {
+        "footprint": footprint,
+        "exploitation": exploitation,
+        "competitors_log10": competitors_log10,
+        "prior_bits": prior_bits,
+    }
+    data = split(source_a, source_b, budget, aggregation, **model)
+    names = (core.PRESETS[source_a].name, core.PRESETS[source_b].name)
+    return split_figure(data, *names, budget=budget, target=target)
+
+
 def split_figure(
     data: Mapping, name_a: str, name_b: str, *, budget: float, target: float, height: int = 340
 ) -> go.Figure:
@@ -683,7 +856,6 @@ def _settings_row(settings: Mapping[str, float]) -> list[str]:
     return [repr(float(v)) for v in settings.values()]
 
 
-@cached_data(max_entries=32)
 def curves_csv(
     curves: Sequence[Mapping[str, list] | None],
     names: Sequence[str],
@@ -733,7 +905,15 @@ def curves_csv(
     return buffer.getvalue()
 
 
-@cached_data(max_entries=32)
+def split_csv_for(
+    source_a: str, source_b: str, budget: float, aggregation: str, settings: Mapping[str, float]
+) -> str:
+    """:func:`split_csv` of the budget-split chart's inputs (``settings``: the model and target)."""
+    model = {name: settings[name] for name in _MODEL}
+    data = split(source_a, source_b, budget, aggregation, **model)
+    return split_csv(data, {**settings, "budget_usd": budget})
+
+
 def split_csv(data: Mapping, settings: Mapping[str, float]) -> str:
     """The budget-split chart's data: a row per share of the grid, then the best split (``point``
     is ``grid`` or ``best``), the model settings as columns."""
@@ -758,9 +938,9 @@ def pipelines() -> list[anchors.ReferencePipeline]:
 #: For the link keys of option controls: how the control writes a value into the link (Streamlit
 #: writes an option's label). Used by the link check (aliquant_app.state.check_page_link).
 LINK_LABELS: dict[str, Callable[[Any], str]] = {
-    **{key(i, f): source_name for i in range(1, MAX_PROGRAMMES + 1) for f in ("a", "b")},
-    **{key(i, "agg"): str for i in range(1, MAX_PROGRAMMES + 1)},
-    "budget_axis": str,  # the tab's own label
+    "prog_tab": str,  # a tab's own label
+    "prog_view": str,
+    "budget_axis": axis_name,
     "budgets": budget_label,  # a range: each end by its label
     "split_a": source_name,
     "split_b": source_name,

@@ -102,6 +102,8 @@ def share_link() -> str:
 
 
 PRESET_KEY = "quality_preset"
+#: Key of the "Share and save" expander (its open state; not part of the link).
+SHARE_BOX_KEY = "share_box"
 
 
 def apply_preset(name: str, state: MutableMapping[str, Any]) -> None:
@@ -135,7 +137,12 @@ def render(assumptions: sidebar.Assumptions) -> None:
         help="Sets the error rate and blind spot to a preset source's (their sources are on the Method "
         "page and in aliquant_core.sources.PRESETS); everything else stays as it is.",
     )
-    with st.sidebar.expander("Share and save", icon=":material/share:"):
+    # Built only while open (a stateful expander): otherwise its link, export and upload would be
+    # four more elements in every rerun of every page.
+    box = st.sidebar.expander("Share and save", icon=":material/share:", key=SHARE_BOX_KEY, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.caption("The link holds every setting: whoever opens it sees these numbers on this page.")
         st.code(share_link(), language=None, wrap_lines=True)
         st.download_button(

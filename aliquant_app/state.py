@@ -16,6 +16,7 @@ values across pages.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -32,8 +33,10 @@ __all__ = [
     "USE_AGREEMENT_KEY",
     "Assumptions",
     "Control",
+    "add_page_link_notes",
     "check_link",
     "current",
+    "quote",
     "render_sidebar",
     "show_link_note",
 ]
@@ -48,6 +51,8 @@ _IGNORED_KEY = "_aliquant_ignored_params"
 _CURRENT_KEY = "_aliquant_assumptions"
 #: The link's values for page controls, kept from the first run until the page has drawn them.
 _PAGE_LINK_KEY = "_aliquant_page_link"
+#: Link notes from pages that read their link themselves (add_page_link_notes), for this run.
+_PAGE_NOTES_KEY = "_aliquant_page_link_notes"
 #: This run's placeholder for the link note (see show_link_note).
 _NOTE_SLOT_KEY = "_aliquant_link_note_slot"
 _LABELS_LOG10_STEP = 0.05
@@ -287,6 +292,12 @@ def _widget(control: Control) -> float:
     return float(st.number_input(**common))
 
 
+@functools.lru_cache(maxsize=64)
+def _agreement_shown(error_rate: float) -> float:
+    """The agreement input's value for ``error_rate`` (as its widget shows it, 3 decimals)."""
+    return round(float(agreement_from_error_rate(error_rate)), 3)
+
+
 def _log10_labels(labels: float) -> float:
     return math.log10(labels) if labels >= 1.0 else 0.0
 
@@ -312,7 +323,7 @@ def _read_query_string() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def _quote(raw: str) -> str:
+def quote(raw: str) -> str:
     """A raw URL value made safe to show in Markdown: short, without backticks, in code."""
     text = raw.replace("`", "'")
     text = text if len(text) <= 40 else text[:37] + "…"
@@ -373,7 +384,7 @@ def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agree
             continue
         # A repeated key: Streamlit's sliders drop empty parts, so judge the last non-empty value.
         value = next((v for v in reversed(values) if v != ""), values[-1] if values else "")
-        shown = f"{_quote(key)}={_quote(value)}"
+        shown = f"{quote(key)}={quote(value)}"
         if key == USE_AGREEMENT_KEY:
             if value.lower() not in ("true", "false") or (value.lower() == "true") != use_agreement:
                 notes.append(f"{shown}: not `true` or `false`; error rate is the input")
@@ -458,10 +469,13 @@ def render_sidebar() -> Assumptions:
         # between runs, which is what lets Streamlit put the carried-over value in the URL on the
         # run that mounts it (a first mount with a value set in code otherwise stays out of the URL
         # until the user moves it).
-        if use_agreement:
-            state["error_rate"] = round(error_rate, 4)
-        else:
-            state["agreement"] = round(float(agreement_from_error_rate(error_rate)), 3)
+        hidden, value = (
+            ("error_rate", round(error_rate, 4))
+            if use_agreement
+            else ("agreement", _agreement_shown(error_rate))
+        )
+        if state.get(hidden) != value:  # a Session State write per rerun costs more than this check
+            state[hidden] = value
         st.button(
             "Reset to defaults",
             key="reset_defaults",
@@ -535,11 +549,9 @@ def check_page_link() -> None:
     Free-text controls take any text (see :func:`_denotes`).
     """
     state = st.session_state
-    asked = state.pop(_PAGE_LINK_KEY, None)
-    if not asked:
-        return
+    asked = state.pop(_PAGE_LINK_KEY, None) or {}
+    notes = state.pop(_PAGE_NOTES_KEY, None) or []
     labels = _page_labels()
-    notes = []
     for key, values in asked.items():
         if key not in state:
             continue  # not on this page: left to its own page
@@ -556,14 +568,21 @@ def check_page_link() -> None:
                 if isinstance(value, (list, tuple))
                 else (f"{value:g}" if isinstance(value, float) else str(value))
             )
-            raw_text = ", ".join(_quote(v) for v in values) if values else _quote("")
-            notes.append(f"{_quote(key)}={raw_text}: not a value this page's control takes; it shows {used}")
+            raw_text = ", ".join(quote(v) for v in values) if values else quote("")
+            notes.append(f"{quote(key)}={raw_text}: not a value this page's control takes; it shows {used}")
     if notes:
         state[_IGNORED_KEY] = [*(state.get(_IGNORED_KEY) or []), *notes]
         # Redrawn in this run's top-of-page placeholder (or, without one, here), under another
         # button key: the button drawn there first is still registered in this run.
         slot = state.get(_NOTE_SLOT_KEY)
         _draw_link_note(slot if slot is not None else st.empty(), "dismiss_link_note_page")
+
+
+def add_page_link_notes(notes: list[str]) -> None:
+    """Lines for the link note, shown by :func:`check_page_link` at the end of this run."""
+    if notes:
+        state = st.session_state
+        state[_PAGE_NOTES_KEY] = [*(state.get(_PAGE_NOTES_KEY) or []), *notes]
 
 
 def _dismiss_note() -> None:

@@ -23,7 +23,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from aliquant_app import over_time_view, programmes_view, simulation_view, state, uncertainty_view
+from aliquant_app import (
+    over_time_view,
+    programme_controls,
+    programmes_view,
+    simulation_view,
+    state,
+    uncertainty_view,
+)
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -285,6 +292,13 @@ def open_page_from_link(page: str, query_params: dict) -> AppTest:
     return at.switch_page(page).run()
 
 
+def page_value(at: AppTest, key: str):
+    """A page control's value; the programmes' fields live in one store (programme_controls)."""
+    if key in programmes_view.PROGRAMME_LINK_KEYS:
+        return at.session_state[programme_controls.STORE_KEY][key]
+    return at.session_state[key]
+
+
 def usable_value(raw: str) -> bool | float:
     """What a page control holds after taking the usable link text ``raw`` (a switch or a number)."""
     return raw == "true" if raw in ("true", "false") else float(raw)
@@ -312,7 +326,7 @@ def test_a_deep_link_with_usable_page_values_takes_them_without_a_note(page):
     assert not at.exception
     assert notes(at) == ""
     for key, raw in link.items():
-        value = at.session_state[key]
+        value = page_value(at, key)
         assert value == usable_value(raw), (key, raw, value)
 
 
@@ -326,7 +340,7 @@ def test_a_deep_link_with_a_bad_page_value_says_so_and_keeps_the_rest(case, raw)
     good = {k: v for k, v in NUMERIC_PAGE_KEYS[page].items() if k != key}
     at = open_page_from_link(page, {**good, key: raw, "error_rate": "0.2"})
     assert not at.exception, [e.value for e in at.exception]
-    value = at.session_state[key]
+    value = page_value(at, key)
     if isinstance(value, bool):
         taken = raw.strip().lower() == str(value).lower()
     else:
@@ -338,7 +352,7 @@ def test_a_deep_link_with_a_bad_page_value_says_so_and_keeps_the_rest(case, raw)
     # of its own: its default, or the value clamped into range).
     assert taken or f"{mentioned(key)}={mentioned(raw)}" in notes(at), (key, raw, value, notes(at))
     for other, other_raw in good.items():  # the good values are taken all the same
-        other_value = at.session_state[other]
+        other_value = page_value(at, other)
         assert other_value == usable_value(other_raw)
     assert sidebar_values(at)["error_rate"] == 0.2
 
@@ -355,20 +369,28 @@ def test_an_infinite_link_value_for_a_whole_number_control_is_noted_not_a_traceb
 
 
 def test_option_controls_take_their_labels_and_note_anything_else():
-    # Streamlit writes an option into the link as its label (programmes_view.LINK_LABELS).
+    # Streamlit writes an option into the link as its label (programmes_view.LINK_LABELS); the
+    # programmes' sources are read by programme_controls, which takes a preset's key as well.
     good = {
         "p1_a": programmes_view.source_name("experts"),
         "p2_b": programmes_view.source_name(programmes_view.NONE),
+        "p3_a": "researchers",
         "p2_agg": "weighted",
-        "cheap_pool": programmes_view.pool_label("in_use"),
         "budget_axis": "Labeler-hours",
     }
     at = open_page_from_link("pages/programmes.py", good)
     assert not at.exception
     assert notes(at) == ""
-    assert (at.session_state["p1_a"], at.session_state["p2_b"]) == ("experts", programmes_view.NONE)
-    assert (at.session_state["p2_agg"], at.session_state["cheap_pool"]) == ("weighted", "in_use")
-    bad = {"p1_a": "experts", "cheap_pool": "banana", "p3_agg": "Weighted"}  # a key, not a label
+    assert (page_value(at, "p1_a"), page_value(at, "p2_b")) == ("experts", programmes_view.NONE)
+    assert (page_value(at, "p3_a"), page_value(at, "p2_agg")) == ("researchers", "weighted")
+    assert at.session_state["budget_axis"] == "labeler_hours"
+    # The cheapest-programme section, opened by the link (one section is drawn at a time).
+    cheapest = {"prog_view": "The cheapest way to P*", "cheap_pool": programmes_view.pool_label("in_use")}
+    at = open_page_from_link("pages/programmes.py", cheapest)
+    assert not at.exception
+    assert notes(at) == ""
+    assert at.session_state["cheap_pool"] == "in_use"
+    bad = {"p1_a": "EXPERTS", "p3_agg": "Weighted", "budget_axis": "dollars"}
     at = open_page_from_link("pages/programmes.py", bad)
     assert not at.exception
     for key, raw in bad.items():

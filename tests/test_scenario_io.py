@@ -69,10 +69,24 @@ def test_agreement_file_reads_as_its_error_rate():
     assert "Loaded" in message
 
 
-def test_sidebar_shows_the_share_and_save_box():
+def test_sidebar_shows_the_share_and_save_box_and_builds_it_only_when_open():
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert any(e.label == "Share and save" for e in at.sidebar.expander)
+    # Closed (as a session starts): its contents are not built.
+    assert not at.sidebar.get("download_button")
+    assert not at.sidebar.get("file_uploader")
+    at.session_state[scenario_io.SHARE_BOX_KEY] = True  # what opening it in the browser sets
+    at.run()
+    assert not at.exception
+    assert [b.key for b in at.sidebar.get("download_button")] == ["scenario_export"]
+    assert [u.proto.id.rsplit("-", 1)[-1] for u in at.sidebar.get("file_uploader")] == [
+        scenario_io.UPLOAD_KEY
+    ]
+    assert len(at.sidebar.code) == 1  # the share link (empty outside a browser)
+    at.session_state[scenario_io.SHARE_BOX_KEY] = False
+    at.run()
+    assert not at.sidebar.get("download_button")
 
 
 def test_a_preset_fills_label_quality_in_one_step():

@@ -57,7 +57,7 @@ def programme_inputs(i: int) -> None:
         "Name",
         max_chars=controls.MAX_NAME,
         key=view.key(i, "name"),
-        on_change=controls.remember,
+        on_change=controls.STORE.remember,
         args=(view.key(i, "name"),),
         help="A label for this programme in the results and charts. "
         f"Share-link key: `{view.key(i, 'name')}`.",
@@ -67,7 +67,7 @@ def programme_inputs(i: int) -> None:
         view.AGGREGATIONS,
         required=True,
         key=view.key(i, "agg"),
-        on_change=controls.remember,
+        on_change=controls.STORE.remember,
         args=(view.key(i, "agg"),),
         help="How two sources' labels combine. **pooled**: every label counts the same (a plain "
         "reward model). **weighted**: each source's labels weighted by log(q/(1 − q)), optimal for "
@@ -82,7 +82,7 @@ def programme_inputs(i: int) -> None:
             PRESET_KEYS if slot == "a" else (view.NONE, *PRESET_KEYS),
             format_func=view.source_name,
             key=view.key(i, slot),
-            on_change=controls.remember,
+            on_change=controls.STORE.remember,
             args=(view.key(i, slot),),
             help=SOURCE_HELP
             + ("\n\n'— none —': a one-source programme." if slot == "b" else "")
@@ -95,7 +95,7 @@ def programme_inputs(i: int) -> None:
             step=1000.0,
             format="%.0f",
             key=view.key(i, f"n{slot}"),
-            on_change=controls.remember,
+            on_change=controls.STORE.remember,
             args=(view.key(i, f"n{slot}"),),
             disabled=source == view.NONE,
             help="Comparison items this source labels, 0 to 1e12 (the dataset's size from it; "
@@ -109,7 +109,7 @@ def programme_inputs(i: int) -> None:
             step=1.0,
             format="%.0f",
             key=view.key(i, f"r{slot}"),
-            on_change=controls.remember,
+            on_change=controls.STORE.remember,
             args=(view.key(i, f"r{slot}"),),
             disabled=source == view.NONE,
             help="Redundancy r, 1 to 25: labelers per item, majority vote (ties a coin flip). Shrinks "
@@ -137,21 +137,21 @@ shown = st.segmented_control(
     help="How many programmes to set up and compare (1 to 4). A programme hidden here goes back "
     "to its defaults. Share-link key: `n_prog`.",
 )
-# The link is read once, on the session's first visit to this page; then the store holds it all.
-asked = {} if controls.STORE_KEY in st.session_state else controls.link_values(st.query_params)
-restored = controls.restore(st.session_state, shown, asked)
+hidden = controls.hidden(shown)
+restored = controls.STORE.restore(st.session_state, controls.DEFAULTS, st.query_params, hidden)
 state.add_page_link_notes(restored.notes)
+values = restored.values
 # Only the open programme draws its inputs (see aliquant_app/programme_controls.py).
 edit_tabs = st.tabs(
     [f"Programme {i}" for i in range(1, shown + 1)], key="prog_tab", bind="query-params", on_change="rerun"
 )
 for i, tab in enumerate(edit_tabs, start=1):
     if tab.open:
-        controls.mount(st.session_state, i)
+        controls.STORE.mount(st.session_state, values, controls.defaults(i))
         with tab:
             programme_inputs(i)
-programmes = tuple(controls.spec_of(restored.values, i) for i in range(1, shown + 1))
-controls.write_link(st.query_params, controls.wanted_link(restored.values, shown))
+programmes = tuple(controls.spec_of(values, i) for i in range(1, shown + 1))
+controls.STORE.write_link(st.query_params, controls.STORE.wanted_link(values, controls.DEFAULTS, hidden))
 
 names = [name for name, _, _ in programmes]
 compared = view.comparison(programmes, **model)
@@ -232,13 +232,13 @@ def _load_cheapest(found: dict) -> None:
     s = st.session_state
     i = view.MAX_PROGRAMMES
     s["n_prog"] = view.MAX_PROGRAMMES
-    values = {view.key(i, "name"): "Cheapest", view.key(i, "agg"): found["aggregation"]}
+    loaded = {view.key(i, "name"): "Cheapest", view.key(i, "agg"): found["aggregation"]}
     spec = list(found["spec"]) + [(view.NONE, 0.0, 1)] * (2 - len(found["spec"]))
     for slot, (preset, labels, redundancy) in zip("ab", spec, strict=True):
-        values[view.key(i, slot)] = preset
-        values[view.key(i, f"n{slot}")] = float(labels)
-        values[view.key(i, f"r{slot}")] = float(redundancy)
-    controls.assign(s, values)
+        loaded[view.key(i, slot)] = preset
+        loaded[view.key(i, f"n{slot}")] = float(labels)
+        loaded[view.key(i, f"r{slot}")] = float(redundancy)
+    controls.STORE.assign(s, loaded)
     s["prog_tab"] = f"Programme {i}"
 
 

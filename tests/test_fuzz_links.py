@@ -295,7 +295,8 @@ def open_page_from_link(page: str, query_params: dict) -> AppTest:
 def page_value(at: AppTest, key: str):
     """A page control's value; the programmes' fields live in one store (programme_controls)."""
     if key in programmes_view.PROGRAMME_LINK_KEYS:
-        return at.session_state[programme_controls.STORE_KEY][key]
+        store = at.session_state[programme_controls.STORE.store_key]
+        return store.get(key, programme_controls.DEFAULTS[key])
     return at.session_state[key]
 
 

@@ -85,7 +85,7 @@ def column(at: AppTest, index: int) -> dict[str, str]:
 
 def stored(at: AppTest, key: str):
     """A programme field's value (programme_controls keeps all of them in one store)."""
-    return at.session_state[controls.STORE_KEY][key]
+    return at.session_state[controls.STORE.store_key].get(key, controls.DEFAULTS[key])
 
 
 def programme(allocations, aggregation="pooled") -> core.Programme:
@@ -466,9 +466,9 @@ def test_a_share_link_with_programme_fields_opens_them_without_a_note():
         ("p1_na", "lots", "not a number"),
         ("p2_na", "1e13", "outside [0, 1e12]"),
         ("p2_ra", "26", "outside [1, 25]"),
-        ("p1_a", "oracle", "not a source"),
-        ("p1_b", "oracle", "not a source"),
-        ("p3_agg", "majority", "not `pooled` or `weighted`"),
+        ("p1_a", "oracle", "not one of `crowdworkers`, `contractors`"),
+        ("p1_b", "oracle", "not one of `none`, `crowdworkers`"),
+        ("p3_agg", "majority", "not one of `pooled`, `weighted`"),
         ("p4_name", "x" * 41, "longer than 40 characters"),
     ],
 )
@@ -477,7 +477,7 @@ def test_a_link_with_a_bad_programme_value_says_why_and_keeps_the_rest(key, raw,
     (note,) = [w.value for w in at.warning if "ignored" in w.value]
     assert reason in note
     assert f"`{key}`=" in note
-    assert stored(at, key) == controls.defaults(int(key[1]))[key]
+    assert stored(at, key) == controls.DEFAULTS[key]
     assert stored(at, "p1_nb") == 777.0
 
 

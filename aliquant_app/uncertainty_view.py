@@ -30,20 +30,23 @@ from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado
 
 from .caching import cached_data, cached_figure
 from .formatting import count
+from .linked import Field, LinkedStore, link_number, read_flag, read_number, read_range
 
 __all__ = [
     "CHART_CONFIG",
     "DRAWS_MAX",
     "DRAWS_MIN",
+    "INTERVALS",
     "LINK_KEYS",
     "SOBOL_SAMPLES",
     "SPECS",
     "IntervalSpec",
+    "chosen_intervals",
     "default_widget_value",
     "draws_csv",
-    "follow_sidebar",
     "histogram_p_align",
     "histogram_required",
+    "interval_defaults",
     "model_interval",
     "p_align_histogram",
     "quantiles_csv",
@@ -70,7 +73,6 @@ _GRID = "rgba(128,128,128,0.15)"
 CHART_CONFIG = PLOTLY_CONFIG  # plotly's PNG button, as on every chart
 
 #: Session-state key of the defaults the intervals were last built around.
-_BASIS_KEY = "_aliquant_unc_basis"
 
 
 @dataclass(frozen=True)
@@ -277,10 +279,13 @@ def model_interval(name: str, widget_value: Sequence[float]) -> tuple[float, flo
     return low, high
 
 
-def _widget_defaults(point: Mapping[str, float]) -> dict[str, Any]:
-    """Each interval widget key → its default value for ``point``."""
+def interval_defaults(point: Mapping[str, float]) -> dict[str, Any]:
+    """Every interval control's default for the sidebar's ``point``, by key: the toggles'
+    :attr:`IntervalSpec.default_on`, the intervals' :func:`default_widget_value` (a range slider
+    holds both ends, a pair one end each)."""
     values: dict[str, Any] = {}
     for name, spec in SPECS.items():
+        values[spec.toggle_key] = spec.default_on
         low, high = default_widget_value(name, point)
         if spec.widget == "range":
             values[spec.keys[0]] = (low, high)
@@ -289,41 +294,47 @@ def _widget_defaults(point: Mapping[str, float]) -> dict[str, Any]:
     return values
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    try:
-        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
-    except (TypeError, ValueError):
-        return a == b
+def _write_ends(ends: Sequence[float]) -> list[str]:
+    return [link_number(x) for x in ends]
 
 
-def follow_sidebar(point: Mapping[str, float]) -> dict[str, Any]:
-    """Move the intervals the user has not touched along with the sidebar's values.
+def _write_number(x: float) -> list[str]:
+    return [link_number(x)]
 
-    Call before the interval widgets are created. An interval still at the default built
-    around the previous sidebar values is set to the default around the current ones; an
-    interval the user has changed is left alone. Returns the current defaults by widget key
-    (the widgets' ``value``).
-    """
-    state = st.session_state
-    defaults = _widget_defaults(point)
-    basis = state.get(_BASIS_KEY) or {}
-    for key, new in defaults.items():
-        old = basis.get(key)
-        if key in state and old is not None and _same(state[key], old) and not _same(old, new):
-            state[key] = new
-    state[_BASIS_KEY] = dict(defaults)
-    return defaults
+
+def _write_flag(on: bool) -> list[str]:
+    return ["true" if on else "false"]
+
+
+def _fields(spec: IntervalSpec) -> list[Field]:
+    """The link fields of one quantity's controls (as bound widgets would write them)."""
+    fields = [Field(spec.toggle_key, read_flag, _write_flag)]
+    if spec.widget == "range":
+        fields.append(Field(spec.keys[0], read_range(spec.low, spec.high), _write_ends))
+    else:
+        fields += [Field(key, read_number(spec.low, spec.high), _write_number) for key in spec.keys]
+    return fields
+
+
+#: The interval controls' values: in one Session State entry, and in the link. A control not
+#: changed has its default around the sidebar's current values, so it follows the sidebar.
+INTERVALS = LinkedStore("_aliquant_intervals", (f for spec in SPECS.values() for f in _fields(spec)))
+
+
+def chosen_intervals(values: Mapping[str, Any]) -> list[tuple[str, float, float]]:
+    """The uncertain quantities (toggle on) and their intervals in the core's units, in the
+    page's order (each takes one dimension of the quasi-random draws)."""
+    chosen = []
+    for name, spec in SPECS.items():
+        if values[spec.toggle_key]:
+            ends = values[spec.keys[0]] if spec.widget == "range" else [values[k] for k in spec.keys]
+            chosen.append((name, *model_interval(name, ends)))
+    return chosen
 
 
 def reset_intervals() -> None:
     """Button callback: every interval back to its default around the sidebar's values, toggles too."""
-    state = st.session_state
-    for key, value in (state.get(_BASIS_KEY) or {}).items():
-        state[key] = value
-    for spec in SPECS.values():
-        state[spec.toggle_key] = spec.default_on
+    INTERVALS.forget(st.session_state, INTERVALS.keys)
 
 
 # --- cached core calls --------------------------------------------------------------------------

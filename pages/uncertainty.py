@@ -31,90 +31,94 @@ st.caption(
 
 # --- controls -----------------------------------------------------------------------------------
 
-defaults = view.follow_sidebar(point)
-intervals: list[tuple[str, float, float]] = []
-with st.expander("90% intervals: which assumptions are uncertain, and how much", icon=":material/tune:"):
-    st.caption(
-        "Intervals start around the sidebar's values and follow them until you change one; the "
-        "share link holds every interval you change."
+defaults = view.interval_defaults(point)
+restored = view.INTERVALS.restore(st.session_state, defaults, st.query_params)
+state.add_page_link_notes(restored.notes)
+values = restored.values
+
+
+def interval_card(spec: view.IntervalSpec) -> None:
+    """One quantity's toggle, interval and notes (their values in view.INTERVALS)."""
+    remember = {"on_change": view.INTERVALS.remember}
+    st.toggle(
+        f"**{spec.label}** uncertain",
+        key=spec.toggle_key,
+        args=(spec.toggle_key,),
+        help=f"On: draw {spec.label} from a {spec.scale} distribution with the 90% interval "
+        f"below. Off: use the sidebar's value. {spec.note} Share-link key: `{spec.toggle_key}`.",
+        **remember,
     )
-    specs = list(view.SPECS.values())
-    for row_start in range(0, len(specs), 3):
-        columns = st.columns(3)
-        for column, spec in zip(columns, specs[row_start : row_start + 3], strict=False):
-            with column.container(border=True, key=f"unc_card_{spec.name}"):
-                on = st.toggle(
-                    f"**{spec.label}** uncertain",
-                    value=spec.default_on,
-                    key=spec.toggle_key,
-                    bind="query-params",
-                    help=f"On: draw {spec.label} from a {spec.scale} distribution with the 90% interval "
-                    f"below. Off: use the sidebar's value. {spec.note} Share-link key: `{spec.toggle_key}`.",
-                )
-                common = {"disabled": not on, "bind": "query-params"}
-                if spec.widget == "range":
-                    (key,) = spec.keys
-                    chosen = st.slider(
-                        "90% interval" + (" of log₁₀ N" if spec.name == "labels" else ""),
-                        min_value=spec.low,
-                        max_value=spec.high,
-                        value=defaults[key],
-                        step=spec.step,
-                        format=spec.fmt,
-                        key=key,
-                        help=f"The 5% and 95% quantiles of {spec.label}. Default: {spec.rule} "
-                        f"Share-link key: `{key}` (twice: low, high).",
-                        **common,
-                    )
-                else:
-                    low_key, high_key = spec.keys
-                    left, right = st.columns(2)
-                    number = {
-                        "min_value": spec.low,
-                        "max_value": spec.high,
-                        "step": spec.step,
-                        "format": spec.fmt,
-                    }
-                    chosen = (
-                        left.number_input(
-                            "low (5%)",
-                            value=defaults[low_key],
-                            key=low_key,
-                            help=f"The 5% quantile of {spec.label}. Default: {spec.rule} "
-                            f"Share-link key: `{low_key}`.",
-                            **number,
-                            **common,
-                        ),
-                        right.number_input(
-                            "high (95%)",
-                            value=defaults[high_key],
-                            key=high_key,
-                            help=f"The 95% quantile of {spec.label}. Default: {spec.rule} "
-                            f"Share-link key: `{high_key}`.",
-                            **number,
-                            **common,
-                        ),
-                    )
-                low, high = view.model_interval(spec.name, chosen)
-                shown = count(point[spec.name]) if spec.name == "labels" else f"{point[spec.name]:g}"
-                notes = [f"Sidebar {shown}; default {spec.rule}"]
-                if on and spec.name == "labels":
-                    notes.append(f"Now {count(low)} to {count(high)} labels.")
-                if on and float(chosen[0]) > float(chosen[1]):
-                    notes.append("Low was above high: ends swapped.")
-                if on and not low <= point[spec.name] <= high:
-                    notes.append("**The sidebar's value is outside this interval.**")
-                st.caption(" ".join(notes))
-                if on:
-                    intervals.append((spec.name, low, high))
-    st.button(
-        "Reset intervals",
-        key="unc_reset",
-        on_click=view.reset_intervals,
-        icon=":material/restart_alt:",
-        help="Every interval back to its default around the sidebar's values, and the default "
-        "quantities uncertain.",
-    )
+    on = values[spec.toggle_key]
+    common = {"disabled": not on, "min_value": spec.low, "max_value": spec.high, "step": spec.step}
+    if spec.widget == "range":
+        (key,) = spec.keys
+        st.slider(
+            "90% interval" + (" of log₁₀ N" if spec.name == "labels" else ""),
+            format=spec.fmt,
+            key=key,
+            args=(key,),
+            help=f"The 5% and 95% quantiles of {spec.label}. Default: {spec.rule} "
+            f"Share-link key: `{key}` (twice: low, high).",
+            **common,
+            **remember,
+        )
+        chosen = values[key]
+    else:
+        for column, key, label, end in zip(
+            st.columns(2), spec.keys, ("low (5%)", "high (95%)"), ("5%", "95%"), strict=True
+        ):
+            column.number_input(
+                label,
+                format=spec.fmt,
+                key=key,
+                args=(key,),
+                help=f"The {end} quantile of {spec.label}. Default: {spec.rule} Share-link key: `{key}`.",
+                **common,
+                **remember,
+            )
+        chosen = tuple(values[key] for key in spec.keys)
+    low, high = view.model_interval(spec.name, chosen)
+    shown = count(point[spec.name]) if spec.name == "labels" else f"{point[spec.name]:g}"
+    notes = [f"Sidebar {shown}; default {spec.rule}"]
+    if on and spec.name == "labels":
+        notes.append(f"Now {count(low)} to {count(high)} labels.")
+    if on and float(chosen[0]) > float(chosen[1]):
+        notes.append("Low was above high: ends swapped.")
+    if on and not low <= point[spec.name] <= high:
+        notes.append("**The sidebar's value is outside this interval.**")
+    st.caption(" ".join(notes))
+
+
+# Built only while open (a stateful expander): its 7 cards are some 20 widgets. The values live in
+# view.INTERVALS, which also writes them into the link, so they count and are shared either way.
+box = st.expander(
+    "90% intervals: which assumptions are uncertain, and how much",
+    icon=":material/tune:",
+    key="unc_box",
+    on_change="rerun",
+)
+if box.open:
+    view.INTERVALS.mount(st.session_state, values, view.INTERVALS.keys)
+    with box:
+        st.caption(
+            "Intervals start around the sidebar's values and follow them until you change one; the "
+            "share link holds every interval you change."
+        )
+        specs = list(view.SPECS.values())
+        for row_start in range(0, len(specs), 3):
+            for column, spec in zip(st.columns(3), specs[row_start : row_start + 3], strict=False):
+                with column.container(border=True, key=f"unc_card_{spec.name}"):
+                    interval_card(spec)
+        st.button(
+            "Reset intervals",
+            key="unc_reset",
+            on_click=view.reset_intervals,
+            icon=":material/restart_alt:",
+            help="Every interval back to its default around the sidebar's values, and the default "
+            "quantities uncertain.",
+        )
+intervals = view.chosen_intervals(values)
+view.INTERVALS.write_link(st.query_params, view.INTERVALS.wanted_link(values, defaults))
 
 summary_column, draws_column, seed_column = st.columns([2.2, 1, 1], vertical_alignment="bottom")
 summary_column.caption(

@@ -293,10 +293,14 @@ def open_page_from_link(page: str, query_params: dict) -> AppTest:
 
 
 def page_value(at: AppTest, key: str):
-    """A page control's value; the programmes' fields live in one store (programme_controls)."""
+    """A page control's value. The programmes' fields and the uncertainty page's interval controls
+    live in linked stores (aliquant_app.linked), where a field absent has its default."""
     if key in programmes_view.PROGRAMME_LINK_KEYS:
         store = at.session_state[programme_controls.STORE.store_key]
         return store.get(key, programme_controls.DEFAULTS[key])
+    if key in uncertainty_view.INTERVALS.keys:
+        toggles = {spec.toggle_key: spec.default_on for spec in uncertainty_view.SPECS.values()}
+        return at.session_state[uncertainty_view.INTERVALS.store_key].get(key, toggles[key])
     return at.session_state[key]
 
 

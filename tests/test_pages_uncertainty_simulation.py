@@ -63,6 +63,12 @@ def metric(at: AppTest, label: str) -> str:
     return values[0]
 
 
+def open_intervals(at: AppTest) -> AppTest:
+    """Open the intervals expander (what a click on it sets; its cards are built only while open)."""
+    at.session_state["unc_box"] = True
+    return at.run()
+
+
 def only_uncertain(at: AppTest, *names: str) -> AppTest:
     """Switch every ``uncertain`` toggle off except those of ``names`` (on)."""
     for spec in unc_view.SPECS.values():
@@ -95,7 +101,7 @@ def test_page_runs_with_the_sidebar(page):
 
 
 def test_uncertainty_page_survives_its_buttons_and_an_empty_set():
-    at = run_page(UNCERTAINTY)
+    at = open_intervals(run_page(UNCERTAINTY))
     at.button(key="unc_reset").click().run()
     assert not at.exception
     only_uncertain(at)  # nothing uncertain: every draw is the point
@@ -122,7 +128,7 @@ def test_simulation_page_survives_its_run_button():
 
 
 def test_mean_and_quantiles_are_the_cores_for_an_interval_set_by_key():
-    at = run_page(UNCERTAINTY)
+    at = open_intervals(run_page(UNCERTAINTY))
     only_uncertain(at, "error_rate", "labels")
     at.slider(key="unc_error_rate").set_value((0.1, 0.25))
     at.slider(key="unc_labels").set_value((4.0, 6.0))  # log10 N: 10,000 to 1,000,000 labels
@@ -146,7 +152,7 @@ def test_mean_and_quantiles_are_the_cores_for_an_interval_set_by_key():
 
 
 def test_default_intervals_follow_the_sidebar_until_changed():
-    at = run_page(UNCERTAINTY)
+    at = open_intervals(run_page(UNCERTAINTY))
     # The default error-rate interval: agreement ± 7 points around the default's agreement.
     agreement = float(core.agreement_from_error_rate(DEFAULT["error_rate"]))
     low = round(float(core.error_rate_from_agreement(agreement + 0.07)), 3)
@@ -174,6 +180,10 @@ def test_share_link_sets_seed_draws_and_an_interval():
     assert not at.warning
     assert at.number_input(key="unc_seed").value == 3
     assert at.number_input(key="unc_draws").value == 4_000
+    # The intervals count while their expander is closed; opened, it shows them.
+    closed = metric(at, "Mean P_align")
+    open_intervals(at)
+    assert metric(at, "Mean P_align") == closed
     assert at.slider(key="unc_exploitation").value == (0.2, 0.8)
     assert at.toggle(key="unc_labels_on").value is True
     intervals = {}
@@ -189,6 +199,28 @@ def test_share_link_sets_seed_draws_and_an_interval():
     assert list(intervals) == [n for n in unc_view.SPECS if n in intervals]
     expected = uncertainty(intervals, POINT, draws=4_000, seed=3)
     assert metric(at, "Mean P_align") == formatting.probability(expected.mean_p_align)
+    # The link keeps what differs from the defaults, whether the expander is open or not.
+    assert at.query_params["unc_exploitation"] == ["0.2", "0.8"]
+    assert at.query_params["unc_labels_on"] == "true"
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "reason"),
+    [
+        ("unc_labels_on", "yes", "not `true` or `false`"),
+        ("unc_exploitation", ["0.2"], "not two numbers"),
+        ("unc_exploitation", ["0.2", "1.5"], "outside [0, 1]"),
+        ("unc_blind_spot_high", "lots", "not a number"),
+    ],
+)
+def test_a_bad_interval_in_the_link_is_noted_and_the_default_kept(key, raw, reason):
+    at = open_link(UNCERTAINTY, {key: raw, "unc_seed": "3"})
+    assert not at.exception
+    (note,) = [w.value for w in at.warning if "ignored" in w.value]
+    assert f"`{key}`=" in note
+    assert reason in note
+    assert key not in at.session_state[unc_view.INTERVALS.store_key]
+    assert at.number_input(key="unc_seed").value == 3
 
 
 def test_uncertainty_charts_are_svg_with_a_log_axis_for_labels():
@@ -238,11 +270,15 @@ def test_csv_holds_the_cores_draws_and_quantiles():
 
 
 def test_link_keys_cover_every_bound_control():
-    """The sidebar's link check skips LINK_KEYS; every bound control of the pages must be listed."""
+    """The sidebar's link check skips LINK_KEYS; every linked control of the pages must be listed."""
     for page, view in ((UNCERTAINTY, unc_view), (SIMULATION, sim_view)):
         at = run_page(page)
-        bound = {w.key for w in (*at.main.slider, *at.main.number_input, *at.main.toggle)}
-        assert bound == set(view.LINK_KEYS)
+        if page == UNCERTAINTY:
+            open_intervals(at)
+        keys = {w.key for w in (*at.main.slider, *at.main.number_input, *at.main.toggle)}
+        assert keys == set(view.LINK_KEYS)
+    # The interval controls are the linked store's fields; the others are bound to the URL.
+    assert set(unc_view.INTERVALS.keys) | {"unc_draws", "unc_seed"} == set(unc_view.LINK_KEYS)
 
 
 # --- simulation: the page shows the core's numbers ----------------------------------------------

@@ -44,6 +44,7 @@ __all__ = [
     "chosen_intervals",
     "default_widget_value",
     "draws_csv",
+    "draws_csv_for",
     "histogram_p_align",
     "histogram_required",
     "interval_defaults",
@@ -58,6 +59,7 @@ __all__ = [
     "sobol_chart",
     "summary",
     "tornado_chart",
+    "uncertainty_summary",
 ]
 
 DRAWS_MIN, DRAWS_MAX = 1_000, 100_000
@@ -367,6 +369,35 @@ def run_uncertainty(intervals: Intervals, point: Point, draws: int, seed: int) -
 
 
 @cached_data(max_entries=64)
+def uncertainty_summary(intervals: Intervals, point: Point, draws: int, seed: int) -> dict[str, Any]:
+    """What the page shows of :func:`run_uncertainty`: its statistics and both histograms.
+
+    The page calls this on every rerun; it is small, where the draws (up to 7 MB) would be
+    copied out of the cache on every hit. The draws themselves are read only for the draws CSV.
+    """
+    result = run_uncertainty(intervals, point, draws, seed)
+    keep = (
+        "quantile_levels",
+        "p_align_quantiles",
+        "required_labels_quantiles",
+        "mean_p_align",
+        "p_target_met",
+        "p_unreachable",
+        "seed",
+    )
+    return {
+        **{key: result[key] for key in keep},
+        "p_align_histogram": histogram_p_align(result["p_align"]),
+        "required_histogram": histogram_required(result["required_labels"]),
+    }
+
+
+def draws_csv_for(intervals: Intervals, point: Point, draws: int, seed: int) -> str:
+    """:func:`draws_csv` of these inputs' draws (computed again if the cache has let them go)."""
+    return draws_csv(run_uncertainty(intervals, point, draws, seed))
+
+
+@cached_data(max_entries=64)
 def run_sensitivity(intervals: Intervals, point: Point, samples: int, seed: int) -> dict[str, Any]:
     """First and total Sobol indices of P_align (NaN where P_align barely varies)."""
     result = sensitivity(
@@ -403,14 +434,12 @@ def run_tornado(intervals: Intervals, point: Point) -> dict[str, Any]:
 # --- histograms ---------------------------------------------------------------------------------
 
 
-@cached_data(max_entries=16)
 def histogram_p_align(p_align: np.ndarray, bins: int = 40) -> dict[str, list[float]]:
     """Share of draws in each of ``bins`` equal bins of P_align over [0, 1]."""
     counts, edges = np.histogram(np.asarray(p_align, dtype=float), bins=bins, range=(0.0, 1.0))
     return {"edges": edges.tolist(), "shares": (counts / max(1, counts.sum())).tolist()}
 
 
-@cached_data(max_entries=16)
 def histogram_required(required: np.ndarray, bins: int = 40) -> dict[str, Any]:
     """Share of all draws in log-spaced bins of the finite required labels.
 

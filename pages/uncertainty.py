@@ -150,7 +150,7 @@ point_key = tuple(point.items())
 
 # --- distributions ------------------------------------------------------------------------------
 
-result = view.run_uncertainty(interval_key, point_key, draws, seed)
+result = view.uncertainty_summary(interval_key, point_key, draws, seed)
 at_point = cache.evaluate(assumptions.labels, **assumptions.quality(), **assumptions.threat())
 
 if not intervals:
@@ -189,7 +189,7 @@ left, right = st.columns(2)
 left.markdown("**P_align over the uncertainty**")
 left.plotly_chart(
     view.p_align_histogram(
-        view.histogram_p_align(result["p_align"]),
+        result["p_align_histogram"],
         mean=result["mean_p_align"],
         target=target,
         point_p_align=at_point["p_align"],
@@ -198,7 +198,7 @@ left.plotly_chart(
     key="unc_p_align_histogram",
     config=view.CHART_CONFIG,
 )
-required_hist = view.histogram_required(result["required_labels"])
+required_hist = result["required_histogram"]
 right.markdown(
     f"**Labels for P\\* = {target:g}** (log scale)"
     + (
@@ -237,7 +237,7 @@ rows = [
         strict=True,
     )
 ]
-table_column.dataframe(arrow_table(rows), hide_index=True, key="unc_quantiles", width="stretch")
+table_column.table(arrow_table(rows), hide_index=True)
 download_column.download_button(
     "Quantiles CSV",
     data=functools.partial(view.quantiles_csv, result, interval_key, point, draws),
@@ -252,7 +252,7 @@ download_column.download_button(
 )
 download_column.download_button(
     "Draws CSV",
-    data=functools.partial(view.draws_csv, result),
+    data=functools.partial(view.draws_csv_for, interval_key, point_key, draws, seed),
     file_name="aliquant_uncertainty_draws.csv",
     mime="text/csv",
     on_click="ignore",

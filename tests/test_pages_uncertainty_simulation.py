@@ -143,7 +143,7 @@ def test_mean_and_quantiles_are_the_cores_for_an_interval_set_by_key():
     assert metric(at, "Mean P_align") == formatting.probability(expected.mean_p_align)
     assert metric(at, "P(P_align ≥ 0.9)") == f"{expected.p_target_met:.1%}"
     assert metric(at, "No quantity suffices") == f"{expected.p_unreachable:.1%}"
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table["quantile"].tolist() == ["5%", "25%", "50%", "75%", "95%"]
     assert table["P_align"].tolist() == [f"{q:.4f}" for q in expected.p_align_quantiles]
     assert table["labels for P* = 0.9"].tolist() == [

@@ -45,9 +45,11 @@ __all__ = [
     "grid",
     "grid_axes",
     "grid_csv",
+    "grid_csv_for",
     "iso_costs",
     "law_cost",
     "level_lines",
+    "map_chart",
     "map_figure",
     "presets_at",
 ]
@@ -315,6 +317,45 @@ def _label_presets(fig: go.Figure, ordered: Sequence[Mapping], x: float, height:
 
 
 @cached_figure()
+def map_chart(
+    levels: tuple[float, ...],
+    budgets: tuple[float, ...],
+    reference: str,
+    gamma: float,
+    *,
+    labels: float,
+    error_rate: float,
+    p_align: float,
+    p_misalign: float,
+    blind_spot: float,
+    footprint: float,
+    exploitation: float,
+    competitors_log10: float,
+    prior_bits: float,
+) -> go.Figure:
+    """The page's map: :func:`grid`, :func:`level_lines`, :func:`iso_costs` and :func:`presets_at`
+    drawn by :func:`map_figure`; keyed by these few inputs, not by the 24,000-value grid."""
+    threat = _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits)
+    return map_figure(
+        grid(**threat),
+        level_lines(tuple(sorted(levels)), **threat),
+        iso_costs(tuple(sorted(budgets)), reference, gamma),
+        presets_at(labels, **threat),
+        labels=labels,
+        error_rate=error_rate,
+        p_align=p_align,
+        p_misalign=p_misalign,
+        programme_dollars=law_cost(labels, error_rate, reference, gamma)["dollars"],
+        reference_name=core.PRESETS[reference].name,
+        gamma=gamma,
+    )
+
+
+def grid_csv_for(threat: Mapping[str, float]) -> str:
+    """:func:`grid_csv` of the grid for these threat settings."""
+    return grid_csv(grid(**threat), threat)
+
+
 def map_figure(
     data: Mapping,
     levels: Sequence[Mapping],

@@ -58,12 +58,8 @@ budgets = controls[3].multiselect(
 
 result = cache.evaluate(n, **quality, **threat)
 log10_gap = result["effective_competitors_log10"] + result["log10_single_failure"]
-data = map_view.grid(**threat)
-h = data["blind_share"]
+h = result["blind_share"]
 spend = map_view.law_cost(n, eps, reference, gamma)
-lines = map_view.level_lines(tuple(sorted(levels)), **threat)
-costs = map_view.iso_costs(tuple(sorted(budgets)), reference, gamma)
-presets = map_view.presets_at(n, **threat)
 anchor = PRESETS[reference]
 
 top = st.columns(4, vertical_alignment="top")
@@ -87,23 +83,21 @@ top[2].metric(
 )
 top[3].metric(
     "Preset sources shown",
-    str(len(presets)),
+    str(len(PRESETS)),
     help="The preset labelling sources, drawn at their own error rates and the sidebar's labels. "
     "Hover for their P_align with the sidebar's blind spot and with their own.",
 )
 
-figure = map_view.map_figure(
-    data,
-    lines,
-    costs,
-    presets,
+figure = map_view.map_chart(
+    tuple(levels),
+    tuple(budgets),
+    reference,
+    gamma,
     labels=n,
     error_rate=eps,
     p_align=result["p_align"],
     p_misalign=result["p_misalign"],
-    programme_dollars=spend["dollars"],
-    reference_name=anchor.name,
-    gamma=gamma,
+    **threat,
 )
 st.plotly_chart(
     figure,
@@ -151,7 +145,7 @@ left.caption(
 )
 right.download_button(
     "CSV",
-    data=functools.partial(map_view.grid_csv, data, threat),
+    data=functools.partial(map_view.grid_csv_for, threat),
     file_name="aliquant_quality_quantity_map.csv",
     mime="text/csv",
     on_click="ignore",

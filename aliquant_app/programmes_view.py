@@ -25,6 +25,7 @@ from aliquant_core import anchors
 
 from .caching import cached_data, cached_figure
 from .formatting import count, probability
+from .widgets import markdown_table
 
 __all__ = [
     "AGGREGATIONS",
@@ -449,7 +450,7 @@ def comparison(
         for row, value in values.items():
             table.setdefault(row, []).append(value)
     rows = [{"": row, **dict(zip(columns, values, strict=True))} for row, values in table.items()]
-    return {"results": results, "rows": rows}
+    return {"results": results, "rows": rows, "markdown": markdown_table(rows)}
 
 
 @cached_data(max_entries=128)

@@ -141,22 +141,34 @@ hidden = controls.hidden(shown)
 restored = controls.STORE.restore(st.session_state, controls.DEFAULTS, st.query_params, hidden)
 state.add_page_link_notes(restored.notes)
 values = restored.values
-# Only the open programme draws its inputs (see aliquant_app/programme_controls.py).
-edit_tabs = st.tabs(
-    [f"Programme {i}" for i in range(1, shown + 1)], key="prog_tab", bind="query-params", on_change="rerun"
+# The inputs are built only while their expander is open, and then only the open programme's
+# (see aliquant_app/programme_controls.py): the table below shows every programme either way.
+editor = st.expander(
+    "Edit the programmes: sources, labels, labelers per item",
+    icon=":material/edit:",
+    key="prog_edit",
+    on_change="rerun",
 )
-for i, tab in enumerate(edit_tabs, start=1):
-    if tab.open:
-        controls.STORE.mount(st.session_state, values, controls.defaults(i))
-        with tab:
-            programme_inputs(i)
+if editor.open:
+    with editor:
+        edit_tabs = st.tabs(
+            [f"Programme {i}" for i in range(1, shown + 1)],
+            key="prog_tab",
+            bind="query-params",
+            on_change="rerun",
+        )
+        for i, tab in enumerate(edit_tabs, start=1):
+            if tab.open:
+                controls.STORE.mount(st.session_state, values, controls.defaults(i))
+                with tab:
+                    programme_inputs(i)
 programmes = tuple(controls.spec_of(values, i) for i in range(1, shown + 1))
 controls.STORE.write_link(st.query_params, controls.STORE.wanted_link(values, controls.DEFAULTS, hidden))
 
 names = [name for name, _, _ in programmes]
 compared = view.comparison(programmes, **model)
 results = compared["results"]
-st.table(arrow_table(compared["rows"]), hide_index=True)
+st.markdown(compared["markdown"])
 st.caption(
     "P_align: probability of outer alignment under the sidebar's threat model (the core's "
     "programme_p_align; competitors treated as independent), with its Bonferroni lower bound. "
@@ -239,7 +251,6 @@ def _load_cheapest(found: dict) -> None:
         loaded[view.key(i, f"n{slot}")] = float(labels)
         loaded[view.key(i, f"r{slot}")] = float(redundancy)
     controls.STORE.assign(s, loaded)
-    s["prog_tab"] = f"Programme {i}"
 
 
 def cheapest_section() -> None:

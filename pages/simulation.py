@@ -16,7 +16,7 @@ import streamlit as st
 from aliquant_app import cache, state
 from aliquant_app import simulation_view as view
 from aliquant_app.formatting import count, probability, scientific
-from aliquant_app.widgets import arrow_table, seed_input, whole_number_input
+from aliquant_app.widgets import arrow_table, markdown_table, seed_input, whole_number_input
 
 assumptions = state.current()
 threat = assumptions.threat()
@@ -167,7 +167,7 @@ chart_column.plotly_chart(
     config=view.CHART_CONFIG,
 )
 with text_column:
-    st.dataframe(arrow_table(table), hide_index=True, key="sim_formula_table", width="stretch")
+    st.markdown(markdown_table(table, right=["analytic", "simulated [99% interval]"]))
     st.caption(
         "**What this shows:** each trial draws, for each of the m informative labels, whether it lies "
         "in a blind spot (chance h) and whether the labeler errs (chance ε), and counts whether most "

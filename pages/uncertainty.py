@@ -14,7 +14,7 @@ import streamlit as st
 from aliquant_app import cache, state
 from aliquant_app import uncertainty_view as view
 from aliquant_app.formatting import count, probability
-from aliquant_app.widgets import arrow_table, seed_input, whole_number_input
+from aliquant_app.widgets import markdown_table, seed_input, whole_number_input
 
 assumptions = state.current()
 values = assumptions.as_dict()
@@ -237,7 +237,7 @@ rows = [
         strict=True,
     )
 ]
-table_column.table(arrow_table(rows), hide_index=True)
+table_column.markdown(markdown_table(rows, right=[c for c in rows[0] if c != "quantile"]))
 download_column.download_button(
     "Quantiles CSV",
     data=functools.partial(view.quantiles_csv, result, interval_key, point, draws),

@@ -27,6 +27,7 @@ from aliquant_core import PRESETS
 from aliquant_core.defaults import DEFAULTS
 
 from .plotly_spec import chart_spec
+from .tables import markdown_tables
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/programmes.py"
@@ -48,8 +49,23 @@ def open_page(query_params: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+def open_editor(at: AppTest) -> AppTest:
+    """Open the programmes' editor (what a click on its expander sets) and rerun."""
+    at.session_state["prog_edit"] = True
+    at.run()
+    assert not at.exception
+    return at
+
+
 def open_tab(at: AppTest, index: int) -> AppTest:
-    """Open programme ``index``'s tab (what a click on it sets) and rerun."""
+    """Open the editor on programme ``index``'s tab and rerun.
+
+    AppTest cannot click a tab, and Streamlit 1.67 ignores a Session State write to a tab set bound
+    to the URL while it is drawn, so the editor is closed first (what a user would see is the same).
+    """
+    at.session_state["prog_edit"] = False
+    at.run()
+    at.session_state["prog_edit"] = True
     at.session_state["prog_tab"] = f"Programme {index}"
     at.run()
     assert not at.exception
@@ -72,8 +88,8 @@ def open_section(at: AppTest, section: str) -> AppTest:
 def comparison(at: AppTest) -> dict[str, dict[str, str]]:
     """The side-by-side table: row label → {column ("1. <name>") → text}."""
     # The side-by-side table is the one whose first column, the quantities, has no name.
-    (frame,) = [t.value for t in at.main.get("table") if "" in t.value.columns]
-    return {row[""]: {c: row[c] for c in frame.columns if c} for _, row in frame.iterrows()}
+    (table,) = [t for t in markdown_tables(at.main.markdown) if "" in t[0]]
+    return {row[""]: {c: v for c, v in row.items() if c} for row in table}
 
 
 def column(at: AppTest, index: int) -> dict[str, str]:
@@ -143,6 +159,8 @@ def test_page_runs_and_draws_svg_charts():
 
 def test_only_the_open_programme_draws_its_inputs():
     at = open_page()
+    assert not at.main.number_input  # the editor starts closed: the table shows every programme
+    open_editor(at)
     assert {w.key for w in at.main.number_input} == {"p1_na", "p1_ra", "p1_nb", "p1_rb"}
     open_tab(at, 3)
     assert {w.key for w in at.main.number_input} == {"p3_na", "p3_ra", "p3_nb", "p3_rb"}
@@ -150,7 +168,7 @@ def test_only_the_open_programme_draws_its_inputs():
 
 
 def test_every_control_has_a_key_and_help():
-    at = open_page()
+    at = open_editor(open_page())
     keys = set()
     for section in ("cost", "cheapest", "split"):
         open_section(at, section)
@@ -230,7 +248,7 @@ def test_a_closed_programme_keeps_its_values_its_column_and_its_link():
 
 
 def test_second_source_redundancy_and_aggregation():
-    at = open_page()
+    at = open_editor(open_page())
     at.selectbox(key="p1_b").set_value("researchers").run()  # B's inputs are disabled while it is none
     at.number_input(key="p1_nb").set_value(2_000.0)
     at.number_input(key="p1_ra").set_value(3.0)
@@ -359,7 +377,7 @@ def test_cheapest_button_shows_the_cores_answer():
     # Loading it into programme 4 shows the core's numbers for it there.
     at.button(key="cheap_load").click().run()
     assert not at.exception
-    assert at.session_state["prog_tab"] == "Programme 4"  # its tab opens
+    open_tab(at, 4)
     assert at.text_input(key="p4_name").value == "Cheapest"
     assert_column_is_core(at, 4, found.programme)
     assert at.query_params["p4_name"] == "Cheapest"
@@ -449,7 +467,7 @@ def test_pipeline_rows_are_the_cores():
 
 def test_a_share_link_with_programme_fields_opens_them_without_a_note():
     link = {"p1_na": "5000", "p1_a": "Domain experts", "p2_ra": "5", "prog_view": "Splitting a budget"}
-    at = open_page({**link, "split_budget": "50000"})
+    at = open_editor(open_page({**link, "split_budget": "50000"}))
     assert not any("ignored" in w.value for w in at.warning)
     assert at.number_input(key="p1_na").value == 5000.0
     assert at.selectbox(key="p1_a").value == "experts"
@@ -493,3 +511,13 @@ def test_the_page_runs_under_the_entry_script_with_its_sidebar():
     assert {"labels", "target"} <= {w.key for w in at.sidebar.number_input}
     at.run()
     assert {"labels", "target"} <= {w.key for w in at.sidebar.number_input}
+
+
+def test_a_programme_name_from_a_link_is_shown_as_text():
+    # A name is free text from a link: it must not become an image, a link or a colour.
+    name = "![x](http://e.io/a.png) :red[y] | z"  # 35 characters: within the 40
+    at = open_page({"p1_name": name})
+    assert f"1. {name}" in next(iter(comparison(at).values()))
+    table = next(e.value for e in at.main.markdown if e.value.lstrip().startswith("|"))
+    assert "](http" not in table.replace("\\]\\(", "")  # every bracket escaped
+    assert ":red[" not in table

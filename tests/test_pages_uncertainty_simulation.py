@@ -24,6 +24,7 @@ from aliquant_core.simulate import bradley_terry_check, simulate_p_align
 from aliquant_core.uncertainty import uncertainty
 
 from .plotly_spec import chart_spec
+from .tables import markdown_tables
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 UNCERTAINTY, SIMULATION = "pages/uncertainty.py", "pages/simulation.py"
@@ -121,7 +122,7 @@ def test_simulation_page_survives_its_run_button():
     assert at.dataframe[-1].value.iloc[0, 0] == "learner, P₁"
     at.run()  # the result stays while the settings do
     assert not at.exception
-    assert len(at.dataframe) == 2
+    assert len(at.dataframe) == 1  # the learner's table (the formula check's is Markdown)
 
 
 # --- uncertainty: the page shows the core's numbers ---------------------------------------------
@@ -143,10 +144,10 @@ def test_mean_and_quantiles_are_the_cores_for_an_interval_set_by_key():
     assert metric(at, "Mean P_align") == formatting.probability(expected.mean_p_align)
     assert metric(at, "P(P_align ≥ 0.9)") == f"{expected.p_target_met:.1%}"
     assert metric(at, "No quantity suffices") == f"{expected.p_unreachable:.1%}"
-    table = at.table[0].value
-    assert table["quantile"].tolist() == ["5%", "25%", "50%", "75%", "95%"]
-    assert table["P_align"].tolist() == [f"{q:.4f}" for q in expected.p_align_quantiles]
-    assert table["labels for P* = 0.9"].tolist() == [
+    (table,) = markdown_tables(at.main.markdown)
+    assert [r["quantile"] for r in table] == ["5%", "25%", "50%", "75%", "95%"]
+    assert [r["P_align"] for r in table] == [f"{q:.4f}" for q in expected.p_align_quantiles]
+    assert [r["labels for P* = 0.9"] for r in table] == [
         formatting.count(float(n)) for n in expected.required_labels_quantiles
     ]
 
@@ -294,12 +295,12 @@ def test_default_scenario_is_inside_and_the_analytic_value_is_the_cores():
     assert metric(at, "Analytic P_align") == expected == "90.4%"  # as the Overview's headline
     assert metric(at, "Verdict") == "inside"
     assert any("Inside" in s.value for s in at.success)
-    table = at.dataframe[0].value
-    assert table["verdict"].tolist() == ["inside", "inside"]
+    (table,) = markdown_tables(at.main.markdown)
+    assert [r["verdict"] for r in table] == ["inside", "inside"]
     # The simulated column is the core's simulation with the page's trials and seed (defaults).
     simulated = simulate_p_align(DEFAULT["labels"], DEFAULT["error_rate"], **threat, trials=20_000, seed=0)
     assert simulated.analytic_p_align == float(result.p_align)
-    assert table["simulated [99% interval]"].tolist() == [
+    assert [r["simulated [99% interval]"] for r in table] == [
         sim_view.estimate_text(sim_view._estimate(simulated.p_single)),
         sim_view.estimate_text(sim_view._estimate(simulated.p_align)),
     ]
@@ -327,7 +328,8 @@ def test_resolvable_check_binomial_difference_and_learner_are_the_cores():
     assert metric(at, "Analytic P₁") == formatting.probability(
         fixed.analytic_p_single, 1.0 - fixed.analytic_p_single
     )
-    assert at.dataframe[0].value["verdict"].tolist()[0] == ("inside" if fixed.p_single_agrees else "outside")
+    (table,) = markdown_tables(at.main.markdown)
+    assert table[0]["verdict"] == ("inside" if fixed.p_single_agrees else "outside")
     assert metric(at, "Binomial − fixed, P₁") == f"{binomial.p_single.value - fixed.p_single.value:+.4f}"
 
     at.button(key="sim_bt_run").click().run()
@@ -345,7 +347,7 @@ def test_learner_waits_for_its_button_and_refuses_huge_fits():
     assert not at.exception
     assert at.button(key="sim_bt_run").disabled
     assert any("comparisons to fit" in w.value for w in at.warning)
-    assert len(at.dataframe) == 1  # no learner table without a run
+    assert len(at.dataframe) == 0  # no learner table without a run
 
 
 def test_share_link_sets_the_simulation_controls():

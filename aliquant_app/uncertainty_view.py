@@ -38,6 +38,7 @@ __all__ = [
     "DRAWS_MIN",
     "INTERVALS",
     "LINK_KEYS",
+    "LINK_LABELS",
     "SOBOL_SAMPLES",
     "SPECS",
     "IntervalSpec",
@@ -228,7 +229,10 @@ LINK_KEYS: tuple[str, ...] = (
     *(key for spec in SPECS.values() for key in (spec.toggle_key, *spec.keys)),
     "unc_draws",
     "unc_seed",
+    "unc_view",
 )
+#: How option controls write a value into the link (a tab's own label), for the link check.
+LINK_LABELS = {"unc_view": str}
 
 
 def _snap(x: float, spec: IntervalSpec) -> float:

@@ -185,128 +185,141 @@ top[3].metric(
     help="P_align at the point values, for comparison (the Overview's headline).",
 )
 
-left, right = st.columns(2)
-left.markdown("**P_align over the uncertainty**")
-left.plotly_chart(
-    view.p_align_histogram(
-        result["p_align_histogram"],
-        mean=result["mean_p_align"],
-        target=target,
-        point_p_align=at_point["p_align"],
-    ),
-    width="stretch",
-    key="unc_p_align_histogram",
-    config=view.CHART_CONFIG,
-)
-required_hist = result["required_histogram"]
-right.markdown(
-    f"**Labels for P\\* = {target:g}** (log scale)"
-    + (
-        f": {result['p_unreachable']:.1%} of draws unreachable, not drawn"
-        if result["p_unreachable"] > 0
-        else ""
-    )
-)
-right.plotly_chart(
-    view.required_histogram(required_hist, labels=assumptions.labels),
-    width="stretch",
-    key="unc_required_histogram",
-    config=view.CHART_CONFIG,
-)
-unreachable_note = (
-    f"{result['p_unreachable']:.1%} of draws are unreachable (no quantity of labels suffices); "
-    "the labels histogram leaves them out, and its bars share the rest."
-    if result["p_unreachable"] > 0
-    else "Every draw can reach the target with enough labels."
-)
-if required_hist["zero"] > 0:
-    unreachable_note += f" {required_hist['zero']:.1%} of draws need no labels; drawn at 1 label."
-st.caption(unreachable_note)
+VIEWS = {"distributions": "Distributions", "sensitivity": "Which assumption matters"}
+# One view at a time is built and sent (a stateful tab set); the link holds which is open.
+view_tabs = st.tabs(list(VIEWS.values()), key="unc_view", bind="query-params", on_change="rerun")
 
-table_column, download_column = st.columns([3, 1], vertical_alignment="top")
-rows = [
-    {
-        "quantile": f"{level:.0%}",
-        "P_align": f"{p:.4f}",
-        f"labels for P* = {target:g}": count(n),
-    }
-    for level, p, n in zip(
-        result["quantile_levels"],
-        result["p_align_quantiles"],
-        result["required_labels_quantiles"],
-        strict=True,
-    )
-]
-table_column.markdown(markdown_table(rows, right=[c for c in rows[0] if c != "quantile"]))
-download_column.download_button(
-    "Quantiles CSV",
-    data=functools.partial(view.quantiles_csv, result, interval_key, point, draws),
-    file_name="aliquant_uncertainty_quantiles.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-    key="unc_quantiles_csv",
-    width="stretch",
-    help="Quantiles of P_align and of the labels required, the mean, the shares above, and "
-    "every input (intervals, point values, draws, seed).",
-)
-download_column.download_button(
-    "Draws CSV",
-    data=functools.partial(view.draws_csv_for, interval_key, point_key, draws, seed),
-    file_name="aliquant_uncertainty_draws.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-    key="unc_draws_csv",
-    width="stretch",
-    help="Every draw: the uncertain quantities as drawn, P_align and the labels required "
-    "(`inf`: unreachable). Written when you click.",
-)
 
-# --- sensitivity --------------------------------------------------------------------------------
-
-st.subheader("Which assumption matters", anchor=False)
-if intervals:
-    swings = view.run_tornado(interval_key, point_key)
-    sobol = view.run_sensitivity(interval_key, point_key, view.SOBOL_SAMPLES, seed)
-    order = [bar["name"] for bar in swings["bars"]]
-    by_name = dict(
-        zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)
-    )
-    sobol_sorted = {
-        "names": order,
-        "first_order": [by_name[n][0] for n in order],
-        "total_order": [by_name[n][1] for n in order],
-    }
+def distributions() -> None:
+    """Histograms of P_align and of the labels required, their quantiles, and the CSVs."""
     left, right = st.columns(2)
-    left.markdown(
-        "**Tornado:** P_align with one quantity at its interval's low end (grey) or high end "
-        f"(blue), the others at their medians (dashed: P_align {swings['base']:.4f})"
-    )
-    right.markdown(
-        "**Sobol indices:** the share of the variance of P_align due to each quantity alone (first "
-        "order) and with its interactions (total)"
-    )
+    left.markdown("**P_align over the uncertainty**")
     left.plotly_chart(
-        view.tornado_chart(swings), width="stretch", key="unc_tornado", config=view.CHART_CONFIG
+        view.p_align_histogram(
+            result["p_align_histogram"],
+            mean=result["mean_p_align"],
+            target=target,
+            point_p_align=at_point["p_align"],
+        ),
+        width="stretch",
+        key="unc_p_align_histogram",
+        config=view.CHART_CONFIG,
     )
-    if not all(math.isnan(v) for v in sobol["total_order"]):
-        right.plotly_chart(
-            view.sobol_chart(sobol_sorted), width="stretch", key="unc_sobol", config=view.CHART_CONFIG
+    required_hist = result["required_histogram"]
+    right.markdown(
+        f"**Labels for P\\* = {target:g}** (log scale)"
+        + (
+            f": {result['p_unreachable']:.1%} of draws unreachable, not drawn"
+            if result["p_unreachable"] > 0
+            else ""
+        )
+    )
+    right.plotly_chart(
+        view.required_histogram(required_hist, labels=assumptions.labels),
+        width="stretch",
+        key="unc_required_histogram",
+        config=view.CHART_CONFIG,
+    )
+    unreachable_note = (
+        f"{result['p_unreachable']:.1%} of draws are unreachable (no quantity of labels suffices); "
+        "the labels histogram leaves them out, and its bars share the rest."
+        if result["p_unreachable"] > 0
+        else "Every draw can reach the target with enough labels."
+    )
+    if required_hist["zero"] > 0:
+        unreachable_note += f" {required_hist['zero']:.1%} of draws need no labels; drawn at 1 label."
+    st.caption(unreachable_note)
+
+    table_column, download_column = st.columns([3, 1], vertical_alignment="top")
+    rows = [
+        {
+            "quantile": f"{level:.0%}",
+            "P_align": f"{p:.4f}",
+            f"labels for P* = {target:g}": count(n),
+        }
+        for level, p, n in zip(
+            result["quantile_levels"],
+            result["p_align_quantiles"],
+            result["required_labels_quantiles"],
+            strict=True,
+        )
+    ]
+    table_column.markdown(markdown_table(rows, right=[c for c in rows[0] if c != "quantile"]))
+    download_column.download_button(
+        "Quantiles CSV",
+        data=functools.partial(view.quantiles_csv, result, interval_key, point, draws),
+        file_name="aliquant_uncertainty_quantiles.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="unc_quantiles_csv",
+        width="stretch",
+        help="Quantiles of P_align and of the labels required, the mean, the shares above, and "
+        "every input (intervals, point values, draws, seed).",
+    )
+    download_column.download_button(
+        "Draws CSV",
+        data=functools.partial(view.draws_csv_for, interval_key, point_key, draws, seed),
+        file_name="aliquant_uncertainty_draws.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="unc_draws_csv",
+        width="stretch",
+        help="Every draw: the uncertain quantities as drawn, P_align and the labels required "
+        "(`inf`: unreachable). Written when you click.",
+    )
+
+
+def sensitivity() -> None:
+    """Tornado and Sobol indices: which assumption moves P_align."""
+    if intervals:
+        swings = view.run_tornado(interval_key, point_key)
+        sobol = view.run_sensitivity(interval_key, point_key, view.SOBOL_SAMPLES, seed)
+        order = [bar["name"] for bar in swings["bars"]]
+        by_name = dict(
+            zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)
+        )
+        sobol_sorted = {
+            "names": order,
+            "first_order": [by_name[n][0] for n in order],
+            "total_order": [by_name[n][1] for n in order],
+        }
+        left, right = st.columns(2)
+        left.markdown(
+            "**Tornado:** P_align with one quantity at its interval's low end (grey) or high end "
+            f"(blue), the others at their medians (dashed: P_align {swings['base']:.4f})"
+        )
+        right.markdown(
+            "**Sobol indices:** the share of the variance of P_align due to each quantity alone (first "
+            "order) and with its interactions (total)"
+        )
+        left.plotly_chart(
+            view.tornado_chart(swings), width="stretch", key="unc_tornado", config=view.CHART_CONFIG
+        )
+        if not all(math.isnan(v) for v in sobol["total_order"]):
+            right.plotly_chart(
+                view.sobol_chart(sobol_sorted), width="stretch", key="unc_sobol", config=view.CHART_CONFIG
+            )
+        else:
+            right.info(
+                "P_align barely varies over these intervals (variance below 1e-12), so its variance "
+                "has no shares to split: the Sobol indices are undefined.",
+                icon=":material/info:",
+            )
+        st.caption(
+            f"Sobol indices from {sobol['evaluations']:,} evaluations of P_align (Saltelli estimators, "
+            f"base sample {view.SOBOL_SAMPLES:,}, the seed above): values near 0, and small negatives, "
+            "are estimation noise. Bars in the tornado's order, largest swing first."
         )
     else:
-        right.info(
-            "P_align barely varies over these intervals (variance below 1e-12), so its variance "
-            "has no shares to split: the Sobol indices are undefined.",
-            icon=":material/info:",
-        )
-    st.caption(
-        f"Sobol indices from {sobol['evaluations']:,} evaluations of P_align (Saltelli estimators, "
-        f"base sample {view.SOBOL_SAMPLES:,}, the seed above): values near 0, and small negatives, "
-        "are estimation noise. Bars in the tornado's order, largest swing first."
-    )
-else:
-    st.caption("Switch on at least one uncertain quantity to see the tornado and the Sobol indices.")
+        st.caption("Switch on at least one uncertain quantity to see the tornado and the Sobol indices.")
+
+
+for (name, _), tab in zip(VIEWS.items(), view_tabs, strict=True):
+    if tab.open:
+        with tab:
+            {"distributions": distributions, "sensitivity": sensitivity}[name]()
 
 # Last: the link's values for this page's controls that they did not take (see state.py).
 state.check_page_link()

@@ -227,7 +227,14 @@ def test_a_bad_interval_in_the_link_is_noted_and_the_default_kept(key, raw, reas
 def test_uncertainty_charts_are_svg_with_a_log_axis_for_labels():
     at = run_page(UNCERTAINTY)
     specs = charts(at)
-    assert len(specs) == 4  # two histograms, tornado, Sobol
+    assert len(specs) == 2  # the two histograms (the open view; the other is built when opened)
+    assert {"unc_quantiles_csv", "unc_draws_csv"} <= {b.key for b in at.get("download_button")}
+    at.session_state["unc_view"] = "Which assumption matters"  # what a click on the tab sets
+    at.run()
+    assert not at.exception
+    sensitivity = charts(at)
+    assert len(sensitivity) == 2  # tornado and Sobol
+    specs = {**specs, **sensitivity}
     for spec in specs.values():
         assert {t.get("type", "scatter") for t in spec["data"]} <= {"scatter", "bar"}
     required = next(s for s in specs.values() if "labels required" in s["layout"]["xaxis"]["title"]["text"])
@@ -244,11 +251,10 @@ def test_uncertainty_charts_are_svg_with_a_log_axis_for_labels():
     )
     heading = f"{expected.p_unreachable:.1%} of draws unreachable, not drawn"
     assert expected.p_unreachable > 0
-    assert any(heading in m.value for m in at.markdown)
+    assert any(heading in m.value for m in run_page(UNCERTAINTY).markdown)
     bars = [t for s in specs.values() for t in s["data"] if t.get("type") == "bar" and "base" in t]
     assert bars  # the tornado: horizontal bars from the base
     assert all(t["orientation"] == "h" for t in bars)
-    assert {"unc_quantiles_csv", "unc_draws_csv"} <= {b.key for b in at.get("download_button")}
 
 
 def test_csv_holds_the_cores_draws_and_quantiles():
@@ -277,9 +283,10 @@ def test_link_keys_cover_every_bound_control():
         if page == UNCERTAINTY:
             open_intervals(at)
         keys = {w.key for w in (*at.main.slider, *at.main.number_input, *at.main.toggle)}
-        assert keys == set(view.LINK_KEYS)
+        tab_sets = {"unc_view"} if page == UNCERTAINTY else set()  # a tab set, bound to the link
+        assert keys | tab_sets == set(view.LINK_KEYS)
     # The interval controls are the linked store's fields; the others are bound to the URL.
-    assert set(unc_view.INTERVALS.keys) | {"unc_draws", "unc_seed"} == set(unc_view.LINK_KEYS)
+    assert set(unc_view.INTERVALS.keys) | {"unc_draws", "unc_seed", "unc_view"} == set(unc_view.LINK_KEYS)
 
 
 # --- simulation: the page shows the core's numbers ----------------------------------------------

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import streamlit as st
 
-from aliquant_app import cache, state
-from aliquant_app.charts import PLOTLY_CONFIG, Marker, alignment_curve, curve_csv
+from aliquant_app import cache, overview_view, state
+from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability, share
 from aliquant_core import anchors
 
@@ -112,34 +113,14 @@ with st.container(key="tolerances"):
         "share this view."
     )
 
-pipelines = [p for p in anchors.REFERENCE_PIPELINES if p.comparisons is not None]
-at_pipelines = cache.evaluate_at(tuple(float(p.comparisons) for p in pipelines), **quality, **threat)
-markers = [
-    Marker(p.name, float(p.comparisons_low), float(p.comparisons_high), float(p.comparisons), value, p.source)
-    for p, value in zip(pipelines, at_pipelines, strict=True)
-]
-rlhf = float(anchors.RLHF_REFERENCE.comparisons)
-seconds = anchors.ALPACAEVAL_HUMAN.seconds_per_label
-hours_labels = anchors.FEW_HUNDRED_HOURS * 3600.0 / seconds
-data = cache.curve(**quality, **threat)
-figure = alignment_curve(
-    data,
-    labels=n,
-    p_align=result["p_align"],
-    p_misalign=result["p_misalign"],
-    target=target,
-    required_labels=needed,
-    pipelines=tuple(markers),
-    rlhf_band=(rlhf / 100.0, rlhf * 100.0),
-    rlhf_name=anchors.RLHF_REFERENCE.name,
-    hours_labels=hours_labels,
-    hours=anchors.FEW_HUNDRED_HOURS,
-    seconds_per_label=seconds,
-)
+quality_key, threat_key = tuple(sorted(quality.items())), tuple(sorted(threat.items()))
+figure = overview_view.chart(n, target, quality_key, threat_key)
 st.plotly_chart(figure, width="stretch", key="alignment_curve", config=PLOTLY_CONFIG)
 
 left, right = st.columns([4.2, 1], vertical_alignment="center")
-skipped = [p.name for p in anchors.REFERENCE_PIPELINES if p.comparisons is None]
+skipped = overview_view.SKIPPED
+seconds = anchors.ALPACAEVAL_HUMAN.seconds_per_label
+hours_labels = overview_view.hours_labels()
 left.caption(
     "Strip: published human comparisons (sources on the Method page); diamonds on the curve: "
     f"P_align at those counts with the quality set here. Dashed line: {anchors.FEW_HUNDRED_HOURS:g} "
@@ -148,11 +129,12 @@ left.caption(
 )
 right.download_button(
     "CSV",
-    data=curve_csv(data, assumptions.as_dict()),
+    data=functools.partial(overview_view.chart_csv, quality_key, threat_key, assumptions.as_dict()),
     file_name="aliquant_p_align_curve.csv",
     mime="text/csv",
     on_click="ignore",
     icon=":material/download:",
+    key="overview_csv",
     help="The curve's data: P_align and its Bonferroni bound at each label count, with the settings.",
 )
 

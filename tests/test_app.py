@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import aliquant_core as core
-from aliquant_app import charts, formatting, state
+from aliquant_app import charts, formatting, overview_view, state
 from aliquant_core import anchors
 from aliquant_core.defaults import DEFAULTS
 
@@ -350,9 +350,15 @@ def test_csv_holds_the_cores_curve():
 
 def test_the_page_offers_the_csv():
     at = run_app()
-    # The page's own download (the sidebar's scenario export is the other one).
     (button,) = at.main.get("download_button")
-    assert button.proto.url.endswith(".csv")
+    # Written when clicked (a deferred download), by overview_view.chart_csv with the page's inputs.
+    assert button.proto.deferred_file_id
+    assert button.key == "overview_csv"
+    threat = tuple(sorted((k, DEFAULTS[k].value) for k in THREAT))
+    text = overview_view.chart_csv((("error_rate", DEFAULTS["error_rate"].value),), threat, {"target": 0.9})
+    rows = text.splitlines()
+    assert rows[0] == "labels,p_align,p_align_lower_bound,target"
+    assert len(rows) > 100
 
 
 def test_method_page_has_the_formulas_and_every_source():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import streamlit as st
@@ -117,41 +118,49 @@ def shown(name: str) -> list:
     return data[name]
 
 
-table = {header: shown(name) for name, header in view.COLUMNS.items()}
-number = st.column_config.NumberColumn
-st.dataframe(
-    arrow_table(table),
-    hide_index=True,
-    width="stretch",
-    height=min(36 * (len(g) + 1) + 3, 640),
-    key="trajectory_table",
-    column_config={
-        "log₁₀ K": number(format="%.1f"),
-        "footprint f": number(format="%.4f"),
-        "exploitation χ": number(format="%.3f"),
-        "blind spot σ": number(format="%.4f"),
-        "prior bits b": number(format="%.1f"),
-        "blind share h": number(format="%.3f"),
-        "q": number(format="%.4f"),
-        "Bonferroni bound": number(format="%.4g"),
-    },
+# The table is built only while its expander is open (the chart above shows the same numbers).
+table_box = st.expander(
+    "Every generation: the table and its CSV",
+    icon=":material/table:",
+    key="trajectory_box",
+    on_change="rerun",
 )
-
-left, right = st.columns([4.2, 1], vertical_alignment="center")
-left.caption(
-    "Evolved assumptions per generation, the labels a source of this quality needs for P*, and "
-    "the fixed programme's P_align with its Bonferroni bound (the core's `trajectory`)."
-)
-right.download_button(
-    "CSV",
-    data=view.trajectory_csv(data, rates, assumptions.as_dict()),
-    file_name="aliquant_trajectory.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-    key="trajectory_csv",
-    help="The table's data at full precision, with the rates and the sidebar's settings as columns.",
-)
+if table_box.open:
+    with table_box:
+        table = {header: shown(name) for name, header in view.COLUMNS.items()}
+        number = st.column_config.NumberColumn
+        st.dataframe(
+            arrow_table(table),
+            hide_index=True,
+            width="stretch",
+            height=min(36 * (len(g) + 1) + 3, 640),
+            key="trajectory_table",
+            column_config={
+                "log₁₀ K": number(format="%.1f"),
+                "footprint f": number(format="%.4f"),
+                "exploitation χ": number(format="%.3f"),
+                "blind spot σ": number(format="%.4f"),
+                "prior bits b": number(format="%.1f"),
+                "blind share h": number(format="%.3f"),
+                "q": number(format="%.4f"),
+                "Bonferroni bound": number(format="%.4g"),
+            },
+        )
+        left, right = st.columns([4.2, 1], vertical_alignment="center")
+        left.caption(
+            "Evolved assumptions per generation, the labels a source of this quality needs for P*, "
+            "and the fixed programme's P_align with its Bonferroni bound (the core's `trajectory`)."
+        )
+        right.download_button(
+            "CSV",
+            data=functools.partial(view.trajectory_csv, data, rates, assumptions.as_dict()),
+            file_name="aliquant_trajectory.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+            key="trajectory_csv",
+            help="The table's data at full precision, with the rates and the sidebar's settings as columns.",
+        )
 
 # Last: the link's values for this page's controls that they did not take (see state.py).
 state.check_page_link()

@@ -137,6 +137,11 @@ shown = st.segmented_control(
     help="How many programmes to set up and compare (1 to 4). A programme hidden here goes back "
     "to its defaults. Share-link key: `n_prog`.",
 )
+if shown is None:  # an empty link value gets past required=True
+    shown = view.MAX_PROGRAMMES
+    state.add_page_link_notes(
+        [f"`n_prog`={state.quote(st.query_params.get('n_prog', ''))}: not 1 to 4; shows 4"]
+    )
 hidden = controls.hidden(shown)
 restored = controls.STORE.restore(st.session_state, controls.DEFAULTS, st.query_params, hidden)
 state.add_page_link_notes(restored.notes)

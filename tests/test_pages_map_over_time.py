@@ -90,6 +90,9 @@ def test_page_runs_without_exception_and_draws_svg_charts(page):
     for chart in charts:
         types = {t.get("type", "scatter") for t in chart_spec(chart)["data"]}
         assert types <= {"scatter", "heatmap"}, types
+    if page == OVER_TIME:  # its table and CSV are in an expander, built when opened
+        at.session_state["trajectory_box"] = True
+        at.run()
     assert at.get("download_button")
 
 
@@ -280,7 +283,10 @@ def test_over_time_slider_sets_the_first_unreachable_generation(key, value):
     if t.first_unreachable_generation is None:
         expected = f"none up to {generations}"
     assert metric(at, "No quantity suffices from") == expected
-    # Every generation is a row of the table.
+    # Every generation is a row of the table (built when its expander is opened).
+    assert not at.dataframe
+    at.session_state["trajectory_box"] = True
+    at.run()
     (table,) = at.dataframe
     assert len(table.value) == generations + 1
 

@@ -397,7 +397,9 @@ def map_figure(
         go.Heatmap(
             x=data["labels"],
             y=data["error_rate"],
-            z=data["p_align"],
+            # Sent as 4-byte floats: the colour and the hover's 4 significant digits need no more,
+            # and it halves the page's largest message (the CSV keeps full precision).
+            z=np.asarray(data["p_align"], dtype=np.float32),
             zmin=0.0,
             zmax=1.0,
             colorscale=_COLORSCALE,

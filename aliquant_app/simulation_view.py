@@ -34,6 +34,7 @@ __all__ = [
     "CHART_CONFIG",
     "CHECK_P_SINGLE",
     "LINK_KEYS",
+    "LINK_LABELS",
     "TRIALS_MAX",
     "TRIALS_MIN",
     "Row",
@@ -57,7 +58,9 @@ CHECK_P_SINGLE = 0.9
 CHART_CONFIG = PLOTLY_CONFIG  # plotly's PNG button, as on every chart
 
 #: Query-string keys of the page's own controls (the sidebar's link check leaves them alone).
-LINK_KEYS: tuple[str, ...] = ("sim_resolvable", "sim_trials", "sim_seed", "sim_bt_trials")
+LINK_KEYS: tuple[str, ...] = ("sim_resolvable", "sim_trials", "sim_seed", "sim_view", "sim_bt_trials")
+#: How option controls write a value into the link (a tab's own label), for the link check.
+LINK_LABELS = {"sim_view": str}
 
 _SIMULATED = "#1f5fa8"
 _ANALYTIC = "#b5651d"

@@ -88,252 +88,269 @@ p_align_text = probability(analytic["p_align"], analytic["p_misalign"], log10_ga
 m = analytic["informative_labels"]
 k_eff_text = f"10^{analytic['effective_competitors_log10']:.3g}"
 
-# --- 1. the formula against the simulation -------------------------------------------------------
-
-st.markdown("##### 1. The formula against a simulation of its assumptions")
-st.caption(
-    f"At {where_text}: m = {count(m)} informative labels, q = {analytic['label_win_prob']:.4f}, "
-    f"K_eff = {k_eff_text}."
-)
 fixed = view.run_simulation(labels, **shared, informative="fixed")
-rows = [
-    view.row("P₁ (one competitor)", fixed["p_single"], fixed["analytic_p_single"], "analytic P₁"),
-    view.row("P_align = P₁^K_eff", fixed["p_align"], fixed["analytic_p_align"], "analytic P_align"),
-]
-table = [
-    {
-        "": "P₁",
-        "analytic": p1_text,
-        "simulated [99% interval]": view.estimate_text(fixed["p_single"]),
-        "verdict": "inside" if fixed["p_single_agrees"] else "outside",
-    },
-    {
-        "": "P_align",
-        "analytic": p_align_text,
-        "simulated [99% interval]": view.estimate_text(fixed["p_align"]),
-        "verdict": "inside" if fixed["p_align_agrees"] else "outside",
-    },
-]
-if fixed["p_align_direct"] is not None:
-    direct = fixed["p_align_direct"]
-    rows.append(
-        view.row(
-            "P_align, competitors drawn one by one", direct, fixed["analytic_p_align"], "analytic P_align"
-        )
-    )
-    table.append(
-        {
-            "": "P_align (direct)",
-            "analytic": p_align_text,
-            "simulated [99% interval]": view.estimate_text(direct),
-            "verdict": "inside" if fixed["p_align_direct_agrees"] else "outside",
-        }
-    )
-agrees = all(row["verdict"] == "inside" for row in table)
 
-top = st.columns(3)
-top[0].metric(
-    "Analytic P₁",
-    p1_text,
-    help="The model's P₁ = P(W > m/2) + ½·P(W = m/2), W ~ Binomial(m, q) (aliquant_core.p_align).",
-)
-top[1].metric(
-    "Analytic P_align",
-    p_align_text,
-    help="The model's P_align = P₁^K_eff (aliquant_core.p_align), as on the Overview.",
-)
-top[2].metric(
-    "Verdict",
-    "inside" if agrees else "outside",
-    help="Whether every analytic value lies inside the simulation's 99% Wilson interval. By "
-    "chance alone a correct formula falls outside about once in a hundred seeds.",
-)
-if agrees:
-    st.success(
-        "**Inside:** every analytic value lies in the simulation's 99% interval.",
-        icon=":material/check_circle:",
-    )
-else:
-    st.error(
-        "**Outside:** an analytic value lies outside the simulation's 99% interval. A correct formula "
-        "does so for about one seed in a hundred; try another seed before suspecting the formula.",
-        icon=":material/error:",
-    )
-chart_column, text_column = st.columns([1, 1])
-chart_column.plotly_chart(
-    view.interval_chart(rows),
-    width="stretch",
-    key="sim_formula_chart",
-    config=view.CHART_CONFIG,
-)
-with text_column:
-    st.markdown(markdown_table(table, right=["analytic", "simulated [99% interval]"]))
+SECTIONS = {
+    "formula": "1. The formula against a simulation of its assumptions",
+    "binomial": "2. Fixed m against m ~ Binomial(N, f)",
+    "learner": "3. A Bradley–Terry reward model against counting",
+}
+
+
+def formula_section() -> None:
+    """The analytic P₁ and P_align against the simulation, with 99% intervals."""
     st.caption(
-        "**What this shows:** each trial draws, for each of the m informative labels, whether it lies "
-        "in a blind spot (chance h) and whether the labeler errs (chance ε), and counts whether most "
-        "favour the aligned policy. If the formula and the code are right, the analytic P₁ lands "
-        "inside the 99% interval for 99 seeds in 100. P_align is P₁ raised to K_eff, interval ends "
-        "too, so it checks the arithmetic, not the independence of the competitors."
+        f"At {where_text}: m = {count(m)} informative labels, q = {analytic['label_win_prob']:.4f}, "
+        f"K_eff = {k_eff_text}."
     )
-    single_failure = analytic["single_failure"]
-    sim_align = fixed["p_align"]
-    if analytic["label_win_prob"] > 0.5 and 0 < single_failure < 1.0 / trials:
-        st.caption(
-            f"**Resolution:** here 1 − P₁ = {scientific(single_failure)}, rarer than one in {trials:,} "
-            "trials, so every trial favours the aligned policy and the check only confirms that P₁ "
-            "is near 1; raising it to K_eff stretches that interval over most of [0, 1]. Switch on "
-            f"*Check where P₁ ≈ {view.CHECK_P_SINGLE:g}* for a sharp check."
-        )
-    elif sim_align["high"] < 1e-6 and analytic["p_align"] < 1e-6:
-        st.caption(
-            f"**Resolution:** with K_eff = {k_eff_text}, any P₁ this far below 1 makes P_align "
-            "vanish, in the simulation as in the formula, so the P_align row checks little here; "
-            "the P₁ row is the sharp check."
-        )
-
-# --- 2. fixed against binomial m ---------------------------------------------------------------
-
-st.markdown("##### 2. Fixed m against m ~ Binomial(N, f)")
-binomial = view.run_simulation(labels, **shared, informative="binomial")
-d, d_low, d_high = view.difference(binomial["p_single"], fixed["p_single"])
-rows_m = [
-    view.row(
-        f"P₁, m fixed at round(f·N) = {count(m)}",
-        fixed["p_single"],
-        fixed["analytic_p_single"],
-        "analytic P₁ (fixed m)",
-    ),
-    view.row(
-        "P₁, m ~ Binomial(N, f) in each trial",
-        binomial["p_single"],
-        fixed["analytic_p_single"],
-        "analytic P₁ (fixed m)",
-    ),
-]
-chart_column, text_column = st.columns([1, 1])
-chart_column.plotly_chart(
-    view.interval_chart(rows_m),
-    width="stretch",
-    key="sim_binomial_chart",
-    config=view.CHART_CONFIG,
-)
-with text_column:
-    st.metric(
-        "Binomial − fixed, P₁",
-        f"{d:+.4f}",
-        help="Difference of the two simulated P₁, with a 99% interval (Newcombe's hybrid score "
-        "interval from the two Wilson intervals).",
-    )
-    st.caption(
-        f"99% interval [{d_low:+.4f}, {d_high:+.4f}]; the analytic P₁ (fixed m) is "
-        + ("inside" if binomial["p_single_agrees"] else "outside")
-        + " the binomial simulation's interval."
-    )
-    st.caption(
-        "**What this shows:** the model fixes the informative labels at m = round(f·N), but in fact "
-        "each situation falls in a competitor's footprint by chance, so m varies. Drawing it shows "
-        "what that simplification costs: of order 1e-3 in P₁ at N in the hundreds to thousands, "
-        "mostly from the parity of m (an even number of labels can tie), and nothing once P₁ is "
-        "within 1/trials of 0 or 1. Resolving 1e-3 takes about a million trials."
-    )
-
-# --- 3. a learner against counting -------------------------------------------------------------
-
-st.markdown("##### 3. A Bradley–Terry reward model against counting")
-bt_column, run_column = st.columns([1, 1], vertical_alignment="bottom")
-bt_trials = whole_number_input(
-    bt_column,
-    "Datasets to fit",
-    min_value=50,
-    max_value=5_000,
-    value=500,
-    step=50,
-    key="sim_bt_trials",
-    help="Independent simulated datasets, each with its own fitted reward model (50 to 5,000; "
-    "the core's default is 500). Share-link key: `sim_bt_trials`.",
-)
-comparisons = bt_trials * int(m)
-too_big = comparisons > view.BT_MAX_COMPARISONS
-seconds = comparisons * view.BT_SECONDS_PER_COMPARISON
-params = {"labels": labels, "error_rate": error_rate, **threat, "trials": bt_trials, "seed": seed}
-clicked = run_column.button(
-    "Run the learner",
-    key="sim_bt_run",
-    type="primary",
-    icon=":material/play_arrow:",
-    disabled=too_big or m == 0,
-    width="stretch",
-    help=f"Fits {bt_trials:,} reward models on {count(m)} comparisons each ({comparisons:,} in all, "
-    f"about {max(seconds, 0.1):.1f} s plus the optimiser's overhead). Runs only when pressed.",
-)
-if clicked:
-    st.session_state["_sim_bt_params"] = params
-if m == 0:
-    st.info("No informative labels (m = 0): there is nothing to fit.", icon=":material/info:")
-elif too_big:
-    st.warning(
-        f"{bt_trials:,} datasets × {count(m)} comparisons = {comparisons:,} comparisons to fit, more "
-        f"than this page's {view.BT_MAX_COMPARISONS:,} (about 20 s). Use fewer datasets, or switch on "
-        f"*Check where P₁ ≈ {view.CHECK_P_SINGLE:g}* above.",
-        icon=":material/hourglass_disabled:",
-    )
-elif st.session_state.get("_sim_bt_params") == params:
-    with st.spinner("Fitting reward models…"):
-        bt = view.run_bradley_terry(**params)
-    learned, counted = bt["ranked_above"], bt["counting_simulated"]
-    rows_bt = [
-        view.row(
-            "learned reward ranks the aligned policy first",
-            learned,
-            bt["counting_p_single"],
-            "analytic P₁ (counting)",
-        ),
-        view.row("counting on the same datasets", counted, bt["counting_p_single"], "analytic P₁ (counting)"),
+    rows = [
+        view.row("P₁ (one competitor)", fixed["p_single"], fixed["analytic_p_single"], "analytic P₁"),
+        view.row("P_align = P₁^K_eff", fixed["p_align"], fixed["analytic_p_align"], "analytic P_align"),
     ]
+    table = [
+        {
+            "": "P₁",
+            "analytic": p1_text,
+            "simulated [99% interval]": view.estimate_text(fixed["p_single"]),
+            "verdict": "inside" if fixed["p_single_agrees"] else "outside",
+        },
+        {
+            "": "P_align",
+            "analytic": p_align_text,
+            "simulated [99% interval]": view.estimate_text(fixed["p_align"]),
+            "verdict": "inside" if fixed["p_align_agrees"] else "outside",
+        },
+    ]
+    if fixed["p_align_direct"] is not None:
+        direct = fixed["p_align_direct"]
+        rows.append(
+            view.row(
+                "P_align, competitors drawn one by one", direct, fixed["analytic_p_align"], "analytic P_align"
+            )
+        )
+        table.append(
+            {
+                "": "P_align (direct)",
+                "analytic": p_align_text,
+                "simulated [99% interval]": view.estimate_text(direct),
+                "verdict": "inside" if fixed["p_align_direct_agrees"] else "outside",
+            }
+        )
+    agrees = all(row["verdict"] == "inside" for row in table)
+
+    top = st.columns(3)
+    top[0].metric(
+        "Analytic P₁",
+        p1_text,
+        help="The model's P₁ = P(W > m/2) + ½·P(W = m/2), W ~ Binomial(m, q) (aliquant_core.p_align).",
+    )
+    top[1].metric(
+        "Analytic P_align",
+        p_align_text,
+        help="The model's P_align = P₁^K_eff (aliquant_core.p_align), as on the Overview.",
+    )
+    top[2].metric(
+        "Verdict",
+        "inside" if agrees else "outside",
+        help="Whether every analytic value lies inside the simulation's 99% Wilson interval. By "
+        "chance alone a correct formula falls outside about once in a hundred seeds.",
+    )
+    if agrees:
+        st.success(
+            "**Inside:** every analytic value lies in the simulation's 99% interval.",
+            icon=":material/check_circle:",
+        )
+    else:
+        st.error(
+            "**Outside:** an analytic value lies outside the simulation's 99% interval. A correct formula "
+            "does so for about one seed in a hundred; try another seed before suspecting the formula.",
+            icon=":material/error:",
+        )
     chart_column, text_column = st.columns([1, 1])
     chart_column.plotly_chart(
-        view.interval_chart(rows_bt),
+        view.interval_chart(rows),
         width="stretch",
-        key="sim_bt_chart",
+        key="sim_formula_chart",
         config=view.CHART_CONFIG,
     )
     with text_column:
-        st.dataframe(
-            arrow_table(
-                [
-                    {"": "learner, P₁", "value [99% interval]": view.estimate_text(learned)},
-                    {"": "counting, same data", "value [99% interval]": view.estimate_text(counted)},
-                    {"": "counting, analytic P₁", "value [99% interval]": p1_text},
-                    {
-                        "": "learner, normal approx.",
-                        "value [99% interval]": f"{bt['learner_normal_approximation']:.4f}",
-                    },
-                    {
-                        "": "learner, P_align",
-                        "value [99% interval]": view.estimate_text(bt["learned_p_align"]),
-                    },
-                    {"": "counting, P_align", "value [99% interval]": p_align_text},
-                ]
-            ),
-            hide_index=True,
-            key="sim_bt_table",
-            width="stretch",
-        )
-        theta = ", ".join(f"{v:.3g}" for v in bt["mean_coefficients"])
-        limit = ", ".join(f"{v:.3g}" for v in bt["limit_coefficients"])
+        st.markdown(markdown_table(table, right=["analytic", "simulated [99% interval]"]))
         st.caption(
-            f"Mean fitted θ = ({theta}); large-sample limit ({limit}). "
-            + ("" if bt["converged"] else "**The optimiser did not report convergence.**")
+            "**What this shows:** each trial draws, for each of the m informative labels, whether it lies "
+            "in a blind spot (chance h) and whether the labeler errs (chance ε), and counts whether most "
+            "favour the aligned policy. If the formula and the code are right, the analytic P₁ lands "
+            "inside the 99% interval for 99 seeds in 100. P_align is P₁ raised to K_eff, interval ends "
+            "too, so it checks the arithmetic, not the independence of the competitors."
         )
-elif "_sim_bt_params" in st.session_state:
-    st.caption("The settings changed since the last run: press **Run the learner** again.")
-st.caption(
-    "**What this shows:** counting asks whether most informative labels favour the aligned policy; a "
-    "real reward model is a learner. Here a Bradley–Terry model is fitted to each simulated dataset "
-    "(features: blind spot or not, and an irrelevant one) and ranks the aligned policy first when "
-    "its learned reward difference is positive. Both agree on the regime, but at finite m the learner "
-    "weighs labels by fitted log-odds and is less reliable than counting near the knife-edge."
-)
+        single_failure = analytic["single_failure"]
+        sim_align = fixed["p_align"]
+        if analytic["label_win_prob"] > 0.5 and 0 < single_failure < 1.0 / trials:
+            st.caption(
+                f"**Resolution:** here 1 − P₁ = {scientific(single_failure)}, rarer than one in {trials:,} "
+                "trials, so every trial favours the aligned policy and the check only confirms that P₁ "
+                "is near 1; raising it to K_eff stretches that interval over most of [0, 1]. Switch on "
+                f"*Check where P₁ ≈ {view.CHECK_P_SINGLE:g}* for a sharp check."
+            )
+        elif sim_align["high"] < 1e-6 and analytic["p_align"] < 1e-6:
+            st.caption(
+                f"**Resolution:** with K_eff = {k_eff_text}, any P₁ this far below 1 makes P_align "
+                "vanish, in the simulation as in the formula, so the P_align row checks little here; "
+                "the P₁ row is the sharp check."
+            )
+
+
+def binomial_section() -> None:
+    """The model's fixed m against m drawn in each trial."""
+    binomial = view.run_simulation(labels, **shared, informative="binomial")
+    d, d_low, d_high = view.difference(binomial["p_single"], fixed["p_single"])
+    rows_m = [
+        view.row(
+            f"P₁, m fixed at round(f·N) = {count(m)}",
+            fixed["p_single"],
+            fixed["analytic_p_single"],
+            "analytic P₁ (fixed m)",
+        ),
+        view.row(
+            "P₁, m ~ Binomial(N, f) in each trial",
+            binomial["p_single"],
+            fixed["analytic_p_single"],
+            "analytic P₁ (fixed m)",
+        ),
+    ]
+    chart_column, text_column = st.columns([1, 1])
+    chart_column.plotly_chart(
+        view.interval_chart(rows_m),
+        width="stretch",
+        key="sim_binomial_chart",
+        config=view.CHART_CONFIG,
+    )
+    with text_column:
+        st.metric(
+            "Binomial − fixed, P₁",
+            f"{d:+.4f}",
+            help="Difference of the two simulated P₁, with a 99% interval (Newcombe's hybrid score "
+            "interval from the two Wilson intervals).",
+        )
+        st.caption(
+            f"99% interval [{d_low:+.4f}, {d_high:+.4f}]; the analytic P₁ (fixed m) is "
+            + ("inside" if binomial["p_single_agrees"] else "outside")
+            + " the binomial simulation's interval."
+        )
+        st.caption(
+            "**What this shows:** the model fixes the informative labels at m = round(f·N), but in fact "
+            "each situation falls in a competitor's footprint by chance, so m varies. Drawing it shows "
+            "what that simplification costs: of order 1e-3 in P₁ at N in the hundreds to thousands, "
+            "mostly from the parity of m (an even number of labels can tie), and nothing once P₁ is "
+            "within 1/trials of 0 or 1. Resolving 1e-3 takes about a million trials."
+        )
+
+
+def learner_section() -> None:
+    """A fitted Bradley–Terry reward model against counting, on request."""
+    bt_column, run_column = st.columns([1, 1], vertical_alignment="bottom")
+    bt_trials = whole_number_input(
+        bt_column,
+        "Datasets to fit",
+        min_value=50,
+        max_value=5_000,
+        value=500,
+        step=50,
+        key="sim_bt_trials",
+        help="Independent simulated datasets, each with its own fitted reward model (50 to 5,000; "
+        "the core's default is 500). Share-link key: `sim_bt_trials`.",
+    )
+    comparisons = bt_trials * int(m)
+    too_big = comparisons > view.BT_MAX_COMPARISONS
+    seconds = comparisons * view.BT_SECONDS_PER_COMPARISON
+    params = {"labels": labels, "error_rate": error_rate, **threat, "trials": bt_trials, "seed": seed}
+    clicked = run_column.button(
+        "Run the learner",
+        key="sim_bt_run",
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=too_big or m == 0,
+        width="stretch",
+        help=f"Fits {bt_trials:,} reward models on {count(m)} comparisons each ({comparisons:,} in all, "
+        f"about {max(seconds, 0.1):.1f} s plus the optimiser's overhead). Runs only when pressed.",
+    )
+    if clicked:
+        st.session_state["_sim_bt_params"] = params
+    if m == 0:
+        st.info("No informative labels (m = 0): there is nothing to fit.", icon=":material/info:")
+    elif too_big:
+        st.warning(
+            f"{bt_trials:,} datasets × {count(m)} comparisons = {comparisons:,} comparisons to fit, more "
+            f"than this page's {view.BT_MAX_COMPARISONS:,} (about 20 s). Use fewer datasets, or switch on "
+            f"*Check where P₁ ≈ {view.CHECK_P_SINGLE:g}* above.",
+            icon=":material/hourglass_disabled:",
+        )
+    elif st.session_state.get("_sim_bt_params") == params:
+        with st.spinner("Fitting reward models…"):
+            bt = view.run_bradley_terry(**params)
+        learned, counted = bt["ranked_above"], bt["counting_simulated"]
+        rows_bt = [
+            view.row(
+                "learned reward ranks the aligned policy first",
+                learned,
+                bt["counting_p_single"],
+                "analytic P₁ (counting)",
+            ),
+            view.row(
+                "counting on the same datasets", counted, bt["counting_p_single"], "analytic P₁ (counting)"
+            ),
+        ]
+        chart_column, text_column = st.columns([1, 1])
+        chart_column.plotly_chart(
+            view.interval_chart(rows_bt),
+            width="stretch",
+            key="sim_bt_chart",
+            config=view.CHART_CONFIG,
+        )
+        with text_column:
+            st.dataframe(
+                arrow_table(
+                    [
+                        {"": "learner, P₁", "value [99% interval]": view.estimate_text(learned)},
+                        {"": "counting, same data", "value [99% interval]": view.estimate_text(counted)},
+                        {"": "counting, analytic P₁", "value [99% interval]": p1_text},
+                        {
+                            "": "learner, normal approx.",
+                            "value [99% interval]": f"{bt['learner_normal_approximation']:.4f}",
+                        },
+                        {
+                            "": "learner, P_align",
+                            "value [99% interval]": view.estimate_text(bt["learned_p_align"]),
+                        },
+                        {"": "counting, P_align", "value [99% interval]": p_align_text},
+                    ]
+                ),
+                hide_index=True,
+                key="sim_bt_table",
+                width="stretch",
+            )
+            theta = ", ".join(f"{v:.3g}" for v in bt["mean_coefficients"])
+            limit = ", ".join(f"{v:.3g}" for v in bt["limit_coefficients"])
+            st.caption(
+                f"Mean fitted θ = ({theta}); large-sample limit ({limit}). "
+                + ("" if bt["converged"] else "**The optimiser did not report convergence.**")
+            )
+    elif "_sim_bt_params" in st.session_state:
+        st.caption("The settings changed since the last run: press **Run the learner** again.")
+    st.caption(
+        "**What this shows:** counting asks whether most informative labels favour the aligned policy; a "
+        "real reward model is a learner. Here a Bradley–Terry model is fitted to each simulated dataset "
+        "(features: blind spot or not, and an irrelevant one) and ranks the aligned policy first when "
+        "its learned reward difference is positive. Both agree on the regime, but at finite m the learner "
+        "weighs labels by fitted log-odds and is less reliable than counting near the knife-edge."
+    )
+
+
+# One section at a time is built and sent (a stateful tab set); the link holds which is open.
+section_tabs = st.tabs(list(SECTIONS.values()), key="sim_view", bind="query-params", on_change="rerun")
+for name, tab in zip(SECTIONS, section_tabs, strict=True):
+    if tab.open:
+        with tab:
+            {"formula": formula_section, "binomial": binomial_section, "learner": learner_section}[name]()
 
 # Last: the link's values for this page's controls that they did not take (see state.py).
 state.check_page_link()

@@ -316,6 +316,8 @@ NUMERIC_PAGE_KEYS = {
     "pages/over_time.py": {"generations": "4"},
     "pages/simulation.py": {"sim_trials": "5000", "sim_resolvable": "true", "sim_seed": "11"},
 }
+#: Link values that open the section a control is drawn in (one section of a page is drawn at a time).
+SECTION_OF = {"sim_bt_trials": {"sim_view": "3. A Bradley–Terry reward model against counting"}}
 #: The pages' whole-number controls (aliquant_app.widgets.whole_number_input).
 WHOLE_NUMBER_KEYS = {
     "pages/programmes.py": [f"p{i}_{f}" for i in range(1, 5) for f in ("ra", "rb")],
@@ -368,7 +370,7 @@ def test_a_deep_link_with_a_bad_page_value_says_so_and_keeps_the_rest(case, raw)
 @pytest.mark.parametrize("raw", ["inf", "-1e400"])
 def test_an_infinite_link_value_for_a_whole_number_control_is_noted_not_a_traceback(page, key, raw):
     # Streamlit 1.67's integer number_input raised OverflowError (int(inf)) on such a link.
-    at = open_page_from_link(page, {key: raw})
+    at = open_page_from_link(page, {key: raw, **SECTION_OF.get(key, {})})
     assert not at.exception, [e.value for e in at.exception]
     assert f"{mentioned(key)}={mentioned(raw)}" in notes(at)
 

@@ -64,6 +64,21 @@ def metric(at: AppTest, label: str) -> str:
     return values[0]
 
 
+SIM_SECTIONS = {
+    "formula": "1. The formula against a simulation of its assumptions",
+    "binomial": "2. Fixed m against m ~ Binomial(N, f)",
+    "learner": "3. A Bradley–Terry reward model against counting",
+}
+
+
+def open_section(at: AppTest, name: str) -> AppTest:
+    """Open a section tab of the simulation page (what a click on it sets)."""
+    at.session_state["sim_view"] = SIM_SECTIONS[name]
+    at.run()
+    assert not at.exception
+    return at
+
+
 def open_intervals(at: AppTest) -> AppTest:
     """Open the intervals expander (what a click on it sets; its cards are built only while open)."""
     at.session_state["unc_box"] = True
@@ -117,6 +132,7 @@ def test_uncertainty_page_survives_its_buttons_and_an_empty_set():
 
 def test_simulation_page_survives_its_run_button():
     at = run_page(SIMULATION, {"labels": "20000"})  # m = 1,000: the learner takes about a second
+    open_section(at, "learner")
     at.button(key="sim_bt_run").click().run()
     assert not at.exception
     assert at.dataframe[-1].value.iloc[0, 0] == "learner, P₁"
@@ -282,8 +298,10 @@ def test_link_keys_cover_every_bound_control():
         at = run_page(page)
         if page == UNCERTAINTY:
             open_intervals(at)
+        else:
+            open_section(at, "learner")
         keys = {w.key for w in (*at.main.slider, *at.main.number_input, *at.main.toggle)}
-        tab_sets = {"unc_view"} if page == UNCERTAINTY else set()  # a tab set, bound to the link
+        tab_sets = {"unc_view"} if page == UNCERTAINTY else {"sim_view"}  # tab sets, bound to the link
         assert keys | tab_sets == set(view.LINK_KEYS)
     # The interval controls are the linked store's fields; the others are bound to the URL.
     assert set(unc_view.INTERVALS.keys) | {"unc_draws", "unc_seed", "unc_view"} == set(unc_view.LINK_KEYS)
@@ -317,7 +335,6 @@ def test_resolvable_check_binomial_difference_and_learner_are_the_cores():
     at = run_page(SIMULATION)
     at.toggle(key="sim_resolvable").set_value(True)
     at.number_input(key="sim_seed").set_value(11)
-    at.number_input(key="sim_bt_trials").set_value(200)
     at.run()
     threat = {k: DEFAULT[k] for k in THREAT}
     # The label count: the whole N on the page's log grid whose one-competitor P₁ (the core's)
@@ -337,8 +354,11 @@ def test_resolvable_check_binomial_difference_and_learner_are_the_cores():
     )
     (table,) = markdown_tables(at.main.markdown)
     assert table[0]["verdict"] == ("inside" if fixed.p_single_agrees else "outside")
+    open_section(at, "binomial")
     assert metric(at, "Binomial − fixed, P₁") == f"{binomial.p_single.value - fixed.p_single.value:+.4f}"
 
+    open_section(at, "learner")
+    at.number_input(key="sim_bt_trials").set_value(200).run()
     at.button(key="sim_bt_run").click().run()
     assert not at.exception
     learner = bradley_terry_check(labels, DEFAULT["error_rate"], **threat, trials=200, seed=11)
@@ -350,15 +370,20 @@ def test_resolvable_check_binomial_difference_and_learner_are_the_cores():
 
 
 def test_learner_waits_for_its_button_and_refuses_huge_fits():
-    at = run_page(SIMULATION, {"labels": "1e9"})  # m = 5e7 comparisons per dataset
-    assert not at.exception
+    at = open_section(run_page(SIMULATION, {"labels": "1e9"}), "learner")  # m = 5e7 per dataset
     assert at.button(key="sim_bt_run").disabled
     assert any("comparisons to fit" in w.value for w in at.warning)
     assert len(at.dataframe) == 0  # no learner table without a run
 
 
 def test_share_link_sets_the_simulation_controls():
-    link = {"sim_trials": "50000", "sim_seed": "4", "sim_resolvable": "true", "sim_bt_trials": "100"}
+    link = {
+        "sim_trials": "50000",
+        "sim_seed": "4",
+        "sim_resolvable": "true",
+        "sim_view": SIM_SECTIONS["learner"],
+        "sim_bt_trials": "100",
+    }
     at = open_link(SIMULATION, link)
     assert not at.exception
     assert not at.warning

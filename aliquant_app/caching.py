@@ -97,6 +97,16 @@ class DrawnFigure(go.Figure):
     def to_dict(self) -> dict:
         return self._spec
 
+    def __reduce__(self):
+        # A copy or a pickle is an ordinary figure built from the kept dict: free to change.
+        return (go.Figure, (self._spec,))
+
+    def __copy__(self) -> go.Figure:
+        return go.Figure(self._spec)
+
+    def __deepcopy__(self, memo) -> go.Figure:
+        return go.Figure(self._spec)
+
 
 def cached_figure(*, max_entries: int = 32) -> Callable[[F], F]:
     """``st.cache_resource`` for a figure builder, bounded by ``max_entries`` and :data:`TTL`.

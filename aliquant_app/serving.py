@@ -61,24 +61,35 @@ def disable_nagle(fd_dir: str | os.PathLike = "/proc/self/fd") -> int:
             if not os.readlink(entry).startswith("socket:"):
                 continue
             # A duplicate of the descriptor: closing it leaves the server's socket open.
-            with socket.socket(fileno=os.dup(int(entry.name))) as sock:
+            duplicate = os.dup(int(entry.name))
+        except (OSError, ValueError):
+            continue  # closed meanwhile
+        try:
+            sock = socket.socket(fileno=duplicate)
+        except OSError:  # the number was reused by something else between the two calls
+            os.close(duplicate)
+            continue
+        with sock:
+            try:
                 tcp = sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM
                 if tcp and not sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY):
                     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                     changed += 1
-        except (OSError, ValueError):
-            continue  # closed meanwhile, or not a socket this process may query
+            except OSError:
+                continue  # not a socket this process may set options on
     return changed
 
 
 def freeze_startup_heap() -> int:
     """Move every object alive now out of the garbage collector's reach (``gc.freeze``), once.
 
-    Called by the entry script on the server's first run, after NumPy, SciPy, Plotly, Streamlit
-    and the app's modules are imported: their hundreds of thousands of long-lived objects are then
-    no longer traversed by each full collection, which otherwise lands, tens of milliseconds long,
-    on whichever session's rerun triggers it. Objects frozen here are freed as usual when their
-    reference count drops to zero; only garbage cycles among them would stay.
+    Called by the entry script on the server's first run, after its imports (Streamlit, NumPy,
+    SciPy, Plotly, the core and the sidebar's modules): their hundreds of thousands of long-lived
+    objects are then no longer traversed by each full collection, which otherwise lands, tens of
+    milliseconds long, on whichever session's rerun triggers it. Modules that pages import later
+    (their view modules, pandas, PyArrow) stay in the collector's reach. Objects frozen here are
+    freed as usual when their reference count drops to zero; only garbage cycles among them would
+    stay.
 
     Returns
     -------

@@ -425,6 +425,10 @@ def render_sidebar() -> Assumptions:
     raw = _read_query_string() if first_run else {}
     if first_run:
         state[_STARTED_KEY] = True
+    else:
+        # The first run's page normally takes these at its end; if a rerun cut it short, the
+        # values are stale now (the user may have moved a control since) and are not judged.
+        state.pop(_PAGE_LINK_KEY, None)
         # A link that gives agreement (and no error rate) means agreement is the input.
         if USE_AGREEMENT_KEY not in raw and "agreement" in raw and "error_rate" not in raw:
             state[USE_AGREEMENT_KEY] = True

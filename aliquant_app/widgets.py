@@ -67,8 +67,10 @@ def arrow_table(data: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]])
     try:
         if isinstance(data, Mapping):
             return pa.Table.from_pydict({name: list(values) for name, values in data.items()})
-        return pa.Table.from_pylist([dict(row) for row in data])
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # Every key of every row is a column (PyArrow would take the first row's keys only).
+        names = list(dict.fromkeys(name for row in data for name in row))
+        return pa.Table.from_pydict({name: [row.get(name) for row in data] for name in names})
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         return data
 
 

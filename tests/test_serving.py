@@ -7,7 +7,10 @@ the helper it checks; none needs a server.
 from __future__ import annotations
 
 import ast
+import copy
 import json
+import os
+import pickle
 import socket
 import tomllib
 from pathlib import Path
@@ -100,6 +103,12 @@ def test_cached_figure_shares_one_figure_per_arguments():
     assert first.to_dict() is first.to_dict()
     expected = go.Figure(go.Scatter(x=data["x"], y=data["y"]), layout={"title": "a"}).to_dict()
     assert json.loads(pio.to_json(first.to_dict())) == json.loads(pio.to_json(expected))
+    # A copy or a pickle of the shared figure is an ordinary figure of the same dict, free to change.
+    for duplicate in (copy.copy(first), copy.deepcopy(first), pickle.loads(pickle.dumps(first))):
+        assert type(duplicate) is go.Figure
+        assert json.loads(pio.to_json(duplicate)) == json.loads(pio.to_json(first.to_dict()))
+        duplicate.update_layout(title="changed")
+        assert first.to_dict()["layout"]["title"]["text"] == "a"
 
 
 def test_cached_data_copies_what_it_returns():
@@ -224,3 +233,17 @@ def test_freeze_startup_heap_collects_then_freezes_once(monkeypatch):
     assert serving.freeze_startup_heap() == 123_456
     assert serving.freeze_startup_heap() == 0
     assert calls == ["collect", "freeze"]
+
+
+def test_disable_nagle_closes_its_duplicate_when_the_number_is_no_socket(fresh_serving, tmp_path):
+    # Between listing /proc/self/fd and duplicating, a socket's number can be reused by something
+    # else (here a pipe listed as a socket): the duplicate must be closed, not leaked.
+    read_end, write_end = os.pipe()
+    try:
+        (tmp_path / str(read_end)).symlink_to("socket:[1]")
+        before = len(os.listdir("/proc/self/fd"))
+        assert serving.disable_nagle(tmp_path) == 0
+        assert len(os.listdir("/proc/self/fd")) == before
+    finally:
+        os.close(read_end)
+        os.close(write_end)

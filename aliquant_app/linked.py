@@ -30,7 +30,7 @@ from typing import Any
 
 import streamlit as st
 
-from .state import quote
+from .state import leave_to_page, quote
 
 __all__ = [
     "Field",
@@ -200,6 +200,7 @@ class LinkedStore:
     def __init__(self, store_key: str, fields: Iterable[Field]):
         self.store_key = store_key
         self.fields = {field.key: field for field in fields}
+        leave_to_page(self.fields)  # this store judges their link values, not the link check
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -1,9 +1,11 @@
-"""The Programmes page's programme controls: four programmes' fields, kept in one linked store.
+"""The Programmes page's controls that are drawn only some of the time, kept in one linked store.
 
 Four programmes of eight inputs each would be 32 widgets in every rerun of the page (about 10 ms
 of Streamlit's own work; see ``docs/benchmarks.md``), so only the programme whose tab is open
 draws its inputs, and :data:`STORE` (an :class:`aliquant_app.linked.LinkedStore`) keeps every
-programme's values and writes them into the share link. The link holds each field that differs
+programme's values and writes them into the share link; so does it for the controls of the page's
+sections (budget range and axis, the cheapest-programme search, the budget split), of which only
+the open section is drawn. The link holds each field that differs
 from its default, under its key (``p2_na``, see :func:`aliquant_app.programmes_view.key`); sources
 are written by name, as a bound selectbox writes an option, and read by name or preset key.
 """
@@ -19,11 +21,13 @@ from . import programmes_view as view
 from .linked import Field, LinkedStore, link_number, read_choice, read_number, read_text
 
 __all__ = [
+    "ALL_DEFAULTS",
     "DEFAULTS",
     "FIELDS",
     "MAX_LABELS",
     "MAX_NAME",
     "MAX_REDUNDANCY",
+    "SECTION_DEFAULTS",
     "STORE",
     "defaults",
     "hidden",
@@ -76,8 +80,60 @@ def _field(key: str) -> Field:
     return Field(key, read_number(1.0, MAX_REDUNDANCY, whole=True), lambda value: [link_number(value)])
 
 
-#: The programmes' values: in one Session State entry, and in the link.
-STORE = LinkedStore("_aliquant_programmes", (_field(key) for key in view.PROGRAMME_LINK_KEYS))
+def _read_budgets(raw: list[str]) -> tuple[float, float]:
+    """The budget range: two steps of :data:`~aliquant_app.programmes_view.BUDGET_STEPS`, each by
+    its label (``$3k``, as the range slider writes it) or in dollars."""
+    parts = [part for part in raw if part != ""]
+    if len(parts) != 2:
+        raise ValueError("not two budgets (low and high)")
+    ends = []
+    for part in parts:
+        step = next((b for b in view.BUDGET_STEPS if part in (view.budget_label(b), link_number(b))), None)
+        if step is None:
+            steps = ", ".join(view.budget_label(b) for b in view.BUDGET_STEPS)
+            raise ValueError(f"not one of the steps {steps}")
+        ends.append(step)
+    return ends[0], ends[1]
+
+
+#: The page's other controls drawn only in their section, their defaults and link fields.
+SECTION_DEFAULTS: dict[str, Any] = {
+    "budgets": view.DEFAULT_BUDGETS,
+    "budget_axis": "dollars",
+    "cheap_pool": "presets",
+    "cheap_agg": "pooled",
+    "split_a": "experts",
+    "split_b": "contractors",
+    "split_budget": 70_000.0,
+    "split_agg": "pooled",
+}
+_SECTION_FIELDS = (
+    Field("budgets", _read_budgets, lambda ends: [view.budget_label(end) for end in ends]),
+    Field(
+        "budget_axis",
+        read_choice(tuple(view.AXIS_NAMES), view.axis_name),
+        lambda axis: [view.axis_name(axis)],
+    ),
+    Field(
+        "cheap_pool",
+        read_choice(tuple(view.POOL_LABELS), view.pool_label),
+        lambda pool: [view.pool_label(pool)],
+    ),
+    Field("cheap_agg", read_choice(view.AGGREGATIONS), lambda value: [value]),
+    Field("split_a", read_choice(tuple(PRESETS), view.source_name), lambda p: [view.source_name(p)]),
+    Field("split_b", read_choice(tuple(PRESETS), view.source_name), lambda p: [view.source_name(p)]),
+    Field("split_budget", read_number(1.0, 1e11), lambda value: [link_number(value)]),
+    Field("split_agg", read_choice(view.AGGREGATIONS), lambda value: [value]),
+)
+
+#: The page's controls that are drawn only some of the time (the open programme's inputs, the open
+#: section's controls): in one Session State entry, and in the link.
+STORE = LinkedStore(
+    "_aliquant_programmes",
+    (*(_field(key) for key in view.PROGRAMME_LINK_KEYS), *_SECTION_FIELDS),
+)
+#: Every stored control's default.
+ALL_DEFAULTS: dict[str, Any] = {**DEFAULTS, **SECTION_DEFAULTS}
 
 
 def hidden(shown: int) -> dict[str, str]:

@@ -11,6 +11,7 @@ Streamlit.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -583,7 +584,6 @@ def split(
 
 # --- figures ------------------------------------------------------------------------------------
 
-#: The cost axes of the budget charts: curve field, axis title, hover format.
 #: The budget chart's cost axes as the page names them (and the link writes them).
 AXIS_NAMES = {"dollars": "Dollars", "labeler_hours": "Labeler-hours", "calendar_weeks": "Calendar weeks"}
 
@@ -593,6 +593,7 @@ def axis_name(axis: str) -> str:
     return AXIS_NAMES[axis]
 
 
+#: The cost axes of the budget charts, by curve field: axis title, hover format.
 AXES: dict[str, tuple[str, str]] = {
     "dollars": ("cost (US dollars, log scale)", "$%{x:,.0f}"),
     "labeler_hours": ("labeler-hours (log scale)", "%{x:,.3g} h"),
@@ -679,6 +680,8 @@ def budget_figure(
     """
     title, x_hover = AXES[axis]
     fig = go.Figure()
+    # Names are free text from the link: Plotly would read tags in them (<a href=…>, <b>).
+    names = [html.escape(name, quote=False) for name in names]
     for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
         colour = COLOURS[i % len(COLOURS)]
         if curve:
@@ -884,6 +887,8 @@ def curves_csv(
         ]
     )
     fixed = _settings_row(settings)
+    # Names are free text from the link: Plotly would read tags in them (<a href=…>, <b>).
+    names = [html.escape(name, quote=False) for name in names]
     for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
         if not curve:
             continue
@@ -936,16 +941,10 @@ def pipelines() -> list[anchors.ReferencePipeline]:
     return [p for p in anchors.REFERENCE_PIPELINES if p.comparisons is not None]
 
 
-#: For the link keys of option controls: how the control writes a value into the link (Streamlit
-#: writes an option's label). Used by the link check (aliquant_app.state.check_page_link).
+#: For the link keys of the page's bound option controls (its tab sets): how each writes a value
+#: into the link (its label). Used by the link check (aliquant_app.state.check_page_link); the
+#: other controls' link values are read and judged by aliquant_app.programme_controls.
 LINK_LABELS: dict[str, Callable[[Any], str]] = {
     "prog_tab": str,  # a tab's own label
     "prog_view": str,
-    "budget_axis": axis_name,
-    "budgets": budget_label,  # a range: each end by its label
-    "split_a": source_name,
-    "split_b": source_name,
-    "split_agg": str,
-    "cheap_pool": pool_label,
-    "cheap_agg": str,
 }

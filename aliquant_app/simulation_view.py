@@ -26,6 +26,7 @@ from plotly.subplots import make_subplots
 import aliquant_core as core
 from aliquant_app.caching import cached_data, cached_figure
 from aliquant_app.charts import PLOTLY_CONFIG
+from aliquant_app.linked import Field, LinkedStore, link_number, read_number
 from aliquant_core.simulate import CONFIDENCE, Estimate, bradley_terry_check, simulate_p_align
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "BT_SECONDS_PER_COMPARISON",
     "CHART_CONFIG",
     "CHECK_P_SINGLE",
+    "LEARNER",
+    "LEARNER_DEFAULTS",
     "LINK_KEYS",
     "LINK_LABELS",
     "TRIALS_MAX",
@@ -61,6 +64,13 @@ CHART_CONFIG = PLOTLY_CONFIG  # plotly's PNG button, as on every chart
 LINK_KEYS: tuple[str, ...] = ("sim_resolvable", "sim_trials", "sim_seed", "sim_view", "sim_bt_trials")
 #: How option controls write a value into the link (a tab's own label), for the link check.
 LINK_LABELS = {"sim_view": str}
+#: The learner's control, drawn only in its section: its default, and its value kept in a linked
+#: store (aliquant_app.linked), which also writes it into the link while the section is closed.
+LEARNER_DEFAULTS = {"sim_bt_trials": 500.0}
+LEARNER = LinkedStore(
+    "_aliquant_simulation",
+    [Field("sim_bt_trials", read_number(50, 5_000, whole=True), lambda value: [link_number(value)])],
+)
 
 _SIMULATED = "#1f5fa8"
 _ANALYTIC = "#b5651d"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "add_page_link_notes",
     "check_link",
     "current",
+    "leave_to_page",
     "quote",
     "render_sidebar",
     "show_link_note",
@@ -324,8 +326,10 @@ def _read_query_string() -> dict[str, list[str]]:
 
 
 def quote(raw: str) -> str:
-    """A raw URL value made safe to show in Markdown: short, without backticks, in code."""
-    text = raw.replace("`", "'")
+    """A raw URL value made safe to show in Markdown: one line, short, without backticks, in code."""
+    # A line break (a control character, or U+2028/U+2029) would end the note's list item.
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in raw)
+    text = text.replace("`", "'")
     text = text if len(text) <= 40 else text[:37] + "…"
     return f"`{text}`"
 
@@ -425,13 +429,13 @@ def render_sidebar() -> Assumptions:
     raw = _read_query_string() if first_run else {}
     if first_run:
         state[_STARTED_KEY] = True
-    else:
-        # The first run's page normally takes these at its end; if a rerun cut it short, the
-        # values are stale now (the user may have moved a control since) and are not judged.
-        state.pop(_PAGE_LINK_KEY, None)
         # A link that gives agreement (and no error rate) means agreement is the input.
         if USE_AGREEMENT_KEY not in raw and "agreement" in raw and "error_rate" not in raw:
             state[USE_AGREEMENT_KEY] = True
+    else:
+        # The first run's page takes these at its end; if a rerun cut that run short, they are
+        # stale now (the user may have moved a control since) and are not judged.
+        state.pop(_PAGE_LINK_KEY, None)
 
     taken: dict[str, Any] = {}
     with st.sidebar:
@@ -543,6 +547,15 @@ def _denotes(raw: str, value: Any, label: Callable[[Any], str] | None = None) ->
     return None
 
 
+#: Link keys that pages read and judge themselves (aliquant_app.linked.LinkedStore fields).
+_SELF_LINKED: set[str] = set()
+
+
+def leave_to_page(keys) -> None:
+    """Mark link keys as read and judged by their page itself: :func:`check_page_link` skips them."""
+    _SELF_LINKED.update(keys)
+
+
 def check_page_link() -> None:
     """On the first run, at the end of every page: note the link's page-control values not taken.
 
@@ -557,8 +570,8 @@ def check_page_link() -> None:
     notes = state.pop(_PAGE_NOTES_KEY, None) or []
     labels = _page_labels()
     for key, values in asked.items():
-        if key not in state:
-            continue  # not on this page: left to its own page
+        if key not in state or key in _SELF_LINKED:
+            continue  # not on this page (left to its own page), or judged by the page itself
         value = state[key]
         label = labels.get(key)
         if isinstance(value, (list, tuple)):  # a range: one link value per end

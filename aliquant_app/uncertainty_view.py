@@ -75,8 +75,6 @@ _GRID = "rgba(128,128,128,0.15)"
 #: Chart config shared by the page's figures.
 CHART_CONFIG = PLOTLY_CONFIG  # plotly's PNG button, as on every chart
 
-#: Session-state key of the defaults the intervals were last built around.
-
 
 @dataclass(frozen=True)
 class IntervalSpec:

@@ -13,6 +13,7 @@ any out-of-range one: the control keeps its default, and the page's link check s
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,8 +21,9 @@ import pyarrow as pa
 
 __all__ = ["arrow_table", "markdown_table", "markdown_text", "seed_input", "whole_number_input"]
 
-#: Characters that Markdown (and Streamlit's extensions: ``:red[...]``, ``$...$``) would read.
-_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~:$")
+#: Characters that Markdown (and Streamlit's extensions: ``:red[...]``, ``$...$``) would read;
+#: ``&`` too, so that an entity such as ``&lt;`` shows as typed.
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~:$&")
 
 
 def markdown_text(text: str) -> str:
@@ -32,7 +34,14 @@ def markdown_text(text: str) -> str:
     >>> print(markdown_text("![x](http://e.x) | 2*3 :red[y]"))
     \!\[x\]\(http\://e\.x\) \| 2\*3 \:red\[y\]
     """
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text)).replace("\n", " ")
+    return "".join(
+        "\\" + c if c in _MARKDOWN_SPECIAL else " " if _is_line_break_or_control(c) else c for c in str(text)
+    )
+
+
+def _is_line_break_or_control(c: str) -> bool:
+    # Any line ending (\r, \n, \v, \f, U+0085, U+2028, U+2029) would end a table row or a paragraph.
+    return unicodedata.category(c) in ("Cc", "Zl", "Zp")
 
 
 def markdown_table(rows: Sequence[Mapping[str, Any]], right: Sequence[str] = ()) -> str:

@@ -16,7 +16,7 @@ from aliquant_app import programmes_view as view
 from aliquant_app import state
 from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability
-from aliquant_app.widgets import arrow_table
+from aliquant_app.widgets import arrow_table, markdown_text
 from aliquant_core import PRESETS
 
 assumptions = state.current()
@@ -143,7 +143,7 @@ if shown is None:  # an empty link value gets past required=True
         [f"`n_prog`={state.quote(st.query_params.get('n_prog', ''))}: not 1 to 4; shows 4"]
     )
 hidden = controls.hidden(shown)
-restored = controls.STORE.restore(st.session_state, controls.DEFAULTS, st.query_params, hidden)
+restored = controls.STORE.restore(st.session_state, controls.ALL_DEFAULTS, st.query_params, hidden)
 state.add_page_link_notes(restored.notes)
 values = restored.values
 # The inputs are built only while their expander is open, and then only the open programme's
@@ -168,9 +168,8 @@ if editor.open:
                 with tab:
                     programme_inputs(i)
 programmes = tuple(controls.spec_of(values, i) for i in range(1, shown + 1))
-controls.STORE.write_link(st.query_params, controls.STORE.wanted_link(values, controls.DEFAULTS, hidden))
+controls.STORE.write_link(st.query_params, controls.STORE.wanted_link(values, controls.ALL_DEFAULTS, hidden))
 
-names = [name for name, _, _ in programmes]
 compared = view.comparison(programmes, **model)
 results = compared["results"]
 st.markdown(compared["markdown"])
@@ -196,13 +195,16 @@ section = next(
 
 def cost_section() -> None:
     """P_align of every programme scaled over a budget range, against dollars, hours or weeks."""
+    controls.STORE.mount(st.session_state, values, ("budgets", "budget_axis"))
     low, high = st.select_slider(
         "Budget range",
         options=view.BUDGET_STEPS,
-        value=view.DEFAULT_BUDGETS,
+        # The value comes from the store (mounted above); AppTest needs the default given too.
+        value=controls.SECTION_DEFAULTS["budgets"],
         format_func=view.budget_label,
         key="budgets",
-        bind="query-params",
+        on_change=controls.STORE.remember,
+        args=("budgets",),
         help="Each programme is scaled to budgets across this range (61 log-spaced points), keeping "
         "its sources' shares of the spend and their redundancies (the core's budget_curve). "
         "Share-link key: `budgets`.",
@@ -212,15 +214,16 @@ def cost_section() -> None:
         return
     free = [name for (name, _, _), result in zip(programmes, results, strict=True) if result["dollars"] <= 0]
     if free:
-        st.caption(f"Not drawn (costs nothing, so it cannot be scaled to a budget): {', '.join(free)}.")
+        shown_names = ", ".join(markdown_text(name) for name in free)
+        st.caption(f"Not drawn (costs nothing, so it cannot be scaled to a budget): {shown_names}.")
     axis = st.segmented_control(
         "Against",
         tuple(view.AXIS_NAMES),
-        default="dollars",
         required=True,
         format_func=view.axis_name,
         key="budget_axis",
-        bind="query-params",
+        on_change=controls.STORE.remember,
+        args=("budget_axis",),
         help="The cost on the chart's x axis: US dollars, labeler-hours, or calendar weeks until "
         "the slowest source is done. Share-link key: `budget_axis`.",
     )
@@ -262,15 +265,16 @@ def cheapest_section() -> None:
     """The core's cheapest programme reaching P*, searched on request."""
     st.caption(f"The target P* = {target:g} is the sidebar's.")
     in_use = tuple(p for p in PRESET_KEYS if any(p == s for _, _, spec in programmes for s, _, _ in spec))
+    controls.STORE.mount(st.session_state, values, ("cheap_pool", "cheap_agg"))
     inputs = st.columns([1.4, 1, 1.3], vertical_alignment="bottom")
     pool = inputs[0].segmented_control(
         "Among",
         ("presets", "in_use"),
-        default="presets",
         required=True,
         format_func=view.pool_label,
         key="cheap_pool",
-        bind="query-params",
+        on_change=controls.STORE.remember,
+        args=("cheap_pool",),
         help="Candidate sources: every preset, or only those the programmes above use. The core tries "
         "each source at 1, 3, 5, 7 and 9 labelers per item and every pair of sources at the best split. "
         "Share-link key: `cheap_pool`.",
@@ -278,10 +282,10 @@ def cheapest_section() -> None:
     cheap_aggregation = inputs[1].segmented_control(
         "Mixes",
         view.AGGREGATIONS,
-        default="pooled",
         required=True,
         key="cheap_agg",
-        bind="query-params",
+        on_change=controls.STORE.remember,
+        args=("cheap_agg",),
         help="How two-source candidates combine their labels (see a programme's Aggregation). "
         "Share-link key: `cheap_agg`.",
     )
@@ -352,44 +356,45 @@ def cheapest_section() -> None:
 
 def split_section() -> None:
     """The best split of a budget between two sources."""
+    controls.STORE.mount(st.session_state, values, ("split_a", "split_b", "split_budget", "split_agg"))
     row = st.columns([1.3, 1.3, 1, 1], vertical_alignment="bottom")
     split_a = row[0].selectbox(
         "Source A",
         PRESET_KEYS,
-        index=PRESET_KEYS.index("experts"),
         format_func=view.source_name,
         key="split_a",
-        bind="query-params",
+        on_change=controls.STORE.remember,
+        args=("split_a",),
         help=SOURCE_HELP + "\n\nShare-link key: `split_a`.",
     )
     split_b = row[1].selectbox(
         "Source B",
         PRESET_KEYS,
-        index=PRESET_KEYS.index("contractors"),
         format_func=view.source_name,
         key="split_b",
-        bind="query-params",
+        on_change=controls.STORE.remember,
+        args=("split_b",),
         help=SOURCE_HELP + "\n\nShare-link key: `split_b`.",
     )
     budget = row[2].number_input(
         "Budget (US$)",
         min_value=1.0,
         max_value=1e11,
-        value=70_000.0,
         step=5_000.0,
         format="%.0f",
         key="split_budget",
-        bind="query-params",
+        on_change=controls.STORE.remember,
+        args=("split_budget",),
         help="The budget to split, US dollars, 1 to 1e11 (one label per item; the core's best_split "
         "and budget_split_curve). Share-link key: `split_budget`.",
     )
     split_aggregation = row[3].segmented_control(
         "Aggregation",
         view.AGGREGATIONS,
-        default="pooled",
         required=True,
         key="split_agg",
-        bind="query-params",
+        on_change=controls.STORE.remember,
+        args=("split_agg",),
         help="How the two sources' labels combine (see a programme's Aggregation). "
         "Share-link key: `split_agg`.",
     )

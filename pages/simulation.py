@@ -89,6 +89,9 @@ m = analytic["informative_labels"]
 k_eff_text = f"10^{analytic['effective_competitors_log10']:.3g}"
 
 fixed = view.run_simulation(labels, **shared, informative="fixed")
+restored_learner = view.LEARNER.restore(st.session_state, view.LEARNER_DEFAULTS, st.query_params)
+state.add_page_link_notes(restored_learner.notes)
+learner_values = restored_learner.values
 
 SECTIONS = {
     "formula": "1. The formula against a simulation of its assumptions",
@@ -248,16 +251,20 @@ def binomial_section() -> None:
 def learner_section() -> None:
     """A fitted Bradley–Terry reward model against counting, on request."""
     bt_column, run_column = st.columns([1, 1], vertical_alignment="bottom")
-    bt_trials = whole_number_input(
-        bt_column,
-        "Datasets to fit",
-        min_value=50,
-        max_value=5_000,
-        value=500,
-        step=50,
-        key="sim_bt_trials",
-        help="Independent simulated datasets, each with its own fitted reward model (50 to 5,000; "
-        "the core's default is 500). Share-link key: `sim_bt_trials`.",
+    view.LEARNER.mount(st.session_state, learner_values, view.LEARNER.keys)
+    bt_trials = round(
+        bt_column.number_input(
+            "Datasets to fit",
+            min_value=50.0,
+            max_value=5_000.0,
+            step=50.0,
+            format="%.0f",
+            key="sim_bt_trials",
+            on_change=view.LEARNER.remember,
+            args=("sim_bt_trials",),
+            help="Independent simulated datasets, each with its own fitted reward model (50 to 5,000; "
+            "the core's default is 500). Share-link key: `sim_bt_trials`.",
+        )
     )
     comparisons = bt_trials * int(m)
     too_big = comparisons > view.BT_MAX_COMPARISONS
@@ -345,6 +352,7 @@ def learner_section() -> None:
     )
 
 
+view.LEARNER.write_link(st.query_params, view.LEARNER.wanted_link(learner_values, view.LEARNER_DEFAULTS))
 # One section at a time is built and sent (a stateful tab set); the link holds which is open.
 section_tabs = st.tabs(list(SECTIONS.values()), key="sim_view", bind="query-params", on_change="rerun")
 for name, tab in zip(SECTIONS, section_tabs, strict=True):

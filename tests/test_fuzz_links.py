@@ -16,6 +16,7 @@ usable value is ``float(value)``, the parse both Streamlit and ``state.check_lin
 from __future__ import annotations
 
 import math
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,7 @@ from aliquant_app import (
     state,
     uncertainty_view,
 )
+from aliquant_core.defaults import DEFAULTS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -139,8 +141,10 @@ def parsed(value: str | list[str]) -> float | None:
 
 
 def mentioned(key: str) -> str:
-    """How the note names a key: in code, backticks made quotes, cut at 40 characters."""
-    text = key.replace("`", "'")
+    """How the note names a key: on one line (line breaks made spaces), in code, backticks made
+    quotes, cut at 40 characters."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in key)
+    text = text.replace("`", "'")
     return f"`{text if len(text) <= 40 else text[:37] + '…'}`"
 
 
@@ -299,8 +303,12 @@ def page_value(at: AppTest, key: str):
         store = at.session_state[programme_controls.STORE.store_key]
         return store.get(key, programme_controls.DEFAULTS[key])
     if key in uncertainty_view.INTERVALS.keys:
-        toggles = {spec.toggle_key: spec.default_on for spec in uncertainty_view.SPECS.values()}
-        return at.session_state[uncertainty_view.INTERVALS.store_key].get(key, toggles[key])
+        point = {name: control.value for name, control in DEFAULTS.items()}  # the sidebar's defaults
+        defaults = uncertainty_view.interval_defaults(point)
+        return at.session_state[uncertainty_view.INTERVALS.store_key].get(key, defaults[key])
+    if key in simulation_view.LEARNER.keys:
+        store = at.session_state[simulation_view.LEARNER.store_key]
+        return store.get(key, simulation_view.LEARNER_DEFAULTS[key])
     return at.session_state[key]
 
 
@@ -316,8 +324,6 @@ NUMERIC_PAGE_KEYS = {
     "pages/over_time.py": {"generations": "4"},
     "pages/simulation.py": {"sim_trials": "5000", "sim_resolvable": "true", "sim_seed": "11"},
 }
-#: Link values that open the section a control is drawn in (one section of a page is drawn at a time).
-SECTION_OF = {"sim_bt_trials": {"sim_view": "3. A Bradley–Terry reward model against counting"}}
 #: The pages' whole-number controls (aliquant_app.widgets.whole_number_input).
 WHOLE_NUMBER_KEYS = {
     "pages/programmes.py": [f"p{i}_{f}" for i in range(1, 5) for f in ("ra", "rb")],
@@ -358,7 +364,12 @@ def test_a_deep_link_with_a_bad_page_value_says_so_and_keeps_the_rest(case, raw)
     # Either the control took the value, or the note names the key (and the control shows a value
     # of its own: its default, or the value clamped into range).
     assert taken or f"{mentioned(key)}={mentioned(raw)}" in notes(at), (key, raw, value, notes(at))
-    for other, other_raw in good.items():  # the good values are taken all the same
+    shown = page_value(at, "n_prog") if page == "pages/programmes.py" else None
+    for other, other_raw in good.items():  # the good values are taken all the same ...
+        if other in programmes_view.PROGRAMME_LINK_KEYS and int(other[1]) > (shown or 4):
+            # ... but for a programme the link's n_prog hides, which the note says
+            assert f"{mentioned(other)}={mentioned(other_raw)}: programme" in notes(at)
+            continue
         other_value = page_value(at, other)
         assert other_value == usable_value(other_raw)
     assert sidebar_values(at)["error_rate"] == 0.2
@@ -370,7 +381,7 @@ def test_a_deep_link_with_a_bad_page_value_says_so_and_keeps_the_rest(case, raw)
 @pytest.mark.parametrize("raw", ["inf", "-1e400"])
 def test_an_infinite_link_value_for_a_whole_number_control_is_noted_not_a_traceback(page, key, raw):
     # Streamlit 1.67's integer number_input raised OverflowError (int(inf)) on such a link.
-    at = open_page_from_link(page, {key: raw, **SECTION_OF.get(key, {})})
+    at = open_page_from_link(page, {key: raw})
     assert not at.exception, [e.value for e in at.exception]
     assert f"{mentioned(key)}={mentioned(raw)}" in notes(at)
 
@@ -397,7 +408,7 @@ def test_option_controls_take_their_labels_and_note_anything_else():
     assert not at.exception
     assert notes(at) == ""
     assert at.session_state["cheap_pool"] == "in_use"
-    bad = {"p1_a": "EXPERTS", "p3_agg": "Weighted", "budget_axis": "dollars"}
+    bad = {"p1_a": "EXPERTS", "p3_agg": "Weighted", "budget_axis": "Dollarz"}
     at = open_page_from_link("pages/programmes.py", bad)
     assert not at.exception
     for key, raw in bad.items():

@@ -147,7 +147,7 @@ def test_page_runs_and_draws_svg_charts():
     charts = at.get("plotly_chart")
     assert [c.proto.id.rsplit("-", 1)[-1] for c in charts] == ["budget_chart"]
     (button,) = at.main.get("download_button")
-    assert button.proto.url.endswith(".csv") or button.proto.deferred_file_id
+    assert button.proto.deferred_file_id  # written on click, by programmes_view.budget_csv
     open_section(at, "split")
     assert [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")] == ["split_chart"]
     for chart in (*charts, *at.get("plotly_chart")):
@@ -184,12 +184,32 @@ def test_every_control_has_a_key_and_help():
             assert widget.key, widget
             assert widget.help, widget.key
             keys.add(widget.key)
-            if widget.key in view.LINK_KEYS and widget.key not in view.PROGRAMME_LINK_KEYS:
-                # Bound to the URL under its key (the browser writes it; AppTest does not).
-                assert widget.proto.query_param_key == widget.key
+            # A control drawn only some of the time is in the page's linked store, which writes the
+            # link itself; one drawn always is bound to the URL (the browser writes it).
+            assert bool(getattr(widget.proto, "query_param_key", "")) == (widget.key == "n_prog"), widget.key
     # Every link key is a control of the page (the programme tabs and sections are tab sets).
     drawn = {view.key(1, f) for f in controls.FIELDS}
     assert set(view.LINK_KEYS) - set(view.PROGRAMME_LINK_KEYS) | drawn <= keys | {"prog_tab", "prog_view"}
+    assert set(controls.STORE.keys) == set(view.LINK_KEYS) - {"n_prog", "prog_tab", "prog_view"}
+
+
+def test_section_controls_stay_in_the_link_when_their_section_is_closed():
+    at = open_page({"split_budget": "123456", "budget_axis": "Labeler-hours"})
+    assert at.query_params["budget_axis"] == "Labeler-hours"
+    open_section(at, "split")
+    assert at.number_input(key="split_budget").value == 123_456.0
+    assert at.query_params["budget_axis"] == "Labeler-hours"  # its section is closed now
+    at.number_input(key="split_budget").set_value(5_000.0).run()
+    open_section(at, "cost")
+    assert at.query_params["split_budget"] == "5000"
+    assert at.segmented_control(key="budget_axis").value == "labeler_hours"
+
+
+def test_a_bad_value_for_a_closed_sections_control_is_noted():
+    at = open_page({"split_budget": "abc", "cheap_pool": "banana"})
+    (note,) = [w.value for w in at.warning if "ignored" in w.value]
+    assert "`split_budget`=`abc`: not a number" in note
+    assert "`cheap_pool`=`banana`: not one of `presets`, `in_use`" in note
 
 
 # --- the default programmes are the core's ------------------------------------------------------
@@ -521,3 +541,12 @@ def test_a_programme_name_from_a_link_is_shown_as_text():
     table = next(e.value for e in at.main.markdown if e.value.lstrip().startswith("|"))
     assert "](http" not in table.replace("\\]\\(", "")  # every bracket escaped
     assert ":red[" not in table
+
+
+def test_a_programme_name_reaches_the_chart_as_text_not_markup():
+    # Plotly renders a subset of HTML in trace names and hover text (links among it).
+    at = open_page({"p1_name": '<a href="https://e.io">x</a>'})
+    (chart,) = at.get("plotly_chart")
+    names = [t.get("name", "") for t in chart_spec(chart)["data"]]
+    assert '&lt;a href="https://e.io"&gt;x&lt;/a&gt;' in names
+    assert not any("<a" in name for name in names)

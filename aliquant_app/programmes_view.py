@@ -216,6 +216,11 @@ def _programme(spec: Spec, aggregation: str, name: str = "") -> core.Programme:
     return core.Programme(allocations, aggregation=aggregation, name=name)
 
 
+def _model(footprint: float, exploitation: float, competitors_log10: float, prior_bits: float) -> dict:
+    """The sidebar's model keywords as one mapping, to pass on to the core and the other wrappers."""
+    return dict(zip(_MODEL, (footprint, exploitation, competitors_log10, prior_bits), strict=True))
+
+
 def _f(x) -> float:
     return float(np.asarray(x, dtype=float).ravel()[0])
 
@@ -341,12 +346,7 @@ def evaluate(
     """:func:`aliquant_core.programme_p_align`, :func:`~aliquant_core.programme_cost` and
     :func:`~aliquant_core.feasibility` of one programme, as plain values."""
     programme = _programme(spec, aggregation)
-    model = {
-        "footprint": footprint,
-        "exploitation": exploitation,
-        "competitors_log10": competitors_log10,
-        "prior_bits": prior_bits,
-    }
+    model = _model(footprint, exploitation, competitors_log10, prior_bits)
     result = core.programme_p_align(programme, **model)
     cost = core.programme_cost(programme)
     out = {
@@ -419,15 +419,11 @@ def comparison(
     """Every programme evaluated (:func:`evaluate`), and the side-by-side table of them.
 
     ``programmes`` holds each programme's name, aggregation and spec. Returns ``results`` (one
-    :func:`evaluate` dict per programme) and ``rows``: one dict per quantity, the quantity under
-    ``""`` and each programme's value under ``"1. <name>"``, as text.
+    :func:`evaluate` dict per programme), ``rows`` (one dict per quantity: the quantity under
+    ``""`` and each programme's value under ``"1. <name>"``, as text) and ``markdown``: the rows
+    as a Markdown table, names escaped.
     """
-    model = {
-        "footprint": footprint,
-        "exploitation": exploitation,
-        "competitors_log10": competitors_log10,
-        "prior_bits": prior_bits,
-    }
+    model = _model(footprint, exploitation, competitors_log10, prior_bits)
     results = [evaluate(spec, aggregation, **model) for _, aggregation, spec in programmes]
     columns = [f"{i}. {name}" for i, (name, _, _) in enumerate(programmes, start=1)]
     table: dict[str, list[str]] = {}
@@ -548,12 +544,7 @@ def split(
 ) -> dict:
     """:func:`aliquant_core.best_split` and :func:`~aliquant_core.budget_split_curve`, as plain values."""
     a, b = core.PRESETS[source_a], core.PRESETS[source_b]
-    model = {
-        "footprint": footprint,
-        "exploitation": exploitation,
-        "competitors_log10": competitors_log10,
-        "prior_bits": prior_bits,
-    }
+    model = _model(footprint, exploitation, competitors_log10, prior_bits)
     best = core.best_split(a, b, budget, aggregation=aggregation, **model)
     curve = core.budget_split_curve(a, b, budget, points=SPLIT_POINTS, aggregation=aggregation, **model)
     best_cost = core.programme_cost(
@@ -634,12 +625,7 @@ def budget_chart(
 ) -> go.Figure:
     """The Programmes page's budget chart: :func:`budget_curves` of each programme over ``low`` to
     ``high`` dollars, drawn by :func:`budget_figure`; keyed by the programmes, not their curves."""
-    model = {
-        "footprint": footprint,
-        "exploitation": exploitation,
-        "competitors_log10": competitors_log10,
-        "prior_bits": prior_bits,
-    }
+    model = _model(footprint, exploitation, competitors_log10, prior_bits)
     points = [evaluate(spec, aggregation, **model) for _, aggregation, spec in programmes]
     names = [name for name, _, _ in programmes]
     return budget_figure(_curves(programmes, low, high, model), names, points, axis, target=target)
@@ -774,12 +760,7 @@ def split_chart(
     prior_bits: float,
 ) -> go.Figure:
     """The budget-split chart: :func:`split` drawn by :func:`split_figure`; keyed by the inputs."""
-    model = {
-        "footprint": footprint,
-        "exploitation": exploitation,
-        "competitors_log10": competitors_log10,
-        "prior_bits": prior_bits,
-    }
+    model = _model(footprint, exploitation, competitors_log10, prior_bits)
     data = split(source_a, source_b, budget, aggregation, **model)
     names = (core.PRESETS[source_a].name, core.PRESETS[source_b].name)
     return split_figure(data, *names, budget=budget, target=target)

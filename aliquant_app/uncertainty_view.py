@@ -39,6 +39,7 @@ __all__ = [
     "INTERVALS",
     "LINK_KEYS",
     "LINK_LABELS",
+    "RUN_DEFAULTS",
     "SOBOL_SAMPLES",
     "SPECS",
     "IntervalSpec",
@@ -284,10 +285,10 @@ def model_interval(name: str, widget_value: Sequence[float]) -> tuple[float, flo
 
 
 def interval_defaults(point: Mapping[str, float]) -> dict[str, Any]:
-    """Every interval control's default for the sidebar's ``point``, by key: the toggles'
-    :attr:`IntervalSpec.default_on`, the intervals' :func:`default_widget_value` (a range slider
-    holds both ends, a pair one end each)."""
-    values: dict[str, Any] = {}
+    """Every control's default in :data:`INTERVALS` for the sidebar's ``point``, by key: the
+    toggles' :attr:`IntervalSpec.default_on`, the intervals' :func:`default_widget_value` (a range
+    slider holds both ends, a pair one end each), and :data:`RUN_DEFAULTS`."""
+    values: dict[str, Any] = dict(RUN_DEFAULTS)
     for name, spec in SPECS.items():
         values[spec.toggle_key] = spec.default_on
         low, high = default_widget_value(name, point)
@@ -320,9 +321,18 @@ def _fields(spec: IntervalSpec) -> list[Field]:
     return fields
 
 
-#: The interval controls' values: in one Session State entry, and in the link. A control not
-#: changed has its default around the sidebar's current values, so it follows the sidebar.
-INTERVALS = LinkedStore("_aliquant_intervals", (f for spec in SPECS.values() for f in _fields(spec)))
+#: The draws and seed controls (drawn with the intervals) and their defaults.
+RUN_DEFAULTS = {"unc_draws": 20_000.0, "unc_seed": 0.0}
+_RUN_FIELDS = (
+    Field("unc_draws", read_number(DRAWS_MIN, DRAWS_MAX, whole=True), _write_number),
+    Field("unc_seed", read_number(0, 2**32 - 1, whole=True), _write_number),
+)
+
+#: The interval, draws and seed controls' values: in one Session State entry, and in the link. An
+#: interval not changed has its default around the sidebar's current values, so it follows them.
+INTERVALS = LinkedStore(
+    "_aliquant_intervals", (*(f for spec in SPECS.values() for f in _fields(spec)), *_RUN_FIELDS)
+)
 
 
 def chosen_intervals(values: Mapping[str, Any]) -> list[tuple[str, float, float]]:
@@ -338,7 +348,7 @@ def chosen_intervals(values: Mapping[str, Any]) -> list[tuple[str, float, float]
 
 def reset_intervals() -> None:
     """Button callback: every interval back to its default around the sidebar's values, toggles too."""
-    INTERVALS.forget(st.session_state, INTERVALS.keys)
+    INTERVALS.forget(st.session_state, (key for key in INTERVALS.keys if key not in RUN_DEFAULTS))
 
 
 # --- cached core calls --------------------------------------------------------------------------

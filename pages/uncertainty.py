@@ -14,7 +14,7 @@ import streamlit as st
 from aliquant_app import cache, state
 from aliquant_app import uncertainty_view as view
 from aliquant_app.formatting import count, probability
-from aliquant_app.widgets import markdown_table, seed_input, whole_number_input
+from aliquant_app.widgets import markdown_table
 
 assumptions = state.current()
 values = assumptions.as_dict()
@@ -92,7 +92,7 @@ def interval_card(spec: view.IntervalSpec) -> None:
 # Built only while open (a stateful expander): its 7 cards are some 20 widgets. The values live in
 # view.INTERVALS, which also writes them into the link, so they count and are shared either way.
 box = st.expander(
-    "90% intervals: which assumptions are uncertain, and how much",
+    "90% intervals: which assumptions are uncertain, and how much; draws and seed",
     icon=":material/tune:",
     key="unc_box",
     on_change="rerun",
@@ -109,7 +109,33 @@ if box.open:
             for column, spec in zip(st.columns(3), specs[row_start : row_start + 3], strict=False):
                 with column.container(border=True, key=f"unc_card_{spec.name}"):
                     interval_card(spec)
-        st.button(
+        draws_column, seed_column, reset_column = st.columns([1, 1, 1.2], vertical_alignment="bottom")
+        draws_column.number_input(
+            "Draws",
+            min_value=float(view.DRAWS_MIN),
+            max_value=float(view.DRAWS_MAX),
+            step=1_000.0,
+            format="%.0f",
+            key="unc_draws",
+            on_change=view.INTERVALS.remember,
+            args=("unc_draws",),
+            help="Quasi-random (scrambled Halton) draws of the uncertain quantities, "
+            f"{view.DRAWS_MIN:,} to {view.DRAWS_MAX:,}. 20,000 take about 0.05 s and 100,000 about "
+            "0.2 s, so everything here recomputes live. Share-link key: `unc_draws`.",
+        )
+        seed_column.number_input(
+            "Seed",
+            min_value=0.0,
+            max_value=float(2**32 - 1),
+            step=1.0,
+            format="%.0f",
+            key="unc_seed",
+            on_change=view.INTERVALS.remember,
+            args=("unc_seed",),
+            help="Seed of the draws and of the Sobol matrices, 0 to 2³² − 1: the same seed gives the "
+            "same numbers. Share-link key: `unc_seed`.",
+        )
+        reset_column.button(
             "Reset intervals",
             key="unc_reset",
             on_click=view.reset_intervals,
@@ -120,29 +146,12 @@ if box.open:
 intervals = view.chosen_intervals(values)
 view.INTERVALS.write_link(st.query_params, view.INTERVALS.wanted_link(values, defaults))
 
-summary_column, draws_column, seed_column = st.columns([2.2, 1, 1], vertical_alignment="bottom")
-summary_column.caption(
-    f"**Uncertain ({len(intervals)} of {len(view.SPECS)}):** {view.summary(intervals)}"
+draws, seed = round(values["unc_draws"]), round(values["unc_seed"])
+run_text = f"{draws:,} draws, seed {seed}"
+st.caption(
+    f"**Uncertain ({len(intervals)} of {len(view.SPECS)}):** {view.summary(intervals)} · {run_text}"
     if intervals
-    else "**Nothing uncertain:** open the intervals above and switch some on."
-)
-draws = whole_number_input(
-    draws_column,
-    "Draws",
-    min_value=view.DRAWS_MIN,
-    max_value=view.DRAWS_MAX,
-    value=20_000,
-    step=1_000,
-    key="unc_draws",
-    help="Quasi-random (scrambled Halton) draws of the uncertain quantities, "
-    f"{view.DRAWS_MIN:,} to {view.DRAWS_MAX:,}. 20,000 take about 0.05 s and 100,000 about "
-    "0.2 s, so everything here recomputes live. Share-link key: `unc_draws`.",
-)
-seed = seed_input(
-    seed_column,
-    key="unc_seed",
-    help="Seed of the draws and of the Sobol matrices: the same seed gives the same numbers. "
-    "Share-link key: `unc_seed`.",
+    else f"**Nothing uncertain:** open the intervals above and switch some on. ({run_text})"
 )
 
 interval_key = tuple(intervals)
@@ -309,7 +318,7 @@ def sensitivity() -> None:
             )
         st.caption(
             f"Sobol indices from {sobol['evaluations']:,} evaluations of P_align (Saltelli estimators, "
-            f"base sample {view.SOBOL_SAMPLES:,}, the seed above): values near 0, and small negatives, "
+            f"base sample {view.SOBOL_SAMPLES:,}, the seed): values near 0, and small negatives, "
             "are estimation noise. Bars in the tornado's order, largest swing first."
         )
     else:

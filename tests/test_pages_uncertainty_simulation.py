@@ -107,6 +107,8 @@ def test_page_runs_with_the_sidebar(page):
     assert {"labels", "error_rate", *THREAT, "target"} <= sidebar
     at.run()
     assert not at.exception
+    if page == UNCERTAINTY:
+        open_intervals(at)  # its controls are in an expander, built while open
     # Every control of the page has a stable key and help text.
     widgets = [*at.main.slider, *at.main.number_input, *at.main.toggle, *at.main.button]
     assert widgets
@@ -195,12 +197,13 @@ def test_share_link_sets_seed_draws_and_an_interval():
     at = open_link(UNCERTAINTY, link)
     assert not at.exception
     assert not at.warning
-    assert at.number_input(key="unc_seed").value == 3
-    assert at.number_input(key="unc_draws").value == 4_000
-    # The intervals count while their expander is closed; opened, it shows them.
+    assert any("4,000 draws, seed 3" in c.value for c in at.caption)
+    # The intervals, draws and seed count while their expander is closed; opened, it shows them.
     closed = metric(at, "Mean P_align")
     open_intervals(at)
     assert metric(at, "Mean P_align") == closed
+    assert at.number_input(key="unc_seed").value == 3
+    assert at.number_input(key="unc_draws").value == 4_000
     assert at.slider(key="unc_exploitation").value == (0.2, 0.8)
     assert at.toggle(key="unc_labels_on").value is True
     intervals = {}
@@ -237,7 +240,7 @@ def test_a_bad_interval_in_the_link_is_noted_and_the_default_kept(key, raw, reas
     assert f"`{key}`=" in note
     assert reason in note
     assert key not in at.session_state[unc_view.INTERVALS.store_key]
-    assert at.number_input(key="unc_seed").value == 3
+    assert at.session_state[unc_view.INTERVALS.store_key]["unc_seed"] == 3  # the rest of the link
 
 
 def test_uncertainty_charts_are_svg_with_a_log_axis_for_labels():
@@ -304,7 +307,7 @@ def test_link_keys_cover_every_bound_control():
         tab_sets = {"unc_view"} if page == UNCERTAINTY else {"sim_view"}  # tab sets, bound to the link
         assert keys | tab_sets == set(view.LINK_KEYS)
     # The interval controls are the linked store's fields; the others are bound to the URL.
-    assert set(unc_view.INTERVALS.keys) | {"unc_draws", "unc_seed", "unc_view"} == set(unc_view.LINK_KEYS)
+    assert set(unc_view.INTERVALS.keys) | {"unc_view"} == set(unc_view.LINK_KEYS)
 
 
 # --- simulation: the page shows the core's numbers ----------------------------------------------

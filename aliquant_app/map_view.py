@@ -21,7 +21,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -40,6 +41,8 @@ __all__ = [
     "ERROR_POINTS",
     "LABELS_POINTS",
     "LEVEL_OPTIONS",
+    "LINK_KEYS",
+    "LINK_LABELS",
     "budget",
     "dollars",
     "grid",
@@ -52,6 +55,7 @@ __all__ = [
     "map_chart",
     "map_figure",
     "presets_at",
+    "reference_label",
 ]
 
 #: Grid size: label counts (log-spaced over 1 to 1e12) × error rates (0 to ½ in steps of 0.005).
@@ -61,6 +65,9 @@ ERROR_POINTS = 101
 LINE_POINTS = 401
 
 #: Probabilities offered for contour lines, and those drawn by default.
+#: The page's controls, each bound to the link under its key.
+LINK_KEYS: tuple[str, ...] = ("map_levels", "map_cost_reference", "map_cost_gamma", "map_budgets")
+
 LEVEL_OPTIONS = (0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999)
 DEFAULT_LEVELS = (0.5, 0.9, 0.99)
 #: Budgets (US dollars) offered for iso-cost lines, and those drawn by default.
@@ -103,6 +110,12 @@ def dollars(x: float) -> str:
         return f"${x:.2f}"
     text = count(x)
     return "$" + text.replace(".00 ", " ").replace(".0 ", " ")
+
+
+def reference_label(preset: str) -> str:
+    """A price anchor as the page lists it (and the link writes it), e.g. ``'Crowdworkers, $0.3'``."""
+    source = core.PRESETS[preset]
+    return f"{source.name}, ${source.cost_per_label:g}"
 
 
 def budget(x: float) -> str:
@@ -591,3 +604,12 @@ def grid_csv(data: Mapping, settings: Mapping[str, float]) -> str:
         for n, p, low in zip(data["labels"], row, lows, strict=True):
             writer.writerow([f"{n:.0f}", repr(float(eps)), repr(float(p)), repr(float(low)), *fixed])
     return buffer.getvalue()
+
+
+#: For the link keys of option controls: how each writes an option into the link (its label),
+#: for the link check (aliquant_app.state.check_page_link).
+LINK_LABELS: dict[str, Callable[[Any], str]] = {
+    "map_levels": str,
+    "map_cost_reference": reference_label,
+    "map_budgets": budget,
+}

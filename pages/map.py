@@ -21,6 +21,7 @@ levels = controls[0].multiselect(
     map_view.LEVEL_OPTIONS,
     default=list(map_view.DEFAULT_LEVELS),
     key="map_levels",
+    bind="query-params",
     help="Probabilities of outer alignment to draw as lines. Each line is the core's "
     "`required_labels` at each error rate: the fewest labels that reach that probability.",
 )
@@ -28,8 +29,9 @@ reference = controls[1].selectbox(
     "Price anchored at",
     list(PRESETS),
     index=list(PRESETS).index(map_view.DEFAULT_REFERENCE),
-    format_func=lambda key: f"{PRESETS[key].name}, ${PRESETS[key].cost_per_label:g}",
+    format_func=map_view.reference_label,
     key="map_cost_reference",
+    bind="query-params",
     help="The preset whose price and error rate anchor the cost law c(ε) = c_ref·((½ − ε)/(½ − "
     "ε_ref))^γ. Crowdworkers' $0.30 is AlpacaEval's published price (anchors.md); the other "
     "presets' prices are assumptions (see the Programmes and Method pages).",
@@ -42,6 +44,7 @@ gamma = controls[2].slider(
     step=0.1,
     format="%.1f",
     key="map_cost_gamma",
+    bind="query-params",
     help="How steeply better labels cost more: price ∝ (½ − ε)^γ. γ = 0 is one price for every "
     "quality (iso-cost lines are vertical); γ = 2 (default, an assumption) follows the (1 − 2ε)⁻² "
     "growth of data needed under random label noise, so quality and quantity trade at par.",
@@ -52,6 +55,7 @@ budgets = controls[3].multiselect(
     default=list(map_view.DEFAULT_BUDGETS),
     format_func=map_view.budget,
     key="map_budgets",
+    bind="query-params",
     help="Budgets in US dollars to draw as iso-cost lines: every (N, ε) that this budget buys "
     "under the cost law.",
 )

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from aliquant_app import (
+    map_view,
     over_time_view,
     programme_controls,
     programmes_view,
@@ -47,6 +48,7 @@ PAGE_KEYS = (
     + programmes_view.LINK_KEYS[:3]
     + uncertainty_view.LINK_KEYS[-2:]
     + simulation_view.LINK_KEYS[:2]
+    + map_view.LINK_KEYS[1:3]
 )
 #: Keys no part of the app binds (one looks like the log slider's key, which is derived, not linked).
 UNKNOWN_KEYS = ("unknownkey", "labels_log10", "Labels", "labels ", "ε", "ラベル", "reset_defaults")
@@ -384,6 +386,27 @@ def test_an_infinite_link_value_for_a_whole_number_control_is_noted_not_a_traceb
     at = open_page_from_link(page, {key: raw})
     assert not at.exception, [e.value for e in at.exception]
     assert f"{mentioned(key)}={mentioned(raw)}" in notes(at)
+
+
+def test_the_maps_controls_are_in_the_link_and_a_bad_value_is_noted():
+    good = {
+        "map_levels": ["0.5", "0.75"],
+        "map_cost_reference": map_view.reference_label("experts"),
+        "map_cost_gamma": "1.5",
+        "map_budgets": [map_view.budget(1e3)],
+    }
+    at = open_page_from_link("pages/map.py", good)
+    assert not at.exception
+    assert notes(at) == ""
+    assert at.session_state["map_levels"] == [0.5, 0.75]
+    assert at.session_state["map_cost_reference"] == "experts"
+    assert at.session_state["map_cost_gamma"] == 1.5
+    assert at.session_state["map_budgets"] == [1e3]
+    bad = {"map_cost_reference": "experts", "map_cost_gamma": "9", "map_budgets": ["1000"]}
+    at = open_page_from_link("pages/map.py", bad)  # keys and numbers, not the controls' labels
+    assert not at.exception
+    for key, raw in bad.items():
+        assert f"{mentioned(key)}={', '.join(mentioned(r) for r in as_list(raw))}" in notes(at), key
 
 
 def test_option_controls_take_their_labels_and_note_anything_else():

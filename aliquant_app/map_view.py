@@ -31,9 +31,12 @@ import aliquant_core as core
 
 from .caching import cached_data, cached_figure
 from .formatting import count, probability, share
+from .linked import Field, LinkedStore, link_number, read_choice, read_number
 
 __all__ = [
     "BUDGET_OPTIONS",
+    "COST_DEFAULTS",
+    "COST_LAW",
     "DEFAULT_BUDGETS",
     "DEFAULT_GAMMA",
     "DEFAULT_LEVELS",
@@ -606,10 +609,39 @@ def grid_csv(data: Mapping, settings: Mapping[str, float]) -> str:
     return buffer.getvalue()
 
 
-#: For the link keys of option controls: how each writes an option into the link (its label),
-#: for the link check (aliquant_app.state.check_page_link).
-LINK_LABELS: dict[str, Callable[[Any], str]] = {
-    "map_levels": str,
-    "map_cost_reference": reference_label,
-    "map_budgets": budget,
+#: For the link keys of bound option controls: how each writes an option into the link (its
+#: label), for the link check (aliquant_app.state.check_page_link).
+LINK_LABELS: dict[str, Callable[[Any], str]] = {"map_levels": str}
+
+
+def _read_budgets(raw: list[str]) -> list[float]:
+    """Iso-cost budgets from the link: each one of :data:`BUDGET_OPTIONS`, by label or in dollars."""
+    chosen = []
+    for part in (part for part in raw if part != ""):
+        match = next((b for b in BUDGET_OPTIONS if part in (budget(b), link_number(b))), None)
+        if match is None:
+            raise ValueError("not among " + ", ".join(budget(b) for b in BUDGET_OPTIONS))
+        chosen.append(match)
+    return sorted(set(chosen))
+
+
+#: The cost-law controls (drawn only while their expander is open) and their defaults.
+COST_DEFAULTS: dict[str, Any] = {
+    "map_cost_reference": DEFAULT_REFERENCE,
+    "map_cost_gamma": DEFAULT_GAMMA,
+    "map_budgets": list(DEFAULT_BUDGETS),
 }
+#: Their values: in one Session State entry, and in the link (aliquant_app.linked).
+COST_LAW = LinkedStore(
+    "_aliquant_map",
+    [
+        Field(
+            "map_cost_reference",
+            read_choice(tuple(core.PRESETS), reference_label),
+            lambda preset: [reference_label(preset)],
+        ),
+        Field("map_cost_gamma", read_number(0.0, 4.0), lambda gamma: [link_number(gamma)]),
+        # An empty choice is written as an empty value, so that the link keeps it.
+        Field("map_budgets", _read_budgets, lambda chosen: [budget(b) for b in chosen] or [""]),
+    ],
+)

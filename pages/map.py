@@ -15,8 +15,8 @@ assumptions = state.current()
 quality, threat = assumptions.quality(), assumptions.threat()
 n, eps = assumptions.labels, assumptions.error_rate
 
-controls = st.columns([1.2, 1.25, 0.85, 1.4], vertical_alignment="top")
-levels = controls[0].multiselect(
+levels_column, cost_column = st.columns([1.3, 2.7], vertical_alignment="bottom")
+levels = levels_column.multiselect(
     "Contour lines at P_align",
     map_view.LEVEL_OPTIONS,
     default=list(map_view.DEFAULT_LEVELS),
@@ -25,40 +25,54 @@ levels = controls[0].multiselect(
     help="Probabilities of outer alignment to draw as lines. Each line is the core's "
     "`required_labels` at each error rate: the fewest labels that reach that probability.",
 )
-reference = controls[1].selectbox(
-    "Price anchored at",
-    list(PRESETS),
-    index=list(PRESETS).index(map_view.DEFAULT_REFERENCE),
-    format_func=map_view.reference_label,
-    key="map_cost_reference",
-    bind="query-params",
-    help="The preset whose price and error rate anchor the cost law c(ε) = c_ref·((½ − ε)/(½ − "
-    "ε_ref))^γ. Crowdworkers' $0.30 is AlpacaEval's published price (anchors.md); the other "
-    "presets' prices are assumptions (see the Programmes and Method pages).",
+restored = map_view.COST_LAW.restore(st.session_state, map_view.COST_DEFAULTS, st.query_params)
+state.add_page_link_notes(restored.notes)
+cost_law = restored.values
+# The cost law's controls are built only while their expander is open; the store keeps their
+# values, and the link, either way (aliquant_app/linked.py).
+box = cost_column.expander(
+    "Iso-cost lines: cost law and budgets", icon=":material/paid:", key="map_cost_box", on_change="rerun"
 )
-gamma = controls[2].slider(
-    "Cost-law exponent γ",
-    min_value=0.0,
-    max_value=4.0,
-    value=map_view.DEFAULT_GAMMA,
-    step=0.1,
-    format="%.1f",
-    key="map_cost_gamma",
-    bind="query-params",
-    help="How steeply better labels cost more: price ∝ (½ − ε)^γ. γ = 0 is one price for every "
-    "quality (iso-cost lines are vertical); γ = 2 (default, an assumption) follows the (1 − 2ε)⁻² "
-    "growth of data needed under random label noise, so quality and quantity trade at par.",
-)
-budgets = controls[3].multiselect(
-    "Iso-cost lines at budgets",
-    map_view.BUDGET_OPTIONS,
-    default=list(map_view.DEFAULT_BUDGETS),
-    format_func=map_view.budget,
-    key="map_budgets",
-    bind="query-params",
-    help="Budgets in US dollars to draw as iso-cost lines: every (N, ε) that this budget buys "
-    "under the cost law.",
-)
+if box.open:
+    map_view.COST_LAW.mount(st.session_state, cost_law, map_view.COST_LAW.keys)
+    with box:
+        inputs = st.columns([1.25, 0.85, 1.4], vertical_alignment="top")
+        inputs[0].selectbox(
+            "Price anchored at",
+            list(PRESETS),
+            format_func=map_view.reference_label,
+            key="map_cost_reference",
+            on_change=map_view.COST_LAW.remember,
+            args=("map_cost_reference",),
+            help="The preset whose price and error rate anchor the cost law c(ε) = c_ref·((½ − ε)/(½ − "
+            "ε_ref))^γ. Crowdworkers' $0.30 is AlpacaEval's published price (anchors.md); the other "
+            "presets' prices are assumptions (see the Programmes and Method pages).",
+        )
+        inputs[1].slider(
+            "Cost-law exponent γ",
+            min_value=0.0,
+            max_value=4.0,
+            step=0.1,
+            format="%.1f",
+            key="map_cost_gamma",
+            on_change=map_view.COST_LAW.remember,
+            args=("map_cost_gamma",),
+            help="How steeply better labels cost more: price ∝ (½ − ε)^γ. γ = 0 is one price for every "
+            "quality (iso-cost lines are vertical); γ = 2 (default, an assumption) follows the (1 − 2ε)⁻² "
+            "growth of data needed under random label noise, so quality and quantity trade at par.",
+        )
+        inputs[2].multiselect(
+            "Iso-cost lines at budgets",
+            map_view.BUDGET_OPTIONS,
+            format_func=map_view.budget,
+            key="map_budgets",
+            on_change=map_view.COST_LAW.remember,
+            args=("map_budgets",),
+            help="Budgets in US dollars to draw as iso-cost lines: every (N, ε) that this budget buys "
+            "under the cost law.",
+        )
+map_view.COST_LAW.write_link(st.query_params, map_view.COST_LAW.wanted_link(cost_law, map_view.COST_DEFAULTS))
+reference, gamma, budgets = (cost_law[key] for key in map_view.COST_DEFAULTS)
 
 result = cache.evaluate(n, **quality, **threat)
 log10_gap = result["effective_competitors_log10"] + result["log10_single_failure"]

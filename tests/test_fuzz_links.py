@@ -399,11 +399,11 @@ def test_the_maps_controls_are_in_the_link_and_a_bad_value_is_noted():
     assert not at.exception
     assert notes(at) == ""
     assert at.session_state["map_levels"] == [0.5, 0.75]
-    assert at.session_state["map_cost_reference"] == "experts"
-    assert at.session_state["map_cost_gamma"] == 1.5
-    assert at.session_state["map_budgets"] == [1e3]
-    bad = {"map_cost_reference": "experts", "map_cost_gamma": "9", "map_budgets": ["1000"]}
-    at = open_page_from_link("pages/map.py", bad)  # keys and numbers, not the controls' labels
+    stored = at.session_state[map_view.COST_LAW.store_key]  # drawn only while their box is open
+    assert stored == {"map_cost_reference": "experts", "map_cost_gamma": 1.5, "map_budgets": [1e3]}
+    assert at.query_params["map_budgets"] == "$1k"  # still in the link
+    bad = {"map_levels": "0.42", "map_cost_reference": "oracle", "map_cost_gamma": "9", "map_budgets": ["7"]}
+    at = open_page_from_link("pages/map.py", bad)
     assert not at.exception
     for key, raw in bad.items():
         assert f"{mentioned(key)}={', '.join(mentioned(r) for r in as_list(raw))}" in notes(at), key

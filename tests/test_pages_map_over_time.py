@@ -188,8 +188,14 @@ def test_map_with_blind_share_above_half_has_no_contours_and_says_more_error_hel
     assert "more error helps" in text
 
 
+def open_cost_law(at: AppTest) -> AppTest:
+    """Open the map's cost-law expander (what a click on it sets); its controls are built while open."""
+    at.session_state["map_cost_box"] = True
+    return at.run()
+
+
 def test_map_cost_metric_follows_the_cost_law():
-    at = open_page(MAP)
+    at = open_cost_law(open_page(MAP))
     at.selectbox(key="map_cost_reference").set_value("experts").run()
     at.slider(key="map_cost_gamma").set_value(1.0).run()
     price = float(core.cost_law_price(DEFAULT["error_rate"], core.PRESETS["experts"], 1.0))
@@ -203,7 +209,7 @@ def test_map_cost_metric_follows_the_cost_law():
 
 
 def test_map_controls_have_keys_and_help():
-    at = open_page(MAP)
+    at = open_cost_law(open_page(MAP))
     widgets = [
         at.multiselect(key="map_levels"),
         at.selectbox(key="map_cost_reference"),
@@ -213,6 +219,9 @@ def test_map_controls_have_keys_and_help():
     assert all(w.help for w in widgets)
     (button,) = at.main.get("download_button")  # the sidebar also offers the scenario export
     assert button.proto.help
+    # The levels are bound to the URL; the cost law's controls are kept, and linked, by their store.
+    assert widgets[0].proto.query_param_key == "map_levels"
+    assert set(map_view.COST_LAW.keys) | {"map_levels"} == set(map_view.LINK_KEYS)
 
 
 def test_grid_csv_holds_the_cores_grid():

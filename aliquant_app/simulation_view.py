@@ -14,8 +14,10 @@ only up to :data:`BT_MAX_COMPARISONS` comparisons in all.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +48,7 @@ __all__ = [
     "estimate_text",
     "interval_chart",
     "row",
+    "rows_csv",
     "run_bradley_terry",
     "run_simulation",
 ]
@@ -231,6 +234,20 @@ class Row:
 def row(name: str, estimate: dict[str, float], reference: float, reference_name: str) -> Row:
     """A chart row from a simulated estimate (as returned by the wrappers) and its reference."""
     return Row(name, estimate["value"], estimate["low"], estimate["high"], reference, reference_name)
+
+
+def rows_csv(rows: Sequence[Row], settings: Mapping[str, Any]) -> str:
+    """A chart's data as CSV: each row's simulated value, its 99% interval and the value it is
+    checked against, with the settings (model, trials, seed, labels) as columns."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    names = list(settings)
+    writer.writerow(["quantity", "simulated", "low_99", "high_99", "reference", "reference_name", *names])
+    fixed = [repr(value) if isinstance(value, float) else value for value in settings.values()]
+    for r in rows:
+        numbers = [repr(float(x)) for x in (r.value, r.low, r.high, r.reference)]
+        writer.writerow([r.name, *numbers, r.reference_name, *fixed])
+    return buffer.getvalue()
 
 
 def _range(row: Row) -> list[float]:

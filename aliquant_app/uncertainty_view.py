@@ -58,6 +58,7 @@ __all__ = [
     "run_sensitivity",
     "run_tornado",
     "run_uncertainty",
+    "sensitivity_csv",
     "sobol_chart",
     "summary",
     "tornado_chart",
@@ -664,6 +665,52 @@ def sobol_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.Fig
 
 
 # --- CSV ----------------------------------------------------------------------------------------
+
+
+def sensitivity_csv(
+    swings: Mapping[str, Any], sobol: Mapping[str, Any], intervals: Intervals, point: Mapping[str, float]
+) -> str:
+    """The tornado's and the Sobol chart's data: one row per uncertain quantity (its interval, P_align
+    at each end with the others at their medians, the swing, first- and total-order indices), then
+    the base P_align, the evaluations and the point values as ``statistic,value`` rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    by_name = dict(
+        zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)
+    )
+    writer.writerow(
+        [
+            "quantity",
+            "low",
+            "high",
+            "p_align_at_low",
+            "p_align_at_high",
+            "swing",
+            "sobol_first",
+            "sobol_total",
+        ]
+    )
+    for bar in swings["bars"]:
+        first, total = by_name.get(bar["name"], (math.nan, math.nan))
+        numbers = (
+            bar["low"],
+            bar["high"],
+            bar["p_align_at_low"],
+            bar["p_align_at_high"],
+            bar["swing"],
+            first,
+            total,
+        )
+        writer.writerow([bar["name"], *(repr(float(x)) for x in numbers)])
+    writer.writerow([])
+    writer.writerow(["statistic", "value"])
+    writer.writerow(["p_align_at_medians", repr(float(swings["base"]))])
+    writer.writerow(["sobol_evaluations", sobol["evaluations"]])
+    uncertain = {name for name, _, _ in intervals}
+    for name, value in point.items():
+        if name not in uncertain:
+            writer.writerow([name, repr(float(value))])
+    return buffer.getvalue()
 
 
 def draws_csv(result: Mapping[str, Any]) -> str:

@@ -9,6 +9,7 @@ learner fits one model per dataset and waits for its Run button (seconds; see
 
 from __future__ import annotations
 
+import functools
 import math
 
 import streamlit as st
@@ -81,6 +82,7 @@ where_text = (
 )
 
 shared = {"error_rate": error_rate, **threat, "trials": trials, "seed": seed}
+csv_settings = {"labels": float(labels), **shared}
 analytic = cache.evaluate(labels, error_rate=error_rate, **threat)
 log10_gap = analytic["effective_competitors_log10"] + analytic["log10_single_failure"]
 p1_text = probability(analytic["p_single"], analytic["single_failure"], analytic["log10_single_failure"])
@@ -176,6 +178,17 @@ def formula_section() -> None:
         key="sim_formula_chart",
         config=view.CHART_CONFIG,
     )
+    chart_column.download_button(
+        "CSV",
+        data=functools.partial(view.rows_csv, rows, csv_settings),
+        file_name="aliquant_simulation_formula.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="sim_formula_csv",
+        help="This chart's data: each simulated value with its 99% interval and the value it is "
+        "checked against, and the settings (model, labels, trials, seed).",
+    )
     with text_column:
         st.markdown(markdown_table(table, right=["analytic", "simulated [99% interval]"]))
         st.caption(
@@ -226,6 +239,17 @@ def binomial_section() -> None:
         width="stretch",
         key="sim_binomial_chart",
         config=view.CHART_CONFIG,
+    )
+    chart_column.download_button(
+        "CSV",
+        data=functools.partial(view.rows_csv, rows_m, csv_settings),
+        file_name="aliquant_simulation_binomial_m.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="sim_binomial_csv",
+        help="This chart's data: each simulated value with its 99% interval and the value it is "
+        "checked against, and the settings (model, labels, trials, seed).",
     )
     with text_column:
         st.metric(
@@ -312,6 +336,17 @@ def learner_section() -> None:
             width="stretch",
             key="sim_bt_chart",
             config=view.CHART_CONFIG,
+        )
+        chart_column.download_button(
+            "CSV",
+            data=functools.partial(view.rows_csv, rows_bt, {**params, "labels": float(labels)}),
+            file_name="aliquant_simulation_learner.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+            key="sim_bt_csv",
+            help="This chart's data: each simulated value with its 99% interval and the value it is "
+            "checked against, and the settings (model, labels, trials, seed).",
         )
         with text_column:
             st.dataframe(

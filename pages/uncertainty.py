@@ -316,6 +316,17 @@ def sensitivity() -> None:
                 "has no shares to split: the Sobol indices are undefined.",
                 icon=":material/info:",
             )
+        st.download_button(
+            "Sensitivity CSV",
+            data=functools.partial(view.sensitivity_csv, swings, sobol, interval_key, point),
+            file_name="aliquant_uncertainty_sensitivity.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+            key="unc_sensitivity_csv",
+            help="Both charts' data: each quantity's interval, P_align at its ends with the others at "
+            "their medians, the swing, the first- and total-order Sobol indices, and the settings.",
+        )
         st.caption(
             f"Sobol indices from {sobol['evaluations']:,} evaluations of P_align (Saltelli estimators, "
             f"base sample {view.SOBOL_SAMPLES:,}, the seed): values near 0, and small negatives, "

@@ -253,6 +253,7 @@ def test_uncertainty_charts_are_svg_with_a_log_axis_for_labels():
     assert not at.exception
     sensitivity = charts(at)
     assert len(sensitivity) == 2  # tornado and Sobol
+    assert [b.key for b in at.main.get("download_button")] == ["unc_sensitivity_csv"]  # their data
     specs = {**specs, **sensitivity}
     for spec in specs.values():
         assert {t.get("type", "scatter") for t in spec["data"]} <= {"scatter", "bar"}
@@ -413,3 +414,53 @@ def test_difference_interval_is_newcombes():
     assert d == pytest.approx(0.2)
     assert low == pytest.approx(0.2 - math.hypot(0.1, 0.1))
     assert high == pytest.approx(0.2 + math.hypot(0.1, 0.05))
+
+
+def test_every_simulation_chart_offers_its_data_as_csv():
+    at = run_page(SIMULATION, {"labels": "20000"})
+    for section, key in (("formula", "sim_formula_csv"), ("binomial", "sim_binomial_csv")):
+        open_section(at, section)
+        (button,) = [b for b in at.main.get("download_button") if b.key == key]
+        assert button.proto.deferred_file_id  # written on click, by simulation_view.rows_csv
+    open_section(at, "learner")
+    at.button(key="sim_bt_run").click().run()
+    assert [b.key for b in at.main.get("download_button")] == ["sim_bt_csv"]
+
+
+def test_rows_csv_writes_each_row_and_the_settings():
+    rows = [sim_view.Row("P₁", 0.9, 0.89, 0.91, 0.9034, "analytic P₁")]
+    lines = sim_view.rows_csv(rows, {"labels": 1e5, "trials": 20_000, "seed": 0}).splitlines()
+    assert lines == [
+        "quantity,simulated,low_99,high_99,reference,reference_name,labels,trials,seed",
+        "P₁,0.9,0.89,0.91,0.9034,analytic P₁,100000.0,20000,0",
+    ]
+
+
+def test_sensitivity_csv_holds_both_charts_data():
+    # A hand-made tornado and Sobol result (the shapes run_tornado and run_sensitivity return).
+    swings = {
+        "base": 0.5,
+        "bars": [
+            {
+                "name": "error_rate",
+                "low": 0.1,
+                "high": 0.2,
+                "p_align_at_low": 0.9,
+                "p_align_at_high": 0.2,
+                "swing": 0.7,
+            },
+        ],
+    }
+    sobol = {"names": ["error_rate"], "first_order": [0.8], "total_order": [0.85], "evaluations": 3072}
+    text = unc_view.sensitivity_csv(
+        swings, sobol, (("error_rate", 0.1, 0.2),), {"error_rate": 0.16, "footprint": 0.05}
+    )
+    lines = text.splitlines()
+    assert lines[0] == "quantity,low,high,p_align_at_low,p_align_at_high,swing,sobol_first,sobol_total"
+    assert lines[1] == "error_rate,0.1,0.2,0.9,0.2,0.7,0.8,0.85"
+    assert lines[3:] == [
+        "statistic,value",
+        "p_align_at_medians,0.5",
+        "sobol_evaluations,3072",
+        "footprint,0.05",
+    ]

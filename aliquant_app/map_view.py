@@ -69,10 +69,10 @@ ERROR_POINTS = 101
 #: difference).
 LINE_POINTS = 201
 
-#: Probabilities offered for contour lines, and those drawn by default.
-#: The page's controls, each bound to the link under its key.
+#: The page's controls in the link: the levels bound to it, the cost law's kept by COST_LAW.
 LINK_KEYS: tuple[str, ...] = ("map_levels", "map_cost_reference", "map_cost_gamma", "map_budgets")
 
+#: Probabilities offered for contour lines, and those drawn by default.
 LEVEL_OPTIONS = (0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999)
 DEFAULT_LEVELS = (0.5, 0.9, 0.99)
 #: Budgets (US dollars) offered for iso-cost lines, and those drawn by default.

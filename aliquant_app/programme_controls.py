@@ -93,7 +93,8 @@ def _read_budgets(raw: list[str]) -> tuple[float, float]:
             steps = ", ".join(view.budget_label(b) for b in view.BUDGET_STEPS)
             raise ValueError(f"not one of the steps {steps}")
         ends.append(step)
-    return ends[0], ends[1]
+    low, high = sorted(ends)  # as a range slider holds them
+    return low, high
 
 
 #: The page's other controls drawn only in their section, their defaults and link fields.

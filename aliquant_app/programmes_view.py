@@ -682,7 +682,8 @@ def budget_figure(
                     customdata=[
                         [count(n), dollars(d)] for n, d in zip(curve["labels"], curve["dollars"], strict=True)
                     ],
-                    hovertemplate=f"{name}<br>{x_hover}<br>P_align = %{{y:.4g}}<br>"
+                    # The name by reference: in the template itself "%{…}" in a name would be read.
+                    hovertemplate=f"%{{fullData.name}}<br>{x_hover}<br>P_align = %{{y:.4g}}<br>"
                     "%{customdata[0]} labels, %{customdata[1]}<extra></extra>",
                 )
             )
@@ -702,7 +703,7 @@ def budget_figure(
                     name=f"{name} as set",
                     legendgroup=f"p{i}",
                     showlegend=False,
-                    hovertemplate=f"{name} as set<br>{x_hover}<br>P_align = "
+                    hovertemplate=f"%{{fullData.name}}<br>{x_hover}<br>P_align = "
                     f"{probability(point['p_align'], point['p_misalign'])}<extra></extra>",
                 )
             )
@@ -868,8 +869,6 @@ def curves_csv(
         ]
     )
     fixed = _settings_row(settings)
-    # Names are free text from the link: Plotly would read tags in them (<a href=…>, <b>).
-    names = [html.escape(name, quote=False) for name in names]
     for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
         if not curve:
             continue

@@ -559,11 +559,13 @@ def leave_to_page(keys) -> None:
 def check_page_link() -> None:
     """On the first run, at the end of every page: note the link's page-control values not taken.
 
-    A page's controls take their link values themselves (``bind="query-params"``); Streamlit
-    silently drops a value it cannot use, or clamps it into range. Each numeric, on/off or option
-    control the page drew is compared with what the link asked for; a mismatch is added to the
-    link note (:func:`show_link_note`), whose placeholder at the top of the page is drawn again.
-    Free-text controls take any text (see :func:`_denotes`).
+    A page's bound controls take their link values themselves (``bind="query-params"``);
+    Streamlit silently drops a value it cannot use, or clamps it into range. Each numeric, on/off
+    or option control the page drew is compared with what the link asked for; a mismatch is added
+    to the link note (:func:`show_link_note`), whose placeholder at the top of the page is drawn
+    again, with the notes of pages that judge their own fields (:func:`add_page_link_notes`; keys
+    registered with :func:`leave_to_page` are skipped here). Free-text controls take any text (see
+    :func:`_denotes`).
     """
     state = st.session_state
     asked = state.pop(_PAGE_LINK_KEY, None) or {}
@@ -574,9 +576,11 @@ def check_page_link() -> None:
             continue  # not on this page (left to its own page), or judged by the page itself
         value = state[key]
         label = labels.get(key)
-        if isinstance(value, (list, tuple)):  # a range: one link value per end
-            matches = [_denotes(raw, v, label) for raw, v in zip(values, value, strict=False)]
-            taken = None if None in matches else len(values) == len(value) and all(matches)
+        if isinstance(value, (list, tuple)):  # a range or a multiselect: one link value each
+            # Streamlit drops empty parts (an empty multiselect is written as "key=") and repeats.
+            parts = list(dict.fromkeys(raw for raw in values if raw != ""))
+            matches = [_denotes(raw, v, label) for raw, v in zip(parts, value, strict=False)]
+            taken = None if None in matches else len(parts) == len(value) and all(matches)
         else:  # a key given more than once: Streamlit takes the last
             taken = _denotes(values[-1] if values else "", value, label)
         if taken is False:

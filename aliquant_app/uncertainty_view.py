@@ -668,11 +668,16 @@ def sobol_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.Fig
 
 
 def sensitivity_csv(
-    swings: Mapping[str, Any], sobol: Mapping[str, Any], intervals: Intervals, point: Mapping[str, float]
+    swings: Mapping[str, Any],
+    sobol: Mapping[str, Any],
+    intervals: Intervals,
+    point: Mapping[str, float],
+    seed: int = 0,
 ) -> str:
     """The tornado's and the Sobol chart's data: one row per uncertain quantity (its interval, P_align
     at each end with the others at their medians, the swing, first- and total-order indices), then
-    the base P_align, the evaluations and the point values as ``statistic,value`` rows."""
+    the base P_align, the evaluations, the Sobol base sample, the seed and the point values as
+    ``statistic,value`` rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     by_name = dict(
@@ -706,6 +711,8 @@ def sensitivity_csv(
     writer.writerow(["statistic", "value"])
     writer.writerow(["p_align_at_medians", repr(float(swings["base"]))])
     writer.writerow(["sobol_evaluations", sobol["evaluations"]])
+    writer.writerow(["sobol_samples", SOBOL_SAMPLES])
+    writer.writerow(["seed", seed])
     uncertain = {name for name, _, _ in intervals}
     for name, value in point.items():
         if name not in uncertain:

@@ -318,7 +318,7 @@ def sensitivity() -> None:
             )
         st.download_button(
             "Sensitivity CSV",
-            data=functools.partial(view.sensitivity_csv, swings, sobol, interval_key, point),
+            data=functools.partial(view.sensitivity_csv, swings, sobol, interval_key, point, seed),
             file_name="aliquant_uncertainty_sensitivity.csv",
             mime="text/csv",
             on_click="ignore",

@@ -550,3 +550,23 @@ def test_a_programme_name_reaches_the_chart_as_text_not_markup():
     names = [t.get("name", "") for t in chart_spec(chart)["data"]]
     assert '&lt;a href="https://e.io"&gt;x&lt;/a&gt;' in names
     assert not any("<a" in name for name in names)
+
+
+def test_the_budget_csv_writes_names_as_typed_and_the_chart_reads_them_as_data():
+    default = view.DEFAULT_PROGRAMMES[1]
+    name = "R&D <b>team</b> %{y}"
+    programmes = ((name, default.aggregation, tuple(spec_of(default))),)
+    text = view.budget_csv(programmes, 1e3, 1e7, "dollars", {**MODEL, "target": TARGET})
+    assert f"{name}," in text  # a CSV is not HTML: no entities
+    figure = view.budget_chart(programmes, 1e3, 1e7, "dollars", target=TARGET, **MODEL)
+    (line,) = [t for t in figure.data if t.name and "team" in t.name and t.mode == "lines"]
+    assert line.name == "R&amp;D &lt;b&gt;team&lt;/b&gt; %{y}"  # Plotly shows entities as text
+    assert "team" not in line.hovertemplate  # the name is read by reference, not as a template
+    assert line.hovertemplate.startswith("%{fullData.name}")
+
+
+def test_a_reversed_budget_range_in_a_link_is_read_in_order():
+    at = open_page({"budgets": ["$1M", "$3k"]})
+    assert at.select_slider(key="budgets").value == (3e3, 1e6)
+    assert not at.warning  # neither a link note nor "choose a wider range"
+    assert at.get("plotly_chart")

@@ -452,9 +452,8 @@ def test_sensitivity_csv_holds_both_charts_data():
         ],
     }
     sobol = {"names": ["error_rate"], "first_order": [0.8], "total_order": [0.85], "evaluations": 3072}
-    text = unc_view.sensitivity_csv(
-        swings, sobol, (("error_rate", 0.1, 0.2),), {"error_rate": 0.16, "footprint": 0.05}
-    )
+    point = {"error_rate": 0.16, "footprint": 0.05}
+    text = unc_view.sensitivity_csv(swings, sobol, (("error_rate", 0.1, 0.2),), point, seed=7)
     lines = text.splitlines()
     assert lines[0] == "quantity,low,high,p_align_at_low,p_align_at_high,swing,sobol_first,sobol_total"
     assert lines[1] == "error_rate,0.1,0.2,0.9,0.2,0.7,0.8,0.85"
@@ -462,5 +461,7 @@ def test_sensitivity_csv_holds_both_charts_data():
         "statistic,value",
         "p_align_at_medians,0.5",
         "sobol_evaluations,3072",
+        f"sobol_samples,{unc_view.SOBOL_SAMPLES}",
+        "seed,7",
         "footprint,0.05",
     ]

@@ -604,6 +604,15 @@ class Scenario:
                 if not isinstance(allocation, Allocation) or not isinstance(allocation.source, Source):
                     raise ScenarioError(f"{path}.allocations[{j}] must be an Allocation of a Source", where)
                 if _source_reference(allocation.source, by_name) is None:
+                    shadowed = [k for k, preset in PRESETS.items() if preset == allocation.source]
+                    if shadowed:
+                        # A preset is named by its key, which a source of this scenario also uses.
+                        raise ScenarioError(
+                            f"{where} is the preset {_show(shadowed[0])}, but a source of this "
+                            f"scenario is named {_show(shadowed[0])} too, and a file names a preset "
+                            "by that key; rename that source",
+                            where,
+                        )
                     raise ScenarioError(
                         f"{where} {_show(allocation.source.name)} is neither one of the scenario's "
                         "sources nor a preset; add it to sources",

@@ -688,6 +688,14 @@ def test_constructor_checks_what_the_file_checks():
     # Same name as a source of the scenario but other values: cannot be named in the file.
     with pytest.raises(ScenarioError, match="is neither one of"):
         Scenario(sources=(own,), programmes=(Programme((Allocation(own.with_(blind_spot=0.5), 1),)),))
+    # A preset whose key is also the name of one of the scenario's own sources: the file would read
+    # the own source in its place, so the message says which name to change.
+    namesake = Source("crowdworkers", 0.2, 0.0, 1.0, 1.0, 1.0, 1.0)
+    with pytest.raises(
+        ScenarioError,
+        match=r"is the preset \"crowdworkers\", but a source of this scenario is named \"crowdworkers\"",
+    ):
+        Scenario(sources=(namesake,), programmes=(Programme((Allocation(PRESETS["crowdworkers"], 1),)),))
     with pytest.raises(ScenarioError, match=r"trajectory.generations must be in \[1, 50\]; got 0"):
         Scenario(trajectory={"generations": 0})
     with pytest.raises(ScenarioError, match='unknown key "generation" in trajectory'):

@@ -11,13 +11,29 @@ from collections.abc import Mapping
 
 import plotly.graph_objects as go
 
-from aliquant_core import anchors
+from aliquant_core import PRESETS, anchors
 
 from . import cache
 from .caching import cached_figure
 from .charts import Marker, alignment_curve, curve_csv
 
-__all__ = ["PIPELINES", "SKIPPED", "chart", "chart_csv", "hours_labels"]
+__all__ = [
+    "DEFAULT_COST_SOURCE",
+    "LINK_KEYS",
+    "LINK_LABELS",
+    "PIPELINES",
+    "SKIPPED",
+    "chart",
+    "chart_csv",
+    "hours_labels",
+]
+
+#: The preset that prices the programme by default: InstructGPT-like contractors, whose error
+#: rate is the default quality (agreement 72.6%).
+DEFAULT_COST_SOURCE = "contractors"
+#: The page's own control in the link, and how it writes its option (the source's name).
+LINK_KEYS: tuple[str, ...] = ("cost_source",)
+LINK_LABELS = {"cost_source": lambda key: PRESETS[key].name}
 
 #: Reference pipelines with a published comparison count (drawn in the strip and on the curve).
 PIPELINES = tuple(p for p in anchors.REFERENCE_PIPELINES if p.comparisons is not None)

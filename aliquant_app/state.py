@@ -335,7 +335,14 @@ def quote(raw: str) -> str:
 
 
 #: View modules whose pages bind their own controls to the URL; each lists its keys in ``LINK_KEYS``.
-_PAGE_VIEWS = ("over_time_view", "programmes_view", "uncertainty_view", "simulation_view", "map_view")
+_PAGE_VIEWS = (
+    "overview_view",
+    "over_time_view",
+    "programmes_view",
+    "uncertainty_view",
+    "simulation_view",
+    "map_view",
+)
 
 
 def page_link_keys() -> frozenset[str]:

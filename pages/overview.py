@@ -7,10 +7,10 @@ import math
 
 import streamlit as st
 
-from aliquant_app import cache, overview_view, state
+from aliquant_app import cache, overview_view, programmes_view, state
 from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability, share
-from aliquant_core import anchors
+from aliquant_core import PRESETS, anchors
 
 assumptions = state.current()
 quality, threat = assumptions.quality(), assumptions.threat()
@@ -111,6 +111,43 @@ with st.container(key="tolerances"):
         f"**Tolerances:** how bad each assumption may get, the others held fixed, for "
         f"{count(n)} labels to still reach P* = {target:g}. The URL holds every setting: copy it to "
         "share this view."
+    )
+
+# What collecting the N labels costs, priced as one labelling source (one labeler per item).
+with st.container(key="programme_cost"):
+    cost_row = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="bottom")
+    source_key = cost_row[3].selectbox(
+        "Priced as",
+        tuple(PRESETS),
+        index=tuple(PRESETS).index(overview_view.DEFAULT_COST_SOURCE),
+        format_func=programmes_view.source_name,
+        key="cost_source",
+        bind="query-params",
+        help="The labelling source whose price, seconds per comparison and workforce price the "
+        f"{count(n)} labels, one labeler per item (presets; their sources are on the Method page). "
+        "The default, InstructGPT-like contractors, matches the default quality. Share-link key: "
+        "`cost_source`.",
+    )
+    source = PRESETS[source_key]
+    cost = programmes_view.evaluate(
+        ((source_key, float(n), 1),), "pooled", **programmes_view.model_keywords(assumptions)
+    )
+    cost_row[0].metric(
+        "Dollars",
+        programmes_view.dollars(cost["dollars"]),
+        help=f"{count(n)} labels × ${source.cost_per_label:g} a label ({source.name}; the core's "
+        "programme_cost).",
+    )
+    cost_row[1].metric(
+        "Labeler-hours",
+        programmes_view.hours(cost["labeler_hours"], unit=False),
+        help=f"{count(n)} labels × {source.seconds_per_label:g} s a label / 3600.",
+    )
+    cost_row[2].metric(
+        "Calendar weeks",
+        programmes_view.weeks(cost["calendar_weeks"], unit=False),
+        help=f"Labeler-hours / ({source.workforce:g} people × {source.hours_per_week:g} h a week), "
+        f"{source.name}'s workforce.",
     )
 
 quality_key, threat_key = tuple(sorted(quality.items())), tuple(sorted(threat.items()))

@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import aliquant_core as core
-from aliquant_app import cache, charts, formatting, overview_view, state
+from aliquant_app import cache, charts, formatting, overview_view, programmes_view, state
 from aliquant_core import anchors
 from aliquant_core.defaults import DEFAULTS
 
@@ -361,6 +361,33 @@ def test_the_page_offers_the_csv():
     # One row per label count of the curve: np.unique(np.round(np.logspace(0, 12, 721))) has 661
     # (rounding to whole labels merges the near-equal counts at the low end).
     assert len(rows) == 1 + len(np.unique(np.round(np.logspace(0.0, 12.0, cache.CURVE_POINTS))))
+
+
+def test_the_programme_is_priced_as_the_chosen_source():
+    at = run_app()
+    # The default, contractors (anchors: InstructGPT-like, $1 and 60 s a comparison, 40 people ×
+    # 40 h a week). By hand: 100,000 × $1 = $100,000; × 60 s / 3600 = 1,666.7 labeler-hours;
+    # / 1,600 h a week = 1.04 weeks.
+    assert (metric(at, "Dollars"), metric(at, "Labeler-hours"), metric(at, "Calendar weeks")) == (
+        "$100,000",
+        "1,667",
+        "1",
+    )
+    at.selectbox(key="cost_source").set_value("experts").run()
+    expert = core.programme_cost(core.Programme((core.Allocation(core.PRESETS["experts"], 1e5, 1),)))
+    assert metric(at, "Dollars") == programmes_view.dollars(float(expert.dollars))
+    assert metric(at, "Labeler-hours") == programmes_view.hours(float(expert.labeler_hours), unit=False)
+    assert metric(at, "Calendar weeks") == programmes_view.weeks(float(expert.calendar_weeks), unit=False)
+    assert at.selectbox(key="cost_source").proto.query_param_key == "cost_source"  # in the link
+
+
+def test_a_link_prices_the_programme_and_a_bad_source_is_noted():
+    at = run_app({"cost_source": core.PRESETS["experts"].name})
+    assert at.selectbox(key="cost_source").value == "experts"
+    assert not at.warning
+    at = run_app({"cost_source": "oracle"})
+    assert at.selectbox(key="cost_source").value == overview_view.DEFAULT_COST_SOURCE
+    assert any("`cost_source`=`oracle`" in w.value for w in at.warning)
 
 
 def test_method_page_has_the_formulas_and_every_source():

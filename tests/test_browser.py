@@ -188,6 +188,31 @@ def test_narrow_screen_keeps_the_headline(warm_server, browser):
         context.close()
 
 
+#: What a decision-maker needs from the Overview (issue: visible without scrolling at 1280 × 800).
+OVERVIEW_METRICS = ("P(outer alignment)", "Labels for P* = 0.9", "Dollars", "Labeler-hours", "Calendar weeks")
+
+
+def test_overview_fits_a_1280_by_800_screen_without_scrolling(warm_server, browser):
+    context, page = _open(browser, f"{warm_server}/")  # a 1280 × 800 viewport
+    try:
+        _settled(page)
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        bottoms = {}
+        for label in OVERVIEW_METRICS:
+            box = page.locator('[data-testid="stMetric"]', has_text=label).first.bounding_box()
+            bottoms[label] = box["y"] + box["height"]
+        verdict = page.locator(".st-key-verdict").bounding_box()
+        chart = page.locator(".js-plotly-plot").first.bounding_box()
+        bottoms["verdict"] = verdict["y"] + verdict["height"]
+        bottoms["chart, with its pipelines strip"] = chart["y"] + chart["height"]
+        assert page.evaluate("() => window.scrollY") == 0
+        assert max(bottoms.values()) <= 800, bottoms
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "overview-1280x800.png"))  # the viewport only
+    finally:
+        context.close()
+
+
 def test_first_visit_after_start_draws_the_linked_page(browser, tmp_path):
     # A fresh server's first session takes the version-1 multipage path (see warm_server): the
     # linked page must still be the one drawn, with the sidebar, whatever dialog comes with it.

@@ -12,9 +12,9 @@ without it. Drawing them all would cost about 0.3 ms of Streamlit's work per wid
   sidebar until changed). One entry rather than a key per control: Streamlit rebuilds a filtered
   copy of Session State inside every number, select and text input call, so every key kept there
   slows every such widget on every page.
-- **Widgets** are drawn with ``key`` = the share-link key and no ``value``: :meth:`LinkedStore.mount`
-  gives each its value before it is drawn, and :meth:`LinkedStore.remember` (its ``on_change``)
-  keeps a change in the store.
+- **Widgets** are drawn with :meth:`LinkedStore.control` (``key`` = the share-link key, and
+  :meth:`LinkedStore.remember` as ``on_change``, which keeps a change in the store) and no
+  ``value``: :meth:`LinkedStore.mount` gives each its value before it is drawn.
 - **The link** is written by :meth:`LinkedStore.write_link`: each value that differs from its
   default, in the form a bound widget would write it. It is read once, on the session's first
   visit to the page (:meth:`LinkedStore.restore`); a value that cannot be used keeps the default and
@@ -250,6 +250,11 @@ class LinkedStore:
         for key in keys:
             if key not in state or not _same(state[key], values[key]):
                 state[key] = values[key]
+
+    def control(self, key: str) -> dict[str, Any]:
+        """The keyword arguments that tie a widget to field ``key``: its key, and :meth:`remember`
+        as its ``on_change``."""
+        return {"key": key, "on_change": self.remember, "args": (key,)}
 
     def remember(self, key: str) -> None:
         """``on_change`` of a field's widget: keep its new value in the store."""

@@ -11,11 +11,12 @@ from collections.abc import Mapping
 
 import plotly.graph_objects as go
 
-from aliquant_core import PRESETS, anchors
+from aliquant_core import anchors
 
 from . import cache
 from .caching import cached_figure
 from .charts import Marker, alignment_curve, curve_csv
+from .programmes_view import source_name
 
 __all__ = [
     "DEFAULT_COST_SOURCE",
@@ -33,7 +34,7 @@ __all__ = [
 DEFAULT_COST_SOURCE = "contractors"
 #: The page's own control in the link, and how it writes its option (the source's name).
 LINK_KEYS: tuple[str, ...] = ("cost_source",)
-LINK_LABELS = {"cost_source": lambda key: PRESETS[key].name}
+LINK_LABELS = {"cost_source": source_name}
 
 #: Reference pipelines with a published comparison count (drawn in the strip and on the curve).
 PIPELINES = tuple(p for p in anchors.REFERENCE_PIPELINES if p.comparisons is not None)

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: A programme's fields, in the order its inputs are drawn.
-FIELDS = ("name", "agg", "a", "na", "ra", "b", "nb", "rb")
+FIELDS = view.FIELDS
 #: Longest programme name (the text input's ``max_chars``).
 MAX_NAME = 40
 #: Most labelers per item.

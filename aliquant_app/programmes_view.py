@@ -34,6 +34,7 @@ __all__ = [
     "BUDGET_STEPS",
     "DEFAULT_BUDGETS",
     "DEFAULT_PROGRAMMES",
+    "FIELDS",
     "LINK_KEYS",
     "LINK_LABELS",
     "MAX_PROGRAMMES",
@@ -165,9 +166,10 @@ def key(index: int, field: str) -> str:
     return f"p{index}_{field}"
 
 
-_FIELDS = ("name", "agg", "a", "na", "ra", "b", "nb", "rb")
+#: A programme's fields (see :func:`key`), in the order its inputs are drawn.
+FIELDS = ("name", "agg", "a", "na", "ra", "b", "nb", "rb")
 #: The programmes' own fields in the link (written by aliquant_app.programme_controls).
-PROGRAMME_LINK_KEYS: tuple[str, ...] = tuple(key(i, f) for i in range(1, MAX_PROGRAMMES + 1) for f in _FIELDS)
+PROGRAMME_LINK_KEYS: tuple[str, ...] = tuple(key(i, f) for i in range(1, MAX_PROGRAMMES + 1) for f in FIELDS)
 #: Every key of this page's link.
 LINK_KEYS: tuple[str, ...] = (
     "n_prog",

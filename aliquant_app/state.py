@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import math
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,8 @@ import streamlit as st
 
 from aliquant_core import agreement_from_error_rate, error_rate_from_agreement
 from aliquant_core.defaults import DEFAULTS
+
+from .widgets import one_line
 
 __all__ = [
     "CONTROLS",
@@ -327,9 +328,7 @@ def _read_query_string() -> dict[str, list[str]]:
 
 def quote(raw: str) -> str:
     """A raw URL value made safe to show in Markdown: one line, short, without backticks, in code."""
-    # A line break (a control character, or U+2028/U+2029) would end the note's list item.
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in raw)
-    text = text.replace("`", "'")
+    text = one_line(raw).replace("`", "'")  # a line break would end the note's list item
     text = text if len(text) <= 40 else text[:37] + "…"
     return f"`{text}`"
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-__all__ = ["arrow_table", "markdown_table", "markdown_text", "seed_input", "whole_number_input"]
+__all__ = ["arrow_table", "markdown_table", "markdown_text", "one_line", "seed_input", "whole_number_input"]
 
 #: Characters that Markdown (and Streamlit's extensions: ``:red[...]``, ``$...$``) would read;
 #: ``&`` too, so that an entity such as ``&lt;`` shows as typed.
@@ -34,14 +34,16 @@ def markdown_text(text: str) -> str:
     >>> print(markdown_text("![x](http://e.x) | 2*3 :red[y]"))
     \!\[x\]\(http\://e\.x\) \| 2\*3 \:red\[y\]
     """
-    return "".join(
-        "\\" + c if c in _MARKDOWN_SPECIAL else " " if _is_line_break_or_control(c) else c for c in str(text)
-    )
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in one_line(str(text)))
 
 
-def _is_line_break_or_control(c: str) -> bool:
-    # Any line ending (\r, \n, \v, \f, U+0085, U+2028, U+2029) would end a table row or a paragraph.
-    return unicodedata.category(c) in ("Cc", "Zl", "Zp")
+def one_line(text: str) -> str:
+    """``text`` with every line break and control character made a space.
+
+    Any line ending (\\r, \\n, \\v, \\f, U+0085, U+2028, U+2029) would end a Markdown table row,
+    list item or paragraph.
+    """
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
 
 
 def markdown_table(rows: Sequence[Mapping[str, Any]], right: Sequence[str] = ()) -> str:

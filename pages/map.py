@@ -41,9 +41,7 @@ if box.open:
             "Price anchored at",
             list(PRESETS),
             format_func=map_view.reference_label,
-            key="map_cost_reference",
-            on_change=map_view.COST_LAW.remember,
-            args=("map_cost_reference",),
+            **map_view.COST_LAW.control("map_cost_reference"),
             help="The preset whose price and error rate anchor the cost law c(ε) = c_ref·((½ − ε)/(½ − "
             "ε_ref))^γ. Crowdworkers' $0.30 is AlpacaEval's published price (anchors.md); the other "
             "presets' prices are assumptions (see the Programmes and Method pages).",
@@ -54,9 +52,7 @@ if box.open:
             max_value=4.0,
             step=0.1,
             format="%.1f",
-            key="map_cost_gamma",
-            on_change=map_view.COST_LAW.remember,
-            args=("map_cost_gamma",),
+            **map_view.COST_LAW.control("map_cost_gamma"),
             help="How steeply better labels cost more: price ∝ (½ − ε)^γ. γ = 0 is one price for every "
             "quality (iso-cost lines are vertical); γ = 2 (default, an assumption) follows the (1 − 2ε)⁻² "
             "growth of data needed under random label noise, so quality and quantity trade at par.",
@@ -65,9 +61,7 @@ if box.open:
             "Iso-cost lines at budgets",
             map_view.BUDGET_OPTIONS,
             format_func=map_view.budget,
-            key="map_budgets",
-            on_change=map_view.COST_LAW.remember,
-            args=("map_budgets",),
+            **map_view.COST_LAW.control("map_budgets"),
             help="Budgets in US dollars to draw as iso-cost lines: every (N, ε) that this budget buys "
             "under the cost law.",
         )

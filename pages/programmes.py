@@ -56,9 +56,7 @@ def programme_inputs(i: int) -> None:
     top[0].text_input(
         "Name",
         max_chars=controls.MAX_NAME,
-        key=view.key(i, "name"),
-        on_change=controls.STORE.remember,
-        args=(view.key(i, "name"),),
+        **controls.STORE.control(view.key(i, "name")),
         help="A label for this programme in the results and charts. "
         f"Share-link key: `{view.key(i, 'name')}`.",
     )
@@ -66,9 +64,7 @@ def programme_inputs(i: int) -> None:
         "Aggregation",
         view.AGGREGATIONS,
         required=True,
-        key=view.key(i, "agg"),
-        on_change=controls.STORE.remember,
-        args=(view.key(i, "agg"),),
+        **controls.STORE.control(view.key(i, "agg")),
         help="How two sources' labels combine. **pooled**: every label counts the same (a plain "
         "reward model). **weighted**: each source's labels weighted by log(q/(1 − q)), optimal for "
         "known reliabilities (Nitzan–Paroush); a source with q < ½ is then read backwards, which "
@@ -81,9 +77,7 @@ def programme_inputs(i: int) -> None:
             f"Source {slot.upper()}",
             PRESET_KEYS if slot == "a" else (view.NONE, *PRESET_KEYS),
             format_func=view.source_name,
-            key=view.key(i, slot),
-            on_change=controls.STORE.remember,
-            args=(view.key(i, slot),),
+            **controls.STORE.control(view.key(i, slot)),
             help=SOURCE_HELP
             + ("\n\n'— none —': a one-source programme." if slot == "b" else "")
             + f"\n\nShare-link key: `{view.key(i, slot)}`.",
@@ -94,9 +88,7 @@ def programme_inputs(i: int) -> None:
             max_value=controls.MAX_LABELS,
             step=1000.0,
             format="%.0f",
-            key=view.key(i, f"n{slot}"),
-            on_change=controls.STORE.remember,
-            args=(view.key(i, f"n{slot}"),),
+            **controls.STORE.control(view.key(i, f"n{slot}")),
             disabled=source == view.NONE,
             help="Comparison items this source labels, 0 to 1e12 (the dataset's size from it; "
             "each item is judged by the redundancy's number of labelers). "
@@ -108,9 +100,7 @@ def programme_inputs(i: int) -> None:
             max_value=float(controls.MAX_REDUNDANCY),
             step=1.0,
             format="%.0f",
-            key=view.key(i, f"r{slot}"),
-            on_change=controls.STORE.remember,
-            args=(view.key(i, f"r{slot}"),),
+            **controls.STORE.control(view.key(i, f"r{slot}")),
             disabled=source == view.NONE,
             help="Redundancy r, 1 to 25: labelers per item, majority vote (ties a coin flip). Shrinks "
             "random error, not blind spots (shared by all labelers); cost and time grow r-fold. "
@@ -202,9 +192,7 @@ def cost_section() -> None:
         # The value comes from the store (mounted above); AppTest needs the default given too.
         value=controls.SECTION_DEFAULTS["budgets"],
         format_func=view.budget_label,
-        key="budgets",
-        on_change=controls.STORE.remember,
-        args=("budgets",),
+        **controls.STORE.control("budgets"),
         help="Each programme is scaled to budgets across this range (61 log-spaced points), keeping "
         "its sources' shares of the spend and their redundancies (the core's budget_curve). "
         "Share-link key: `budgets`.",
@@ -221,9 +209,7 @@ def cost_section() -> None:
         tuple(view.AXIS_NAMES),
         required=True,
         format_func=view.axis_name,
-        key="budget_axis",
-        on_change=controls.STORE.remember,
-        args=("budget_axis",),
+        **controls.STORE.control("budget_axis"),
         help="The cost on the chart's x axis: US dollars, labeler-hours, or calendar weeks until "
         "the slowest source is done. Share-link key: `budget_axis`.",
     )
@@ -272,9 +258,7 @@ def cheapest_section() -> None:
         ("presets", "in_use"),
         required=True,
         format_func=view.pool_label,
-        key="cheap_pool",
-        on_change=controls.STORE.remember,
-        args=("cheap_pool",),
+        **controls.STORE.control("cheap_pool"),
         help="Candidate sources: every preset, or only those the programmes above use. The core tries "
         "each source at 1, 3, 5, 7 and 9 labelers per item and every pair of sources at the best split. "
         "Share-link key: `cheap_pool`.",
@@ -283,9 +267,7 @@ def cheapest_section() -> None:
         "Mixes",
         view.AGGREGATIONS,
         required=True,
-        key="cheap_agg",
-        on_change=controls.STORE.remember,
-        args=("cheap_agg",),
+        **controls.STORE.control("cheap_agg"),
         help="How two-source candidates combine their labels (see a programme's Aggregation). "
         "Share-link key: `cheap_agg`.",
     )
@@ -362,18 +344,14 @@ def split_section() -> None:
         "Source A",
         PRESET_KEYS,
         format_func=view.source_name,
-        key="split_a",
-        on_change=controls.STORE.remember,
-        args=("split_a",),
+        **controls.STORE.control("split_a"),
         help=SOURCE_HELP + "\n\nShare-link key: `split_a`.",
     )
     split_b = row[1].selectbox(
         "Source B",
         PRESET_KEYS,
         format_func=view.source_name,
-        key="split_b",
-        on_change=controls.STORE.remember,
-        args=("split_b",),
+        **controls.STORE.control("split_b"),
         help=SOURCE_HELP + "\n\nShare-link key: `split_b`.",
     )
     budget = row[2].number_input(
@@ -382,9 +360,7 @@ def split_section() -> None:
         max_value=1e11,
         step=5_000.0,
         format="%.0f",
-        key="split_budget",
-        on_change=controls.STORE.remember,
-        args=("split_budget",),
+        **controls.STORE.control("split_budget"),
         help="The budget to split, US dollars, 1 to 1e11 (one label per item; the core's best_split "
         "and budget_split_curve). Share-link key: `split_budget`.",
     )
@@ -392,9 +368,7 @@ def split_section() -> None:
         "Aggregation",
         view.AGGREGATIONS,
         required=True,
-        key="split_agg",
-        on_change=controls.STORE.remember,
-        args=("split_agg",),
+        **controls.STORE.control("split_agg"),
         help="How the two sources' labels combine (see a programme's Aggregation). "
         "Share-link key: `split_agg`.",
     )

@@ -102,6 +102,25 @@ SECTIONS = {
 }
 
 
+def interval_chart_with_csv(column, rows: list, name: str, file_stub: str, settings: dict) -> None:
+    """An interval chart in ``column`` (key ``<name>_chart``) and, below it, its data as CSV
+    (key ``<name>_csv``, written on click)."""
+    column.plotly_chart(
+        view.interval_chart(rows), width="stretch", key=f"{name}_chart", config=view.CHART_CONFIG
+    )
+    column.download_button(
+        "CSV",
+        data=functools.partial(view.rows_csv, rows, settings),
+        file_name=f"aliquant_{file_stub}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{name}_csv",
+        help="This chart's data: each simulated value with its 99% interval and the value it is "
+        "checked against, and the settings (model, labels, trials, seed).",
+    )
+
+
 def formula_section() -> None:
     """The analytic P₁ and P_align against the simulation, with 99% intervals."""
     st.caption(
@@ -172,23 +191,7 @@ def formula_section() -> None:
             icon=":material/error:",
         )
     chart_column, text_column = st.columns([1, 1])
-    chart_column.plotly_chart(
-        view.interval_chart(rows),
-        width="stretch",
-        key="sim_formula_chart",
-        config=view.CHART_CONFIG,
-    )
-    chart_column.download_button(
-        "CSV",
-        data=functools.partial(view.rows_csv, rows, csv_settings),
-        file_name="aliquant_simulation_formula.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        key="sim_formula_csv",
-        help="This chart's data: each simulated value with its 99% interval and the value it is "
-        "checked against, and the settings (model, labels, trials, seed).",
-    )
+    interval_chart_with_csv(chart_column, rows, "sim_formula", "simulation_formula", csv_settings)
     with text_column:
         st.markdown(markdown_table(table, right=["analytic", "simulated [99% interval]"]))
         st.caption(
@@ -234,23 +237,7 @@ def binomial_section() -> None:
         ),
     ]
     chart_column, text_column = st.columns([1, 1])
-    chart_column.plotly_chart(
-        view.interval_chart(rows_m),
-        width="stretch",
-        key="sim_binomial_chart",
-        config=view.CHART_CONFIG,
-    )
-    chart_column.download_button(
-        "CSV",
-        data=functools.partial(view.rows_csv, rows_m, csv_settings),
-        file_name="aliquant_simulation_binomial_m.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        key="sim_binomial_csv",
-        help="This chart's data: each simulated value with its 99% interval and the value it is "
-        "checked against, and the settings (model, labels, trials, seed).",
-    )
+    interval_chart_with_csv(chart_column, rows_m, "sim_binomial", "simulation_binomial_m", csv_settings)
     with text_column:
         st.metric(
             "Binomial − fixed, P₁",
@@ -283,9 +270,7 @@ def learner_section() -> None:
             max_value=5_000.0,
             step=50.0,
             format="%.0f",
-            key="sim_bt_trials",
-            on_change=view.LEARNER.remember,
-            args=("sim_bt_trials",),
+            **view.LEARNER.control("sim_bt_trials"),
             help="Independent simulated datasets, each with its own fitted reward model (50 to 5,000; "
             "the core's default is 500). Share-link key: `sim_bt_trials`.",
         )
@@ -331,23 +316,8 @@ def learner_section() -> None:
             ),
         ]
         chart_column, text_column = st.columns([1, 1])
-        chart_column.plotly_chart(
-            view.interval_chart(rows_bt),
-            width="stretch",
-            key="sim_bt_chart",
-            config=view.CHART_CONFIG,
-        )
-        chart_column.download_button(
-            "CSV",
-            data=functools.partial(view.rows_csv, rows_bt, {**params, "labels": float(labels)}),
-            file_name="aliquant_simulation_learner.csv",
-            mime="text/csv",
-            on_click="ignore",
-            icon=":material/download:",
-            key="sim_bt_csv",
-            help="This chart's data: each simulated value with its 99% interval and the value it is "
-            "checked against, and the settings (model, labels, trials, seed).",
-        )
+        learner_settings = {**params, "labels": float(labels)}
+        interval_chart_with_csv(chart_column, rows_bt, "sim_bt", "simulation_learner", learner_settings)
         with text_column:
             st.dataframe(
                 arrow_table(

@@ -39,14 +39,11 @@ values = restored.values
 
 def interval_card(spec: view.IntervalSpec) -> None:
     """One quantity's toggle, interval and notes (their values in view.INTERVALS)."""
-    remember = {"on_change": view.INTERVALS.remember}
     st.toggle(
         f"**{spec.label}** uncertain",
-        key=spec.toggle_key,
-        args=(spec.toggle_key,),
+        **view.INTERVALS.control(spec.toggle_key),
         help=f"On: draw {spec.label} from a {spec.scale} distribution with the 90% interval "
         f"below. Off: use the sidebar's value. {spec.note} Share-link key: `{spec.toggle_key}`.",
-        **remember,
     )
     on = values[spec.toggle_key]
     common = {"disabled": not on, "min_value": spec.low, "max_value": spec.high, "step": spec.step}
@@ -55,12 +52,10 @@ def interval_card(spec: view.IntervalSpec) -> None:
         st.slider(
             "90% interval" + (" of log₁₀ N" if spec.name == "labels" else ""),
             format=spec.fmt,
-            key=key,
-            args=(key,),
+            **view.INTERVALS.control(key),
             help=f"The 5% and 95% quantiles of {spec.label}. Default: {spec.rule} "
             f"Share-link key: `{key}` (twice: low, high).",
             **common,
-            **remember,
         )
         chosen = values[key]
     else:
@@ -70,11 +65,9 @@ def interval_card(spec: view.IntervalSpec) -> None:
             column.number_input(
                 label,
                 format=spec.fmt,
-                key=key,
-                args=(key,),
+                **view.INTERVALS.control(key),
                 help=f"The {end} quantile of {spec.label}. Default: {spec.rule} Share-link key: `{key}`.",
                 **common,
-                **remember,
             )
         chosen = tuple(values[key] for key in spec.keys)
     low, high = view.model_interval(spec.name, chosen)
@@ -116,9 +109,7 @@ if box.open:
             max_value=float(view.DRAWS_MAX),
             step=1_000.0,
             format="%.0f",
-            key="unc_draws",
-            on_change=view.INTERVALS.remember,
-            args=("unc_draws",),
+            **view.INTERVALS.control("unc_draws"),
             help="Quasi-random (scrambled Halton) draws of the uncertain quantities, "
             f"{view.DRAWS_MIN:,} to {view.DRAWS_MAX:,}. 20,000 take about 0.05 s and 100,000 about "
             "0.2 s, so everything here recomputes live. Share-link key: `unc_draws`.",
@@ -129,9 +120,7 @@ if box.open:
             max_value=float(2**32 - 1),
             step=1.0,
             format="%.0f",
-            key="unc_seed",
-            on_change=view.INTERVALS.remember,
-            args=("unc_seed",),
+            **view.INTERVALS.control("unc_seed"),
             help="Seed of the draws and of the Sobol matrices, 0 to 2³² − 1: the same seed gives the "
             "same numbers. Share-link key: `unc_seed`.",
         )

@@ -1,10 +1,13 @@
 """aliquant_core: probability of outer alignment from the quantity and quality of labels.
 
-A pure NumPy/SciPy core (no I/O, no UI). See :mod:`aliquant_core.model` for the model and its
-assumptions, :mod:`aliquant_core.solve` for what it would take to reach a target.
+A pure NumPy/SciPy core (no I/O, no UI). Start with the table of quantities,
+:data:`QUANTITIES` (:mod:`aliquant_core.quantities`): every assumption's name, symbol, interval,
+default, provenance and help, declared once; the command line, scenario files, share links, the
+explorer's sidebar and Method page, and the tests' strategies are generated from it. One
+:class:`Assumptions` value holds a whole view. See :mod:`aliquant_core.model` for the model,
+:mod:`aliquant_core.solve` for what it would take to reach a target.
 """
 
-from ._validation import RANGES, describe_range
 from .curves import (
     BudgetSplit,
     CheapestProgramme,
@@ -19,8 +22,10 @@ from .curves import (
     redundancy_curve,
 )
 from .model import (
+    REGIME_WORDING,
     REGIMES,
     AlignmentResult,
+    Regime,
     agreement_from_error_rate,
     error_rate_from_agreement,
     p_align,
@@ -37,9 +42,20 @@ from .programme import (
     programme_p_align,
     source_cost,
 )
+from .quantities import (
+    DEFAULTS,
+    GROUPS,
+    QUANTITIES,
+    RANGES,
+    THREAT,
+    Assumptions,
+    Quantity,
+    QuantityError,
+    describe_range,
+    names_in,
+)
 from .scenario import (
     SCHEMA_VERSION,
-    Assumptions,
     Scenario,
     ScenarioError,
     scenario_from_dict,
@@ -61,12 +77,17 @@ from .sources import PRESETS, Source, redundant_error_rate
 from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
 
 __all__ = [
+    "DEFAULTS",
     "DEFAULT_RATES",
+    "GROUPS",
     "PRESETS",
+    "QUANTITIES",
     "RANGES",
     "RATE_NOTES",
     "REGIMES",
+    "REGIME_WORDING",
     "SCHEMA_VERSION",
+    "THREAT",
     "AlignmentResult",
     "Allocation",
     "Assumptions",
@@ -79,6 +100,9 @@ __all__ = [
     "Feasibility",
     "MixtureResult",
     "Programme",
+    "Quantity",
+    "QuantityError",
+    "Regime",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
@@ -100,6 +124,7 @@ __all__ = [
     "max_competitors_log10",
     "max_error_rate",
     "mixture_p_align",
+    "names_in",
     "p_align",
     "pareto_frontier",
     "programme_cost",

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _math
+from ._results import Result
 from ._types import ArrayLike, FloatArray
 from ._validation import check_range
 from .programme import Allocation, Programme, mixture_p_align
@@ -48,7 +49,7 @@ _SPLIT_GRID = 201
 
 
 @dataclass(frozen=True)
-class Curve:
+class Curve(Result):
     """Programmes along one quality–quantity curve.
 
     Attributes
@@ -308,7 +309,7 @@ def _misalignment_score(result) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class BudgetSplit:
+class BudgetSplit(Result):
     """The best split of a budget between two sources.
 
     Attributes
@@ -394,7 +395,7 @@ def best_split(
 
 
 @dataclass(frozen=True)
-class CheapestProgramme:
+class CheapestProgramme(Result):
     """The cheapest programme found that reaches a target, and the candidates compared.
 
     Attributes

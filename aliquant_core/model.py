@@ -29,12 +29,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _math
+from ._results import Result
 from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range, resolve_error_rate
+from .quantities import takes_assumptions
 
 __all__ = [
     "REGIMES",
+    "REGIME_WORDING",
     "AlignmentResult",
+    "Regime",
     "agreement_from_error_rate",
     "error_rate_from_agreement",
     "p_align",
@@ -42,6 +46,59 @@ __all__ = [
 
 #: Regime names, by the sign of q − ½: more data helps, changes nothing, or hurts.
 REGIMES = ("no_quantity_suffices", "knife_edge", "quantity_suffices")
+
+
+@dataclass(frozen=True)
+class Regime:
+    """How a regime is said, once, for every page, table and command.
+
+    Attributes
+    ----------
+    name : str
+        The regime's name, one of :data:`REGIMES`.
+    headline : str
+        A few words, e.g. ``"No quantity suffices."``.
+    sentence : str
+        One line for the command line's text output.
+    explanation : str
+        What it means, for a tooltip or the Method page.
+    """
+
+    name: str
+    headline: str
+    sentence: str
+    explanation: str
+
+
+#: Each regime's wording, by name.
+REGIME_WORDING: dict[str, Regime] = {
+    regime.name: regime
+    for regime in (
+        Regime(
+            "quantity_suffices",
+            "Quantity can fix this.",
+            "quantity suffices: labels favour the aligned behaviour (q > 1/2), so enough of them reach "
+            "any target",
+            "On balance the labels favour the aligned policy (the score's mean per label is positive), "
+            "so scaling every source up in proportion drives P_align to 1.",
+        ),
+        Regime(
+            "knife_edge",
+            "Knife-edge.",
+            "knife-edge: labels are a coin flip (q = 1/2); more of them change nothing",
+            "On balance the labels are coin flips on the competitor's footprint, so P_align stays at "
+            "½^K_eff whatever the quantity.",
+        ),
+        Regime(
+            "no_quantity_suffices",
+            "No quantity suffices.",
+            "no quantity suffices: blind spots make labels favour the competitor (q < 1/2), so more of "
+            "this data makes things worse",
+            "On balance the labels favour the competitor (blind spots outweigh the rest), so scaling "
+            "this programme up drives P_align to 0: more of the same makes it worse.",
+        ),
+    )
+}
 
 #: Where the log of a tail is below this, −log(1 − T) equals T to double precision.
 _TINY_LOG_TAIL = -40.0
@@ -51,7 +108,7 @@ _MAX_EXPONENT = 700.0
 
 
 @dataclass(frozen=True)
-class AlignmentResult:
+class AlignmentResult(Result):
     """Probability of outer alignment and the quantities behind it.
 
     Every field has the broadcast shape of the inputs (NumPy scalars for scalar inputs).
@@ -188,6 +245,7 @@ def _regime(margin) -> np.ndarray:
     return np.asarray(np.asarray(REGIMES, dtype=str)[np.sign(margin).astype(int) + 1])
 
 
+@takes_assumptions
 def p_align(
     labels: ArrayLike,
     error_rate: ArrayLike | None = None,

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _math, _mixture
+from ._results import Result
 from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range
 from .anchors import FEW_HUNDRED_HOURS, REFERENCE_PIPELINES, RLHF_REFERENCE
@@ -66,7 +67,7 @@ EXACT_LIMIT_POOLED = 200
 
 
 @dataclass(frozen=True)
-class MixtureResult:
+class MixtureResult(Result):
     """P_align of a mixture of sources, with the per-source quantities behind it.
 
     Fields as in :class:`aliquant_core.AlignmentResult`; per-source fields have the sources on
@@ -426,7 +427,7 @@ def programme_p_align(
 
 
 @dataclass(frozen=True)
-class Cost:
+class Cost(Result):
     """What a programme costs.
 
     Attributes
@@ -472,7 +473,7 @@ def programme_cost(programme: Programme) -> Cost:
 
 
 @dataclass(frozen=True)
-class Feasibility:
+class Feasibility(Result):
     """How a programme compares with what real pipelines did, in orders of magnitude (OOM).
 
     Attributes

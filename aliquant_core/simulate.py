@@ -29,6 +29,7 @@ import numpy as np
 from scipy import optimize, special, stats
 
 from . import _math
+from ._results import Result
 from ._types import ArrayLike
 from ._validation import check_range, resolve_error_rate
 from .model import _align_from_logs, p_align
@@ -69,7 +70,7 @@ BT_RIDGE = 0.01
 
 
 @dataclass(frozen=True)
-class Estimate:
+class Estimate(Result):
     """A simulated probability with its Wilson interval.
 
     Attributes
@@ -93,7 +94,7 @@ class Estimate:
 
 
 @dataclass(frozen=True)
-class SimulationResult:
+class SimulationResult(Result):
     """A simulated P₁ and P_align beside the model's analytic values.
 
     Attributes
@@ -149,7 +150,7 @@ class SimulationResult:
 
 
 @dataclass(frozen=True)
-class BradleyTerryResult:
+class BradleyTerryResult(Result):
     """How often a fitted Bradley–Terry reward ranks the aligned policy first, beside counting.
 
     Attributes

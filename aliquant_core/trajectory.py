@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._results import Result
 from ._types import ArrayLike, RegimeArray
 from ._validation import RANGES, check_range, resolve_error_rate
 from .model import p_align as _p_align
@@ -143,7 +144,7 @@ DEFAULT_RATES = TrajectoryRates()
 
 
 @dataclass(frozen=True)
-class Trajectory:
+class Trajectory(Result):
     """Assumptions and results per capability generation.
 
     Per-generation fields are 1-D arrays of length ``rates.generations + 1``; row 0 is the

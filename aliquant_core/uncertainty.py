@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
+from ._results import Result
 from ._validation import RANGES, check_range
 from .model import p_align
 from .solve import required_labels
@@ -131,7 +132,7 @@ def _inputs(point: Mapping[str, float]) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
-class UncertaintyResult:
+class UncertaintyResult(Result):
     """What uncertain assumptions do to P_align and the labels required.
 
     Attributes
@@ -239,7 +240,7 @@ def _draw(intervals: dict[str, tuple[float, float]], draws: int, seed: int) -> d
 
 
 @dataclass(frozen=True)
-class SensitivityResult:
+class SensitivityResult(Result):
     """Variance-based (Sobol) sensitivity of P_align to each uncertain quantity.
 
     Attributes
@@ -334,7 +335,7 @@ def _sobol(model, dists, names, samples, seed) -> SensitivityResult:
 
 
 @dataclass(frozen=True)
-class TornadoBar:
+class TornadoBar(Result):
     """One bar of a tornado chart: P_align with one quantity at each end of its interval."""
 
     name: str

@@ -77,9 +77,11 @@ class QuantityError(ValueError):
 
 
 def _fmt_bound(bound: float) -> str:
+    """A bound as people write it: ``1e12``, ``1e6``, ``0.5``, ``∞``."""
     if math.isinf(bound):
         return "∞" if bound > 0 else "-∞"
-    return f"{bound:g}".replace("e+", "e")
+    mantissa, _, exponent = f"{bound:g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ class Quantity:
 
     def contains(self, value: Any) -> bool:
         """Whether ``value`` is a number inside the interval (and whole where it must be)."""
+        if isinstance(value, bool):
+            return False
         try:
             number = float(value)
         except (TypeError, ValueError, OverflowError):
@@ -212,6 +216,8 @@ class Quantity:
         """
         kind = "a whole number" if self.whole else "a number"
         try:
+            if isinstance(value, bool):  # True is not the number 1 here: a wrong field, not a value
+                raise TypeError
             array = np.asarray(value, dtype=float)
         except (TypeError, ValueError, OverflowError):
             raise QuantityError(

@@ -52,17 +52,16 @@ _RATE_MARGIN = 1e-9
 
 def _forward(name: str, x):
     """The transform g under which ``name`` is normal."""
-    x = np.asarray(x, dtype=float)
-    kind = UNCERTAIN_QUANTITIES[name]
-    if kind == "log":
+    q, x = QUANTITIES[name], np.asarray(x, dtype=float)
+    if q.uncertain == "log":
         return np.log(x)
-    if kind == "logit":
-        return special.logit(np.clip(x / QUANTITIES[name].high, _RATE_MARGIN, 1.0 - _RATE_MARGIN))
+    if q.uncertain == "logit":
+        return special.logit(np.clip(x / q.high, _RATE_MARGIN, 1.0 - _RATE_MARGIN))
     return x
 
 
 def _backward(name: str, y):
-    """The inverse of :func:`_forward`, clipped into the model's range."""
+    """The inverse of :func:`_forward`, clipped into the quantity's interval."""
     q = QUANTITIES[name]
     if q.uncertain == "log":
         return np.clip(np.exp(y), max(q.low, 1.0), q.high)
@@ -105,8 +104,8 @@ class _Distribution:
         return float(_backward(self.name, self.mean))
 
 
-def _inputs(point: Mapping[str, float] | Assumptions | None) -> dict[str, float]:
-    """Every uncertain quantity and ``target``: ``point``'s value, else the table's default, checked."""
+def _inputs(point: Mapping[str, float] | Assumptions | None) -> tuple[dict[str, float], float]:
+    """Every uncertain quantity, and ``target``: ``point``'s value, else the table's default, checked."""
     if isinstance(point, Assumptions):
         point = {k: v for k, v in point.as_dict().items() if k != "agreement"}  # its error_rate agrees
     values = {name: DEFAULTS[name] for name in (*UNCERTAIN_QUANTITIES, "target")}
@@ -114,7 +113,8 @@ def _inputs(point: Mapping[str, float] | Assumptions | None) -> dict[str, float]
     if unknown:
         raise ValueError(f"unknown quantity {sorted(unknown)[0]!r}; choose from {', '.join(values)}")
     values.update(point or {})
-    return {name: float(check(name, value)) for name, value in values.items()}
+    values = {name: float(check(name, value)) for name, value in values.items()}
+    return values, values.pop("target")
 
 
 @dataclass(frozen=True)
@@ -199,13 +199,12 @@ def uncertainty(
     quantile can be infinite.
     """
     intervals = _check_intervals(intervals)
-    values = _inputs(point)
+    values, target = _inputs(point)
     draws = int(draws)
     if not 16 <= draws <= 10_000_000:
         raise ValueError(f"draws must be in [16, 1e7]; got {draws}")
     sample = _draw(intervals, draws, seed)
-    inputs = {name: sample.get(name, values[name]) for name in UNCERTAIN_QUANTITIES}
-    target = values["target"]
+    inputs = {**values, **sample}
     result = p_align(**inputs)
     needed = required_labels(target=target, **{k: v for k, v in inputs.items() if k != "labels"})
     levels = np.asarray(quantile_levels, dtype=float)
@@ -299,13 +298,12 @@ def sensitivity(
     samples = int(samples)
     if samples < 2 or samples & (samples - 1):
         raise ValueError(f"samples must be a power of 2; got {samples}")
-    values = _inputs(point)
+    values, _ = _inputs(point)
     names = tuple(intervals)
     dists = [_Distribution(name, *intervals[name]) for name in names]
 
     def model(x):
-        inputs = {name: values[name] for name in UNCERTAIN_QUANTITIES}
-        inputs.update({name: x[i] for i, name in enumerate(names)})
+        inputs = {**values, **{name: x[i] for i, name in enumerate(names)}}
         return np.array(np.broadcast_to(p_align(**inputs).p_align, x.shape[1:]))
 
     return _sobol(model, dists, names, samples, seed)
@@ -368,8 +366,7 @@ def tornado(
     the bars.
     """
     intervals = _check_intervals(intervals)
-    values = _inputs(point)
-    base_inputs = {name: values[name] for name in UNCERTAIN_QUANTITIES}
+    base_inputs, _ = _inputs(point)
     base_inputs.update({name: _Distribution(name, *pair).median() for name, pair in intervals.items()})
     base = float(p_align(**base_inputs).p_align)
     bars = []

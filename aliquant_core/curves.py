@@ -18,16 +18,18 @@ number at a cost (model brief):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from . import _math
 from ._results import Result
 from ._types import ArrayLike, FloatArray
-from ._validation import check_range
-from .programme import Allocation, Programme, mixture_p_align
+from .programme import Allocation, Programme, mixture_p_align, programme_p_align
+from .quantities import DEFAULTS, check, check_threat
 from .solve import required_labels
 from .sources import Source, redundant_error_rate
 
@@ -46,6 +48,9 @@ __all__ = [
 
 #: Shares of the budget tried before refining the best split.
 _SPLIT_GRID = 201
+
+#: Labelers per item where none is given: the table's default redundancy.
+_ONE = int(DEFAULTS["redundancy"])
 
 
 @dataclass(frozen=True)
@@ -81,48 +86,57 @@ class Curve(Result):
     p_align_lower_bound: np.ndarray
     regime: np.ndarray
 
+    def rows(self, *, json_safe: bool = False) -> list[dict[str, Any]]:
+        """One plain row per programme: the parameter (by its name), ``labels`` per source, the costs,
+        ``p_align``, ``p_align_lower_bound`` and ``regime``; for a table, a CSV or JSON."""
+        data = self.to_dict(json_safe=json_safe)
+        names = (self.parameter_name, *(f.name for f in dataclasses.fields(self)[3:]))
+        data[self.parameter_name] = data["parameter"]
+        return [dict(zip(names, row, strict=True)) for row in zip(*(data[n] for n in names), strict=True)]
+
+
+def _model(threat: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The checked threat keywords shared by every source (each :class:`Source` has its blind spot)."""
+    if "blind_spot" in threat:
+        raise TypeError("blind_spot is each source's own (Source.blind_spot), not a keyword here")
+    model = check_threat(threat)
+    del model["blind_spot"]
+    return model
+
 
 def _priced(source: Source, what: str) -> None:
     if source.cost_per_label <= 0:
         raise ValueError(f"{what} needs a source with a positive cost_per_label; {source.name!r} is free")
 
 
-def _costs(sources: Sequence[Source], labels: np.ndarray, redundancy: np.ndarray):
-    judgements = labels * redundancy
-    price = np.array([s.cost_per_label for s in sources])
-    seconds = np.array([s.seconds_per_label for s in sources])
-    capacity = np.array([s.workforce * s.hours_per_week for s in sources])
-    hours = judgements * seconds / 3600.0
-    return (judgements * price).sum(-1), hours.sum(-1), (hours / capacity).max(-1)
-
-
-def _curve(kind, name, parameter, sources, labels, redundancy, error_rate, blind_spot, aggregation, model):
-    labels = np.minimum(labels, 1e12)
-    result = mixture_p_align(
-        labels, error_rate, blind_spot, redundancy=redundancy, aggregation=aggregation, **model
+def _mixture(sources, labels, redundancy, model, *, error_rate=None, aggregation="pooled"):
+    """P_align of ``labels`` items from ``sources`` (error rates overridable), at most 1e12 each."""
+    return mixture_p_align(
+        labels=np.minimum(labels, 1e12),
+        error_rate=np.array([s.error_rate for s in sources]) if error_rate is None else error_rate,
+        blind_spot=np.array([s.blind_spot for s in sources]),
+        redundancy=redundancy,
+        aggregation=aggregation,
+        **model,
     )
-    dollars, hours, weeks = _costs(sources, labels, redundancy)
+
+
+def _curve(kind, name, parameter, sources, labels, redundancy, model, **options) -> Curve:
+    labels = np.minimum(labels, 1e12)
+    result = _mixture(sources, labels, redundancy, model, **options)
+    judgements = labels * redundancy
+    hours = judgements * np.array([s.seconds_per_label for s in sources]) / 3600.0
+    capacity = np.array([s.workforce * s.hours_per_week for s in sources])
     return Curve(
         kind,
         name,
         np.asarray(parameter, dtype=float),
         labels,
-        dollars,
-        hours,
-        weeks,
-        np.atleast_1d(result.p_align),
-        np.atleast_1d(result.p_align_lower_bound),
-        np.atleast_1d(result.regime),
+        (judgements * np.array([s.cost_per_label for s in sources])).sum(-1),
+        hours.sum(-1),
+        (hours / capacity).max(-1),
+        *(np.atleast_1d(v) for v in (result.p_align, result.p_align_lower_bound, result.regime)),
     )
-
-
-def _model(footprint, exploitation, competitors_log10, prior_bits):
-    return {
-        "footprint": footprint,
-        "exploitation": exploitation,
-        "competitors_log10": competitors_log10,
-        "prior_bits": prior_bits,
-    }
 
 
 def _split_labels(budget, shares, price_a, price_b):
@@ -138,37 +152,30 @@ def budget_split_curve(
     budget: float,
     *,
     points: int = 101,
-    redundancy_a: int = 1,
-    redundancy_b: int = 1,
+    redundancy_a: int = _ONE,
+    redundancy_b: int = _ONE,
     aggregation: str = "pooled",
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
+    **threat: ArrayLike,
 ) -> Curve:
     r"""A fixed budget split between two sources, share :math:`s` to ``source_a``.
 
     :math:`n_a = \lfloor s B / (r_a c_a) \rfloor` and :math:`n_b = \lfloor (1 - s) B / (r_b c_b)
     \rfloor` items, for ``points`` shares from 0 to 1.
+
+    ``**threat``: the threat quantities (:data:`aliquant_core.THREAT`) but ``blind_spot``, which each
+    source carries, by name; each defaults to its value in :data:`aliquant_core.QUANTITIES`.
     """
     _priced(source_a, "a budget split")
     _priced(source_b, "a budget split")
     shares = np.linspace(0.0, 1.0, int(points))
-    price_a = source_a.cost_per_label * redundancy_a
-    price_b = source_b.cost_per_label * redundancy_b
-    labels = _split_labels(float(budget), shares, price_a, price_b)
-    return _curve(
-        "budget_split",
-        "share_a",
-        shares,
-        (source_a, source_b),
-        labels,
-        np.array([redundancy_a, redundancy_b], dtype=float),
-        np.array([source_a.error_rate, source_b.error_rate]),
-        np.array([source_a.blind_spot, source_b.blind_spot]),
-        aggregation,
-        _model(footprint, exploitation, competitors_log10, prior_bits),
+    labels = _split_labels(
+        float(budget), shares, source_a.cost_per_label * redundancy_a, source_b.cost_per_label * redundancy_b
     )
+    redundancy = np.array([redundancy_a, redundancy_b], dtype=float)
+    return _curve(
+        "budget_split", "share_a", shares, (source_a, source_b), labels, redundancy, _model(threat),
+        aggregation=aggregation,
+    )  # fmt: skip
 
 
 def redundancy_curve(
@@ -176,31 +183,17 @@ def redundancy_curve(
     budget: float,
     *,
     redundancies: Sequence[int] = (1, 3, 5, 7, 9, 11, 15, 21),
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
+    **threat: ArrayLike,
 ) -> Curve:
     r"""A fixed budget spent on one source at ``r`` labelers per item.
 
     Each redundancy level buys :math:`\lfloor B/(r c)\rfloor` items, so quality (a majority of
-    :math:`r`) is bought with quantity.
+    :math:`r`) is bought with quantity. ``**threat`` as in :func:`budget_split_curve`.
     """
     _priced(source, "a redundancy curve")
     r = np.asarray(redundancies, dtype=float)
     labels = np.floor(float(budget) / (source.cost_per_label * r))[:, None]
-    return _curve(
-        "redundancy",
-        "redundancy",
-        r,
-        (source,),
-        labels,
-        r[:, None],
-        np.array([source.error_rate]),
-        np.array([source.blind_spot]),
-        "pooled",
-        _model(footprint, exploitation, competitors_log10, prior_bits),
-    )
+    return _curve("redundancy", "redundancy", r, (source,), labels, r[:, None], _model(threat))
 
 
 def cost_law_price(error_rate: ArrayLike, reference: Source, gamma: float) -> FloatArray:
@@ -218,7 +211,7 @@ def cost_law_price(error_rate: ArrayLike, reference: Source, gamma: float) -> Fl
     :math:`\gamma = 2`, price follows the :math:`(1 - 2\varepsilon)^{-2}` growth of the data needed
     under random label noise (Aslam & Decatur; Simon), so quality and quantity trade at par.
     """
-    error_rate = check_range("error_rate", error_rate)
+    error_rate = check("error_rate", error_rate)
     with np.errstate(divide="ignore"):
         return (reference.cost_per_label * ((0.5 - error_rate) / (0.5 - reference.error_rate)) ** gamma)[()]
 
@@ -229,71 +222,45 @@ def cost_law_curve(
     *,
     gamma: float = 2.0,
     error_rates: ArrayLike | None = None,
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
+    **threat: ArrayLike,
 ) -> Curve:
     """A fixed budget spent on labels of quality ε priced by :func:`cost_law_price`.
 
     The reference source fixes the price anchor, the blind spot and the time per label.
+    ``**threat`` as in :func:`budget_split_curve`.
     """
     _priced(reference, "a cost law")
     if not (np.isfinite(gamma) and gamma >= 0):
         raise ValueError(f"gamma must be in [0, ∞); got {gamma!r}")
-    eps = np.linspace(0.0, 0.49, 99) if error_rates is None else check_range("error_rate", error_rates)
+    eps = np.linspace(0.0, 0.49, 99) if error_rates is None else check("error_rate", error_rates)
     eps = np.atleast_1d(eps)
     price = cost_law_price(eps, reference, gamma)
     labels = np.floor(float(budget) / np.maximum(price, 1e-300))[:, None]
-    sources = (reference,)
     curve = _curve(
-        "cost_law",
-        "error_rate",
-        eps,
-        sources,
-        labels,
-        np.ones((1,)),
-        eps[:, None],
-        np.array([reference.blind_spot]),
-        "pooled",
-        _model(footprint, exploitation, competitors_log10, prior_bits),
-    )
+        "cost_law", "error_rate", eps, (reference,), labels, np.ones((1,)), _model(threat),
+        error_rate=eps[:, None],
+    )  # fmt: skip
     # Dollars follow the law's price, not the reference's.
-    return Curve(**{**curve.__dict__, "dollars": labels[:, 0] * price})
+    return dataclasses.replace(curve, dollars=labels[:, 0] * price)
 
 
-def budget_curve(
-    programme: Programme,
-    budgets: ArrayLike,
-    *,
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
-) -> Curve:
-    """One programme scaled to each budget, its sources keeping their shares of the spend."""
+def budget_curve(programme: Programme, budgets: ArrayLike, **threat: ArrayLike) -> Curve:
+    """One programme scaled to each budget, its sources keeping their shares of the spend.
+
+    ``**threat`` as in :func:`budget_split_curve`.
+    """
     sources = [a.source for a in programme.allocations]
     redundancy = np.array([a.redundancy for a in programme.allocations], dtype=float)
-    price = np.array([s.cost_per_label for s in sources]) * redundancy
     labels0 = np.array([a.labels for a in programme.allocations])
-    spend0 = float(np.sum(labels0 * price))
+    spend0 = float(np.sum(labels0 * np.array([s.cost_per_label for s in sources]) * redundancy))
     if spend0 <= 0:
         raise ValueError("a budget curve needs a programme that costs something")
     budgets = np.atleast_1d(np.asarray(budgets, dtype=float))
     labels = np.floor(labels0 * (budgets[:, None] / spend0))
-    arrays = programme.arrays()
     return _curve(
-        "budget",
-        "dollars",
-        budgets,
-        sources,
-        labels,
-        redundancy,
-        arrays["error_rate"],
-        arrays["blind_spot"],
-        programme.aggregation,
-        _model(footprint, exploitation, competitors_log10, prior_bits),
-    )
+        "budget", "dollars", budgets, sources, labels, redundancy, _model(threat),
+        aggregation=programme.aggregation,
+    )  # fmt: skip
 
 
 def _misalignment_score(result) -> np.ndarray:
@@ -337,15 +304,14 @@ def best_split(
     source_b: Source,
     budget: float,
     *,
-    redundancy_a: int = 1,
-    redundancy_b: int = 1,
+    redundancy_a: int = _ONE,
+    redundancy_b: int = _ONE,
     aggregation: str = "pooled",
-    footprint: float = 1.0,
-    exploitation: float = 1.0,
-    competitors_log10: float = 0.0,
-    prior_bits: float = 0.0,
+    **threat: float,
 ) -> BudgetSplit:
     r"""The split of ``budget`` between two sources that maximises P_align.
+
+    ``**threat`` as in :func:`budget_split_curve`.
 
     Notes
     -----
@@ -355,40 +321,33 @@ def best_split(
     objective is a step function, which a grid handles where a derivative-free line search can
     stall; the refinement only accepts improvements over the coarse grid.
     """
-    model = _model(footprint, exploitation, competitors_log10, prior_bits)
-    kwargs = {"redundancy_a": redundancy_a, "redundancy_b": redundancy_b, "aggregation": aggregation}
-    grid = budget_split_curve(source_a, source_b, budget, points=_SPLIT_GRID, **kwargs, **model)
-    arrays = {
-        "error_rate": np.array([source_a.error_rate, source_b.error_rate]),
-        "blind_spot": np.array([source_a.blind_spot, source_b.blind_spot]),
-        "redundancy": np.array([redundancy_a, redundancy_b], dtype=float),
-    }
-    price_a = source_a.cost_per_label * redundancy_a
-    price_b = source_b.cost_per_label * redundancy_b
+    _priced(source_a, "a budget split")
+    _priced(source_b, "a budget split")
+    model = _model(threat)
+    redundancy = np.array([redundancy_a, redundancy_b], dtype=float)
+    prices = (source_a.cost_per_label * redundancy_a, source_b.cost_per_label * redundancy_b)
 
     def evaluate(shares):
-        labels = np.minimum(
-            _split_labels(float(budget), np.asarray(shares, dtype=float), price_a, price_b), 1e12
-        )
-        return mixture_p_align(labels, **arrays, aggregation=aggregation, **model)
+        labels = _split_labels(float(budget), np.asarray(shares, dtype=float), *prices)
+        return _mixture((source_a, source_b), labels, redundancy, model, aggregation=aggregation)
 
-    scores = _misalignment_score(evaluate(grid.parameter))
+    shares = np.linspace(0.0, 1.0, _SPLIT_GRID)
+    grid = evaluate(shares)
+    scores = _misalignment_score(grid)
     best = int(np.argmin(scores))
-    share, score = float(grid.parameter[best]), float(scores[best])
-    low = grid.parameter[max(best - 1, 0)]
-    high = grid.parameter[min(best + 1, _SPLIT_GRID - 1)]
+    share, score = float(shares[best]), float(scores[best])
+    low, high = shares[max(best - 1, 0)], shares[min(best + 1, _SPLIT_GRID - 1)]
     if high > low:
         fine = np.linspace(low, high, _SPLIT_GRID)
         fine_scores = _misalignment_score(evaluate(fine))
         if fine_scores.min() < score:
             share = float(fine[int(np.argmin(fine_scores))])
-    final = evaluate([share])
-    labels = _split_labels(float(budget), np.array([share]), price_a, price_b)[0]
+    labels = _split_labels(float(budget), np.array([share]), *prices)[0]
     return BudgetSplit(
         share_a=share,
         labels_a=float(labels[0]),
         labels_b=float(labels[1]),
-        p_align=float(np.atleast_1d(final.p_align)[0]),
+        p_align=float(np.atleast_1d(evaluate([share]).p_align)[0]),
         p_align_all_a=float(grid.p_align[-1]),
         p_align_all_b=float(grid.p_align[0]),
     )
@@ -415,6 +374,15 @@ class CheapestProgramme(Result):
     p_align: float
     candidates: tuple[tuple[str, float], ...]
 
+    def allocation_rows(self) -> list[dict[str, Any]] | None:
+        """The winner's allocations as plain rows (``source`` name, ``labels``, ``redundancy``), or None."""
+        if self.programme is None:
+            return None
+        return [
+            {"source": a.source.name, "labels": float(a.labels), "redundancy": int(a.redundancy)}
+            for a in self.programme.allocations
+        ]
+
 
 def cheapest_programme(
     target: float,
@@ -423,12 +391,11 @@ def cheapest_programme(
     redundancies: Sequence[int] = (1, 3, 5, 7, 9),
     mixes: bool = True,
     aggregation: str = "pooled",
-    footprint: float = 1.0,
-    exploitation: float = 1.0,
-    competitors_log10: float = 0.0,
-    prior_bits: float = 0.0,
+    **threat: float,
 ) -> CheapestProgramme:
     r"""The cheapest programme that reaches ``target``, among single sources and two-source mixes.
+
+    ``**threat`` as in :func:`budget_split_curve`.
 
     Notes
     -----
@@ -438,21 +405,19 @@ def cheapest_programme(
     the target is found by bisection on :math:`\log B`, starting from the cheaper of the two
     single-source costs (a mix can always spend everything on one source).
     """
-    target = float(check_range("target", target))
-    model = _model(footprint, exploitation, competitors_log10, prior_bits)
+    target = float(check("target", target))
+    model = _model(threat)
     candidates: list[tuple[str, float, Programme | None]] = []
     for source in sources:
         _priced(source, "the cheapest programme")
         for r in redundancies:
             voted = float(redundant_error_rate(source.error_rate, r))
-            items = float(required_labels(target, voted, blind_spot=source.blind_spot, **model))
-            cost = items * r * source.cost_per_label
-            programme = (
-                Programme((Allocation(source, items, r),), name=f"{source.name} ×{r}")
-                if np.isfinite(items) and items <= 1e12
-                else None
-            )
-            candidates.append((f"{source.name}, {r} per item", cost if programme else np.inf, programme))
+            items = required_labels(target=target, error_rate=voted, blind_spot=source.blind_spot, **model)
+            items, programme, cost = float(items), None, np.inf
+            if np.isfinite(items) and items <= 1e12:
+                programme = Programme((Allocation(source, items, r),), name=f"{source.name} ×{r}")
+                cost = items * r * source.cost_per_label
+            candidates.append((f"{source.name}, {r} per item", cost, programme))
     if mixes:
         singles = {s.name: min(c for n, c, _ in candidates if n.startswith(f"{s.name},")) for s in sources}
         for i, a in enumerate(sources):
@@ -463,11 +428,7 @@ def cheapest_programme(
                 candidates.append((f"{a.name} + {b.name} ({aggregation})", cost, programme))
     candidates.sort(key=lambda c: c[1])
     _name, cost, programme = candidates[0]
-    p = np.nan
-    if programme is not None:
-        from .programme import programme_p_align
-
-        p = float(np.atleast_1d(programme_p_align(programme, **model).p_align)[0])
+    p = np.nan if programme is None else float(np.ravel(programme_p_align(programme, **model).p_align)[0])
     return CheapestProgramme(
         programme if np.isfinite(cost) else None,
         float(cost),

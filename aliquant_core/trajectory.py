@@ -8,124 +8,67 @@ random error rate and the target stay fixed. :func:`trajectory` reports, per gen
 a source of the given quality would need, the :math:`P_\text{align}` of a fixed programme, and the
 first generation at which no quantity suffices.
 
-The default rates (:data:`RATE_NOTES` gives the reason for each) are assumptions: the anchors give
-the direction of some of them, none gives a size per generation.
+The rates, their intervals and defaults are rows of the table of quantities (group ``rate`` of
+:data:`aliquant_core.QUANTITIES`; :data:`RATE_NOTES` gives the reason for each default). The
+defaults are assumptions: the anchors give the direction of some of them, none gives a size per
+generation.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
 from ._results import Result
 from ._types import ArrayLike, RegimeArray
-from ._validation import RANGES, check_range, resolve_error_rate
+from ._validation import resolve_error_rate
 from .model import p_align as _p_align
 from .programme import Programme, mixture_p_align
+from .quantities import DEFAULTS, QUANTITIES, QuantityError, check, check_threat, names_in, takes_assumptions
 from .solve import required_labels as _required_labels
 
 __all__ = ["DEFAULT_RATES", "RATE_NOTES", "Trajectory", "TrajectoryRates", "trajectory"]
 
-#: Most generations a trajectory spans.
-MAX_GENERATIONS = 50
+_RATES = names_in("rate")
 
-#: Why each default rate was chosen. None is measured per generation; each is an assumption, with
-#: the anchor (``/work/shared/anchors.md``) that gives its direction where there is one.
-RATE_NOTES: dict[str, str] = {
-    "generations": "assumption: ten generations, far enough to see the default scenario cross into "
-    "'no quantity suffices' and what follows.",
-    "competitors_log10_per_generation": "assumption: each generation can express ten times as many "
-    "distinct unaligned policies (+3.3 bits); required data grows with the log of the class size "
-    "(Aslam & Decatur; Simon), so this adds labels, it does not change the regime.",
-    "footprint_factor_per_generation": "assumption: a more capable competitor differs from the aligned "
-    "policy in 5% fewer situations each generation (subtler differences).",
-    "exploitation_gap_factor_per_generation": "assumption: a competitor closes a tenth of its remaining "
-    "room to exploit blind spots each generation; errors from hard evaluation 'will get worse with "
-    "model capability' (seed post), and RLHF taught models to mislead evaluators (Wen et al., ICLR 2025).",
-    "blind_spot_factor_per_generation": "assumption: evaluation gets harder, blind spots grow 20% a "
-    "generation, the size of the 18–24% rise in evaluators' false positives after RLHF (Wen et al., "
-    "ICLR 2025).",
-    "assistance_divisor_per_generation": "assumption: AI-assisted evaluation (amplification, recursive "
-    "reward modelling, debate: the seed's proposals) keeps pace, dividing blind spots by the same 1.2, "
-    "so they hold still; no anchor measures it, and 1 means no assistance.",
-    "prior_bits_per_generation": "assumption: no new help from priors or unlabelled data, the "
-    "conservative end (as the default scenario's prior_bits = 0); the seed hopes unlabelled data does "
-    "'a lot of the work' but gives no size.",
-}
+#: Why each default rate was chosen (``"source: note"``, from the table). None is measured per
+#: generation; each is an assumption, with the anchor that gives its direction where there is one.
+RATE_NOTES: dict[str, str] = {name: QUANTITIES[name].provenance for name in _RATES}
 
 
-def _rate(name: str, value, low: float, high: float, *, low_open: bool = False) -> float:
-    """``value`` as a float in [low, high] (or (low, high]), else ValueError naming both."""
-    text = f"{'(' if low_open else '['}{low:g}, {'∞)' if high == math.inf else f'{high:g}]'}"
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in {text}; got {value!r}") from None
-    below = number <= low if low_open else number < low
-    if not math.isfinite(number) or below or number > high:
-        raise ValueError(f"{name} must be in {text}; got {number:g}")
-    return number
+def _single(name: str, array: np.ndarray) -> float:
+    """A checked value as a float, or QuantityError if it is not a single number."""
+    if array.ndim != 0:
+        raise QuantityError(f"{name} must be a single number in a trajectory; got shape {array.shape}")
+    return float(array)
 
 
 @dataclass(frozen=True)
 class TrajectoryRates:
     r"""How each assumption moves per capability generation.
 
-    Every field is validated on construction (a ValueError names the field and its valid range).
-    The defaults are assumptions; :data:`RATE_NOTES` gives one line of justification for each.
-
-    Attributes
-    ----------
-    generations : int, default 10
-        :math:`G`, generations after the present one, in [1, 50]; a trajectory has :math:`G + 1`
-        rows, generation 0 being the given assumptions.
-    competitors_log10_per_generation : float, default 1
-        :math:`\Delta \ge 0`, added to :math:`\log_{10} K` each generation.
-    footprint_factor_per_generation : float, default 0.95
-        :math:`\varphi \in (0, 1]`, multiplies the footprint each generation: subtler differences.
-    exploitation_gap_factor_per_generation : float, default 0.9
-        :math:`\gamma \in [0, 1]`, multiplies :math:`1 - \chi` each generation: exploitation rises
-        toward 1.
-    blind_spot_factor_per_generation : float, default 1.2
-        :math:`\beta \ge 1`, multiplies blind spots each generation: evaluation gets harder.
-    assistance_divisor_per_generation : float, default 1.2
-        :math:`\alpha \ge 1`, divides blind spots each generation: AI-assisted evaluation.
-    prior_bits_per_generation : float, default 0
-        :math:`\Delta b \ge 0`, added to the prior bits each generation.
+    Each field is a rate of the table of quantities (group ``rate`` of
+    :data:`aliquant_core.QUANTITIES`), checked against its interval on construction (a
+    :class:`~aliquant_core.QuantityError` names the field and the interval); its default is the
+    table's, and :data:`RATE_NOTES` gives the reason for it. ``generations`` is :math:`G`: a
+    trajectory has :math:`G + 1` rows, generation 0 being the given assumptions. The symbols
+    (:math:`\Delta, \varphi, \gamma, \beta, \alpha, \Delta b`) are those of :func:`trajectory`.
     """
 
-    generations: int = 10
-    competitors_log10_per_generation: float = 1.0
-    footprint_factor_per_generation: float = 0.95
-    exploitation_gap_factor_per_generation: float = 0.9
-    blind_spot_factor_per_generation: float = 1.2
-    assistance_divisor_per_generation: float = 1.2
-    prior_bits_per_generation: float = 0.0
+    generations: int = int(DEFAULTS["generations"])
+    competitors_log10_per_generation: float = DEFAULTS["competitors_log10_per_generation"]
+    footprint_factor_per_generation: float = DEFAULTS["footprint_factor_per_generation"]
+    exploitation_gap_factor_per_generation: float = DEFAULTS["exploitation_gap_factor_per_generation"]
+    blind_spot_factor_per_generation: float = DEFAULTS["blind_spot_factor_per_generation"]
+    assistance_divisor_per_generation: float = DEFAULTS["assistance_divisor_per_generation"]
+    prior_bits_per_generation: float = DEFAULTS["prior_bits_per_generation"]
 
     def __post_init__(self):
-        generations = self.generations
-        if (
-            isinstance(generations, bool)
-            or not isinstance(generations, numbers.Integral)
-            or not 1 <= generations <= MAX_GENERATIONS
-        ):
-            raise ValueError(
-                f"generations must be a whole number in [1, {MAX_GENERATIONS}]; got {generations!r}"
-            )
-        object.__setattr__(self, "generations", int(generations))
-        checks = {
-            "competitors_log10_per_generation": (0.0, math.inf, False),
-            "footprint_factor_per_generation": (0.0, 1.0, True),
-            "exploitation_gap_factor_per_generation": (0.0, 1.0, False),
-            "blind_spot_factor_per_generation": (1.0, math.inf, False),
-            "assistance_divisor_per_generation": (1.0, math.inf, False),
-            "prior_bits_per_generation": (0.0, math.inf, False),
-        }
-        for name, (low, high, low_open) in checks.items():
-            object.__setattr__(self, name, _rate(name, getattr(self, name), low, high, low_open=low_open))
+        for name in _RATES:
+            value = _single(name, check(name, getattr(self, name)))
+            object.__setattr__(self, name, int(value) if QUANTITIES[name].whole else value)
 
     @property
     def neutral(self) -> bool:
@@ -138,6 +81,9 @@ class TrajectoryRates:
             and self.prior_bits_per_generation == 0.0
         )
 
+
+if tuple(f.name for f in fields(TrajectoryRates)) != _RATES:  # a new rate in the table needs a field
+    raise AssertionError(f"TrajectoryRates fields differ from the table's rates {_RATES}")
 
 #: The default rates (see :data:`RATE_NOTES`).
 DEFAULT_RATES = TrajectoryRates()
@@ -157,7 +103,7 @@ class Trajectory(Result):
     generation : ndarray of int
         0, 1, …, G.
     competitors_log10, footprint, exploitation, blind_spot, prior_bits : ndarray
-        The evolved assumptions, each clipped to its range in :data:`aliquant_core.RANGES`.
+        The evolved assumptions, each clipped to its interval in :data:`aliquant_core.QUANTITIES`.
     error_rate : float
         The labels' random error rate (held fixed; from ``agreement`` if that was given).
     target : float
@@ -208,19 +154,23 @@ class Trajectory(Result):
     clipped: tuple[str, ...]
     first_unreachable_generation: int | None
 
+    def rows(self, *names: str, json_safe: bool = False) -> list[dict[str, Any]]:
+        """One plain row per generation with the per-generation fields ``names`` (default: all of
+        them, from ``generation`` to ``programme_regime``); for a table, a CSV or JSON."""
+        data = self.to_dict(json_safe=json_safe)
+        names = names or _PER_GENERATION
+        return [dict(zip(names, row, strict=True)) for row in zip(*(data[n] for n in names), strict=True)]
 
-def _scalar(name: str, value) -> float:
-    array = check_range(name, value)
-    if array.ndim != 0:
-        raise ValueError(f"{name} must be a single number in a trajectory; got shape {array.shape}")
-    return float(array)
+
+#: The fields of :class:`Trajectory` that hold one value per generation: its arrays.
+_PER_GENERATION = tuple(f.name for f in fields(Trajectory) if f.type in ("np.ndarray", "RegimeArray"))
 
 
 def _clip(name: str, values: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Clip to the range of ``name``; an open lower end 0 becomes the smallest normal float."""
-    low, high, low_open, _ = RANGES[name]
-    if low_open:
-        low = np.finfo(float).tiny if low == 0.0 else np.nextafter(low, np.inf)
+    """Clip to the interval of ``name``; an open end moves in (an open 0 to the smallest normal float)."""
+    q = QUANTITIES[name]
+    low = (np.finfo(float).tiny if q.low == 0.0 else np.nextafter(q.low, np.inf)) if q.low_open else q.low
+    high = np.nextafter(q.high, -np.inf) if q.high_open else q.high
     clipped = np.clip(values, low, high)
     return clipped, bool(np.any(clipped != values))
 
@@ -234,41 +184,42 @@ def _grown_blind_spot(blind_spot, ratio, generation):
     return np.where(positive, np.where(positive, blind_spot, 1.0) * growth, 0.0)
 
 
+@takes_assumptions
 def trajectory(
     rates: TrajectoryRates = DEFAULT_RATES,
     *,
     labels: ArrayLike | None = None,
     error_rate: ArrayLike | None = None,
     agreement: ArrayLike | None = None,
-    blind_spot: ArrayLike = 0.0,
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
-    target: ArrayLike = 0.9,
+    target: ArrayLike = DEFAULTS["target"],
     programme: Programme | None = None,
     method: str = "auto",
+    **threat: ArrayLike,
 ) -> Trajectory:
     r"""Required labels and :math:`P_\text{align}` of a fixed programme, generation by generation.
+
+    Also callable as ``trajectory(assumptions, **overrides)`` with an :class:`aliquant_core.Assumptions`
+    (give ``programme=..., labels=None`` to evolve a programme instead of its ``labels``).
 
     Parameters
     ----------
     rates : TrajectoryRates, default DEFAULT_RATES
         How the assumptions move per generation.
     labels : float, optional
-        :math:`N` of the fixed single-source programme, in [0, 1e12]. Give exactly one of
-        ``labels`` and ``programme``.
+        :math:`N` of the fixed single-source programme. Give exactly one of ``labels`` and
+        ``programme``.
     error_rate, agreement : float
         The labels' random error rate (or the agreement implying it; exactly one), held fixed.
-    blind_spot, footprint, exploitation, competitors_log10, prior_bits : float
-        The assumptions at generation 0, as in :func:`aliquant_core.p_align`.
-    target : float, default 0.9
-        :math:`P^*` in (0, 1), for ``required_labels``.
+    target : float
+        :math:`P^*`, for ``required_labels``; defaults to its value in :data:`aliquant_core.QUANTITIES`.
     programme : Programme, optional
         A fixed multi-source programme instead of ``labels``; every source's blind spot evolves as
         ``blind_spot`` does.
     method : {"auto", "exact", "saddlepoint"}
         Passed to :func:`aliquant_core.mixture_p_align` for a programme.
+    **threat : float
+        The threat quantities at generation 0 (:data:`aliquant_core.THREAT`), by name; each
+        defaults to its value in :data:`aliquant_core.QUANTITIES`.
 
     Returns
     -------
@@ -276,9 +227,11 @@ def trajectory(
 
     Raises
     ------
+    QuantityError
+        If an assumption is outside its interval or not a single number, or if neither or both of
+        ``error_rate`` and ``agreement`` are given.
     ValueError
-        If an assumption is outside its range or not a single number, or if both or neither of
-        ``labels`` and ``programme`` (or of ``error_rate`` and ``agreement``) are given.
+        If both or neither of ``labels`` and ``programme`` are given.
 
     Notes
     -----
@@ -292,10 +245,9 @@ def trajectory(
         \sigma_g = \min\!\left(1, \sigma_0 (\beta/\alpha)^g\right), \qquad
         b_g = b_0 + g\,\Delta b,
 
-    and each is then clipped to its range in :data:`aliquant_core.RANGES` (:math:`\sigma \le 1`,
-    :math:`\log_{10} K \le 300`, :math:`b \le 1000`, and :math:`f` at least the smallest normal
-    double, as :math:`f > 0`); ``clipped`` names those that were (``"blind_spot"`` also when a
-    programme source's blind spot reached 1).
+    and each is then clipped to its interval in :data:`aliquant_core.QUANTITIES` (an open end
+    moved in: :math:`f` is at least the smallest normal double, as :math:`f > 0`); ``clipped``
+    names those that were (``"blind_spot"`` also when a programme source's blind spot reached 1).
     :math:`\chi_g` is computed as :math:`\chi_0 + (1 - \chi_0)(1 - \gamma^g)` so that generation
     0, and every generation at :math:`\gamma = 1`, is :math:`\chi_0` exactly. A programme's sources
     keep their nesting: each :math:`\sigma_s` is scaled by the same :math:`(\beta/\alpha)^g`.
@@ -319,9 +271,8 @@ def trajectory(
     The default scenario under the default rates: blind spots hold still (assistance keeps pace),
     but subtler differences and rising exploitation push the blind share past ½ at generation 3.
 
-    >>> from aliquant_core.defaults import DEFAULTS
-    >>> given = {name: d.value for name, d in DEFAULTS.items()}
-    >>> t = trajectory(**given)
+    >>> from aliquant_core import Assumptions
+    >>> t = trajectory(Assumptions())
     >>> t.first_unreachable_generation
     3
     >>> [str(r) for r in t.regime[:4]]
@@ -333,40 +284,32 @@ def trajectory(
         raise ValueError("give exactly one of labels (a single source) and programme")
     if programme is not None and not isinstance(programme, Programme):
         raise TypeError(f"programme must be a Programme; got {type(programme).__name__}")
-    resolved = resolve_error_rate(error_rate, agreement)
-    if resolved.ndim != 0:
-        raise ValueError(f"error_rate must be a single number in a trajectory; got shape {resolved.shape}")
-    error = float(resolved)
-    sigma0 = _scalar("blind_spot", blind_spot)
-    f0 = _scalar("footprint", footprint)
-    chi0 = _scalar("exploitation", exploitation)
-    k0 = _scalar("competitors_log10", competitors_log10)
-    b0 = _scalar("prior_bits", prior_bits)
-    p_star = _scalar("target", target)
-    n = None if labels is None else _scalar("labels", labels)
+    error = _single("error_rate", resolve_error_rate(error_rate, agreement))
+    start = {name: _single(name, value) for name, value in check_threat(threat).items()}
+    p_star = _single("target", check("target", target))
+    n = None if labels is None else _single("labels", check("labels", labels))
 
     g = np.arange(rates.generations + 1)
     ratio = rates.blind_spot_factor_per_generation / rates.assistance_divisor_per_generation
+    chi0 = start["exploitation"]
     with np.errstate(under="ignore"):
         evolved = {
-            "competitors_log10": k0 + g * rates.competitors_log10_per_generation,
-            "footprint": f0 * rates.footprint_factor_per_generation**g,
+            "competitors_log10": start["competitors_log10"] + g * rates.competitors_log10_per_generation,
+            "footprint": start["footprint"] * rates.footprint_factor_per_generation**g,
             "exploitation": chi0 + (1.0 - chi0) * (1.0 - rates.exploitation_gap_factor_per_generation**g),
-            "blind_spot": _grown_blind_spot(sigma0, ratio, g),
-            "prior_bits": b0 + g * rates.prior_bits_per_generation,
+            "blind_spot": _grown_blind_spot(start["blind_spot"], ratio, g),
+            "prior_bits": start["prior_bits"] + g * rates.prior_bits_per_generation,
         }
     clipped = []
     for name, values in evolved.items():
         evolved[name], hit = _clip(name, values)
         if hit:
             clipped.append(name)
-    shared = {k: evolved[k] for k in ("footprint", "exploitation", "competitors_log10", "prior_bits")}
+    shared = {name: values for name, values in evolved.items() if name != "blind_spot"}
 
     with np.errstate(over="ignore"):  # N* beyond the float range: inf (see Notes)
-        needed = np.asarray(
-            _required_labels(p_star, error, blind_spot=evolved["blind_spot"], **shared), dtype=float
-        )
-    single = _p_align(0.0 if n is None else n, error, blind_spot=evolved["blind_spot"], **shared)
+        needed = np.asarray(_required_labels(target=p_star, error_rate=error, **evolved), dtype=float)
+    single = _p_align(labels=0.0 if n is None else n, error_rate=error, **evolved)
     regime = np.asarray(single.regime)
 
     if programme is None:
@@ -378,10 +321,7 @@ def trajectory(
         if hit and "blind_spot" not in clipped:
             clipped.append("blind_spot")
         result = mixture_p_align(
-            arrays["labels"],
-            arrays["error_rate"],
-            source_blind,
-            redundancy=arrays["redundancy"],
+            **{**arrays, "blind_spot": source_blind},
             aggregation=programme.aggregation,
             method=method,
             **shared,
@@ -393,11 +333,7 @@ def trajectory(
     return Trajectory(
         rates=rates,
         generation=g,
-        competitors_log10=evolved["competitors_log10"],
-        footprint=evolved["footprint"],
-        exploitation=evolved["exploitation"],
-        blind_spot=evolved["blind_spot"],
-        prior_bits=evolved["prior_bits"],
+        **evolved,
         error_rate=error,
         target=p_star,
         labels=n,

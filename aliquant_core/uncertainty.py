@@ -1,32 +1,34 @@
 r"""Uncertain assumptions: intervals, quasi-random draws, quantiles, Sobol indices and a tornado.
 
 Any quantity of the single-source model can be given as a 90% interval instead of a point. Each
-interval fixes a distribution on a scale where it is normal (model brief):
+interval fixes a distribution on a scale where it is normal (model brief), the quantity's
+``uncertain`` in the table of quantities (:data:`UNCERTAIN_QUANTITIES`):
 
-* ``labels``: log-normal, :math:`\ln N` normal;
-* rates, ``error_rate`` on [0, ½] and ``blind_spot``, ``footprint``, ``exploitation`` on [0, 1]:
-  logit-normal, :math:`\operatorname{logit}(x/u)` normal for a rate with upper end :math:`u`;
-* ``competitors_log10``: :math:`K` log-normal, so :math:`\log_{10} K` is normal;
-* ``prior_bits``: already a logarithm (of a likelihood ratio, in bits), so normal.
+* ``"log"`` (the labels): log-normal, :math:`\ln x` normal;
+* ``"logit"`` (the rates): logit-normal, :math:`\operatorname{logit}(x/u)` normal for a rate
+  with upper end :math:`u` (½ for the error rate, 1 for the shares);
+* ``"normal"``: :math:`\log_{10} K` (so :math:`K` is log-normal) and the prior bits (already a
+  logarithm, of a likelihood ratio).
 
 The interval's ends are the distribution's 5% and 95% quantiles:
 :math:`\mu = (g(\text{low}) + g(\text{high}))/2`, :math:`s = (g(\text{high}) - g(\text{low})) /
 (2 z_{0.95})` with :math:`g` the normalising transform and :math:`z_{0.95} = 1.6449`. Normal-scale
-quantities are clipped to the model's range. Draws are scrambled Halton points (reproducible from
+quantities are clipped to their interval in the table. Draws are scrambled Halton points (reproducible from
 the seed) mapped through the normal quantile function.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from scipy import special, stats
 
-from ._results import Result
-from ._validation import RANGES, check_range
+from ._results import Result, plain
 from .model import p_align
+from .quantities import DEFAULTS, QUANTITIES, Assumptions, check
 from .solve import required_labels
 
 __all__ = [
@@ -39,16 +41,8 @@ __all__ = [
     "uncertainty",
 ]
 
-#: The quantities that may be uncertain, and the scale on which each is normal.
-UNCERTAIN_QUANTITIES: dict[str, str] = {
-    "labels": "log",
-    "error_rate": "logit",
-    "blind_spot": "logit",
-    "footprint": "logit",
-    "exploitation": "logit",
-    "competitors_log10": "normal",
-    "prior_bits": "normal",
-}
+#: The quantities that may be uncertain, and the scale on which each is normal (from the table).
+UNCERTAIN_QUANTITIES: dict[str, str] = {name: q.uncertain for name, q in QUANTITIES.items() if q.uncertain}
 
 Z90 = float(stats.norm.ppf(0.95))
 
@@ -56,32 +50,24 @@ Z90 = float(stats.norm.ppf(0.95))
 _RATE_MARGIN = 1e-9
 
 
-def _upper(name: str) -> float:
-    return RANGES[name][1]
-
-
 def _forward(name: str, x):
     """The transform g under which ``name`` is normal."""
-    x = np.asarray(x, dtype=float)
-    kind = UNCERTAIN_QUANTITIES[name]
-    if kind == "log":
+    q, x = QUANTITIES[name], np.asarray(x, dtype=float)
+    if q.uncertain == "log":
         return np.log(x)
-    if kind == "logit":
-        u = _upper(name)
-        return special.logit(np.clip(x / u, _RATE_MARGIN, 1.0 - _RATE_MARGIN))
+    if q.uncertain == "logit":
+        return special.logit(np.clip(x / q.high, _RATE_MARGIN, 1.0 - _RATE_MARGIN))
     return x
 
 
 def _backward(name: str, y):
-    """The inverse of :func:`_forward`, clipped into the model's range."""
-    kind = UNCERTAIN_QUANTITIES[name]
-    low, high, low_open, _ = RANGES[name]
-    if kind == "log":
-        return np.clip(np.exp(y), max(low, 1.0), high)
-    if kind == "logit":
-        value = _upper(name) * special.expit(y)
-        return np.clip(value, np.nextafter(low, 1.0) if low_open else low, high)
-    return np.clip(y, low, high)
+    """The inverse of :func:`_forward`, clipped into the quantity's interval."""
+    q = QUANTITIES[name]
+    if q.uncertain == "log":
+        return np.clip(np.exp(y), max(q.low, 1.0), q.high)
+    if q.uncertain == "logit":
+        return np.clip(q.high * special.expit(y), np.nextafter(q.low, 1.0) if q.low_open else q.low, q.high)
+    return np.clip(y, q.low, q.high)
 
 
 def _check_intervals(intervals: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
@@ -93,7 +79,7 @@ def _check_intervals(intervals: Mapping[str, tuple[float, float]]) -> dict[str, 
             low, high = (float(v) for v in pair)
         except (TypeError, ValueError):
             raise ValueError(f"{name} interval must be two numbers (low, high); got {pair!r}") from None
-        check_range(name, np.array([low, high]))
+        check(name, np.array([low, high]))
         if low > high:
             raise ValueError(f"{name} interval must have low ≤ high; got ({low:g}, {high:g})")
         if UNCERTAIN_QUANTITIES[name] == "log" and low <= 0:
@@ -118,17 +104,17 @@ class _Distribution:
         return float(_backward(self.name, self.mean))
 
 
-def _inputs(point: Mapping[str, float]) -> dict[str, float]:
-    from .defaults import DEFAULTS
-
-    values = {name: DEFAULTS[name].value for name in (*UNCERTAIN_QUANTITIES, "target")}
-    unknown = set(point) - set(values)
+def _inputs(point: Mapping[str, float] | Assumptions | None) -> tuple[dict[str, float], float]:
+    """Every uncertain quantity, and ``target``: ``point``'s value, else the table's default, checked."""
+    if isinstance(point, Assumptions):
+        point = {k: v for k, v in point.as_dict().items() if k != "agreement"}  # its error_rate agrees
+    values = {name: DEFAULTS[name] for name in (*UNCERTAIN_QUANTITIES, "target")}
+    unknown = set(point or {}) - set(values)
     if unknown:
         raise ValueError(f"unknown quantity {sorted(unknown)[0]!r}; choose from {', '.join(values)}")
-    values.update({k: float(v) for k, v in point.items()})
-    for name, value in values.items():
-        check_range(name, value)
-    return values
+    values.update(point or {})
+    values = {name: float(check(name, value)) for name, value in values.items()}
+    return values, values.pop("target")
 
 
 @dataclass(frozen=True)
@@ -169,10 +155,19 @@ class UncertaintyResult(Result):
     p_unreachable: float
     seed: int
 
+    def summary(self, *, json_safe: bool = False) -> dict[str, Any]:
+        """Every field but the per-draw ``draws``, ``p_align`` and ``required_labels``, as plain Python."""
+        per_draw = ("draws", "p_align", "required_labels")
+        return {
+            f.name: plain(getattr(self, f.name), json_safe=json_safe)
+            for f in fields(self)
+            if f.name not in per_draw
+        }
+
 
 def uncertainty(
     intervals: Mapping[str, tuple[float, float]],
-    point: Mapping[str, float] | None = None,
+    point: Mapping[str, float] | Assumptions | None = None,
     *,
     draws: int = 20_000,
     seed: int = 0,
@@ -184,9 +179,9 @@ def uncertainty(
     ----------
     intervals : mapping of str to (low, high)
         A 90% interval for each uncertain quantity (names in :data:`UNCERTAIN_QUANTITIES`).
-    point : mapping of str to float, optional
-        Values of the other quantities and ``target``; :data:`aliquant_core.defaults.DEFAULTS`
-        for any left out.
+    point : mapping of str to float, or Assumptions, optional
+        Values of the other quantities and ``target`` (an :class:`aliquant_core.Assumptions` gives
+        them all); each defaults to its value in :data:`aliquant_core.QUANTITIES`.
     draws : int, default 20000
         Number of quasi-random draws, in [16, 10⁷].
     seed : int, default 0
@@ -204,15 +199,14 @@ def uncertainty(
     quantile can be infinite.
     """
     intervals = _check_intervals(intervals)
-    values = _inputs(point or {})
+    values, target = _inputs(point)
     draws = int(draws)
     if not 16 <= draws <= 10_000_000:
         raise ValueError(f"draws must be in [16, 1e7]; got {draws}")
     sample = _draw(intervals, draws, seed)
-    inputs = {name: sample.get(name, values[name]) for name in UNCERTAIN_QUANTITIES}
-    target = values["target"]
+    inputs = {**values, **sample}
     result = p_align(**inputs)
-    needed = required_labels(target, **{k: v for k, v in inputs.items() if k != "labels"})
+    needed = required_labels(target=target, **{k: v for k, v in inputs.items() if k != "labels"})
     levels = np.asarray(quantile_levels, dtype=float)
     p = np.broadcast_to(result.p_align, (draws,))
     needed = np.broadcast_to(needed, (draws,))
@@ -259,10 +253,18 @@ class SensitivityResult(Result):
     total_order: np.ndarray
     evaluations: int
 
+    def by_name(self, *, json_safe: bool = False) -> dict[str, dict[str, float | None]]:
+        """``{name: {"first_order": S_i, "total_order": S_Ti}}`` as plain Python."""
+        pairs = zip(self.first_order, self.total_order, strict=True)
+        return {
+            name: plain({"first_order": first, "total_order": total}, json_safe=json_safe)
+            for name, (first, total) in zip(self.names, pairs, strict=True)
+        }
+
 
 def sensitivity(
     intervals: Mapping[str, tuple[float, float]],
-    point: Mapping[str, float] | None = None,
+    point: Mapping[str, float] | Assumptions | None = None,
     *,
     samples: int = 1024,
     seed: int = 0,
@@ -296,13 +298,12 @@ def sensitivity(
     samples = int(samples)
     if samples < 2 or samples & (samples - 1):
         raise ValueError(f"samples must be a power of 2; got {samples}")
-    values = _inputs(point or {})
+    values, _ = _inputs(point)
     names = tuple(intervals)
     dists = [_Distribution(name, *intervals[name]) for name in names]
 
     def model(x):
-        inputs = {name: values[name] for name in UNCERTAIN_QUANTITIES}
-        inputs.update({name: x[i] for i, name in enumerate(names)})
+        inputs = {**values, **{name: x[i] for i, name in enumerate(names)}}
         return np.array(np.broadcast_to(p_align(**inputs).p_align, x.shape[1:]))
 
     return _sobol(model, dists, names, samples, seed)
@@ -349,10 +350,14 @@ class TornadoBar(Result):
         """|P_align(high) − P_align(low)|."""
         return abs(self.p_align_at_high - self.p_align_at_low)
 
+    def to_dict(self, *, json_safe: bool = False) -> dict[str, Any]:
+        """Every field and the ``swing``, as plain Python (see :meth:`Result.to_dict`)."""
+        return {**super().to_dict(json_safe=json_safe), "swing": plain(self.swing, json_safe=json_safe)}
+
 
 def tornado(
     intervals: Mapping[str, tuple[float, float]],
-    point: Mapping[str, float] | None = None,
+    point: Mapping[str, float] | Assumptions | None = None,
 ) -> tuple[float, tuple[TornadoBar, ...]]:
     """One-at-a-time swings of P_align across each interval, largest first.
 
@@ -361,8 +366,7 @@ def tornado(
     the bars.
     """
     intervals = _check_intervals(intervals)
-    values = _inputs(point or {})
-    base_inputs = {name: values[name] for name in UNCERTAIN_QUANTITIES}
+    base_inputs, _ = _inputs(point)
     base_inputs.update({name: _Distribution(name, *pair).median() for name, pair in intervals.items()})
     base = float(p_align(**base_inputs).p_align)
     bars = []

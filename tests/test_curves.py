@@ -15,6 +15,7 @@ from aliquant_core.curves import (
     redundancy_curve,
 )
 from aliquant_core.programme import Allocation, Programme, mixture_p_align, programme_p_align
+from aliquant_core.quantities import DEFAULTS, THREAT, QuantityError
 from aliquant_core.sources import PRESETS, redundant_error_rate
 
 MODEL = {"footprint": 0.05, "exploitation": 0.3, "competitors_log10": 20.0, "prior_bits": 0.0}
@@ -129,3 +130,41 @@ def test_pareto_frontier_by_hand():
     p = [0.9, 0.2, 0.5, 0.6, 0.8, 0.85]
     # Cheapest first: 1 (0.2), 2 (0.6), 3 at 0.8 beats 3 at 0.5, 5 (0.9); 6 (0.85) is dominated by 5.
     np.testing.assert_array_equal(pareto_frontier(cost, p), [1, 3, 4, 0])
+
+
+def test_threat_keywords_default_to_the_table_and_are_checked():
+    # Expected: the same curve with every shared threat quantity given at the table's default.
+    table = {name: DEFAULTS[name] for name in THREAT if name != "blind_spot"}
+    plain = budget_split_curve(CROWD, EXPERT, 30_000.0, points=5)
+    explicit = budget_split_curve(CROWD, EXPERT, 30_000.0, points=5, **table)
+    np.testing.assert_array_equal(plain.p_align, explicit.p_align)
+    with pytest.raises(QuantityError, match=r"footprint must be in \(0, 1\]; got 0"):
+        best_split(CROWD, EXPERT, 1000.0, footprint=0.0)
+    # Each source carries its own blind spot, so one for the whole curve is refused, as is a stranger.
+    with pytest.raises(TypeError, match="blind_spot is each source's own"):
+        redundancy_curve(CROWD, 1000.0, blind_spot=0.1)
+    with pytest.raises(TypeError, match="colour"):
+        cheapest_programme(0.9, [CROWD], colour=1.0)
+
+
+def test_rows_and_allocation_rows_are_plain_views():
+    curve = redundancy_curve(PRESETS["contractors"], 9000.0, redundancies=(1, 3), **MODEL)
+    rows = curve.rows()
+    assert [row["redundancy"] for row in rows] == [1.0, 3.0]
+    assert rows[1] == {
+        "redundancy": 3.0,
+        "labels": [3000.0],
+        "dollars": float(curve.dollars[1]),
+        "labeler_hours": float(curve.labeler_hours[1]),
+        "calendar_weeks": float(curve.calendar_weeks[1]),
+        "p_align": float(curve.p_align[1]),
+        "p_align_lower_bound": float(curve.p_align_lower_bound[1]),
+        "regime": str(curve.regime[1]),
+    }
+    answer = cheapest_programme(0.9, [CROWD, EXPERT], redundancies=(1,), mixes=False, **MODEL)
+    assert answer.allocation_rows() == [
+        {"source": a.source.name, "labels": a.labels, "redundancy": a.redundancy}
+        for a in answer.programme.allocations
+    ]
+    nothing = cheapest_programme(0.9, [CROWD, JUDGE], footprint=0.01, exploitation=1.0, competitors_log10=5.0)
+    assert nothing.allocation_rows() is None

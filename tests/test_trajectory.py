@@ -2,16 +2,17 @@
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aliquant_core import p_align, required_labels
+from aliquant_core import Assumptions, p_align, required_labels
 from aliquant_core._math import blind_share, error_rate_from_agreement
-from aliquant_core.defaults import DEFAULTS
 from aliquant_core.programme import Allocation, Programme, mixture_p_align, programme_p_align
+from aliquant_core.quantities import DEFAULTS, QUANTITIES, QuantityError, names_in
 from aliquant_core.sources import PRESETS
 from aliquant_core.trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
 
@@ -20,18 +21,21 @@ from . import strategies
 ASSUMED = ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
 EVOLVED = ("competitors_log10", "footprint", "exploitation", "blind_spot", "prior_bits")
 PER_GENERATION = (*EVOLVED, "required_labels", "p_align", "p_align_lower_bound", "regime")
+# The core's defaults before the table (no blind spot, full footprint and exploitation, one
+# competitor), given explicitly where a test's expected values were worked out with them.
+UNTHREATENED = {"blind_spot": 0.0, "footprint": 1.0, "exploitation": 1.0, "competitors_log10": 0.0}
 
 # Rates kept where the results stay finite floats: footprints no smaller than 1e-6 · 0.5^12.
-rates_any = st.builds(
-    TrajectoryRates,
-    generations=st.integers(1, 12),
-    competitors_log10_per_generation=st.floats(0.0, 30.0),
-    footprint_factor_per_generation=st.floats(0.5, 1.0),
-    exploitation_gap_factor_per_generation=st.floats(0.0, 1.0),
-    blind_spot_factor_per_generation=st.floats(1.0, 3.0),
-    assistance_divisor_per_generation=st.floats(1.0, 3.0),
-    prior_bits_per_generation=st.floats(0.0, 50.0),
-)
+RATE_DRAWS = {
+    "generations": st.integers(1, 12),
+    "competitors_log10_per_generation": st.floats(0.0, 30.0),
+    "footprint_factor_per_generation": st.floats(0.5, 1.0),
+    "exploitation_gap_factor_per_generation": st.floats(0.0, 1.0),
+    "blind_spot_factor_per_generation": st.floats(1.0, 3.0),
+    "assistance_divisor_per_generation": st.floats(1.0, 3.0),
+    "prior_bits_per_generation": st.floats(0.0, 50.0),
+}
+rates_any = st.builds(TrajectoryRates, **RATE_DRAWS)
 
 
 # Error rates a hair below ½ (q − ½ ~ 1e-17, needing ~1e33 labels) make the core's required_labels
@@ -41,32 +45,58 @@ error_rates = st.floats(min_value=0.0, max_value=0.499, allow_subnormal=False)
 
 
 def _default_scenario():
-    return {name: d.value for name, d in DEFAULTS.items()}
+    return Assumptions().as_dict()
 
 
-def _single_source(assumptions, error_rate, labels, target):
-    return {**assumptions, "error_rate": error_rate, "labels": labels, "target": target}
+#: A single source's inputs: the threat quantities (each over its whole range), error rate, labels, target.
+single_sources = st.builds(
+    lambda threat, error_rate, labels, target: {
+        **threat,
+        "error_rate": error_rate,
+        "labels": labels,
+        "target": target,
+    },
+    strategies.assumptions,
+    error_rates,
+    strategies.labels_any,
+    strategies.target,
+)
+
+
+#: Rates under which nothing moves (see TrajectoryRates.neutral).
+NEUTRAL = {
+    "competitors_log10_per_generation": 0.0,
+    "footprint_factor_per_generation": 1.0,
+    "exploitation_gap_factor_per_generation": 1.0,
+    "blind_spot_factor_per_generation": 1.0,
+    "assistance_divisor_per_generation": 1.0,
+    "prior_bits_per_generation": 0.0,
+}
+
+
+def _moving(generations, **moving):
+    """Rates over ``generations`` under which only ``moving`` moves."""
+    return TrajectoryRates(generations=generations, **{**NEUTRAL, **moving})
+
+
+def _threat(given_):
+    return {name: given_[name] for name in ASSUMED}
 
 
 # --- generation 0 is the present -------------------------------------------------------------------
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    rates=rates_any,
-    assumptions=strategies.assumptions,
-    error_rate=error_rates,
-    labels=strategies.labels_any,
-    target=strategies.target,
-)
-def test_generation_zero_is_the_core_called_directly(rates, assumptions, error_rate, labels, target):
+@given(rates=rates_any, given_=single_sources)
+def test_generation_zero_is_the_core_called_directly(rates, given_):
     # Expected: aliquant_core.p_align and required_labels with the given assumptions, unevolved.
-    t = trajectory(rates, **_single_source(assumptions, error_rate, labels, target))
-    direct = p_align(labels, error_rate, **assumptions)
+    t = trajectory(rates, **given_)
+    assumptions, error_rate = _threat(given_), given_["error_rate"]
+    direct = p_align(given_["labels"], error_rate, **assumptions)
     assert t.p_align[0] == pytest.approx(float(direct.p_align), rel=1e-13, abs=0)
     assert t.p_align_lower_bound[0] == pytest.approx(float(direct.p_align_lower_bound), rel=1e-13, abs=0)
     assert t.regime[0] == direct.regime
-    assert t.required_labels[0] == required_labels(target, error_rate, **assumptions)
+    assert t.required_labels[0] == required_labels(given_["target"], error_rate, **assumptions)
     for name in EVOLVED:
         assert getattr(t, name)[0] == assumptions[name], name
 
@@ -89,15 +119,7 @@ def test_evolved_assumptions_by_hand():
     # Δ = 1, φ = ½, γ = ½, β/α = 4/2 = 2, Δb = 2, from σ₀ = 0.1, f₀ = ½, χ₀ = ½, log₁₀K₀ = 2, b₀ = 3:
     # log₁₀K_g = 2 + g; f_g = ½^(g+1); χ_g = 1 − ½·½^g; σ_g = min(1, 0.1·2^g) (1.6 clipped to 1 at
     # g = 4); b_g = 3 + 2g. Every value is a dyadic multiple of its start, so exact in floats.
-    rates = TrajectoryRates(
-        generations=4,
-        competitors_log10_per_generation=1.0,
-        footprint_factor_per_generation=0.5,
-        exploitation_gap_factor_per_generation=0.5,
-        blind_spot_factor_per_generation=4.0,
-        assistance_divisor_per_generation=2.0,
-        prior_bits_per_generation=2.0,
-    )
+    rates = TrajectoryRates(4, 1.0, 0.5, 0.5, 4.0, 2.0, 2.0)  # G, Δ, φ, γ, β, α, Δb
     given_ = {
         "blind_spot": 0.1,
         "footprint": 0.5,
@@ -127,30 +149,22 @@ def test_required_labels_and_p_align_by_hand():
     # 0.644513529856. Required labels for P* = 0.9 need P₁ ≥ 0.9^(2^−g): 0.9, 0.948683, 0.974004.
     # By hand, P₁ at 5, 7, 9 labels: 0.94208, 1 − 0.033344 = 0.966656, 1 − 0.01958144 = 0.98041856,
     # so 5, 7, 9 labels.
-    rates = TrajectoryRates(
-        generations=2,
-        competitors_log10_per_generation=math.log10(2.0),
-        footprint_factor_per_generation=1.0,
-        exploitation_gap_factor_per_generation=1.0,
-        blind_spot_factor_per_generation=1.0,
-        assistance_divisor_per_generation=1.0,
-    )
-    t = trajectory(rates, labels=3, error_rate=0.2, target=0.9)
+    rates = _moving(2, competitors_log10_per_generation=math.log10(2.0))
+    t = trajectory(rates, labels=3, error_rate=0.2, target=0.9, **UNTHREATENED)
     np.testing.assert_allclose(t.p_align, [0.896, 0.802816, 0.644513529856], rtol=1e-12)
     np.testing.assert_array_equal(t.required_labels, [5, 7, 9])
     assert t.first_unreachable_generation is None
 
 
 def test_clipping_to_the_brief_ranges():
-    # log₁₀K: 299.5, 300.5 → 300 (RANGES caps it at 300); b: 999, 1001 → 1000; f₀ = 1e-300 times
-    # 1e-10 underflows below the smallest normal double and is held there; σ₀ = ½ times 10^300 per
-    # generation overflows and is held at 1, without a warning (warnings are errors here).
-    rates = TrajectoryRates(
-        generations=2,
+    # log₁₀K: 299.5, 300.5 → 300 (the table caps it at 300); b: 999, 1001 → 1000; f₀ = 1e-300 times
+    # 1e-10 underflows below the smallest normal double and is held there; σ₀ = ½ times 10^6 (the
+    # table's largest factor) per generation is held at 1, without a warning (warnings are errors here).
+    rates = _moving(
+        2,
         competitors_log10_per_generation=1.0,
         footprint_factor_per_generation=1e-10,
-        blind_spot_factor_per_generation=1e300,
-        assistance_divisor_per_generation=1.0,
+        blind_spot_factor_per_generation=1e6,
         prior_bits_per_generation=2.0,
     )
     t = trajectory(
@@ -159,6 +173,7 @@ def test_clipping_to_the_brief_ranges():
         error_rate=0.1,
         blind_spot=0.5,
         footprint=1e-300,
+        exploitation=1.0,
         competitors_log10=299.5,
         prior_bits=999.0,
     )
@@ -168,7 +183,7 @@ def test_clipping_to_the_brief_ranges():
     np.testing.assert_array_equal(t.blind_spot, [0.5, 1.0, 1.0])
     assert set(t.clipped) == {"competitors_log10", "footprint", "blind_spot", "prior_bits"}
     # A zero blind spot stays zero however fast blind spots grow (no 0 · ∞).
-    zero = trajectory(rates, labels=1e6, error_rate=0.1, blind_spot=0.0)
+    zero = trajectory(rates, labels=1e6, error_rate=0.1, **UNTHREATENED)
     np.testing.assert_array_equal(zero.blind_spot, [0.0, 0.0, 0.0])
 
 
@@ -176,28 +191,15 @@ def test_clipping_to_the_brief_ranges():
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    generations=st.integers(1, 8),
-    both=st.floats(1.0, 5.0),
-    assumptions=strategies.assumptions,
-    error_rate=error_rates,
-    labels=strategies.labels_any,
-    target=strategies.target,
-)
-def test_neutral_rates_repeat_generation_zero(generations, both, assumptions, error_rate, labels, target):
+@given(generations=st.integers(1, 8), both=st.floats(1.0, 5.0), given_=single_sources)
+def test_neutral_rates_repeat_generation_zero(generations, both, given_):
     # Δ = Δb = 0, φ = γ = 1 and β = α (assistance exactly cancels the harder evaluation): nothing
     # moves, so every generation equals generation 0 exactly.
-    rates = TrajectoryRates(
-        generations=generations,
-        competitors_log10_per_generation=0.0,
-        footprint_factor_per_generation=1.0,
-        exploitation_gap_factor_per_generation=1.0,
-        blind_spot_factor_per_generation=both,
-        assistance_divisor_per_generation=both,
-        prior_bits_per_generation=0.0,
+    rates = _moving(
+        generations, blind_spot_factor_per_generation=both, assistance_divisor_per_generation=both
     )
     assert rates.neutral
-    t = trajectory(rates, **_single_source(assumptions, error_rate, labels, target))
+    t = trajectory(rates, **given_)
     for name in PER_GENERATION:
         values = getattr(t, name)
         assert values.shape == (generations + 1,)
@@ -207,15 +209,14 @@ def test_neutral_rates_repeat_generation_zero(generations, both, assumptions, er
     assert t.first_unreachable_generation == expected
 
 
+# Every threat rate worsens (or holds) and no help arrives.
 worsening = st.builds(
     TrajectoryRates,
-    generations=st.integers(1, 12),
-    competitors_log10_per_generation=st.floats(0.0, 30.0),
-    footprint_factor_per_generation=st.floats(0.5, 1.0),
-    exploitation_gap_factor_per_generation=st.floats(0.0, 1.0),
-    blind_spot_factor_per_generation=st.floats(1.0, 3.0),
-    assistance_divisor_per_generation=st.just(1.0),
-    prior_bits_per_generation=st.just(0.0),
+    **{
+        **RATE_DRAWS,
+        "assistance_divisor_per_generation": st.just(1.0),
+        "prior_bits_per_generation": st.just(0.0),
+    },
 )
 
 
@@ -225,18 +226,12 @@ def _never_rises(values, upto=None):
 
 
 @settings(max_examples=80, deadline=None)
-@given(
-    rates=worsening,
-    assumptions=strategies.assumptions,
-    error_rate=error_rates,
-    labels=strategies.labels_any,
-    target=strategies.target,
-)
-def test_worsening_threat_without_help_never_helps(rates, assumptions, error_rate, labels, target):
+@given(rates=worsening, given_=single_sources)
+def test_worsening_threat_without_help_never_helps(rates, given_):
     # Every threat rate worsens (or holds) and no help arrives (α = 1, Δb = 0). Each step raises
     # the blind share h (σ up, σ/f up, χ up) and K_eff, so q falls and P₁^K_eff falls at fixed m;
     # required labels N* = ⌈(m* − ½)/f⌉ rises with m* and as f shrinks; once q ≤ ½ it stays so.
-    t = trajectory(rates, **_single_source(assumptions, error_rate, labels, target))
+    t = trajectory(rates, **given_)
     needed = t.required_labels
     assert np.all(needed[1:] >= needed[:-1])
     # P_align never rises while quantity suffices and at the step across: before, P₁ ≥ ½ so
@@ -254,14 +249,8 @@ def test_p_align_can_rise_past_the_crossing_as_footprints_shrink():
     # labels and f = 1, m = 2: P₁ = P(W = 2) + ½P(W = 1) = 0.01 + ½·0.18 = 0.1. Halving f gives
     # m = round(1) = 1: P₁ = 0.1 again (a jury of two ties like one); halving again, m = round(0.5)
     # = 1 (halves up); once more, m = 0 and P₁ = ½.
-    rates = TrajectoryRates(
-        generations=3,
-        competitors_log10_per_generation=0.0,
-        footprint_factor_per_generation=0.5,
-        blind_spot_factor_per_generation=1.0,
-        assistance_divisor_per_generation=1.0,
-    )
-    t = trajectory(rates, labels=2, error_rate=0.1, blind_spot=1.0)
+    rates = _moving(3, footprint_factor_per_generation=0.5)
+    t = trajectory(rates, labels=2, error_rate=0.1, **{**UNTHREATENED, "blind_spot": 1.0})
     np.testing.assert_allclose(t.p_align, [0.1, 0.1, 0.1, 0.5], rtol=1e-14)
     assert t.first_unreachable_generation == 0
 
@@ -270,14 +259,10 @@ def test_p_align_can_rise_past_the_crossing_as_footprints_shrink():
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    rates=rates_any,
-    assumptions=strategies.assumptions,
-    error_rate=error_rates,
-    target=strategies.target,
-)
-def test_first_unreachable_generation_matches_a_direct_check(rates, assumptions, error_rate, target):
-    t = trajectory(rates, **_single_source(assumptions, error_rate, 1000, target))
+@given(rates=rates_any, given_=single_sources)
+def test_first_unreachable_generation_matches_a_direct_check(rates, given_):
+    error_rate, target = given_["error_rate"], given_["target"]
+    t = trajectory(rates, **{**given_, "labels": 1000})
     first_by_solver = None
     first_by_p_align = None
     for g in t.generation:
@@ -313,12 +298,14 @@ def test_the_default_scenario_crosses_after_a_handful_of_generations():
     assert np.all(np.isinf(t.required_labels[3:]))
 
 
-def test_every_rate_has_a_default_and_a_one_line_note():
-    names = {f.name for f in dataclasses.fields(TrajectoryRates)}
-    assert set(RATE_NOTES) == names
+def test_every_rate_has_a_default_and_a_one_line_note_from_the_table():
+    names = tuple(f.name for f in dataclasses.fields(TrajectoryRates))
+    assert names == tuple(RATE_NOTES) == names_in("rate")
     for name, note in RATE_NOTES.items():
+        assert note == QUANTITIES[name].provenance
         assert note.startswith("assumption:"), name
         assert "\n" not in note
+        assert getattr(DEFAULT_RATES, name) == DEFAULTS[name]
     # Wen et al. and the seed's "will get worse with model capability" are cited where they apply.
     assert "Wen et al." in RATE_NOTES["blind_spot_factor_per_generation"]
     assert "will get worse with model capability" in RATE_NOTES["exploitation_gap_factor_per_generation"]
@@ -412,23 +399,48 @@ def test_one_source_programme_is_the_single_source_trajectory():
         ("generations", 0, r"generations must be a whole number in \[1, 50\]; got 0"),
         ("generations", 51, r"generations must be a whole number in \[1, 50\]; got 51"),
         ("generations", 2.5, r"generations must be a whole number in \[1, 50\]; got 2.5"),
-        ("generations", True, r"generations must be a whole number in \[1, 50\]; got True"),
-        ("competitors_log10_per_generation", -1.0, r"competitors_log10_per_generation must be in \[0, ∞\)"),
+        ("generations", [3, 4], r"generations must be a single number in a trajectory"),
+        ("competitors_log10_per_generation", -1.0, r"competitors_log10_per_generation must be in \[0, 300\]"),
         ("footprint_factor_per_generation", 0.0, r"footprint_factor_per_generation must be in \(0, 1\]"),
         ("footprint_factor_per_generation", 1.5, r"footprint_factor_per_generation must be in \(0, 1\]"),
         ("exploitation_gap_factor_per_generation", -0.1, r"gap_factor_per_generation must be in \[0, 1\]"),
         ("exploitation_gap_factor_per_generation", 1.1, r"gap_factor_per_generation must be in \[0, 1\]"),
-        ("blind_spot_factor_per_generation", 0.9, r"blind_spot_factor_per_generation must be in \[1, ∞\)"),
-        ("assistance_divisor_per_generation", 0.5, r"assistance_divisor_per_generation must be in \[1, ∞\)"),
-        ("prior_bits_per_generation", -2.0, r"prior_bits_per_generation must be in \[0, ∞\); got -2"),
-        ("prior_bits_per_generation", math.nan, r"prior_bits_per_generation must be in \[0, ∞\); got nan"),
+        ("blind_spot_factor_per_generation", 0.9, r"blind_spot_factor_per_generation must be in \[1, 1e06\]"),
+        (
+            "assistance_divisor_per_generation",
+            0.5,
+            r"assistance_divisor_per_generation must be in \[1, 1e06\]",
+        ),
+        ("prior_bits_per_generation", -2.0, r"prior_bits_per_generation must be in \[0, 1000\]; got -2"),
+        ("prior_bits_per_generation", math.nan, r"prior_bits_per_generation must be in \[0, 1000\]; got nan"),
         ("blind_spot_factor_per_generation", math.inf, r"blind_spot_factor_per_generation must be in"),
-        ("competitors_log10_per_generation", "lots", r"must be a number in \[0, ∞\); got 'lots'"),
+        ("competitors_log10_per_generation", "lots", r"must be a number in \[0, 300\]; got 'lots'"),
     ],
 )
 def test_bad_rates_are_refused_with_the_field_and_its_range(field, value, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(QuantityError, match=message):
         TrajectoryRates(**{field: value})
+
+
+def _just_outside(name):
+    """A value a hair outside each finite end of a rate's interval in the table."""
+    q = QUANTITIES[name]
+    ends = ((q.low, q.low_open, -np.inf), (q.high, q.high_open, np.inf))
+    return [b if is_open else float(np.nextafter(b, away)) for b, is_open, away in ends if math.isfinite(b)]
+
+
+@pytest.mark.parametrize(("name", "value"), [(n, v) for n in names_in("rate") for v in _just_outside(n)])
+def test_each_rate_is_bounded_by_its_interval_in_the_table(name, value):
+    # Expected: the table's interval, in the table's notation, and nothing else decides.
+    q = QUANTITIES[name]
+    message = rf"^{name} must be (a whole number )?in {re.escape(q.range_text)}; got "
+    with pytest.raises(QuantityError, match=message):
+        TrajectoryRates(**{name: value})
+    # Each closed end itself, or a hair inside an open one, is accepted; every rate has two finite ends.
+    inside = float(np.nextafter(q.low, np.inf)) if q.low_open else q.low
+    assert getattr(TrajectoryRates(**{name: inside}), name) == inside
+    assert getattr(TrajectoryRates(**{name: q.high}), name) == q.high
+    assert len(_just_outside(name)) == 2
 
 
 def test_rates_are_frozen_and_numpy_integers_are_whole_numbers():
@@ -471,3 +483,30 @@ def test_result_is_a_frozen_trajectory_with_one_row_per_generation():
     assert t.source_blind_spots.shape == (6, 0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         t.first_unreachable_generation = 1
+
+
+def test_an_assumptions_value_or_keywords_give_the_same_trajectory():
+    # Expected: the keyword call; unnamed threat quantities take the table's defaults in both.
+    rates = TrajectoryRates(generations=3)
+    given_ = {"labels": 5e4, "agreement": 0.8, "blind_spot": 0.02, "footprint": 0.1}
+    by_keywords = trajectory(rates, **given_)
+    assert trajectory(Assumptions(**given_), rates=rates).to_dict() == by_keywords.to_dict()
+    assert by_keywords.exploitation[0] == DEFAULTS["exploitation"]
+    programme = _two_source_programme()
+    by_programme = trajectory(Assumptions(**given_), rates=rates, programme=programme, labels=None)
+    expected = trajectory(rates, **{**given_, "labels": None}, programme=programme)
+    np.testing.assert_array_equal(by_programme.p_align, expected.p_align)
+
+
+def test_rows_are_the_per_generation_fields():
+    t = trajectory(TrajectoryRates(generations=3), labels=1e5, error_rate=0.1)
+    rows = t.rows()
+    assert [row["generation"] for row in rows] == [0, 1, 2, 3]
+    for g, row in enumerate(rows):
+        assert row["p_align"] == t.p_align[g]
+        assert row["regime"] == t.regime[g]
+        assert row["source_blind_spots"] == []
+    assert t.rows("generation", "required_labels", json_safe=True)[0] == {
+        "generation": 0,
+        "required_labels": float(t.required_labels[0]),
+    }

@@ -4,9 +4,16 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from aliquant_core import p_align, required_labels
-from aliquant_core.defaults import DEFAULTS
-from aliquant_core.uncertainty import _Distribution, _sobol, sensitivity, tornado, uncertainty
+from aliquant_core import Assumptions, p_align, required_labels
+from aliquant_core.quantities import DEFAULTS, QUANTITIES
+from aliquant_core.uncertainty import (
+    UNCERTAIN_QUANTITIES,
+    _Distribution,
+    _sobol,
+    sensitivity,
+    tornado,
+    uncertainty,
+)
 
 INTERVALS = {
     "labels": (3e4, 3e5),
@@ -54,7 +61,7 @@ def test_draws_match_a_direct_monte_carlo():
     reference = p_align(**sample).p_align
     result = uncertainty(INTERVALS, draws=20_000, seed=3)
     assert abs(result.mean_p_align - reference.mean()) < 4 * reference.std() / np.sqrt(n) + 0.005
-    target = DEFAULTS["target"].value
+    target = DEFAULTS["target"]
     assert result.p_target_met == pytest.approx(np.mean(reference >= target), abs=0.01)
 
 
@@ -62,16 +69,17 @@ def test_degenerate_intervals_give_the_point_answer():
     point = {"labels": 1e5, "error_rate": 0.2, "blind_spot": 0.02, "exploitation": 0.5}
     result = uncertainty({"error_rate": (0.2, 0.2)}, point, draws=64)
     expected = p_align(
-        **{**{k: DEFAULTS[k].value for k in ("footprint", "competitors_log10", "prior_bits")}, **point}
+        **{**{k: DEFAULTS[k] for k in ("footprint", "competitors_log10", "prior_bits")}, **point}
     ).p_align
     np.testing.assert_allclose(result.p_align, expected, rtol=1e-12)
     needed = required_labels(
-        DEFAULTS["target"].value,
+        DEFAULTS["target"],
         0.2,
         blind_spot=0.02,
         exploitation=0.5,
-        footprint=DEFAULTS["footprint"].value,
-        competitors_log10=DEFAULTS["competitors_log10"].value,
+        footprint=DEFAULTS["footprint"],
+        competitors_log10=DEFAULTS["competitors_log10"],
+        prior_bits=DEFAULTS["prior_bits"],
     )
     assert result.required_labels_quantiles[2] == needed
 
@@ -130,3 +138,44 @@ def test_tornado_bars_are_one_at_a_time_and_sorted():
 def test_bad_intervals_are_refused_with_a_message(intervals, message):
     with pytest.raises(ValueError, match=message):
         uncertainty(intervals, draws=16)
+
+
+def test_uncertain_quantities_and_their_scales_come_from_the_table():
+    assert {name: q.uncertain for name, q in QUANTITIES.items() if q.uncertain} == UNCERTAIN_QUANTITIES
+    # A logit-normal quantity is scaled by the upper end of its interval: the median of an interval
+    # symmetric on the logit scale around ½ of that end is that half.
+    for name, kind in UNCERTAIN_QUANTITIES.items():
+        if kind == "logit":
+            u = QUANTITIES[name].high
+            assert _Distribution(name, u / 4, u * 3 / 4).median() == pytest.approx(u / 2)
+
+
+def test_an_assumptions_value_is_a_point():
+    a = Assumptions(labels=5e4, agreement=0.8, blind_spot=0.02, target=0.95)
+    mapping = {**a.threat, "labels": 5e4, "error_rate": a.error_rate, "target": 0.95}
+    by_value = uncertainty({"footprint": (0.02, 0.1)}, a, draws=64)
+    by_mapping = uncertainty({"footprint": (0.02, 0.1)}, mapping, draws=64)
+    assert by_value.summary() == by_mapping.summary()
+    assert tornado({"footprint": (0.02, 0.1)}, a) == tornado({"footprint": (0.02, 0.1)}, mapping)
+
+
+def test_results_give_their_plain_views():
+    result = uncertainty(INTERVALS, draws=64, seed=2)
+    summary = result.summary(json_safe=True)
+    assert set(summary) == set(result.to_dict()) - {"draws", "p_align", "required_labels"}
+    assert summary["quantile_levels"] == [0.05, 0.25, 0.5, 0.75, 0.95]
+    assert summary["mean_p_align"] == result.mean_p_align
+    sobol = sensitivity({"blind_spot": (0.005, 0.08), "labels": (9.9e4, 1.01e5)}, samples=64)
+    assert sobol.by_name() == {
+        name: {"first_order": float(s1), "total_order": float(st)}
+        for name, s1, st in zip(sobol.names, sobol.first_order, sobol.total_order, strict=True)
+    }
+    _, bars = tornado(INTERVALS)
+    assert bars[0].to_dict() == {
+        "name": bars[0].name,
+        "low": bars[0].low,
+        "high": bars[0].high,
+        "p_align_at_low": bars[0].p_align_at_low,
+        "p_align_at_high": bars[0].p_align_at_high,
+        "swing": bars[0].swing,
+    }

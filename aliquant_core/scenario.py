@@ -354,6 +354,19 @@ def _missing(path: str, key: str, hint: str = "") -> ScenarioError:
     return ScenarioError(f"{path} is missing {_show(key)}{hint}", _join(path, key))
 
 
+def _require(obj: Mapping, path: str, keys: tuple[str, ...]) -> Mapping:
+    for key in keys:
+        if key not in obj:
+            raise _missing(path, key)
+    return obj
+
+
+def _choice(value: Any, path: str, choices: Mapping | tuple) -> str:
+    if _string(value, path) not in choices:
+        raise ScenarioError(f"{path} must be one of {', '.join(choices)}; got {_show(value)}", path)
+    return value
+
+
 # ---------------------------------------------------------------------------------------------
 # The scenario.
 
@@ -639,14 +652,7 @@ def _assumptions_from(value: Any) -> Assumptions:
 
 def _source_from(value: Any, path: str) -> Source:
     obj = _object(value, path, _SOURCE_KEYS)
-    base = None
-    if "preset" in obj:
-        key = _string(obj["preset"], f"{path}.preset")
-        if key not in PRESETS:
-            raise ScenarioError(
-                f"{path}.preset must be one of {', '.join(PRESETS)}; got {_show(key)}", f"{path}.preset"
-            )
-        base = PRESETS[key]
+    base = PRESETS[_choice(obj["preset"], f"{path}.preset", PRESETS)] if "preset" in obj else None
     hint = " (needed unless the source starts from a preset)"
     if "name" in obj:
         name = _string(obj["name"], f"{path}.name", nonempty=True)
@@ -673,24 +679,16 @@ def _source_from(value: Any, path: str) -> Source:
 def _programme_from(value: Any, path: str, by_name: Mapping[str, Source]) -> Programme:
     obj = _object(value, path, ("name", "aggregation", "allocations"))
     name = _string(obj["name"], f"{path}.name") if "name" in obj else ""
-    aggregation = _string(obj.get("aggregation", "pooled"), f"{path}.aggregation")
-    if aggregation not in AGGREGATIONS:
-        raise ScenarioError(
-            f"{path}.aggregation must be one of {', '.join(AGGREGATIONS)}; got {_show(aggregation)}",
-            f"{path}.aggregation",
-        )
-    if "allocations" not in obj:
-        raise _missing(path, "allocations")
-    entries = _list(obj["allocations"], f"{path}.allocations")
+    aggregation = _choice(obj.get("aggregation", "pooled"), f"{path}.aggregation", AGGREGATIONS)
+    entries = _list(_require(obj, path, ("allocations",))["allocations"], f"{path}.allocations")
     if not entries:
         raise ScenarioError(f"{path}.allocations must list at least one allocation", f"{path}.allocations")
     allocations = []
     for j, entry in enumerate(entries):
         where = f"{path}.allocations[{j}]"
-        item = _object(entry, where, ("source", "labels", "redundancy"))
-        for key in ("source", "labels"):
-            if key not in item:
-                raise _missing(where, key)
+        item = _require(
+            _object(entry, where, ("source", "labels", "redundancy")), where, ("source", "labels")
+        )
         reference = _string(item["source"], f"{where}.source")
         source = by_name.get(reference, PRESETS.get(reference))
         if source is None:
@@ -711,10 +709,7 @@ def _uncertainty_from(value: Any) -> dict[str, tuple[float, float]]:
     intervals = {}
     for name in obj:
         where = _join(path, name)
-        pair = _object(obj[name], where, ("low", "high"))
-        for key in ("low", "high"):
-            if key not in pair:
-                raise _missing(where, key)
+        pair = _require(_object(obj[name], where, ("low", "high")), where, ("low", "high"))
         intervals[name] = _interval(pair["low"], pair["high"], name, where)
     return _agreement_to_error_rate(intervals, path, _swapped)
 

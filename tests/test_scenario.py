@@ -30,6 +30,7 @@ from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, _check_intervals
 from . import strategies as qs
 
 RATES = names_in("rate")
+ASSUMPTION_KEYS = names_in("programme", "quality", "threat", "goal")
 
 
 def example_text() -> str:
@@ -128,11 +129,8 @@ def test_documented_example_round_trips_and_is_canonical():
 
 def test_default_scenario():
     scenario = Scenario()
-    assert scenario.assumptions.as_dict() == {
-        name: QUANTITIES[name].default
-        for name in names_in("programme", "quality", "threat", "goal")
-        if name != "agreement"
-    }
+    defaults = {name: QUANTITIES[name].default for name in ASSUMPTION_KEYS if name != "agreement"}
+    assert scenario.assumptions.as_dict() == defaults
     assert (scenario.sources, scenario.programmes) == ((), ())
     assert dict(scenario.trajectory) == dict(scenario.uncertainty) == {}
     text = scenario_to_json(scenario)
@@ -154,16 +152,8 @@ def test_output_is_stable_and_in_a_fixed_order():
         "trajectory",
         "uncertainty",
     ]
-    assert list(json.loads(text)["assumptions"]) == [
-        "labels",
-        "error_rate",
-        "blind_spot",
-        "footprint",
-        "exploitation",
-        "competitors_log10",
-        "prior_bits",
-        "target",
-    ]
+    # The table's order; label quality as error_rate.
+    assert list(json.loads(text)["assumptions"]) == [n for n in ASSUMPTION_KEYS if n != "agreement"]
     # Keys given in another order give the same text.
     doc = example_dict()
     shuffled = {key: doc[key] for key in reversed(list(doc))}
@@ -789,8 +779,6 @@ def test_every_rate_beyond_its_interval_refused(name):
 
 
 # --- Every quantity the file accepts, walked from the table ---------------------------------------
-
-ASSUMPTION_KEYS = names_in("programme", "quality", "threat", "goal")
 
 
 def _in_source(name, value):

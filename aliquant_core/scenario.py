@@ -1,10 +1,10 @@
 r"""Scenario files: one versioned JSON document that holds a whole scenario.
 
-A scenario is everything the explorer and the command line need to reproduce a view: the
-assumptions of the model brief, labelling sources, programmes built from them, the per-generation
-rates of a trajectory and 90% intervals for uncertain quantities. The core reads and writes it as
-text or as a dict; reading files, downloading and share links are the caller's business (the core
-does no I/O).
+A scenario is everything the explorer and the command line need to reproduce a view: the model's
+assumptions, labelling sources, programmes built from them, the per-generation rates of a
+trajectory and 90% intervals for uncertain quantities. The core reads and writes it as text or as
+a dict; reading files, downloading and share links are the caller's business (the core does no
+I/O).
 
 Reading is strict. A document with an unknown key, a value of the wrong type, a value outside its
 range, a newer version, a duplicate key, NaN or Infinity, more than :data:`MAX_BYTES` bytes, or
@@ -19,45 +19,43 @@ scenario always gives the same text.
 
 File format (version 1)
 -----------------------
-An object with these keys; all but the version are optional.
+An object with these keys; all but the version are optional. Every number must lie in its
+quantity's interval in :data:`aliquant_core.QUANTITIES` (whole where the table says so), and the
+lists of valid keys below are that table's groups.
 
 ``aliquant_scenario`` (required)
     The format version, a whole number. This module reads versions up to
     :data:`SCHEMA_VERSION`; a newer one is refused with a message to upgrade aliquant.
 ``assumptions``
-    An object with any of the brief's quantities ``labels``, ``error_rate``, ``blind_spot``,
-    ``footprint``, ``exploitation``, ``competitors_log10``, ``prior_bits`` and ``target``, each a
-    number in its range (:data:`aliquant_core.RANGES`). ``agreement`` may be given instead of
+    An object with any of the quantities of the groups ``programme``, ``quality``, ``threat`` and
+    ``goal`` (``labels``, ``error_rate``, ``blind_spot``, ``footprint``, ``exploitation``,
+    ``competitors_log10``, ``prior_bits``, ``target``). ``agreement`` may be given instead of
     ``error_rate`` (not both); it is converted, ε = (1 − √(2a − 1))/2, and written back as
-    ``error_rate``. A missing quantity takes its value from :data:`aliquant_core.defaults.DEFAULTS`.
+    ``error_rate``. A missing quantity takes the table's default.
 ``sources``
     A list of labelling sources, each an object with ``name`` (a non-empty string, unique in the
-    file), ``error_rate`` or ``agreement``, ``blind_spot``, ``cost_per_label`` (USD, ≥ 0),
-    ``seconds_per_label`` (> 0), ``workforce`` (> 0), ``hours_per_week`` (in (0, 168]) and an
-    optional ``provenance``, an object from those six field names (``error_rate`` also covers
-    ``agreement``) to the citation or assumption behind each value. A source may instead start
-    from a preset, ``{"preset": "crowdworkers"}`` (keys of :data:`aliquant_core.PRESETS`), with any
-    of the fields above overriding the preset's; an overridden field loses the preset's provenance
+    file), ``error_rate`` or ``agreement``, ``blind_spot``, the ``source`` group but
+    ``redundancy`` (``cost_per_label``, ``seconds_per_label``, ``workforce``,
+    ``hours_per_week``; these six are :data:`SOURCE_FIELDS`) and an optional ``provenance``, an
+    object from those six field names (``error_rate`` also covers ``agreement``) to the citation
+    or assumption behind each value. A source may instead start from a preset,
+    ``{"preset": "crowdworkers"}`` (keys of :data:`aliquant_core.PRESETS`), with any of the
+    fields above overriding the preset's; an overridden field loses the preset's provenance
     unless the file gives a new one. Sources are written in full (values, not preset names), so a
     file keeps its numbers if a preset changes.
 ``programmes``
     A list of programmes, each an object with an optional ``name`` (default ``""``), an optional
     ``aggregation`` (``"pooled"``, the default, or ``"weighted"``) and ``allocations``, a non-empty
     list of objects with ``source`` (the name of a source in this file or, failing that, a preset
-    key), ``labels`` (in [0, 1e12]) and an optional ``redundancy`` (labelers per item, a whole
-    number ≥ 1, default 1).
+    key), ``labels`` and an optional ``redundancy`` (labelers per item, default 1).
 ``trajectory``
-    Rates per capability generation (see :mod:`aliquant_core.trajectory`), any of:
-    ``generations`` (whole, in [1, 50]), ``competitors_log10_per_generation`` (≥ 0),
-    ``footprint_factor_per_generation`` (in (0, 1]), ``exploitation_gap_factor_per_generation`` (in
-    [0, 1]; the gap 1 − χ is multiplied by it each generation), ``blind_spot_factor_per_generation``
-    (≥ 1), ``assistance_divisor_per_generation`` (≥ 1; AI-assisted evaluation divides blind spots
-    by it) and ``prior_bits_per_generation`` (≥ 0). Missing rates are left to the reader's
-    defaults; only the given ones are stored and written.
+    Any of the ``rate`` group's quantities, the rates per capability generation (see
+    :mod:`aliquant_core.trajectory`). Missing rates are left to the reader's defaults; only the
+    given ones are stored and written.
 ``uncertainty``
-    90% intervals, from a quantity of :data:`aliquant_core.uncertainty.UNCERTAIN_QUANTITIES` (or
-    ``agreement``, converted to an ``error_rate`` interval) to ``{"low": x, "high": y}`` with
-    low ≤ high, both in the quantity's range (``labels`` above 0: its interval is log-normal).
+    90% intervals, from a quantity whose ``uncertain`` scale the table gives (or ``agreement``,
+    converted to an ``error_rate`` interval) to ``{"low": x, "high": y}`` with low ≤ high, both in
+    the quantity's interval (above 0 where the scale is ``"log"``).
 
 Example document
 ----------------
@@ -137,21 +135,19 @@ import dataclasses
 import json
 import math
 import numbers
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._math import error_rate_from_agreement
-from ._validation import RANGES
-from .defaults import DEFAULTS
 from .programme import AGGREGATIONS, Allocation, Programme
-from .sources import HOURS_IN_WEEK, PRESETS, Source
-from .uncertainty import UNCERTAIN_QUANTITIES
+from .quantities import QUANTITIES, Assumptions, Quantity, QuantityError, names_in
+from .sources import PRESETS, Source
 
 __all__ = [
     "MAX_BYTES",
     "SCHEMA_VERSION",
-    "TRAJECTORY_BOUNDS",
+    "SOURCE_FIELDS",
     "VERSION_KEY",
     "Assumptions",
     "Scenario",
@@ -171,77 +167,28 @@ VERSION_KEY = "aliquant_scenario"
 #: Largest scenario text read, in bytes of UTF-8 (1 MB; a large scenario is a few kB).
 MAX_BYTES = 1_000_000
 
-#: The brief's assumptions, in the order they are written.
-ASSUMPTION_NAMES = (
-    "labels",
-    "error_rate",
-    "blind_spot",
-    "footprint",
-    "exploitation",
-    "competitors_log10",
-    "prior_bits",
-    "target",
-)
-
 #: A source's numeric fields, in the order they are written (and the keys its provenance may have).
-SOURCE_FIELDS = (
-    "error_rate",
-    "blind_spot",
-    "cost_per_label",
-    "seconds_per_label",
-    "workforce",
-    "hours_per_week",
-)
+SOURCE_FIELDS = ("error_rate", "blind_spot", *(n for n in names_in("source") if n != "redundancy"))
 
-# (lowest, highest, lowest excluded, highest excluded, whole number)
-_Bounds = tuple[float, float, bool, bool, bool]
-
-
-def _brief(name: str) -> _Bounds:
-    return (*RANGES[name], False)
-
-
-_SOURCE_BOUNDS: dict[str, _Bounds] = {
-    "error_rate": _brief("error_rate"),
-    "blind_spot": _brief("blind_spot"),
-    "cost_per_label": (0.0, math.inf, False, True, False),
-    "seconds_per_label": (0.0, math.inf, True, True, False),
-    "workforce": (0.0, math.inf, True, True, False),
-    "hours_per_week": (0.0, HOURS_IN_WEEK, True, False, False),
+_VERSION = Quantity(VERSION_KEY, "", "", "", "", 1.0, math.inf, False, True, 1.0, "", "", "", whole=True)
+_ASSUMPTION_KEYS = names_in("programme", "quality", "threat", "goal")
+_RATES = names_in("rate")
+_UNCERTAIN = tuple(name for name, q in QUANTITIES.items() if q.uncertain)
+#: The interval ends of each uncertain quantity: its interval, above 0 where it is log-normal.
+_ENDS = {
+    name: dataclasses.replace(q, low_open=q.low_open or q.uncertain == "log")
+    for name, q in QUANTITIES.items()
+    if name in (*_UNCERTAIN, "agreement")
 }
-
-#: Trajectory rates and their ranges, in the order they are written.
-TRAJECTORY_BOUNDS: dict[str, _Bounds] = {
-    "generations": (1.0, 50.0, False, False, True),
-    "competitors_log10_per_generation": (0.0, math.inf, False, True, False),
-    "footprint_factor_per_generation": (0.0, 1.0, True, False, False),
-    "exploitation_gap_factor_per_generation": (0.0, 1.0, False, False, False),
-    "blind_spot_factor_per_generation": (1.0, math.inf, False, True, False),
-    "assistance_divisor_per_generation": (1.0, math.inf, False, True, False),
-    "prior_bits_per_generation": (0.0, math.inf, False, True, False),
-}
-
-_REDUNDANCY_BOUNDS: _Bounds = (1.0, math.inf, False, True, True)
-_VERSION_BOUNDS: _Bounds = (1.0, math.inf, False, True, True)
-
-
-def _interval_bounds(name: str) -> _Bounds:
-    """Range of an interval's ends: the quantity's, with labels above 0 (log-normal)."""
-    low, high, low_open, high_open = RANGES[name]
-    return (low, high, low_open or UNCERTAIN_QUANTITIES.get(name) == "log", high_open, False)
-
-
 _TOP_KEYS = (VERSION_KEY, "assumptions", "sources", "programmes", "trajectory", "uncertainty")
-_ASSUMPTION_KEYS = (*ASSUMPTION_NAMES[:2], "agreement", *ASSUMPTION_NAMES[2:])
 _SOURCE_KEYS = ("preset", "name", "error_rate", "agreement", *SOURCE_FIELDS[1:], "provenance")
-_PROGRAMME_KEYS = ("name", "aggregation", "allocations")
-_ALLOCATION_KEYS = ("source", "labels", "redundancy")
-_UNCERTAINTY_KEYS = (*UNCERTAIN_QUANTITIES, "agreement")
-_INTERVAL_KEYS = ("low", "high")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(QuantityError):
     """A scenario document or value that cannot be read; the message names what is wrong and where.
+
+    A :class:`aliquant_core.quantities.QuantityError` (so a ``ValueError``) that also names the
+    place in the document.
 
     Parameters
     ----------
@@ -320,41 +267,50 @@ def _show(value: Any) -> str:
     return _clip(f"a {type(value).__name__}")
 
 
-def _fmt(bound: float) -> str:
-    return "∞" if bound == math.inf else f"{bound:g}".replace("e+", "e")
-
-
-def _describe(bounds: _Bounds) -> str:
-    low, high, low_open, high_open, _ = bounds
-    return f"{'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if high_open else ']'}"
-
-
-def _number(value: Any, path: str, bounds: _Bounds) -> Any:
-    """``value`` as a float (an int for whole-number bounds), or ScenarioError naming ``path``."""
-    whole = bounds[4]
-    kind = "a whole number" if whole else "a number"
+def _number(value: Any, path: str, quantity: Quantity) -> Any:
+    """``value`` as a float (an int for a whole quantity) in ``quantity``'s interval, or ScenarioError."""
+    kind = "a whole number" if quantity.whole else "a number"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ScenarioError(f"{path} must be {kind}; got {_show(value)}", path)
     try:
-        number = float(value)
-    except (OverflowError, ValueError, TypeError):
-        number = math.inf
-    if not math.isfinite(number):
-        raise ScenarioError(
-            f"{path} must be a finite number in {_describe(bounds)}; got {_show(value)}", path
-        )
-    low, high, low_open, high_open, _ = bounds
-    below = number <= low if low_open else number < low
-    above = number >= high if high_open else number > high
-    if below or above:
-        raise ScenarioError(f"{path} must be in {_describe(bounds)}; got {_show(value)}", path)
-    if whole:
-        if number != math.floor(number):
+        return (int if quantity.whole else float)(quantity.check(value))
+    except QuantityError:  # named again by its path, with the value as the document gave it
+        try:
+            finite = math.isfinite(float(value))
+        except OverflowError:
+            finite = False
+    if not finite:
+        must = "must be a finite number in"
+    elif quantity.whole and dataclasses.replace(quantity, whole=False).contains(value):
+        must = "must be a whole number in"
+    else:
+        must = "must be in"
+    raise ScenarioError(f"{path} {must} {quantity.range_text}; got {_show(value)}", path)
+
+
+def _numbers(obj: Mapping, path: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """Each of ``names`` that ``obj`` has, checked against its quantity in the table."""
+    return {name: _number(obj[name], _join(path, name), QUANTITIES[name]) for name in names if name in obj}
+
+
+def _error_rate(a: float) -> float:
+    return float(error_rate_from_agreement(a))
+
+
+def _swapped(interval: tuple[float, float]) -> tuple[float, float]:
+    """An agreement interval as an error-rate interval: higher agreement, lower error, so the ends swap."""
+    return _error_rate(interval[1]), _error_rate(interval[0])
+
+
+def _agreement_to_error_rate(values: dict, path: str, convert: Callable = _error_rate) -> dict:
+    """``values`` with an ``agreement`` entry replaced by the ``error_rate`` it implies."""
+    if "agreement" in values:
+        if "error_rate" in values:
             raise ScenarioError(
-                f"{path} must be a whole number in {_describe(bounds)}; got {_show(value)}", path
+                f"{path} gives both error_rate and agreement; give exactly one", _join(path, "agreement")
             )
-        return int(value) if isinstance(value, numbers.Integral) else int(number)
-    return number
+        values["error_rate"] = convert(values.pop("agreement"))
+    return values
 
 
 def _string(value: Any, path: str, *, nonempty: bool = False) -> str:
@@ -398,6 +354,19 @@ def _missing(path: str, key: str, hint: str = "") -> ScenarioError:
     return ScenarioError(f"{path} is missing {_show(key)}{hint}", _join(path, key))
 
 
+def _require(obj: Mapping, path: str, keys: tuple[str, ...]) -> Mapping:
+    for key in keys:
+        if key not in obj:
+            raise _missing(path, key)
+    return obj
+
+
+def _choice(value: Any, path: str, choices: Mapping | tuple) -> str:
+    if _string(value, path) not in choices:
+        raise ScenarioError(f"{path} must be one of {', '.join(choices)}; got {_show(value)}", path)
+    return value
+
+
 # ---------------------------------------------------------------------------------------------
 # The scenario.
 
@@ -432,59 +401,6 @@ class _FrozenMapping(Mapping):
         return (type(self), (self._data,))
 
 
-@dataclass(frozen=True)
-class Assumptions:
-    """The brief's quantities for a scenario, each validated against its range.
-
-    Attributes
-    ----------
-    labels : float
-        :math:`N`, comparison labels, in [0, 1e12].
-    error_rate : float
-        :math:`\\varepsilon`, in [0, 0.5].
-    blind_spot : float
-        :math:`\\sigma`, in [0, 1].
-    footprint : float
-        :math:`f`, in (0, 1].
-    exploitation : float
-        :math:`\\chi`, in [0, 1].
-    competitors_log10 : float
-        :math:`\\log_{10} K`, in [0, 300].
-    prior_bits : float
-        :math:`b`, in [0, 1000].
-    target : float
-        :math:`P^*`, in (0, 1).
-
-    Notes
-    -----
-    Defaults are :data:`aliquant_core.defaults.DEFAULTS`. A bad value raises :class:`ScenarioError`
-    naming ``assumptions.<name>``.
-    """
-
-    labels: float = DEFAULTS["labels"].value
-    error_rate: float = DEFAULTS["error_rate"].value
-    blind_spot: float = DEFAULTS["blind_spot"].value
-    footprint: float = DEFAULTS["footprint"].value
-    exploitation: float = DEFAULTS["exploitation"].value
-    competitors_log10: float = DEFAULTS["competitors_log10"].value
-    prior_bits: float = DEFAULTS["prior_bits"].value
-    target: float = DEFAULTS["target"].value
-
-    def __post_init__(self):
-        for name in ASSUMPTION_NAMES:
-            value = _number(getattr(self, name), f"assumptions.{name}", _brief(name))
-            object.__setattr__(self, name, value)
-
-    @property
-    def agreement(self) -> float:
-        """Inter-annotator agreement implied by the error rate, (1 − ε)² + ε²."""
-        return (1.0 - self.error_rate) ** 2 + self.error_rate**2
-
-    def as_dict(self) -> dict[str, float]:
-        """The quantities by name, in the brief's order (keyword arguments for the model)."""
-        return {name: getattr(self, name) for name in ASSUMPTION_NAMES}
-
-
 def _check_provenance(provenance: Any, path: str) -> tuple[tuple[str, str], ...]:
     """Provenance as pairs in :data:`SOURCE_FIELDS` order, from a mapping or pairs."""
     if not isinstance(provenance, Mapping):
@@ -501,27 +417,21 @@ def _check_provenance(provenance: Any, path: str) -> tuple[tuple[str, str], ...]
 def _check_trajectory(rates: Any, path: str = "trajectory") -> dict[str, float]:
     if dataclasses.is_dataclass(rates) and not isinstance(rates, type):
         rates = dataclasses.asdict(rates)  # e.g. a TrajectoryRates: every rate
-    _object(rates, path, tuple(TRAJECTORY_BOUNDS))
-    return {
-        name: _number(rates[name], _join(path, name), bounds)
-        for name, bounds in TRAJECTORY_BOUNDS.items()
-        if name in rates
-    }
+    return _numbers(_object(rates, path, _RATES), path, _RATES)
 
 
 def _interval(low: Any, high: Any, name: str, path: str) -> tuple[float, float]:
-    bounds = _interval_bounds(name)
-    low = _number(low, _join(path, "low"), bounds)
-    high = _number(high, _join(path, "high"), bounds)
+    low = _number(low, _join(path, "low"), _ENDS[name])
+    high = _number(high, _join(path, "high"), _ENDS[name])
     if low > high:
         raise ScenarioError(f"{path} must have low ≤ high; got low {low!r}, high {high!r}", path)
     return low, high
 
 
 def _check_uncertainty(intervals: Any, path: str = "uncertainty") -> dict[str, tuple[float, float]]:
-    _object(intervals, path, tuple(UNCERTAIN_QUANTITIES))
+    _object(intervals, path, _UNCERTAIN)
     checked = {}
-    for name in UNCERTAIN_QUANTITIES:
+    for name in _UNCERTAIN:
         if name not in intervals:
             continue
         pair = intervals[name]
@@ -542,6 +452,35 @@ def _source_reference(source: Source, by_name: Mapping[str, Source]) -> str | No
     return None
 
 
+def _check_allocation(allocation: Any, where: str, by_name: Mapping[str, Source]) -> None:
+    if not isinstance(allocation, Allocation) or not isinstance(allocation.source, Source):
+        raise ScenarioError(f"{where} must be an Allocation of a Source", f"{where}.source")
+    _numbers(vars(allocation), where, ("labels", "redundancy"))
+    if _source_reference(allocation.source, by_name) is None:
+        where = f"{where}.source"
+        shadowed = [k for k, preset in PRESETS.items() if preset == allocation.source]
+        if shadowed:  # a preset is named by its key, which a source of this scenario also uses
+            raise ScenarioError(
+                f"{where} is the preset {_show(shadowed[0])}, but a source of this scenario is named "
+                f"{_show(shadowed[0])} too, and a file names a preset by that key; rename that source",
+                where,
+            )
+        raise ScenarioError(
+            f"{where} {_show(allocation.source.name)} is neither one of the scenario's sources nor a "
+            "preset; add it to sources",
+            where,
+        )
+
+
+def _unique(source: Source, path: str, by_name: dict[str, Source]) -> None:
+    if source.name in by_name:
+        raise ScenarioError(
+            f"{path}.name {_show(source.name)} is the name of an earlier source; source names must be unique",
+            f"{path}.name",
+        )
+    by_name[source.name] = source
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A whole scenario: assumptions, sources, programmes, trajectory rates and uncertainty.
@@ -549,19 +488,22 @@ class Scenario:
     Attributes
     ----------
     assumptions : Assumptions
-        The brief's quantities (defaults from :data:`aliquant_core.defaults.DEFAULTS`).
+        The model's assumptions (:class:`aliquant_core.quantities.Assumptions`, defaults from
+        :data:`aliquant_core.QUANTITIES`). Label quality is held as ``error_rate``: an
+        ``agreement`` given is converted (so the file, which writes ``error_rate``, reads back
+        equal).
     sources : tuple of Source
         Labelling sources, with unique non-empty names.
     programmes : tuple of Programme
         Each allocation's source must be one of ``sources`` or a preset (equal to a value of
         :data:`aliquant_core.PRESETS`), so that the file can name it.
     trajectory : Mapping of str to float
-        Rates per generation, keys of :data:`TRAJECTORY_BOUNDS` (all optional; ``generations`` an
-        int). A :class:`aliquant_core.trajectory.TrajectoryRates` is accepted too; so
-        ``TrajectoryRates(**scenario.trajectory)`` gives the rates, defaults filling the rest.
+        Rates per generation, quantities of the table's ``rate`` group (all optional;
+        ``generations`` an int). A :class:`aliquant_core.trajectory.TrajectoryRates` is accepted
+        too; so ``TrajectoryRates(**scenario.trajectory)`` gives the rates, defaults filling the
+        rest.
     uncertainty : Mapping of str to (float, float)
-        90% intervals (low, high) for quantities of
-        :data:`aliquant_core.uncertainty.UNCERTAIN_QUANTITIES`.
+        90% intervals (low, high) for quantities whose ``uncertain`` scale the table gives.
 
     Notes
     -----
@@ -578,6 +520,9 @@ class Scenario:
     def __post_init__(self):
         if not isinstance(self.assumptions, Assumptions):
             raise ScenarioError(f"assumptions must be an Assumptions; got {_show(self.assumptions)}")
+        if self.assumptions.agreement is not None:  # held, as the file writes it, as error_rate
+            error_rate = self.assumptions.error_rate
+            object.__setattr__(self, "assumptions", self.assumptions.replace(error_rate=error_rate))
         sources = tuple(_list(self.sources, "sources"))
         by_name: dict[str, Source] = {}
         for i, source in enumerate(sources):
@@ -585,14 +530,8 @@ class Scenario:
             if not isinstance(source, Source):
                 raise ScenarioError(f"{path} must be a Source; got {_show(source)}", path)
             _string(source.name, f"{path}.name", nonempty=True)
-            if source.name in by_name:
-                raise ScenarioError(
-                    f"{path}.name {_show(source.name)} is the name of an earlier source; "
-                    "source names must be unique",
-                    f"{path}.name",
-                )
             _check_provenance(source.provenance, f"{path}.provenance")
-            by_name[source.name] = source
+            _unique(source, path, by_name)
         programmes = tuple(_list(self.programmes, "programmes"))
         for i, programme in enumerate(programmes):
             path = f"programmes[{i}]"
@@ -600,24 +539,7 @@ class Scenario:
                 raise ScenarioError(f"{path} must be a Programme; got {_show(programme)}", path)
             _string(programme.name, f"{path}.name")
             for j, allocation in enumerate(programme.allocations):
-                where = f"{path}.allocations[{j}].source"
-                if not isinstance(allocation, Allocation) or not isinstance(allocation.source, Source):
-                    raise ScenarioError(f"{path}.allocations[{j}] must be an Allocation of a Source", where)
-                if _source_reference(allocation.source, by_name) is None:
-                    shadowed = [k for k, preset in PRESETS.items() if preset == allocation.source]
-                    if shadowed:
-                        # A preset is named by its key, which a source of this scenario also uses.
-                        raise ScenarioError(
-                            f"{where} is the preset {_show(shadowed[0])}, but a source of this "
-                            f"scenario is named {_show(shadowed[0])} too, and a file names a preset "
-                            "by that key; rename that source",
-                            where,
-                        )
-                    raise ScenarioError(
-                        f"{where} {_show(allocation.source.name)} is neither one of the scenario's "
-                        "sources nor a preset; add it to sources",
-                        where,
-                    )
+                _check_allocation(allocation, f"{path}.allocations[{j}]", by_name)
         object.__setattr__(self, "sources", sources)
         object.__setattr__(self, "programmes", programmes)
         object.__setattr__(self, "trajectory", _FrozenMapping(_check_trajectory(self.trajectory)))
@@ -651,12 +573,9 @@ class Scenario:
 
 
 def _source_to_dict(source: Source) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": source.name}
-    out.update({name: getattr(source, name) for name in SOURCE_FIELDS})
+    out: dict[str, Any] = {"name": source.name, **{name: getattr(source, name) for name in SOURCE_FIELDS}}
     provenance = dict(_check_provenance(source.provenance, "provenance"))
-    if provenance:
-        out["provenance"] = provenance
-    return out
+    return {**out, "provenance": provenance} if provenance else out
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
@@ -695,12 +614,10 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
             }
             for programme in scenario.programmes
         ],
-        "trajectory": {
-            name: scenario.trajectory[name] for name in TRAJECTORY_BOUNDS if name in scenario.trajectory
-        },
+        "trajectory": {name: scenario.trajectory[name] for name in _RATES if name in scenario.trajectory},
         "uncertainty": {
             name: {"low": low, "high": high}
-            for name in UNCERTAIN_QUANTITIES
+            for name in _UNCERTAIN
             if name in scenario.uncertainty
             for low, high in [scenario.uncertainty[name]]
         },
@@ -729,32 +646,13 @@ def scenario_to_json(scenario: Scenario) -> str:
 
 
 def _assumptions_from(value: Any) -> Assumptions:
-    path = "assumptions"
-    obj = _object(value, path, _ASSUMPTION_KEYS)
-    if "error_rate" in obj and "agreement" in obj:
-        raise ScenarioError(
-            "assumptions gives both error_rate and agreement; give exactly one", "assumptions.agreement"
-        )
-    values = {}
-    for name in ASSUMPTION_NAMES:
-        if name in obj:
-            values[name] = _number(obj[name], _join(path, name), _brief(name))
-    if "agreement" in obj:
-        agreement = _number(obj["agreement"], "assumptions.agreement", _brief("agreement"))
-        values["error_rate"] = float(error_rate_from_agreement(agreement))
-    return Assumptions(**values)
+    values = _numbers(_object(value, "assumptions", _ASSUMPTION_KEYS), "assumptions", _ASSUMPTION_KEYS)
+    return Assumptions(**_agreement_to_error_rate(values, "assumptions"))
 
 
 def _source_from(value: Any, path: str) -> Source:
     obj = _object(value, path, _SOURCE_KEYS)
-    base = None
-    if "preset" in obj:
-        key = _string(obj["preset"], f"{path}.preset")
-        if key not in PRESETS:
-            raise ScenarioError(
-                f"{path}.preset must be one of {', '.join(PRESETS)}; got {_show(key)}", f"{path}.preset"
-            )
-        base = PRESETS[key]
+    base = PRESETS[_choice(obj["preset"], f"{path}.preset", PRESETS)] if "preset" in obj else None
     hint = " (needed unless the source starts from a preset)"
     if "name" in obj:
         name = _string(obj["name"], f"{path}.name", nonempty=True)
@@ -762,100 +660,58 @@ def _source_from(value: Any, path: str) -> Source:
         name = base.name
     else:
         raise _missing(path, "name", hint)
-    if "error_rate" in obj and "agreement" in obj:
-        raise ScenarioError(
-            f"{path} gives both error_rate and agreement; give exactly one", f"{path}.agreement"
-        )
-    values: dict[str, float] = {}
-    for field_name, bounds in _SOURCE_BOUNDS.items():
-        if field_name in obj:
-            values[field_name] = _number(obj[field_name], f"{path}.{field_name}", bounds)
-        elif field_name == "error_rate" and "agreement" in obj:
-            agreement = _number(obj["agreement"], f"{path}.agreement", _brief("agreement"))
-            values[field_name] = float(error_rate_from_agreement(agreement))
-        elif base is None:
-            what = '"error_rate" or "agreement"' if field_name == "error_rate" else _show(field_name)
-            raise ScenarioError(f"{path} is missing {what}{hint}", f"{path}.{field_name}")
+    values = _agreement_to_error_rate(_numbers(obj, path, ("agreement", *SOURCE_FIELDS)), path)
     provenance = {}
     if base is not None:
         provenance = {k: v for k, v in base.provenance if k not in values}
         values = {k: values.get(k, getattr(base, k)) for k in SOURCE_FIELDS}
+    for key in SOURCE_FIELDS:
+        if key not in values:
+            what = '"error_rate" or "agreement"' if key == "error_rate" else _show(key)
+            raise ScenarioError(f"{path} is missing {what}{hint}", f"{path}.{key}")
     if "provenance" in obj:
         where = f"{path}.provenance"
         provenance.update(_check_provenance(_object(obj["provenance"], where, SOURCE_FIELDS), where))
     pairs = tuple((k, provenance[k]) for k in SOURCE_FIELDS if k in provenance)
-    try:
-        return Source(name=name, **values, provenance=pairs)
-    except ValueError as error:  # pragma: no cover - every field was checked above
-        raise ScenarioError(f"{path}: {error}", path) from None
+    return Source(name=name, **values, provenance=pairs)
 
 
 def _programme_from(value: Any, path: str, by_name: Mapping[str, Source]) -> Programme:
-    obj = _object(value, path, _PROGRAMME_KEYS)
+    obj = _object(value, path, ("name", "aggregation", "allocations"))
     name = _string(obj["name"], f"{path}.name") if "name" in obj else ""
-    aggregation = "pooled"
-    if "aggregation" in obj:
-        aggregation = _string(obj["aggregation"], f"{path}.aggregation")
-        if aggregation not in AGGREGATIONS:
-            raise ScenarioError(
-                f"{path}.aggregation must be one of {', '.join(AGGREGATIONS)}; got {_show(aggregation)}",
-                f"{path}.aggregation",
-            )
-    if "allocations" not in obj:
-        raise _missing(path, "allocations")
-    entries = _list(obj["allocations"], f"{path}.allocations")
+    aggregation = _choice(obj.get("aggregation", "pooled"), f"{path}.aggregation", AGGREGATIONS)
+    entries = _list(_require(obj, path, ("allocations",))["allocations"], f"{path}.allocations")
     if not entries:
         raise ScenarioError(f"{path}.allocations must list at least one allocation", f"{path}.allocations")
     allocations = []
     for j, entry in enumerate(entries):
         where = f"{path}.allocations[{j}]"
-        item = _object(entry, where, _ALLOCATION_KEYS)
-        for key in ("source", "labels"):
-            if key not in item:
-                raise _missing(where, key)
+        item = _require(
+            _object(entry, where, ("source", "labels", "redundancy")), where, ("source", "labels")
+        )
         reference = _string(item["source"], f"{where}.source")
-        if reference in by_name:
-            source = by_name[reference]
-        elif reference in PRESETS:
-            source = PRESETS[reference]
-        else:
+        source = by_name.get(reference, PRESETS.get(reference))
+        if source is None:
             names = ", ".join(_show(n) for n in by_name) or "none"
             raise ScenarioError(
                 f"{where}.source {_show(reference)} is not a source in this file ({names}) "
                 f"or a preset ({', '.join(PRESETS)})",
                 f"{where}.source",
             )
-        labels = _number(item["labels"], f"{where}.labels", _brief("labels"))
-        redundancy = _number(item.get("redundancy", 1), f"{where}.redundancy", _REDUNDANCY_BOUNDS)
-        allocations.append(Allocation(source, labels, redundancy))
+        numbers_ = _numbers({"redundancy": 1, **item}, where, ("labels", "redundancy"))
+        allocations.append(Allocation(source, **numbers_))
     return Programme(tuple(allocations), aggregation, name)
 
 
 def _uncertainty_from(value: Any) -> dict[str, tuple[float, float]]:
     path = "uncertainty"
-    obj = _object(value, path, _UNCERTAINTY_KEYS)
-    if "error_rate" in obj and "agreement" in obj:
-        raise ScenarioError(
-            "uncertainty gives both error_rate and agreement; give exactly one", "uncertainty.agreement"
-        )
+    obj = _object(value, path, tuple(_ENDS))
     intervals = {}
-    for name in _UNCERTAINTY_KEYS:
-        if name not in obj:
-            continue
+    for name in obj:
         where = _join(path, name)
-        pair = _object(obj[name], where, _INTERVAL_KEYS)
-        for key in _INTERVAL_KEYS:
-            if key not in pair:
-                raise _missing(where, key)
-        low, high = _interval(pair["low"], pair["high"], name, where)
-        if name == "agreement":  # higher agreement, lower error rate: the ends swap
-            name, low, high = (
-                "error_rate",
-                float(error_rate_from_agreement(high)),
-                float(error_rate_from_agreement(low)),
-            )
-        intervals[name] = (low, high)
-    return intervals
+        pair = _require(_object(obj[name], where, ("low", "high")), where, ("low", "high"))
+        intervals[name] = _interval(pair["low"], pair["high"], name, where)
+    return _agreement_to_error_rate(intervals, path, _swapped)
 
 
 def scenario_from_dict(data: Any) -> Scenario:
@@ -869,7 +725,7 @@ def scenario_from_dict(data: Any) -> Scenario:
     Returns
     -------
     Scenario
-        The scenario, missing assumptions filled from the defaults.
+        The scenario, missing assumptions filled from the table's defaults.
 
     Raises
     ------
@@ -889,7 +745,7 @@ def scenario_from_dict(data: Any) -> Scenario:
             f'missing "{VERSION_KEY}": a scenario starts with {{"{VERSION_KEY}": {SCHEMA_VERSION}, ...}}',
             VERSION_KEY,
         )
-    version = _number(data[VERSION_KEY], VERSION_KEY, _VERSION_BOUNDS)
+    version = _number(data[VERSION_KEY], VERSION_KEY, _VERSION)
     if version > SCHEMA_VERSION:
         raise ScenarioError(
             f"scenario version {_show(version)} is newer than this aliquant reads ({SCHEMA_VERSION}); "
@@ -898,25 +754,16 @@ def scenario_from_dict(data: Any) -> Scenario:
         )
     _object(data, "", _TOP_KEYS, "the scenario")
     assumptions = _assumptions_from(data["assumptions"]) if "assumptions" in data else Assumptions()
-    sources: list[Source] = []
     by_name: dict[str, Source] = {}
     for i, entry in enumerate(_list(data.get("sources", []), "sources")):
-        source = _source_from(entry, f"sources[{i}]")
-        if source.name in by_name:
-            raise ScenarioError(
-                f"sources[{i}].name {_show(source.name)} is the name of an earlier source; "
-                "source names must be unique",
-                f"sources[{i}].name",
-            )
-        by_name[source.name] = source
-        sources.append(source)
+        _unique(_source_from(entry, f"sources[{i}]"), f"sources[{i}]", by_name)
     programmes = [
         _programme_from(entry, f"programmes[{i}]", by_name)
         for i, entry in enumerate(_list(data.get("programmes", []), "programmes"))
     ]
     trajectory = _check_trajectory(data.get("trajectory", {}))
     uncertainty = _uncertainty_from(data.get("uncertainty", {}))
-    return Scenario(assumptions, tuple(sources), tuple(programmes), trajectory, uncertainty)
+    return Scenario(assumptions, tuple(by_name.values()), tuple(programmes), trajectory, uncertainty)
 
 
 def scenario_from_json(text: str | bytes) -> Scenario:

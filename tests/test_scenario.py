@@ -1,6 +1,7 @@
 """Scenario files: round trips, the documented example, refusals that name what is wrong, fuzzing."""
 
 import copy
+import dataclasses
 import json
 import math
 import pickle
@@ -10,12 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aliquant_core import scenario as scenario_module
-from aliquant_core.defaults import DEFAULTS
 from aliquant_core.programme import Allocation, Programme
+from aliquant_core.quantities import QUANTITIES, Quantity, QuantityError, names_in
 from aliquant_core.scenario import (
     MAX_BYTES,
     SCHEMA_VERSION,
-    TRAJECTORY_BOUNDS,
     Assumptions,
     Scenario,
     ScenarioError,
@@ -28,6 +28,9 @@ from aliquant_core.sources import PRESETS, Source
 from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, _check_intervals
 
 from . import strategies as qs
+
+RATES = names_in("rate")
+ASSUMPTION_KEYS = names_in("programme", "quality", "threat", "goal")
 
 
 def example_text() -> str:
@@ -126,7 +129,8 @@ def test_documented_example_round_trips_and_is_canonical():
 
 def test_default_scenario():
     scenario = Scenario()
-    assert scenario.assumptions.as_dict() == {name: d.value for name, d in DEFAULTS.items()}
+    defaults = {name: QUANTITIES[name].default for name in ASSUMPTION_KEYS if name != "agreement"}
+    assert scenario.assumptions.as_dict() == defaults
     assert (scenario.sources, scenario.programmes) == ((), ())
     assert dict(scenario.trajectory) == dict(scenario.uncertainty) == {}
     text = scenario_to_json(scenario)
@@ -148,16 +152,8 @@ def test_output_is_stable_and_in_a_fixed_order():
         "trajectory",
         "uncertainty",
     ]
-    assert list(json.loads(text)["assumptions"]) == [
-        "labels",
-        "error_rate",
-        "blind_spot",
-        "footprint",
-        "exploitation",
-        "competitors_log10",
-        "prior_bits",
-        "target",
-    ]
+    # The table's order; label quality as error_rate.
+    assert list(json.loads(text)["assumptions"]) == [n for n in ASSUMPTION_KEYS if n != "agreement"]
     # Keys given in another order give the same text.
     doc = example_dict()
     shuffled = {key: doc[key] for key in reversed(list(doc))}
@@ -242,12 +238,10 @@ provenance_text = st.text(max_size=30)
 positive = st.floats(min_value=1e-6, max_value=1e9)
 
 
-def in_bounds(bounds):
-    low, high, low_open, high_open, whole = bounds
-    if whole:
-        return st.integers(int(low), int(min(high, 1000)))
-    high = min(high, 1e6)
-    return st.floats(low, high, exclude_min=low_open, exclude_max=high_open, allow_subnormal=False)
+def in_interval(q: Quantity):
+    if q.whole:
+        return st.integers(int(q.low), int(q.high))
+    return st.floats(q.low, q.high, exclude_min=q.low_open, exclude_max=q.high_open, allow_subnormal=False)
 
 
 @st.composite
@@ -272,9 +266,9 @@ def sources(draw, name):
 
 @st.composite
 def intervals(draw, name):
-    low, high, low_open, high_open = scenario_module.RANGES[name]
-    low_open = low_open or name == "labels"
-    ends = st.floats(low, high, exclude_min=low_open, exclude_max=high_open, allow_subnormal=False)
+    q = QUANTITIES[name]
+    low_open = q.low_open or q.uncertain == "log"
+    ends = st.floats(q.low, q.high, exclude_min=low_open, exclude_max=q.high_open, allow_subnormal=False)
     return tuple(sorted((draw(ends), draw(ends))))
 
 
@@ -310,9 +304,7 @@ def scenarios(draw):
         programmes.append(
             Programme(tuple(allocations), draw(st.sampled_from(["pooled", "weighted"])), draw(st.text()))
         )
-    trajectory = draw(
-        st.fixed_dictionaries({}, optional={k: in_bounds(b) for k, b in TRAJECTORY_BOUNDS.items()})
-    )
+    trajectory = draw(st.fixed_dictionaries({}, optional={k: in_interval(QUANTITIES[k]) for k in RATES}))
     uncertainty = draw(st.fixed_dictionaries({}, optional={k: intervals(k) for k in UNCERTAIN_QUANTITIES}))
     return Scenario(assumptions, tuple(own), tuple(programmes), trajectory, uncertainty)
 
@@ -451,12 +443,12 @@ def test_wrong_types_are_named(path, value, message):
         (
             ("programmes", 0, "allocations", 0, "redundancy"),
             0,
-            "programmes[0].allocations[0].redundancy must be in [1, ∞); got 0",
+            "programmes[0].allocations[0].redundancy must be in [1, 99]; got 0",
         ),
         (
             ("programmes", 0, "allocations", 0, "redundancy"),
             2.5,
-            "programmes[0].allocations[0].redundancy must be a whole number in [1, ∞); got 2.5",
+            "programmes[0].allocations[0].redundancy must be a whole number in [1, 99]; got 2.5",
         ),
         (("trajectory", "generations"), 51, "trajectory.generations must be in [1, 50]; got 51"),
         (("trajectory", "generations"), 0, "trajectory.generations must be in [1, 50]; got 0"),
@@ -473,22 +465,26 @@ def test_wrong_types_are_named(path, value, message):
         (
             ("trajectory", "blind_spot_factor_per_generation"),
             0.9,
-            "trajectory.blind_spot_factor_per_generation must be in [1, ∞); got 0.9",
+            "trajectory.blind_spot_factor_per_generation must be in "
+            f"{QUANTITIES['blind_spot_factor_per_generation'].range_text}; got 0.9",
         ),
         (
             ("trajectory", "assistance_divisor_per_generation"),
             0.5,
-            "trajectory.assistance_divisor_per_generation must be in [1, ∞); got 0.5",
+            "trajectory.assistance_divisor_per_generation must be in "
+            f"{QUANTITIES['assistance_divisor_per_generation'].range_text}; got 0.5",
         ),
         (
             ("trajectory", "prior_bits_per_generation"),
             -1,
-            "trajectory.prior_bits_per_generation must be in [0, ∞); got -1",
+            "trajectory.prior_bits_per_generation must be in "
+            f"{QUANTITIES['prior_bits_per_generation'].range_text}; got -1",
         ),
         (
             ("trajectory", "competitors_log10_per_generation"),
             -0.1,
-            "trajectory.competitors_log10_per_generation must be in [0, ∞); got -0.1",
+            "trajectory.competitors_log10_per_generation must be in "
+            f"{QUANTITIES['competitors_log10_per_generation'].range_text}; got -0.1",
         ),
         (("uncertainty", "blind_spot", "high"), 2, "uncertainty.blind_spot.high must be in [0, 1]; got 2"),
         (("uncertainty", "labels", "low"), 0, "uncertainty.labels.low must be in (0, 1e12]; got 0"),
@@ -704,10 +700,15 @@ def test_constructor_checks_what_the_file_checks():
         Scenario(uncertainty={"footprint": (0.5, 0.1)})
     with pytest.raises(ScenarioError, match=r"uncertainty.footprint must be a pair \(low, high\)"):
         Scenario(uncertainty={"footprint": 0.5})
-    with pytest.raises(ScenarioError, match=r"assumptions.exploitation must be in \[0, 1\]; got 2"):
+    # The assumptions are the table's one Assumptions, checked as it is.
+    with pytest.raises(QuantityError, match=r"exploitation must be in \[0, 1\]; got 2"):
         Assumptions(exploitation=2)
-    with pytest.raises(ScenarioError, match=r"assumptions\.labels must be a number; got true"):
-        Assumptions(labels=True)
+    # Redundancy is checked against the table, as the file is (an Allocation alone takes any r ≥ 1).
+    too_many = Programme((Allocation(own, 10, 100),))
+    with pytest.raises(
+        ScenarioError, match=r"programmes\[0\].allocations\[0\].redundancy must be in \[1, 99\]; got 100"
+    ):
+        Scenario(sources=(own,), programmes=(too_many,))
     bad_provenance = own.with_(provenance=(("colour", "blue"),))
     with pytest.raises(ScenarioError, match=r'unknown key "colour" in sources\[0\].provenance'):
         Scenario(sources=(bad_provenance,))
@@ -717,8 +718,8 @@ def test_trajectory_rates_dataclass_accepted():
     # Any dataclass with the rate names as fields (e.g. trajectory.TrajectoryRates) gives every rate.
     from dataclasses import make_dataclass
 
-    rates = make_dataclass("Rates", [(name, float) for name in TRAJECTORY_BOUNDS])
-    values = {name: 1.0 for name in TRAJECTORY_BOUNDS} | {"generations": 4}
+    rates = make_dataclass("Rates", [(name, float) for name in RATES])
+    values = {name: 1.0 for name in RATES} | {"generations": 4}
     scenario = Scenario(trajectory=rates(**values))
     assert dict(scenario.trajectory) == values
 
@@ -726,6 +727,131 @@ def test_trajectory_rates_dataclass_accepted():
 def test_python_nan_refused():
     with pytest.raises(ScenarioError, match=r"assumptions\.target must be a finite number in .*; got NaN"):
         scenario_from_dict({"aliquant_scenario": 1, "assumptions": {"target": float("nan")}})
+
+
+def test_scenario_error_is_a_quantity_error():
+    error = refused(with_(("sources", 1, "blind_spot"), 1.5))
+    assert isinstance(error, QuantityError)
+    assert str(error) == "sources[1].blind_spot must be in [0, 1]; got 1.5"
+    assert error.path == "sources[1].blind_spot"
+
+
+def test_agreement_given_in_python_is_held_as_error_rate():
+    # The file writes error_rate; a scenario holds that too, so it reads back equal.
+    scenario = Scenario(Assumptions(agreement=0.726))
+    assert scenario.assumptions.agreement is None
+    assert scenario.assumptions.error_rate == Assumptions(agreement=0.726).error_rate
+    assert scenario_from_json(scenario_to_json(scenario)) == scenario
+
+
+# --- Drift fixes: the file refuses what the table (and the command line) refuses ------------------
+
+REDUNDANCY_PATH = ("programmes", 0, "allocations", 0, "redundancy")
+
+
+@pytest.mark.parametrize("text", ["1e300", "100", "1" + "0" * 200, "1.5", "0"])
+def test_redundancy_outside_the_tables_interval_refused(text):
+    # Was accepted up to any size (1e300 then printed a 300-digit dollar figure).
+    doc = json.dumps(with_(REDUNDANCY_PATH, 3)).replace('"redundancy": 3', f'"redundancy": {text}')
+    error = refused(doc)
+    assert str(error).startswith("programmes[0].allocations[0].redundancy must be ")
+    assert "in [1, 99]; got " in str(error)
+    assert error.path == "programmes[0].allocations[0].redundancy"
+    # The command line's --redundancy refuses the same values.
+    from aliquant_core.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["simulate", "--redundancy", text])
+
+
+def test_competitors_per_generation_beyond_300_refused():
+    error = refused(with_(("trajectory", "competitors_log10_per_generation"), 500))
+    assert str(error) == "trajectory.competitors_log10_per_generation must be in [0, 300]; got 500"
+
+
+@pytest.mark.parametrize("name", RATES)
+def test_every_rate_beyond_its_interval_refused(name):
+    q = QUANTITIES[name]
+    for value in (math.nextafter(q.low, -math.inf), math.nextafter(q.high, math.inf)):
+        message = str(refused(with_(("trajectory", name), value)))
+        assert message.startswith(f"trajectory.{name} must be ")
+        assert q.range_text in message
+
+
+# --- Every quantity the file accepts, walked from the table ---------------------------------------
+
+
+def _in_source(name, value):
+    return {"sources": [{"preset": "experts", name: value}]}
+
+
+def _in_allocation(name, value):
+    return {"programmes": [{"allocations": [{"source": "experts", "labels": 1, name: value}]}]}
+
+
+def _places():
+    """(path, the quantity whose interval applies, its ends to walk, a document with a value there)."""
+    both = ("low", "high")
+    for name in ASSUMPTION_KEYS:
+        yield f"assumptions.{name}", QUANTITIES[name], both, lambda v, n=name: {"assumptions": {n: v}}
+    for name in ("agreement", *scenario_module.SOURCE_FIELDS):
+        yield f"sources[0].{name}", QUANTITIES[name], both, lambda v, n=name: _in_source(n, v)
+    for name in ("labels", "redundancy"):
+        path = f"programmes[0].allocations[0].{name}"
+        yield path, QUANTITIES[name], both, lambda v, n=name: _in_allocation(n, v)
+    for name in RATES:
+        yield f"trajectory.{name}", QUANTITIES[name], both, lambda v, n=name: {"trajectory": {n: v}}
+    for name in (*UNCERTAIN_QUANTITIES, "agreement"):
+        q = QUANTITIES[name]
+        # A log-normal interval needs its ends above 0; the other end is the default.
+        ends = dataclasses.replace(q, low_open=q.low_open or q.uncertain == "log")
+        for end, other in (("low", "high"), ("high", "low")):
+
+            def document(v, n=name, end=end, other=other, default=q.default):
+                return {"uncertainty": {n: {end: v, other: default}}}
+
+            yield f"uncertainty.{name}.{end}", ends, (end,), document
+
+
+PLACES = list(_places())
+
+
+def test_the_walk_covers_every_quantity():
+    assert {q.name for _, q, _, _ in PLACES} == set(QUANTITIES)
+
+
+def _refused_at(path, q, read, value):
+    with pytest.raises(ScenarioError) as info:
+        read(value)
+    assert str(info.value).startswith(f"{path} must be ")
+    assert q.range_text in str(info.value)
+    assert info.value.path == path
+
+
+@pytest.mark.parametrize(("path", "q", "ends", "document"), PLACES, ids=[p[0] for p in PLACES])
+def test_each_end_of_each_interval(path, q, ends, document):
+    def read(value):
+        return scenario_from_dict({"aliquant_scenario": 1, **document(value)})
+
+    bounds = {"low": (q.low, q.low_open, -math.inf), "high": (q.high, q.high_open, math.inf)}
+    for end, is_open, outward in (bounds[e] for e in ends):
+        if is_open:
+            _refused_at(path, q, read, end)
+        else:
+            read(end)  # a closed end is accepted
+        if math.isfinite(end):
+            _refused_at(path, q, read, math.nextafter(end, outward))
+            if q.whole:
+                _refused_at(path, q, read, end + math.copysign(1, outward))
+
+
+@pytest.mark.parametrize("missing", [n for n in ASSUMPTION_KEYS if n != "agreement"])
+def test_a_missing_assumption_reads_as_the_tables_default(missing):
+    # Every other assumption at a value of its own (the top of its widget), not its default.
+    given = {n: QUANTITIES[n].control_high for n in ASSUMPTION_KEYS if n not in ("agreement", missing)}
+    assumptions = scenario_from_dict({"aliquant_scenario": 1, "assumptions": given}).assumptions
+    assert getattr(assumptions, missing) == QUANTITIES[missing].default
+    assert all(getattr(assumptions, n) == v != QUANTITIES[n].default for n, v in given.items())
 
 
 # --- Fuzzing: nothing but ScenarioError -----------------------------------------------------------

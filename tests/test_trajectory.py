@@ -405,11 +405,11 @@ def test_one_source_programme_is_the_single_source_trajectory():
         ("footprint_factor_per_generation", 1.5, r"footprint_factor_per_generation must be in \(0, 1\]"),
         ("exploitation_gap_factor_per_generation", -0.1, r"gap_factor_per_generation must be in \[0, 1\]"),
         ("exploitation_gap_factor_per_generation", 1.1, r"gap_factor_per_generation must be in \[0, 1\]"),
-        ("blind_spot_factor_per_generation", 0.9, r"blind_spot_factor_per_generation must be in \[1, 1e06\]"),
+        ("blind_spot_factor_per_generation", 0.9, r"blind_spot_factor_per_generation must be in \[1, 1e6\]"),
         (
             "assistance_divisor_per_generation",
             0.5,
-            r"assistance_divisor_per_generation must be in \[1, 1e06\]",
+            r"assistance_divisor_per_generation must be in \[1, 1e6\]",
         ),
         ("prior_bits_per_generation", -2.0, r"prior_bits_per_generation must be in \[0, 1000\]; got -2"),
         ("prior_bits_per_generation", math.nan, r"prior_bits_per_generation must be in \[0, 1000\]; got nan"),

@@ -52,6 +52,9 @@ PROGRAM = "aliquant"
 _MODEL_GROUPS = ("programme", "quality", "threat", "goal")
 _MODEL = names_in(*_MODEL_GROUPS)
 
+#: The quantities ``--interval`` may name, as flags name them.
+_UNCERTAIN = ", ".join(name.replace("_", "-") for name in UNCERTAIN_QUANTITIES)
+
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr and exit status 2."""
@@ -150,15 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub = {}
-    for name, (_, help_text, quantities) in _COMMANDS.items():
+    for name, (_, help_text, quantities, settings) in _COMMANDS.items():
         sub[name] = commands.add_parser(name, help=help_text)
         _add_quantities(sub[name], quantities)
+        for setting in settings:
+            _add(sub[name], _SETTINGS[setting])
 
     curve = sub["curve"]
     kinds = ["budget-split", "redundancy", "cost-law"]
     curve.add_argument("--kind", choices=kinds, default=kinds[0], help="which curve (default budget-split)")
-    for name in ("budget", "points", "gamma"):
-        _add(curve, _SETTINGS[name])
     _add_pair(curve)
 
     optimise = sub["optimise"]
@@ -177,7 +180,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_pair(optimise)
 
-    names = ", ".join(n.replace("_", "-") for n in UNCERTAIN_QUANTITIES)
     for command in (sub["uncertainty"], sub["sensitivity"]):
         command.add_argument(
             "--interval",
@@ -186,10 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
             type=_interval,
             default=[],
             metavar="NAME=LOW:HIGH",
-            help=f"a 90%% interval for one quantity, e.g. error-rate=0.1:0.25 (repeatable; names: {names})",
+            help=f"a 90%% interval of a quantity, e.g. error-rate=0.1:0.25 (repeatable; names: {_UNCERTAIN})",
         )
-        _add(command, _SETTINGS["seed"])
-    _add(sub["uncertainty"], _SETTINGS["draws"])
     sub["sensitivity"].add_argument(
         "--samples",
         type=_power_of_two,
@@ -199,8 +199,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     simulate = sub["simulate"]
-    for name in ("trials", "seed"):
-        _add(simulate, _SETTINGS[name])
     simulate.add_argument(
         "--informative",
         choices=["fixed", "binomial"],
@@ -229,9 +227,7 @@ def _interval(text: str) -> tuple[str, float, float]:
     name, _, ends = text.partition("=")
     name = name.strip().replace("-", "_")
     if name not in UNCERTAIN_QUANTITIES:
-        raise argparse.ArgumentTypeError(
-            f"names one of {', '.join(n.replace('_', '-') for n in UNCERTAIN_QUANTITIES)}; got {text!r}"
-        )
+        raise argparse.ArgumentTypeError(f"names one of {_UNCERTAIN}; got {text!r}")
     low_text, _, high_text = ends.partition(":")
     try:
         low, high = float(low_text), float(high_text)
@@ -279,19 +275,23 @@ def _assumptions(args: argparse.Namespace) -> Assumptions:
 def _value(args: argparse.Namespace, name: str, fallback: float | None = None) -> float:
     """A quantity outside the assumptions (source, rate) from its flag, else ``fallback``, else the table."""
     value = getattr(args, name, None)
-    for choice in (fallback, DEFAULTS[name]):
-        value = choice if value is None else value
+    if value is None:
+        value = DEFAULTS[name] if fallback is None else fallback
     return int(value) if QUANTITIES[name].whole else value
+
+
+def _without(values: dict, *names: str) -> dict:
+    return {name: value for name, value in values.items() if name not in names}
 
 
 def _point(a: Assumptions) -> dict[str, float]:
     """The assumptions by name, label quality as the error rate (what the core receives)."""
-    return {name: value for name, value in a.as_dict().items() if name != "agreement"}
+    return _without(a.as_dict(), "agreement")
 
 
 def _model(a: Assumptions) -> dict[str, float]:
     """The threat without the blind spot: a source's blind spot replaces it in curves and programmes."""
-    return {name: value for name, value in a.threat.items() if name != "blind_spot"}
+    return _without(a.threat, "blind_spot")
 
 
 def _rows(columns: dict, keys: Sequence[str]) -> list[dict]:
@@ -379,14 +379,11 @@ def _required(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
 
 
 def _tolerate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
-    def without(name):
-        return {k: v for k, v in a.threat.items() if k != name}
-
-    most = max_competitors_log10(a.target, a.labels, a.error_rate, **without("competitors_log10"))
+    most = max_competitors_log10(a.target, a.labels, a.error_rate, **_without(a.threat, "competitors_log10"))
     data = plain(
         {
             "max_error_rate": max_error_rate(a.target, a.labels, **a.threat),
-            "max_blind_spot": max_blind_spot(a.target, a.labels, a.error_rate, **without("blind_spot")),
+            "max_blind_spot": max_blind_spot(a.target, a.labels, a.error_rate, **_model(a)),
             "max_competitors_log10": most,
             "any_number_of_competitors": bool(np.isposinf(most)),
             "target": a.target,
@@ -582,8 +579,8 @@ def _simulate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
         seed=args.seed,
         informative=args.informative,
     )
-    inputs = {name: value for name, value in _point(a).items() if name != "target"}
-    data = {**result.to_dict(json_safe=True), "inputs": {**inputs, "redundancy": redundancy}}
+    inputs = {**_without(_point(a), "target"), "redundancy": redundancy}
+    data = {**result.to_dict(json_safe=True), "inputs": inputs}
 
     def verdict(agrees):
         return "inside" if agrees else "OUTSIDE"
@@ -608,34 +605,24 @@ def _simulate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     return data, "\n".join(lines)
 
 
-#: Each subcommand: what runs it, its one-line help and the quantities it takes as flags.
+#: Each subcommand: what runs it, its one-line help, the quantities it takes as flags and its settings.
 _COMMANDS = {
-    "evaluate": (_evaluate, "P_align of a labelling programme", names_in(*_MODEL_GROUPS, "source")),
-    "required": (_required, "labels needed to reach a target", names_in("quality", "threat", "goal")),
-    "tolerate": (
-        _tolerate,
-        "worst error rate, blind spot and most competitors that still reach a target",
-        _MODEL,
-    ),
-    "curve": (_curve, "P_align and cost along a quality-quantity curve", THREAT),
-    "optimise": (
-        _optimise,
-        "cheapest programme to a target, or best split of a budget",
-        names_in("threat", "goal"),
-    ),
-    "uncertainty": (_uncertainty, "P_align and required labels under uncertain assumptions", _MODEL),
-    "sensitivity": (_sensitivity, "Sobol indices and tornado of P_align", _MODEL),
-    "trajectory": (
-        _trajectory,
-        "required labels and P_align over capability generations",
-        names_in(*_MODEL_GROUPS, "rate"),
-    ),
-    "simulate": (
-        _simulate,
-        "check the analytic P1 and P_align by simulating the labelling",
-        (*names_in("programme", "quality", "threat"), "redundancy"),
-    ),
-}
+    "evaluate": (_evaluate, "P_align of a labelling programme", names_in(*_MODEL_GROUPS, "source"), ()),
+    "required": (_required, "labels needed to reach a target", names_in("quality", "threat", "goal"), ()),
+    "tolerate": (_tolerate, "worst error rate, blind spot and most competitors that still reach a target",
+                 _MODEL, ()),
+    "curve": (_curve, "P_align and cost along a quality-quantity curve", THREAT,
+              ("budget", "points", "gamma")),
+    "optimise": (_optimise, "cheapest programme to a target, or best split of a budget",
+                 names_in("threat", "goal"), ()),
+    "uncertainty": (_uncertainty, "P_align and required labels under uncertain assumptions", _MODEL,
+                    ("draws", "seed")),
+    "sensitivity": (_sensitivity, "Sobol indices and tornado of P_align", _MODEL, ("seed",)),
+    "trajectory": (_trajectory, "required labels and P_align over capability generations",
+                   names_in(*_MODEL_GROUPS, "rate"), ()),
+    "simulate": (_simulate, "check the analytic P1 and P_align by simulating the labelling",
+                 (*names_in("programme", "quality", "threat"), "redundancy"), ("trials", "seed")),
+}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -76,7 +76,17 @@ class _Setting(Quantity):
         return f"{self.help}, in {self.range_text} (default {self.default:g})"
 
 
-def _setting(name, low, high, default, metavar, text, *, low_open=False, whole=False):
+def _setting(
+    name: str,
+    low: float,
+    high: float,
+    default: float,
+    metavar: str,
+    text: str,
+    *,
+    low_open=False,
+    whole=False,
+) -> _Setting:
     high_open = math.isinf(high)
     return _Setting(
         name, metavar, "", "", "setting", low, high, low_open, high_open, default, "", "", text, whole=whole

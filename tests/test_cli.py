@@ -407,6 +407,17 @@ def test_help_of_every_subcommand_lists_each_quantity_with_its_interval(capsys, 
         assert q.range_text in entry.group(1), (q.flag, entry.group(1))
 
 
+def test_a_percent_sign_in_a_quantitys_help_is_printed_not_expanded():
+    # No help in the table has a % today; the rate notes that crashed `trajectory --help` had.
+    import dataclasses
+
+    from aliquant_core.cli import _add
+
+    parser = argparse.ArgumentParser()
+    _add(parser, dataclasses.replace(QUANTITIES["labels"], help="Up to 100% of them."))
+    assert "Up to 100% of them." in parser.format_help()
+
+
 @pytest.mark.parametrize("command", list(SUBCOMMANDS))
 def test_every_quantity_flag_has_the_tables_bounds_and_default(command):
     # No argparse default (flag, else scenario file, else the table); the bounds are the table's.

@@ -214,6 +214,8 @@ class Quantity:
         Broadcasts: any array of values is checked element by element; the message names the
         first bad one.
         """
+        if type(value) in (float, int) and self.contains(value):
+            return np.asarray(float(value))  # the common case, without NumPy's masks (¼ of the time)
         kind = "a whole number" if self.whole else "a number"
         try:
             if isinstance(value, bool):  # True is not the number 1 here: a wrong field, not a value

@@ -1,6 +1,37 @@
-"""aliquant_app: the Streamlit explorer's UI helpers (sidebar state, cached core calls, charts).
+"""aliquant_app: the Streamlit explorer's UI (sidebar, pages' views, cached calls into the core).
 
-Not the core: nothing here computes the model. Pages read the sidebar's
-:class:`~aliquant_app.state.Assumptions`, call the core through :mod:`aliquant_app.cache`, and
-draw with :mod:`aliquant_app.charts`.
+Not the core: nothing here computes the model; :mod:`aliquant_core` does, and
+:data:`aliquant_core.QUANTITIES` declares every quantity the explorer shows.
+
+Layers
+------
+Page scripts (``pages/*.py``)
+    Read their widgets, lay the page out, call the cached wrappers and draw what the view
+    modules build. Every ``st`` call of a page is in its script.
+View modules (``aliquant_app/*_view.py``)
+    Pure builders: figures, tables, CSV text and the share-link keys of their page's controls
+    (``LINK_KEYS``, and ``LINK_LABELS`` for option controls). No ``st`` calls, so they can be
+    tested without Streamlit.
+Cached calls (:mod:`aliquant_app.calls`)
+    The one module of cached wrappers: every call into the core that a page caches, and the
+    caching decorators, live there, never in a page or a view.
+Shared UI
+    :mod:`~aliquant_app.state` (the assumptions sidebar, generated from the table, and the share
+    link's check), :mod:`~aliquant_app.scenario_io` (share link, scenario export and import),
+    :mod:`~aliquant_app.linked` (page controls kept in the link), :mod:`~aliquant_app.widgets`,
+    :mod:`~aliquant_app.serving`.
+
+The page registry
+-----------------
+:data:`aliquant_app.layout.PAGES` lists every page once: script, title, icon, url path and its
+view's share-link keys. ``app.py`` (the entry file) imports it; the sidebar's link check reads
+it. A new page is a script in ``pages/``, its view module, and one ``Page`` there.
+
+Adding a quantity
+-----------------
+A new model quantity touches: its row in the table (``aliquant_core/quantities.py``, and a field
+of :class:`aliquant_core.Assumptions` for a model quantity), its formula in
+``aliquant_core/_math.py`` and ``aliquant_core/model.py``, and its draw in
+``aliquant_core/simulate.py``. The sidebar, share links, command line, scenario files, the
+Method page and the tests' strategies follow from the table.
 """

@@ -1,11 +1,24 @@
-"""Page-wide layout: the pages for navigation, and tighter spacing so the overview fits a 1280×800
-screen without scrolling."""
+"""The page registry (:data:`PAGES`), and tighter spacing so the overview fits a 1280×800 screen
+without scrolling.
+
+Each page is declared once here: its script, title, icon, url path, and the share-link keys of
+its own controls, read from the view module it draws (``LINK_KEYS``, and ``LINK_LABELS`` for
+option controls, which the link holds by label). The views are imported by name, so a missing
+one fails at start-up. The sidebar's link check (:mod:`aliquant_app.state`) leaves these keys to
+their pages.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
 import streamlit as st
 
-__all__ = ["PAGES", "compact_page", "pages"]
+from . import map_view, over_time_view, overview_view, programmes_view, simulation_view, uncertainty_view
+
+__all__ = ["PAGES", "Page", "compact_page", "pages"]
 
 #: The header bar is 3.75rem tall; the default top padding of 8rem leaves a gap below it.
 _STYLE = """
@@ -28,22 +41,54 @@ def compact_page() -> None:
     st.html(_STYLE)
 
 
-#: The explorer's pages: (script, title, Material icon, url path). Url paths differ from the file
-#: names on purpose (see app.py).
-PAGES = (
-    ("pages/overview.py", "Overview", ":material/monitoring:", "home"),
-    ("pages/map.py", "Quality–quantity map", ":material/grid_on:", "quality-map"),
-    ("pages/programmes.py", "Programmes", ":material/payments:", "budgets"),
-    ("pages/over_time.py", "Over time", ":material/trending_up:", "over-time"),
-    ("pages/uncertainty.py", "Uncertainty", ":material/ssid_chart:", "uncertain"),
-    ("pages/simulation.py", "Check by simulation", ":material/casino:", "check"),
-    ("pages/method.py", "Method", ":material/function:", "model"),
-)
+@dataclass(frozen=True)
+class Page:
+    """One page of the explorer.
+
+    Attributes
+    ----------
+    script : str
+        The page's script, relative to ``app.py``.
+    title, icon : str
+        Navigation title and Material icon.
+    url_path : str
+        The page's path in the URL; differs from the script's name on purpose (see ``app.py``).
+    link_keys : tuple of str
+        Share-link keys of the page's own controls (its view's ``LINK_KEYS``).
+    link_labels : mapping
+        For each option control's link key, the function that names its options in the link (its
+        view's ``LINK_LABELS``).
+    """
+
+    script: str
+    title: str
+    icon: str
+    url_path: str
+    link_keys: tuple[str, ...] = ()
+    link_labels: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
+
+
+#: The explorer's pages, in navigation order; the first is the default.
+PAGES: tuple[Page, ...] = (
+    Page("pages/overview.py", "Overview", ":material/monitoring:", "home",
+         overview_view.LINK_KEYS, overview_view.LINK_LABELS),
+    Page("pages/map.py", "Quality–quantity map", ":material/grid_on:", "quality-map",
+         map_view.LINK_KEYS, map_view.LINK_LABELS),
+    Page("pages/programmes.py", "Programmes", ":material/payments:", "budgets",
+         programmes_view.LINK_KEYS, programmes_view.LINK_LABELS),
+    Page("pages/over_time.py", "Over time", ":material/trending_up:", "over-time", over_time_view.LINK_KEYS),
+    Page("pages/uncertainty.py", "Uncertainty", ":material/ssid_chart:", "uncertain",
+         uncertainty_view.LINK_KEYS, uncertainty_view.LINK_LABELS),
+    Page("pages/simulation.py", "Check by simulation", ":material/casino:", "check",
+         simulation_view.LINK_KEYS, simulation_view.LINK_LABELS),
+    Page("pages/method.py", "Method", ":material/function:", "model"),
+)  # fmt: skip
+
 _PAGES_KEY = "_aliquant_pages"
 
 
-def pages() -> list[st.Page]:
-    """The pages for ``st.navigation``, built once per session.
+def pages(registry: tuple[Page, ...] = PAGES) -> list[st.Page]:
+    """The pages of ``registry`` for ``st.navigation``, built once per session.
 
     Building a ``st.Page`` resolves its script's path on disk (about 0.1 ms each, every rerun).
     They are kept per session, not per process: ``st.navigation`` marks the returned page as
@@ -52,8 +97,8 @@ def pages() -> list[st.Page]:
     built = st.session_state.get(_PAGES_KEY)
     if built is None:
         built = [
-            st.Page(script, title=title, icon=icon, url_path=url_path, default=(i == 0))
-            for i, (script, title, icon, url_path) in enumerate(PAGES)
+            st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path, default=(i == 0))
+            for i, page in enumerate(registry)
         ]
         st.session_state[_PAGES_KEY] = built
     return built

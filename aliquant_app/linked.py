@@ -30,19 +30,35 @@ from typing import Any
 
 import streamlit as st
 
-from .state import leave_to_page, quote
+from .widgets import quote
 
 __all__ = [
     "Field",
     "LinkedStore",
     "Restored",
+    "leave_to_page",
     "link_number",
     "read_choice",
     "read_flag",
     "read_number",
     "read_range",
     "read_text",
+    "self_linked",
 ]
+
+
+#: Link keys that pages read and judge themselves (the fields of every LinkedStore).
+_SELF_LINKED: set[str] = set()
+
+
+def leave_to_page(keys: Iterable[str]) -> None:
+    """Mark link keys as read and judged by their page itself: the sidebar's link check skips them."""
+    _SELF_LINKED.update(keys)
+
+
+def self_linked() -> frozenset[str]:
+    """The keys marked with :func:`leave_to_page`."""
+    return frozenset(_SELF_LINKED)
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from aliquant_core import PRESETS
-from aliquant_core.scenario import (
-    MAX_BYTES,
-    Assumptions,
-    Scenario,
-    ScenarioError,
-    scenario_from_json,
-    scenario_to_json,
-)
+from aliquant_core import PRESETS, scenario
+from aliquant_core.quantities import Assumptions, QuantityError
+from aliquant_core.scenario import MAX_BYTES, Scenario, ScenarioError, scenario_from_json, scenario_to_json
 
 from . import state as sidebar
 
@@ -32,23 +26,15 @@ __all__ = ["apply_preset", "apply_scenario", "export_text", "render"]
 UPLOAD_KEY = "scenario_upload"
 _MESSAGE_KEY = "_aliquant_scenario_message"
 
-#: Sidebar quantities a scenario file sets (agreement is written by the core as error_rate).
-_QUANTITIES = (
-    "labels",
-    "error_rate",
-    "blind_spot",
-    "footprint",
-    "exploitation",
-    "competitors_log10",
-    "prior_bits",
-    "target",
-)
+#: Sidebar quantities a scenario file sets: every control but agreement, which a file holds as
+#: its error rate.
+_QUANTITIES = tuple(name for name in sidebar.CONTROLS if name != "agreement")
 
 
-def export_text(assumptions: sidebar.Assumptions) -> str:
+def export_text(assumptions: Assumptions) -> str:
     """The scenario JSON of the sidebar's values (the core's canonical text)."""
     values = {name: getattr(assumptions, name) for name in _QUANTITIES}
-    return scenario_to_json(Scenario(assumptions=Assumptions(**values)))
+    return scenario_to_json(Scenario(assumptions=scenario.Assumptions(**values)))
 
 
 def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[bool, str]:
@@ -59,22 +45,22 @@ def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[boo
     if len(content) > MAX_BYTES:
         return False, f"the file is over {MAX_BYTES // 1_000_000} MB; a scenario is a few kB"
     try:
-        scenario = scenario_from_json(content)
-    except ScenarioError as error:
+        read = scenario_from_json(content)
+    except (ScenarioError, QuantityError) as error:  # a value outside the table's range, or a bad file
         return False, str(error)
-    values = scenario.assumptions.as_dict()
     for name in _QUANTITIES:
         control = sidebar.CONTROLS[name]
-        value = min(max(float(values[name]), control.low), control.high)
-        state[name] = value
+        # A file may hold what the table allows beyond a widget's bounds (footprint below 1e-4).
+        value = float(getattr(read.assumptions, name))
+        state[name] = min(max(value, control.control_low), control.control_high)
     state[sidebar.USE_AGREEMENT_KEY] = False
     state.pop("agreement", None)
     unused = []
-    if scenario.sources or scenario.programmes:
-        unused.append(f"{len(scenario.sources)} sources and {len(scenario.programmes)} programmes")
-    if scenario.trajectory:
+    if read.sources or read.programmes:
+        unused.append(f"{len(read.sources)} sources and {len(read.programmes)} programmes")
+    if read.trajectory:
         unused.append("trajectory rates")
-    if scenario.uncertainty:
+    if read.uncertainty:
         unused.append("uncertainty intervals")
     note = "Loaded the scenario's assumptions."
     if unused:
@@ -122,7 +108,7 @@ def _on_preset() -> None:
         st.session_state[PRESET_KEY] = None
 
 
-def render(assumptions: sidebar.Assumptions) -> None:
+def render(assumptions: Assumptions) -> None:
     """Draw the preset, share and scenario controls in the sidebar."""
     st.sidebar.selectbox(
         "Fill label quality from a preset",

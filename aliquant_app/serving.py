@@ -84,12 +84,12 @@ def freeze_startup_heap() -> int:
     """Move every object alive now out of the garbage collector's reach (``gc.freeze``), once.
 
     Called by the entry script on the server's first run, after its imports (Streamlit, NumPy,
-    SciPy, Plotly, the core and the sidebar's modules): their hundreds of thousands of long-lived
-    objects are then no longer traversed by each full collection, which otherwise lands, tens of
-    milliseconds long, on whichever session's rerun triggers it. Modules that pages import later
-    (their view modules, pandas, PyArrow) stay in the collector's reach. Objects frozen here are
-    freed as usual when their reference count drops to zero; only garbage cycles among them would
-    stay.
+    SciPy, Plotly, the core, the sidebar's modules and, through the page registry, the pages' view
+    modules): their hundreds of thousands of long-lived objects are then no longer traversed by
+    each full collection, which otherwise lands, tens of milliseconds long, on whichever session's
+    rerun triggers it. Modules that pages import later (pandas) stay in the collector's reach.
+    Objects frozen here are freed as usual when their reference count drops to zero; only garbage
+    cycles among them would stay.
 
     Returns
     -------

@@ -1,5 +1,7 @@
 """The shared assumptions sidebar: one widget per quantity of the model brief, held in the URL.
 
+The widgets are generated from the table of quantities (:data:`aliquant_core.QUANTITIES`, groups
+programme, quality, threat and goal): label, widget kind, bounds, step, format, default and help.
 Every widget's ``key`` is the brief's name for its quantity (the same name as the Python keyword
 and the CLI flag), and every widget is created with ``bind="query-params"``, so Streamlit keeps the
 value in the page's query string: a copied URL is a share link holding the whole state (a
@@ -19,26 +21,28 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from aliquant_core import agreement_from_error_rate, error_rate_from_agreement
-from aliquant_core.defaults import DEFAULTS
+from aliquant_core.quantities import QUANTITIES, Assumptions, Quantity, names_in
 
-from .widgets import one_line
+from .layout import PAGES
+from .linked import self_linked
+from .widgets import quote
 
 __all__ = [
     "CONTROLS",
     "LABELS_LOG10_KEY",
     "USE_AGREEMENT_KEY",
     "Assumptions",
-    "Control",
+    "accepts",
     "add_page_link_notes",
     "check_link",
+    "control_help",
     "current",
-    "leave_to_page",
+    "page_link_keys",
     "quote",
     "render_sidebar",
     "show_link_note",
@@ -59,235 +63,46 @@ _PAGE_NOTES_KEY = "_aliquant_page_link_notes"
 #: This run's placeholder for the link note (see show_link_note).
 _NOTE_SLOT_KEY = "_aliquant_link_note_slot"
 _LABELS_LOG10_STEP = 0.05
+#: The table's groups the sidebar holds (the fields of :class:`Assumptions`).
+_MODEL_GROUPS = ("programme", "quality", "threat", "goal")
 
 
-@dataclass(frozen=True)
-class Control:
-    """One sidebar widget for one quantity of the brief.
-
-    Attributes
-    ----------
-    name : str
-        The brief's name: widget key, query parameter, core keyword.
-    label : str
-        Widget label.
-    widget : str
-        ``"slider"`` or ``"number"``.
-    low, high, step : float
-        Widget bounds (inside the brief's range; an open end is moved in by a small margin).
-    fmt : str
-        printf-style display format.
-    default : float
-        Default value.
-    meaning : str
-        What the quantity is.
-    source : str
-        Citation of the default, or ``"assumption"``.
-    note : str
-        Why the default is what it is.
-    """
-
-    name: str
-    label: str
-    widget: str
-    low: float
-    high: float
-    step: float
-    fmt: str
-    default: float
-    meaning: str
-    source: str
-    note: str
-
-    @property
-    def range_text(self) -> str:
-        """The widget's bounds, e.g. ``[0, 1e12]``."""
-        return "[" + ", ".join(f"{bound:g}".replace("e+", "e") for bound in (self.low, self.high)) + "]"
-
-    @property
-    def help(self) -> str:
-        """Tooltip: meaning, range, default and where the default comes from."""
-        kind = "an assumption" if self.source == "assumption" else f"from {self.source}"
-        return (
-            f"{self.meaning} Range {self.range_text}.\n\n"
-            f"Default {self.default:g}, {kind}: {self.note}\n\n"
-            f"Share-link key: `{self.name}`."
-        )
-
-    def accepts(self, value: float) -> bool:
-        """Whether the widget takes ``value`` (finite and within its bounds)."""
-        return math.isfinite(value) and self.low <= value <= self.high
+#: The sidebar's controls, one per model quantity of the table, in sidebar order (``agreement``
+#: replaces ``error_rate`` when the toggle is on). Label, widget, bounds, step, format, default and
+#: help all come from the row.
+CONTROLS: dict[str, Quantity] = {name: QUANTITIES[name] for name in names_in(*_MODEL_GROUPS)}
 
 
-def _control(
-    name: str, label: str, widget: str, low: float, high: float, step: float, fmt: str, meaning: str
-) -> Control:
-    default = DEFAULTS[name]
-    return Control(
-        name, label, widget, low, high, step, fmt, default.value, meaning, default.source, default.note
+def _bounds_text(control: Quantity) -> str:
+    """The widget's bounds, e.g. ``[0.0001, 1]`` (the interval with an open end moved in)."""
+    return f"[{control.control_low:g}, {control.control_high:g}]".replace("e+", "e")
+
+
+def control_help(control: Quantity) -> str:
+    """Tooltip: meaning, range, default and where the default comes from, and the share-link key."""
+    kind = "an assumption" if control.is_assumption else f"from {control.source}"
+    return (
+        f"{control.help} Range {_bounds_text(control)}.\n\n"
+        f"Default {control.default:g}, {kind}: {control.note}\n\n"
+        f"Share-link key: `{control.name}`."
     )
 
 
-#: The controls in sidebar order (``agreement`` replaces ``error_rate`` when the toggle is on).
-CONTROLS: dict[str, Control] = {
-    control.name: control
-    for control in (
-        _control(
-            "labels",
-            "Labels N (comparisons)",
-            "number",
-            0.0,
-            1e12,
-            1000.0,
-            "%.0f",
-            "Comparison labels the programme collects.",
-        ),
-        _control(
-            "error_rate",
-            "Error rate ε",
-            "slider",
-            0.0,
-            0.5,
-            0.0001,
-            "%.4f",
-            "Chance an ordinary label prefers the worse behaviour (random error, which more "
-            "labels average away).",
-        ),
-        Control(
-            "agreement",
-            "Inter-annotator agreement a",
-            "slider",
-            0.5,
-            1.0,
-            0.001,
-            "%.3f",
-            0.726,
-            "Chance two labelers agree; converted to an error rate by ε = (1 − √(2a − 1))/2 "
-            "(independent labelers with one error rate).",
-            "arXiv 2203.02155 §3.4",
-            "InstructGPT's labeler–labeler agreement, 72.6 ± 1.5% for training labelers. Agreement "
-            "is not accuracy: shared blind spots raise it without raising accuracy.",
-        ),
-        _control(
-            "blind_spot",
-            "Blind spot σ",
-            "number",
-            0.0,
-            1.0,
-            0.005,
-            "%.4f",
-            "Share of situations in which labelers are systematically fooled (systematic "
-            "error, which more labels do not average away).",
-        ),
-        _control(
-            "footprint",
-            "Footprint f",
-            "number",
-            1e-4,
-            1.0,
-            0.005,
-            "%.4f",
-            "Share of situations in which an unaligned competitor acts differently from the "
-            "aligned policy; only labels there are informative.",
-        ),
-        _control(
-            "exploitation",
-            "Exploitation χ",
-            "slider",
-            0.0,
-            1.0,
-            0.01,
-            "%.2f",
-            "How well a competitor concentrates its differences in blind spots (0: blind to "
-            "them; 1: all it can).",
-        ),
-        _control(
-            "competitors_log10",
-            "Competitors log₁₀ K",
-            "slider",
-            0.0,
-            300.0,
-            0.5,
-            "%.1f",
-            "log10 of the number of distinct unaligned policies training could select.",
-        ),
-        _control(
-            "prior_bits",
-            "Prior bits b",
-            "number",
-            0.0,
-            1000.0,
-            1.0,
-            "%.1f",
-            "Evidence for the aligned policy from priors and unlabelled data, in bits; "
-            "rules out all but 10^log₁₀K · 2^(−b) competitors.",
-        ),
-        _control(
-            "target",
-            "Target P*",
-            "number",
-            1e-4,
-            0.9999,
-            0.01,
-            "%.4f",
-            "The probability of outer alignment sought; sets the labels required and the tolerances.",
-        ),
-    )
-}
+def accepts(control: Quantity, value: float) -> bool:
+    """Whether the widget of ``control`` takes ``value`` (inside the interval and the widget's bounds)."""
+    return control.contains(value) and control.control_low <= value <= control.control_high
 
 
-@dataclass(frozen=True)
-class Assumptions:
-    """The sidebar's values for one run.
-
-    ``error_rate`` is always set (from ``agreement`` when that is the input); ``agreement`` is set
-    only when it is the input, so the core receives exactly what the user entered.
-    """
-
-    labels: float
-    error_rate: float
-    agreement: float | None
-    blind_spot: float
-    footprint: float
-    exploitation: float
-    competitors_log10: float
-    prior_bits: float
-    target: float
-
-    def quality(self) -> dict[str, float]:
-        """The label-quality keyword for the core: ``agreement`` if entered, else ``error_rate``."""
-        if self.agreement is not None:
-            return {"agreement": self.agreement}
-        return {"error_rate": self.error_rate}
-
-    def threat(self) -> dict[str, float]:
-        """The keywords shared by every core call besides labels, quality and target."""
-        return {
-            "blind_spot": self.blind_spot,
-            "footprint": self.footprint,
-            "exploitation": self.exploitation,
-            "competitors_log10": self.competitors_log10,
-            "prior_bits": self.prior_bits,
-        }
-
-    def as_dict(self) -> dict[str, float]:
-        """Every quantity by its brief name (agreement only when entered)."""
-        values = {"labels": self.labels, "error_rate": self.error_rate}
-        if self.agreement is not None:
-            values["agreement"] = self.agreement
-        return {**values, **self.threat(), "target": self.target}
-
-
-def _widget(control: Control) -> float:
+def _widget(control: Quantity) -> float:
     common = {
         "label": control.label,
-        "min_value": control.low,
-        "max_value": control.high,
+        "min_value": control.control_low,
+        "max_value": control.control_high,
         "value": control.default,
         "step": control.step,
         "format": control.fmt,
         "key": control.name,
-        "help": control.help,
+        "help": control_help(control),
         "bind": "query-params",
     }
     if control.widget == "slider":
@@ -299,6 +114,15 @@ def _widget(control: Control) -> float:
 def _agreement_shown(error_rate: float) -> float:
     """The agreement input's value for ``error_rate`` (as its widget shows it, 3 decimals)."""
     return round(float(agreement_from_error_rate(error_rate)), 3)
+
+
+@functools.lru_cache(maxsize=64)
+def _assumptions(values: tuple[tuple[str, float], ...]) -> Assumptions:
+    """The widgets' values (their keys are the fields' names) as one value, built once per state.
+
+    Checking every field against the table costs about 0.2 ms, on every rerun of every page.
+    """
+    return Assumptions(**dict(values))
 
 
 def _log10_labels(labels: float) -> float:
@@ -326,48 +150,17 @@ def _read_query_string() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def quote(raw: str) -> str:
-    """A raw URL value made safe to show in Markdown: one line, short, without backticks, in code."""
-    text = one_line(raw).replace("`", "'")  # a line break would end the note's list item
-    text = text if len(text) <= 40 else text[:37] + "…"
-    return f"`{text}`"
-
-
-#: View modules whose pages bind their own controls to the URL; each lists its keys in ``LINK_KEYS``.
-_PAGE_VIEWS = (
-    "overview_view",
-    "over_time_view",
-    "programmes_view",
-    "uncertainty_view",
-    "simulation_view",
-    "map_view",
-)
-
-
 def page_link_keys() -> frozenset[str]:
-    """Query-string keys that belong to a page's own controls, not to the sidebar.
+    """Query-string keys that belong to a page's own controls (the registry's ``link_keys``).
 
     The sidebar leaves these to their page's widgets (which drop a value they cannot use).
     """
-    return frozenset(key for module in _page_views() for key in getattr(module, "LINK_KEYS", ()))
-
-
-def _page_views():
-    import importlib
-
-    for name in _PAGE_VIEWS:
-        try:
-            yield importlib.import_module(f"aliquant_app.{name}")
-        except ModuleNotFoundError:
-            continue
+    return frozenset(key for page in PAGES for key in page.link_keys)
 
 
 def _page_labels() -> dict[str, Callable[[Any], str]]:
-    """Each option control's link key and the function that names its options (views' LINK_LABELS)."""
-    labels: dict[str, Callable[[Any], str]] = {}
-    for module in _page_views():
-        labels.update(getattr(module, "LINK_LABELS", {}))
-    return labels
+    """Each option control's link key and the function that names its options (``link_labels``)."""
+    return {key: label for page in PAGES for key, label in page.link_labels.items()}
 
 
 def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agreement: bool) -> list[str]:
@@ -415,8 +208,8 @@ def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agree
             continue
         if number is None:
             reason = "not a number"
-        elif not control.accepts(number):
-            reason = f"outside {control.range_text}"
+        elif not accepts(control, number):
+            reason = f"outside {_bounds_text(control)}"
         elif len(values) > 1:
             reason = "given more than once"
         else:
@@ -469,14 +262,13 @@ def render_sidebar() -> Assumptions:
             help="Enter inter-annotator agreement instead of the error rate; the model uses "
             "ε = (1 − √(2a − 1))/2. Share-link key: `use_agreement`.",
         )
-        agreement = None
         if use_agreement:
             taken["agreement"] = agreement = _widget(CONTROLS["agreement"])
             error_rate = float(error_rate_from_agreement(agreement))
             st.caption(f"Implied error rate ε = {error_rate:.4f}")
         else:
             taken["error_rate"] = error_rate = _widget(CONTROLS["error_rate"])
-        for name in ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits", "target"):
+        for name in names_in("threat", "goal"):
             taken[name] = _widget(CONTROLS[name])
         # Keep the input not shown in step with the one shown, so switching the toggle carries the
         # quality over. Writing it while its widget is unmounted also keeps its key in Session State
@@ -512,17 +304,7 @@ def render_sidebar() -> Assumptions:
             ):
                 del st.query_params[key]
 
-    assumptions = Assumptions(
-        labels=labels,
-        error_rate=float(error_rate),
-        agreement=agreement,
-        blind_spot=taken["blind_spot"],
-        footprint=taken["footprint"],
-        exploitation=taken["exploitation"],
-        competitors_log10=taken["competitors_log10"],
-        prior_bits=taken["prior_bits"],
-        target=taken["target"],
-    )
+    assumptions = _assumptions(tuple(taken.items()))
     state[_CURRENT_KEY] = assumptions
     return assumptions
 
@@ -553,15 +335,6 @@ def _denotes(raw: str, value: Any, label: Callable[[Any], str] | None = None) ->
     return None
 
 
-#: Link keys that pages read and judge themselves (aliquant_app.linked.LinkedStore fields).
-_SELF_LINKED: set[str] = set()
-
-
-def leave_to_page(keys) -> None:
-    """Mark link keys as read and judged by their page itself: :func:`check_page_link` skips them."""
-    _SELF_LINKED.update(keys)
-
-
 def check_page_link() -> None:
     """On the first run, at the end of every page: note the link's page-control values not taken.
 
@@ -570,15 +343,15 @@ def check_page_link() -> None:
     or option control the page drew is compared with what the link asked for; a mismatch is added
     to the link note (:func:`show_link_note`), whose placeholder at the top of the page is drawn
     again, with the notes of pages that judge their own fields (:func:`add_page_link_notes`; keys
-    registered with :func:`leave_to_page` are skipped here). Free-text controls take any text (see
-    :func:`_denotes`).
+    registered with :func:`aliquant_app.linked.leave_to_page` are skipped here). Free-text controls
+    take any text (see :func:`_denotes`).
     """
     state = st.session_state
     asked = state.pop(_PAGE_LINK_KEY, None) or {}
     notes = state.pop(_PAGE_NOTES_KEY, None) or []
-    labels = _page_labels()
+    labels, judged = _page_labels(), self_linked()
     for key, values in asked.items():
-        if key not in state or key in _SELF_LINKED:
+        if key not in state or key in judged:
             continue  # not on this page (left to its own page), or judged by the page itself
         value = state[key]
         label = labels.get(key)

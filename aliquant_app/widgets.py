@@ -19,7 +19,15 @@ from typing import Any
 
 import pyarrow as pa
 
-__all__ = ["arrow_table", "markdown_table", "markdown_text", "one_line", "seed_input", "whole_number_input"]
+__all__ = [
+    "arrow_table",
+    "markdown_table",
+    "markdown_text",
+    "one_line",
+    "quote",
+    "seed_input",
+    "whole_number_input",
+]
 
 #: Characters that Markdown (and Streamlit's extensions: ``:red[...]``, ``$...$``) would read;
 #: ``&`` too, so that an entity such as ``&lt;`` shows as typed.
@@ -44,6 +52,17 @@ def one_line(text: str) -> str:
     list item or paragraph.
     """
     return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+
+
+def quote(raw: str) -> str:
+    """A raw URL value made safe to show in Markdown: one line, short, without backticks, in code.
+
+    >>> quote("a`b")
+    "`a'b`"
+    """
+    text = one_line(raw).replace("`", "'")  # a line break would end the note's list item
+    text = text if len(text) <= 40 else text[:37] + "…"
+    return f"`{text}`"
 
 
 def markdown_table(rows: Sequence[Mapping[str, Any]], right: Sequence[str] = ()) -> str:

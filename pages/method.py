@@ -6,9 +6,9 @@ import streamlit as st
 
 from aliquant_app import state
 from aliquant_app.formatting import count
-from aliquant_app.state import CONTROLS
-from aliquant_core import anchors, describe_range
-from aliquant_core.defaults import DEFAULTS
+from aliquant_app.widgets import one_line
+from aliquant_core import QUANTITIES, anchors
+from aliquant_core.quantities import Quantity, names_in
 
 st.subheader("Method", anchor=False)
 st.markdown(
@@ -155,26 +155,28 @@ st.caption(
 )
 
 
-def _source(source: str) -> str:
-    return "**assumption**" if source == "assumption" else source
-
-
-rows = [
-    "| quantity | default | range | source | why |",
-    "|---|---|---|---|---|",
-]
-for name, default in DEFAULTS.items():
-    rows.append(
-        f"| `{name}` | {default.value:g} | {describe_range(name)} | {_source(default.source)} "
-        f"| {default.note} |"
-    )
-agreement = CONTROLS["agreement"]
-rows.append(
-    f"| `agreement` (alternative to `error_rate`) | {agreement.default:g} | {describe_range('agreement')} "
-    f"| {_source(agreement.source)} | {agreement.note} |"
+#: The table's groups, each section under its own heading.
+_SECTIONS = (
+    ("The model", ("programme", "quality", "threat", "goal")),
+    ("Labelling sources (Programmes page)", ("source",)),
+    ("Rates per capability generation (Over time page)", ("rate",)),
 )
-st.markdown("\n".join(rows))
 
+
+def _row(q: Quantity) -> str:
+    source = "**assumption**" if q.is_assumption else q.source
+    cells = (f"`{q.name}`", q.symbol, q.unit, q.help, q.range_text, f"{q.default:g}", source, q.note)
+    # A "|" would end the cell and a "$" could open a formula ("about $1 a comparison").
+    return "| " + " | ".join(one_line(c).replace("|", "\\|").replace("$", "\\$") for c in cells) + " |"
+
+
+_HEADER = ["| quantity | symbol | unit | meaning | interval | default | source | why |", "|" + "---|" * 8]
+for heading, groups in _SECTIONS:
+    st.markdown(f"##### {heading}")
+    rows = [*_HEADER, *(_row(QUANTITIES[name]) for name in names_in(*groups))]
+    st.markdown("\n".join(rows))
+
+st.markdown("##### Reference programmes")
 rows = [
     "| reference | human data | source | how the explorer uses it |",
     "|---|---|---|---|",

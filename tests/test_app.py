@@ -17,9 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import aliquant_core as core
-from aliquant_app import cache, charts, formatting, overview_view, programmes_view, state
-from aliquant_core import anchors
-from aliquant_core.defaults import DEFAULTS
+from aliquant_app import cache, charts, formatting, layout, overview_view, programmes_view, state
+from aliquant_core import QUANTITIES, anchors
 
 from .plotly_spec import chart_spec
 
@@ -27,8 +26,9 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ("pages/overview.py", "pages/method.py")
 #: The first run imports SciPy and Plotly; later runs take well under a second.
 TIMEOUT = 60
-DEFAULT = {name: default.value for name, default in DEFAULTS.items()}
-THREAT = ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
+#: The sidebar's defaults, error rate as the quality input (the table's defaults).
+DEFAULT = core.Assumptions().as_dict()
+THREAT = core.THREAT
 
 
 def run_app(query_params: dict | None = None) -> AppTest:
@@ -49,7 +49,7 @@ def headline(at: AppTest) -> str:
 
 
 def settings(**changes: float) -> dict[str, float]:
-    """The default scenario (from DEFAULTS) with ``changes``, as core keywords."""
+    """The default scenario (from the table of quantities) with ``changes``, as core keywords."""
     values = {**DEFAULT, **changes}
     if "agreement" in changes:
         del values["error_rate"]
@@ -108,14 +108,27 @@ def test_every_page_runs_without_exception(page):
     assert at.number_input(key="labels").value == DEFAULT["labels"]
 
 
-def test_every_sidebar_widget_has_help_with_its_source():
-    at = run_app()
-    widgets = {w.key: w for w in (*at.sidebar.slider, *at.sidebar.number_input)}
-    for name in ("labels", "error_rate", *THREAT, "target"):
-        source = DEFAULTS[name].source
-        # DEFAULTS gives the source; an assumption must be called one.
-        assert ("an assumption" if source == "assumption" else source) in widgets[name].help
-        assert f"`{name}`" in widgets[name].help
+def test_every_model_quantity_has_a_sidebar_control_from_the_table():
+    """Walk the table: each model quantity's widget has its key, label, bounds, default and help."""
+    model = core.names_in("programme", "quality", "threat", "goal")
+    assert tuple(state.CONTROLS) == model
+    drawn = {}
+    for link in ({}, {state.USE_AGREEMENT_KEY: "true"}):  # agreement is drawn only when it is the input
+        at = run_app(link)
+        assert not at.exception
+        drawn |= {w.key: w for w in (*at.sidebar.slider, *at.sidebar.number_input)}
+    for name in model:
+        q, widget = QUANTITIES[name], drawn[name]
+        assert widget.type == ("slider" if q.widget == "slider" else "number_input"), name
+        assert widget.label == q.label
+        assert (widget.min, widget.max) == (q.control_low, q.control_high), name
+        assert q.low <= q.control_low <= q.control_high <= q.high
+        assert widget.value == q.default, name
+        assert widget.step == q.step, name
+        # Meaning, range, default with its provenance, and the share-link key.
+        for part in (q.help, f"Default {q.default:g}", q.note, f"`{name}`"):
+            assert part in widget.help, (name, part)
+        assert ("an assumption" if q.is_assumption else q.source) in widget.help
 
 
 # --- the headline follows the sidebar -----------------------------------------------------------
@@ -354,8 +367,8 @@ def test_the_page_offers_the_csv():
     # Written when clicked (a deferred download), by overview_view.chart_csv with the page's inputs.
     assert button.proto.deferred_file_id
     assert button.key == "overview_csv"
-    threat = tuple(sorted((k, DEFAULTS[k].value) for k in THREAT))
-    text = overview_view.chart_csv((("error_rate", DEFAULTS["error_rate"].value),), threat, {"target": 0.9})
+    threat = tuple(sorted((k, DEFAULT[k]) for k in THREAT))
+    text = overview_view.chart_csv((("error_rate", DEFAULT["error_rate"]),), threat, {"target": 0.9})
     rows = text.splitlines()
     assert rows[0] == "labels,p_align,p_align_lower_bound,target"
     # One row per label count of the curve: np.unique(np.round(np.logspace(0, 12, 721))) has 661
@@ -398,15 +411,41 @@ def test_method_page_has_the_formulas_and_every_source():
     for formula in (r"\min(1, \sigma/f)", r"I_q(a, a)", r"K_\text{eff} = \max", r"P_1^{K_\text{eff}}"):
         assert formula in latex
     text = " ".join(m.value for m in at.markdown)
-    for name, default in DEFAULTS.items():
-        assert f"`{name}`" in text
-        assert (default.source if default.source != "assumption" else "**assumption**") in text
+    rows = {line.split(" | ")[0].removeprefix("| "): line for line in text.splitlines()}
+    for name, q in QUANTITIES.items():  # one row per quantity of the table, from the table
+        row = rows[f"`{name}`"]
+        for part in (q.symbol, q.unit, q.help, q.range_text, f"{q.default:g}", q.note):
+            assert part.replace("$", "\\$") in row, (name, part)  # "$" escaped: it would open a formula
+        assert ("**assumption**" if q.is_assumption else q.source) in row
     for pipeline in anchors.REFERENCE_PIPELINES:
         assert pipeline.name in text
         assert pipeline.source in text
     assert "halves rounded up" in text
     assert "Generalisation beyond the training distribution" in text
     assert "Robustness" in text
+
+
+def test_the_page_registry_lists_every_page_once_with_its_link_keys():
+    scripts = [page.script for page in layout.PAGES]
+    on_disk = sorted(f"pages/{path.name}" for path in (Path(APP).parent / "pages").glob("*.py"))
+    assert sorted(scripts) == on_disk
+    assert len(set(scripts)) == len(scripts)
+    assert len({page.url_path for page in layout.PAGES}) == len(layout.PAGES)
+    # Each page's link keys are its view's declaration; the sidebar's link check leaves them alone.
+    views = {
+        "pages/overview.py": "overview_view",
+        "pages/map.py": "map_view",
+        "pages/programmes.py": "programmes_view",
+        "pages/over_time.py": "over_time_view",
+        "pages/uncertainty.py": "uncertainty_view",
+        "pages/simulation.py": "simulation_view",
+    }
+    for page in layout.PAGES:
+        view = getattr(layout, views[page.script]) if page.script in views else None
+        assert page.link_keys == (view.LINK_KEYS if view else ()), page.script
+        assert dict(page.link_labels) == dict(getattr(view, "LINK_LABELS", {})), page.script
+    assert state.page_link_keys() == {key for page in layout.PAGES for key in page.link_keys}
+    assert not state.page_link_keys() & set(state.CONTROLS)  # no page key shadows a sidebar quantity
 
 
 def test_formatting_doctests():

@@ -3,14 +3,15 @@
 A share link is untrusted text. Whatever it holds (random or very long text, unicode, huge or tiny
 numbers, ``nan``/``inf``, repeated keys, unknown keys, page keys with garbage), the app must run
 without an exception, keep every sidebar widget finite and within its bounds
-(``state.CONTROLS[name].low``/``high``), show the headline, take every usable value and say in a
-warning which keys it ignored, keeping the default (the last good state on a first run) for them.
-A page's own numeric and on/off controls are held to the same rule when a link opens that page
-(``state.check_page_link``); its text and option controls are left to Streamlit, which drops what
-it cannot use.
+(``state.CONTROLS[name].control_low``/``control_high``, from the table of quantities), show the
+headline, take every usable value and say in a warning which keys it ignored, keeping the default
+(the last good state on a first run) for them. A page's own numeric and on/off controls are held
+to the same rule when a link opens that page (``state.check_page_link``); its text and option
+controls are left to Streamlit, which drops what it cannot use.
 
-Expected values come from ``state.CONTROLS`` (bounds and defaults) and from the link itself (a
-usable value is ``float(value)``, the parse both Streamlit and ``state.check_link`` use).
+Expected values come from ``state.CONTROLS`` (the table's rows: bounds and defaults) and from the
+link itself (a usable value is ``float(value)``, the parse both Streamlit and ``state.check_link``
+use).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from aliquant_app import (
     state,
     uncertainty_view,
 )
-from aliquant_core.defaults import DEFAULTS
+from aliquant_core.quantities import Quantity
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -81,7 +82,7 @@ TEXT = st.one_of(st.text(max_size=12), st.text(min_size=300, max_size=1500))
 def usable(name: str) -> st.SearchStrategy[str]:
     """A value ``state.CONTROLS[name]`` accepts, written as a link would write it."""
     control = state.CONTROLS[name]
-    return st.floats(min_value=control.low, max_value=control.high).map(repr)
+    return st.floats(min_value=control.control_low, max_value=control.control_high).map(repr)
 
 
 def one_value(key: str) -> st.SearchStrategy[str]:
@@ -161,7 +162,7 @@ def check_invariants(at: AppTest, link: dict) -> None:
     for name, value in values.items():
         control = state.CONTROLS[name]
         assert math.isfinite(value), (name, value)
-        assert control.low <= value <= control.high, (name, value)
+        assert control.control_low <= value <= control.control_high, (name, value)
     note = notes(at)
     for key, raw in link.items():
         if key in PAGE_KEYS:
@@ -180,7 +181,7 @@ def check_invariants(at: AppTest, link: dict) -> None:
             continue
         control = state.CONTROLS[key]
         number = parsed(raw)
-        if number is not None and control.accepts(number):
+        if number is not None and state.accepts(control, number):
             assert values[key] == number, (key, raw, values[key])  # a usable value is taken
         elif values[key] != parse_last(raw):
             # Not taken: the note names the key and the widget keeps its default (the last good
@@ -222,15 +223,14 @@ def test_random_links_then_any_page(link, page):
 
 @st.composite
 def one_bad_among_good(draw):
-    names = ("labels", "error_rate", "blind_spot", "footprint", "exploitation", "competitors_log10")
-    names += ("prior_bits", "target")
+    names = tuple(name for name in state.CONTROLS if name != "agreement")
     good = {name: draw(usable(name)) for name in draw(st.lists(st.sampled_from(names), unique=True))}
     bad_key = draw(st.sampled_from(names))
     control = state.CONTROLS[bad_key]
     bad = draw(
         st.one_of(
             SPECIAL.filter(lambda s: not _usable_text(s, control)),
-            st.floats(allow_nan=True).filter(lambda x: not control.accepts(x)).map(repr),
+            st.floats(allow_nan=True).filter(lambda x: not state.accepts(control, x)).map(repr),
             st.text(max_size=20).filter(lambda s: not _usable_text(s, control)),
         )
     )
@@ -238,9 +238,9 @@ def one_bad_among_good(draw):
     return good, bad_key, bad
 
 
-def _usable_text(text: str, control: state.Control) -> bool:
+def _usable_text(text: str, control: Quantity) -> bool:
     try:
-        return control.accepts(float(text))
+        return state.accepts(control, float(text))
     except ValueError:
         return False
 
@@ -305,7 +305,7 @@ def page_value(at: AppTest, key: str):
         store = at.session_state[programme_controls.STORE.store_key]
         return store.get(key, programme_controls.DEFAULTS[key])
     if key in uncertainty_view.INTERVALS.keys:
-        point = {name: control.value for name, control in DEFAULTS.items()}  # the sidebar's defaults
+        point = state.Assumptions().as_dict()  # the sidebar's defaults
         defaults = uncertainty_view.interval_defaults(point)
         return at.session_state[uncertainty_view.INTERVALS.store_key].get(key, defaults[key])
     if key in simulation_view.LEARNER.keys:

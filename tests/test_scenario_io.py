@@ -26,18 +26,11 @@ def test_export_is_the_cores_scenario_and_reads_back():
     state = {}
     applied, _ = scenario_io.apply_scenario(text.encode(), state)
     assert applied
-    # Every quantity the sidebar holds comes back as exported.
-    for name in (
-        "labels",
-        "error_rate",
-        "blind_spot",
-        "footprint",
-        "exploitation",
-        "competitors_log10",
-        "prior_bits",
-        "target",
-    ):
-        assert state[name] == getattr(sidebar, name)
+    # Every quantity the sidebar holds (all but agreement, which a file holds as its error rate)
+    # comes back as exported.
+    for name in CONTROLS:
+        if name != "agreement":
+            assert state[name] == getattr(sidebar, name)
     assert state[USE_AGREEMENT_KEY] is False
 
 

@@ -6,13 +6,13 @@ import functools
 
 import streamlit as st
 
-from aliquant_app import cache, map_view, state
-from aliquant_app.charts import PLOTLY_CONFIG
+from aliquant_app import calls, map_view, state
+from aliquant_app.chart_style import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability, share
 from aliquant_core import PRESETS
 
 assumptions = state.current()
-quality, threat = assumptions.quality(), assumptions.threat()
+quality, threat = assumptions.quality, assumptions.threat
 n, eps = assumptions.labels, assumptions.error_rate
 
 levels_column, cost_column = st.columns([1.3, 2.7], vertical_alignment="bottom")
@@ -68,7 +68,7 @@ if box.open:
 map_view.COST_LAW.write_link(st.query_params, map_view.COST_LAW.wanted_link(cost_law, map_view.COST_DEFAULTS))
 reference, gamma, budgets = (cost_law[key] for key in map_view.COST_DEFAULTS)
 
-result = cache.evaluate(n, **quality, **threat)
+result = calls.evaluate(n, **quality, **threat)
 log10_gap = result["effective_competitors_log10"] + result["log10_single_failure"]
 h = result["blind_share"]
 spend = map_view.law_cost(n, eps, reference, gamma)

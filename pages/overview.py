@@ -7,18 +7,18 @@ import math
 
 import streamlit as st
 
-from aliquant_app import cache, overview_view, programmes_view, state
-from aliquant_app.charts import PLOTLY_CONFIG
+from aliquant_app import calls, overview_view, programmes_view, state
+from aliquant_app.chart_style import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability, share
 from aliquant_core import PRESETS, anchors
 
 assumptions = state.current()
-quality, threat = assumptions.quality(), assumptions.threat()
+quality, threat = assumptions.quality, assumptions.threat
 n, target = assumptions.labels, assumptions.target
 
-result = cache.evaluate(n, **quality, **threat)
-needed = cache.required(target, **quality, **threat)
-tolerance = cache.tolerances(target, n, error_rate=assumptions.error_rate, **threat)
+result = calls.evaluate(n, **quality, **threat)
+needed = calls.required(target, **quality, **threat)
+tolerance = overview_view.tolerances(target, n, error_rate=assumptions.error_rate, **threat)
 q, regime = result["label_win_prob"], result["regime"]
 k_eff = result["effective_competitors_log10"]
 
@@ -129,9 +129,7 @@ with st.container(key="programme_cost"):
         "`cost_source`.",
     )
     source = PRESETS[source_key]
-    cost = programmes_view.evaluate(
-        ((source_key, float(n), 1),), "pooled", **programmes_view.model_keywords(assumptions)
-    )
+    cost = calls.evaluate_programme(((source_key, float(n), 1),), "pooled", **calls.programme_model(threat))
     cost_row[0].metric(
         "Dollars",
         programmes_view.dollars(cost["dollars"]),

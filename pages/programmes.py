@@ -11,16 +11,16 @@ import functools
 
 import streamlit as st
 
+from aliquant_app import calls, state
 from aliquant_app import programme_controls as controls
 from aliquant_app import programmes_view as view
-from aliquant_app import state
-from aliquant_app.charts import PLOTLY_CONFIG
+from aliquant_app.chart_style import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability
 from aliquant_app.widgets import arrow_table, markdown_text
 from aliquant_core import PRESETS
 
 assumptions = state.current()
-model = view.model_keywords(assumptions)
+model = calls.programme_model(assumptions.threat)
 target = assumptions.target
 settings = {**model, "target": target}
 PRESET_KEYS = tuple(PRESETS)
@@ -298,7 +298,7 @@ def cheapest_section() -> None:
                     icon=":material/block:",
                 )
             else:
-                cost = view.evaluate(found["spec"], found["aggregation"], **model)
+                cost = calls.evaluate_programme(found["spec"], found["aggregation"], **model)
                 cols = st.columns([1.2, 1, 1, 1])
                 cols[0].metric(
                     "Cheapest programme",

@@ -14,13 +14,13 @@ import math
 
 import streamlit as st
 
-from aliquant_app import cache, state
+from aliquant_app import calls, state
 from aliquant_app import simulation_view as view
 from aliquant_app.formatting import count, probability, scientific
 from aliquant_app.widgets import arrow_table, markdown_table, seed_input, whole_number_input
 
 assumptions = state.current()
-threat = assumptions.threat()
+threat = assumptions.threat
 error_rate = assumptions.error_rate
 
 st.subheader("Check by simulation", anchor=False)
@@ -83,7 +83,7 @@ where_text = (
 
 shared = {"error_rate": error_rate, **threat, "trials": trials, "seed": seed}
 csv_settings = {"labels": float(labels), **shared}
-analytic = cache.evaluate(labels, error_rate=error_rate, **threat)
+analytic = calls.evaluate(labels, error_rate=error_rate, **threat)
 log10_gap = analytic["effective_competitors_log10"] + analytic["log10_single_failure"]
 p1_text = probability(analytic["p_single"], analytic["single_failure"], analytic["log10_single_failure"])
 p_align_text = probability(analytic["p_align"], analytic["p_misalign"], log10_gap)

@@ -11,10 +11,18 @@ import math
 
 import streamlit as st
 
-from aliquant_app import cache, state
+from aliquant_app import calls, state
 from aliquant_app import uncertainty_view as view
 from aliquant_app.formatting import count, probability
 from aliquant_app.widgets import markdown_table
+
+
+def reset_intervals() -> None:
+    """Button callback: every interval back to its default around the sidebar's values, toggles too."""
+    view.INTERVALS.forget(
+        st.session_state, (key for key in view.INTERVALS.keys if key not in view.RUN_DEFAULTS)
+    )
+
 
 assumptions = state.current()
 values = assumptions.as_dict()
@@ -127,7 +135,7 @@ if box.open:
         reset_column.button(
             "Reset intervals",
             key="unc_reset",
-            on_click=view.reset_intervals,
+            on_click=reset_intervals,
             icon=":material/restart_alt:",
             help="Every interval back to its default around the sidebar's values, and the default "
             "quantities uncertain.",
@@ -149,7 +157,7 @@ point_key = tuple(point.items())
 # --- distributions ------------------------------------------------------------------------------
 
 result = view.uncertainty_summary(interval_key, point_key, draws, seed)
-at_point = cache.evaluate(assumptions.labels, **assumptions.quality(), **assumptions.threat())
+at_point = calls.evaluate(assumptions.labels, **assumptions.quality, **assumptions.threat)
 
 if not intervals:
     st.info(

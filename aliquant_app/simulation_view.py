@@ -34,7 +34,6 @@ from aliquant_core.simulate import CONFIDENCE, bradley_terry_check, simulate_p_a
 __all__ = [
     "BT_MAX_COMPARISONS",
     "BT_SECONDS_PER_COMPARISON",
-    "CHART_CONFIG",
     "CHECK_P_SINGLE",
     "LEARNER",
     "LEARNER_DEFAULTS",
@@ -60,8 +59,6 @@ BT_MAX_COMPARISONS = 10_000_000
 BT_SECONDS_PER_COMPARISON = 2e-6
 #: P₁ aimed at by the "where the simulation can resolve P₁" check (1 − this when q < ½).
 CHECK_P_SINGLE = 0.9
-
-CHART_CONFIG = style.PLOTLY_CONFIG  # plotly's PNG button, as on every chart
 
 #: Query-string keys of the page's own controls (the sidebar's link check leaves them alone).
 LINK_KEYS: tuple[str, ...] = ("sim_resolvable", "sim_trials", "sim_seed", "sim_view", "sim_bt_trials")

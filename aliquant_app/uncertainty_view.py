@@ -33,7 +33,6 @@ from .formatting import count
 from .linked import Field, LinkedStore, link_number, read_flag, read_number, read_range
 
 __all__ = [
-    "CHART_CONFIG",
     "DRAWS_MAX",
     "DRAWS_MIN",
     "INTERVALS",
@@ -67,9 +66,6 @@ __all__ = [
 DRAWS_MIN, DRAWS_MAX = 1_000, 100_000
 #: Base sample of the Sobol indices (P_align is evaluated n·(d + 2) times).
 SOBOL_SAMPLES = 1024
-
-#: Chart config shared by the page's figures.
-CHART_CONFIG = style.PLOTLY_CONFIG  # plotly's PNG button, as on every chart
 
 
 @dataclass(frozen=True)

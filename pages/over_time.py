@@ -9,8 +9,8 @@ import streamlit as st
 
 from aliquant_app import over_time_view as view
 from aliquant_app import state
-from aliquant_app.chart_style import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability
+from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table
 from aliquant_core.quantities import QUANTITIES
 
@@ -125,7 +125,7 @@ else:
 st.markdown(sentence)
 
 figure = view.trajectory_figure(data, labels=n, target=target)
-st.plotly_chart(figure, width="stretch", key="trajectory_chart", config=PLOTLY_CONFIG)
+draw_chart(figure, "trajectory_chart")
 st.caption(
     "Shaded: generations where no quantity suffices (∞ labels). Past the crossing P_align of a fixed "
     "programme can creep back up as footprints shrink: fewer labels are informative, so the data "
@@ -178,13 +178,11 @@ if table_box.open:
             "Evolved assumptions per generation, the labels a source of this quality needs for P*, "
             "and the fixed programme's P_align with its Bonferroni bound (the core's `trajectory`)."
         )
-        right.download_button(
+        csv_button(
+            right,
             "CSV",
-            data=functools.partial(view.trajectory_csv, data, rates, assumptions.as_dict()),
+            functools.partial(view.trajectory_csv, data, rates, assumptions.as_dict()),
             file_name="aliquant_trajectory.csv",
-            mime="text/csv",
-            on_click="ignore",
-            icon=":material/download:",
             key="trajectory_csv",
             help="The table's data at full precision, with the rates and the sidebar's settings as columns.",
         )

@@ -17,6 +17,7 @@ import streamlit as st
 from aliquant_app import calls, state
 from aliquant_app import simulation_view as view
 from aliquant_app.formatting import count, probability, scientific
+from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table, markdown_table, seed_input, whole_number_input
 
 assumptions = state.current()
@@ -105,16 +106,12 @@ SECTIONS = {
 def interval_chart_with_csv(column, rows: list, name: str, file_stub: str, settings: dict) -> None:
     """An interval chart in ``column`` (key ``<name>_chart``) and, below it, its data as CSV
     (key ``<name>_csv``, written on click)."""
-    column.plotly_chart(
-        view.interval_chart(rows), width="stretch", key=f"{name}_chart", config=view.CHART_CONFIG
-    )
-    column.download_button(
+    draw_chart(view.interval_chart(rows), f"{name}_chart", where=column)
+    csv_button(
+        column,
         "CSV",
-        data=functools.partial(view.rows_csv, rows, settings),
+        functools.partial(view.rows_csv, rows, settings),
         file_name=f"aliquant_{file_stub}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
         key=f"{name}_csv",
         help="This chart's data: each simulated value with its 99% interval and the value it is "
         "checked against, and the settings (model, labels, trials, seed).",

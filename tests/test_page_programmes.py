@@ -504,7 +504,7 @@ def test_a_share_link_with_programme_fields_opens_them_without_a_note():
     [
         ("p1_na", "lots", "not a number"),
         ("p2_na", "1e13", "outside [0, 1e12]"),
-        ("p2_ra", "26", "outside [1, 25]"),
+        ("p2_ra", "100", "outside [1, 99]"),
         ("p1_a", "oracle", "not one of `crowdworkers`, `contractors`"),
         ("p1_b", "oracle", "not one of `none`, `crowdworkers`"),
         ("p3_agg", "majority", "not one of `pooled`, `weighted`"),

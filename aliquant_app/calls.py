@@ -2,8 +2,9 @@
 
 Where a cached wrapper lives
 ----------------------------
-One rule: a cached wrapper around the core lives here unless exactly one module uses it; then it
-lives beside that user, in its view module (``map_view.grid``, ``over_time_view.run``,
+One rule: a cached wrapper around the core lives here when more than one page uses it (through
+the page script or its view module); a wrapper that only one page uses lives beside that user, in
+the page's view module (``overview_view.curve``, ``map_view.grid``, ``over_time_view.run``,
 ``simulation_view.run_simulation``, ...). So this module holds the decorators and the calls that
 several pages share. A wrapper converts the core's result to plain Python with the result's own
 ``to_dict()`` and changes none of its numbers.
@@ -55,7 +56,6 @@ __all__ = [
     "numeric_data_as_arrays",
     "programme",
     "programme_model",
-    "required",
 ]
 
 #: How long a cache entry that nobody uses is kept. An hour covers a meeting in which a shared link
@@ -153,7 +153,7 @@ def cached_figure(*, max_entries: int = 32) -> Callable[[F], F]:
     return decorate
 
 
-# --- calls shared by several pages --------------------------------------------------------------
+# --- calls several pages share -----------------------------------------------------------------
 
 
 @cached_data(max_entries=256)
@@ -162,14 +162,6 @@ def evaluate(
 ) -> dict:
     """:func:`aliquant_core.p_align` for one programme: its result's ``to_dict()``."""
     return core.p_align(labels, error_rate, agreement=agreement, **threat).to_dict()
-
-
-@cached_data(max_entries=256)
-def required(
-    target: float, *, error_rate: float | None = None, agreement: float | None = None, **threat
-) -> float:
-    """:func:`aliquant_core.required_labels`: smallest N reaching ``target`` (``inf`` if none)."""
-    return float(core.required_labels(target, error_rate, agreement=agreement, **threat))
 
 
 #: The threat keywords a programme takes: all but ``blind_spot``, which each source brings.

@@ -40,6 +40,7 @@ __all__ = [
     "curve_csv",
     "evaluate_at",
     "hours_labels",
+    "required",
     "tolerances",
 ]
 
@@ -78,6 +79,12 @@ def curve(*, error_rate=None, agreement=None, **threat) -> dict[str, list[float]
     labels = np.unique(np.round(np.logspace(_LOG_MIN, _LOG_MAX, CURVE_POINTS)))
     result = core.p_align(labels, error_rate, agreement=agreement, **threat).to_dict()
     return {"labels": labels.tolist(), **{k: result[k] for k in ("p_align", "p_align_lower_bound")}}
+
+
+@cached_data(max_entries=256)
+def required(target: float, *, error_rate=None, agreement=None, **threat) -> float:
+    """:func:`aliquant_core.required_labels`: smallest N reaching ``target`` (``inf`` if none)."""
+    return float(core.required_labels(target, error_rate, agreement=agreement, **threat))
 
 
 @cached_data(max_entries=256)
@@ -137,7 +144,7 @@ def chart(
         p_align=result["p_align"],
         p_misalign=result["p_misalign"],
         target=target,
-        required_labels=calls.required(target, **model),
+        required_labels=required(target, **model),
         pipelines=markers,
         rlhf_band=(rlhf / 100.0, rlhf * 100.0),
         rlhf_name=anchors.RLHF_REFERENCE.name,

@@ -222,9 +222,9 @@ def default_widget_value(name: str, point: Mapping[str, float]) -> tuple[float, 
 
 def summary(intervals: Sequence[tuple[str, float, float]]) -> str:
     """The uncertain quantities and their intervals in one line, e.g. ``ε 0.115–0.221 · χ 0.4–0.9``."""
-    symbols = {"labels": "N", "error_rate": "ε", "blind_spot": "σ", "footprint": "f", "exploitation": "χ"}
-    symbols |= {"competitors_log10": "log₁₀ K", "prior_bits": "b"}
-    return " · ".join(f"{symbols[name]} {_interval_text(name, low, high)}" for name, low, high in intervals)
+    return " · ".join(
+        f"{QUANTITIES[name].symbol} {_interval_text(name, low, high)}" for name, low, high in intervals
+    )
 
 
 def model_interval(name: str, widget_value: Sequence[float]) -> tuple[float, float]:

@@ -17,7 +17,7 @@ quality, threat = assumptions.quality, assumptions.threat
 n, target = assumptions.labels, assumptions.target
 
 result = calls.evaluate(n, **quality, **threat)
-needed = calls.required(target, **quality, **threat)
+needed = overview_view.required(target, **quality, **threat)
 tolerance = overview_view.tolerances(target, n, error_rate=assumptions.error_rate, **threat)
 q, regime = result["label_win_prob"], result["regime"]
 k_eff = result["effective_competitors_log10"]

@@ -363,13 +363,7 @@ def comparison(
 
 
 @cached_data(max_entries=128)
-def budget_curves(
-    spec: Spec,
-    aggregation: str,
-    low: float,
-    high: float,
-    **model: float,
-) -> dict[str, list] | None:
+def budget_curves(spec: Spec, aggregation: str, low: float, high: float, **model: float) -> dict | None:
     """:func:`aliquant_core.budget_curve` of one programme over ``low`` to ``high`` dollars.
 
     ``None`` when the programme costs nothing (the core cannot scale it).
@@ -386,53 +380,39 @@ def budget_curves(
     }
 
 
+#: A curve's per-point fields the page keeps (the regime last), in the CSV's order.
+_CURVE_FIELDS = ("dollars", "labeler_hours", "calendar_weeks", "p_align", "p_align_lower_bound", "regime")
+
+
 def _curve_dict(curve: core.Curve) -> dict[str, list]:
-    """A curve's per-point fields (cost, P_align, bound, regime), from its ``to_dict()``."""
-    fields = ("dollars", "labeler_hours", "calendar_weeks", "p_align", "p_align_lower_bound", "regime")
+    """A curve's per-point fields (:data:`_CURVE_FIELDS`), from its ``to_dict()``."""
     plain = curve.to_dict()
-    return {name: plain[name] for name in fields}
+    return {name: plain[name] for name in _CURVE_FIELDS}
 
 
 @cached_data(max_entries=32)
-def cheapest(
-    target: float,
-    presets: tuple[str, ...],
-    aggregation: str,
-    **model: float,
-) -> dict:
+def cheapest(target: float, presets: tuple[str, ...], aggregation: str, **model: float) -> dict:
     """:func:`aliquant_core.cheapest_programme` among ``presets`` (about a second), as plain values.
 
     ``spec`` is the winner as a :data:`Spec` (``None`` when nothing reaches the target).
     """
     result = core.cheapest_programme(
-        target,
-        [core.PRESETS[p] for p in presets],
-        aggregation=aggregation,
-        **model,
+        target, [core.PRESETS[p] for p in presets], aggregation=aggregation, **model
     )
+    plain = result.to_dict()
+    winner = plain.pop("programme")  # given as spec, aggregation and name
+    if winner is None:
+        return {**plain, "spec": None, "aggregation": aggregation, "name": ""}
     by_name = {core.PRESETS[p].name: p for p in presets}
-    spec = None
-    if result.programme is not None:
-        spec = tuple(
-            (by_name[a.source.name], float(a.labels), int(a.redundancy)) for a in result.programme.allocations
-        )
-    return {
-        **result.to_dict(),
-        "programme": None,  # as spec, aggregation and name
-        "spec": spec,
-        "aggregation": result.programme.aggregation if result.programme is not None else aggregation,
-        "name": result.programme.name if result.programme is not None else "",
-    }
+    spec = tuple(
+        (by_name[a["source"]["name"]], float(a["labels"]), int(a["redundancy"]))
+        for a in winner["allocations"]
+    )
+    return {**plain, "spec": spec, "aggregation": winner["aggregation"], "name": winner["name"]}
 
 
 @cached_data(max_entries=64)
-def split(
-    source_a: str,
-    source_b: str,
-    budget: float,
-    aggregation: str,
-    **model: float,
-) -> dict:
+def split(source_a: str, source_b: str, budget: float, aggregation: str, **model: float) -> dict:
     """:func:`aliquant_core.best_split` and :func:`~aliquant_core.budget_split_curve`, as plain values."""
     a, b = core.PRESETS[source_a], core.PRESETS[source_b]
     best = core.best_split(a, b, budget, aggregation=aggregation, **model)
@@ -685,41 +665,13 @@ def curves_csv(
     on_frontier = set(frontier(curves, axis))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "programme",
-            "budget_usd",
-            "labels",
-            "dollars",
-            "labeler_hours",
-            "calendar_weeks",
-            "p_align",
-            "p_align_lower_bound",
-            "regime",
-            f"pareto_{axis}",
-            *settings,
-        ]
-    )
+    writer.writerow(["programme", "budget_usd", "labels", *_CURVE_FIELDS, f"pareto_{axis}", *settings])
     fixed = _settings_row(settings)
     for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
-        if not curve:
-            continue
-        for j in range(len(curve["budget"])):
-            writer.writerow(
-                [
-                    name,
-                    repr(curve["budget"][j]),
-                    f"{curve['labels'][j]:.0f}",
-                    repr(curve["dollars"][j]),
-                    repr(curve["labeler_hours"][j]),
-                    repr(curve["calendar_weeks"][j]),
-                    repr(curve["p_align"][j]),
-                    repr(curve["p_align_lower_bound"][j]),
-                    curve["regime"][j],
-                    int((i, j) in on_frontier),
-                    *fixed,
-                ]
-            )
+        for j in range(len(curve["budget"]) if curve else 0):
+            fields = [curve[field][j] for field in _CURVE_FIELDS]
+            numbers = [f"{curve['labels'][j]:.0f}", *(repr(v) for v in fields[:-1]), fields[-1]]
+            writer.writerow([name, repr(curve["budget"][j]), *numbers, int((i, j) in on_frontier), *fixed])
     return buffer.getvalue()
 
 

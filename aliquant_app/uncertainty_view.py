@@ -599,29 +599,11 @@ def sensitivity_csv(
     by_name = dict(
         zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)
     )
-    writer.writerow(
-        [
-            "quantity",
-            "low",
-            "high",
-            "p_align_at_low",
-            "p_align_at_high",
-            "swing",
-            "sobol_first",
-            "sobol_total",
-        ]
-    )
+    bar_fields = ("low", "high", "p_align_at_low", "p_align_at_high", "swing")
+    writer.writerow(["quantity", *bar_fields, "sobol_first", "sobol_total"])
     for bar in swings["bars"]:
         first, total = by_name.get(bar["name"], (math.nan, math.nan))
-        numbers = (
-            bar["low"],
-            bar["high"],
-            bar["p_align_at_low"],
-            bar["p_align_at_high"],
-            bar["swing"],
-            first,
-            total,
-        )
+        numbers = (*(bar[field] for field in bar_fields), first, total)
         writer.writerow([bar["name"], *(repr(float(x)) for x in numbers)])
     writer.writerow([])
     writer.writerow(["statistic", "value"])

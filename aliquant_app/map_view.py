@@ -1,7 +1,7 @@
 """The quality–quantity map: P_align over (labels, error rate), and what is drawn on it.
 
-Cached core calls (``st.cache_data`` with bounded ``max_entries``, plain Python values out) and a
-figure builder for ``pages/map.py``. Nothing here changes the core's numbers.
+The page's cached core calls (bounded, plain Python values out; see :mod:`aliquant_app.calls`) and
+a figure builder for ``pages/map.py``. Nothing here changes the core's numbers.
 
 What the map shows, for the threat assumptions of the sidebar (blind spot σ, footprint f,
 exploitation χ, log₁₀ K, prior bits b), which do not depend on either axis:
@@ -29,7 +29,8 @@ import plotly.graph_objects as go
 
 import aliquant_core as core
 
-from .caching import cached_data, cached_figure
+from . import chart_style as style
+from .calls import cached_data, cached_figure
 from .formatting import count, probability, share
 from .linked import Field, LinkedStore, link_number, read_choice, read_number
 
@@ -91,9 +92,7 @@ _COLORSCALE = [[0.0, "#f7f4ee"], [0.5, "#c6dbef"], [1.0, "#6b9ccd"]]
 _LEVEL = "#111111"
 _LEVEL_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
 _COST = "#8a5a00"
-_EDGE = "#b22222"
 _PRESET = "#2b2b2b"
-_YOU = "#d62728"
 _LABEL_GAP = 15.0  # pixels between preset names
 
 
@@ -142,20 +141,8 @@ def grid_axes() -> tuple[np.ndarray, np.ndarray]:
     return labels, error_rates
 
 
-def _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits) -> dict[str, float]:
-    return {
-        "blind_spot": blind_spot,
-        "footprint": footprint,
-        "exploitation": exploitation,
-        "competitors_log10": competitors_log10,
-        "prior_bits": prior_bits,
-    }
-
-
 @cached_data(max_entries=32)
-def grid(
-    *, blind_spot: float, footprint: float, exploitation: float, competitors_log10: float, prior_bits: float
-) -> dict:
+def grid(**threat: float) -> dict:
     """:func:`aliquant_core.p_align` on the grid: rows are error rates, columns label counts.
 
     Returns ``labels``, ``error_rate`` (1-d arrays), ``p_align`` and ``p_align_lower_bound`` (2-d
@@ -164,7 +151,6 @@ def grid(
     lists: the cache copies its 24,000 values on every hit, and an array copies as one block.
     """
     labels, error_rates = grid_axes()
-    threat = _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits)
     result = core.p_align(labels[None, :], error_rates[:, None], **threat)
     return {
         "labels": labels,
@@ -178,12 +164,7 @@ def grid(
 @cached_data(max_entries=64)
 def level_lines(
     levels: tuple[float, ...],
-    *,
-    blind_spot: float,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
+    **threat: float,
 ) -> list[dict]:
     """Contour lines of P_align: for each level, the core's ``required_labels`` at each ε.
 
@@ -194,7 +175,6 @@ def level_lines(
     if not levels:
         return []
     error_rates = np.linspace(0.0, 0.5, LINE_POINTS)
-    threat = _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits)
     needed = np.asarray(
         core.required_labels(np.asarray(levels, dtype=float)[:, None], error_rates[None, :], **threat),
         dtype=float,
@@ -246,12 +226,7 @@ def law_cost(labels: float, error_rate: float, reference: str, gamma: float) -> 
 @cached_data(max_entries=64)
 def presets_at(
     labels: float,
-    *,
-    blind_spot: float,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
+    **threat: float,
 ) -> list[dict]:
     """Each preset source at ``labels``: where it sits on the map and what it would give.
 
@@ -259,7 +234,6 @@ def presets_at(
     every point of the map); ``p_align_own`` uses the preset's own blind spot. ``dollars`` is
     ``labels`` at the preset's own price (``aliquant_core.source_cost``).
     """
-    threat = _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits)
     rows = []
     for key, source in core.PRESETS.items():
         on_map = core.p_align(labels, source.error_rate, **threat)
@@ -345,15 +319,10 @@ def map_chart(
     error_rate: float,
     p_align: float,
     p_misalign: float,
-    blind_spot: float,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
+    **threat: float,
 ) -> go.Figure:
     """The page's map: :func:`grid`, :func:`level_lines`, :func:`iso_costs` and :func:`presets_at`
     drawn by :func:`map_figure`; keyed by these few inputs, not by the 24,000-value grid."""
-    threat = _threat(blind_spot, footprint, exploitation, competitors_log10, prior_bits)
     return map_figure(
         grid(**threat),
         level_lines(tuple(sorted(levels)), **threat),
@@ -453,7 +422,7 @@ def map_figure(
             x=[10.0 ** _X_RANGE[0], 10.0 ** _X_RANGE[1]],
             y=[0.5, 0.5],
             mode="lines",
-            line={"color": _EDGE, "width": 2.5, "dash": "dash"},
+            line={"color": style.EDGE, "width": 2.5, "dash": "dash"},
             name="q = ½",
             hovertemplate=f"{edge_text}<extra></extra>",
         )
@@ -467,7 +436,7 @@ def map_figure(
         showarrow=False,
         xanchor="left",
         yanchor="bottom",
-        font={"size": 10, "color": _EDGE},
+        font={"size": 10, "color": style.EDGE},
     )
 
     drawn = [line for line in levels if line["labels"]]  # a level no quantity reaches has no line
@@ -559,7 +528,12 @@ def map_figure(
             x=[shown_labels],
             y=[error_rate],
             mode="markers",
-            marker={"symbol": "circle-open", "size": 16, "color": _YOU, "line": {"width": 3, "color": _YOU}},
+            marker={
+                "symbol": "circle-open",
+                "size": 16,
+                "color": style.YOU,
+                "line": {"width": 3, "color": style.YOU},
+            },
             name="this programme",
             hovertemplate=f"this programme: {count(labels)} labels at ε = {error_rate:.4f}<br>"
             f"P_align = {probability(p_align, p_misalign)}<br>cost under the law: "
@@ -568,10 +542,8 @@ def map_figure(
     )
 
     fig.update_xaxes(
-        type="log",
+        **style.LOG_AXIS,
         range=list(_X_RANGE),
-        dtick=1,
-        exponentformat="power",
         title={"text": "labels N (comparisons, log scale)", "standoff": 4},
         showgrid=False,
     )
@@ -582,20 +554,12 @@ def map_figure(
         showgrid=False,
         zeroline=False,
     )
-    fig.update_layout(
+    return style.legend_above(
+        fig,
         height=height,
         margin={"l": 50, "r": 12, "t": 10, "b": 110},
-        legend={
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.0,
-            "x": 0.0,
-            "font": {"size": 11},
-            "bgcolor": "rgba(255,255,255,0.85)",
-        },
-        hovermode="closest",
+        legend={"bgcolor": "rgba(255,255,255,0.85)"},
     )
-    return fig
 
 
 def grid_csv(data: Mapping, settings: Mapping[str, float]) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aliquant_core import PRESETS
+from aliquant_core.quantities import QUANTITIES
 
 from . import programmes_view as view
 from .linked import Field, LinkedStore, link_number, read_choice, read_number, read_text
@@ -38,10 +39,10 @@ __all__ = [
 FIELDS = view.FIELDS
 #: Longest programme name (the text input's ``max_chars``).
 MAX_NAME = 40
-#: Most labelers per item.
-MAX_REDUNDANCY = 25
-#: Most labels from one source.
-MAX_LABELS = 1e12
+#: Most labelers per item (the table of quantities' ``redundancy``).
+MAX_REDUNDANCY = int(QUANTITIES["redundancy"].control_high)
+#: Most labels from one source (the table's ``labels``).
+MAX_LABELS = QUANTITIES["labels"].control_high
 
 
 def defaults(index: int) -> dict[str, Any]:

@@ -23,8 +23,10 @@ import plotly.graph_objects as go
 
 import aliquant_core as core
 from aliquant_core import anchors
+from aliquant_core.model import REGIME_WORDING
 
-from .caching import cached_data, cached_figure
+from . import chart_style as style
+from .calls import Spec, cached_data, cached_figure, evaluate_programme, programme, programme_model
 from .formatting import count, probability
 from .widgets import markdown_table
 
@@ -55,10 +57,8 @@ __all__ = [
     "curves_csv",
     "describe",
     "dollars",
-    "evaluate",
     "hours",
     "key",
-    "model_keywords",
     "oom",
     "p_align_texts",
     "regime_help",
@@ -77,20 +77,12 @@ MAX_PROGRAMMES = 4
 AGGREGATIONS = ("pooled", "weighted")
 #: The "no second source" choice of a programme's source B.
 NONE = "none"
-#: A programme for the core: (preset key, labels, redundancy) per source.
-Spec = tuple[tuple[str, float, int], ...]
 #: Programmes as the page holds them: each one's name, aggregation and spec.
 Programmes = tuple[tuple[str, str, Spec], ...]
-#: Model keywords the page takes from the sidebar (sources bring their own quality).
-_MODEL = ("footprint", "exploitation", "competitors_log10", "prior_bits")
 #: Points per programme on the budget curves (log-spaced over the chosen budget range).
 CURVE_POINTS = 61
 #: Points of the budget-split chart.
 SPLIT_POINTS = 101
-#: Programme colours (colour-blind-safe, distinct from the frontier's near-black).
-COLOURS = ("#1f5fa8", "#d95f02", "#1b9e77", "#7570b3")
-_FRONTIER = "#222222"
-_GRID = "rgba(128,128,128,0.15)"
 
 
 @dataclass(frozen=True)
@@ -203,28 +195,9 @@ def pool_label(pool: str) -> str:
     return POOL_LABELS[pool]
 
 
-def model_keywords(assumptions) -> dict[str, float]:
-    """The sidebar's model quantities the core's programme functions take."""
-    return {name: float(getattr(assumptions, name)) for name in _MODEL}
-
-
 def source_name(preset: str) -> str:
     """Display name of a preset (``"none"`` for no source)."""
     return "— none —" if preset == NONE else core.PRESETS[preset].name
-
-
-def _programme(spec: Spec, aggregation: str, name: str = "") -> core.Programme:
-    allocations = tuple(core.Allocation(core.PRESETS[p], n, r) for p, n, r in spec)
-    return core.Programme(allocations, aggregation=aggregation, name=name)
-
-
-def _model(footprint: float, exploitation: float, competitors_log10: float, prior_bits: float) -> dict:
-    """The sidebar's model keywords as one mapping, to pass on to the core and the other wrappers."""
-    return dict(zip(_MODEL, (footprint, exploitation, competitors_log10, prior_bits), strict=True))
-
-
-def _f(x) -> float:
-    return float(np.asarray(x, dtype=float).ravel()[0])
 
 
 # --- number formats -----------------------------------------------------------------------------
@@ -307,75 +280,17 @@ def p_align_texts(result: Mapping[str, float]) -> tuple[str, str]:
     )
 
 
-_REGIME_WORDS = {
-    "quantity_suffices": "Quantity can fix this.",
-    "no_quantity_suffices": "No quantity suffices.",
-    "knife_edge": "Knife-edge.",
-}
-_REGIME_HELP = {
-    "quantity_suffices": "On balance the labels favour the aligned policy (the score's mean per label "
-    "is positive), so scaling every source up in proportion drives P_align to 1.",
-    "no_quantity_suffices": "On balance the labels favour the competitor (blind spots outweigh "
-    "the rest), so scaling this programme up drives P_align to 0: more of the same makes it worse.",
-    "knife_edge": "On balance the labels are coin flips on the competitor's footprint, so P_align "
-    "stays at ½^K_eff whatever the quantity.",
-}
-
-
 def regime_words(regime: str) -> str:
-    """The core's regime in a few words."""
-    return _REGIME_WORDS.get(regime, regime)
+    """The core's regime in a few words (:data:`aliquant_core.model.REGIME_WORDING`)."""
+    return REGIME_WORDING[regime].headline
 
 
 def regime_help(regime: str) -> str:
     """What the regime means, for a tooltip."""
-    return _REGIME_HELP.get(regime, "")
+    return REGIME_WORDING[regime].explanation
 
 
 # --- cached core calls --------------------------------------------------------------------------
-
-
-@cached_data(max_entries=256)
-def evaluate(
-    spec: Spec,
-    aggregation: str,
-    *,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
-) -> dict:
-    """:func:`aliquant_core.programme_p_align`, :func:`~aliquant_core.programme_cost` and
-    :func:`~aliquant_core.feasibility` of one programme, as plain values."""
-    programme = _programme(spec, aggregation)
-    model = _model(footprint, exploitation, competitors_log10, prior_bits)
-    result = core.programme_p_align(programme, **model)
-    cost = core.programme_cost(programme)
-    out = {
-        "p_align": _f(result.p_align),
-        "p_align_lower_bound": _f(result.p_align_lower_bound),
-        "p_misalign": _f(result.p_misalign),
-        "log10_gap": _f(result.effective_competitors_log10) + _f(result.log10_single_failure),
-        "regime": str(result.regime),
-        "label_win_prob": np.atleast_1d(result.label_win_prob).astype(float).tolist(),
-        "exact": bool(np.all(result.exact)),
-        "labels": programme.labels,
-        "dollars": float(cost.dollars),
-        "labeler_hours": float(cost.labeler_hours),
-        "calendar_weeks": float(cost.calendar_weeks),
-        "judgements": float(cost.judgements),
-        "feasibility": None,
-    }
-    if programme.labels > 0 and cost.labeler_hours > 0:
-        f = core.feasibility(programme.labels, float(cost.labeler_hours))
-        out["feasibility"] = {
-            "oom_vs_pipelines": dict(f.oom_vs_pipelines),
-            "oom_beyond_rlhf_band": f.oom_beyond_rlhf_band,
-            "oom_beyond_few_hundred_hours": f.oom_beyond_few_hundred_hours,
-            "within_rlhf_band": bool(f.within_rlhf_band),
-            "within_few_hundred_hours": bool(f.within_few_hundred_hours),
-        }
-    return out
 
 
 def describe(spec: Spec, aggregation: str) -> str:
@@ -412,11 +327,7 @@ _FEASIBILITY_ROWS = (
 @cached_data(max_entries=256)
 def comparison(
     programmes: Programmes,
-    *,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
+    **model: float,
 ) -> dict:
     """Every programme evaluated (:func:`evaluate`), and the side-by-side table of them.
 
@@ -425,8 +336,7 @@ def comparison(
     ``""`` and each programme's value under ``"1. <name>"``, as text) and ``markdown``: the rows
     as a Markdown table, names escaped.
     """
-    model = _model(footprint, exploitation, competitors_log10, prior_bits)
-    results = [evaluate(spec, aggregation, **model) for _, aggregation, spec in programmes]
+    results = [evaluate_programme(spec, aggregation, **model) for _, aggregation, spec in programmes]
     columns = [f"{i}. {name}" for i, (name, _, _) in enumerate(programmes, start=1)]
     table: dict[str, list[str]] = {}
     for (_, aggregation, spec), result in zip(programmes, results, strict=True):
@@ -453,125 +363,69 @@ def comparison(
 
 
 @cached_data(max_entries=128)
-def budget_curves(
-    spec: Spec,
-    aggregation: str,
-    low: float,
-    high: float,
-    *,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
-) -> dict[str, list] | None:
+def budget_curves(spec: Spec, aggregation: str, low: float, high: float, **model: float) -> dict | None:
     """:func:`aliquant_core.budget_curve` of one programme over ``low`` to ``high`` dollars.
 
     ``None`` when the programme costs nothing (the core cannot scale it).
     """
-    programme = _programme(spec, aggregation)
-    if core.programme_cost(programme).dollars <= 0:
+    chosen = programme(spec, aggregation)
+    if core.programme_cost(chosen).dollars <= 0:
         return None
     budgets = np.logspace(math.log10(low), math.log10(high), CURVE_POINTS)
-    curve = core.budget_curve(
-        programme,
-        budgets,
-        footprint=footprint,
-        exploitation=exploitation,
-        competitors_log10=competitors_log10,
-        prior_bits=prior_bits,
-    )
+    curve = core.budget_curve(chosen, budgets, **model)
     return {
+        **_curve_dict(curve),
         "budget": curve.parameter.tolist(),
         "labels": curve.labels.sum(axis=-1).tolist(),
-        "dollars": curve.dollars.tolist(),
-        "labeler_hours": curve.labeler_hours.tolist(),
-        "calendar_weeks": curve.calendar_weeks.tolist(),
-        "p_align": curve.p_align.tolist(),
-        "p_align_lower_bound": curve.p_align_lower_bound.tolist(),
-        "regime": [str(r) for r in curve.regime],
     }
 
 
+#: A curve's per-point fields the page keeps (the regime last), in the CSV's order.
+_CURVE_FIELDS = ("dollars", "labeler_hours", "calendar_weeks", "p_align", "p_align_lower_bound", "regime")
+
+
+def _curve_dict(curve: core.Curve) -> dict[str, list]:
+    """A curve's per-point fields (:data:`_CURVE_FIELDS`), from its ``to_dict()``."""
+    plain = curve.to_dict()
+    return {name: plain[name] for name in _CURVE_FIELDS}
+
+
 @cached_data(max_entries=32)
-def cheapest(
-    target: float,
-    presets: tuple[str, ...],
-    aggregation: str,
-    *,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
-) -> dict:
+def cheapest(target: float, presets: tuple[str, ...], aggregation: str, **model: float) -> dict:
     """:func:`aliquant_core.cheapest_programme` among ``presets`` (about a second), as plain values.
 
     ``spec`` is the winner as a :data:`Spec` (``None`` when nothing reaches the target).
     """
     result = core.cheapest_programme(
-        target,
-        [core.PRESETS[p] for p in presets],
-        aggregation=aggregation,
-        footprint=footprint,
-        exploitation=exploitation,
-        competitors_log10=competitors_log10,
-        prior_bits=prior_bits,
+        target, [core.PRESETS[p] for p in presets], aggregation=aggregation, **model
     )
+    plain = result.to_dict()
+    winner = plain.pop("programme")  # given as spec, aggregation and name
+    if winner is None:
+        return {**plain, "spec": None, "aggregation": aggregation, "name": ""}
     by_name = {core.PRESETS[p].name: p for p in presets}
-    spec = None
-    if result.programme is not None:
-        spec = tuple(
-            (by_name[a.source.name], float(a.labels), int(a.redundancy)) for a in result.programme.allocations
-        )
-    return {
-        "spec": spec,
-        "aggregation": result.programme.aggregation if result.programme is not None else aggregation,
-        "name": result.programme.name if result.programme is not None else "",
-        "dollars": float(result.dollars),
-        "p_align": float(result.p_align),
-        "candidates": [(name, float(cost)) for name, cost in result.candidates],
-    }
+    spec = tuple(
+        (by_name[a["source"]["name"]], float(a["labels"]), int(a["redundancy"]))
+        for a in winner["allocations"]
+    )
+    return {**plain, "spec": spec, "aggregation": winner["aggregation"], "name": winner["name"]}
 
 
 @cached_data(max_entries=64)
-def split(
-    source_a: str,
-    source_b: str,
-    budget: float,
-    aggregation: str,
-    *,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
-) -> dict:
+def split(source_a: str, source_b: str, budget: float, aggregation: str, **model: float) -> dict:
     """:func:`aliquant_core.best_split` and :func:`~aliquant_core.budget_split_curve`, as plain values."""
     a, b = core.PRESETS[source_a], core.PRESETS[source_b]
-    model = _model(footprint, exploitation, competitors_log10, prior_bits)
     best = core.best_split(a, b, budget, aggregation=aggregation, **model)
     curve = core.budget_split_curve(a, b, budget, points=SPLIT_POINTS, aggregation=aggregation, **model)
     best_cost = core.programme_cost(
         core.Programme((core.Allocation(a, best.labels_a), core.Allocation(b, best.labels_b)), aggregation)
     )
     return {
-        "best": {
-            "share_a": best.share_a,
-            "labels_a": best.labels_a,
-            "labels_b": best.labels_b,
-            "p_align": best.p_align,
-            "p_align_all_a": best.p_align_all_a,
-            "p_align_all_b": best.p_align_all_b,
-            "dollars": float(best_cost.dollars),
-            "labeler_hours": float(best_cost.labeler_hours),
-            "calendar_weeks": float(best_cost.calendar_weeks),
-        },
+        **_curve_dict(curve),
+        "best": {**best.to_dict(), **best_cost.to_dict()},
         "share_a": curve.parameter.tolist(),
         "labels_a": curve.labels[:, 0].tolist(),
         "labels_b": curve.labels[:, 1].tolist(),
-        "dollars": curve.dollars.tolist(),
-        "labeler_hours": curve.labeler_hours.tolist(),
-        "calendar_weeks": curve.calendar_weeks.tolist(),
-        "p_align": curve.p_align.tolist(),
-        "p_align_lower_bound": curve.p_align_lower_bound.tolist(),
     }
 
 
@@ -620,15 +474,11 @@ def budget_chart(
     axis: str,
     *,
     target: float,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
+    **model: float,
 ) -> go.Figure:
     """The Programmes page's budget chart: :func:`budget_curves` of each programme over ``low`` to
     ``high`` dollars, drawn by :func:`budget_figure`; keyed by the programmes, not their curves."""
-    model = _model(footprint, exploitation, competitors_log10, prior_bits)
-    points = [evaluate(spec, aggregation, **model) for _, aggregation, spec in programmes]
+    points = [evaluate_programme(spec, aggregation, **model) for _, aggregation, spec in programmes]
     names = [name for name, _, _ in programmes]
     return budget_figure(_curves(programmes, low, high, model), names, points, axis, target=target)
 
@@ -637,7 +487,7 @@ def budget_csv(
     programmes: Programmes, low: float, high: float, axis: str, settings: Mapping[str, float]
 ) -> str:
     """:func:`curves_csv` of the budget chart's programmes (``settings``: the model and target)."""
-    model = {name: settings[name] for name in _MODEL}
+    model = programme_model(settings)
     names = [name for name, _, _ in programmes]
     return curves_csv(_curves(programmes, low, high, model), names, axis, settings)
 
@@ -671,7 +521,7 @@ def budget_figure(
     # Names are free text from the link: Plotly would read tags in them (<a href=…>, <b>).
     names = [html.escape(name, quote=False) for name in names]
     for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
-        colour = COLOURS[i % len(COLOURS)]
+        colour = style.COLOURS[i % len(style.COLOURS)]
         if curve:
             fig.add_trace(
                 go.Scatter(
@@ -716,8 +566,8 @@ def budget_figure(
                 x=[curves[i][axis][j] for i, j in on_frontier],
                 y=[curves[i]["p_align"][j] for i, j in on_frontier],
                 mode="lines+markers",
-                line={"color": _FRONTIER, "width": 1.2, "dash": "dot", "shape": "hv"},
-                marker={"color": _FRONTIER, "size": 5, "symbol": "diamond"},
+                line={"color": style.DARK, "width": 1.2, "dash": "dot", "shape": "hv"},
+                marker={"color": style.DARK, "size": 5, "symbol": "diamond"},
                 name="Pareto frontier",
                 customdata=[[names[i]] for i, _ in on_frontier],
                 hovertemplate=f"Pareto frontier: %{{customdata[0]}}<br>{x_hover}<br>"
@@ -726,27 +576,14 @@ def budget_figure(
         )
     xs = [x for c in curves if c for x in c[axis] if x > 0]
     if xs:
-        fig.add_trace(
-            go.Scatter(
-                x=[min(xs), max(xs)],
-                y=[target, target],
-                mode="lines",
-                line={"color": "#b5651d", "width": 1.2, "dash": "dashdot"},
-                name=f"P* = {target:g}",
-                hovertemplate=f"target P* = {target:g}<extra></extra>",
-            )
-        )
-    fig.update_xaxes(
-        type="log", dtick=1, title={"text": title, "standoff": 4}, gridcolor=_GRID, exponentformat="power"
-    )
-    fig.update_yaxes(range=[-0.03, 1.03], title={"text": "P_align", "standoff": 4}, gridcolor=_GRID)
-    fig.update_layout(
-        height=height,
-        margin={"l": 50, "r": 10, "t": 10, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "font": {"size": 11}},
-        hovermode="closest",
-    )
-    return fig
+        style.target_line(fig, min(xs), max(xs), target)
+    fig.update_xaxes(**style.LOG_AXIS, title={"text": title, "standoff": 4}, gridcolor=style.GRID)
+    return _layout(fig, height)
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    style.probability_axis(fig, pad=0.03)
+    return style.legend_above(fig, height=height, margin={"l": 50, "r": 10, "t": 10, "b": 40}, y=1.02)
 
 
 @cached_figure()
@@ -757,13 +594,9 @@ def split_chart(
     aggregation: str,
     *,
     target: float,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
+    **model: float,
 ) -> go.Figure:
     """The budget-split chart: :func:`split` drawn by :func:`split_figure`; keyed by the inputs."""
-    model = _model(footprint, exploitation, competitors_log10, prior_bits)
     data = split(source_a, source_b, budget, aggregation, **model)
     names = (core.PRESETS[source_a].name, core.PRESETS[source_b].name)
     return split_figure(data, *names, budget=budget, target=target)
@@ -776,22 +609,15 @@ def split_figure(
     share = [100.0 * s for s in data["share_a"]]
     custom = [[count(a), count(b)] for a, b in zip(data["labels_a"], data["labels_b"], strict=True)]
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=share,
-            y=data["p_align_lower_bound"],
-            mode="lines",
-            line={"color": "#7a8ea8", "width": 1.4, "dash": "dot"},
-            name="Bonferroni bound",
-            hovertemplate="%{x:.1f}% to A<br>lower bound = %{y:.4g}<extra></extra>",
-        )
+    style.bound_line(
+        fig, share, data["p_align_lower_bound"], hover="%{x:.1f}% to A<br>lower bound = %{y:.4g}"
     )
     fig.add_trace(
         go.Scatter(
             x=share,
             y=data["p_align"],
             mode="lines",
-            line={"color": COLOURS[0], "width": 2.4},
+            line={"color": style.CURVE, "width": 2.4},
             name="P_align",
             customdata=custom,
             hovertemplate=f"%{{x:.1f}}% to A<br>{name_a}: %{{customdata[0]}} labels<br>{name_b}: "
@@ -804,37 +630,21 @@ def split_figure(
             x=[100.0 * best["share_a"]],
             y=[best["p_align"]],
             mode="markers",
-            marker={"symbol": "star", "size": 15, "color": "#d62728", "line": {"width": 1, "color": "white"}},
+            marker={"symbol": "star", "size": 15, "color": style.YOU, "line": {"width": 1, "color": "white"}},
             name="best split",
             hovertemplate=f"best: {100.0 * best['share_a']:.2f}% to A<br>{name_a}: "
             f"{count(best['labels_a'])} labels<br>{name_b}: {count(best['labels_b'])} labels<br>"
             f"P_align = {probability(best['p_align'])}<extra></extra>",
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=[0.0, 100.0],
-            y=[target, target],
-            mode="lines",
-            line={"color": "#b5651d", "width": 1.2, "dash": "dashdot"},
-            name=f"P* = {target:g}",
-            hovertemplate=f"target P* = {target:g}<extra></extra>",
-        )
-    )
+    style.target_line(fig, 0.0, 100.0, target)
     fig.update_xaxes(
         range=[-1.5, 101.5],
         title={"text": f"share of {dollars(budget)} spent on A ({name_a})", "standoff": 4},
-        gridcolor=_GRID,
+        gridcolor=style.GRID,
         ticksuffix="%",
     )
-    fig.update_yaxes(range=[-0.03, 1.03], title={"text": "P_align", "standoff": 4}, gridcolor=_GRID)
-    fig.update_layout(
-        height=height,
-        margin={"l": 50, "r": 10, "t": 10, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "font": {"size": 11}},
-        hovermode="closest",
-    )
-    return fig
+    return _layout(fig, height)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -855,41 +665,13 @@ def curves_csv(
     on_frontier = set(frontier(curves, axis))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "programme",
-            "budget_usd",
-            "labels",
-            "dollars",
-            "labeler_hours",
-            "calendar_weeks",
-            "p_align",
-            "p_align_lower_bound",
-            "regime",
-            f"pareto_{axis}",
-            *settings,
-        ]
-    )
+    writer.writerow(["programme", "budget_usd", "labels", *_CURVE_FIELDS, f"pareto_{axis}", *settings])
     fixed = _settings_row(settings)
     for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
-        if not curve:
-            continue
-        for j in range(len(curve["budget"])):
-            writer.writerow(
-                [
-                    name,
-                    repr(curve["budget"][j]),
-                    f"{curve['labels'][j]:.0f}",
-                    repr(curve["dollars"][j]),
-                    repr(curve["labeler_hours"][j]),
-                    repr(curve["calendar_weeks"][j]),
-                    repr(curve["p_align"][j]),
-                    repr(curve["p_align_lower_bound"][j]),
-                    curve["regime"][j],
-                    int((i, j) in on_frontier),
-                    *fixed,
-                ]
-            )
+        for j in range(len(curve["budget"]) if curve else 0):
+            fields = [curve[field][j] for field in _CURVE_FIELDS]
+            numbers = [f"{curve['labels'][j]:.0f}", *(repr(v) for v in fields[:-1]), fields[-1]]
+            writer.writerow([name, repr(curve["budget"][j]), *numbers, int((i, j) in on_frontier), *fixed])
     return buffer.getvalue()
 
 
@@ -897,7 +679,7 @@ def split_csv_for(
     source_a: str, source_b: str, budget: float, aggregation: str, settings: Mapping[str, float]
 ) -> str:
     """:func:`split_csv` of the budget-split chart's inputs (``settings``: the model and target)."""
-    model = {name: settings[name] for name in _MODEL}
+    model = programme_model(settings)
     data = split(source_a, source_b, budget, aggregation, **model)
     return split_csv(data, {**settings, "budget_usd": budget})
 

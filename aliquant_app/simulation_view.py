@@ -26,15 +26,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 import aliquant_core as core
-from aliquant_app.caching import cached_data, cached_figure
-from aliquant_app.charts import PLOTLY_CONFIG
+from aliquant_app import chart_style as style
+from aliquant_app.calls import cached_data, cached_figure
 from aliquant_app.linked import Field, LinkedStore, link_number, read_number
-from aliquant_core.simulate import CONFIDENCE, Estimate, bradley_terry_check, simulate_p_align
+from aliquant_core.simulate import CONFIDENCE, bradley_terry_check, simulate_p_align
 
 __all__ = [
     "BT_MAX_COMPARISONS",
     "BT_SECONDS_PER_COMPARISON",
-    "CHART_CONFIG",
     "CHECK_P_SINGLE",
     "LEARNER",
     "LEARNER_DEFAULTS",
@@ -61,8 +60,6 @@ BT_SECONDS_PER_COMPARISON = 2e-6
 #: P₁ aimed at by the "where the simulation can resolve P₁" check (1 − this when q < ½).
 CHECK_P_SINGLE = 0.9
 
-CHART_CONFIG = PLOTLY_CONFIG  # plotly's PNG button, as on every chart
-
 #: Query-string keys of the page's own controls (the sidebar's link check leaves them alone).
 LINK_KEYS: tuple[str, ...] = ("sim_resolvable", "sim_trials", "sim_seed", "sim_view", "sim_bt_trials")
 #: How option controls write a value into the link (a tab's own label), for the link check.
@@ -75,19 +72,12 @@ LEARNER = LinkedStore(
     [Field("sim_bt_trials", read_number(50, 5_000, whole=True), lambda value: [link_number(value)])],
 )
 
-_SIMULATED = "#1f5fa8"
-_ANALYTIC = "#b5651d"
-_GRID = "rgba(128,128,128,0.15)"
-
-
-def _estimate(e: Estimate | None) -> dict[str, float] | None:
-    if e is None:
-        return None
-    return {"value": float(e.value), "low": float(e.low), "high": float(e.high), "trials": int(e.trials)}
+_SIMULATED = style.CURVE
+_ANALYTIC = style.TARGET
 
 
 @cached_data(max_entries=64)
-def check_labels(*, error_rate: float, blind_spot: float, footprint: float, exploitation: float) -> float:
+def check_labels(*, error_rate: float, **threat: float) -> float:
     """A label count at which P₁ is near :data:`CHECK_P_SINGLE` (q > ½) or 1 − it (q < ½).
 
     There a simulation of 20,000 trials resolves P₁ to about ±0.005. The core's P₁ (one
@@ -95,15 +85,7 @@ def check_labels(*, error_rate: float, blind_spot: float, footprint: float, expl
     the knife-edge (q = ½, P₁ = ½ at every N).
     """
     labels = np.unique(np.round(np.logspace(0.0, 12.0, 2401)))
-    result = core.p_align(
-        labels,
-        error_rate,
-        blind_spot=blind_spot,
-        footprint=footprint,
-        exploitation=exploitation,
-        competitors_log10=0.0,
-        prior_bits=0.0,
-    )
+    result = core.p_align(labels, error_rate, **{**threat, "competitors_log10": 0.0, "prior_bits": 0.0})
     q = float(np.asarray(result.label_win_prob).reshape(-1)[0])
     if q == 0.5:
         return math.nan
@@ -116,14 +98,10 @@ def run_simulation(
     labels: float,
     *,
     error_rate: float,
-    blind_spot: float,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
     trials: int,
     seed: int,
     informative: str,
+    **threat: float,
 ) -> dict[str, Any]:
     """:func:`aliquant_core.simulate.simulate_p_align` as plain values.
 
@@ -133,31 +111,9 @@ def run_simulation(
     if informative == "binomial":
         labels = float(round(labels))
     result = simulate_p_align(
-        labels,
-        error_rate,
-        blind_spot=blind_spot,
-        footprint=footprint,
-        exploitation=exploitation,
-        competitors_log10=competitors_log10,
-        prior_bits=prior_bits,
-        trials=trials,
-        seed=seed,
-        informative=informative,
-    )
-    return {
-        "labels": labels,
-        "p_single": _estimate(result.p_single),
-        "p_align": _estimate(result.p_align),
-        "p_align_direct": _estimate(result.p_align_direct),
-        "analytic_p_single": float(result.analytic_p_single),
-        "analytic_p_align": float(result.analytic_p_align),
-        "p_single_agrees": bool(result.p_single_agrees),
-        "p_align_agrees": bool(result.p_align_agrees),
-        "p_align_direct_agrees": result.p_align_direct_agrees,
-        "label_win_prob": float(result.label_win_prob),
-        "informative_labels": float(result.informative_labels),
-        "effective_competitors_log10": float(result.effective_competitors_log10),
-    }
+        labels, error_rate, **threat, trials=trials, seed=seed, informative=informative
+    ).to_dict()
+    return {**result, "labels": labels}
 
 
 @cached_data(max_entries=16)
@@ -165,39 +121,12 @@ def run_bradley_terry(
     labels: float,
     *,
     error_rate: float,
-    blind_spot: float,
-    footprint: float,
-    exploitation: float,
-    competitors_log10: float,
-    prior_bits: float,
     trials: int,
     seed: int,
+    **threat: float,
 ) -> dict[str, Any]:
     """:func:`aliquant_core.simulate.bradley_terry_check` as plain values (seconds: 0.1 to 20)."""
-    result = bradley_terry_check(
-        labels,
-        error_rate,
-        blind_spot=blind_spot,
-        footprint=footprint,
-        exploitation=exploitation,
-        competitors_log10=competitors_log10,
-        prior_bits=prior_bits,
-        trials=trials,
-        seed=seed,
-    )
-    return {
-        "ranked_above": _estimate(result.ranked_above),
-        "counting_simulated": _estimate(result.counting_simulated),
-        "counting_p_single": float(result.counting_p_single),
-        "learned_p_align": _estimate(result.learned_p_align),
-        "counting_p_align": float(result.counting_p_align),
-        "learner_normal_approximation": float(result.learner_normal_approximation),
-        "mean_coefficients": [float(v) for v in result.mean_coefficients],
-        "limit_coefficients": [float(v) for v in result.limit_coefficients],
-        "blind_share": float(result.blind_share),
-        "informative_labels": float(result.informative_labels),
-        "converged": bool(result.converged),
-    }
+    return bradley_terry_check(labels, error_rate, **threat, trials=trials, seed=seed).to_dict()
 
 
 def difference(a: dict[str, float], b: dict[str, float]) -> tuple[float, float, float]:
@@ -313,20 +242,10 @@ def interval_chart(rows: Sequence[Row], *, row_height: int = 90) -> go.Figure:
             row=i,
             col=1,
         )
-        fig.update_xaxes(range=_range(row), gridcolor=_GRID, tickformat=".6~g", nticks=6, row=i, col=1)
+        fig.update_xaxes(range=_range(row), gridcolor=style.GRID, tickformat=".6~g", nticks=6, row=i, col=1)
         fig.update_yaxes(visible=False, range=[-1, 1], row=i, col=1)
     fig.update_annotations(font={"size": 12})
     height = 60 + row_height * len(rows)
-    fig.update_layout(
-        height=height,
-        margin={"l": 15, "r": 15, "t": 55, "b": 30},
-        legend={
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.0 + 28 / height,
-            "x": 0.0,
-            "font": {"size": 11},
-        },
-        hovermode="closest",
+    return style.legend_above(
+        fig, height=height, margin={"l": 15, "r": 15, "t": 55, "b": 30}, y=1.0 + 28 / height
     )
-    return fig

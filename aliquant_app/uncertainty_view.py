@@ -22,18 +22,17 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 
-from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_core import agreement_from_error_rate, error_rate_from_agreement
+from aliquant_core.quantities import QUANTITIES
 from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado, uncertainty
 
-from .caching import cached_data, cached_figure
+from . import chart_style as style
+from .calls import cached_data, cached_figure
 from .formatting import count
 from .linked import Field, LinkedStore, link_number, read_flag, read_number, read_range
 
 __all__ = [
-    "CHART_CONFIG",
     "DRAWS_MAX",
     "DRAWS_MIN",
     "INTERVALS",
@@ -54,7 +53,6 @@ __all__ = [
     "p_align_histogram",
     "quantiles_csv",
     "required_histogram",
-    "reset_intervals",
     "run_sensitivity",
     "run_tornado",
     "run_uncertainty",
@@ -69,14 +67,6 @@ DRAWS_MIN, DRAWS_MAX = 1_000, 100_000
 #: Base sample of the Sobol indices (P_align is evaluated n·(d + 2) times).
 SOBOL_SAMPLES = 1024
 
-_CURVE = "#1f5fa8"
-_TARGET = "#b5651d"
-_YOU = "#d62728"
-_LOW = "#7a8ea8"
-_GRID = "rgba(128,128,128,0.15)"
-#: Chart config shared by the page's figures.
-CHART_CONFIG = PLOTLY_CONFIG  # plotly's PNG button, as on every chart
-
 
 @dataclass(frozen=True)
 class IntervalSpec:
@@ -86,13 +76,11 @@ class IntervalSpec:
     ----------
     name : str
         The brief's name (core keyword).
-    label : str
-        Display name with its symbol.
     widget : str
         ``"range"`` (one range slider) or ``"pair"`` (two number inputs, for small shares and
         values whose useful interval is a sliver of the whole range).
-    low, high, step : float
-        Widget bounds and step, in widget units (log₁₀ N for labels).
+    step : float
+        Widget step, in widget units (log₁₀ N for labels).
     fmt : str
         printf-style display format of the widget.
     default_on : bool
@@ -101,18 +89,32 @@ class IntervalSpec:
         One line: how the default interval is set around the sidebar's value, and why.
     note : str
         More on the default, for the toggle's help ("" if none).
+    label : str
+        Display name with its symbol; by default the quantity's label in the table of quantities.
+    low, high : float
+        Widget bounds in widget units; by default the quantity's control range in the table.
     """
 
     name: str
-    label: str
     widget: str
-    low: float
-    high: float
     step: float
     fmt: str
     default_on: bool
     rule: str
-    note: str
+    note: str = ""
+    label: str = ""
+    low: float | None = None
+    high: float | None = None
+
+    def __post_init__(self):
+        quantity = QUANTITIES[self.name]
+        for field, value in (
+            ("label", quantity.label),
+            ("low", quantity.control_low),
+            ("high", quantity.control_high),
+        ):
+            if getattr(self, field) in ("", None):
+                object.__setattr__(self, field, value)
 
     @property
     def toggle_key(self) -> str:
@@ -137,91 +139,39 @@ SPECS: dict[str, IntervalSpec] = {
     s.name: s
     for s in (
         IntervalSpec(
-            "labels",
-            "Labels N",
-            "range",
-            0.0,
-            12.0,
-            0.05,
-            "%.2f",
-            False,
+            "labels", "range", 0.05, "%.2f", False,
             "N ÷/× 2 (log₁₀ N ± 0.3): how far a programme's final count may miss its plan (assumption).",
             "Off by default: the count is the programme's decision, not an unknown.",
+            label="Labels N", low=0.0, high=12.0,
         ),
         IntervalSpec(
-            "error_rate",
-            "Error rate ε",
-            "range",
-            0.0,
-            0.5,
-            0.001,
-            "%.3f",
-            True,
+            "error_rate", "range", 0.001, "%.3f", True,
             "agreement ± 7 points: published labeler agreement spans 65.7–77.3% (anchors).",
             "AlpacaEval's human annotators agree 65.7%; InstructGPT's held-out labelers 77.3%.",
         ),
         IntervalSpec(
-            "blind_spot",
-            "Blind spot σ",
-            "pair",
-            0.0,
-            1.0,
-            0.001,
-            "%.4f",
-            True,
+            "blind_spot", "pair", 0.001, "%.4f", True,
             "σ ÷/× 3 (0 to 0.01 at σ = 0): only its order of magnitude is known (assumption).",
-            "",
         ),
         IntervalSpec(
-            "footprint",
-            "Footprint f",
-            "pair",
-            1e-4,
-            1.0,
-            0.001,
-            "%.4f",
-            True,
+            "footprint", "pair", 0.001, "%.4f", True,
             "f ÷/× 3 (at most 1): known to an order of magnitude at best (assumption).",
-            "",
         ),
         IntervalSpec(
-            "exploitation",
-            "Exploitation χ",
-            "range",
-            0.0,
-            1.0,
-            0.01,
-            "%.2f",
-            True,
+            "exploitation", "range", 0.01, "%.2f", True,
             "χ ± 0.25: how far a competitor steers into blind spots is a guess (assumption).",
-            "",
         ),
         IntervalSpec(
-            "competitors_log10",
-            "Competitors log₁₀ K",
-            "range",
-            0.0,
-            300.0,
-            0.5,
-            "%.1f",
-            True,
+            "competitors_log10", "range", 0.5, "%.1f", True,
             "log₁₀ K ± 10: the class training searches is unknown to ten orders of magnitude (assumption).",
-            "",
         ),
         IntervalSpec(
-            "prior_bits",
-            "Prior bits b",
-            "pair",
-            0.0,
-            1000.0,
-            1.0,
-            "%.1f",
-            False,
+            "prior_bits", "pair", 1.0, "%.1f", False,
             "b ± 20 bits, at least 0 (20 bits: a factor of 10⁶ in K_eff) (assumption).",
             "Off by default: the sidebar's 0 bits is the conservative end.",
         ),
     )
-}
+}  # fmt: skip
 
 
 #: Query-string keys of the page's own controls (the sidebar's link check leaves them alone).
@@ -272,9 +222,9 @@ def default_widget_value(name: str, point: Mapping[str, float]) -> tuple[float, 
 
 def summary(intervals: Sequence[tuple[str, float, float]]) -> str:
     """The uncertain quantities and their intervals in one line, e.g. ``ε 0.115–0.221 · χ 0.4–0.9``."""
-    symbols = {"labels": "N", "error_rate": "ε", "blind_spot": "σ", "footprint": "f", "exploitation": "χ"}
-    symbols |= {"competitors_log10": "log₁₀ K", "prior_bits": "b"}
-    return " · ".join(f"{symbols[name]} {_interval_text(name, low, high)}" for name, low, high in intervals)
+    return " · ".join(
+        f"{QUANTITIES[name].symbol} {_interval_text(name, low, high)}" for name, low, high in intervals
+    )
 
 
 def model_interval(name: str, widget_value: Sequence[float]) -> tuple[float, float]:
@@ -347,11 +297,6 @@ def chosen_intervals(values: Mapping[str, Any]) -> list[tuple[str, float, float]
     return chosen
 
 
-def reset_intervals() -> None:
-    """Button callback: every interval back to its default around the sidebar's values, toggles too."""
-    INTERVALS.forget(st.session_state, (key for key in INTERVALS.keys if key not in RUN_DEFAULTS))
-
-
 # --- cached core calls --------------------------------------------------------------------------
 
 Intervals = tuple[tuple[str, float, float], ...]
@@ -363,6 +308,7 @@ def run_uncertainty(intervals: Intervals, point: Point, draws: int, seed: int) -
     """:func:`aliquant_core.uncertainty.uncertainty` as plain values and arrays.
 
     At most eight results are kept: one holds up to 100,000 draws of up to nine columns (7 MB).
+    The draws stay arrays (copied as blocks on every hit), so not the result's ``to_dict()``.
     """
     result = uncertainty(
         {name: (low, high) for name, low, high in intervals}, dict(point), draws=draws, seed=seed
@@ -416,12 +362,7 @@ def run_sensitivity(intervals: Intervals, point: Point, samples: int, seed: int)
     result = sensitivity(
         {name: (low, high) for name, low, high in intervals}, dict(point), samples=samples, seed=seed
     )
-    return {
-        "names": list(result.names),
-        "first_order": [float(v) for v in result.first_order],
-        "total_order": [float(v) for v in result.total_order],
-        "evaluations": int(result.evaluations),
-    }
+    return result.to_dict()
 
 
 @cached_data(max_entries=64)
@@ -430,17 +371,7 @@ def run_tornado(intervals: Intervals, point: Point) -> dict[str, Any]:
     base, bars = tornado({name: (low, high) for name, low, high in intervals}, dict(point))
     return {
         "base": float(base),
-        "bars": [
-            {
-                "name": b.name,
-                "low": float(b.low),
-                "high": float(b.high),
-                "p_align_at_low": float(b.p_align_at_low),
-                "p_align_at_high": float(b.p_align_at_high),
-                "swing": float(b.swing),
-            }
-            for b in bars
-        ],
+        "bars": [{**b.to_dict(), "swing": float(b.swing)} for b in bars],
     }
 
 
@@ -478,28 +409,7 @@ def histogram_required(required: np.ndarray, bins: int = 40) -> dict[str, Any]:
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
-    """Shared layout: no title (the page heads each chart), the legend in a row above the plot."""
-    fig.update_layout(
-        height=height,
-        margin={"l": 50, "r": 10, "t": 30, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0, "font": {"size": 11}},
-        bargap=0.05,
-        hovermode="closest",
-    )
-    return fig
-
-
-def _vline(fig: go.Figure, x: float, top: float, *, color: str, dash: str, name: str, hover: str) -> None:
-    fig.add_trace(
-        go.Scatter(
-            x=[x, x],
-            y=[0.0, top],
-            mode="lines",
-            line={"color": color, "width": 1.6, "dash": dash},
-            name=name,
-            hovertemplate=hover + "<extra></extra>",
-        )
-    )
+    return style.legend_above(fig, height=height, margin={"l": 50, "r": 10, "t": 30, "b": 40}, bargap=0.05)
 
 
 @cached_figure()
@@ -519,7 +429,7 @@ def p_align_histogram(
             x=centres,
             y=shares,
             width=[b - a for a, b in itertools.pairwise(edges)],
-            marker={"color": _CURVE},
+            marker={"color": style.CURVE},
             name="share of draws",
             customdata=[[a, b] for a, b in itertools.pairwise(edges)],
             hovertemplate="P_align %{customdata[0]:.3f}–%{customdata[1]:.3f}: %{y:.1%} of draws"
@@ -527,20 +437,25 @@ def p_align_histogram(
         )
     )
     top = max(shares, default=0.0) * 1.08 or 1.0
-    _vline(
-        fig, target, top, color=_TARGET, dash="dashdot", name=f"P* = {target:g}", hover=f"target {target:g}"
+    y = (0.0, top)
+    target_name, target_hover = f"P* = {target:g}", f"target {target:g}"
+    style.vertical_line(
+        fig, target, y, color=style.TARGET, dash="dashdot", name=target_name, hover=target_hover, width=1.6
     )
-    _vline(fig, mean, top, color="#222222", dash="solid", name="mean", hover=f"mean P_align {mean:.4f}")
-    _vline(
+    style.vertical_line(
+        fig, mean, y, color=style.DARK, dash="solid", name="mean", hover=f"mean P_align {mean:.4f}", width=1.6
+    )
+    style.vertical_line(
         fig,
         point_p_align,
-        top,
-        color=_YOU,
+        y,
+        width=1.6,
+        color=style.YOU,
         dash="dot",
         name="at the sidebar's values",
         hover=f"P_align at the sidebar's values {point_p_align:.4f}",
     )
-    fig.update_xaxes(range=[-0.01, 1.01], title={"text": "P_align", "standoff": 4}, gridcolor=_GRID)
+    style.probability_axis(fig, axis="x", pad=0.01)
     fig.update_yaxes(range=[0, top], tickformat=".0%", title={"text": "share of draws", "standoff": 4})
     return _layout(fig, height)
 
@@ -569,7 +484,7 @@ def required_histogram(hist: Mapping[str, Any], *, labels: float, height: int = 
             x=xs,
             y=ys,
             mode="lines",
-            line={"color": _CURVE, "width": 1.5, "shape": "hv"},
+            line={"color": style.CURVE, "width": 1.5, "shape": "hv"},
             fill="tozeroy",
             fillcolor="rgba(31, 95, 168, 0.35)",
             name="share of draws",
@@ -577,11 +492,12 @@ def required_histogram(hist: Mapping[str, Any], *, labels: float, height: int = 
         )
     )
     top = max(shares, default=0.0) * 1.08 or 1.0
-    _vline(
+    style.vertical_line(
         fig,
         max(labels, 1.0),
-        top,
-        color=_YOU,
+        (0.0, top),
+        width=1.6,
+        color=style.YOU,
         dash="dot",
         name="this programme's N",
         hover=f"the sidebar's programme: {count(labels)} labels",
@@ -594,7 +510,7 @@ def required_histogram(hist: Mapping[str, Any], *, labels: float, height: int = 
         range=[low - pad, high + pad],
         exponentformat="power",
         title={"text": "labels required (log scale)", "standoff": 4},
-        gridcolor=_GRID,
+        gridcolor=style.GRID,
     )
     fig.update_yaxes(range=[0, top], tickformat=".0%", title={"text": "share of draws", "standoff": 4})
     return _layout(fig, height)
@@ -615,7 +531,7 @@ def tornado_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.F
     base, bars = data["base"], list(data["bars"])
     names = [f"{SPECS[b['name']].label}<br>{_interval_text(b['name'], b['low'], b['high'])}" for b in bars]
     fig = go.Figure()
-    for end, color in (("low", _LOW), ("high", _CURVE)):
+    for end, color in (("low", style.BOUND), ("high", style.CURVE)):
         values = [b[f"p_align_at_{end}"] for b in bars]
         fig.add_trace(
             go.Bar(
@@ -630,8 +546,8 @@ def tornado_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.F
                 "<extra></extra>",
             )
         )
-    fig.add_vline(x=base, line={"color": "#222222", "width": 1.2, "dash": "dash"})
-    fig.update_xaxes(range=[-0.01, 1.01], title={"text": "P_align", "standoff": 4}, gridcolor=_GRID)
+    fig.add_vline(x=base, line={"color": style.DARK, "width": 1.2, "dash": "dash"})
+    style.probability_axis(fig, axis="x", pad=0.01)
     fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], automargin=True)
     fig.update_layout(barmode="overlay")
     return _layout(fig, height or 100 + 48 * len(bars))
@@ -643,8 +559,8 @@ def sobol_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.Fig
     names = [SPECS[n].label for n in data["names"]]
     fig = go.Figure()
     for field, label, color in (
-        ("first_order", "first order S_i (alone)", _CURVE),
-        ("total_order", "total S_Ti (with interactions)", _LOW),
+        ("first_order", "first order S_i (alone)", style.CURVE),
+        ("total_order", "total S_Ti (with interactions)", style.BOUND),
     ):
         fig.add_trace(
             go.Bar(
@@ -657,7 +573,7 @@ def sobol_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.Fig
             )
         )
     fig.update_xaxes(
-        title={"text": "share of Var P_align", "standoff": 4}, gridcolor=_GRID, rangemode="tozero"
+        title={"text": "share of Var P_align", "standoff": 4}, gridcolor=style.GRID, rangemode="tozero"
     )
     fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], automargin=True)
     fig.update_layout(barmode="group")
@@ -683,29 +599,11 @@ def sensitivity_csv(
     by_name = dict(
         zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)
     )
-    writer.writerow(
-        [
-            "quantity",
-            "low",
-            "high",
-            "p_align_at_low",
-            "p_align_at_high",
-            "swing",
-            "sobol_first",
-            "sobol_total",
-        ]
-    )
+    bar_fields = ("low", "high", "p_align_at_low", "p_align_at_high", "swing")
+    writer.writerow(["quantity", *bar_fields, "sobol_first", "sobol_total"])
     for bar in swings["bars"]:
         first, total = by_name.get(bar["name"], (math.nan, math.nan))
-        numbers = (
-            bar["low"],
-            bar["high"],
-            bar["p_align_at_low"],
-            bar["p_align_at_high"],
-            bar["swing"],
-            first,
-            total,
-        )
+        numbers = (*(bar[field] for field in bar_fields), first, total)
         writer.writerow([bar["name"], *(repr(float(x)) for x in numbers)])
     writer.writerow([])
     writer.writerow(["statistic", "value"])

@@ -6,13 +6,13 @@ import functools
 
 import streamlit as st
 
-from aliquant_app import cache, map_view, state
-from aliquant_app.charts import PLOTLY_CONFIG
+from aliquant_app import calls, map_view, state
 from aliquant_app.formatting import count, probability, share
+from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS
 
 assumptions = state.current()
-quality, threat = assumptions.quality(), assumptions.threat()
+quality, threat = assumptions.quality, assumptions.threat
 n, eps = assumptions.labels, assumptions.error_rate
 
 levels_column, cost_column = st.columns([1.3, 2.7], vertical_alignment="bottom")
@@ -68,7 +68,7 @@ if box.open:
 map_view.COST_LAW.write_link(st.query_params, map_view.COST_LAW.wanted_link(cost_law, map_view.COST_DEFAULTS))
 reference, gamma, budgets = (cost_law[key] for key in map_view.COST_DEFAULTS)
 
-result = cache.evaluate(n, **quality, **threat)
+result = calls.evaluate(n, **quality, **threat)
 log10_gap = result["effective_competitors_log10"] + result["log10_single_failure"]
 h = result["blind_share"]
 spend = map_view.law_cost(n, eps, reference, gamma)
@@ -111,12 +111,7 @@ figure = map_view.map_chart(
     p_misalign=result["p_misalign"],
     **threat,
 )
-st.plotly_chart(
-    figure,
-    width="stretch",
-    key="quality_quantity_map",
-    config=PLOTLY_CONFIG,
-)
+draw_chart(figure, "quality_quantity_map")
 
 one_minus_2h = 1.0 - 2.0 * h
 if h < 0.5:
@@ -155,13 +150,11 @@ left.caption(
     f"competitors (log₁₀ K_eff = {result['effective_competitors_log10']:.1f}: the larger, the "
     "sharper the switch from 0 to 1 and the closer the contours)."
 )
-right.download_button(
+csv_button(
+    right,
     "CSV",
-    data=functools.partial(map_view.grid_csv_for, threat),
+    functools.partial(map_view.grid_csv_for, threat),
     file_name="aliquant_quality_quantity_map.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
     key="map_csv",
     help=f"The map's grid ({map_view.LABELS_POINTS} label counts × {map_view.ERROR_POINTS} error "
     "rates): P_align and its Bonferroni bound at each point, with the threat settings.",

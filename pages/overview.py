@@ -7,18 +7,18 @@ import math
 
 import streamlit as st
 
-from aliquant_app import cache, overview_view, programmes_view, state
-from aliquant_app.charts import PLOTLY_CONFIG
+from aliquant_app import calls, overview_view, programmes_view, state
 from aliquant_app.formatting import count, probability, share
+from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS, anchors
 
 assumptions = state.current()
-quality, threat = assumptions.quality(), assumptions.threat()
+quality, threat = assumptions.quality, assumptions.threat
 n, target = assumptions.labels, assumptions.target
 
-result = cache.evaluate(n, **quality, **threat)
-needed = cache.required(target, **quality, **threat)
-tolerance = cache.tolerances(target, n, error_rate=assumptions.error_rate, **threat)
+result = calls.evaluate(n, **quality, **threat)
+needed = overview_view.required(target, **quality, **threat)
+tolerance = overview_view.tolerances(target, n, error_rate=assumptions.error_rate, **threat)
 q, regime = result["label_win_prob"], result["regime"]
 k_eff = result["effective_competitors_log10"]
 
@@ -129,9 +129,7 @@ with st.container(key="programme_cost"):
         "`cost_source`.",
     )
     source = PRESETS[source_key]
-    cost = programmes_view.evaluate(
-        ((source_key, float(n), 1),), "pooled", **programmes_view.model_keywords(assumptions)
-    )
+    cost = calls.evaluate_programme(((source_key, float(n), 1),), "pooled", **calls.programme_model(threat))
     cost_row[0].metric(
         "Dollars",
         programmes_view.dollars(cost["dollars"]),
@@ -152,7 +150,7 @@ with st.container(key="programme_cost"):
 
 quality_key, threat_key = tuple(sorted(quality.items())), tuple(sorted(threat.items()))
 figure = overview_view.chart(n, target, quality_key, threat_key)
-st.plotly_chart(figure, width="stretch", key="alignment_curve", config=PLOTLY_CONFIG)
+draw_chart(figure, "alignment_curve")
 
 left, right = st.columns([4.2, 1], vertical_alignment="center")
 skipped = overview_view.SKIPPED
@@ -164,13 +162,11 @@ left.caption(
     f"labeler-hours ≈ {count(hours_labels)} comparisons, assuming AlpacaEval's {seconds:g} s per "
     "comparison." + (f" Not drawn (no comparison count published): {', '.join(skipped)}." if skipped else "")
 )
-right.download_button(
+csv_button(
+    right,
     "CSV",
-    data=functools.partial(overview_view.chart_csv, quality_key, threat_key, assumptions.as_dict()),
+    functools.partial(overview_view.chart_csv, quality_key, threat_key, assumptions.as_dict()),
     file_name="aliquant_p_align_curve.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
     key="overview_csv",
     help="The curve's data: P_align and its Bonferroni bound at each label count, with the settings.",
 )

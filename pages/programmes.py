@@ -11,16 +11,17 @@ import functools
 
 import streamlit as st
 
+from aliquant_app import calls, state
 from aliquant_app import programme_controls as controls
 from aliquant_app import programmes_view as view
-from aliquant_app import state
-from aliquant_app.charts import PLOTLY_CONFIG
 from aliquant_app.formatting import count, probability
+from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table, markdown_text
 from aliquant_core import PRESETS
+from aliquant_core.quantities import QUANTITIES
 
 assumptions = state.current()
-model = view.model_keywords(assumptions)
+model = calls.programme_model(assumptions.threat)
 target = assumptions.target
 settings = {**model, "target": target}
 PRESET_KEYS = tuple(PRESETS)
@@ -40,14 +41,8 @@ def _source_help() -> str:
 
 
 SOURCE_HELP = _source_help()
-
-
-def chart_config(name: str) -> dict:
-    """The explorer's plotly config, its PNG download named after the chart."""
-    return {
-        **PLOTLY_CONFIG,
-        "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": f"aliquant_{name}"},
-    }
+REDUNDANCY_HELP = "Shrinks random error, not blind spots (shared by all labelers)"
+LABELS_HELP = "From this source; each item is judged by the redundancy's number of labelers"
 
 
 def programme_inputs(i: int) -> None:
@@ -82,30 +77,22 @@ def programme_inputs(i: int) -> None:
             + ("\n\n'— none —': a one-source programme." if slot == "b" else "")
             + f"\n\nShare-link key: `{view.key(i, slot)}`.",
         )
-        row[1].number_input(
-            f"Labels from {slot.upper()}",
-            min_value=0.0,
-            max_value=controls.MAX_LABELS,
-            step=1000.0,
-            format="%.0f",
-            **controls.STORE.control(view.key(i, f"n{slot}")),
-            disabled=source == view.NONE,
-            help="Comparison items this source labels, 0 to 1e12 (the dataset's size from it; "
-            "each item is judged by the redundancy's number of labelers). "
-            f"Share-link key: `{view.key(i, f'n{slot}')}`.",
-        )
-        row[2].number_input(
-            "Per item",
-            min_value=1.0,
-            max_value=float(controls.MAX_REDUNDANCY),
-            step=1.0,
-            format="%.0f",
-            **controls.STORE.control(view.key(i, f"r{slot}")),
-            disabled=source == view.NONE,
-            help="Redundancy r, 1 to 25: labelers per item, majority vote (ties a coin flip). Shrinks "
-            "random error, not blind spots (shared by all labelers); cost and time grow r-fold. "
-            f"Share-link key: `{view.key(i, f'r{slot}')}`.",
-        )
+        inputs = {
+            "n": (row[1], "labels", f"Labels from {slot.upper()}", LABELS_HELP),
+            "r": (row[2], "redundancy", "Per item", REDUNDANCY_HELP),
+        }
+        for field, (column, name, label, more) in inputs.items():
+            q, key = QUANTITIES[name], view.key(i, field + slot)
+            column.number_input(
+                label,
+                min_value=q.control_low,
+                max_value=q.control_high,
+                step=q.step,
+                format="%.0f",
+                **controls.STORE.control(key),
+                disabled=source == view.NONE,
+                help=f"{q.help} In {q.range_text}. {more}. Share-link key: `{key}`.",
+            )
 
 
 # --- the programmes -----------------------------------------------------------------------------
@@ -214,20 +201,18 @@ def cost_section() -> None:
         "the slowest source is done. Share-link key: `budget_axis`.",
     )
     figure = view.budget_chart(programmes, low, high, axis, target=target, **model)
-    st.plotly_chart(figure, width="stretch", key="budget_chart", config=chart_config(f"programmes_{axis}"))
+    draw_chart(figure, "budget_chart", png=f"programmes_{axis}")
     st.caption(
         f"Lines: each programme scaled over {view.budget_label(low)} to {view.budget_label(high)}; "
         f"dots: the programmes as set; dotted steps: the Pareto frontier across all curves (no "
         f"point is both cheaper in {view.axis_name(axis).lower()} and likelier to align)."
     )
-    st.download_button(
+    csv_button(
+        st,
         "CSV of this chart",
-        data=functools.partial(view.budget_csv, programmes, low, high, axis, settings),
+        functools.partial(view.budget_csv, programmes, low, high, axis, settings),
         file_name=f"aliquant_programmes_{axis}.csv",
-        mime="text/csv",
         key="csv_budget",
-        on_click="ignore",
-        icon=":material/download:",
         help=f"This chart's data: every programme's points, {view.axis_name(axis).lower()}, P_align, "
         "its bound, whether each is on the Pareto frontier, and the settings.",
     )
@@ -298,7 +283,7 @@ def cheapest_section() -> None:
                     icon=":material/block:",
                 )
             else:
-                cost = view.evaluate(found["spec"], found["aggregation"], **model)
+                cost = calls.evaluate_programme(found["spec"], found["aggregation"], **model)
                 cols = st.columns([1.2, 1, 1, 1])
                 cols[0].metric(
                     "Cheapest programme",
@@ -402,11 +387,10 @@ def split_section() -> None:
             f"{name_b}, {view.dollars(best['dollars'])}, {view.hours(best['labeler_hours'])}, "
             f"{view.weeks(best['calendar_weeks'])}."
         )
-        st.plotly_chart(
+        draw_chart(
             view.split_chart(split_a, split_b, budget, split_aggregation, target=target, **model),
-            width="stretch",
-            key="split_chart",
-            config=chart_config("budget_split"),
+            "split_chart",
+            png="budget_split",
         )
         left, right = st.columns([4.2, 1], vertical_alignment="center")
         left.caption(
@@ -414,14 +398,12 @@ def split_section() -> None:
             "is unspent); star: the best split. Where P_align is flat at 0 or 1 every split in the flat "
             "stretch is equally good, and the core reports the first."
         )
-        right.download_button(
+        csv_button(
+            right,
             "CSV",
-            data=functools.partial(view.split_csv_for, split_a, split_b, budget, split_aggregation, settings),
+            functools.partial(view.split_csv_for, split_a, split_b, budget, split_aggregation, settings),
             file_name="aliquant_budget_split.csv",
-            mime="text/csv",
             key="csv_split",
-            on_click="ignore",
-            icon=":material/download:",
             help="This chart's data: P_align and its bound at each share, the best split, and the settings.",
         )
 

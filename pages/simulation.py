@@ -14,13 +14,14 @@ import math
 
 import streamlit as st
 
-from aliquant_app import cache, state
+from aliquant_app import calls, state
 from aliquant_app import simulation_view as view
 from aliquant_app.formatting import count, probability, scientific
+from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table, markdown_table, seed_input, whole_number_input
 
 assumptions = state.current()
-threat = assumptions.threat()
+threat = assumptions.threat
 error_rate = assumptions.error_rate
 
 st.subheader("Check by simulation", anchor=False)
@@ -83,7 +84,7 @@ where_text = (
 
 shared = {"error_rate": error_rate, **threat, "trials": trials, "seed": seed}
 csv_settings = {"labels": float(labels), **shared}
-analytic = cache.evaluate(labels, error_rate=error_rate, **threat)
+analytic = calls.evaluate(labels, error_rate=error_rate, **threat)
 log10_gap = analytic["effective_competitors_log10"] + analytic["log10_single_failure"]
 p1_text = probability(analytic["p_single"], analytic["single_failure"], analytic["log10_single_failure"])
 p_align_text = probability(analytic["p_align"], analytic["p_misalign"], log10_gap)
@@ -105,16 +106,12 @@ SECTIONS = {
 def interval_chart_with_csv(column, rows: list, name: str, file_stub: str, settings: dict) -> None:
     """An interval chart in ``column`` (key ``<name>_chart``) and, below it, its data as CSV
     (key ``<name>_csv``, written on click)."""
-    column.plotly_chart(
-        view.interval_chart(rows), width="stretch", key=f"{name}_chart", config=view.CHART_CONFIG
-    )
-    column.download_button(
+    draw_chart(view.interval_chart(rows), f"{name}_chart", where=column)
+    csv_button(
+        column,
         "CSV",
-        data=functools.partial(view.rows_csv, rows, settings),
+        functools.partial(view.rows_csv, rows, settings),
         file_name=f"aliquant_{file_stub}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
         key=f"{name}_csv",
         help="This chart's data: each simulated value with its 99% interval and the value it is "
         "checked against, and the settings (model, labels, trials, seed).",

@@ -11,10 +11,19 @@ import math
 
 import streamlit as st
 
-from aliquant_app import cache, state
+from aliquant_app import calls, state
 from aliquant_app import uncertainty_view as view
 from aliquant_app.formatting import count, probability
+from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import markdown_table
+
+
+def reset_intervals() -> None:
+    """Button callback: every interval back to its default around the sidebar's values, toggles too."""
+    view.INTERVALS.forget(
+        st.session_state, (key for key in view.INTERVALS.keys if key not in view.RUN_DEFAULTS)
+    )
+
 
 assumptions = state.current()
 values = assumptions.as_dict()
@@ -127,7 +136,7 @@ if box.open:
         reset_column.button(
             "Reset intervals",
             key="unc_reset",
-            on_click=view.reset_intervals,
+            on_click=reset_intervals,
             icon=":material/restart_alt:",
             help="Every interval back to its default around the sidebar's values, and the default "
             "quantities uncertain.",
@@ -149,7 +158,7 @@ point_key = tuple(point.items())
 # --- distributions ------------------------------------------------------------------------------
 
 result = view.uncertainty_summary(interval_key, point_key, draws, seed)
-at_point = cache.evaluate(assumptions.labels, **assumptions.quality(), **assumptions.threat())
+at_point = calls.evaluate(assumptions.labels, **assumptions.quality, **assumptions.threat)
 
 if not intervals:
     st.info(
@@ -192,16 +201,15 @@ def distributions() -> None:
     """Histograms of P_align and of the labels required, their quantiles, and the CSVs."""
     left, right = st.columns(2)
     left.markdown("**P_align over the uncertainty**")
-    left.plotly_chart(
+    draw_chart(
         view.p_align_histogram(
             result["p_align_histogram"],
             mean=result["mean_p_align"],
             target=target,
             point_p_align=at_point["p_align"],
         ),
-        width="stretch",
-        key="unc_p_align_histogram",
-        config=view.CHART_CONFIG,
+        "unc_p_align_histogram",
+        where=left,
     )
     required_hist = result["required_histogram"]
     right.markdown(
@@ -212,11 +220,10 @@ def distributions() -> None:
             else ""
         )
     )
-    right.plotly_chart(
+    draw_chart(
         view.required_histogram(required_hist, labels=assumptions.labels),
-        width="stretch",
-        key="unc_required_histogram",
-        config=view.CHART_CONFIG,
+        "unc_required_histogram",
+        where=right,
     )
     unreachable_note = (
         f"{result['p_unreachable']:.1%} of draws are unreachable (no quantity of labels suffices); "
@@ -243,25 +250,21 @@ def distributions() -> None:
         )
     ]
     table_column.markdown(markdown_table(rows, right=[c for c in rows[0] if c != "quantile"]))
-    download_column.download_button(
+    csv_button(
+        download_column,
         "Quantiles CSV",
-        data=functools.partial(view.quantiles_csv, result, interval_key, point, draws),
+        functools.partial(view.quantiles_csv, result, interval_key, point, draws),
         file_name="aliquant_uncertainty_quantiles.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
         key="unc_quantiles_csv",
         width="stretch",
         help="Quantiles of P_align and of the labels required, the mean, the shares above, and "
         "every input (intervals, point values, draws, seed).",
     )
-    download_column.download_button(
+    csv_button(
+        download_column,
         "Draws CSV",
-        data=functools.partial(view.draws_csv_for, interval_key, point_key, draws, seed),
+        functools.partial(view.draws_csv_for, interval_key, point_key, draws, seed),
         file_name="aliquant_uncertainty_draws.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
         key="unc_draws_csv",
         width="stretch",
         help="Every draw: the uncertain quantities as drawn, P_align and the labels required "
@@ -292,26 +295,20 @@ def sensitivity() -> None:
             "**Sobol indices:** the share of the variance of P_align due to each quantity alone (first "
             "order) and with its interactions (total)"
         )
-        left.plotly_chart(
-            view.tornado_chart(swings), width="stretch", key="unc_tornado", config=view.CHART_CONFIG
-        )
+        draw_chart(view.tornado_chart(swings), "unc_tornado", where=left)
         if not all(math.isnan(v) for v in sobol["total_order"]):
-            right.plotly_chart(
-                view.sobol_chart(sobol_sorted), width="stretch", key="unc_sobol", config=view.CHART_CONFIG
-            )
+            draw_chart(view.sobol_chart(sobol_sorted), "unc_sobol", where=right)
         else:
             right.info(
                 "P_align barely varies over these intervals (variance below 1e-12), so its variance "
                 "has no shares to split: the Sobol indices are undefined.",
                 icon=":material/info:",
             )
-        st.download_button(
+        csv_button(
+            st,
             "Sensitivity CSV",
-            data=functools.partial(view.sensitivity_csv, swings, sobol, interval_key, point, seed),
+            functools.partial(view.sensitivity_csv, swings, sobol, interval_key, point, seed),
             file_name="aliquant_uncertainty_sensitivity.csv",
-            mime="text/csv",
-            on_click="ignore",
-            icon=":material/download:",
             key="unc_sensitivity_csv",
             help="Both charts' data: each quantity's interval, P_align at its ends with the others at "
             "their medians, the swing, the first- and total-order Sobol indices, and the settings.",

@@ -2,7 +2,7 @@
 
 Every expected number comes from the core (``aliquant_core``: programme_p_align, programme_cost,
 feasibility, budget_curve, pareto_frontier, cheapest_programme, best_split) at the sidebar's
-defaults (``aliquant_core.defaults.DEFAULTS``), formatted with the app's own formatters
+defaults (``aliquant_core.quantities.DEFAULTS``), formatted with the app's own formatters
 (``aliquant_app.formatting`` and the page's ``programmes_view``, whose doctests pin their formats);
 a few are also pinned by hand from the presets' prices, with the arithmetic written out.
 """
@@ -23,8 +23,9 @@ import aliquant_core as core
 from aliquant_app import formatting
 from aliquant_app import programme_controls as controls
 from aliquant_app import programmes_view as view
+from aliquant_app.calls import programme_model
 from aliquant_core import PRESETS
-from aliquant_core.defaults import DEFAULTS
+from aliquant_core.quantities import DEFAULTS
 
 from .plotly_spec import chart_spec
 from .tables import markdown_tables
@@ -34,8 +35,8 @@ PAGE = "pages/programmes.py"
 #: The first run imports SciPy and Plotly; the cheapest-programme search takes about a second.
 TIMEOUT = 60
 #: The sidebar's model quantities at their defaults: what the page passes to the core.
-MODEL = {k: DEFAULTS[k].value for k in ("footprint", "exploitation", "competitors_log10", "prior_bits")}
-TARGET = DEFAULTS["target"].value
+MODEL = programme_model(DEFAULTS)
+TARGET = DEFAULTS["target"]
 
 
 def open_page(query_params: dict[str, str] | None = None) -> AppTest:
@@ -503,7 +504,7 @@ def test_a_share_link_with_programme_fields_opens_them_without_a_note():
     [
         ("p1_na", "lots", "not a number"),
         ("p2_na", "1e13", "outside [0, 1e12]"),
-        ("p2_ra", "26", "outside [1, 25]"),
+        ("p2_ra", "100", "outside [1, 99]"),
         ("p1_a", "oracle", "not one of `crowdworkers`, `contractors`"),
         ("p1_b", "oracle", "not one of `none`, `crowdworkers`"),
         ("p3_agg", "majority", "not one of `pooled`, `weighted`"),

@@ -1,7 +1,7 @@
 """The Quality–quantity map and Over time pages, run headless with ``streamlit.testing.v1.AppTest``.
 
 As in ``tests/test_app.py``: every expected number comes from the core (``aliquant_core``) or its
-defaults (``DEFAULTS``, ``DEFAULT_RATES``, ``PRESETS``), formatted with the app's own formatters;
+table of quantities (``QUANTITIES``, ``PRESETS``), formatted with the app's own formatters;
 the tests check that each page shows what the core computes for the sidebar's values and the
 page's own controls.
 """
@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 import aliquant_core as core
 from aliquant_app import formatting, map_view
 from aliquant_app import over_time_view as over_time
-from aliquant_core.defaults import DEFAULTS
+from aliquant_core.quantities import QUANTITIES, THREAT, Assumptions
 
 from .plotly_spec import chart_spec
 
@@ -28,8 +28,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 MAP, OVER_TIME = "pages/map.py", "pages/over_time.py"
 #: The first run imports SciPy and Plotly; later runs take well under a second.
 TIMEOUT = 60
-DEFAULT = {name: default.value for name, default in DEFAULTS.items()}
-THREAT = ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
+DEFAULT = Assumptions().as_dict()
 RATE_FIELDS = tuple(f.name for f in dataclasses.fields(core.TrajectoryRates))
 
 
@@ -57,7 +56,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def settings(**changes: float) -> dict[str, float]:
-    """The default scenario (from DEFAULTS) with ``changes``, as core keywords."""
+    """The default scenario (the table's defaults) with ``changes``, as core keywords."""
     return {**DEFAULT, **changes}
 
 
@@ -260,8 +259,8 @@ def test_over_time_has_a_slider_per_rate_with_its_note_and_default():
     at = open_page(OVER_TIME)
     for name in RATE_FIELDS:
         slider = at.slider(key=name)
-        assert slider.value == getattr(core.DEFAULT_RATES, name)
-        assert core.RATE_NOTES[name] in slider.help
+        assert slider.value == QUANTITIES[name].default == getattr(core.DEFAULT_RATES, name)
+        assert QUANTITIES[name].note in slider.help
         assert f"`{name}`" in slider.help  # the share-link key
 
 

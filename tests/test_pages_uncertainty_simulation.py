@@ -2,7 +2,7 @@
 
 Every expected number comes from the core (``aliquant_core.uncertainty``,
 ``aliquant_core.simulate``, ``aliquant_core.p_align``) called with the same inputs the page was
-given, or from the defaults (``aliquant_core.defaults.DEFAULTS``), formatted with the app's own
+given, or from the defaults (``aliquant_core.quantities``), formatted with the app's own
 formatter (``aliquant_app.formatting``) or the page's stated format.
 """
 
@@ -19,7 +19,7 @@ import aliquant_core as core
 from aliquant_app import formatting
 from aliquant_app import simulation_view as sim_view
 from aliquant_app import uncertainty_view as unc_view
-from aliquant_core.defaults import DEFAULTS
+from aliquant_core.quantities import THREAT, Assumptions
 from aliquant_core.simulate import bradley_terry_check, simulate_p_align
 from aliquant_core.uncertainty import uncertainty
 
@@ -31,8 +31,7 @@ UNCERTAINTY, SIMULATION = "pages/uncertainty.py", "pages/simulation.py"
 #: The first run imports SciPy and Plotly; later runs take well under a second (the
 #: Bradley–Terry fit at the default scenario takes a few seconds).
 TIMEOUT = 60
-DEFAULT = {name: default.value for name, default in DEFAULTS.items()}
-THREAT = ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
+DEFAULT = Assumptions().as_dict()
 #: The page's point: every uncertain quantity and the target at the sidebar's defaults.
 POINT = {name: DEFAULT[name] for name in (*unc_view.SPECS, "target")}
 
@@ -330,8 +329,8 @@ def test_default_scenario_is_inside_and_the_analytic_value_is_the_cores():
     simulated = simulate_p_align(DEFAULT["labels"], DEFAULT["error_rate"], **threat, trials=20_000, seed=0)
     assert simulated.analytic_p_align == float(result.p_align)
     assert [r["simulated [99% interval]"] for r in table] == [
-        sim_view.estimate_text(sim_view._estimate(simulated.p_single)),
-        sim_view.estimate_text(sim_view._estimate(simulated.p_align)),
+        sim_view.estimate_text(simulated.p_single.to_dict()),
+        sim_view.estimate_text(simulated.p_align.to_dict()),
     ]
 
 
@@ -367,10 +366,8 @@ def test_resolvable_check_binomial_difference_and_learner_are_the_cores():
     assert not at.exception
     learner = bradley_terry_check(labels, DEFAULT["error_rate"], **threat, trials=200, seed=11)
     rows = dict(at.dataframe[-1].value.values.tolist())
-    assert rows["learner, P₁"] == sim_view.estimate_text(sim_view._estimate(learner.ranked_above))
-    assert rows["counting, same data"] == sim_view.estimate_text(
-        sim_view._estimate(learner.counting_simulated)
-    )
+    assert rows["learner, P₁"] == sim_view.estimate_text(learner.ranked_above.to_dict())
+    assert rows["counting, same data"] == sim_view.estimate_text(learner.counting_simulated.to_dict())
 
 
 def test_learner_waits_for_its_button_and_refuses_huge_fits():

@@ -1,5 +1,16 @@
-"""The explorer's two cache decorators: one place for how big caches get and how long entries live.
+"""The explorer's cached calls into the core, and the two bounded cache decorators they use.
 
+Where a cached wrapper lives
+----------------------------
+One rule: a cached wrapper around the core lives here when more than one page uses it (through
+the page script or its view module); a wrapper that only one page uses lives beside that user, in
+the page's view module (``overview_view.curve``, ``map_view.grid``, ``over_time_view.run``,
+``simulation_view.run_simulation``, ...). So this module holds the decorators and the calls that
+several pages share. A wrapper converts the core's result to plain Python with the result's own
+``to_dict()`` and changes none of its numbers.
+
+The decorators
+--------------
 Every cache in the app is one of these, so each is bounded twice: by ``max_entries`` (least recently
 used entries go first) and by :data:`TTL` (an entry unused for that long is dropped), and nothing a
 session does makes a cache grow without bound. Both caches are process-wide: viewers who open the
@@ -12,7 +23,7 @@ same shared link reuse each other's results.
   chart) but only copies a ``go.Figure`` (``to_dict``, 1.2 ms), so the cache keeps the
   ``go.Figure`` itself and hands the same object to every caller: **callers must not change a
   cached figure** (the pages only draw it). Builders take the curves and grids of the wrappers
-  above as arguments; Streamlit's own hasher walks lists element by element (64 ms for the map's
+  as arguments; Streamlit's own hasher walks lists element by element (64 ms for the map's
   grid), so lists, tuples and dicts are keyed by their pickle instead (0.6 ms), here and in
   :func:`cached_data`. The builders take plain lists; the cached figure holds its long numeric
   data as NumPy arrays, which ``to_dict`` copies as blocks and Plotly sends base64-encoded (the
@@ -24,14 +35,28 @@ from __future__ import annotations
 import datetime
 import functools
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-__all__ = ["TTL", "DrawnFigure", "cached_data", "cached_figure", "numeric_data_as_arrays"]
+import aliquant_core as core
+
+__all__ = [
+    "PROGRAMME_MODEL",
+    "TTL",
+    "DrawnFigure",
+    "Spec",
+    "cached_data",
+    "cached_figure",
+    "evaluate",
+    "evaluate_programme",
+    "numeric_data_as_arrays",
+    "programme",
+    "programme_model",
+]
 
 #: How long a cache entry that nobody uses is kept. An hour covers a meeting in which a shared link
 #: is opened and discussed; after it, memory returns to the idle baseline.
@@ -126,3 +151,59 @@ def cached_figure(*, max_entries: int = 32) -> Callable[[F], F]:
         )
 
     return decorate
+
+
+# --- calls several pages share -----------------------------------------------------------------
+
+
+@cached_data(max_entries=256)
+def evaluate(
+    labels: float, *, error_rate: float | None = None, agreement: float | None = None, **threat
+) -> dict:
+    """:func:`aliquant_core.p_align` for one programme: its result's ``to_dict()``."""
+    return core.p_align(labels, error_rate, agreement=agreement, **threat).to_dict()
+
+
+#: The threat keywords a programme takes: all but ``blind_spot``, which each source brings.
+PROGRAMME_MODEL = tuple(name for name in core.THREAT if name != "blind_spot")
+
+
+def programme_model(values: Mapping[str, float]) -> dict[str, float]:
+    """The :data:`PROGRAMME_MODEL` keywords out of ``values`` (the sidebar's threat, or settings)."""
+    return {name: float(values[name]) for name in PROGRAMME_MODEL}
+
+
+#: A programme for the core: (preset key, labels, redundancy) per source.
+Spec = tuple[tuple[str, float, int], ...]
+
+
+def programme(spec: Spec, aggregation: str, name: str = "") -> core.Programme:
+    """The core's :class:`~aliquant_core.Programme` of a :data:`Spec`."""
+    allocations = tuple(core.Allocation(core.PRESETS[p], n, r) for p, n, r in spec)
+    return core.Programme(allocations, aggregation=aggregation, name=name)
+
+
+@cached_data(max_entries=256)
+def evaluate_programme(spec: Spec, aggregation: str, **model) -> dict:
+    """:func:`aliquant_core.programme_p_align`, :func:`~aliquant_core.programme_cost` and
+    :func:`~aliquant_core.feasibility` of one programme, as plain values.
+
+    ``model``: the threat quantities but ``blind_spot`` (each source brings its own). Besides the
+    result's and the cost's fields: ``label_win_prob`` per source, ``exact`` (all sources),
+    ``log10_gap`` (log10 of K_eff·(1 − P₁)), ``labels`` and ``feasibility`` (None without labels).
+    """
+    chosen = programme(spec, aggregation)
+    result = core.programme_p_align(chosen, **model)
+    cost = core.programme_cost(chosen)
+    feasible = None
+    if chosen.labels > 0 and cost.labeler_hours > 0:
+        feasible = core.feasibility(chosen.labels, float(cost.labeler_hours)).to_dict()
+    return {
+        **result.to_dict(),
+        **cost.to_dict(),
+        "log10_gap": float(result.effective_competitors_log10) + float(result.log10_single_failure),
+        "label_win_prob": np.atleast_1d(result.label_win_prob).astype(float).tolist(),
+        "exact": bool(np.all(result.exact)),
+        "labels": chosen.labels,
+        "feasibility": feasible,
+    }

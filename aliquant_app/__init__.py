@@ -10,11 +10,15 @@ Page scripts (``pages/*.py``)
     modules build. Every ``st`` call of a page is in its script.
 View modules (``aliquant_app/*_view.py``)
     Pure builders: figures, tables, CSV text and the share-link keys of their page's controls
-    (``LINK_KEYS``, and ``LINK_LABELS`` for option controls). No ``st`` calls, so they can be
-    tested without Streamlit.
+    (``LINK_KEYS``, and ``LINK_LABELS`` for option controls), plus the cached wrappers only their
+    own page uses. No ``st`` calls (no view imports streamlit), so they can be tested without it.
 Cached calls (:mod:`aliquant_app.calls`)
-    The one module of cached wrappers: every call into the core that a page caches, and the
-    caching decorators, live there, never in a page or a view.
+    The bounded caching decorators, and every cached call into the core that more than one page
+    uses. The rule: a cached wrapper lives in ``calls.py`` when several pages use it, beside its
+    only user (in that page's view module) otherwise; every cache goes through the decorators.
+Chart style (:mod:`aliquant_app.chart_style`) and page parts (:mod:`aliquant_app.page_parts`)
+    Plotly colours, axes, target and bound lines, reference markers and the RLHF band, once; the
+    small drawing helpers the pages share (a chart with its CSV button).
 Shared UI
     :mod:`~aliquant_app.state` (the assumptions sidebar, generated from the table, and the share
     link's check), :mod:`~aliquant_app.scenario_io` (share link, scenario export and import),

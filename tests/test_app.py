@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import aliquant_core as core
-from aliquant_app import cache, charts, formatting, layout, overview_view, programmes_view, state
+from aliquant_app import formatting, layout, overview_view, programmes_view, state
 from aliquant_core import QUANTITIES, anchors
 
 from .plotly_spec import chart_spec
@@ -353,7 +353,7 @@ def test_csv_holds_the_cores_curve():
         "p_align": np.asarray(result.p_align).tolist(),
         "p_align_lower_bound": np.asarray(result.p_align_lower_bound).tolist(),
     }
-    lines = charts.curve_csv(curve, values).splitlines()
+    lines = overview_view.curve_csv(curve, values).splitlines()
     assert lines[0].split(",")[:3] == ["labels", "p_align", "p_align_lower_bound"]
     assert len(lines) == 1 + len(labels)
     first = lines[1].split(",")
@@ -373,7 +373,7 @@ def test_the_page_offers_the_csv():
     assert rows[0] == "labels,p_align,p_align_lower_bound,target"
     # One row per label count of the curve: np.unique(np.round(np.logspace(0, 12, 721))) has 661
     # (rounding to whole labels merges the near-equal counts at the low end).
-    assert len(rows) == 1 + len(np.unique(np.round(np.logspace(0.0, 12.0, cache.CURVE_POINTS))))
+    assert len(rows) == 1 + len(np.unique(np.round(np.logspace(0.0, 12.0, overview_view.CURVE_POINTS))))
 
 
 def test_the_programme_is_priced_as_the_chosen_source():

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from aliquant_app import caching, serving
+from aliquant_app import calls, serving
 
 from .plotly_spec import decode_typed_arrays
 
@@ -49,7 +49,7 @@ def _dotted(func: ast.expr) -> str:
 
 
 def test_every_cache_goes_through_the_bounded_decorators():
-    """Only aliquant_app/caching.py calls st.cache_data or st.cache_resource, and it always passes
+    """Only aliquant_app/calls.py calls st.cache_data or st.cache_resource, and it always passes
     max_entries and ttl: so no cache in the app is unbounded in size or in time."""
     direct = []
     for path in APP_FILES:
@@ -57,10 +57,10 @@ def test_every_cache_goes_through_the_bounded_decorators():
             name = _dotted(call.func)
             if name in ("st.cache_data", "st.cache_resource"):
                 keywords = {k.arg for k in call.keywords}
-                if path.name != "caching.py":
+                if path.name != "calls.py":
                     direct.append(f"{path.relative_to(ROOT)}:{call.lineno} {name}")
                 else:
-                    assert {"max_entries", "ttl"} <= keywords, f"caching.py:{call.lineno} {name}"
+                    assert {"max_entries", "ttl"} <= keywords, f"calls.py:{call.lineno} {name}"
     assert direct == []
 
 
@@ -78,14 +78,14 @@ def test_every_decorated_cache_names_its_bound():
 
 
 def test_ttl_is_an_hour():
-    assert caching.TTL.total_seconds() == 3600
+    assert calls.TTL.total_seconds() == 3600
 
 
 def test_cached_figure_shares_one_figure_per_arguments():
     """Equal arguments (dicts and lists, keyed by their pickle) give the same figure; others a new one."""
     builds = []
 
-    @caching.cached_figure(max_entries=4)
+    @calls.cached_figure(max_entries=4)
     def build(data: dict, *, title: str) -> go.Figure:
         builds.append(title)
         return go.Figure(go.Scatter(x=data["x"], y=data["y"]), layout={"title": title})
@@ -99,7 +99,7 @@ def test_cached_figure_shares_one_figure_per_arguments():
     assert builds == ["a", "a"]
     assert list(other.data[0].x) == [1.0, 2.0, 3.5]
     # Its dict is computed once, and is what Plotly itself makes of the figure.
-    assert isinstance(first, caching.DrawnFigure)
+    assert isinstance(first, calls.DrawnFigure)
     assert first.to_dict() is first.to_dict()
     expected = go.Figure(go.Scatter(x=data["x"], y=data["y"]), layout={"title": "a"}).to_dict()
     assert json.loads(pio.to_json(first.to_dict())) == json.loads(pio.to_json(expected))
@@ -112,7 +112,7 @@ def test_cached_figure_shares_one_figure_per_arguments():
 
 
 def test_cached_data_copies_what_it_returns():
-    @caching.cached_data(max_entries=4)
+    @calls.cached_data(max_entries=4)
     def rows(n: int) -> list[list[float]]:
         return [[float(i)] for i in range(n)]
 
@@ -138,7 +138,7 @@ def test_cached_figures_hold_long_numeric_data_as_arrays():
             go.Scatter(x=[1.0, 2.0], y=[3.0, 4.0], name="short"),
         ]
     )
-    caching.numeric_data_as_arrays(figure)
+    calls.numeric_data_as_arrays(figure)
     long, short = figure.data
     assert isinstance(long.x, np.ndarray)
     assert isinstance(long.y, np.ndarray)

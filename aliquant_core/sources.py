@@ -9,25 +9,19 @@ with its own :math:`\\sigma_s`.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
 
 from . import _math
 from ._validation import check_range
 from .anchors import ALPACAEVAL_GPT4_JUDGE, ALPACAEVAL_HUMAN
+from .quantities import QUANTITIES
 
 __all__ = ["PRESETS", "Source", "redundant_error_rate"]
 
 #: Hours in a week: the most a source (an AI judge running without a break) can work.
-HOURS_IN_WEEK = 168.0
-
-
-def _positive(name: str, value: float, *, upper: float = math.inf) -> float:
-    value = float(value)
-    if not (math.isfinite(value) and 0.0 < value <= upper):
-        bound = "∞)" if upper == math.inf else f"{upper:g}]"
-        raise ValueError(f"{name} must be in (0, {bound}; got {value:g}")
-    return value
+HOURS_IN_WEEK = QUANTITIES["hours_per_week"].high
 
 
 def redundant_error_rate(error_rate, redundancy):
@@ -38,7 +32,7 @@ def redundant_error_rate(error_rate, redundancy):
     error_rate : array_like
         :math:`\varepsilon` of one label, in [0, 0.5].
     redundancy : array_like of int
-        :math:`r \ge 1` labels per item.
+        :math:`r` labels per item, in its range in :data:`aliquant_core.QUANTITIES`.
 
     Returns
     -------
@@ -63,13 +57,8 @@ def redundant_error_rate(error_rate, redundancy):
     >>> round(float(redundant_error_rate(0.2, 3)), 12)
     0.104
     """
-    import numpy as np
-
     error_rate = check_range("error_rate", error_rate)
-    redundancy = np.asarray(redundancy, dtype=float)
-    if np.any(~np.isfinite(redundancy) | (redundancy < 1) | (redundancy != np.floor(redundancy))):
-        raise ValueError("redundancy must be a whole number ≥ 1")
-    half = _math.jury_half(redundancy)
+    half = _math.jury_half(check_range("redundancy", redundancy))
     margin = 0.5 - error_rate
     return np.exp(_math.log_symmetric_tail(half, error_rate, margin))[()]
 
@@ -82,18 +71,9 @@ class Source:
     ----------
     name : str
         Display name.
-    error_rate : float
-        :math:`\\varepsilon`, chance an ordinary label prefers the worse behaviour, in [0, 0.5].
-    blind_spot : float
-        :math:`\\sigma`, share of situations in which these labelers are fooled, in [0, 1].
-    cost_per_label : float
-        US dollars per comparison label, ≥ 0.
-    seconds_per_label : float
-        Working seconds per label, > 0.
-    workforce : float
-        People (or parallel workers) labelling at once, > 0.
-    hours_per_week : float
-        Working hours per person per week, in (0, 168].
+    error_rate, blind_spot, cost_per_label, seconds_per_label, workforce, hours_per_week : float
+        The source's quality, cost and pace, each checked against its range in
+        :data:`aliquant_core.QUANTITIES`, where its meaning is declared.
     provenance : tuple of (str, str)
         For each numeric field, its citation or ``"assumption: <why>"``.
     """
@@ -108,17 +88,9 @@ class Source:
     provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "error_rate", float(check_range("error_rate", self.error_rate)))
-        object.__setattr__(self, "blind_spot", float(check_range("blind_spot", self.blind_spot)))
-        cost = float(self.cost_per_label)
-        if not (math.isfinite(cost) and cost >= 0):
-            raise ValueError(f"cost_per_label must be in [0, ∞); got {cost:g}")
-        object.__setattr__(self, "cost_per_label", cost)
-        object.__setattr__(self, "seconds_per_label", _positive("seconds_per_label", self.seconds_per_label))
-        object.__setattr__(self, "workforce", _positive("workforce", self.workforce))
-        object.__setattr__(
-            self, "hours_per_week", _positive("hours_per_week", self.hours_per_week, upper=HOURS_IN_WEEK)
-        )
+        for item in fields(self):
+            if item.name in QUANTITIES:
+                object.__setattr__(self, item.name, float(check_range(item.name, getattr(self, item.name))))
 
     @classmethod
     def from_agreement(cls, name: str, agreement: float, **fields) -> Source:

@@ -17,7 +17,30 @@ from dataclasses import dataclass
 
 import mpmath as mp
 
+from aliquant_core import DEFAULTS
+
 DIGITS = 40
+
+#: The threat the core defaulted to before the table of quantities (issue #12): no blind spot,
+#: every situation informative, one competitor. Tests whose expected values were worked out for it
+#: (by hand, from SciPy or from mpmath) pass it explicitly, so those values stay as cited.
+PLAIN = {
+    "blind_spot": 0.0,
+    "footprint": 1.0,
+    "exploitation": 1.0,
+    "competitors_log10": 0.0,
+    "prior_bits": 0.0,
+}
+
+
+def plain(**changes: float) -> dict[str, float]:
+    """:data:`PLAIN` with ``changes``, for ``**`` in a single-source call."""
+    return {**PLAIN, **changes}
+
+
+def plain_shared(**changes: float) -> dict[str, float]:
+    """:func:`plain` without ``blind_spot``, for a mixture, whose sources each have their own."""
+    return {k: v for k, v in plain(**changes).items() if k != "blind_spot"}
 
 
 @dataclass(frozen=True)
@@ -43,13 +66,13 @@ def binomial_terms(m: int, q: mp.mpf, p: mp.mpf) -> list[mp.mpf]:
 def reference(
     labels: float,
     error_rate: float,
-    blind_spot: float = 0.0,
-    footprint: float = 1.0,
-    exploitation: float = 1.0,
-    competitors_log10: float = 0.0,
-    prior_bits: float = 0.0,
+    blind_spot: float = DEFAULTS["blind_spot"],
+    footprint: float = DEFAULTS["footprint"],
+    exploitation: float = DEFAULTS["exploitation"],
+    competitors_log10: float = DEFAULTS["competitors_log10"],
+    prior_bits: float = DEFAULTS["prior_bits"],
 ) -> Reference:
-    """The brief's P_align for one scenario, by direct summation."""
+    """The brief's P_align for one scenario, by direct summation (threat defaults as the core's)."""
     with mp.workdps(DIGITS):
         eps, sigma, f, chi = (mp.mpf(float(v)) for v in (error_rate, blind_spot, footprint, exploitation))
         h = sigma + chi * (min(mp.mpf(1), sigma / f) - sigma)

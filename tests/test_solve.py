@@ -14,7 +14,7 @@ from aliquant_core import (
 )
 
 from . import strategies as s
-from .reference import required_labels_reference
+from .reference import PLAIN, plain, required_labels_reference
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -31,6 +31,7 @@ SETTINGS = settings(max_examples=150, deadline=None)
 )
 def test_required_labels_against_trying_every_n(target, error_rate, assumptions):
     # Expected: the reference tries N = 0, 1, 2, ... with the direct-summation P_align.
+    assumptions = plain(**assumptions)
     assert required_labels(target, error_rate, **assumptions) == required_labels_reference(
         target, error_rate, **assumptions
     )
@@ -166,15 +167,17 @@ def test_max_competitors_is_the_boundary(target, labels, error_rate, assumptions
 
 def test_tolerances_by_hand():
     # One label, one competitor: P₁ = q = 1 − ε, so 0.9 needs ε ≤ 0.1 exactly.
-    assert max_error_rate(0.9, 1) == pytest.approx(0.1, rel=1e-12)
+    assert max_error_rate(0.9, 1, **PLAIN) == pytest.approx(0.1, rel=1e-12)
     # f = 1 so h = σ; with ε = 0: q = 1 − σ, so σ ≤ 0.1.
-    assert max_blind_spot(0.9, 1, 0.0) == pytest.approx(0.1, rel=1e-12)
+    assert max_blind_spot(0.9, 1, 0.0, **PLAIN) == pytest.approx(0.1, rel=1e-12)
     # P₁ = 0.8 per competitor: 0.8^K ≥ 0.5 ⟺ K ≤ ln 0.5 / ln 0.8 = 3.1062837195...
-    assert max_competitors_log10(0.5, 1, 0.2) == pytest.approx(np.log10(np.log(0.5) / np.log(0.8)), rel=1e-12)
+    assert max_competitors_log10(0.5, 1, 0.2, **PLAIN) == pytest.approx(
+        np.log10(np.log(0.5) / np.log(0.8)), rel=1e-12
+    )
     # Where blind spots dominate (h = 0.7 > ½) more random error helps: the worst tolerable is ½ if
     # ½ reaches the target (no labels of use: P₁ = ½, target 0.4), and nothing otherwise.
-    assert max_error_rate(0.4, 100, blind_spot=0.7) == 0.5
-    assert np.isnan(max_error_rate(0.9, 100, blind_spot=0.7))
+    assert max_error_rate(0.4, 100, **plain(blind_spot=0.7)) == 0.5
+    assert np.isnan(max_error_rate(0.9, 100, **plain(blind_spot=0.7)))
 
 
 def test_required_labels_one_ulp_from_the_knife_edge():

@@ -108,7 +108,19 @@ _MAX_EXPONENT = 700.0
 
 
 @dataclass(frozen=True)
-class AlignmentResult(Result):
+class _Probabilities(Result):
+    """The probabilities every evaluation of the model reports (see :class:`AlignmentResult`)."""
+
+    p_align: FloatArray
+    p_align_lower_bound: FloatArray
+    p_misalign: FloatArray
+    p_single: FloatArray
+    single_failure: FloatArray
+    log10_single_failure: FloatArray
+
+
+@dataclass(frozen=True)
+class AlignmentResult(_Probabilities):
     """Probability of outer alignment and the quantities behind it.
 
     Every field has the broadcast shape of the inputs (NumPy scalars for scalar inputs).
@@ -140,12 +152,6 @@ class AlignmentResult(Result):
         ``"quantity_suffices"`` (q > ½), ``"knife_edge"`` (q = ½) or ``"no_quantity_suffices"``.
     """
 
-    p_align: FloatArray
-    p_align_lower_bound: FloatArray
-    p_misalign: FloatArray
-    p_single: FloatArray
-    single_failure: FloatArray
-    log10_single_failure: FloatArray
     label_win_prob: FloatArray
     blind_share: FloatArray
     informative_labels: FloatArray
@@ -241,6 +247,21 @@ def _align_from_logs(log_single, log_failure, log_competitors):
     return p_align, p_misalign, bound
 
 
+def _probabilities(log_single, log_failure, competitors_log10, prior_bits) -> dict[str, FloatArray]:
+    """:class:`_Probabilities`' fields and ``effective_competitors_log10`` from ln P₁, ln(1 − P₁)."""
+    log_competitors = _math.log_effective_competitors(competitors_log10, prior_bits)
+    p_align, p_misalign, lower_bound = _align_from_logs(log_single, log_failure, log_competitors)
+    return {
+        "p_align": p_align[()],
+        "p_align_lower_bound": lower_bound[()],
+        "p_misalign": p_misalign[()],
+        "p_single": np.exp(log_single)[()],
+        "single_failure": np.exp(log_failure)[()],
+        "log10_single_failure": (log_failure / _math.LN10 + 0.0)[()],
+        "effective_competitors_log10": np.maximum(0.0, competitors_log10 - prior_bits * _math.LOG10_2)[()],
+    }
+
+
 def _regime(margin) -> np.ndarray:
     return np.asarray(np.asarray(REGIMES, dtype=str)[np.sign(margin).astype(int) + 1])
 
@@ -262,10 +283,6 @@ def _evaluate(threat, **given):
     if "labels" in v:
         v["informative"] = _math.informative_labels(v["labels"], v["footprint"])
     return v
-
-
-def _effective_competitors_log10(competitors_log10, prior_bits):
-    return np.maximum(0.0, competitors_log10 - prior_bits * _math.LOG10_2)
 
 
 @takes_assumptions
@@ -367,17 +384,10 @@ def p_align(
     threat = {name: arguments[name] for name in THREAT}
     v = _evaluate(threat, labels=labels, error_rate=resolve_error_rate(error_rate, agreement))
     log_single, log_failure = _single_logs(v["informative"], v["loss"], v["win"], v["margin"])
-    p_align_value, p_misalign, lower_bound = _align_from_logs(log_single, log_failure, v["log_competitors"])
     return AlignmentResult(
-        p_align=p_align_value[()],
-        p_align_lower_bound=lower_bound[()],
-        p_misalign=p_misalign[()],
-        p_single=np.exp(log_single)[()],
-        single_failure=np.exp(log_failure)[()],
-        log10_single_failure=(log_failure / _math.LN10 + 0.0)[()],
+        **_probabilities(log_single, log_failure, v["competitors_log10"], v["prior_bits"]),
         label_win_prob=v["win"][()],
         blind_share=v["blind"][()],
         informative_labels=v["informative"][()],
-        effective_competitors_log10=_effective_competitors_log10(v["competitors_log10"], v["prior_bits"])[()],
         regime=_regime(v["margin"])[()],
     )

@@ -30,7 +30,7 @@ from ._results import Result
 from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range
 from .anchors import FEW_HUNDRED_HOURS, REFERENCE_PIPELINES, RLHF_REFERENCE
-from .model import _align_from_logs, _effective_competitors_log10, _evaluate, _regime, _single_logs
+from .model import _evaluate, _Probabilities, _probabilities, _regime, _single_logs
 from .quantities import DEFAULTS, check_threat
 from .sources import Source, redundant_error_rate
 
@@ -68,7 +68,7 @@ EXACT_LIMIT_POOLED = 200
 
 
 @dataclass(frozen=True)
-class MixtureResult(Result):
+class MixtureResult(_Probabilities):
     """P_align of a mixture of sources, with the per-source quantities behind it.
 
     Fields as in :class:`aliquant_core.AlignmentResult`; per-source fields have the sources on
@@ -94,12 +94,6 @@ class MixtureResult(Result):
         saddlepoint approximation.
     """
 
-    p_align: FloatArray
-    p_align_lower_bound: FloatArray
-    p_misalign: FloatArray
-    p_single: FloatArray
-    single_failure: FloatArray
-    log10_single_failure: FloatArray
     label_win_prob: FloatArray
     effective_error_rate: FloatArray
     informative_labels: FloatArray
@@ -194,23 +188,13 @@ def mixture_p_align(
 
     scored = counts if aggregation == "pooled" else np.where(weights == 0.0, 0.0, counts)
     log_single, log_failure, exact = _mixture_logs(scored, win, loss, margin, weights, aggregation, method)
-    log_competitors = v["log_competitors"][..., 0]
-    p_align, p_misalign, lower_bound = _align_from_logs(log_single, log_failure, log_competitors)
     with np.errstate(invalid="ignore"):  # 0 labels × an infinite weight counts for nothing
         mean_per_label = np.sum(np.where(scored > 0, scored * weights * 2.0 * margin, 0.0), axis=-1)
     return MixtureResult(
-        p_align=p_align[()],
-        p_align_lower_bound=lower_bound[()],
-        p_misalign=p_misalign[()],
-        p_single=np.exp(log_single)[()],
-        single_failure=np.exp(log_failure)[()],
-        log10_single_failure=(log_failure / _math.LN10 + 0.0)[()],
+        **_probabilities(log_single, log_failure, v["competitors_log10"][..., 0], v["prior_bits"][..., 0]),
         label_win_prob=v["win"],
         effective_error_rate=voted,
         informative_labels=counts,
-        effective_competitors_log10=_effective_competitors_log10(
-            v["competitors_log10"][..., 0], v["prior_bits"][..., 0]
-        )[()],
         regime=_regime(mean_per_label)[()],
         exact=exact[()],
     )

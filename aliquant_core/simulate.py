@@ -461,43 +461,41 @@ def simulate_p_align(
     log_competitors = float(_math.log_effective_competitors(v["competitors_log10"], v["prior_bits"]))
     rng = np.random.default_rng(seed)
 
-    m = _draw_informative(rng, (trials,), labels, footprint, informative)
-    if per_labeler:
-        if trials * int(m.max(initial=0)) * (1 + int(redundancy)) > MAX_ELEMENTS:
+    def favoured(shape, by_labeler=False):
+        """1, ½ or 0 as the data favours the aligned policy, the competitor or neither, per trial."""
+        m = _draw_informative(rng, shape, labels, footprint, informative)
+        if not by_labeler:
+            wins = _draw_wins_counts(rng, m, blind, vote_error)
+        elif trials * int(m.max(initial=0)) * (1 + int(redundancy)) > MAX_ELEMENTS:
             raise ValueError(
                 f"per_labeler draws trials·m·(1 + r) values, at most {MAX_ELEMENTS:,}; use fewer trials "
                 "or labels, or the counts path"
             )
-        wins = _draw_wins_labelers(rng, m, blind, error_rate, redundancy)
-    else:
-        wins = _draw_wins_counts(rng, m, blind, vote_error)
-    successes = np.sum(2 * wins > m) + 0.5 * np.sum(2 * wins == m)
-    single = _estimate(float(successes), trials)
+        else:
+            wins = _draw_wins_labelers(rng, m, blind, error_rate, redundancy)
+        return np.where(2 * wins > m, 1.0, np.where(2 * wins == m, 0.5, 0.0))
 
+    single = favoured((trials,), per_labeler)
+    return _compare(single, favoured, rng, log_competitors, analytic, informative, seed)
+
+
+def _compare(single, favoured, rng, log_competitors, analytic, informative, seed):
+    """The simulated P₁ from the outcomes of ``single``, beside ``analytic``'s.
+
+    Where :math:`K_\\text{eff}` is a whole number up to :data:`DIRECT_COMPETITORS_LIMIT`,
+    ``favoured((trials, K_eff))`` draws that many independent competitors per trial, ties a coin
+    flip, for P_align directly.
+    """
+    trials = single.size
     direct = None
     competitors = _whole_competitors(log_competitors)
     if competitors is not None:
-        shape = (trials, competitors)
-        m_k = _draw_informative(rng, shape, labels, footprint, informative)
-        wins_k = _draw_wins_counts(rng, m_k, blind, vote_error)
-        beaten = (2 * wins_k > m_k) | ((2 * wins_k == m_k) & (rng.random(shape) < 0.5))
+        outcome = favoured((trials, competitors))
+        beaten = (outcome == 1.0) | ((outcome == 0.5) & (rng.random(outcome.shape) < 0.5))
         direct = _estimate(float(np.sum(np.all(beaten, axis=1))), trials)
-
-    return _result(
-        single,
-        direct,
-        log_competitors,
-        float(analytic.p_single),
-        float(analytic.p_align),
-        float(analytic.label_win_prob),
-        float(analytic.informative_labels),
-        informative,
-        seed,
-    )
-
-
-def _result(single, direct, log_competitors, p_single, p_align_value, win, counts, informative, seed):
+    single = _estimate(float(np.sum(single)), trials)
     aligned = _power(single, log_competitors)
+    p_single, p_align_value = float(analytic.p_single), float(analytic.p_align)
     return SimulationResult(
         p_single=single,
         p_align=aligned,
@@ -507,8 +505,8 @@ def _result(single, direct, log_competitors, p_single, p_align_value, win, count
         p_single_agrees=single.contains(p_single),
         p_align_agrees=aligned.contains(p_align_value),
         p_align_direct_agrees=None if direct is None else direct.contains(p_align_value),
-        label_win_prob=win,
-        informative_labels=counts,
+        label_win_prob=np.asarray(analytic.label_win_prob, dtype=float)[()],
+        informative_labels=np.asarray(analytic.informative_labels, dtype=float)[()],
         effective_competitors_log10=log_competitors / _math.LN10,
         informative=informative,
         seed=seed,
@@ -617,24 +615,7 @@ def simulate_mixture(
         tie = np.abs(score) <= _WEIGHTED_TIE * scale if aggregation == "weighted" else score == 0
         return np.where(tie, 0.5, (score > 0).astype(float))
 
-    single = _estimate(float(np.sum(favoured((trials,)))), trials)
-    direct = None
-    competitors = _whole_competitors(log_competitors)
-    if competitors is not None:
-        outcome = favoured((trials, competitors))
-        beaten = (outcome == 1.0) | ((outcome == 0.5) & (rng.random(outcome.shape) < 0.5))
-        direct = _estimate(float(np.sum(np.all(beaten, axis=1))), trials)
-    return _result(
-        single,
-        direct,
-        log_competitors,
-        float(analytic.p_single),
-        float(analytic.p_align),
-        win,
-        np.asarray(analytic.informative_labels, dtype=float),
-        informative,
-        seed,
-    )
+    return _compare(favoured((trials,)), favoured, rng, log_competitors, analytic, informative, seed)
 
 
 def _bt_theta(scaled, root):

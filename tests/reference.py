@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import mpmath as mp
 
-from aliquant_core import DEFAULTS
+from aliquant_core import DEFAULTS, THREAT
 
 DIGITS = 40
 
@@ -63,18 +63,12 @@ def binomial_terms(m: int, q: mp.mpf, p: mp.mpf) -> list[mp.mpf]:
     return [mp.binomial(m, w) * q**w * p ** (m - w) for w in range(m + 1)]
 
 
-def reference(
-    labels: float,
-    error_rate: float,
-    blind_spot: float = DEFAULTS["blind_spot"],
-    footprint: float = DEFAULTS["footprint"],
-    exploitation: float = DEFAULTS["exploitation"],
-    competitors_log10: float = DEFAULTS["competitors_log10"],
-    prior_bits: float = DEFAULTS["prior_bits"],
-) -> Reference:
-    """The brief's P_align for one scenario, by direct summation (threat defaults as the core's)."""
+def reference(labels: float, error_rate: float, **threat: float) -> Reference:
+    """The brief's P_align for one scenario, by direct summation (the threat defaults as the core's)."""
+    assert set(threat) <= set(THREAT), threat
     with mp.workdps(DIGITS):
-        eps, sigma, f, chi = (mp.mpf(float(v)) for v in (error_rate, blind_spot, footprint, exploitation))
+        v = {name: mp.mpf(float(threat.get(name, DEFAULTS[name]))) for name in THREAT}
+        eps, sigma, f, chi = mp.mpf(float(error_rate)), v["blind_spot"], v["footprint"], v["exploitation"]
         h = sigma + chi * (min(mp.mpf(1), sigma / f) - sigma)
         q = (1 - h) * (1 - eps) + h * eps
         p = (1 - h) * eps + h * (1 - eps)
@@ -86,10 +80,7 @@ def reference(
         tie = terms[m // 2] if m % 2 == 0 else mp.mpf(0)
         p_single = win + tie / 2
         failure = loss + tie / 2
-        k_eff = max(
-            mp.mpf(1),
-            mp.power(10, mp.mpf(float(competitors_log10))) * mp.power(2, -mp.mpf(float(prior_bits))),
-        )
+        k_eff = max(mp.mpf(1), mp.power(10, v["competitors_log10"]) * mp.power(2, -v["prior_bits"]))
         if p_single == 0:
             p_align = mp.mpf(0)
         else:

@@ -19,7 +19,7 @@ from aliquant_core.programme import (
     programme_cost,
     programme_p_align,
 )
-from aliquant_core.sources import HOURS_IN_WEEK, PRESETS, Source, redundant_error_rate
+from aliquant_core.sources import HOURS_IN_WEEK, PRESETS, redundant_error_rate
 
 from .reference import mixture_reference, plain, plain_shared
 
@@ -288,17 +288,8 @@ def test_presets_cite_a_source_or_say_assumption():
     ],
 )
 def test_source_validation_names_field_and_range(fields, message):
-    base = {
-        "name": "x",
-        "error_rate": 0.1,
-        "blind_spot": 0.0,
-        "cost_per_label": 1.0,
-        "seconds_per_label": 10.0,
-        "workforce": 1.0,
-        "hours_per_week": 40.0,
-    }
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("[", r"\[").replace(")", r"\)")):
-        Source(**{**base, **fields})
+    with pytest.raises(QuantityError, match=re.escape(message)):
+        PRESETS["contractors"].with_(**fields)
 
 
 @pytest.mark.parametrize(
@@ -318,12 +309,12 @@ def test_redundancy_is_checked_against_the_table(call):
 
 
 def test_source_checks_come_from_the_table():
-    base = {"name": "x", "error_rate": 0.1, "blind_spot": 0.0, "cost_per_label": 1.0}
-    base |= {"seconds_per_label": 10.0, "workforce": 1.0, "hours_per_week": 40.0}
-    for name in set(base) - {"name"}:
+    for name, _ in PRESETS["contractors"].provenance:  # each number of a source
         quantity = QUANTITIES[name]
         with pytest.raises(QuantityError, match=f"{name} must be in {re.escape(quantity.range_text)}"):
-            Source(**{**base, name: quantity.high + 1.0 if math.isfinite(quantity.high) else -1.0})
+            PRESETS["contractors"].with_(
+                **{name: quantity.high + 1.0 if math.isfinite(quantity.high) else -1.0}
+            )
     assert HOURS_IN_WEEK == QUANTITIES["hours_per_week"].high == 168.0
 
 

@@ -187,7 +187,10 @@ def exact_logs(counts, win, weights):
         log_half_tie = log_tie - _math.LN2
         log_single = _log_sum(log_rest + np.logaddexp(log_sf[floor.astype(int) + 2], log_half_tie))
         log_failure = _log_sum(log_rest + np.logaddexp(log_cdf[ceil.astype(int)], log_half_tie))
-    return log_single, log_failure
+    # The larger side from the smaller, which the sums give to full relative accuracy.
+    if log_failure <= log_single:
+        return np.log1p(-np.exp(log_failure)), log_failure
+    return log_single, np.log1p(-np.exp(log_single))
 
 
 def exact_probabilities_pairs(counts, win, weights):

@@ -132,8 +132,8 @@ def mixture_p_align(
         ``"exact"`` enumerates every configuration of all sources but the largest (slow for large
         counts); ``"saddlepoint"`` uses the Lugannani–Rice formula; ``"auto"`` uses the
         single-source formula where only one source has informative labels, exact enumeration
-        where it takes at most ``EXACT_LIMIT`` configurations and its tail is within the float
-        range, and the saddlepoint elsewhere.
+        where it takes at most ``EXACT_LIMIT`` configurations, and the saddlepoint elsewhere.
+        Enumeration carries its tail in log space, exact far below the float range.
     **threat
         The other threat quantities (:data:`aliquant_core.THREAT`: ``footprint``,
         ``exploitation``, ``competitors_log10``, ``prior_bits``), by name; each defaults to its
@@ -267,12 +267,11 @@ def _mixture_logs(counts, win, loss, margin, weights, aggregation, method):
         if np.any(pairs):
             probabilities = _mixture.exact_probabilities_pairs(c_all[pairs], q_all[pairs], w_all[pairs])
             ls[pairs], lf[pairs] = _logs_from_probabilities(*probabilities)
+        # The rest, and pairs whose tail left the float range (or is 0: certain), in log space.
         in_range = np.minimum(ls, lf) >= _math.LOG_DIRECT_TAIL_FLOOR
-        # The rest in log space, and pairs whose tail left the float range where only exact will do.
-        for i in np.flatnonzero(wanted & ~(pairs & (in_range | (method == "auto")))):
+        for i in np.flatnonzero(wanted & ~(pairs & in_range)):
             ls[i], lf[i] = _mixture.exact_logs(c_all[i], q_all[i], w_all[i])
-        # "auto" leaves tails below the float range to the saddlepoint, as it always has.
-        done = wanted & ((method == "exact") | (np.minimum(ls, lf) >= _math.LOG_DIRECT_TAIL_FLOOR))
+        done = wanted
     if not np.all(done):
         c, q, p, w = (v[~done] for v in flat)
         # Pooled labels that are never (or always) right add a certain ±1 each: an offset.
@@ -281,14 +280,16 @@ def _mixture_logs(counts, win, loss, margin, weights, aggregation, method):
         c = np.where(certain, 0.0, c)
         q, p = np.where(certain, 0.5, q), np.where(certain, 0.5, p)
         span = np.sum(c * w, axis=-1)
-        ls_s, lf_s = _mixture.saddlepoint_logs(c, q, p, w, aggregation == "pooled", offset)
+        ls_s = np.full(span.shape, -_math.LN2)  # no label counts: a tie
+        lf_s = ls_s.copy()
+        random = span > 0
+        if np.any(random):
+            c_r, q_r, p_r, w_r, offset_r = (v[random] for v in (c, q, p, w, offset))
+            logs = _mixture.saddlepoint_logs(c_r, q_r, p_r, w_r, aggregation == "pooled", offset_r)
+            ls_s[random], lf_s[random] = logs
         # The offset alone decides when the random labels cannot outweigh it.
-        with np.errstate(divide="ignore"):
-            ls_s = np.where(offset > span, 0.0, np.where(-offset > span, -np.inf, ls_s))
-            lf_s = np.where(offset > span, -np.inf, np.where(-offset > span, 0.0, lf_s))
-            tie_only = (span == 0) & (offset == 0)
-            ls_s = np.where(tie_only, -_math.LN2, ls_s)
-            lf_s = np.where(tie_only, -_math.LN2, lf_s)
+        ls_s = np.where(offset > span, 0.0, np.where(-offset > span, -np.inf, ls_s))
+        lf_s = np.where(offset > span, -np.inf, np.where(-offset > span, 0.0, lf_s))
         ls[~done], lf[~done] = ls_s, lf_s
     log_single.ravel()[idx] = ls
     log_failure.ravel()[idx] = lf

@@ -129,6 +129,8 @@ def _saddle_vs_exact(counts, win, aggregation):
 )
 # Found by hypothesis: 1 − P₁ ≈ 10^−322.56, where enumeration in floats underflowed to 0 (log −inf).
 @example(counts=[217, 400, 400], win=[0.9375] * 3)
+# Found by hypothesis: P₁ summed in log space rounded above 1; the larger side comes from the smaller.
+@example(counts=[198, 104, 5], win=[0.75, 0.65625, 0.59375])
 def test_pooled_saddlepoint_accuracy_against_enumeration(counts, win):
     # Stated accuracy (programme.EXACT_LIMIT_POOLED): relative error of 1 − P₁ under 1e-3 beyond the
     # 200 informative labels "auto" enumerates, in the tail as in the middle. Sources with q = ½

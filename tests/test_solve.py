@@ -134,35 +134,41 @@ def test_max_error_rate_is_the_boundary(target, labels, assumptions):
 @SETTINGS
 @given(target=s.target, labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
 def test_max_blind_spot_is_the_boundary(target, labels, error_rate, assumptions):
-    base = {k: v for k, v in assumptions.items() if k != "blind_spot"}
-    worst = max_blind_spot(target, labels, error_rate, **base)
+    # The drawn blind spot is the quantity solved for, which max_blind_spot ignores.
+    worst = max_blind_spot(target, labels, error_rate, **assumptions)
+
+    def at(blind_spot):
+        return p_align(labels, error_rate, **{**assumptions, "blind_spot": blind_spot}).p_align
+
     if np.isnan(worst):
-        assert p_align(labels, error_rate, blind_spot=0.0, **base).p_align < target
+        assert at(0.0) < target
         return
     assert 0.0 <= worst <= 1.0
     # Checked a relative 1e-12 inside the boundary, as for the error rate above.
-    assert p_align(labels, error_rate, blind_spot=worst * (1 - 1e-12), **base).p_align >= target * (1 - 1e-9)
+    assert at(worst * (1 - 1e-12)) >= target * (1 - 1e-9)
     if worst < 1.0:
-        beyond = min(1.0, worst + max(1e-9, 1e-6 * worst))
-        assert p_align(labels, error_rate, blind_spot=beyond, **base).p_align <= target * (1 + 1e-9)
+        assert at(min(1.0, worst + max(1e-9, 1e-6 * worst))) <= target * (1 + 1e-9)
 
 
 @SETTINGS
 @given(target=s.target, labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
 def test_max_competitors_is_the_boundary(target, labels, error_rate, assumptions):
-    base = {k: v for k, v in assumptions.items() if k != "competitors_log10"}
-    most = max_competitors_log10(target, labels, error_rate, **base)
+    # The drawn number of competitors is the quantity solved for, which the solver ignores.
+    most = max_competitors_log10(target, labels, error_rate, **assumptions)
+
+    def at(competitors_log10):
+        return p_align(labels, error_rate, **{**assumptions, "competitors_log10": competitors_log10}).p_align
+
     if np.isnan(most):
-        assert p_align(labels, error_rate, competitors_log10=0.0, **base).p_align < target
+        assert at(0.0) < target
         return
     assume(np.isfinite(most) and most <= 300)
-    at = p_align(labels, error_rate, competitors_log10=most, **base).p_align
     # P₁^K = target at the boundary; K is recovered through exp/log, so relative 1e-9.
-    if at < 1.0:
-        assert at == pytest.approx(target, rel=1e-9)
+    if at(most) < 1.0:
+        assert at(most) == pytest.approx(target, rel=1e-9)
     beyond = min(300.0, most + 1e-6)
     if beyond > most:
-        assert p_align(labels, error_rate, competitors_log10=beyond, **base).p_align <= target * (1 + 1e-9)
+        assert at(beyond) <= target * (1 + 1e-9)
 
 
 def test_tolerances_by_hand():

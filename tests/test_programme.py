@@ -1,5 +1,6 @@
 """Sources, redundancy, mixtures of sources, costs and feasibility."""
 
+import json
 import math
 import re
 
@@ -325,3 +326,16 @@ def test_mixture_rejects_bad_arguments():
         mixture_p_align([1.0], [0.1], [0.0], aggregation="median")
     with pytest.raises(ValueError, match="redundancy must be a whole number"):
         mixture_p_align([1.0], [0.1], [0.0], redundancy=1.5)
+
+
+def test_results_give_their_plain_view():
+    # Per-source fields as nested lists (sources last), scalars as floats, JSON-safe throughout.
+    result = mixture_p_align([[5e4, 500], [10, 10]], [0.16, 0.1], [0.03, 0.005], aggregation="weighted")
+    view = result.to_dict(json_safe=True)
+    assert json.loads(json.dumps(view)) == view
+    assert np.shape(view["label_win_prob"]) == (2, 2)
+    assert view["p_align"] == result.p_align.tolist()
+    assert view["exact"] == result.exact.tolist()
+    cost = programme_cost(Programme((Allocation(PRESETS["experts"], 100),)))
+    # $5 and 180 s a label, 10 experts × 10 h a week (the preset): $500, 5 h, 0.05 weeks.
+    assert cost.to_dict() == dict(dollars=500.0, labeler_hours=5.0, calendar_weeks=0.05, judgements=100.0)

@@ -40,7 +40,7 @@ def _shared(threat, target, **given):
 
 
 def _solved_for(name, threat):
-    """The threat with ``name``, the quantity a solver finds, at 0 (if given, as by an Assumptions)."""
+    """The threat with ``name``, the quantity a solver finds, at 0 whatever was given for it."""
     return {**threat, name: 0.0}
 
 

@@ -198,12 +198,9 @@ CALLS = {
     "p_align": lambda **t: p_align(1000, 0.1, **t).p_align,
     "required_labels": lambda **t: required_labels(0.9, 0.1, **t),
     "max_error_rate": lambda **t: max_error_rate(0.9, 1e5, **t),
-    "max_blind_spot": lambda **t: max_blind_spot(
-        0.9, 1e5, 0.1, **{k: v for k, v in t.items() if k != "blind_spot"}
-    ),
-    "max_competitors_log10": lambda **t: max_competitors_log10(
-        0.9, 1e5, 0.1, **{k: v for k, v in t.items() if k != "competitors_log10"}
-    ),
+    # A solver ignores the threat quantity it solves for.
+    "max_blind_spot": lambda **t: max_blind_spot(0.9, 1e5, 0.1, **t),
+    "max_competitors_log10": lambda **t: max_competitors_log10(0.9, 1e5, 0.1, **t),
     "mixture_p_align": lambda **t: (
         mixture_p_align(
             [5e4, 500], [0.15, 0.1], [0.03, 0.005], **{k: v for k, v in t.items() if k != "blind_spot"}

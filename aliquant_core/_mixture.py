@@ -130,69 +130,74 @@ def saddlepoint_logs(counts, win, loss, weights, lattice, offset=0.0):
     return log_single, log_failure
 
 
-def exact_probabilities(counts, win, weights):
-    """P₁ and 1 − P₁ for one scenario by enumeration (1-D arrays over sources).
+def _log_convolve(log_a, log_b):
+    """ln of the convolution of two pmfs given as logs, every term in log space (no underflow)."""
+    if log_a.size > log_b.size:
+        log_a, log_b = log_b, log_a
+    out = np.full(log_a.size + log_b.size - 1, -np.inf)
+    for i, term in enumerate(log_a):
+        out[i : i + log_b.size] = np.logaddexp(out[i : i + log_b.size], term + log_b)
+    return out
+
+
+def _log_sum(log_terms):
+    """ln Σ exp(log_terms), −inf for no terms or only zeros."""
+    return special.logsumexp(log_terms) if np.any(np.isfinite(log_terms)) else -np.inf
+
+
+def exact_logs(counts, win, weights):
+    """ln P₁ and ln(1 − P₁) for one scenario by enumeration (1-D arrays over sources), in log space.
 
     Every combination of win counts of all sources but the largest is enumerated (for equal
     weights, their sum's pmf, the convolution of theirs); the largest source's binomial tail past
-    the threshold each leaves is exact. Each side of the tie is summed on its own so the smaller
-    keeps its relative accuracy (down to the float range).
+    the threshold each leaves is exact. Each side of the tie is summed on its own, every term in
+    log space, so the smaller keeps its relative accuracy far below the float range.
     """
     counts = np.asarray(counts, dtype=int)
     win = np.asarray(win, dtype=float)
     weights = np.asarray(weights, dtype=float)
     largest = int(np.argmax(counts))
     others = [s for s in range(len(counts)) if s != largest]
-    pooled = bool(np.all(weights == weights[largest]))
-
-    def pmf_of(k, s):
-        # The enumerated sources are small (≤ EXACT_LIMIT configurations): log-gamma is exact
-        # enough here (absolute error ~1e-13 in the log) and several times faster than Loader's.
-        n, p = counts[s], win[s]
-        log_choose = special.gammaln(n + 1.0) - special.gammaln(k + 1.0) - special.gammaln(n - k + 1.0)
-        return np.exp(log_choose + special.xlogy(k, p) + special.xlog1py(n - k, -p))
-
-    if pooled:
-        pmf = np.array([1.0])
+    log_pmf = [_math.log_binomial_pmf(np.arange(m + 1.0), m, q) for m, q in zip(counts, win, strict=True)]
+    if np.all(weights == weights[largest]):
+        log_rest = np.zeros(1)
         for s in others:
-            pmf = np.convolve(pmf, pmf_of(np.arange(counts[s] + 1), s))
-        rest_score = weights[largest] * (2.0 * np.arange(pmf.size) - counts[others].sum())
-        rest_prob = pmf
+            log_rest = _log_convolve(log_rest, log_pmf[s])
+        rest_score = weights[largest] * (2.0 * np.arange(log_rest.size) - counts[others].sum())
     else:
         grids = np.meshgrid(*[np.arange(counts[s] + 1) for s in others], indexing="ij")
-        rest_score = sum(weights[s] * (2.0 * g - counts[s]) for s, g in zip(others, grids, strict=True))
-        rest_prob = np.ones_like(rest_score, dtype=float)
-        for s, g in zip(others, grids, strict=True):
-            rest_prob = rest_prob * pmf_of(g, s)
-        rest_score, rest_prob = np.ravel(rest_score), np.ravel(rest_prob)
-    m, q, w = counts[largest], win[largest], weights[largest]
+        pairs = list(zip(others, grids, strict=True))
+        rest_score = np.ravel(sum(weights[s] * (2.0 * g - counts[s]) for s, g in pairs))
+        log_rest = np.ravel(sum(log_pmf[s][g] for s, g in pairs))
+    m, w, log_own = counts[largest], weights[largest], log_pmf[largest]
+    # ln P(W ≤ k) and ln P(W ≥ k) of the largest source for k = −1 … m + 1.
+    log_cdf = np.concatenate(([-np.inf], np.logaddexp.accumulate(log_own), [0.0]))
+    log_sf = np.concatenate(([0.0], np.logaddexp.accumulate(log_own[::-1])[::-1], [-np.inf]))
     # S = w(2W − m) + rest > 0  ⟺  W > τ = (m − rest/w)/2.
     threshold = (m - rest_score / w) / 2.0
     nearest = np.round(threshold)
     scale = max(1.0, float(np.sum(np.abs(weights) * counts)))
     tie = np.abs(threshold - nearest) * w <= 1e-12 * scale
-    floor = np.where(tie, nearest, np.floor(threshold))
-    ceil = np.where(tie, nearest, np.ceil(threshold))
-    tie_prob = np.zeros_like(threshold)
+    floor = np.clip(np.where(tie, nearest, np.floor(threshold)), -1, m)
+    ceil = np.clip(np.where(tie, nearest, np.ceil(threshold)), 0, m + 1)
     tied = tie & (nearest >= 0) & (nearest <= m)
-    if np.any(tied):  # usually only with equal weights; the pmf is the costly part
-        tie_prob[tied] = np.exp(_math.log_binomial_pmf(nearest[tied], m, q))
-    # P(W > ⌊τ⌋) and P(W < ⌈τ⌉) = P(W ≤ ⌈τ⌉ − 1), outside [0, m] by hand.
-    above = np.where(floor < 0, 1.0, np.where(floor >= m, 0.0, special.bdtrc(np.clip(floor, 0, m), m, q)))
-    below_k = ceil - 1.0
-    below = np.where(
-        below_k < 0, 0.0, np.where(below_k >= m, 1.0, special.bdtr(np.clip(below_k, 0, m), m, q))
-    )
-    single = np.sum(rest_prob * (above + 0.5 * tie_prob))
-    failure = np.sum(rest_prob * (below + 0.5 * tie_prob))
-    return single, failure
+    log_tie = np.where(tied, log_own[np.clip(nearest, 0, m).astype(int)], -np.inf)
+    # P(W > ⌊τ⌋) = P(W ≥ ⌊τ⌋ + 1) and P(W < ⌈τ⌉) = P(W ≤ ⌈τ⌉ − 1), with the half tie on each side.
+    with np.errstate(divide="ignore"):
+        log_half_tie = log_tie - _math.LN2
+        log_single = _log_sum(log_rest + np.logaddexp(log_sf[floor.astype(int) + 2], log_half_tie))
+        log_failure = _log_sum(log_rest + np.logaddexp(log_cdf[ceil.astype(int)], log_half_tie))
+    # The larger side from the smaller, which the sums give to full relative accuracy.
+    if log_failure <= log_single:
+        return np.log1p(-np.exp(log_failure)), log_failure
+    return log_single, np.log1p(-np.exp(log_single))
 
 
 def exact_probabilities_pairs(counts, win, weights):
-    """:func:`exact_probabilities` for many two-source scenarios at once (rows of 2-column arrays).
+    """P₁ and 1 − P₁ as :func:`exact_logs` finds them, for many two-source scenarios (rows) at once.
 
     The same conditioning, with every row's enumeration laid end to end so that each special
-    function is called once for all rows.
+    function is called once for all rows; in floats, so a tail below the float range underflows.
     """
     counts = np.asarray(counts, dtype=float)
     rows = np.arange(counts.shape[0])
@@ -232,6 +237,6 @@ def exact_probabilities_pairs(counts, win, weights):
 
 
 def exact_size(counts) -> float:
-    """Configurations :func:`exact_probabilities` enumerates: all sources but the largest."""
+    """Configurations :func:`exact_logs` enumerates: all sources but the largest."""
     counts = np.sort(np.asarray(counts, dtype=float))
     return float(np.prod(counts[:-1] + 1.0))

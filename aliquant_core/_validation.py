@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ._math import error_rate_from_agreement
@@ -11,12 +13,12 @@ __all__ = ["RANGES", "QuantityError", "check_range", "describe_range", "resolve_
 
 
 def check_range(name: str, value, *, whole: bool = False) -> np.ndarray:
-    """Return ``value`` as a float array, or raise QuantityError naming ``name`` and its range."""
-    array = QUANTITIES[name].check(value)
-    if whole and np.any(array != np.floor(array)):
-        first = array[array != np.floor(array)].flat[0] if array.ndim else array
-        raise QuantityError(f"{name} must be a whole number in {describe_range(name)}; got {first:g}")
-    return array
+    """Return ``value`` as a float array, or raise QuantityError naming ``name`` and its range.
+
+    ``whole`` asks for whole numbers where the table does not (labels drawn one by one).
+    """
+    quantity = QUANTITIES[name]
+    return (replace(quantity, whole=True) if whole else quantity).check(value)
 
 
 def resolve_error_rate(error_rate, agreement) -> np.ndarray:

@@ -32,7 +32,7 @@ from . import _math
 from ._results import Result
 from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range, resolve_error_rate
-from .quantities import takes_assumptions
+from .quantities import DEFAULTS, THREAT, check_threat, takes_assumptions
 
 __all__ = [
     "REGIMES",
@@ -108,7 +108,19 @@ _MAX_EXPONENT = 700.0
 
 
 @dataclass(frozen=True)
-class AlignmentResult(Result):
+class _Probabilities(Result):
+    """The probabilities every evaluation of the model reports (see :class:`AlignmentResult`)."""
+
+    p_align: FloatArray
+    p_align_lower_bound: FloatArray
+    p_misalign: FloatArray
+    p_single: FloatArray
+    single_failure: FloatArray
+    log10_single_failure: FloatArray
+
+
+@dataclass(frozen=True)
+class AlignmentResult(_Probabilities):
     """Probability of outer alignment and the quantities behind it.
 
     Every field has the broadcast shape of the inputs (NumPy scalars for scalar inputs).
@@ -140,12 +152,6 @@ class AlignmentResult(Result):
         ``"quantity_suffices"`` (q > ½), ``"knife_edge"`` (q = ½) or ``"no_quantity_suffices"``.
     """
 
-    p_align: FloatArray
-    p_align_lower_bound: FloatArray
-    p_misalign: FloatArray
-    p_single: FloatArray
-    single_failure: FloatArray
-    log10_single_failure: FloatArray
     label_win_prob: FloatArray
     blind_share: FloatArray
     informative_labels: FloatArray
@@ -241,8 +247,42 @@ def _align_from_logs(log_single, log_failure, log_competitors):
     return p_align, p_misalign, bound
 
 
+def _probabilities(log_single, log_failure, competitors_log10, prior_bits) -> dict[str, FloatArray]:
+    """:class:`_Probabilities`' fields and ``effective_competitors_log10`` from ln P₁, ln(1 − P₁)."""
+    log_competitors = _math.log_effective_competitors(competitors_log10, prior_bits)
+    p_align, p_misalign, lower_bound = _align_from_logs(log_single, log_failure, log_competitors)
+    return {
+        "p_align": p_align[()],
+        "p_align_lower_bound": lower_bound[()],
+        "p_misalign": p_misalign[()],
+        "p_single": np.exp(log_single)[()],
+        "single_failure": np.exp(log_failure)[()],
+        "log10_single_failure": (log_failure / _math.LN10 + 0.0)[()],
+        "effective_competitors_log10": np.maximum(0.0, competitors_log10 - prior_bits * _math.LOG10_2)[()],
+    }
+
+
 def _regime(margin) -> np.ndarray:
     return np.asarray(np.asarray(REGIMES, dtype=str)[np.sign(margin).astype(int) + 1])
+
+
+def _evaluate(threat, **given):
+    """Check ``given`` and ``threat`` (:func:`check_threat`), broadcast them, and add what follows.
+
+    Adds the blind share ``blind`` (h) and ``log_competitors`` (ln K_eff); with an ``error_rate``,
+    ``win`` (q), ``loss`` (1 − q) and ``margin`` (q − ½); with ``labels``, ``informative`` (m).
+    """
+    values = {**{name: check_range(name, value) for name, value in given.items()}, **check_threat(threat)}
+    v = dict(zip(values, np.broadcast_arrays(*values.values()), strict=True))
+    v["blind"] = _math.blind_share(v["blind_spot"], v["footprint"], v["exploitation"])
+    v["log_competitors"] = _math.log_effective_competitors(v["competitors_log10"], v["prior_bits"])
+    if "error_rate" in v:
+        v["win"] = _math.label_win_prob(v["error_rate"], v["blind"])
+        v["loss"] = _math.label_loss_prob(v["error_rate"], v["blind"])
+        v["margin"] = _math.label_margin(v["error_rate"], v["blind"])
+    if "labels" in v:
+        v["informative"] = _math.informative_labels(v["labels"], v["footprint"])
+    return v
 
 
 @takes_assumptions
@@ -251,11 +291,11 @@ def p_align(
     error_rate: ArrayLike | None = None,
     *,
     agreement: ArrayLike | None = None,
-    blind_spot: ArrayLike = 0.0,
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
+    blind_spot: ArrayLike = DEFAULTS["blind_spot"],
+    footprint: ArrayLike = DEFAULTS["footprint"],
+    exploitation: ArrayLike = DEFAULTS["exploitation"],
+    competitors_log10: ArrayLike = DEFAULTS["competitors_log10"],
+    prior_bits: ArrayLike = DEFAULTS["prior_bits"],
 ) -> AlignmentResult:
     r"""Probability of outer alignment for a labelling programme with one source.
 
@@ -264,23 +304,16 @@ def p_align(
     Parameters
     ----------
     labels : array_like
-        :math:`N`, comparison labels collected, in [0, 1e12].
+        :math:`N`, comparison labels collected.
     error_rate : array_like, optional
-        :math:`\varepsilon`, chance an ordinary label prefers the worse behaviour, in [0, 0.5].
+        :math:`\varepsilon`, chance an ordinary label prefers the worse behaviour.
     agreement : array_like, optional
-        Inter-annotator agreement in [0.5, 1], instead of ``error_rate`` (exactly one is given);
-        see :func:`error_rate_from_agreement`.
-    blind_spot : array_like, default 0
-        :math:`\sigma`, share of situations in which labelers are systematically fooled, in [0, 1].
-    footprint : array_like, default 1
-        :math:`f`, share of situations in which a competitor acts differently, in (0, 1].
-    exploitation : array_like, default 1
-        :math:`\chi`, how well a competitor concentrates its differences in blind spots, in
-        [0, 1]. The default is the worst case, a capable policy that exploits all it can.
-    competitors_log10 : array_like, default 0
-        :math:`\log_{10} K`, number of distinct unaligned policies, in [0, 300].
-    prior_bits : array_like, default 0
-        :math:`b`, evidence for the aligned policy from priors and unlabelled data, in [0, 1000].
+        Inter-annotator agreement instead of ``error_rate`` (exactly one is given); see
+        :func:`error_rate_from_agreement`.
+    blind_spot, footprint, exploitation, competitors_log10, prior_bits : array_like
+        The threat quantities (:data:`aliquant_core.THREAT`): :math:`\sigma`, :math:`f`,
+        :math:`\chi`, :math:`\log_{10} K` and :math:`b`; each defaults to its value in
+        :data:`aliquant_core.QUANTITIES`, where its meaning, range and provenance are declared.
 
     Returns
     -------
@@ -334,44 +367,27 @@ def p_align(
 
     Examples
     --------
-    Three labels at a 20% error rate, one competitor: the majority is right with chance
-    :math:`0.8^3 + 3 \cdot 0.8^2 \cdot 0.2 = 0.896`.
+    Three labels at a 20% error rate, one competitor, no blind spot, every situation
+    informative: the majority is right with chance :math:`0.8^3 + 3 \cdot 0.8^2 \cdot 0.2 = 0.896`.
 
-    >>> round(float(p_align(3, 0.2).p_align), 6)
+    >>> round(float(p_align(3, 0.2, blind_spot=0, footprint=1, competitors_log10=0).p_align), 6)
     0.896
+
+    The same from an :class:`aliquant_core.Assumptions`, the table's defaults filling the rest:
+
+    >>> from aliquant_core import Assumptions
+    >>> a = Assumptions(labels=3, error_rate=0.2, blind_spot=0, footprint=1, competitors_log10=0)
+    >>> p_align(a) == p_align(3, 0.2, blind_spot=0, footprint=1, competitors_log10=0)
+    True
     """
-    labels = check_range("labels", labels)
-    error_rate = resolve_error_rate(error_rate, agreement)
-    blind_spot = check_range("blind_spot", blind_spot)
-    footprint = check_range("footprint", footprint)
-    exploitation = check_range("exploitation", exploitation)
-    competitors_log10 = check_range("competitors_log10", competitors_log10)
-    prior_bits = check_range("prior_bits", prior_bits)
-    labels, error_rate, blind_spot, footprint, exploitation, competitors_log10, prior_bits = (
-        np.broadcast_arrays(
-            labels, error_rate, blind_spot, footprint, exploitation, competitors_log10, prior_bits
-        )
-    )
-
-    blind = _math.blind_share(blind_spot, footprint, exploitation)
-    win_prob = _math.label_win_prob(error_rate, blind)
-    loss_prob = _math.label_loss_prob(error_rate, blind)
-    margin = _math.label_margin(error_rate, blind)
-    informative = _math.informative_labels(labels, footprint)
-    log_competitors = _math.log_effective_competitors(competitors_log10, prior_bits)
-
-    log_single, log_failure = _single_logs(informative, loss_prob, win_prob, margin)
-    p_align_value, p_misalign, lower_bound = _align_from_logs(log_single, log_failure, log_competitors)
+    arguments = locals()
+    threat = {name: arguments[name] for name in THREAT}
+    v = _evaluate(threat, labels=labels, error_rate=resolve_error_rate(error_rate, agreement))
+    log_single, log_failure = _single_logs(v["informative"], v["loss"], v["win"], v["margin"])
     return AlignmentResult(
-        p_align=p_align_value[()],
-        p_align_lower_bound=lower_bound[()],
-        p_misalign=p_misalign[()],
-        p_single=np.exp(log_single)[()],
-        single_failure=np.exp(log_failure)[()],
-        log10_single_failure=(log_failure / _math.LN10 + 0.0)[()],
-        label_win_prob=win_prob[()],
-        blind_share=blind[()],
-        informative_labels=informative[()],
-        effective_competitors_log10=np.maximum(0.0, competitors_log10 - prior_bits * _math.LOG10_2)[()],
-        regime=_regime(margin)[()],
+        **_probabilities(log_single, log_failure, v["competitors_log10"], v["prior_bits"]),
+        label_win_prob=v["win"][()],
+        blind_share=v["blind"][()],
+        informative_labels=v["informative"][()],
+        regime=_regime(v["margin"])[()],
     )

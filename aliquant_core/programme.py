@@ -30,7 +30,8 @@ from ._results import Result
 from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range
 from .anchors import FEW_HUNDRED_HOURS, REFERENCE_PIPELINES, RLHF_REFERENCE
-from .model import _align_from_logs, _regime, _single_logs
+from .model import _evaluate, _Probabilities, _probabilities, _regime, _single_logs
+from .quantities import DEFAULTS, check_threat
 from .sources import Source, redundant_error_rate
 
 __all__ = [
@@ -67,7 +68,7 @@ EXACT_LIMIT_POOLED = 200
 
 
 @dataclass(frozen=True)
-class MixtureResult(Result):
+class MixtureResult(_Probabilities):
     """P_align of a mixture of sources, with the per-source quantities behind it.
 
     Fields as in :class:`aliquant_core.AlignmentResult`; per-source fields have the sources on
@@ -93,12 +94,6 @@ class MixtureResult(Result):
         saddlepoint approximation.
     """
 
-    p_align: FloatArray
-    p_align_lower_bound: FloatArray
-    p_misalign: FloatArray
-    p_single: FloatArray
-    single_failure: FloatArray
-    log10_single_failure: FloatArray
     label_win_prob: FloatArray
     effective_error_rate: FloatArray
     informative_labels: FloatArray
@@ -118,32 +113,31 @@ def mixture_p_align(
     error_rate: ArrayLike,
     blind_spot: ArrayLike,
     *,
-    redundancy: ArrayLike = 1,
+    redundancy: ArrayLike = DEFAULTS["redundancy"],
     aggregation: str = "pooled",
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
     method: str = "auto",
+    **threat: ArrayLike,
 ) -> MixtureResult:
     r"""Probability of outer alignment for labels from several sources.
 
     Parameters
     ----------
     labels, error_rate, blind_spot, redundancy : array_like
-        Per source, sources on the last axis: labelled items :math:`n_s` in [0, 1e12], random
-        error :math:`\varepsilon_s` in [0, 0.5], blind spot :math:`\sigma_s` in [0, 1], and
-        labelers per item :math:`r_s \ge 1`.
+        Per source, sources on the last axis: labelled items :math:`n_s`, random error
+        :math:`\varepsilon_s`, blind spot :math:`\sigma_s` and labelers per item :math:`r_s`
+        (default the table's), each in its range in :data:`aliquant_core.QUANTITIES`.
     aggregation : {"pooled", "weighted"}
         How labels are combined (see the module notes).
-    footprint, exploitation, competitors_log10, prior_bits : array_like
-        As in :func:`aliquant_core.p_align`; they broadcast against the leading axes.
     method : {"auto", "exact", "saddlepoint"}
         ``"exact"`` enumerates every configuration of all sources but the largest (slow for large
         counts); ``"saddlepoint"`` uses the Lugannani–Rice formula; ``"auto"`` uses the
         single-source formula where only one source has informative labels, exact enumeration
-        where it takes at most ``EXACT_LIMIT`` configurations and its tail is within the float
-        range, and the saddlepoint elsewhere.
+        where it takes at most ``EXACT_LIMIT`` configurations, and the saddlepoint elsewhere.
+        Enumeration carries its tail in log space, exact far below the float range.
+    **threat
+        The other threat quantities (:data:`aliquant_core.THREAT`: ``footprint``,
+        ``exploitation``, ``competitors_log10``, ``prior_bits``), by name; each defaults to its
+        value in :data:`aliquant_core.QUANTITIES` and broadcasts against the leading axes.
 
     Returns
     -------
@@ -174,39 +168,13 @@ def mixture_p_align(
     _check_choice("aggregation", aggregation, AGGREGATIONS)
     _check_choice("method", method, METHODS)
     labels = check_range("labels", labels)
-    error_rate = check_range("error_rate", error_rate)
-    blind_spot = check_range("blind_spot", blind_spot)
-    redundancy = np.asarray(redundancy, dtype=float)
-    if np.any(~np.isfinite(redundancy) | (redundancy < 1) | (redundancy != np.floor(redundancy))):
-        raise ValueError("redundancy must be a whole number ≥ 1")
-    footprint = check_range("footprint", footprint)
-    exploitation = check_range("exploitation", exploitation)
-    competitors_log10 = check_range("competitors_log10", competitors_log10)
-    prior_bits = check_range("prior_bits", prior_bits)
-
-    per_source = np.broadcast_arrays(labels, error_rate, blind_spot, redundancy)
-    if per_source[0].ndim == 0:
+    voted = redundant_error_rate(error_rate, redundancy)
+    if np.broadcast(labels, voted, check_range("blind_spot", blind_spot)).ndim == 0:
         raise ValueError("labels, error_rate and blind_spot need a last axis over sources")
-    shared = [np.asarray(v)[..., None] for v in (footprint, exploitation)]
-    labels, error_rate, blind_spot, redundancy, footprint_s, exploitation_s = np.broadcast_arrays(
-        *per_source, *shared
-    )
-    lead = labels.shape[:-1]
-    competitors_log10, prior_bits = np.broadcast_arrays(competitors_log10, prior_bits)
-    lead = np.broadcast_shapes(lead, competitors_log10.shape)
-    labels, error_rate, blind_spot, redundancy, footprint_s, exploitation_s = (
-        np.broadcast_to(v, (*lead, v.shape[-1]))
-        for v in (labels, error_rate, blind_spot, redundancy, footprint_s, exploitation_s)
-    )
-    competitors_log10 = np.broadcast_to(competitors_log10, lead)
-    prior_bits = np.broadcast_to(prior_bits, lead)
-
-    voted = np.asarray(redundant_error_rate(error_rate, redundancy), dtype=float)
-    blind = _math.blind_share(blind_spot, footprint_s, exploitation_s)
-    win = _math.label_win_prob(voted, blind)
-    loss = _math.label_loss_prob(voted, blind)
-    margin = _math.label_margin(voted, blind)
-    counts = _math.informative_labels(labels, footprint_s)
+    # Each source has its own blind spot; the rest of the threat is shared, over the leading axes.
+    shared = {name: value[..., None] for name, value in check_threat(threat).items()}
+    v = _evaluate({**shared, "blind_spot": blind_spot}, labels=labels, error_rate=voted)
+    voted, counts, win, loss, margin = (v[k] for k in ("error_rate", "informative", "win", "loss", "margin"))
     if aggregation == "weighted":
         # Read a source with q < ½ backwards: same score, all weights positive.
         flip = margin < 0
@@ -220,41 +188,27 @@ def mixture_p_align(
 
     scored = counts if aggregation == "pooled" else np.where(weights == 0.0, 0.0, counts)
     log_single, log_failure, exact = _mixture_logs(scored, win, loss, margin, weights, aggregation, method)
-    log_competitors = _math.log_effective_competitors(competitors_log10, prior_bits)
-    p_align, p_misalign, lower_bound = _align_from_logs(log_single, log_failure, log_competitors)
     with np.errstate(invalid="ignore"):  # 0 labels × an infinite weight counts for nothing
         mean_per_label = np.sum(np.where(scored > 0, scored * weights * 2.0 * margin, 0.0), axis=-1)
     return MixtureResult(
-        p_align=p_align[()],
-        p_align_lower_bound=lower_bound[()],
-        p_misalign=p_misalign[()],
-        p_single=np.exp(log_single)[()],
-        single_failure=np.exp(log_failure)[()],
-        log10_single_failure=(log_failure / _math.LN10 + 0.0)[()],
-        label_win_prob=np.where(aggregation == "weighted", _math.label_win_prob(voted, blind), win),
+        **_probabilities(log_single, log_failure, v["competitors_log10"][..., 0], v["prior_bits"][..., 0]),
+        label_win_prob=v["win"],
         effective_error_rate=voted,
         informative_labels=counts,
-        effective_competitors_log10=np.maximum(0.0, competitors_log10 - prior_bits * _math.LOG10_2)[()],
         regime=_regime(mean_per_label)[()],
         exact=exact[()],
     )
 
 
-def _logs_from_probabilities(single, failure, method):
-    """ln P₁, ln(1 − P₁) from enumerated probabilities, the larger side from the smaller (≤ 1).
-
-    Under "auto", results below the float range are marked not done: the saddlepoint works in logs.
-    """
+def _logs_from_probabilities(single, failure):
+    """ln P₁, ln(1 − P₁) from enumerated probabilities, the larger side from the smaller (≤ 1)."""
     small_is_failure = failure <= single
     # np.where evaluates both branches; the unused one may take the log of 0 or of 1 minus a sum
     # that rounded above 1, so its warnings are silenced (the branch used is always valid).
     with np.errstate(divide="ignore", invalid="ignore"):
         log_single = np.where(small_is_failure, np.log1p(-failure), np.log(single))
         log_failure = np.where(small_is_failure, np.log(failure), np.log1p(-single))
-    done = np.ones_like(single, dtype=bool)
-    if method == "auto":
-        done = np.minimum(single, failure) >= _math.DIRECT_TAIL_FLOOR
-    return log_single, log_failure, done
+    return log_single, log_failure
 
 
 def _too_large_to_enumerate(counts, weights, aggregation) -> bool:
@@ -297,8 +251,8 @@ def _mixture_logs(counts, win, loss, margin, weights, aggregation, method):
         return log_single, log_failure, exact
     idx = np.flatnonzero(rest.ravel())
     flat = [v.reshape(-1, v.shape[-1])[idx] for v in (counts, win, loss, weights)]
-    ls = np.empty(idx.size)
-    lf = np.empty(idx.size)
+    ls = np.full(idx.size, np.nan)
+    lf = np.full(idx.size, np.nan)
     done = np.zeros(idx.size, dtype=bool)
     if method != "saddlepoint":
         c_all, q_all, _, w_all = flat
@@ -311,12 +265,13 @@ def _mixture_logs(counts, win, loss, margin, weights, aggregation, method):
         )
         pairs = wanted & (c_all.shape[-1] == 2)
         if np.any(pairs):
-            s_pair, f_pair = _mixture.exact_probabilities_pairs(c_all[pairs], q_all[pairs], w_all[pairs])
-            ls[pairs], lf[pairs], done[pairs] = _logs_from_probabilities(s_pair, f_pair, method)
-        for i in np.flatnonzero(wanted & ~pairs):
-            s_one, f_one = _mixture.exact_probabilities(c_all[i], q_all[i], w_all[i])
-            logs = _logs_from_probabilities(np.array([s_one]), np.array([f_one]), method)
-            ls[i], lf[i], done[i] = (v[0] for v in logs)
+            probabilities = _mixture.exact_probabilities_pairs(c_all[pairs], q_all[pairs], w_all[pairs])
+            ls[pairs], lf[pairs] = _logs_from_probabilities(*probabilities)
+        # The rest, and pairs whose tail left the float range (or is 0: certain), in log space.
+        in_range = np.minimum(ls, lf) >= _math.LOG_DIRECT_TAIL_FLOOR
+        for i in np.flatnonzero(wanted & ~(pairs & in_range)):
+            ls[i], lf[i] = _mixture.exact_logs(c_all[i], q_all[i], w_all[i])
+        done = wanted
     if not np.all(done):
         c, q, p, w = (v[~done] for v in flat)
         # Pooled labels that are never (or always) right add a certain ±1 each: an offset.
@@ -325,14 +280,16 @@ def _mixture_logs(counts, win, loss, margin, weights, aggregation, method):
         c = np.where(certain, 0.0, c)
         q, p = np.where(certain, 0.5, q), np.where(certain, 0.5, p)
         span = np.sum(c * w, axis=-1)
-        ls_s, lf_s = _mixture.saddlepoint_logs(c, q, p, w, aggregation == "pooled", offset)
+        ls_s = np.full(span.shape, -_math.LN2)  # no label counts: a tie
+        lf_s = ls_s.copy()
+        random = span > 0
+        if np.any(random):
+            c_r, q_r, p_r, w_r, offset_r = (v[random] for v in (c, q, p, w, offset))
+            logs = _mixture.saddlepoint_logs(c_r, q_r, p_r, w_r, aggregation == "pooled", offset_r)
+            ls_s[random], lf_s[random] = logs
         # The offset alone decides when the random labels cannot outweigh it.
-        with np.errstate(divide="ignore"):
-            ls_s = np.where(offset > span, 0.0, np.where(-offset > span, -np.inf, ls_s))
-            lf_s = np.where(offset > span, -np.inf, np.where(-offset > span, 0.0, lf_s))
-            tie_only = (span == 0) & (offset == 0)
-            ls_s = np.where(tie_only, -_math.LN2, ls_s)
-            lf_s = np.where(tie_only, -_math.LN2, lf_s)
+        ls_s = np.where(offset > span, 0.0, np.where(-offset > span, -np.inf, ls_s))
+        lf_s = np.where(offset > span, -np.inf, np.where(-offset > span, 0.0, lf_s))
         ls[~done], lf[~done] = ls_s, lf_s
     log_single.ravel()[idx] = ls
     log_failure.ravel()[idx] = lf
@@ -351,19 +308,17 @@ class Allocation:
     labels : float
         Comparison items labelled, in [0, 1e12] (the dataset's size from this source).
     redundancy : int
-        Labelers per item, majority vote, ≥ 1; cost and time grow r-fold.
+        Labelers per item, majority vote (default and range in :data:`aliquant_core.QUANTITIES`);
+        cost and time grow r-fold.
     """
 
     source: Source
     labels: float
-    redundancy: int = 1
+    redundancy: int = int(DEFAULTS["redundancy"])
 
     def __post_init__(self):
         object.__setattr__(self, "labels", float(check_range("labels", self.labels)))
-        redundancy = self.redundancy
-        if not (float(redundancy) == int(redundancy) and int(redundancy) >= 1):
-            raise ValueError(f"redundancy must be a whole number ≥ 1; got {redundancy!r}")
-        object.__setattr__(self, "redundancy", int(redundancy))
+        object.__setattr__(self, "redundancy", int(check_range("redundancy", self.redundancy)))
 
 
 @dataclass(frozen=True)
@@ -405,25 +360,9 @@ class Programme:
         }
 
 
-def programme_p_align(
-    programme: Programme,
-    *,
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
-    method: str = "auto",
-) -> MixtureResult:
-    """P_align of a :class:`Programme` (see :func:`mixture_p_align`)."""
-    return mixture_p_align(
-        **programme.arrays(),
-        aggregation=programme.aggregation,
-        footprint=footprint,
-        exploitation=exploitation,
-        competitors_log10=competitors_log10,
-        prior_bits=prior_bits,
-        method=method,
-    )
+def programme_p_align(programme: Programme, *, method: str = "auto", **threat: ArrayLike) -> MixtureResult:
+    """P_align of a :class:`Programme` (see :func:`mixture_p_align`, which takes the same keywords)."""
+    return mixture_p_align(**programme.arrays(), aggregation=programme.aggregation, method=method, **threat)
 
 
 @dataclass(frozen=True)
@@ -449,7 +388,7 @@ class Cost(Result):
     judgements: FloatArray
 
 
-def source_cost(source: Source, labels: ArrayLike, redundancy: ArrayLike = 1) -> Cost:
+def source_cost(source: Source, labels: ArrayLike, redundancy: ArrayLike = DEFAULTS["redundancy"]) -> Cost:
     """Cost of ``labels`` items from one source at ``redundancy`` labelers each; broadcasts."""
     judgements = np.asarray(labels, dtype=float) * np.asarray(redundancy, dtype=float)
     hours = judgements * source.seconds_per_label / 3600.0

@@ -33,7 +33,8 @@ from ._results import Result
 from ._types import ArrayLike
 from ._validation import check_range, resolve_error_rate
 from .model import _align_from_logs, p_align
-from .programme import AGGREGATIONS, mixture_p_align
+from .programme import AGGREGATIONS, _check_choice, mixture_p_align
+from .quantities import DEFAULTS, check_threat, takes_assumptions
 from .sources import redundant_error_rate
 
 __all__ = [
@@ -293,23 +294,17 @@ def _scalar(name: str, value, *, whole: bool = False) -> float:
     return float(array)
 
 
+def _scenario(labels, error_rate, agreement, threat, *, whole: bool = False) -> dict[str, float]:
+    """One scenario's labels, error rate and threat (table defaults filled in), each a checked scalar."""
+    given = {"labels": labels, "error_rate": resolve_error_rate(error_rate, agreement)}
+    given.update(check_threat(threat))
+    return {name: _scalar(name, value, whole=whole and name == "labels") for name, value in given.items()}
+
+
 def _check_trials(trials) -> int:
     if not (float(trials) == int(trials) and int(trials) >= 1):
         raise ValueError(f"trials must be a whole number ≥ 1; got {trials!r}")
     return int(trials)
-
-
-def _check_redundancy(redundancy) -> np.ndarray:
-    redundancy = np.asarray(redundancy, dtype=float)
-    if np.any(~np.isfinite(redundancy) | (redundancy < 1) | (redundancy != np.floor(redundancy))):
-        raise ValueError("redundancy must be a whole number ≥ 1")
-    return redundancy
-
-
-def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
-    return value
 
 
 def _whole_competitors(log_competitors: float) -> int | None:
@@ -357,33 +352,30 @@ def _draw_wins_labelers(rng, informative, blind, error_rate, redundancy):
     return wins.reshape(informative.shape)
 
 
+@takes_assumptions
 def simulate_p_align(
     labels: float,
     error_rate: float | None = None,
     *,
     agreement: float | None = None,
-    blind_spot: float = 0.0,
-    footprint: float = 1.0,
-    exploitation: float = 1.0,
-    competitors_log10: float = 0.0,
-    prior_bits: float = 0.0,
-    redundancy: int = 1,
+    redundancy: int = DEFAULTS["redundancy"],
     trials: int = 20_000,
     seed: int | None = 0,
     informative: str = "fixed",
     per_labeler: bool = False,
+    **threat: float,
 ) -> SimulationResult:
     r"""Simulate the labelling process of one source and compare with the analytic P₁ and P_align.
 
     Parameters
     ----------
     labels : float
-        :math:`N` in [0, 1e12] (a whole number with ``informative="binomial"``).
-    error_rate, agreement, blind_spot, footprint, exploitation, competitors_log10, prior_bits : float
-        As in :func:`aliquant_core.p_align` (exactly one of ``error_rate`` and ``agreement``).
-        Scalars: a simulation runs one scenario.
-    redundancy : int, default 1
-        :math:`r` labelers per item, majority vote with coin-flip ties.
+        :math:`N` (a whole number with ``informative="binomial"``).
+    error_rate, agreement : float
+        As in :func:`aliquant_core.p_align` (exactly one of them). Scalars, as every argument: a
+        simulation runs one scenario.
+    redundancy : int
+        :math:`r` labelers per item, majority vote with coin-flip ties; defaults to the table's.
     trials : int, default 20,000
         Simulated datasets.
     seed : int or None, default 0
@@ -397,6 +389,9 @@ def simulate_p_align(
         :math:`\varepsilon`), take the majority, and count, instead of drawing counts through
         :math:`\varepsilon_r`. Exact too, and a check of the :math:`\varepsilon_r` formula, but
         its cost grows with :math:`m`: for small :math:`m` (at most ``MAX_ELEMENTS`` draws).
+    **threat
+        The threat quantities (:data:`aliquant_core.THREAT`), by name; each defaults to its value
+        in :data:`aliquant_core.QUANTITIES`.
 
     Returns
     -------
@@ -449,77 +444,58 @@ def simulate_p_align(
 
     Examples
     --------
-    >>> result = simulate_p_align(1000, 0.3, blind_spot=0.05, footprint=0.1, trials=20_000)
+    >>> result = simulate_p_align(1000, 0.3, blind_spot=0.05, footprint=0.1, exploitation=1,
+    ...                           competitors_log10=0, trials=20_000)
     >>> bool(result.p_single_agrees)
     True
     """
-    labels = _scalar("labels", labels, whole=informative == "binomial")
-    error_rate = resolve_error_rate(error_rate, agreement)
-    if error_rate.ndim:
-        raise ValueError("error_rate must be a single number (a simulation runs one scenario)")
-    error_rate = float(error_rate)
-    blind_spot = _scalar("blind_spot", blind_spot)
-    footprint = _scalar("footprint", footprint)
-    exploitation = _scalar("exploitation", exploitation)
-    competitors_log10 = _scalar("competitors_log10", competitors_log10)
-    prior_bits = _scalar("prior_bits", prior_bits)
-    redundancy_value = _check_redundancy(redundancy)
-    if redundancy_value.ndim:
-        raise ValueError("redundancy must be a single whole number ≥ 1")
-    trials = _check_trials(trials)
     _check_choice("informative", informative, INFORMATIVE)
+    v = _scenario(labels, error_rate, agreement, threat, whole=informative == "binomial")
+    labels, error_rate, footprint = v.pop("labels"), v.pop("error_rate"), v["footprint"]
+    redundancy = _scalar("redundancy", redundancy)
+    trials = _check_trials(trials)
 
-    vote_error = float(redundant_error_rate(error_rate, redundancy_value))
-    analytic = p_align(
-        labels,
-        vote_error,
-        blind_spot=blind_spot,
-        footprint=footprint,
-        exploitation=exploitation,
-        competitors_log10=competitors_log10,
-        prior_bits=prior_bits,
-    )
+    vote_error = float(redundant_error_rate(error_rate, redundancy))
+    analytic = p_align(labels, vote_error, **v)
     blind = float(analytic.blind_share)
-    log_competitors = float(_math.log_effective_competitors(competitors_log10, prior_bits))
+    log_competitors = float(_math.log_effective_competitors(v["competitors_log10"], v["prior_bits"]))
     rng = np.random.default_rng(seed)
 
-    m = _draw_informative(rng, (trials,), labels, footprint, informative)
-    if per_labeler:
-        if trials * int(m.max(initial=0)) * (1 + int(redundancy_value)) > MAX_ELEMENTS:
+    def favoured(shape, by_labeler=False):
+        """1, ½ or 0 as the data favours the aligned policy, the competitor or neither, per trial."""
+        m = _draw_informative(rng, shape, labels, footprint, informative)
+        if not by_labeler:
+            wins = _draw_wins_counts(rng, m, blind, vote_error)
+        elif trials * int(m.max(initial=0)) * (1 + int(redundancy)) > MAX_ELEMENTS:
             raise ValueError(
                 f"per_labeler draws trials·m·(1 + r) values, at most {MAX_ELEMENTS:,}; use fewer trials "
                 "or labels, or the counts path"
             )
-        wins = _draw_wins_labelers(rng, m, blind, error_rate, float(redundancy_value))
-    else:
-        wins = _draw_wins_counts(rng, m, blind, vote_error)
-    successes = np.sum(2 * wins > m) + 0.5 * np.sum(2 * wins == m)
-    single = _estimate(float(successes), trials)
+        else:
+            wins = _draw_wins_labelers(rng, m, blind, error_rate, redundancy)
+        return np.where(2 * wins > m, 1.0, np.where(2 * wins == m, 0.5, 0.0))
 
+    single = favoured((trials,), per_labeler)
+    return _compare(single, favoured, rng, log_competitors, analytic, informative, seed)
+
+
+def _compare(single, favoured, rng, log_competitors, analytic, informative, seed):
+    """The simulated P₁ from the outcomes of ``single``, beside ``analytic``'s.
+
+    Where :math:`K_\\text{eff}` is a whole number up to :data:`DIRECT_COMPETITORS_LIMIT`,
+    ``favoured((trials, K_eff))`` draws that many independent competitors per trial, ties a coin
+    flip, for P_align directly.
+    """
+    trials = single.size
     direct = None
     competitors = _whole_competitors(log_competitors)
     if competitors is not None:
-        shape = (trials, competitors)
-        m_k = _draw_informative(rng, shape, labels, footprint, informative)
-        wins_k = _draw_wins_counts(rng, m_k, blind, vote_error)
-        beaten = (2 * wins_k > m_k) | ((2 * wins_k == m_k) & (rng.random(shape) < 0.5))
+        outcome = favoured((trials, competitors))
+        beaten = (outcome == 1.0) | ((outcome == 0.5) & (rng.random(outcome.shape) < 0.5))
         direct = _estimate(float(np.sum(np.all(beaten, axis=1))), trials)
-
-    return _result(
-        single,
-        direct,
-        log_competitors,
-        float(analytic.p_single),
-        float(analytic.p_align),
-        float(analytic.label_win_prob),
-        float(analytic.informative_labels),
-        informative,
-        seed,
-    )
-
-
-def _result(single, direct, log_competitors, p_single, p_align_value, win, counts, informative, seed):
+    single = _estimate(float(np.sum(single)), trials)
     aligned = _power(single, log_competitors)
+    p_single, p_align_value = float(analytic.p_single), float(analytic.p_align)
     return SimulationResult(
         p_single=single,
         p_align=aligned,
@@ -529,8 +505,8 @@ def _result(single, direct, log_competitors, p_single, p_align_value, win, count
         p_single_agrees=single.contains(p_single),
         p_align_agrees=aligned.contains(p_align_value),
         p_align_direct_agrees=None if direct is None else direct.contains(p_align_value),
-        label_win_prob=win,
-        informative_labels=counts,
+        label_win_prob=np.asarray(analytic.label_win_prob, dtype=float)[()],
+        informative_labels=np.asarray(analytic.informative_labels, dtype=float)[()],
         effective_competitors_log10=log_competitors / _math.LN10,
         informative=informative,
         seed=seed,
@@ -542,15 +518,12 @@ def simulate_mixture(
     error_rate: ArrayLike,
     blind_spot: ArrayLike,
     *,
-    redundancy: ArrayLike = 1,
+    redundancy: ArrayLike = DEFAULTS["redundancy"],
     aggregation: str = "pooled",
-    footprint: float = 1.0,
-    exploitation: float = 1.0,
-    competitors_log10: float = 0.0,
-    prior_bits: float = 0.0,
     trials: int = 20_000,
     seed: int | None = 0,
     informative: str = "fixed",
+    **threat: float,
 ) -> SimulationResult:
     r"""Simulate labels from several sources and compare with :func:`aliquant_core.mixture_p_align`.
 
@@ -561,10 +534,11 @@ def simulate_mixture(
         [0, 0.5], :math:`\sigma_s` in [0, 1], :math:`r_s \ge 1`.
     aggregation : {"pooled", "weighted"}
         See :func:`aliquant_core.mixture_p_align`.
-    footprint, exploitation, competitors_log10, prior_bits : float
-        As in :func:`aliquant_core.p_align`; scalars.
     trials, seed, informative
         As in :func:`simulate_p_align`.
+    **threat
+        The other threat quantities (:data:`aliquant_core.THREAT`), by name, scalars; each
+        defaults to its value in :data:`aliquant_core.QUANTITIES`.
 
     Returns
     -------
@@ -596,44 +570,36 @@ def simulate_mixture(
     """
     _check_choice("aggregation", aggregation, AGGREGATIONS)
     _check_choice("informative", informative, INFORMATIVE)
-    labels = check_range("labels", labels, whole=informative == "binomial")
-    error_rate = check_range("error_rate", error_rate)
-    blind_spot = check_range("blind_spot", blind_spot)
-    redundancy = _check_redundancy(redundancy)
     labels, error_rate, blind_spot, redundancy = np.broadcast_arrays(
-        labels, error_rate, blind_spot, redundancy
+        check_range("labels", labels, whole=informative == "binomial"),
+        check_range("error_rate", error_rate),
+        check_range("blind_spot", blind_spot),
+        check_range("redundancy", redundancy),
     )
     if labels.ndim != 1:
         raise ValueError(
             "labels, error_rate, blind_spot and redundancy must have one axis, over sources; "
             f"got shape {labels.shape}"
         )
-    footprint = _scalar("footprint", footprint)
-    exploitation = _scalar("exploitation", exploitation)
-    competitors_log10 = _scalar("competitors_log10", competitors_log10)
-    prior_bits = _scalar("prior_bits", prior_bits)
+    # Each source has its own blind spot; the rest of the threat is shared.
+    shared = {name: _scalar(name, value) for name, value in check_threat(threat).items()}
+    del shared["blind_spot"]
     trials = _check_trials(trials)
 
     analytic = mixture_p_align(
-        labels,
-        error_rate,
-        blind_spot,
-        redundancy=redundancy,
-        aggregation=aggregation,
-        footprint=footprint,
-        exploitation=exploitation,
-        competitors_log10=competitors_log10,
-        prior_bits=prior_bits,
+        labels, error_rate, blind_spot, redundancy=redundancy, aggregation=aggregation, **shared
     )
+    footprint = shared["footprint"]
     vote_error = np.asarray(analytic.effective_error_rate, dtype=float)
     win = np.asarray(analytic.label_win_prob, dtype=float)
-    blind = _math.blind_share(blind_spot, footprint, exploitation)
+    blind = _math.blind_share(blind_spot, footprint, shared["exploitation"])
     if aggregation == "pooled":
         weights = np.ones_like(win)
     else:
         with np.errstate(divide="ignore"):
             weights = np.log(win) - np.log1p(-win)
-    log_competitors = float(_math.log_effective_competitors(competitors_log10, prior_bits))
+    log_competitors = _math.log_effective_competitors(shared["competitors_log10"], shared["prior_bits"])
+    log_competitors = float(log_competitors)
     rng = np.random.default_rng(seed)
 
     def favoured(shape):
@@ -649,24 +615,7 @@ def simulate_mixture(
         tie = np.abs(score) <= _WEIGHTED_TIE * scale if aggregation == "weighted" else score == 0
         return np.where(tie, 0.5, (score > 0).astype(float))
 
-    single = _estimate(float(np.sum(favoured((trials,)))), trials)
-    direct = None
-    competitors = _whole_competitors(log_competitors)
-    if competitors is not None:
-        outcome = favoured((trials, competitors))
-        beaten = (outcome == 1.0) | ((outcome == 0.5) & (rng.random(outcome.shape) < 0.5))
-        direct = _estimate(float(np.sum(np.all(beaten, axis=1))), trials)
-    return _result(
-        single,
-        direct,
-        log_competitors,
-        float(analytic.p_single),
-        float(analytic.p_align),
-        win,
-        np.asarray(analytic.informative_labels, dtype=float),
-        informative,
-        seed,
-    )
+    return _compare(favoured((trials,)), favoured, rng, log_competitors, analytic, informative, seed)
 
 
 def _bt_theta(scaled, root):
@@ -709,25 +658,22 @@ def _learner_normal_approximation(error_rate: float, blind: float, m: int) -> fl
     return float(stats.norm.cdf(z * math.sqrt(m * error_rate * (1.0 - error_rate))))
 
 
+@takes_assumptions
 def bradley_terry_check(
     labels: float,
     error_rate: float | None = None,
     *,
     agreement: float | None = None,
-    blind_spot: float = 0.0,
-    footprint: float = 1.0,
-    exploitation: float = 1.0,
-    competitors_log10: float = 0.0,
-    prior_bits: float = 0.0,
     trials: int = 500,
     seed: int | None = 0,
     ridge: float = BT_RIDGE,
+    **threat: float,
 ) -> BradleyTerryResult:
     r"""Fit a Bradley–Terry reward model to simulated comparisons; does it rank the aligned policy first?
 
     Parameters
     ----------
-    labels, error_rate, agreement, blind_spot, footprint, exploitation, competitors_log10, prior_bits
+    labels, error_rate, agreement, **threat
         As in :func:`simulate_p_align` (scalars; no redundancy: one label per comparison).
     trials : int, default 500
         Independent datasets, each fitted.
@@ -810,30 +756,14 @@ def bradley_terry_check(
     .. [3] D. C. Liu and J. Nocedal, "On the limited memory BFGS method for large scale
        optimization", Mathematical Programming 45, 1989.
     """
-    labels = _scalar("labels", labels)
-    error_rate = resolve_error_rate(error_rate, agreement)
-    if error_rate.ndim:
-        raise ValueError("error_rate must be a single number (a simulation runs one scenario)")
-    error_rate = float(error_rate)
-    blind_spot = _scalar("blind_spot", blind_spot)
-    footprint = _scalar("footprint", footprint)
-    exploitation = _scalar("exploitation", exploitation)
-    competitors_log10 = _scalar("competitors_log10", competitors_log10)
-    prior_bits = _scalar("prior_bits", prior_bits)
+    v = _scenario(labels, error_rate, agreement, threat)
+    labels, error_rate = v.pop("labels"), v.pop("error_rate")
     trials = _check_trials(trials)
     ridge = float(ridge)
     if not (math.isfinite(ridge) and ridge >= 0.0):
         raise ValueError(f"ridge must be in [0, ∞); got {ridge:g}")
 
-    analytic = p_align(
-        labels,
-        error_rate,
-        blind_spot=blind_spot,
-        footprint=footprint,
-        exploitation=exploitation,
-        competitors_log10=competitors_log10,
-        prior_bits=prior_bits,
-    )
+    analytic = p_align(labels, error_rate, **v)
     blind = float(analytic.blind_share)
     m = int(analytic.informative_labels)
     if trials * m * 4 > MAX_ELEMENTS:
@@ -841,7 +771,7 @@ def bradley_terry_check(
             f"the Bradley–Terry check draws 4·trials·m values, at most {MAX_ELEMENTS:,}; use fewer "
             "trials or labels"
         )
-    log_competitors = float(_math.log_effective_competitors(competitors_log10, prior_bits))
+    log_competitors = float(_math.log_effective_competitors(v["competitors_log10"], v["prior_bits"]))
     rng = np.random.default_rng(seed)
 
     in_blind = (rng.random((trials, m)) < blind).astype(float)

@@ -18,8 +18,9 @@ from scipy import special
 
 from . import _math
 from ._types import ArrayLike, FloatArray
-from ._validation import check_range, resolve_error_rate
-from .model import _log_neg_log, _single_logs
+from ._validation import resolve_error_rate
+from .model import _evaluate, _log_neg_log, _single_logs
+from .quantities import DEFAULTS, takes_assumptions
 
 __all__ = ["max_blind_spot", "max_competitors_log10", "max_error_rate", "required_labels"]
 
@@ -31,28 +32,16 @@ _LOGIT_STEPS = 80
 _MAX_SEARCH_STEPS = 200
 
 
-def _shared(
-    target, labels, error_rate, agreement, blind_spot, footprint, exploitation, competitors_log10, prior_bits
-):
-    """Validate, broadcast, and compute the budget c with P_align ≥ target ⟺ ln(−ln P₁) ≤ c."""
-    values = {
-        "target": check_range("target", target),
-        "blind_spot": check_range("blind_spot", blind_spot),
-        "footprint": check_range("footprint", footprint),
-        "exploitation": check_range("exploitation", exploitation),
-        "competitors_log10": check_range("competitors_log10", competitors_log10),
-        "prior_bits": check_range("prior_bits", prior_bits),
-    }
-    if labels is not None:
-        values["labels"] = check_range("labels", labels)
-    if error_rate is not None or agreement is not None:
-        values["error_rate"] = resolve_error_rate(error_rate, agreement)
-    names = list(values)
-    arrays = dict(zip(names, np.broadcast_arrays(*values.values()), strict=True))
-    log_competitors = _math.log_effective_competitors(arrays["competitors_log10"], arrays["prior_bits"])
-    arrays["budget"] = np.log(-np.log(arrays["target"])) - log_competitors
-    arrays["blind"] = _math.blind_share(arrays["blind_spot"], arrays["footprint"], arrays["exploitation"])
-    return arrays
+def _shared(threat, target, **given):
+    """:func:`aliquant_core.model._evaluate`, and the budget c with P_align ≥ target ⟺ ln(−ln P₁) ≤ c."""
+    v = _evaluate(threat, target=target, **given)
+    v["budget"] = np.log(-np.log(v["target"])) - v["log_competitors"]
+    return v
+
+
+def _solved_for(name, threat):
+    """The threat with ``name``, the quantity a solver finds, at 0 whatever was given for it."""
+    return {**threat, name: 0.0}
 
 
 def _meets(a, loss_prob, win_prob, margin, budget):
@@ -115,25 +104,25 @@ def _labels_for(informative, footprint):
     return np.where(_math.informative_labels(labels, footprint) < informative, labels + 1.0, labels)
 
 
+@takes_assumptions
 def required_labels(
-    target: ArrayLike = 0.9,
+    target: ArrayLike = DEFAULTS["target"],
     error_rate: ArrayLike | None = None,
     *,
     agreement: ArrayLike | None = None,
-    blind_spot: ArrayLike = 0.0,
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
+    **threat: ArrayLike,
 ) -> FloatArray:
     r"""Smallest number of labels with :math:`P_\text{align} \ge` ``target``.
 
     Parameters
     ----------
-    target : array_like, default 0.9
-        :math:`P^*`, the probability of outer alignment sought, in (0, 1).
-    error_rate, agreement, blind_spot, footprint, exploitation, competitors_log10, prior_bits
+    target : array_like
+        :math:`P^*`, the probability of outer alignment sought; defaults to the table's.
+    error_rate, agreement
         As in :func:`aliquant_core.p_align`.
+    **threat
+        The threat quantities (:data:`aliquant_core.THREAT`), by name; each defaults to its value
+        in :data:`aliquant_core.QUANTITIES`.
 
     Returns
     -------
@@ -158,26 +147,14 @@ def required_labels(
 
     Examples
     --------
-    One competitor, labels right 80% of the time: one label gives 0.8, three give 0.896, five
-    give 0.94208, so 0.9 takes five.
+    One competitor, no blind spot, every situation informative, labels right 80% of the time:
+    one label gives 0.8, three give 0.896, five give 0.94208, so 0.9 takes five.
 
-    >>> float(required_labels(0.9, 0.2))
+    >>> float(required_labels(0.9, 0.2, blind_spot=0, footprint=1, competitors_log10=0))
     5.0
     """
-    v = _shared(
-        target,
-        None,
-        error_rate,
-        agreement,
-        blind_spot,
-        footprint,
-        exploitation,
-        competitors_log10,
-        prior_bits,
-    )
-    loss = _math.label_loss_prob(v["error_rate"], v["blind"])
-    win = _math.label_win_prob(v["error_rate"], v["blind"])
-    margin = _math.label_margin(v["error_rate"], v["blind"])
+    v = _shared(threat, target, error_rate=resolve_error_rate(error_rate, agreement))
+    loss, win, margin = v["loss"], v["win"], v["margin"]
     budget = v["budget"]
     zero = np.zeros_like(margin)
     free = _meets(zero, loss, win, margin, budget)
@@ -225,26 +202,21 @@ def _loss_bound(a, budget):
     return np.where(none_pass, np.nan, bound)
 
 
+@takes_assumptions
 def max_error_rate(
-    target: ArrayLike = 0.9,
-    labels: ArrayLike = 1e5,
-    *,
-    blind_spot: ArrayLike = 0.0,
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
+    target: ArrayLike = DEFAULTS["target"],
+    labels: ArrayLike = DEFAULTS["labels"],
+    **threat: ArrayLike,
 ) -> FloatArray:
     r"""Largest error rate in [0, ½] with which ``labels`` labels still reach ``target``.
 
     Parameters
     ----------
-    target : array_like, default 0.9
-        :math:`P^*` in (0, 1).
-    labels : array_like, default 1e5
-        :math:`N` in [0, 1e12].
-    blind_spot, footprint, exploitation, competitors_log10, prior_bits
-        As in :func:`aliquant_core.p_align`.
+    target, labels : array_like
+        :math:`P^*` and :math:`N`; each defaults to the table's.
+    **threat
+        The threat quantities (:data:`aliquant_core.THREAT`), by name; each defaults to its value
+        in :data:`aliquant_core.QUANTITIES`.
 
     Returns
     -------
@@ -260,10 +232,8 @@ def max_error_rate(
     random error turns fooled labels back, :math:`P_\text{align}` rises with
     :math:`\varepsilon`, and the answer is ½ if ½ reaches the target at all.
     """
-    v = _shared(
-        target, labels, None, None, blind_spot, footprint, exploitation, competitors_log10, prior_bits
-    )
-    a = _math.jury_half(_math.informative_labels(v["labels"], v["footprint"]))
+    v = _shared(threat, target, labels=labels)
+    a = _math.jury_half(v["informative"])
     bound = _loss_bound(a, v["budget"])
     blind = v["blind"]
     slope = 1.0 - 2.0 * blind
@@ -274,27 +244,27 @@ def max_error_rate(
     return np.where(slope > 0.0, rising, falling)[()]
 
 
+@takes_assumptions
 def max_blind_spot(
-    target: ArrayLike = 0.9,
-    labels: ArrayLike = 1e5,
+    target: ArrayLike = DEFAULTS["target"],
+    labels: ArrayLike = DEFAULTS["labels"],
     error_rate: ArrayLike | None = None,
     *,
     agreement: ArrayLike | None = None,
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    competitors_log10: ArrayLike = 0.0,
-    prior_bits: ArrayLike = 0.0,
+    **threat: ArrayLike,
 ) -> FloatArray:
     r"""Largest blind spot in [0, 1] with which ``labels`` labels still reach ``target``.
 
     Parameters
     ----------
-    target : array_like, default 0.9
-        :math:`P^*` in (0, 1).
-    labels : array_like, default 1e5
-        :math:`N` in [0, 1e12].
-    error_rate, agreement, footprint, exploitation, competitors_log10, prior_bits
+    target, labels : array_like
+        :math:`P^*` and :math:`N`; each defaults to the table's.
+    error_rate, agreement
         As in :func:`aliquant_core.p_align`.
+    **threat
+        The other threat quantities (:data:`aliquant_core.THREAT`), by name; each defaults to its
+        value in :data:`aliquant_core.QUANTITIES`. A ``blind_spot``, the quantity solved for, is
+        ignored (an :class:`aliquant_core.Assumptions` gives one).
 
     Returns
     -------
@@ -314,10 +284,9 @@ def max_blind_spot(
     The largest admissible share :math:`h^* = (x^* - \varepsilon)/(1 - 2\varepsilon)` is mapped
     back through the segment it falls on.
     """
-    v = _shared(
-        target, labels, error_rate, agreement, 0.0, footprint, exploitation, competitors_log10, prior_bits
-    )
-    a = _math.jury_half(_math.informative_labels(v["labels"], v["footprint"]))
+    error_rate = resolve_error_rate(error_rate, agreement)
+    v = _shared(_solved_for("blind_spot", threat), target, labels=labels, error_rate=error_rate)
+    a = _math.jury_half(v["informative"])
     bound = _loss_bound(a, v["budget"])
     error = v["error_rate"]
     f, chi = v["footprint"], v["exploitation"]
@@ -334,27 +303,27 @@ def max_blind_spot(
     return np.where(np.isnan(bound), np.nan, sigma)[()]
 
 
+@takes_assumptions
 def max_competitors_log10(
-    target: ArrayLike = 0.9,
-    labels: ArrayLike = 1e5,
+    target: ArrayLike = DEFAULTS["target"],
+    labels: ArrayLike = DEFAULTS["labels"],
     error_rate: ArrayLike | None = None,
     *,
     agreement: ArrayLike | None = None,
-    blind_spot: ArrayLike = 0.0,
-    footprint: ArrayLike = 1.0,
-    exploitation: ArrayLike = 1.0,
-    prior_bits: ArrayLike = 0.0,
+    **threat: ArrayLike,
 ) -> FloatArray:
     r"""Largest :math:`\log_{10} K` that ``labels`` labels rule out with probability ``target``.
 
     Parameters
     ----------
-    target : array_like, default 0.9
-        :math:`P^*` in (0, 1).
-    labels : array_like, default 1e5
-        :math:`N` in [0, 1e12].
-    error_rate, agreement, blind_spot, footprint, exploitation, prior_bits
+    target, labels : array_like
+        :math:`P^*` and :math:`N`; each defaults to the table's.
+    error_rate, agreement
         As in :func:`aliquant_core.p_align`.
+    **threat
+        The other threat quantities (:data:`aliquant_core.THREAT`), by name; each defaults to its
+        value in :data:`aliquant_core.QUANTITIES`. A ``competitors_log10``, the quantity solved
+        for, is ignored (an :class:`aliquant_core.Assumptions` gives one).
 
     Returns
     -------
@@ -369,12 +338,9 @@ def max_competitors_log10(
     :math:`K_\text{eff} = \max(1, K 2^{-b})`, the largest
     :math:`\log_{10} K = \log_{10} K_\text{eff}^\text{max} + b \log_{10} 2`.
     """
-    v = _shared(target, labels, error_rate, agreement, blind_spot, footprint, exploitation, 0.0, prior_bits)
-    loss = _math.label_loss_prob(v["error_rate"], v["blind"])
-    win = _math.label_win_prob(v["error_rate"], v["blind"])
-    margin = _math.label_margin(v["error_rate"], v["blind"])
-    informative = _math.informative_labels(v["labels"], v["footprint"])
-    log_single, log_failure = _single_logs(informative, loss, win, margin)
+    error_rate = resolve_error_rate(error_rate, agreement)
+    v = _shared(_solved_for("competitors_log10", threat), target, labels=labels, error_rate=error_rate)
+    log_single, log_failure = _single_logs(v["informative"], v["loss"], v["win"], v["margin"])
     with np.errstate(divide="ignore"):
         log_k_max = v["budget"] - _log_neg_log(log_failure, log_single)
     result = log_k_max / _math.LN10 + v["prior_bits"] * _math.LOG10_2

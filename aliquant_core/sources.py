@@ -9,25 +9,19 @@ with its own :math:`\\sigma_s`.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
 
 from . import _math
 from ._validation import check_range
 from .anchors import ALPACAEVAL_GPT4_JUDGE, ALPACAEVAL_HUMAN
+from .quantities import QUANTITIES
 
 __all__ = ["PRESETS", "Source", "redundant_error_rate"]
 
 #: Hours in a week: the most a source (an AI judge running without a break) can work.
-HOURS_IN_WEEK = 168.0
-
-
-def _positive(name: str, value: float, *, upper: float = math.inf) -> float:
-    value = float(value)
-    if not (math.isfinite(value) and 0.0 < value <= upper):
-        bound = "∞)" if upper == math.inf else f"{upper:g}]"
-        raise ValueError(f"{name} must be in (0, {bound}; got {value:g}")
-    return value
+HOURS_IN_WEEK = QUANTITIES["hours_per_week"].high
 
 
 def redundant_error_rate(error_rate, redundancy):
@@ -38,7 +32,7 @@ def redundant_error_rate(error_rate, redundancy):
     error_rate : array_like
         :math:`\varepsilon` of one label, in [0, 0.5].
     redundancy : array_like of int
-        :math:`r \ge 1` labels per item.
+        :math:`r` labels per item, in its range in :data:`aliquant_core.QUANTITIES`.
 
     Returns
     -------
@@ -63,13 +57,8 @@ def redundant_error_rate(error_rate, redundancy):
     >>> round(float(redundant_error_rate(0.2, 3)), 12)
     0.104
     """
-    import numpy as np
-
     error_rate = check_range("error_rate", error_rate)
-    redundancy = np.asarray(redundancy, dtype=float)
-    if np.any(~np.isfinite(redundancy) | (redundancy < 1) | (redundancy != np.floor(redundancy))):
-        raise ValueError("redundancy must be a whole number ≥ 1")
-    half = _math.jury_half(redundancy)
+    half = _math.jury_half(check_range("redundancy", redundancy))
     margin = 0.5 - error_rate
     return np.exp(_math.log_symmetric_tail(half, error_rate, margin))[()]
 
@@ -82,18 +71,9 @@ class Source:
     ----------
     name : str
         Display name.
-    error_rate : float
-        :math:`\\varepsilon`, chance an ordinary label prefers the worse behaviour, in [0, 0.5].
-    blind_spot : float
-        :math:`\\sigma`, share of situations in which these labelers are fooled, in [0, 1].
-    cost_per_label : float
-        US dollars per comparison label, ≥ 0.
-    seconds_per_label : float
-        Working seconds per label, > 0.
-    workforce : float
-        People (or parallel workers) labelling at once, > 0.
-    hours_per_week : float
-        Working hours per person per week, in (0, 168].
+    error_rate, blind_spot, cost_per_label, seconds_per_label, workforce, hours_per_week : float
+        The source's quality, cost and pace, each checked against its range in
+        :data:`aliquant_core.QUANTITIES`, where its meaning is declared.
     provenance : tuple of (str, str)
         For each numeric field, its citation or ``"assumption: <why>"``.
     """
@@ -108,17 +88,9 @@ class Source:
     provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "error_rate", float(check_range("error_rate", self.error_rate)))
-        object.__setattr__(self, "blind_spot", float(check_range("blind_spot", self.blind_spot)))
-        cost = float(self.cost_per_label)
-        if not (math.isfinite(cost) and cost >= 0):
-            raise ValueError(f"cost_per_label must be in [0, ∞); got {cost:g}")
-        object.__setattr__(self, "cost_per_label", cost)
-        object.__setattr__(self, "seconds_per_label", _positive("seconds_per_label", self.seconds_per_label))
-        object.__setattr__(self, "workforce", _positive("workforce", self.workforce))
-        object.__setattr__(
-            self, "hours_per_week", _positive("hours_per_week", self.hours_per_week, upper=HOURS_IN_WEEK)
-        )
+        for item in fields(self):
+            if item.name in QUANTITIES:
+                object.__setattr__(self, item.name, float(check_range(item.name, getattr(self, item.name))))
 
     @classmethod
     def from_agreement(cls, name: str, agreement: float, **fields) -> Source:
@@ -140,9 +112,14 @@ class Source:
         return replace(self, **changes)
 
 
-def _preset(name: str, values: tuple[float, ...], **provenance: str) -> Source:
-    """A preset from its six numbers (the order of Source's fields) and their provenance."""
-    return Source(name, *values, provenance=tuple(provenance.items()))
+#: The numbers of a :class:`Source`, in the order of its fields (the order of a preset's rows).
+_NUMBERS = tuple(item.name for item in fields(Source) if item.name in QUANTITIES)
+
+
+def _preset(name: str, *rows: tuple[float, str]) -> Source:
+    """A preset from one row per number (:data:`_NUMBERS`): its value and where it comes from."""
+    values, notes = zip(*rows, strict=True)
+    return Source(name, *values, provenance=tuple(zip(_NUMBERS, notes, strict=True)))
 
 
 def _from_agreement(agreement: float) -> float:
@@ -155,69 +132,77 @@ PRESETS: dict[str, Source] = {
         "Crowdworkers",
         (
             _from_agreement(ALPACAEVAL_HUMAN.agreement),
-            0.05,
-            ALPACAEVAL_HUMAN.cost_per_label,
-            ALPACAEVAL_HUMAN.seconds_per_label,
-            100.0,
-            20.0,
+            f"{ALPACAEVAL_HUMAN.source}: 65.7% agreement, ε = (1 − √(2a − 1))/2",
         ),
-        error_rate=f"{ALPACAEVAL_HUMAN.source}: 65.7% agreement, ε = (1 − √(2a − 1))/2",
-        blind_spot="assumption: crowdworkers preferred responses with broken URLs and were fooled by "
-        "subtly wrong answers (arXiv 2204.05862 §2.1, §3.4.1); 5% of situations",
-        cost_per_label=f"{ALPACAEVAL_HUMAN.source}: $300 per 1,000 comparisons",
-        seconds_per_label=f"{ALPACAEVAL_HUMAN.source}: 36,800 s per 1,000 comparisons",
-        workforce="assumption: a crowdsourcing pool of 100 active workers",
-        hours_per_week="assumption: part-time, 20 hours a week",
+        (
+            0.05,
+            "assumption: crowdworkers preferred responses with broken URLs and were fooled by "
+            "subtly wrong answers (arXiv 2204.05862 §2.1, §3.4.1); 5% of situations",
+        ),
+        (ALPACAEVAL_HUMAN.cost_per_label, f"{ALPACAEVAL_HUMAN.source}: $300 per 1,000 comparisons"),
+        (ALPACAEVAL_HUMAN.seconds_per_label, f"{ALPACAEVAL_HUMAN.source}: 36,800 s per 1,000 comparisons"),
+        (100.0, "assumption: a crowdsourcing pool of 100 active workers"),
+        (20.0, "assumption: part-time, 20 hours a week"),
     ),
     "contractors": _preset(
         "Trained contractors",
-        (_from_agreement(0.726), 0.03, 1.0, 60.0, 40.0, 40.0),
-        error_rate="arXiv 2203.02155 §3.4: InstructGPT labelers agreed 72.6 ± 1.5%",
-        blind_spot="assumption: screening and training shrink the crowd's blind spots, to 3%",
-        cost_per_label="assumption: about $60/hour fully loaded at one comparison a minute",
-        seconds_per_label="assumption: a minute per comparison, longer than AlpacaEval's 36.8 s "
-        "because contractors write justifications",
-        workforce="arXiv 2203.02155 §3.4: about 40 contractors",
-        hours_per_week="assumption: full time",
+        (_from_agreement(0.726), "arXiv 2203.02155 §3.4: InstructGPT labelers agreed 72.6 ± 1.5%"),
+        (0.03, "assumption: screening and training shrink the crowd's blind spots, to 3%"),
+        (1.0, "assumption: about $60/hour fully loaded at one comparison a minute"),
+        (
+            60.0,
+            "assumption: a minute per comparison, longer than AlpacaEval's 36.8 s "
+            "because contractors write justifications",
+        ),
+        (40.0, "arXiv 2203.02155 §3.4: about 40 contractors"),
+        (40.0, "assumption: full time"),
     ),
     "experts": _preset(
         "Domain experts",
-        (_from_agreement(0.773), 0.015, 5.0, 180.0, 10.0, 10.0),
-        error_rate="arXiv 2203.02155 §3.4: held-out labelers agreed 77.3 ± 1.3%, the highest "
-        "labeler agreement in the anchors; experts are assumed to reach it",
-        blind_spot="assumption: experts see through most domain errors; 1.5%",
-        cost_per_label="assumption: $100/hour at three minutes a comparison",
-        seconds_per_label="assumption: three minutes, checking claims rather than style",
-        workforce="assumption: ten experts",
-        hours_per_week="assumption: a quarter of their time",
+        (
+            _from_agreement(0.773),
+            "arXiv 2203.02155 §3.4: held-out labelers agreed 77.3 ± 1.3%, the highest "
+            "labeler agreement in the anchors; experts are assumed to reach it",
+        ),
+        (0.015, "assumption: experts see through most domain errors; 1.5%"),
+        (5.0, "assumption: $100/hour at three minutes a comparison"),
+        (180.0, "assumption: three minutes, checking claims rather than style"),
+        (10.0, "assumption: ten experts"),
+        (10.0, "assumption: a quarter of their time"),
     ),
     "researchers": _preset(
         "Alignment researchers",
-        (_from_agreement(0.73), 0.005, 25.0, 600.0, 5.0, 5.0),
-        error_rate="arXiv 2009.01325 App. C.2: researcher–researcher agreement 73 ± 4% "
-        "(no higher than labelers': random error does not fall with seniority)",
-        blind_spot="assumption: researchers know the failure modes to look for; 0.5%",
-        cost_per_label="assumption: $150/hour at ten minutes a comparison",
-        seconds_per_label="assumption: ten minutes, with deliberate adversarial checking",
-        workforce="assumption: five researchers",
-        hours_per_week="assumption: five hours a week each, beside research",
+        (
+            _from_agreement(0.73),
+            "arXiv 2009.01325 App. C.2: researcher–researcher agreement 73 ± 4% "
+            "(no higher than labelers': random error does not fall with seniority)",
+        ),
+        (0.005, "assumption: researchers know the failure modes to look for; 0.5%"),
+        (25.0, "assumption: $150/hour at ten minutes a comparison"),
+        (600.0, "assumption: ten minutes, with deliberate adversarial checking"),
+        (5.0, "assumption: five researchers"),
+        (5.0, "assumption: five hours a week each, beside research"),
     ),
     "ai_judge": _preset(
         "AI judge",
         (
             _from_agreement(ALPACAEVAL_GPT4_JUDGE.agreement),
-            0.08,
-            ALPACAEVAL_GPT4_JUDGE.cost_per_label,
-            ALPACAEVAL_GPT4_JUDGE.seconds_per_label,
-            50.0,
-            HOURS_IN_WEEK,
+            f"{ALPACAEVAL_GPT4_JUDGE.source}: GPT-4 as judge, 66.6% agreement",
         ),
-        error_rate=f"{ALPACAEVAL_GPT4_JUDGE.source}: GPT-4 as judge, 66.6% agreement",
-        blind_spot="assumption: judges share the sycophancy humans and preference models show "
-        "(arXiv 2310.13548) and are easiest for a policy to learn to fool; 8%",
-        cost_per_label=f"{ALPACAEVAL_GPT4_JUDGE.source}: $12.5 per 1,000 comparisons",
-        seconds_per_label=f"{ALPACAEVAL_GPT4_JUDGE.source}: 1,217.5 s per 1,000 comparisons",
-        workforce="assumption: 50 parallel API workers",
-        hours_per_week="assumption: around the clock",
+        (
+            0.08,
+            "assumption: judges share the sycophancy humans and preference models show "
+            "(arXiv 2310.13548) and are easiest for a policy to learn to fool; 8%",
+        ),
+        (
+            ALPACAEVAL_GPT4_JUDGE.cost_per_label,
+            f"{ALPACAEVAL_GPT4_JUDGE.source}: $12.5 per 1,000 comparisons",
+        ),
+        (
+            ALPACAEVAL_GPT4_JUDGE.seconds_per_label,
+            f"{ALPACAEVAL_GPT4_JUDGE.source}: 1,217.5 s per 1,000 comparisons",
+        ),
+        (50.0, "assumption: 50 parallel API workers"),
+        (HOURS_IN_WEEK, "assumption: around the clock"),
     ),
 }

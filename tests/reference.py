@@ -17,7 +17,30 @@ from dataclasses import dataclass
 
 import mpmath as mp
 
+from aliquant_core import DEFAULTS, THREAT
+
 DIGITS = 40
+
+#: The threat the core defaulted to before the table of quantities (issue #12): no blind spot,
+#: every situation informative, one competitor. Tests whose expected values were worked out for it
+#: (by hand, from SciPy or from mpmath) pass it explicitly, so those values stay as cited.
+PLAIN = {
+    "blind_spot": 0.0,
+    "footprint": 1.0,
+    "exploitation": 1.0,
+    "competitors_log10": 0.0,
+    "prior_bits": 0.0,
+}
+
+
+def plain(**changes: float) -> dict[str, float]:
+    """:data:`PLAIN` with ``changes``, for ``**`` in a single-source call."""
+    return {**PLAIN, **changes}
+
+
+def plain_shared(**changes: float) -> dict[str, float]:
+    """:func:`plain` without ``blind_spot``, for a mixture, whose sources each have their own."""
+    return {k: v for k, v in plain(**changes).items() if k != "blind_spot"}
 
 
 @dataclass(frozen=True)
@@ -40,18 +63,12 @@ def binomial_terms(m: int, q: mp.mpf, p: mp.mpf) -> list[mp.mpf]:
     return [mp.binomial(m, w) * q**w * p ** (m - w) for w in range(m + 1)]
 
 
-def reference(
-    labels: float,
-    error_rate: float,
-    blind_spot: float = 0.0,
-    footprint: float = 1.0,
-    exploitation: float = 1.0,
-    competitors_log10: float = 0.0,
-    prior_bits: float = 0.0,
-) -> Reference:
-    """The brief's P_align for one scenario, by direct summation."""
+def reference(labels: float, error_rate: float, **threat: float) -> Reference:
+    """The brief's P_align for one scenario, by direct summation (the threat defaults as the core's)."""
+    assert set(threat) <= set(THREAT), threat
     with mp.workdps(DIGITS):
-        eps, sigma, f, chi = (mp.mpf(float(v)) for v in (error_rate, blind_spot, footprint, exploitation))
+        v = {name: mp.mpf(float(threat.get(name, DEFAULTS[name]))) for name in THREAT}
+        eps, sigma, f, chi = mp.mpf(float(error_rate)), v["blind_spot"], v["footprint"], v["exploitation"]
         h = sigma + chi * (min(mp.mpf(1), sigma / f) - sigma)
         q = (1 - h) * (1 - eps) + h * eps
         p = (1 - h) * eps + h * (1 - eps)
@@ -63,10 +80,7 @@ def reference(
         tie = terms[m // 2] if m % 2 == 0 else mp.mpf(0)
         p_single = win + tie / 2
         failure = loss + tie / 2
-        k_eff = max(
-            mp.mpf(1),
-            mp.power(10, mp.mpf(float(competitors_log10))) * mp.power(2, -mp.mpf(float(prior_bits))),
-        )
+        k_eff = max(mp.mpf(1), mp.power(10, v["competitors_log10"]) * mp.power(2, -v["prior_bits"]))
         if p_single == 0:
             p_align = mp.mpf(0)
         else:

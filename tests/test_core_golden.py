@@ -1,21 +1,38 @@
 """Golden values for the single-source model, each with where its expected value comes from."""
 
+import inspect
 import math
 
 import numpy as np
 import pytest
 
 from aliquant_core import (
+    DEFAULTS,
+    PRESETS,
+    THREAT,
+    Allocation,
+    Assumptions,
+    Programme,
     agreement_from_error_rate,
+    bradley_terry_check,
     error_rate_from_agreement,
+    max_blind_spot,
+    max_competitors_log10,
+    max_error_rate,
+    mixture_p_align,
     p_align,
+    programme_p_align,
     required_labels,
+    simulate_mixture,
+    simulate_p_align,
 )
+
+from .reference import PLAIN, plain
 
 
 def test_three_labels_majority_by_hand():
     # By hand: the majority of 3 labels, each right with 0.8, is right with 0.8³ + 3·0.8²·0.2 = 0.896.
-    result = p_align(3, 0.2)
+    result = p_align(3, 0.2, **PLAIN)
     assert result.p_align == pytest.approx(0.896, abs=1e-15)
     assert result.p_single == pytest.approx(0.896, abs=1e-15)
     assert result.single_failure == pytest.approx(0.104, rel=1e-13)
@@ -25,15 +42,15 @@ def test_three_labels_majority_by_hand():
 def test_even_jury_ties_count_half():
     # By hand, m = 4, q = 0.7: P(W ≥ 3) + ½P(W = 2) = (4·0.7³·0.3 + 0.7⁴) + ½·6·0.7²·0.3² = 0.784,
     # the same as the odd jury of 3: 0.7³ + 3·0.7²·0.3 = 0.784.
-    assert p_align(4, 0.3).p_align == pytest.approx(0.784, abs=1e-15)
-    assert p_align(3, 0.3).p_align == pytest.approx(0.784, abs=1e-15)
+    assert p_align(4, 0.3, **PLAIN).p_align == pytest.approx(0.784, abs=1e-15)
+    assert p_align(3, 0.3, **PLAIN).p_align == pytest.approx(0.784, abs=1e-15)
     # m = 2, q = 0.8: 0.8² + ½·2·0.8·0.2 = 0.8, the single label's chance.
-    assert p_align(2, 0.2).p_align == pytest.approx(0.8, abs=1e-15)
+    assert p_align(2, 0.2, **PLAIN).p_align == pytest.approx(0.8, abs=1e-15)
 
 
 def test_no_informative_label_is_a_coin_flip_per_competitor():
     # Brief: m = 0 gives P₁ = ½; three competitors, independent: ½³ = 0.125.
-    result = p_align(0, 0.1, competitors_log10=math.log10(3))
+    result = p_align(0, 0.1, **plain(competitors_log10=math.log10(3)))
     assert result.p_single == 0.5
     assert result.p_align == pytest.approx(0.125, rel=1e-14)
     # Bonferroni by hand: max(0, 1 − 3·½) = 0.
@@ -43,7 +60,7 @@ def test_no_informative_label_is_a_coin_flip_per_competitor():
 def test_condorcet_jury_of_101():
     # Condorcet jury theorem example: 101 voters each right with 0.51. Expected from
     # `python -c "from scipy.stats import binom; print(repr(binom.sf(50, 101, 0.51)))"` → 0.5798523656405485
-    assert p_align(101, 0.49).p_align == pytest.approx(0.5798523656405485, rel=1e-13)
+    assert p_align(101, 0.49, **PLAIN).p_align == pytest.approx(0.5798523656405485, rel=1e-13)
 
 
 def test_large_jury_against_scipy_binom():
@@ -52,7 +69,7 @@ def test_large_jury_against_scipy_binom():
     #     → 0.9772579676754254
     # `python -c "from scipy.stats import binom; print(repr(binom.cdf(4999, 9999, 0.51)))"`
     #     → 0.02274203232457461
-    result = p_align(9999, 0.49)
+    result = p_align(9999, 0.49, **PLAIN)
     assert result.p_single == pytest.approx(0.9772579676754254, rel=1e-13)
     assert result.single_failure == pytest.approx(0.02274203232457461, rel=1e-12)
 
@@ -62,12 +79,12 @@ def test_tail_far_below_float_range():
     # Expected log10 from mpmath, direct summation at 30 digits:
     # `mp.log10(mp.fsum(mp.binomial(2001, w)*q**w*(1-q)**(2001-w) for w in range(0, 1001)))` with
     # q = mp.mpf('0.9') → -446.09428473846273059
-    result = p_align(2001, 0.1)
+    result = p_align(2001, 0.1, **PLAIN)
     assert result.single_failure == 0.0
     assert result.log10_single_failure == pytest.approx(-446.09428473846273059, rel=1e-13)
     # With 10^446 competitors that tail decides: K·T = 10^(446 − 446.094...) — but K is capped
     # at 10^300 by the brief, where P_align is 1 to double precision.
-    assert p_align(2001, 0.1, competitors_log10=300).p_align == 1.0
+    assert p_align(2001, 0.1, **plain(competitors_log10=300)).p_align == 1.0
 
 
 def test_instructgpt_agreement_implies_error_rate():
@@ -81,14 +98,14 @@ def test_instructgpt_agreement_implies_error_rate():
 
 
 def test_agreement_accepted_instead_of_error_rate():
-    by_agreement = p_align(1000, agreement=0.726, competitors_log10=5)
-    by_rate = p_align(1000, error_rate_from_agreement(0.726), competitors_log10=5)
+    by_agreement = p_align(1000, agreement=0.726, **plain(competitors_log10=5))
+    by_rate = p_align(1000, error_rate_from_agreement(0.726), **plain(competitors_log10=5))
     assert by_agreement.p_align == by_rate.p_align
 
 
 def test_blind_share_and_label_win_prob_by_hand():
     # h = σ + χ(min(1, σ/f) − σ) = 0.1 + 0.5·(0.5 − 0.1) = 0.3; q = 0.7·0.9 + 0.3·0.1 = 0.66.
-    result = p_align(10, 0.1, blind_spot=0.1, footprint=0.2, exploitation=0.5)
+    result = p_align(10, 0.1, **plain(blind_spot=0.1, footprint=0.2, exploitation=0.5))
     assert result.blind_share == pytest.approx(0.3, abs=1e-15)
     assert result.label_win_prob == pytest.approx(0.66, abs=1e-15)
     # m = round(0.2·10) = 2; P₁ = q² + ½·2q(1 − q) = q = 0.66 (by hand).
@@ -98,13 +115,15 @@ def test_blind_share_and_label_win_prob_by_hand():
 
 def test_competitors_and_prior_bits_by_hand():
     # K = 2 independent competitors, one label right with 0.8: 0.8² = 0.64; Bonferroni 1 − 2·0.2 = 0.6.
-    two = p_align(1, 0.2, competitors_log10=math.log10(2))
+    two = p_align(1, 0.2, **plain(competitors_log10=math.log10(2)))
     assert two.p_align == pytest.approx(0.64, rel=1e-14)
     assert two.p_align_lower_bound == pytest.approx(0.6, rel=1e-14)
     # One bit of prior evidence halves K: K_eff = 1, so P_align = P₁ = 0.8.
-    assert p_align(1, 0.2, competitors_log10=math.log10(2), prior_bits=1).p_align == pytest.approx(0.8)
+    assert p_align(1, 0.2, **plain(competitors_log10=math.log10(2), prior_bits=1)).p_align == pytest.approx(
+        0.8
+    )
     # More prior bits than log2 K leave K_eff = 1, not below.
-    assert p_align(1, 0.2, competitors_log10=1, prior_bits=100).effective_competitors_log10 == 0.0
+    assert p_align(1, 0.2, **plain(competitors_log10=1, prior_bits=100)).effective_competitors_log10 == 0.0
 
 
 @pytest.mark.parametrize(
@@ -117,7 +136,9 @@ def test_competitors_and_prior_bits_by_hand():
     ],
 )
 def test_regimes(error_rate, blind_spot, regime):
-    result = p_align(np.array([0, 10, 1e6, 1e12]), error_rate, blind_spot=blind_spot, competitors_log10=1)
+    result = p_align(
+        np.array([0, 10, 1e6, 1e12]), error_rate, **plain(blind_spot=blind_spot, competitors_log10=1)
+    )
     assert (result.regime == regime).all()
     if regime == "knife_edge":
         # Brief: q = ½ gives P_align = ½^K_eff whatever N is; K = 10.
@@ -135,7 +156,9 @@ def test_one_ulp_from_the_knife_edge_p_single_stays_on_its_side(blind_spot, regi
     # hypothesis at 107 informative labels, where rounding put P₁ a hair on the wrong side.
     error_rate = np.nextafter(0.5, 0.0)
     result = p_align(
-        np.array([1, 2, 3, 142, 1e6]), error_rate, blind_spot=blind_spot, footprint=0.75, exploitation=0.0
+        np.array([1, 2, 3, 142, 1e6]),
+        error_rate,
+        **plain(blind_spot=blind_spot, footprint=0.75, exploitation=0.0),
     )
     assert (result.regime == regime).all()
     assert (side * (result.p_single - 0.5) >= 0.0).all()
@@ -144,17 +167,94 @@ def test_one_ulp_from_the_knife_edge_p_single_stays_on_its_side(blind_spot, regi
 
 def test_limits_in_labels():
     # Condorcet: with q > ½, P_align → 1 as N grows; with q < ½, → 0.
-    assert p_align(1e12, 0.3, competitors_log10=300).p_align == 1.0
-    assert p_align(1e12, 0.3, blind_spot=0.6, exploitation=0.0).p_align == 0.0
+    assert p_align(1e12, 0.3, **plain(competitors_log10=300)).p_align == 1.0
+    assert p_align(1e12, 0.3, **plain(blind_spot=0.6, exploitation=0.0)).p_align == 0.0
 
 
 def test_required_labels_small_cases_by_hand():
     # P₁ for 1, 3, 5 labels right with 0.8: 0.8, 0.896, 0.94208 (by hand), so 0.9 needs 5 labels;
     # 4 (ties like 3) falls short.
-    assert required_labels(0.9, 0.2) == 5
+    assert required_labels(0.9, 0.2, **PLAIN) == 5
     # With footprint ½, m = round(N/2) with halves up reaches 5 first at N = 9 (round(4.5) = 5).
-    assert required_labels(0.9, 0.2, footprint=0.5) == 9
+    assert required_labels(0.9, 0.2, **plain(footprint=0.5)) == 9
     # No labels at all already give ½ per competitor: a target of 0.4 needs none.
-    assert required_labels(0.4, 0.2) == 0
+    assert required_labels(0.4, 0.2, **PLAIN) == 0
     # q < ½: no quantity suffices.
-    assert required_labels(0.9, 0.2, blind_spot=0.8, exploitation=0.0) == np.inf
+    assert required_labels(0.9, 0.2, **plain(blind_spot=0.8, exploitation=0.0)) == np.inf
+
+
+# --- defaults and keywords from the table of quantities (issue #12) -----------------------------
+
+TABLE_THREAT = {name: DEFAULTS[name] for name in THREAT}
+
+
+def test_p_align_signature_defaults_are_the_table_defaults():
+    parameters = inspect.signature(p_align).parameters
+    assert {name: parameters[name].default for name in THREAT} == TABLE_THREAT
+
+
+# Each core function that evaluates the model, called without threat keywords and with the table's.
+CALLS = {
+    "p_align": lambda **t: p_align(1000, 0.1, **t).p_align,
+    "required_labels": lambda **t: required_labels(0.9, 0.1, **t),
+    "max_error_rate": lambda **t: max_error_rate(0.9, 1e5, **t),
+    # A solver ignores the threat quantity it solves for.
+    "max_blind_spot": lambda **t: max_blind_spot(0.9, 1e5, 0.1, **t),
+    "max_competitors_log10": lambda **t: max_competitors_log10(0.9, 1e5, 0.1, **t),
+    "mixture_p_align": lambda **t: (
+        mixture_p_align(
+            [5e4, 500], [0.15, 0.1], [0.03, 0.005], **{k: v for k, v in t.items() if k != "blind_spot"}
+        ).p_align
+    ),
+    "programme_p_align": lambda **t: (
+        programme_p_align(
+            Programme((Allocation(PRESETS["contractors"], 5e4), Allocation(PRESETS["experts"], 500))),
+            **{k: v for k, v in t.items() if k != "blind_spot"},
+        ).p_align
+    ),
+    "simulate_p_align": lambda **t: simulate_p_align(2000, 0.2, trials=200, **t).p_single,
+    "simulate_mixture": lambda **t: (
+        simulate_mixture(
+            [2000, 100],
+            [0.2, 0.1],
+            [0.03, 0.0],
+            trials=200,
+            **{k: v for k, v in t.items() if k != "blind_spot"},
+        ).p_single
+    ),
+    "bradley_terry_check": lambda **t: bradley_terry_check(2000, 0.2, trials=5, **t).ranked_above,
+}
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_threat_defaults_are_the_table_defaults(name):
+    assert CALLS[name]() == CALLS[name](**TABLE_THREAT)
+    # and differ from the plain threat the core once defaulted to, so the comparison has teeth
+    if name in ("p_align", "required_labels", "mixture_p_align"):
+        assert CALLS[name]() != CALLS[name](**PLAIN)
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_unknown_threat_keyword_names_the_valid_ones(name):
+    # p_align spells its threat out, so Python's own message names the keyword; the rest take
+    # **threat and name the threat quantities too.
+    valid = "" if name == "p_align" else ".*" + ", ".join(THREAT)
+    with pytest.raises(TypeError, match="exploitaton" + valid):
+        CALLS[name](exploitaton=0.5)
+
+
+def test_assumptions_give_the_same_answers_as_keywords():
+    a = Assumptions(labels=3e4, error_rate=0.12, blind_spot=0.01, footprint=0.2, competitors_log10=10)
+    keywords = {**a.threat}
+    assert p_align(a) == p_align(3e4, 0.12, **keywords)
+    assert required_labels(a) == required_labels(a.target, 0.12, **keywords)
+    assert max_error_rate(a) == max_error_rate(a.target, 3e4, **keywords)
+    without_blind = {k: v for k, v in keywords.items() if k != "blind_spot"}
+    assert max_blind_spot(a) == max_blind_spot(a.target, 3e4, 0.12, **without_blind)
+    without_k = {k: v for k, v in keywords.items() if k != "competitors_log10"}
+    assert max_competitors_log10(a) == max_competitors_log10(a.target, 3e4, 0.12, **without_k)
+    assert simulate_p_align(a, trials=100) == simulate_p_align(3e4, 0.12, trials=100, **keywords)
+    # Keywords beside the assumptions override them; agreement replaces the error rate.
+    assert p_align(a, footprint=0.5) == p_align(3e4, 0.12, **{**keywords, "footprint": 0.5})
+    by_agreement = Assumptions(labels=3e4, agreement=0.8, competitors_log10=10)
+    assert p_align(by_agreement) == p_align(3e4, agreement=0.8, **by_agreement.threat)

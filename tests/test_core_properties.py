@@ -24,6 +24,11 @@ def _pair(strategy):
     return st.tuples(strategy, strategy).map(sorted)
 
 
+def _at(labels, error_rate, assumptions, **changes):
+    """P_align with some of the drawn assumptions changed."""
+    return p_align(labels, error_rate, **{**assumptions, **changes})
+
+
 @SETTINGS
 @given(labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
 def test_probabilities_in_range_and_consistent(labels, error_rate, assumptions):
@@ -63,13 +68,12 @@ def test_monotone_in_labels_by_regime(labels, error_rate, assumptions):
     bits=_pair(s.prior_bits),
 )
 def test_monotone_in_competitors_and_prior_bits(labels, error_rate, assumptions, competitors, bits):
-    base = {k: v for k, v in assumptions.items() if k not in ("competitors_log10", "prior_bits")}
     few, many = (
-        p_align(labels, error_rate, competitors_log10=c, prior_bits=bits[0], **base) for c in competitors
+        _at(labels, error_rate, assumptions, competitors_log10=c, prior_bits=bits[0]) for c in competitors
     )
     assert many.p_align <= few.p_align
     weak, strong = (
-        p_align(labels, error_rate, competitors_log10=competitors[1], prior_bits=b, **base) for b in bits
+        _at(labels, error_rate, assumptions, competitors_log10=competitors[1], prior_bits=b) for b in bits
     )
     assert strong.p_align >= weak.p_align
 
@@ -100,14 +104,13 @@ def test_error_rate_hurts_unless_blind_spots_dominate(labels, error_rate, assump
     exploitation=_pair(s.rate),
 )
 def test_blind_spots_and_exploitation_never_help(labels, error_rate, assumptions, blind, exploitation):
-    base = {k: v for k, v in assumptions.items() if k not in ("blind_spot", "exploitation")}
     small, large = (
-        p_align(labels, error_rate, blind_spot=b, exploitation=exploitation[0], **base) for b in blind
+        _at(labels, error_rate, assumptions, blind_spot=b, exploitation=exploitation[0]) for b in blind
     )
     assert large.blind_share >= small.blind_share
     assert large.p_align <= small.p_align
     naive, steering = (
-        p_align(labels, error_rate, blind_spot=blind[1], exploitation=x, **base) for x in exploitation
+        _at(labels, error_rate, assumptions, blind_spot=blind[1], exploitation=x) for x in exploitation
     )
     assert steering.p_align <= naive.p_align
 
@@ -118,8 +121,7 @@ def test_larger_footprint_helps_where_labels_favour_alignment(labels, error_rate
     # A larger footprint gives more informative labels and, by spreading the competitor's
     # differences beyond the blind spots, a smaller blind share. Both help where q ≥ ½ at the
     # smaller footprint (q only rises with f); below ½ the two pull apart and no order holds.
-    base = {k: v for k, v in assumptions.items() if k != "footprint"}
-    narrow, wide = (p_align(labels, error_rate, footprint=f, **base) for f in footprint)
+    narrow, wide = (_at(labels, error_rate, assumptions, footprint=f) for f in footprint)
     assume(narrow.label_win_prob >= 0.5)
     # q is formed from h by rounding steps, so equal q's can differ by an ulp either way.
     assert wide.label_win_prob >= narrow.label_win_prob - 1e-15

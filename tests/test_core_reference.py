@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from aliquant_core import _math, p_align
 
 from . import strategies as s
-from .reference import reference, symmetric_tail_reference
+from .reference import PLAIN, plain, reference, symmetric_tail_reference
 
 
 def _assert_matches_reference(labels, error_rate, **assumptions):
@@ -45,11 +45,11 @@ def test_p_align_matches_direct_summation(labels, error_rate, assumptions):
 )
 def test_p_align_where_a_tail_below_the_float_range_decides(labels, error_rate, shift):
     # K chosen so that K·(1 − P₁) is near 1: the deep-tail path is what sets P_align here.
-    tail = reference(labels, error_rate).single_failure
+    tail = reference(labels, error_rate, **PLAIN).single_failure
     if tail == 0:
         return  # error_rate = 0: nothing to decide
     competitors_log10 = min(300.0, max(0.0, -float(mp.log10(tail)) + shift))
-    _assert_matches_reference(labels, error_rate, competitors_log10=competitors_log10)
+    _assert_matches_reference(labels, error_rate, **plain(competitors_log10=competitors_log10))
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_p_align_where_a_tail_below_the_float_range_decides(labels, error_rate, 
     ],
 )
 def test_p_align_edge_cases_match_direct_summation(labels, error_rate, competitors_log10):
-    _assert_matches_reference(labels, error_rate, competitors_log10=competitors_log10)
+    _assert_matches_reference(labels, error_rate, **plain(competitors_log10=competitors_log10))
 
 
 @settings(max_examples=120, deadline=None)

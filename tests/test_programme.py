@@ -1,13 +1,16 @@
 """Sources, redundancy, mixtures of sources, costs and feasibility."""
 
+import json
 import math
+import re
 
+import mpmath as mp
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from aliquant_core import _mixture, p_align
+from aliquant_core import QUANTITIES, QuantityError, _mixture, p_align
 from aliquant_core.anchors import FEW_HUNDRED_HOURS, RLHF_REFERENCE
 from aliquant_core.programme import (
     Allocation,
@@ -17,9 +20,9 @@ from aliquant_core.programme import (
     programme_cost,
     programme_p_align,
 )
-from aliquant_core.sources import PRESETS, Source, redundant_error_rate
+from aliquant_core.sources import HOURS_IN_WEEK, PRESETS, redundant_error_rate
 
-from .reference import mixture_reference
+from .reference import mixture_reference, plain, plain_shared
 
 
 def test_redundancy_golden_values_by_hand():
@@ -36,19 +39,24 @@ def test_redundancy_golden_values_by_hand():
 def test_redundancy_does_not_reach_into_blind_spots():
     # f = 1, χ = 0, so h = σ = 0.3. With r = 3 at ε = 0.2 the random error is 0.104 (above), and
     # q = (1 − h)(1 − ε₃) + h·ε₃ = 0.7·0.896 + 0.3·0.104 = 0.6584 (by hand), not 0.896.
-    result = mixture_p_align([10.0], [0.2], [0.3], redundancy=3, exploitation=0.0)
+    result = mixture_p_align([10.0], [0.2], [0.3], redundancy=3, **plain_shared(exploitation=0.0))
     assert result.label_win_prob[0] == pytest.approx(0.6584, abs=1e-15)
     assert result.effective_error_rate[0] == pytest.approx(0.104, abs=1e-15)
     # And P₁ is the one-source model's at that q: ε_eff with h.
-    direct = p_align(10, 0.104, blind_spot=0.3, exploitation=0.0)
+    direct = p_align(10, 0.104, **plain(blind_spot=0.3, exploitation=0.0))
     assert result.p_align == pytest.approx(float(direct.p_align), rel=1e-14)
 
 
 def test_one_active_source_is_the_single_source_model():
     result = mixture_p_align(
-        [[5000.0, 0.0]], [[0.2, 0.1]], [[0.02, 0.0]], footprint=0.3, exploitation=0.4, competitors_log10=40
+        [[5000.0, 0.0]],
+        [[0.2, 0.1]],
+        [[0.02, 0.0]],
+        **plain_shared(footprint=0.3, exploitation=0.4, competitors_log10=40),
     )
-    direct = p_align(5000, 0.2, blind_spot=0.02, footprint=0.3, exploitation=0.4, competitors_log10=40)
+    direct = p_align(
+        5000, 0.2, **plain(blind_spot=0.02, footprint=0.3, exploitation=0.4, competitors_log10=40)
+    )
     assert result.p_align[0] == float(direct.p_align)
     assert result.exact[0]
 
@@ -70,9 +78,11 @@ def test_exact_enumeration_against_brute_force(counts, win, aggregation):
     loss = 1 - win
     weights = np.ones_like(win) if aggregation == "pooled" else np.log(win / loss)
     single, failure = mixture_reference(counts, win, weights)
-    got_single, got_failure = _mixture.exact_probabilities(np.array(counts, float), win, weights)
-    assert got_single == pytest.approx(float(single), rel=1e-12)
-    assert got_failure == pytest.approx(float(failure), rel=1e-12)
+    got = np.exp(_mixture.exact_logs(np.array(counts, float), win, weights))
+    assert got == pytest.approx([float(single), float(failure)], rel=1e-12)
+    if len(counts) == 2:  # the float enumeration of many pairs at once agrees
+        pairs = _mixture.exact_probabilities_pairs(np.array([counts], float), win[None], weights[None])
+        assert np.ravel(pairs) == pytest.approx([float(single), float(failure)], rel=1e-12)
     # The public function (which reads q < ½ sources backwards when weighted) agrees. A source with
     # q < ½ is made as the brief makes it: all its labels in a blind spot (σ = 1, f = 1, χ = 0) give
     # q = ε.
@@ -82,17 +92,34 @@ def test_exact_enumeration_against_brute_force(counts, win, aggregation):
         np.where(below, win, 1 - win),
         np.where(below, 1.0, 0.0),
         aggregation=aggregation,
-        exploitation=0.0,
         method="exact",
+        **plain_shared(exploitation=0.0),
     )
     assert result.p_single == pytest.approx(float(single), rel=1e-12)
+
+
+def test_exact_enumeration_stays_finite_far_below_the_float_range():
+    # 1 − P₁ for 1,017 pooled labels right with 0.9375 (found by hypothesis, where enumeration in
+    # floats gave −inf): the exact method carries every term in log space. Pooled labels that are
+    # alike make one Binomial(1017, 0.9375), whose lower tail P(W ≤ 508) is summed at 40 digits.
+    counts = np.array([217.0, 400.0, 400.0])
+    exact = mixture_p_align(counts, 0.0625, 0.0, method="exact", **plain_shared())
+    assert exact.exact
+    with mp.workdps(40):
+        q = mp.mpf(0.9375)
+        terms = [mp.binomial(1017, w) * q**w * (1 - q) ** (1017 - w) for w in range(509)]
+        expected = float(mp.log10(mp.fsum(terms)))
+    assert exact.log10_single_failure == pytest.approx(expected, rel=1e-12)
+    assert -323 < expected < -322
 
 
 def _saddle_vs_exact(counts, win, aggregation):
     counts = np.asarray(counts, dtype=float)
     error = 1.0 - np.asarray(win)
-    exact = mixture_p_align(counts, error, 0.0, aggregation=aggregation, method="exact")
-    saddle = mixture_p_align(counts, error, 0.0, aggregation=aggregation, method="saddlepoint")
+    exact = mixture_p_align(counts, error, 0.0, aggregation=aggregation, method="exact", **plain_shared())
+    saddle = mixture_p_align(
+        counts, error, 0.0, aggregation=aggregation, method="saddlepoint", **plain_shared()
+    )
     return exact, saddle
 
 
@@ -101,6 +128,10 @@ def _saddle_vs_exact(counts, win, aggregation):
     counts=st.lists(st.integers(min_value=5, max_value=400), min_size=2, max_size=3),
     win=st.lists(st.floats(min_value=0.5, max_value=0.95), min_size=3, max_size=3),
 )
+# Found by hypothesis: 1 − P₁ ≈ 10^−322.56, where enumeration in floats underflowed to 0 (log −inf).
+@example(counts=[217, 400, 400], win=[0.9375] * 3)
+# Found by hypothesis: P₁ summed in log space rounded above 1; the larger side comes from the smaller.
+@example(counts=[198, 104, 5], win=[0.75, 0.65625, 0.59375])
 def test_pooled_saddlepoint_accuracy_against_enumeration(counts, win):
     # Stated accuracy (programme.EXACT_LIMIT_POOLED): relative error of 1 − P₁ under 1e-3 beyond the
     # 200 informative labels "auto" enumerates, in the tail as in the middle. Sources with q = ½
@@ -135,9 +166,9 @@ def test_weighted_saddlepoint_accuracy_against_enumeration(small, large, win):
 
 
 def test_auto_picks_exact_where_the_saddlepoint_would_be_coarse():
-    result = mixture_p_align([[100.0, 300.0]], [[0.3, 0.2]], 0.0, aggregation="weighted")
+    result = mixture_p_align([[100.0, 300.0]], [[0.3, 0.2]], 0.0, aggregation="weighted", **plain_shared())
     assert result.exact[0]
-    result = mixture_p_align([[3000.0, 30000.0]], [[0.3, 0.2]], 0.0, aggregation="weighted")
+    result = mixture_p_align([[3000.0, 30000.0]], [[0.3, 0.2]], 0.0, aggregation="weighted", **plain_shared())
     assert not result.exact[0]
 
 
@@ -157,7 +188,7 @@ def test_mixture_against_seeded_simulation(aggregation, method):
     z = 3.29
     centre = (simulated + z**2 / (2 * trials)) / (1 + z**2 / trials)
     half = z * math.sqrt(simulated * (1 - simulated) / trials + z**2 / (4 * trials**2)) / (1 + z**2 / trials)
-    result = mixture_p_align(counts, 1 - win, 0.0, aggregation=aggregation, method=method)
+    result = mixture_p_align(counts, 1 - win, 0.0, aggregation=aggregation, method=method, **plain_shared())
     assert centre - half <= float(result.single_failure) <= centre + half
 
 
@@ -172,8 +203,12 @@ def test_weighted_never_below_pooled(counts, error, blind):
     # independent labels of known reliability, so its P₁ is never below the plain count's.
     k = len(counts)
     args = (np.array(counts, float), np.array(error[:k]), np.array(blind[:k]))
-    pooled = mixture_p_align(*args, aggregation="pooled", footprint=1.0, exploitation=0.0, method="exact")
-    weighted = mixture_p_align(*args, aggregation="weighted", footprint=1.0, exploitation=0.0, method="exact")
+    pooled = mixture_p_align(
+        *args, aggregation="pooled", method="exact", **plain_shared(footprint=1.0, exploitation=0.0)
+    )
+    weighted = mixture_p_align(
+        *args, aggregation="weighted", method="exact", **plain_shared(footprint=1.0, exploitation=0.0)
+    )
     assert weighted.p_single >= pooled.p_single - 1e-12
 
 
@@ -256,17 +291,34 @@ def test_presets_cite_a_source_or_say_assumption():
     ],
 )
 def test_source_validation_names_field_and_range(fields, message):
-    base = {
-        "name": "x",
-        "error_rate": 0.1,
-        "blind_spot": 0.0,
-        "cost_per_label": 1.0,
-        "seconds_per_label": 10.0,
-        "workforce": 1.0,
-        "hours_per_week": 40.0,
-    }
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("[", r"\[").replace(")", r"\)")):
-        Source(**{**base, **fields})
+    with pytest.raises(QuantityError, match=re.escape(message)):
+        PRESETS["contractors"].with_(**fields)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: redundant_error_rate(0.1, 10**155),  # was NaN
+        lambda: mixture_p_align([5, 5], [0.1, 0.1], [0, 0], redundancy=[10**155, 1]),  # was IndexError
+        lambda: mixture_p_align([5, 5], [0.1, 0.1], [0, 0], redundancy=[100, 1]),
+        lambda: Allocation(PRESETS["experts"], 10, 100),
+        lambda: Allocation(PRESETS["experts"], 10, 0),
+    ],
+)
+def test_redundancy_is_checked_against_the_table(call):
+    # Issue #12's drift: redundancy is in [1, 99], whole, wherever it is given.
+    with pytest.raises(QuantityError, match=r"redundancy must be a whole number in \[1, 99\]"):
+        call()
+
+
+def test_source_checks_come_from_the_table():
+    for name, _ in PRESETS["contractors"].provenance:  # each number of a source
+        quantity = QUANTITIES[name]
+        with pytest.raises(QuantityError, match=f"{name} must be in {re.escape(quantity.range_text)}"):
+            PRESETS["contractors"].with_(
+                **{name: quantity.high + 1.0 if math.isfinite(quantity.high) else -1.0}
+            )
+    assert HOURS_IN_WEEK == QUANTITIES["hours_per_week"].high == 168.0
 
 
 def test_mixture_rejects_bad_arguments():
@@ -274,3 +326,16 @@ def test_mixture_rejects_bad_arguments():
         mixture_p_align([1.0], [0.1], [0.0], aggregation="median")
     with pytest.raises(ValueError, match="redundancy must be a whole number"):
         mixture_p_align([1.0], [0.1], [0.0], redundancy=1.5)
+
+
+def test_results_give_their_plain_view():
+    # Per-source fields as nested lists (sources last), scalars as floats, JSON-safe throughout.
+    result = mixture_p_align([[5e4, 500], [10, 10]], [0.16, 0.1], [0.03, 0.005], aggregation="weighted")
+    view = result.to_dict(json_safe=True)
+    assert json.loads(json.dumps(view)) == view
+    assert np.shape(view["label_win_prob"]) == (2, 2)
+    assert view["p_align"] == result.p_align.tolist()
+    assert view["exact"] == result.exact.tolist()
+    cost = programme_cost(Programme((Allocation(PRESETS["experts"], 100),)))
+    # $5 and 180 s a label, 10 experts × 10 h a week (the preset): $500, 5 h, 0.05 weeks.
+    assert cost.to_dict() == dict(dollars=500.0, labeler_hours=5.0, calendar_weeks=0.05, judgements=100.0)

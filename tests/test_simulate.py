@@ -19,6 +19,8 @@ from aliquant_core.simulate import (
     wilson_interval,
 )
 
+from .reference import PLAIN, plain, plain_shared
+
 # --- Wilson interval ---------------------------------------------------------------------------
 
 
@@ -122,6 +124,8 @@ REGIMES = {
         "competitors_log10": 3.0,
     },
 }
+# Worked out for the plain threat (tests/reference.py): what is not stated above is PLAIN's.
+REGIMES = {name: PLAIN | values for name, values in REGIMES.items()}
 
 
 @pytest.mark.parametrize("name", list(REGIMES))
@@ -171,7 +175,7 @@ def test_knife_edge_estimates_a_half():
 
 def test_no_informative_labels_is_a_coin_flip():
     # m = 0: every trial ties, P₁ = ½ exactly; three competitors with coin flips: ½³ = 0.125.
-    result = simulate_p_align(0, 0.1, competitors_log10=math.log10(3), trials=20_000)
+    result = simulate_p_align(0, 0.1, trials=20_000, **plain(competitors_log10=math.log10(3)))
     assert result.p_single.value == 0.5
     assert result.p_align.value == pytest.approx(0.125, rel=1e-12)
     assert result.p_align_direct.contains(0.125)
@@ -186,7 +190,7 @@ def test_p_align_is_the_monotone_transform_of_the_p_single_interval():
     assert result.p_align.value == pytest.approx(single.value**1000, rel=1e-10)
     assert result.p_align.low == pytest.approx(single.low**1000, rel=1e-10)
     assert result.p_align.high == pytest.approx(single.high**1000, rel=1e-10)
-    capped = simulate_p_align(100, 0.3, competitors_log10=30, prior_bits=110, trials=1000)
+    capped = simulate_p_align(100, 0.3, trials=1000, **plain(competitors_log10=30, prior_bits=110))
     assert capped.effective_competitors_log10 == 0.0
     assert capped.p_align == capped.p_single
 
@@ -197,7 +201,7 @@ def test_p_align_is_the_monotone_transform_of_the_p_single_interval():
 def test_per_labeler_majority_matches_the_redundant_error_rate():
     # One item (N = 1, f = 1, σ = 0): P₁ = 1 − ε_r. By hand ε₃ = 3·0.2²·0.8 + 0.2³ = 0.104, so
     # P₁ = 0.896; drawn vote by vote, 200,000 trials.
-    result = simulate_p_align(1, 0.2, redundancy=3, per_labeler=True, trials=200_000, seed=3)
+    result = simulate_p_align(1, 0.2, redundancy=3, per_labeler=True, trials=200_000, seed=3, **PLAIN)
     assert result.analytic_p_single == pytest.approx(0.896, abs=1e-15)
     assert result.p_single.contains(0.896)
 
@@ -210,13 +214,11 @@ def test_per_labeler_path_agrees_with_the_formula(redundancy):
     result = simulate_p_align(
         60,
         0.3,
-        blind_spot=0.2,
-        footprint=0.5,
-        competitors_log10=math.log10(3),
         redundancy=redundancy,
         trials=20_000,
         per_labeler=True,
         seed=1,
+        **plain(blind_spot=0.2, footprint=0.5, competitors_log10=math.log10(3)),
     )
     assert result.p_single_agrees, (result.p_single, result.analytic_p_single)
     assert result.p_align_agrees
@@ -228,7 +230,7 @@ def test_per_labeler_and_counts_paths_agree_closely():
     # contain the analytic 0.73206 and each other's estimate. (At 20,000 trials, seeds 1 and 2
     # differed by 2.8 standard errors; 400,000 trials per path showed no bias: 0.73131 and
     # 0.73158 at seed 1, 0.73231 and 0.73252 at seed 2.)
-    kwargs = {"labels": 60, "error_rate": 0.3, "blind_spot": 0.2, "footprint": 0.5, "redundancy": 3}
+    kwargs = PLAIN | {"labels": 60, "error_rate": 0.3, "blind_spot": 0.2, "footprint": 0.5, "redundancy": 3}
     by_labeler = simulate_p_align(**kwargs, trials=200_000, per_labeler=True, seed=1)
     by_counts = simulate_p_align(**kwargs, trials=200_000, seed=2)
     assert by_labeler.p_single_agrees
@@ -238,7 +240,7 @@ def test_per_labeler_and_counts_paths_agree_closely():
 
 def test_per_labeler_path_with_binomial_informative_counts():
     # m varies per trial: the per-labeler path masks the items beyond each trial's m.
-    kwargs = {"labels": 80, "error_rate": 0.25, "blind_spot": 0.1, "footprint": 0.5, "trials": 20_000}
+    kwargs = PLAIN | {"labels": 80, "error_rate": 0.25, "blind_spot": 0.1, "footprint": 0.5, "trials": 20_000}
     by_labeler = simulate_p_align(**kwargs, informative="binomial", per_labeler=True, seed=4)
     by_counts = simulate_p_align(**kwargs, informative="binomial", seed=5)
     _close(by_labeler.p_single, by_counts.p_single)
@@ -255,6 +257,7 @@ MIXTURE = {
     "footprint": 0.25,
     "competitors_log10": math.log10(3),
 }
+MIXTURE = plain_shared() | MIXTURE
 
 
 @pytest.mark.parametrize("aggregation", ["pooled", "weighted"])
@@ -265,8 +268,7 @@ def test_two_source_mixture_inside_the_simulated_interval(aggregation):
         MIXTURE["error_rate"],
         MIXTURE["blind_spot"],
         aggregation=aggregation,
-        footprint=0.25,
-        competitors_log10=math.log10(3),
+        **plain_shared(footprint=0.25, competitors_log10=math.log10(3)),
     )
     assert bool(analytic.exact)  # enumeration, so the comparison tests the simulation alone
     assert result.analytic_p_single == float(analytic.p_single)
@@ -296,7 +298,7 @@ def test_mixture_with_redundancy_and_a_perfect_source():
     assert result.agrees
     # A source that is never wrong and never fooled (q = 1) has an infinite weight and decides.
     perfect = simulate_mixture(
-        [10, 1000], [0.0, 0.4], [0.0, 0.5], aggregation="weighted", trials=2_000, seed=0
+        [10, 1000], [0.0, 0.4], [0.0, 0.5], aggregation="weighted", trials=2_000, seed=0, **plain_shared()
     )
     assert perfect.p_single.value == 1.0
     assert perfect.analytic_p_single == 1.0
@@ -309,7 +311,7 @@ def _binomial_variant_p_single(labels, error_rate, blind_share, footprint):
     """E[P₁(m)] for m ~ Binomial(N, f), by summing the core's P₁ over m (h held fixed)."""
     m = np.arange(labels + 1)
     weights = stats.binom.pmf(m, labels, footprint)
-    single = p_align(m, error_rate, blind_spot=blind_share, footprint=1.0, exploitation=0.0).p_single
+    single = p_align(m, error_rate, **plain(blind_spot=blind_share, footprint=1.0, exploitation=0.0)).p_single
     return float(np.sum(weights * single))
 
 
@@ -318,8 +320,10 @@ def test_binomial_informative_labels_differ_by_order_1e_3():
     # m ~ Binomial(300, 0.1) gives E[P₁(m)] = 0.987250 (summed exactly below). Measured by
     # simulation (10⁶ trials, seed 1): 0.98726, a difference of −1.09e-3, mostly parity (an even
     # jury does only as well as the odd one below it).
-    fixed = simulate_p_align(300, 0.3, footprint=0.1, trials=1_000_000, seed=0)
-    variant = simulate_p_align(300, 0.3, footprint=0.1, trials=1_000_000, seed=1, informative="binomial")
+    fixed = simulate_p_align(300, 0.3, trials=1_000_000, seed=0, **plain(footprint=0.1))
+    variant = simulate_p_align(
+        300, 0.3, trials=1_000_000, seed=1, informative="binomial", **plain(footprint=0.1)
+    )
     expected = _binomial_variant_p_single(300, 0.3, 0.0, 0.1)
     assert expected == pytest.approx(0.987250, abs=1e-6)
     assert fixed.p_single_agrees
@@ -335,7 +339,7 @@ def test_binomial_informative_labels_differ_by_order_1e_3():
 )
 def test_binomial_variant_effect_is_at_most_a_few_1e_3(labels, error_rate, footprint):
     # Exact effects (summed over m): −1.10e-3, −7.1e-4, −3.1e-4, −3.4e-4, −9.3e-5.
-    fixed = float(p_align(labels, error_rate, footprint=footprint).p_single)
+    fixed = float(p_align(labels, error_rate, **plain(footprint=footprint)).p_single)
     effect = _binomial_variant_p_single(labels, error_rate, 0.0, footprint) - fixed
     assert 1e-5 < abs(effect) < 3e-3
 
@@ -360,15 +364,15 @@ def test_same_seed_same_numbers_other_seed_close():
     mixture = simulate_mixture(**MIXTURE, trials=5_000, seed=11)
     again = simulate_mixture(**MIXTURE, trials=5_000, seed=11)
     assert (mixture.p_single, mixture.p_align_direct) == (again.p_single, again.p_align_direct)
-    tried = bradley_terry_check(200, 0.3, blind_spot=0.1, trials=50, seed=11)
-    repeated = bradley_terry_check(200, 0.3, blind_spot=0.1, trials=50, seed=11)
+    tried = bradley_terry_check(200, 0.3, trials=50, seed=11, **plain(blind_spot=0.1))
+    repeated = bradley_terry_check(200, 0.3, trials=50, seed=11, **plain(blind_spot=0.1))
     assert repeated.ranked_above == tried.ranked_above
 
 
 def test_twenty_thousand_trials_of_ten_thousand_labels_under_two_seconds():
     # Measured: about 0.01 s (the counts path costs a few draws per trial whatever N is).
     start = time.perf_counter()
-    result = simulate_p_align(10_000, 0.45, blind_spot=0.01, footprint=1.0, trials=20_000)
+    result = simulate_p_align(10_000, 0.45, trials=20_000, **plain(blind_spot=0.01, footprint=1.0))
     elapsed = time.perf_counter() - start
     assert elapsed < 2.0
     assert result.agrees
@@ -379,18 +383,18 @@ def test_twenty_thousand_trials_of_ten_thousand_labels_under_two_seconds():
 
 def test_bradley_terry_agrees_with_the_counting_regime():
     # q = 0.9·0.9 + 0.1·0.1 = 0.82 (σ = 0.1, f = 1): counting P₁ ≈ 1, and so does the learner.
-    above = bradley_terry_check(1000, 0.1, blind_spot=0.1, trials=500, seed=0)
+    above = bradley_terry_check(1000, 0.1, trials=500, seed=0, **plain(blind_spot=0.1))
     assert above.counting_p_single > 0.999
     assert above.ranked_above.value >= 0.99
     assert above.converged
     # Its coefficients approach (logit 0.9, −2·logit 0.9, 0) = (2.197, −4.394, 0).
     np.testing.assert_allclose(above.mean_coefficients, above.limit_coefficients, atol=0.1)
     # σ = 0.7: q = 0.3·0.9 + 0.7·0.1 = 0.34, counting P₁ ≈ 0, and the learner ranks it last too.
-    below = bradley_terry_check(1000, 0.1, blind_spot=0.7, trials=500, seed=0)
+    below = bradley_terry_check(1000, 0.1, trials=500, seed=0, **plain(blind_spot=0.7))
     assert below.counting_p_single < 1e-3
     assert below.ranked_above.value <= 0.01
     # ε = ½: nothing to learn, both a coin flip.
-    edge = bradley_terry_check(1000, 0.5, blind_spot=0.1, trials=500, seed=0)
+    edge = bradley_terry_check(1000, 0.5, trials=500, seed=0, **plain(blind_spot=0.1))
     assert edge.counting_p_single == 0.5
     assert edge.ranked_above.contains(0.5)
 
@@ -402,10 +406,12 @@ def test_bradley_terry_differs_from_counting_near_the_knife_edge():
     # predicts Φ(0.06·logit(0.95)·√(1000·0.05·0.95)) = Φ(1.2175) = 0.8883 for the learner:
     # fitting log-odds to the rare, nearly always wrong blind-spot labels is noisy.
     start = time.perf_counter()
-    result = bradley_terry_check(1000, 0.05, blind_spot=0.47, trials=500, seed=0)
+    result = bradley_terry_check(1000, 0.05, trials=500, seed=0, **plain(blind_spot=0.47))
     elapsed = time.perf_counter() - start
     assert elapsed < 10.0  # measured about 0.5 s
-    assert result.counting_p_single == pytest.approx(float(p_align(1000, 0.05, blind_spot=0.47).p_single))
+    assert result.counting_p_single == pytest.approx(
+        float(p_align(1000, 0.05, **plain(blind_spot=0.47)).p_single)
+    )
     assert result.counting_p_single == pytest.approx(0.95622, abs=1e-5)
     assert result.counting_simulated.contains(result.counting_p_single)
     assert result.learner_normal_approximation == pytest.approx(0.8883, abs=1e-4)
@@ -417,7 +423,7 @@ def test_bradley_terry_differs_from_counting_near_the_knife_edge():
 def test_bradley_terry_normal_approximation_at_more_datasets():
     # ε = 0.1, h = 0.45: Φ(0.1·logit(0.9)·√90) = Φ(2.0845) = 0.98144 against counting's 0.99435;
     # measured with 4,000 datasets (seed 5): 0.98175 (0.9754–0.9865).
-    result = bradley_terry_check(1000, 0.1, blind_spot=0.45, trials=4_000, seed=5)
+    result = bradley_terry_check(1000, 0.1, trials=4_000, seed=5, **plain(blind_spot=0.45))
     assert result.learner_normal_approximation == pytest.approx(0.98144, abs=1e-5)
     assert result.ranked_above.contains(result.learner_normal_approximation)
     assert result.ranked_above.high < result.counting_p_single
@@ -426,7 +432,7 @@ def test_bradley_terry_normal_approximation_at_more_datasets():
 def test_bradley_terry_fit_survives_separable_data():
     # ε = 0: outside blind spots every label is right, inside every one wrong; the ridge keeps θ
     # finite, and with h = 0.2 < ½ the learner still ranks the aligned policy first.
-    result = bradley_terry_check(1000, 0.0, blind_spot=0.2, trials=100, seed=0)
+    result = bradley_terry_check(1000, 0.0, trials=100, seed=0, **plain(blind_spot=0.2))
     assert np.all(np.isfinite(result.mean_coefficients))
     assert result.ranked_above.value == 1.0
     assert np.isinf(result.limit_coefficients[0])
@@ -434,7 +440,7 @@ def test_bradley_terry_fit_survives_separable_data():
 
 def test_bradley_terry_with_many_competitors():
     # K_eff = 10: P_align = P₁¹⁰ on both sides.
-    result = bradley_terry_check(300, 0.3, blind_spot=0.1, competitors_log10=1.0, trials=200, seed=0)
+    result = bradley_terry_check(300, 0.3, trials=200, seed=0, **plain(blind_spot=0.1, competitors_log10=1.0))
     assert result.learned_p_align.value == pytest.approx(result.ranked_above.value**10, rel=1e-10)
     assert result.counting_p_align == pytest.approx(result.counting_p_single**10, rel=1e-10)
 
@@ -455,7 +461,7 @@ def test_bradley_terry_with_many_competitors():
         (lambda: simulate_p_align([10, 20], 0.1), "labels must be a single number"),
         (lambda: simulate_p_align(10.5, 0.1, informative="binomial"), "labels must be a whole number"),
         (lambda: simulate_p_align(10, 0.1, informative="poisson"), "informative must be one of"),
-        (lambda: simulate_p_align(10, 0.1, redundancy=0), "redundancy must be a whole number ≥ 1"),
+        (lambda: simulate_p_align(10, 0.1, redundancy=0), r"redundancy must be a whole number in \[1, 99\]"),
         (lambda: simulate_p_align(10, 0.1, trials=0), "trials must be a whole number ≥ 1"),
         (lambda: simulate_p_align(10, 0.1, agreement=0.8), "give exactly one of error_rate"),
         (lambda: simulate_p_align(1e9, 0.1, per_labeler=True), "per_labeler draws"),
@@ -472,6 +478,6 @@ def test_invalid_input_names_the_range(call, message):
 
 def test_agreement_instead_of_error_rate():
     # a = 0.82 → ε = (1 − √0.64)/2 = 0.1 (brief's formula).
-    by_agreement = simulate_p_align(50, agreement=0.82, trials=2_000)
-    by_error = simulate_p_align(50, 0.1, trials=2_000)
+    by_agreement = simulate_p_align(50, agreement=0.82, trials=2_000, **PLAIN)
+    by_error = simulate_p_align(50, 0.1, trials=2_000, **PLAIN)
     assert by_agreement.analytic_p_single == pytest.approx(by_error.analytic_p_single, rel=1e-12)

@@ -14,7 +14,7 @@ from aliquant_core import (
 )
 
 from . import strategies as s
-from .reference import required_labels_reference
+from .reference import PLAIN, plain, required_labels_reference
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -31,6 +31,7 @@ SETTINGS = settings(max_examples=150, deadline=None)
 )
 def test_required_labels_against_trying_every_n(target, error_rate, assumptions):
     # Expected: the reference tries N = 0, 1, 2, ... with the direct-summation P_align.
+    assumptions = plain(**assumptions)
     assert required_labels(target, error_rate, **assumptions) == required_labels_reference(
         target, error_rate, **assumptions
     )
@@ -133,48 +134,56 @@ def test_max_error_rate_is_the_boundary(target, labels, assumptions):
 @SETTINGS
 @given(target=s.target, labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
 def test_max_blind_spot_is_the_boundary(target, labels, error_rate, assumptions):
-    base = {k: v for k, v in assumptions.items() if k != "blind_spot"}
-    worst = max_blind_spot(target, labels, error_rate, **base)
+    # The drawn blind spot is the quantity solved for, which max_blind_spot ignores.
+    worst = max_blind_spot(target, labels, error_rate, **assumptions)
+
+    def at(blind_spot):
+        return p_align(labels, error_rate, **{**assumptions, "blind_spot": blind_spot}).p_align
+
     if np.isnan(worst):
-        assert p_align(labels, error_rate, blind_spot=0.0, **base).p_align < target
+        assert at(0.0) < target
         return
     assert 0.0 <= worst <= 1.0
     # Checked a relative 1e-12 inside the boundary, as for the error rate above.
-    assert p_align(labels, error_rate, blind_spot=worst * (1 - 1e-12), **base).p_align >= target * (1 - 1e-9)
+    assert at(worst * (1 - 1e-12)) >= target * (1 - 1e-9)
     if worst < 1.0:
-        beyond = min(1.0, worst + max(1e-9, 1e-6 * worst))
-        assert p_align(labels, error_rate, blind_spot=beyond, **base).p_align <= target * (1 + 1e-9)
+        assert at(min(1.0, worst + max(1e-9, 1e-6 * worst))) <= target * (1 + 1e-9)
 
 
 @SETTINGS
 @given(target=s.target, labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
 def test_max_competitors_is_the_boundary(target, labels, error_rate, assumptions):
-    base = {k: v for k, v in assumptions.items() if k != "competitors_log10"}
-    most = max_competitors_log10(target, labels, error_rate, **base)
+    # The drawn number of competitors is the quantity solved for, which the solver ignores.
+    most = max_competitors_log10(target, labels, error_rate, **assumptions)
+
+    def at(competitors_log10):
+        return p_align(labels, error_rate, **{**assumptions, "competitors_log10": competitors_log10}).p_align
+
     if np.isnan(most):
-        assert p_align(labels, error_rate, competitors_log10=0.0, **base).p_align < target
+        assert at(0.0) < target
         return
     assume(np.isfinite(most) and most <= 300)
-    at = p_align(labels, error_rate, competitors_log10=most, **base).p_align
     # P₁^K = target at the boundary; K is recovered through exp/log, so relative 1e-9.
-    if at < 1.0:
-        assert at == pytest.approx(target, rel=1e-9)
+    if at(most) < 1.0:
+        assert at(most) == pytest.approx(target, rel=1e-9)
     beyond = min(300.0, most + 1e-6)
     if beyond > most:
-        assert p_align(labels, error_rate, competitors_log10=beyond, **base).p_align <= target * (1 + 1e-9)
+        assert at(beyond) <= target * (1 + 1e-9)
 
 
 def test_tolerances_by_hand():
     # One label, one competitor: P₁ = q = 1 − ε, so 0.9 needs ε ≤ 0.1 exactly.
-    assert max_error_rate(0.9, 1) == pytest.approx(0.1, rel=1e-12)
+    assert max_error_rate(0.9, 1, **PLAIN) == pytest.approx(0.1, rel=1e-12)
     # f = 1 so h = σ; with ε = 0: q = 1 − σ, so σ ≤ 0.1.
-    assert max_blind_spot(0.9, 1, 0.0) == pytest.approx(0.1, rel=1e-12)
+    assert max_blind_spot(0.9, 1, 0.0, **PLAIN) == pytest.approx(0.1, rel=1e-12)
     # P₁ = 0.8 per competitor: 0.8^K ≥ 0.5 ⟺ K ≤ ln 0.5 / ln 0.8 = 3.1062837195...
-    assert max_competitors_log10(0.5, 1, 0.2) == pytest.approx(np.log10(np.log(0.5) / np.log(0.8)), rel=1e-12)
+    assert max_competitors_log10(0.5, 1, 0.2, **PLAIN) == pytest.approx(
+        np.log10(np.log(0.5) / np.log(0.8)), rel=1e-12
+    )
     # Where blind spots dominate (h = 0.7 > ½) more random error helps: the worst tolerable is ½ if
     # ½ reaches the target (no labels of use: P₁ = ½, target 0.4), and nothing otherwise.
-    assert max_error_rate(0.4, 100, blind_spot=0.7) == 0.5
-    assert np.isnan(max_error_rate(0.9, 100, blind_spot=0.7))
+    assert max_error_rate(0.4, 100, **plain(blind_spot=0.7)) == 0.5
+    assert np.isnan(max_error_rate(0.9, 100, **plain(blind_spot=0.7)))
 
 
 def test_required_labels_one_ulp_from_the_knife_edge():

@@ -105,7 +105,7 @@ def test_required_and_tolerate(capsys):
     # One label, one competitor: P = 1 − ε, so ε ≤ 0.1 (by hand); the core's value exactly.
     assert data["max_error_rate"] == pytest.approx(0.1, rel=1e-12)
     assert data["max_error_rate"] == float(
-        max_error_rate(0.9, 1, blind_spot=0, competitors_log10=0, exploitation=DEFAULTS["exploitation"])
+        max_error_rate(0.9, 1, blind_spot=0, competitors_log10=0, footprint=1)
     )
     status, out, _ = run(capsys, "tolerate", "--labels", "1000")
     assert status == 0

@@ -703,12 +703,9 @@ def test_constructor_checks_what_the_file_checks():
     # The assumptions are the table's one Assumptions, checked as it is.
     with pytest.raises(QuantityError, match=r"exploitation must be in \[0, 1\]; got 2"):
         Assumptions(exploitation=2)
-    # Redundancy is checked against the table, as the file is (an Allocation alone takes any r ≥ 1).
-    too_many = Programme((Allocation(own, 10, 100),))
-    with pytest.raises(
-        ScenarioError, match=r"programmes\[0\].allocations\[0\].redundancy must be in \[1, 99\]; got 100"
-    ):
-        Scenario(sources=(own,), programmes=(too_many,))
+    # Redundancy is checked against the table, as the file is: an Allocation refuses it already.
+    with pytest.raises(QuantityError, match=r"redundancy must be a whole number in \[1, 99\]; got 100"):
+        Allocation(own, 10, 100)
     bad_provenance = own.with_(provenance=(("colour", "blue"),))
     with pytest.raises(ScenarioError, match=r'unknown key "colour" in sources\[0\].provenance'):
         Scenario(sources=(bad_provenance,))

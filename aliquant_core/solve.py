@@ -39,9 +39,10 @@ def _shared(threat, target, **given):
     return v
 
 
-def _solved_for(name, threat):
-    """The threat with ``name``, the quantity a solver finds, at 0 whatever was given for it."""
-    return {**threat, name: 0.0}
+def _solving_for(name, threat, target, labels, error_rate, agreement):
+    """:func:`_shared` for a solver of the threat quantity ``name``: at 0 whatever was given for it."""
+    error_rate = resolve_error_rate(error_rate, agreement)
+    return _shared({**threat, name: 0.0}, target, labels=labels, error_rate=error_rate)
 
 
 def _meets(a, loss_prob, win_prob, margin, budget):
@@ -284,8 +285,7 @@ def max_blind_spot(
     The largest admissible share :math:`h^* = (x^* - \varepsilon)/(1 - 2\varepsilon)` is mapped
     back through the segment it falls on.
     """
-    error_rate = resolve_error_rate(error_rate, agreement)
-    v = _shared(_solved_for("blind_spot", threat), target, labels=labels, error_rate=error_rate)
+    v = _solving_for("blind_spot", threat, target, labels, error_rate, agreement)
     a = _math.jury_half(v["informative"])
     bound = _loss_bound(a, v["budget"])
     error = v["error_rate"]
@@ -338,8 +338,7 @@ def max_competitors_log10(
     :math:`K_\text{eff} = \max(1, K 2^{-b})`, the largest
     :math:`\log_{10} K = \log_{10} K_\text{eff}^\text{max} + b \log_{10} 2`.
     """
-    error_rate = resolve_error_rate(error_rate, agreement)
-    v = _shared(_solved_for("competitors_log10", threat), target, labels=labels, error_rate=error_rate)
+    v = _solving_for("competitors_log10", threat, target, labels, error_rate, agreement)
     log_single, log_failure = _single_logs(v["informative"], v["loss"], v["win"], v["margin"])
     with np.errstate(divide="ignore"):
         log_k_max = v["budget"] - _log_neg_log(log_failure, log_single)

@@ -16,7 +16,7 @@ generation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, make_dataclass
 from typing import Any
 
 import numpy as np
@@ -45,8 +45,7 @@ def _single(name: str, array: np.ndarray) -> float:
     return float(array)
 
 
-@dataclass(frozen=True)
-class TrajectoryRates:
+class _Rates:
     r"""How each assumption moves per capability generation.
 
     Each field is a rate of the table of quantities (group ``rate`` of
@@ -56,14 +55,6 @@ class TrajectoryRates:
     trajectory has :math:`G + 1` rows, generation 0 being the given assumptions. The symbols
     (:math:`\Delta, \varphi, \gamma, \beta, \alpha, \Delta b`) are those of :func:`trajectory`.
     """
-
-    generations: int = int(DEFAULTS["generations"])
-    competitors_log10_per_generation: float = DEFAULTS["competitors_log10_per_generation"]
-    footprint_factor_per_generation: float = DEFAULTS["footprint_factor_per_generation"]
-    exploitation_gap_factor_per_generation: float = DEFAULTS["exploitation_gap_factor_per_generation"]
-    blind_spot_factor_per_generation: float = DEFAULTS["blind_spot_factor_per_generation"]
-    assistance_divisor_per_generation: float = DEFAULTS["assistance_divisor_per_generation"]
-    prior_bits_per_generation: float = DEFAULTS["prior_bits_per_generation"]
 
     def __post_init__(self):
         for name in _RATES:
@@ -82,7 +73,22 @@ class TrajectoryRates:
         )
 
 
-if tuple(f.name for f in fields(TrajectoryRates)) != _RATES:  # a new rate in the table needs a field
+def _rate_field(name: str) -> tuple[str, type, float]:
+    kind = int if QUANTITIES[name].whole else float
+    return name, kind, kind(DEFAULTS[name])
+
+
+# The fields are the table's rates, generated so that a new rate in the table needs none written here;
+# _Rates holds the docstring and the methods.
+TrajectoryRates = make_dataclass(
+    "TrajectoryRates",
+    [_rate_field(name) for name in _RATES],
+    bases=(_Rates,),
+    namespace={"__doc__": _Rates.__doc__, "__module__": __name__},
+    frozen=True,
+)
+
+if tuple(f.name for f in fields(TrajectoryRates)) != _RATES:  # the rates, in the table's order
     raise AssertionError(f"TrajectoryRates fields differ from the table's rates {_RATES}")
 
 #: The default rates (see :data:`RATE_NOTES`).

@@ -26,17 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aliquant_core import PRESETS, best_split, budget_split_curve
 from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, sensitivity, uncertainty
-
-MODEL = {"footprint": 0.05, "exploitation": 0.65, "competitors_log10": 20.0, "prior_bits": 0.0}
-INTERVALS = {
-    "labels": (3e4, 3e5),
-    "error_rate": (0.1, 0.25),
-    "blind_spot": (0.01, 0.06),
-    "footprint": (0.02, 0.1),
-    "exploitation": (0.4, 0.9),
-    "competitors_log10": (10.0, 40.0),
-    "prior_bits": (0.0, 20.0),
-}
+from tests.reference import INTERVALS
 
 
 def median_time(func, repeats: int) -> float:
@@ -83,20 +73,20 @@ def main() -> int:
             "200-point budget-split curve, pooled",
             0.050,
             200,
-            lambda: budget_split_curve(crowd, expert, 1e5, points=200, **MODEL),
+            lambda: budget_split_curve(crowd, expert, 1e5, points=200),
         ),
         (
             "200-point budget-split curve, weighted",
             0.050,
             200,
-            lambda: budget_split_curve(crowd, expert, 1e5, points=200, aggregation="weighted", **MODEL),
+            lambda: budget_split_curve(crowd, expert, 1e5, points=200, aggregation="weighted"),
         ),
-        ("best split of a budget, pooled", 0.100, 200, lambda: best_split(crowd, expert, 1e5, **MODEL)),
+        ("best split of a budget, pooled", 0.100, 200, lambda: best_split(crowd, expert, 1e5)),
         (
             "best split of a budget, weighted",
             0.100,
             200,
-            lambda: best_split(crowd, expert, 1e5, aggregation="weighted", **MODEL),
+            lambda: best_split(crowd, expert, 1e5, aggregation="weighted"),
         ),
         (
             "20,000 uncertainty draws (P_align + required labels)",

@@ -277,22 +277,31 @@ def test_bad_query_params_give_defaults_a_note_and_a_clean_link():
     assert not any("ignored" in w.value for w in at.warning)
 
 
+def beyond_each_end(name: str) -> list[str]:
+    """Link values just outside ``name``'s interval in the table: an open end itself, else one past it."""
+    q = QUANTITIES[name]
+    ends = ((q.low, q.low_open, -1.0), (q.high, q.high_open, 1.0))
+    return [str(end if is_open else end + past) for end, is_open, past in ends]
+
+
+#: Link texts that no quantity takes, with why: each is given to the next quantity of LINKED in turn.
+MALFORMED = [
+    ("nan", "outside"),
+    ("inf", "outside"),
+    ("1e400", "outside"),
+    ("", "not a number"),
+    ("0x10", "not a number"),
+    (["0.2", "0.3"], "given more than once"),
+]
+# ``labels`` carries the rest of each link below; its own bad values are in the test above.
+LINKED = [name for name in state.CONTROLS if name != "labels"]
+
+
 @pytest.mark.parametrize(
     ("key", "raw", "reason"),
-    [
-        ("footprint", "0", "outside"),  # the brief's range is (0, 1]
-        ("target", "1", "outside"),  # (0, 1), open at both ends
-        ("target", "nan", "outside"),
-        ("prior_bits", "-1", "outside"),
-        ("competitors_log10", "301", "outside"),
-        ("exploitation", "inf", "outside"),
-        ("blind_spot", "", "not a number"),
-        ("prior_bits", "0x10", "not a number"),
-        ("competitors_log10", "1e400", "outside"),
-        ("agreement", "0.3", "outside"),
-        ("use_agreement", "maybe", "not `true` or `false`"),
-        ("exploitation", ["0.2", "0.3"], "given more than once"),
-    ],
+    [(name, raw, "outside") for name in LINKED for raw in beyond_each_end(name)]
+    + [(name, raw, reason) for name, (raw, reason) in zip(LINKED, MALFORMED, strict=False)]
+    + [(state.USE_AGREEMENT_KEY, "maybe", "not `true` or `false`")],
 )
 def test_each_malformed_param_falls_back_to_its_default(key, raw, reason):
     at = run_app({key: raw, "labels": "20000"})

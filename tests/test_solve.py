@@ -131,18 +131,7 @@ def test_max_error_rate_is_the_boundary(target, labels, assumptions):
         assert p_align(labels, beyond, **assumptions).p_align <= target * (1 + 1e-9)
 
 
-@SETTINGS
-@given(target=s.target, labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
-def test_max_blind_spot_is_the_boundary(target, labels, error_rate, assumptions):
-    # The drawn blind spot is the quantity solved for, which max_blind_spot ignores.
-    worst = max_blind_spot(target, labels, error_rate, **assumptions)
-
-    def at(blind_spot):
-        return p_align(labels, error_rate, **{**assumptions, "blind_spot": blind_spot}).p_align
-
-    if np.isnan(worst):
-        assert at(0.0) < target
-        return
+def _blind_spot_boundary(worst, at, target):
     assert 0.0 <= worst <= 1.0
     # Checked a relative 1e-12 inside the boundary, as for the error rate above.
     assert at(worst * (1 - 1e-12)) >= target * (1 - 1e-9)
@@ -150,18 +139,7 @@ def test_max_blind_spot_is_the_boundary(target, labels, error_rate, assumptions)
         assert at(min(1.0, worst + max(1e-9, 1e-6 * worst))) <= target * (1 + 1e-9)
 
 
-@SETTINGS
-@given(target=s.target, labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
-def test_max_competitors_is_the_boundary(target, labels, error_rate, assumptions):
-    # The drawn number of competitors is the quantity solved for, which the solver ignores.
-    most = max_competitors_log10(target, labels, error_rate, **assumptions)
-
-    def at(competitors_log10):
-        return p_align(labels, error_rate, **{**assumptions, "competitors_log10": competitors_log10}).p_align
-
-    if np.isnan(most):
-        assert at(0.0) < target
-        return
+def _competitors_boundary(most, at, target):
     assume(np.isfinite(most) and most <= 300)
     # P₁^K = target at the boundary; K is recovered through exp/log, so relative 1e-9.
     if at(most) < 1.0:
@@ -169,6 +147,28 @@ def test_max_competitors_is_the_boundary(target, labels, error_rate, assumptions
     beyond = min(300.0, most + 1e-6)
     if beyond > most:
         assert at(beyond) <= target * (1 + 1e-9)
+
+
+@pytest.mark.parametrize(
+    ("solver", "name", "boundary"),
+    [
+        (max_blind_spot, "blind_spot", _blind_spot_boundary),
+        (max_competitors_log10, "competitors_log10", _competitors_boundary),
+    ],
+)
+@SETTINGS
+@given(target=s.target, labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
+def test_threat_solver_finds_the_boundary(solver, name, boundary, target, labels, error_rate, assumptions):
+    # The drawn value of the quantity solved for is ignored by the solver.
+    found = solver(target, labels, error_rate, **assumptions)
+
+    def at(value):
+        return p_align(labels, error_rate, **{**assumptions, name: value}).p_align
+
+    if np.isnan(found):
+        assert at(0.0) < target
+        return
+    boundary(found, at, target)
 
 
 def test_tolerances_by_hand():

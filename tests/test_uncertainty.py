@@ -15,15 +15,7 @@ from aliquant_core.uncertainty import (
     uncertainty,
 )
 
-INTERVALS = {
-    "labels": (3e4, 3e5),
-    "error_rate": (0.1, 0.25),
-    "blind_spot": (0.01, 0.06),
-    "exploitation": (0.4, 0.9),
-    "competitors_log10": (10.0, 40.0),
-    "footprint": (0.02, 0.1),
-    "prior_bits": (0.0, 20.0),
-}
+from .reference import INTERVALS
 
 
 @pytest.mark.parametrize(("name", "pair"), list(INTERVALS.items()))

@@ -175,16 +175,25 @@ def _log_jury_pmf(a, x, margin):
     cancel inside one ``log1p``, which keeps the relative accuracy for a up to 10¹² and beyond; for
     x < ¼ the logarithms are taken directly, since 1 − 4·margin² would lose x's digits.
     """
-    with np.errstate(divide="ignore"):  # np.where evaluates the branch it does not use, too
-        log_4xq = np.where(x < 0.25, np.log(4.0 * x) + np.log1p(-x), np.log1p(-4.0 * margin * margin))
-    return (
-        a * log_4xq
-        - LN2
-        - 0.5 * np.log(np.pi * a)
-        + _stirling_error(2.0 * a)
-        - 2.0 * _stirling_error(a)
-        - np.log1p(-x)
-    )
+    return _log_jury_pmf_times_win(a, x, margin) - np.log1p(-x)
+
+
+def _log_jury_pmf_times_win(a, x, margin):
+    """ln[P(Binomial(2a − 1, x) = a)·(1 − x)] for a ≥ 2: :func:`_log_jury_pmf` without its last term."""
+    low = x < 0.25
+    if low.all():
+        log_4xq = np.log(4.0 * x) + np.log1p(-x)
+    elif not low.any():
+        log_4xq = np.log1p(-4.0 * margin * margin)
+    else:  # each form only where it is used
+        log_4xq = np.log1p(-4.0 * margin * margin)
+        log_4xq[low] = np.log(4.0 * x[low]) + np.log1p(-x[low])
+    log_4xq *= a
+    log_4xq -= 0.5 * np.log(np.pi * a)
+    log_4xq += _stirling_error(2.0 * a)
+    log_4xq -= 2.0 * _stirling_error(a)
+    log_4xq -= LN2
+    return log_4xq
 
 
 def _guard_tiny(v):
@@ -276,12 +285,15 @@ def log_symmetric_tail_fraction(a, x, margin):
     """
     # a = 1 is a single label: I_x(1, 1) = x, and the pmf formula needs a ≥ 2.
     single = a <= 1.0
-    a_safe = np.where(single, 2.0, a)
-    x_safe = np.where(single, 0.25, x)
-    margin_safe = np.where(single, 0.25, margin)
-    log_pmf = _log_jury_pmf(a_safe, x_safe, margin_safe)
-    fraction = _lentz_beta_fraction(a_safe, a_safe, x_safe)
-    return np.where(single, np.log(x), log_pmf + np.log1p(-x_safe) + np.log(fraction))
+    if single.any():
+        out = np.log(x)
+        many = ~single
+        if many.any():
+            out[many] = log_symmetric_tail_fraction(a[many], x[many], margin[many])
+        return out
+    out = _log_jury_pmf_times_win(a, x, margin)
+    out += np.log(_lentz_beta_fraction(a, a, x))
+    return out
 
 
 def log_symmetric_tail_edgeworth(a, margin):

@@ -90,18 +90,23 @@ def _stirling_error(n):
     """ln n! − [(n + ½) ln n − n + ½ ln 2π] (Loader 2000, eq. 4), for n ≥ 1."""
     n = np.asarray(n, dtype=float)
     small = n <= 15.0
+    if not small.any():  # the usual case in the tail: no gather or scatter
+        return _stirling_series(n)
     out = np.empty(n.shape)
-    if np.any(small):
-        m = n[small]
-        out[small] = special.gammaln(m + 1.0) - (m + 0.5) * np.log(m) + m - 0.5 * LOG_2PI
+    m = n[small]
+    out[small] = special.gammaln(m + 1.0) - (m + 0.5) * np.log(m) + m - 0.5 * LOG_2PI
     large = ~small
     if np.any(large):
-        m = n[large]
-        inv2 = 1.0 / (m * m)
-        out[large] = (
-            1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0 - inv2 / 1188.0)))
-        ) / m
+        out[large] = _stirling_series(n[large])
     return out
+
+
+def _stirling_series(m):
+    """Loader's series for the Stirling error, accurate to double precision for m > 15."""
+    inv2 = 1.0 / (m * m)
+    return (
+        1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0 - inv2 / 1188.0)))
+    ) / m
 
 
 def _deviance(count, mean, difference):
@@ -203,7 +208,7 @@ def _guard_tiny(v):
         v[small] = _CF_TINY
 
 
-def _lentz_beta_fraction(a, b, x):
+def _lentz_beta_fraction(a, b, x, *, guard=False):
     """Continued fraction of I_x(a, b) (Numerical Recipes eq. 6.4.5); converges for x < (a+1)/(a+b+2).
 
     Each point is done once a whole step (two numerators) changed the value by under 1e-15
@@ -212,12 +217,17 @@ def _lentz_beta_fraction(a, b, x):
     quarter of those left (dropping costs a copy of every array). The steps run in place on a few
     work arrays, in the same order of operations as the textbook's, so no array is allocated per
     step (on a 40,000-point grid fresh arrays cost more in page faults than the arithmetic).
+
+    Lentz's guard (a denominator within 1e-300 of zero is replaced by 1e-300) costs a quarter of
+    each step and is almost never needed in the convergent region, so the steps first run without
+    it: a zero denominator then shows as a value that is not finite and positive (a step that is not
+    finite ends that point at once), and only those points are redone with the guard.
     """
     a, b, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, x)))
     result = np.empty(a.shape)
     flat = result.reshape(-1)
     active = np.arange(a.size)
-    a, b, x = a.ravel(), b.ravel(), x.ravel()
+    a, b, x = given = a.ravel(), b.ravel(), x.ravel()
     qab, qap, qam = a + b, a + 1.0, a - 1.0
     c = np.ones_like(x)
     d = qab * x
@@ -248,23 +258,28 @@ def _lentz_beta_fraction(a, b, x):
             numerator /= denominator
             d *= numerator
             d += 1.0
-            _guard_tiny(d)
+            if guard:
+                _guard_tiny(d)
             np.reciprocal(d, out=d)
             np.divide(numerator, c, out=c)
             c += 1.0
-            _guard_tiny(c)
+            if guard:
+                _guard_tiny(c)
             np.multiply(d, c, out=work)
             h *= work
             change *= work
         change -= 1.0
-        newly = np.abs(change, out=change) < 1e-15
-        newly &= ~done
-        if newly.any():
+        np.abs(change, out=change)
+        going = change >= 1e-15  # NaN is not: an unguarded zero denominator ends the point
+        going &= change != np.inf
+        going |= done
+        if not going.all():
+            newly = ~going
             flat[active[newly]] = h[newly]
             done |= newly
             finished = np.count_nonzero(done)
             if finished == done.size:
-                return result
+                break
             if 4 * finished >= done.size:
                 keep = ~done
                 active, a, b, x, qab, qap, qam, c, d, h = (
@@ -272,7 +287,12 @@ def _lentz_beta_fraction(a, b, x):
                 )
                 numerator, denominator, work, change = (np.empty_like(x) for _ in range(4))
                 done = np.zeros(a.shape, dtype=bool)
-    flat[active[~done]] = h[~done]  # not converged within the cap: the last value
+    else:
+        flat[active[~done]] = h[~done]  # not converged within the cap: the last value
+    if not guard:
+        redo = ~(flat > 0.0) | (flat == np.inf)
+        if redo.any():
+            flat[redo] = _lentz_beta_fraction(*(v[redo] for v in given), guard=True)
     return result
 
 

@@ -338,6 +338,10 @@ def bench_grid(name: str, scenario: dict, span: tuple, repeats: int) -> dict:
     result = p_align(labels, error_rate, **scenario)
     values = np.asarray(result.p_align)
     ratios = _ratios(times["p_align"], times["floor"])
+    faults = {
+        "p_align": _page_faults(lambda: p_align(labels, error_rate, **scenario)),
+        "floor": _page_faults(lambda: special.betainc(a, a, x)),
+    }
     return {
         "name": name,
         "scenario": scenario,
@@ -350,8 +354,23 @@ def bench_grid(name: str, scenario: dict, span: tuple, repeats: int) -> dict:
         "target_ratio": GRID_RATIO_TARGET,
         "passed": ratios["ratio_median"] <= GRID_RATIO_TARGET,
         "branches": branch_counts(labels, error_rate, scenario, a, x),
+        "page_faults_per_call": faults,
         "p_align_finite_in_0_1": bool(np.all(np.isfinite(values) & (values >= 0) & (values <= 1))),
     }
+
+
+def _page_faults(call: Callable[[], object], calls: int = 5) -> float | None:
+    """Minor page faults per call: memory the allocator handed back to the system and takes again."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    with np.errstate(all="ignore"):
+        call()
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        for _ in range(calls):
+            call()
+        return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls
 
 
 def bench_required_labels(repeats: int) -> dict:
@@ -698,7 +717,8 @@ def print_report(results: dict) -> None:
     print("Points per path of log_symmetric_tail:")
     for grid in results["grids"]:
         print(
-            f"  {grid['name']}: {grid['branches']}; p_align finite in [0, 1]: {grid['p_align_finite_in_0_1']}"
+            f"  {grid['name']}: {grid['branches']}; finite in [0, 1]: {grid['p_align_finite_in_0_1']};"
+            f" page faults per call {grid['page_faults_per_call']}"
         )
     print()
 

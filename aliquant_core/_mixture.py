@@ -154,8 +154,14 @@ def exact_logs(counts, win, weights):
     log space, so the smaller keeps its relative accuracy far below the float range.
     """
     counts = np.asarray(counts, dtype=int)
-    win = np.asarray(win, dtype=float)
-    weights = np.asarray(weights, dtype=float)
+    # A source with no labels adds nothing to the score; its weight may be infinite (q = 0 or 1),
+    # and ∞ · 0 would turn the whole enumeration into NaN.
+    labelled = counts > 0
+    if not labelled.any():
+        return -_math.LN2, -_math.LN2
+    counts = counts[labelled]
+    win = np.asarray(win, dtype=float)[labelled]
+    weights = np.asarray(weights, dtype=float)[labelled]
     largest = int(np.argmax(counts))
     others = [s for s in range(len(counts)) if s != largest]
     log_pmf = [_math.log_binomial_pmf(np.arange(m + 1.0), m, q) for m, q in zip(counts, win, strict=True)]

@@ -198,6 +198,7 @@ def test_mixture_against_seeded_simulation(aggregation, method):
     error=st.lists(st.floats(min_value=0.0, max_value=0.5), min_size=3, max_size=3),
     blind=st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=3, max_size=3),
 )
+@example(counts=[0, 1, 1], error=[0.0, 0.0, 0.25], blind=[0.0, 0.25, 0.0])  # an unlabelled q = 1 source
 def test_weighted_never_below_pooled(counts, error, blind):
     # Nitzan–Paroush: the log-odds weighted majority is the most accurate decision rule for
     # independent labels of known reliability, so its P₁ is never below the plain count's.

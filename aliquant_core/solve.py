@@ -316,14 +316,9 @@ def max_competitors_log10(
 
     Parameters
     ----------
-    target, labels : array_like
-        :math:`P^*` and :math:`N`; each defaults to the table's.
-    error_rate, agreement
-        As in :func:`aliquant_core.p_align`.
-    **threat
-        The other threat quantities (:data:`aliquant_core.THREAT`), by name; each defaults to its
-        value in :data:`aliquant_core.QUANTITIES`. A ``competitors_log10``, the quantity solved
-        for, is ignored (an :class:`aliquant_core.Assumptions` gives one).
+    target, labels, error_rate, agreement, **threat
+        As in :func:`max_blind_spot`, with ``competitors_log10`` (the quantity solved for) the
+        one threat keyword ignored.
 
     Returns
     -------

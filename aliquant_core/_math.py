@@ -145,7 +145,6 @@ def _deviance(count, mean, difference):
 def log_binomial_pmf(successes, trials, success_prob):
     """ln P(Binomial(trials, success_prob) = successes), for whole 0 ≤ successes ≤ trials (Loader 2000)."""
     k, n, p = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (successes, trials, success_prob)))
-    1.0 - p
     inner = (k > 0) & (k < n)
     certain = (p == 0.0) | (p == 1.0)  # then only an end has probability
     k_in = np.where(inner, k, 1.0)

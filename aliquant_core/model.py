@@ -263,7 +263,12 @@ def _probabilities(log_single, log_failure, competitors_log10, prior_bits) -> di
 
 
 def _regime(margin) -> np.ndarray:
-    return np.asarray(np.asarray(REGIMES, dtype=str)[np.sign(margin).astype(int) + 1])
+    margin = np.asarray(margin)
+    # On a broadcast view (stride 0 along an axis) name the distinct values only: a grid's regimes
+    # would otherwise be a fresh array of 40,000 strings on every call.
+    distinct = margin[tuple(slice(0, 1) if step == 0 else slice(None) for step in margin.strides)]
+    names = np.asarray(REGIMES, dtype=str)[np.sign(distinct).astype(int) + 1]
+    return np.broadcast_to(names, margin.shape)
 
 
 def _evaluate(threat, **given):
@@ -272,8 +277,10 @@ def _evaluate(threat, **given):
     Adds the blind share ``blind`` (h) and ``log_competitors`` (ln K_eff); with an ``error_rate``,
     ``win`` (q), ``loss`` (1 − q) and ``margin`` (q − ½); with ``labels``, ``informative`` (m).
     """
-    values = {**{name: check_range(name, value) for name, value in given.items()}, **check_threat(threat)}
-    v = dict(zip(values, np.broadcast_arrays(*values.values()), strict=True))
+    v = {**{name: check_range(name, value) for name, value in given.items()}, **check_threat(threat)}
+    shape = np.broadcast_shapes(*(value.shape for value in v.values()))
+    # Each derived quantity at its own inputs' shape: on a labels × error-rate grid the blind
+    # share is one number and q one row, not 40,000 copies of them.
     v["blind"] = _math.blind_share(v["blind_spot"], v["footprint"], v["exploitation"])
     v["log_competitors"] = _math.log_effective_competitors(v["competitors_log10"], v["prior_bits"])
     if "error_rate" in v:
@@ -282,7 +289,7 @@ def _evaluate(threat, **given):
         v["margin"] = _math.label_margin(v["error_rate"], v["blind"])
     if "labels" in v:
         v["informative"] = _math.informative_labels(v["labels"], v["footprint"])
-    return v
+    return {name: np.broadcast_to(value, shape) for name, value in v.items()}
 
 
 @takes_assumptions

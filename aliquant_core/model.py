@@ -62,12 +62,15 @@ class Regime:
         One line for the command line's text output.
     explanation : str
         What it means, for a tooltip or the Method page.
+    verdict : str
+        The Overview's verdict, in Markdown.
     """
 
     name: str
     headline: str
     sentence: str
     explanation: str
+    verdict: str
 
 
 #: Each regime's wording, by name.
@@ -81,12 +84,16 @@ REGIME_WORDING: dict[str, Regime] = {
             "any target",
             "On balance the labels favour the aligned policy (the score's mean per label is positive), "
             "so scaling every source up in proportion drives P_align to 1.",
+            "**Quantity can fix this:** labels favour the aligned policy (q > ½), so more labels of this "
+            "quality drive P_align to 1.",
         ),
         Regime(
             "knife_edge",
             "Knife-edge.",
             "knife-edge: labels are a coin flip (q = 1/2); more of them change nothing",
             "On balance the labels are coin flips on the competitor's footprint, so P_align stays at "
+            "½^K_eff whatever the quantity.",
+            "**Knife-edge:** labels are coin flips on the competitor's footprint (q = ½), so P_align = "
             "½^K_eff whatever the quantity.",
         ),
         Regime(
@@ -96,6 +103,8 @@ REGIME_WORDING: dict[str, Regime] = {
             "this data makes things worse",
             "On balance the labels favour the competitor (blind spots outweigh the rest), so scaling "
             "this programme up drives P_align to 0: more of the same makes it worse.",
+            "**No amount of this data suffices**, because blind spots make labels favour the competitor "
+            "(q < ½); more labels make it worse.",
         ),
     )
 }

@@ -10,7 +10,14 @@ import streamlit as st
 from aliquant_app import calls, overview_view, programmes_view, state
 from aliquant_app.formatting import count, probability, share
 from aliquant_app.page_parts import csv_button, draw_chart
-from aliquant_core import PRESETS, anchors
+from aliquant_core import PRESETS, REGIME_WORDING, anchors
+
+#: How each regime's verdict is shown: its colour and icon (the words are the core's).
+_VERDICT_STYLE = {
+    "quantity_suffices": (st.success, ":material/trending_up:"),
+    "no_quantity_suffices": (st.error, ":material/trending_down:"),
+    "knife_edge": (st.warning, ":material/horizontal_rule:"),
+}
 
 assumptions = state.current()
 quality, threat = assumptions.quality, assumptions.threat
@@ -54,24 +61,9 @@ top[2].metric(
 )
 with top[3].container(key="verdict"):
     details = f"q = {q:.4f}, h = {result['blind_share']:.3f}, log₁₀ K_eff = {k_eff:.1f}"
-    if regime == "quantity_suffices":
-        st.success(
-            f"**Quantity can fix this:** labels favour the aligned policy (q > ½), so more labels of "
-            f"this quality drive P_align to 1. {details}",
-            icon=":material/trending_up:",
-        )
-    elif regime == "no_quantity_suffices":
-        st.error(
-            "**No amount of this data suffices**, because blind spots make labels favour the "
-            f"competitor (q < ½); more labels make it worse. {details}",
-            icon=":material/trending_down:",
-        )
-    else:
-        st.warning(
-            "**Knife-edge:** labels are coin flips on the competitor's footprint (q = ½), so "
-            f"P_align = ½^K_eff whatever the quantity. {details}",
-            icon=":material/horizontal_rule:",
-        )
+    # The wording is the regime's own (aliquant_core.REGIME_WORDING); the page picks its colour.
+    show, icon = _VERDICT_STYLE[regime]
+    show(f"{REGIME_WORDING[regime].verdict} {details}", icon=icon)
 
 if assumptions.agreement is not None:
     worst_label, worst_value, worst_name = "Lowest agreement", tolerance["min_agreement"], "agreement a"

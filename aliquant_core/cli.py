@@ -551,7 +551,7 @@ def _trajectory(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     from_file = dict(args.scenario.trajectory) if args.scenario else {}
     rates = TrajectoryRates(**{name: _value(args, name, from_file.get(name)) for name in names_in("rate")})
     result = trajectory(rates, **_point(a))
-    columns = result.to_dict(json_safe=True)
+    columns = {**result.to_dict(json_safe=True), **plain(result.threat(), json_safe=True)}
     keys = ("generation", *THREAT, "required_labels", "p_align", "p_align_lower_bound", "regime")
     rows = _rows(columns, keys)
     data = {

@@ -16,7 +16,7 @@ generation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, make_dataclass
+from dataclasses import dataclass, field, fields, make_dataclass
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,16 @@ from ._types import ArrayLike, RegimeArray
 from ._validation import resolve_error_rate
 from .model import p_align as _p_align
 from .programme import Programme, mixture_p_align
-from .quantities import DEFAULTS, QUANTITIES, QuantityError, check, check_threat, names_in, takes_assumptions
+from .quantities import (
+    DEFAULTS,
+    QUANTITIES,
+    THREAT,
+    QuantityError,
+    check,
+    check_threat,
+    names_in,
+    takes_assumptions,
+)
 from .solve import required_labels as _required_labels
 
 __all__ = ["DEFAULT_RATES", "RATE_NOTES", "Trajectory", "TrajectoryRates", "trajectory"]
@@ -159,6 +168,16 @@ class Trajectory(Result):
     programme_regime: RegimeArray
     clipped: tuple[str, ...]
     first_unreachable_generation: int | None
+    held: dict[str, float] = field(default_factory=dict)
+
+    def threat(self) -> dict[str, np.ndarray]:
+        """Every threat quantity (:data:`aliquant_core.THREAT`) per generation: the evolved ones, and
+        any that no rate moves, held at its given value."""
+        size = self.generation.size
+        return {
+            name: np.full(size, self.held[name]) if name in self.held else getattr(self, name)
+            for name in THREAT
+        }
 
     def rows(self, *names: str, json_safe: bool = False) -> list[dict[str, Any]]:
         """One plain row per generation with the per-generation fields ``names`` (default: all of
@@ -311,11 +330,14 @@ def trajectory(
         evolved[name], hit = _clip(name, values)
         if hit:
             clipped.append(name)
-    shared = {name: values for name, values in evolved.items() if name != "blind_spot"}
+    # A threat quantity no rate moves (one added to the table later, say) is held as given.
+    held = {name: value for name, value in start.items() if name not in evolved}
+    at_generation = {**evolved, **held}
+    shared = {name: values for name, values in at_generation.items() if name != "blind_spot"}
 
     with np.errstate(over="ignore"):  # N* beyond the float range: inf (see Notes)
-        needed = np.asarray(_required_labels(target=p_star, error_rate=error, **evolved), dtype=float)
-    single = _p_align(labels=0.0 if n is None else n, error_rate=error, **evolved)
+        needed = np.asarray(_required_labels(target=p_star, error_rate=error, **at_generation), dtype=float)
+    single = _p_align(labels=0.0 if n is None else n, error_rate=error, **at_generation)
     regime = np.asarray(single.regime)
 
     if programme is None:
@@ -352,4 +374,5 @@ def trajectory(
         programme_regime=programme_regime,
         clipped=tuple(clipped),
         first_unreachable_generation=int(unreachable[0]) if unreachable.size else None,
+        held=held,
     )

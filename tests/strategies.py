@@ -89,14 +89,8 @@ prior_bits = for_quantity("prior_bits")
 # max_blind_spot there, with P_align 0 just inside the boundary); 1e-6 and 1 - 1e-9 keep them as written.
 target = for_quantity("target", low=1e-6, high=1 - 1e-9)
 
-_THREAT_STRATEGIES = {
-    "blind_spot": blind_spot,
-    "footprint": footprint,
-    "exploitation": exploitation,
-    "competitors_log10": competitors_log10,
-    "prior_bits": prior_bits,
-}
-assert set(_THREAT_STRATEGIES) == set(THREAT), "a threat quantity has no strategy"
+#: Each threat quantity over its interval, but for the deliberate sub-range of the footprint above.
+_THREAT_STRATEGIES = {name: for_quantity(name) for name in THREAT} | {"footprint": footprint}
 
 #: The threat keywords (:data:`THREAT`), as a dict for ``**threat`` in any core call.
 threat = st.fixed_dictionaries({name: _THREAT_STRATEGIES[name] for name in THREAT})

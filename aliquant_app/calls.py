@@ -165,7 +165,7 @@ def evaluate(
 
 
 #: The threat keywords a programme takes: all but ``blind_spot``, which each source brings.
-PROGRAMME_MODEL = tuple(name for name in core.THREAT if name != "blind_spot")
+PROGRAMME_MODEL = core.SHARED_THREAT
 
 
 def programme_model(values: Mapping[str, float]) -> dict[str, float]:

@@ -73,7 +73,7 @@ def run(
     quality = {"agreement": agreement} if agreement is not None else {"error_rate": error_rate}
     result = core.trajectory(core.TrajectoryRates(**rates), labels=labels, **quality, target=target, **threat)
     path = result.to_dict()
-    evolved = core.p_align(labels, result.error_rate, **result.threat()).to_dict()
+    evolved = core.p_align(labels, result.error_rate, **result.threat).to_dict()
     return {
         "generation": [int(g) for g in path["generation"]],
         **{name: path[name] for name in _TRAJECTORY},

@@ -189,8 +189,10 @@ def _log_jury_pmf_times_win(a, x, margin):
         log_4xq = np.log(4.0 * x) + np.log1p(-x)
     elif not low.any():
         log_4xq = np.log1p(-4.0 * margin * margin)
-    else:  # each form only where it is used
-        log_4xq = np.log1p(-4.0 * margin * margin)
+    else:  # each form only where it is used (log1p(−4·margin²) is −∞ at x = 0, where it is not)
+        log_4xq = np.empty(np.shape(x))
+        high = ~low
+        log_4xq[high] = np.log1p(-4.0 * margin[high] * margin[high])
         log_4xq[low] = np.log(4.0 * x[low]) + np.log1p(-x[low])
     log_4xq *= a
     log_4xq -= 0.5 * np.log(np.pi * a)

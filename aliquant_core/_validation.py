@@ -7,9 +7,9 @@ from dataclasses import replace
 import numpy as np
 
 from ._math import error_rate_from_agreement
-from .quantities import QUANTITIES, RANGES, QuantityError, describe_range
+from .quantities import QUANTITIES, QuantityError, describe_range
 
-__all__ = ["RANGES", "QuantityError", "check_range", "describe_range", "resolve_error_rate"]
+__all__ = ["check_range", "resolve_error_rate"]
 
 
 def check_range(name: str, value, *, whole: bool = False) -> np.ndarray:

@@ -299,11 +299,6 @@ def _point(a: Assumptions) -> dict[str, float]:
     return _without(a.as_dict(), "agreement")
 
 
-def _model(a: Assumptions) -> dict[str, float]:
-    """The threat without the blind spot: a source's blind spot replaces it in curves and programmes."""
-    return _without(a.threat, "blind_spot")
-
-
 def _rows(columns: dict, keys: Sequence[str]) -> list[dict]:
     """Per-point columns of a result's ``to_dict()``, as one dict per point."""
     return [dict(zip(keys, row, strict=True)) for row in zip(*(columns[k] for k in keys), strict=True)]
@@ -343,7 +338,7 @@ def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     if args.scenario and args.scenario.programmes:
         data["programmes"] = []
         for programme in args.scenario.programmes:
-            outcome, spend = programme_p_align(programme, **_model(a)), programme_cost(programme)
+            outcome, spend = programme_p_align(programme, **a.shared_threat), programme_cost(programme)
             data["programmes"].append(
                 {
                     "name": programme.name,
@@ -384,7 +379,7 @@ def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
 
 def _required(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     needed = plain(required_labels(a.target, a.error_rate, **a.threat), json_safe=True)
-    data = {"required_labels": needed, "target": a.target, "inputs": _point(a)}
+    data = {"required_labels": needed, "target": a.target, "inputs": _without(_point(a), "labels")}
     return data, f"Labels required for P_align >= {a.target:g}: {_format_count(needed)}"
 
 
@@ -393,7 +388,7 @@ def _tolerate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     data = plain(
         {
             "max_error_rate": max_error_rate(a.target, a.labels, **a.threat),
-            "max_blind_spot": max_blind_spot(a.target, a.labels, a.error_rate, **_model(a)),
+            "max_blind_spot": max_blind_spot(a.target, a.labels, a.error_rate, **a.shared_threat),
             "max_competitors_log10": most,
             "any_number_of_competitors": bool(np.isposinf(most)),
             "target": a.target,
@@ -421,7 +416,7 @@ def _tolerate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
 
 
 def _curve(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
-    model, source = _model(a), PRESETS[args.source_a]
+    model, source = a.shared_threat, PRESETS[args.source_a]
     if args.kind == "budget-split":
         curve = budget_split_curve(
             source,
@@ -460,7 +455,7 @@ def _curve(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
 
 
 def _optimise(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
-    model = _model(a)
+    model = a.shared_threat
     if args.budget is not None:
         first, second = PRESETS[args.source_a], PRESETS[args.source_b]
         split = best_split(first, second, args.budget, aggregation=args.aggregation, **model)
@@ -551,7 +546,7 @@ def _trajectory(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     from_file = dict(args.scenario.trajectory) if args.scenario else {}
     rates = TrajectoryRates(**{name: _value(args, name, from_file.get(name)) for name in names_in("rate")})
     result = trajectory(rates, **_point(a))
-    columns = {**result.to_dict(json_safe=True), **plain(result.threat(), json_safe=True)}
+    columns = {**result.to_dict(json_safe=True), **plain(result.threat, json_safe=True)}
     keys = ("generation", *THREAT, "required_labels", "p_align", "p_align_lower_bound", "regime")
     rows = _rows(columns, keys)
     data = {

@@ -29,7 +29,7 @@ from . import _math
 from ._results import Result
 from ._types import ArrayLike, FloatArray
 from .programme import Allocation, Programme, mixture_p_align, programme_p_align
-from .quantities import DEFAULTS, check, check_threat
+from .quantities import DEFAULTS, check, check_shared_threat
 from .solve import required_labels
 from .sources import Source, redundant_error_rate
 
@@ -93,15 +93,6 @@ class Curve(Result):
         names = (self.parameter_name, *(f.name for f in dataclasses.fields(self)[3:]))
         data[self.parameter_name] = data["parameter"]
         return [dict(zip(names, row, strict=True)) for row in zip(*(data[n] for n in names), strict=True)]
-
-
-def _model(threat: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The checked threat keywords shared by every source (each :class:`Source` has its blind spot)."""
-    if "blind_spot" in threat:
-        raise TypeError("blind_spot is each source's own (Source.blind_spot), not a keyword here")
-    model = check_threat(threat)
-    del model["blind_spot"]
-    return model
 
 
 def _priced(source: Source, what: str) -> None:
@@ -173,8 +164,8 @@ def budget_split_curve(
     )
     redundancy = np.array([redundancy_a, redundancy_b], dtype=float)
     return _curve(
-        "budget_split", "share_a", shares, (source_a, source_b), labels, redundancy, _model(threat),
-        aggregation=aggregation,
+        "budget_split", "share_a", shares, (source_a, source_b), labels, redundancy,
+        check_shared_threat(threat), aggregation=aggregation,
     )  # fmt: skip
 
 
@@ -193,7 +184,7 @@ def redundancy_curve(
     _priced(source, "a redundancy curve")
     r = np.asarray(redundancies, dtype=float)
     labels = np.floor(float(budget) / (source.cost_per_label * r))[:, None]
-    return _curve("redundancy", "redundancy", r, (source,), labels, r[:, None], _model(threat))
+    return _curve("redundancy", "redundancy", r, (source,), labels, r[:, None], check_shared_threat(threat))
 
 
 def cost_law_price(error_rate: ArrayLike, reference: Source, gamma: float) -> FloatArray:
@@ -237,7 +228,7 @@ def cost_law_curve(
     price = cost_law_price(eps, reference, gamma)
     labels = np.floor(float(budget) / np.maximum(price, 1e-300))[:, None]
     curve = _curve(
-        "cost_law", "error_rate", eps, (reference,), labels, np.ones((1,)), _model(threat),
+        "cost_law", "error_rate", eps, (reference,), labels, np.ones((1,)), check_shared_threat(threat),
         error_rate=eps[:, None],
     )  # fmt: skip
     # Dollars follow the law's price, not the reference's.
@@ -258,7 +249,7 @@ def budget_curve(programme: Programme, budgets: ArrayLike, **threat: ArrayLike) 
     budgets = np.atleast_1d(np.asarray(budgets, dtype=float))
     labels = np.floor(labels0 * (budgets[:, None] / spend0))
     return _curve(
-        "budget", "dollars", budgets, sources, labels, redundancy, _model(threat),
+        "budget", "dollars", budgets, sources, labels, redundancy, check_shared_threat(threat),
         aggregation=programme.aggregation,
     )  # fmt: skip
 
@@ -323,7 +314,7 @@ def best_split(
     """
     _priced(source_a, "a budget split")
     _priced(source_b, "a budget split")
-    model = _model(threat)
+    model = check_shared_threat(threat)
     redundancy = np.array([redundancy_a, redundancy_b], dtype=float)
     prices = (source_a.cost_per_label * redundancy_a, source_b.cost_per_label * redundancy_b)
 
@@ -406,7 +397,7 @@ def cheapest_programme(
     single-source costs (a mix can always spend everything on one source).
     """
     target = float(check("target", target))
-    model = _model(threat)
+    model = check_shared_threat(threat)
     candidates: list[tuple[str, float, Programme | None]] = []
     for source in sources:
         _priced(source, "the cheapest programme")

@@ -31,7 +31,7 @@ from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range
 from .anchors import FEW_HUNDRED_HOURS, REFERENCE_PIPELINES, RLHF_REFERENCE
 from .model import _evaluate, _Probabilities, _probabilities, _regime, _single_logs
-from .quantities import DEFAULTS, check_threat
+from .quantities import DEFAULTS, check_shared_threat, check_threat
 from .sources import Source, redundant_error_rate
 
 __all__ = [
@@ -362,7 +362,8 @@ class Programme:
 
 def programme_p_align(programme: Programme, *, method: str = "auto", **threat: ArrayLike) -> MixtureResult:
     """P_align of a :class:`Programme` (see :func:`mixture_p_align`, which takes the same keywords)."""
-    return mixture_p_align(**programme.arrays(), aggregation=programme.aggregation, method=method, **threat)
+    shared = check_shared_threat(threat)
+    return mixture_p_align(**programme.arrays(), aggregation=programme.aggregation, method=method, **shared)
 
 
 @dataclass(frozen=True)

@@ -51,16 +51,21 @@ from typing import Any
 
 import numpy as np
 
+from ._math import error_rate_from_agreement
+
 __all__ = [
     "DEFAULTS",
     "GROUPS",
     "QUANTITIES",
     "RANGES",
+    "SHARED_THREAT",
     "THREAT",
     "Assumptions",
     "Quantity",
     "QuantityError",
     "check",
+    "check_shared_threat",
+    "check_threat",
     "describe_range",
     "names_in",
     "takes_assumptions",
@@ -247,7 +252,7 @@ def _show(value: Any) -> str:
 GROUPS = ("programme", "quality", "threat", "goal", "source", "rate")
 
 _AGREEMENT_DEFAULT = 0.726
-_ERROR_RATE_DEFAULT = round((1.0 - math.sqrt(2.0 * _AGREEMENT_DEFAULT - 1.0)) / 2.0, 4)
+_ERROR_RATE_DEFAULT = round(float(error_rate_from_agreement(_AGREEMENT_DEFAULT)), 4)
 
 #: Every quantity, by name, in display order within each group.
 QUANTITIES: dict[str, Quantity] = {
@@ -469,6 +474,10 @@ def names_in(*groups: str) -> tuple[str, ...]:
 #: The threat quantities, the keywords every model evaluation takes besides labels and quality.
 THREAT = names_in("threat")
 
+#: The threat every source of a programme shares: each :class:`~aliquant_core.Source` has its own
+#: blind spot, so programme, mixture and curve functions take these, not ``blind_spot``.
+SHARED_THREAT = tuple(name for name in THREAT if name != "blind_spot")
+
 #: Each quantity's default value, by name.
 DEFAULTS: dict[str, float] = {name: q.default for name, q in QUANTITIES.items()}
 
@@ -505,6 +514,24 @@ def check_threat(threat: Mapping[str, Any]) -> dict[str, np.ndarray]:
             f"{', '.join(THREAT)}"
         )
     return {name: check(name, threat.get(name, DEFAULTS[name])) for name in THREAT}
+
+
+def check_shared_threat(threat: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """:func:`check_threat` for a programme's keywords (:data:`SHARED_THREAT`), without ``blind_spot``.
+
+    Raises
+    ------
+    TypeError
+        For ``blind_spot`` (each source has its own) or any other keyword not in :data:`SHARED_THREAT`.
+    """
+    if "blind_spot" in threat:
+        raise TypeError(
+            "blind_spot is each source's own (Source.blind_spot), not a keyword here; the shared threat "
+            f"is {', '.join(SHARED_THREAT)}"
+        )
+    checked = check_threat(threat)
+    del checked["blind_spot"]
+    return checked
 
 
 @dataclass(frozen=True)
@@ -553,8 +580,7 @@ class Assumptions:
                 continue
             object.__setattr__(self, item.name, float(check(item.name, value)))
         if self.agreement is not None:
-            a = self.agreement
-            object.__setattr__(self, "error_rate", (1.0 - a) / (1.0 + math.sqrt(2.0 * a - 1.0)))
+            object.__setattr__(self, "error_rate", float(error_rate_from_agreement(self.agreement)))
 
     @property
     def quality(self) -> dict[str, float]:
@@ -567,6 +593,11 @@ class Assumptions:
     def threat(self) -> dict[str, float]:
         """The threat keywords (:data:`THREAT`), for ``**threat`` in any core call."""
         return {name: getattr(self, name) for name in THREAT}
+
+    @property
+    def shared_threat(self) -> dict[str, float]:
+        """The threat keywords a programme's sources share (:data:`SHARED_THREAT`: no blind spot)."""
+        return {name: getattr(self, name) for name in SHARED_THREAT}
 
     def as_dict(self) -> dict[str, float]:
         """Every quantity by name in table order (``agreement`` only when entered)."""

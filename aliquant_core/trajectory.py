@@ -170,6 +170,7 @@ class Trajectory(Result):
     first_unreachable_generation: int | None
     held: dict[str, float] = field(default_factory=dict)
 
+    @property
     def threat(self) -> dict[str, np.ndarray]:
         """Every threat quantity (:data:`aliquant_core.THREAT`) per generation: the evolved ones, and
         any that no rate moves, held at its given value."""

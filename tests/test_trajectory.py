@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from aliquant_core import Assumptions, p_align, required_labels
@@ -88,6 +88,15 @@ def _threat(given_):
 
 @settings(max_examples=60, deadline=None)
 @given(rates=rates_any, given_=single_sources)
+# Found by hypothesis: a tiny error rate beside a half-size footprint sent points of both kinds (x
+# below and above ¼) to the continued fraction, which took log1p(−4·margin²) = −∞ at x ≈ 0 as well.
+@example(
+    rates=TrajectoryRates(generations=1, footprint_factor_per_generation=0.5,
+                          exploitation_gap_factor_per_generation=0.0, blind_spot_factor_per_generation=1.0,
+                          assistance_divisor_per_generation=1.0, competitors_log10_per_generation=0.0),
+    given_={"blind_spot": 0.25, "footprint": 0.5, "exploitation": 0.0, "competitors_log10": 0.0,
+            "prior_bits": 0.0, "error_rate": 3.734346487400717e-300, "labels": 10000.0, "target": 0.5},
+)  # fmt: skip
 def test_generation_zero_is_the_core_called_directly(rates, given_):
     # Expected: aliquant_core.p_align and required_labels with the given assumptions, unevolved.
     t = trajectory(rates, **given_)

@@ -172,6 +172,15 @@ SPECS: dict[str, IntervalSpec] = {
         ),
     )
 }  # fmt: skip
+#: Any other quantity the core lets be uncertain (one added to the table later) gets a generic
+#: interval from the table's widget hints, so it shows on the page until it is given a rule here.
+SPECS.update({
+    name: IntervalSpec(
+        name, "range", QUANTITIES[name].step, QUANTITIES[name].fmt, False,
+        f"{QUANTITIES[name].symbol} ± a tenth of its range (assumption: no rule given for it yet).",
+    )
+    for name in UNCERTAIN_QUANTITIES if name not in SPECS
+})  # fmt: skip
 
 
 #: Query-string keys of the page's own controls (the sidebar's link check leaves them alone).
@@ -212,8 +221,11 @@ def default_widget_value(name: str, point: Mapping[str, float]) -> tuple[float, 
         low, high = x - 0.25, x + 0.25
     elif name == "competitors_log10":
         low, high = x - 10.0, x + 10.0
-    else:  # prior_bits
+    elif name == "prior_bits":
         low, high = x - 20.0, x + 20.0
+    else:  # a quantity without a rule of its own: ± a tenth of its widget range
+        spread = (spec.high - spec.low) / 10.0
+        low, high = x - spread, x + spread
     low, high = _snap(low, spec), _snap(high, spec)
     if high <= low:  # a point at the top of the range: keep a proper interval
         low = _snap(high - spec.step, spec)

@@ -462,3 +462,14 @@ def test_sensitivity_csv_holds_both_charts_data():
         "seed,7",
         "footprint,0.05",
     ]
+
+
+def test_every_quantity_the_core_lets_be_uncertain_has_an_interval_on_the_page():
+    # The page's intervals follow the table: a quantity the core can draw (UNCERTAIN_QUANTITIES,
+    # from QUANTITIES' `uncertain` column) has a spec, with a default interval around the point.
+    from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES
+
+    assert list(unc_view.SPECS) == list(UNCERTAIN_QUANTITIES)
+    for name, spec in unc_view.SPECS.items():
+        low, high = unc_view.default_widget_value(name, POINT)
+        assert spec.low <= low < high <= spec.high

@@ -189,12 +189,13 @@ def _log_jury_pmf_times_win(a, x, margin, scale=1.0):
     """
     low = x < 0.25
     if low.all():
-        log_4xq = np.log(4.0 * x) + np.log1p(-x)
+        log_4xq = np.log(4.0 * x * (1.0 - x))  # one rounding of the product: no worse than two logs
     elif not low.any():
         log_4xq = np.log1p(-4.0 * margin * margin)
     else:  # each form only where it is used
         log_4xq = np.log1p(-4.0 * margin * margin)
-        log_4xq[low] = np.log(4.0 * x[low]) + np.log1p(-x[low])
+        x_low = x[low]
+        log_4xq[low] = np.log(4.0 * x_low * (1.0 - x_low))
     log_4xq *= a
     log_4xq -= 0.5 * np.log(np.pi * a * scale)
     log_4xq += _stirling_error_difference(a)

@@ -7,9 +7,10 @@ The one non-trivial kernel is the log of the symmetric regularised incomplete be
 :math:`\\log I_x(a, a)` for :math:`x \\le 1/2`, which is the chance that a strict majority of an odd
 jury of :math:`2a - 1` labelers, each right with probability :math:`1 - x`, is wrong. SciPy's
 ``betainc`` (Boost's ``ibeta``) has full relative accuracy down to the underflow threshold; below
-it we switch to the continued fraction of Numerical Recipes §6.4 with its prefactor evaluated in
-log space by Loader's saddle-point form of the binomial probability, which stays accurate for
-counts up to :math:`10^{12}` and beyond.
+it the tail is the binomial probability at the majority, evaluated in log space by Loader's
+saddle-point form (accurate for counts up to :math:`10^{12}` and beyond), times a closed-form
+factorial series where that is accurate to 1e-10 (almost all of the deep tail), else times the
+continued fraction of Numerical Recipes §6.4.
 """
 
 from __future__ import annotations
@@ -431,7 +432,8 @@ def log_symmetric_tail(a, x, margin):
     * a < 10⁸: SciPy's ``betainc`` while its value is a normal float (≥ 1e-290);
     * a ≥ 10⁸ and z = −2·margin·√(2a + 1) > −6, or z⁴ < 10⁻¹²·a (where the series' relative error,
       O(z⁸/a²), is still negligible and x may round to ½): the Edgeworth series;
-    * otherwise the log-space continued fraction.
+    * otherwise :func:`log_symmetric_tail_fraction`: the closed-form series of
+      :func:`log_symmetric_tail_series` where it holds, else the log-space continued fraction.
 
     ``betainc`` (Boost ``ibeta``, SciPy 1.17) was measured with sporadic relative errors near 1e-5
     for a ≥ 10¹¹, which is why it is not used for large a.

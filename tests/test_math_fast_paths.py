@@ -50,3 +50,23 @@ def test_stirling_series_path_equals_mixed_path():
     n = np.concatenate([np.arange(16.0, 400.0), 10.0 ** np.linspace(3, 12, 50)])
     mixed = _math._stirling_error(np.concatenate([[3.0], n]))[1:]
     np.testing.assert_array_equal(_math._stirling_error(n), mixed)
+
+
+def test_stirling_difference_series_equals_two_errors():
+    a = np.concatenate([np.arange(16.0, 400.0), 10.0 ** np.linspace(3, 12, 50)])
+    two = _math._stirling_error(2.0 * a) - 2.0 * _math._stirling_error(a)
+    np.testing.assert_allclose(_math._stirling_error_difference(a), two, rtol=1e-14, atol=0.0)
+    small = np.array([2.0, 15.0, 40.0])  # any a ≤ 15: the two errors themselves
+    expected = _math._stirling_error(2.0 * small) - 2.0 * _math._stirling_error(small)
+    np.testing.assert_array_equal(_math._stirling_error_difference(small), expected)
+
+
+def test_jury_pmf_mixed_block_equals_its_parts():
+    rng = np.random.default_rng(7)
+    a = np.ceil(10.0 ** rng.uniform(0.5, 12.0, 5000))
+    x = rng.uniform(1e-9, 0.5, a.size)
+    low = x < 0.25
+    mixed = _math._log_jury_pmf_times_win(a, x, 0.5 - x)
+    for part in (low, ~low):
+        alone = _math._log_jury_pmf_times_win(a[part], x[part], 0.5 - x[part])
+        np.testing.assert_array_equal(mixed[part], alone)

@@ -11,7 +11,8 @@ Page scripts (``pages/*.py``)
 View modules (``aliquant_app/*_view.py``)
     Pure builders: figures, tables, CSV text and the share-link keys of their page's controls
     (``LINK_KEYS``, and ``LINK_LABELS`` for option controls), plus the cached wrappers only their
-    own page uses. No ``st`` calls (no view imports streamlit), so they can be tested without it.
+    own page uses. No ``st`` calls: a view draws nothing and reads no widget (it reaches Streamlit
+    only through the caching decorators of :mod:`aliquant_app.calls`).
 Cached calls (:mod:`aliquant_app.calls`)
     The bounded caching decorators, and every cached call into the core that more than one page
     uses. The rule: a cached wrapper lives in ``calls.py`` when several pages use it, beside its

@@ -86,7 +86,7 @@ DEFAULT_REFERENCE = "crowdworkers"
 #: Decatur; Simon), so quality and quantity trade at par (see ``cost_law_price``).
 DEFAULT_GAMMA = 2.0
 
-_X_RANGE = (0.0, 12.0)  # log10 labels
+_X_RANGE = core.QUANTITIES["labels"].log10_bounds  # log10 labels
 _Y_RANGE = (-0.003, 0.522)  # error rate, with room above ε = ½ for the q = ½ line's label
 _COLORSCALE = [[0.0, "#f7f4ee"], [0.5, "#c6dbef"], [1.0, "#6b9ccd"]]
 _LEVEL = "#111111"

@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 
 import aliquant_core as core
 from aliquant_core import anchors
+from aliquant_core.quantities import QUANTITIES
 
 from . import calls
 from . import chart_style as style
@@ -58,7 +59,7 @@ SKIPPED = tuple(p.name for p in anchors.REFERENCE_PIPELINES if p.comparisons is 
 
 #: Points of the P_align curve, log-spaced over 1 to 1e12 labels (rounded to whole labels).
 CURVE_POINTS = 721
-_LOG_MIN, _LOG_MAX = 0.0, 12.0  # the x axis: 1 to 1e12 labels
+_LOG_MIN, _LOG_MAX = QUANTITIES["labels"].log10_bounds  # the x axis: 1 to the most labels
 
 
 # --- cached core calls --------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def check_labels(*, error_rate: float, **threat: float) -> float:
     competitor) on a log grid of whole label counts from 1 to 10¹², the closest to the aim; NaN at
     the knife-edge (q = ½, P₁ = ½ at every N).
     """
-    labels = np.unique(np.round(np.logspace(0.0, 12.0, 2401)))
+    labels = np.unique(np.round(np.logspace(*core.QUANTITIES["labels"].log10_bounds, 2401)))
     result = core.p_align(labels, error_rate, **{**threat, "competitors_log10": 0.0, "prior_bits": 0.0})
     q = float(np.asarray(result.label_win_prob).reshape(-1)[0])
     if q == 0.5:

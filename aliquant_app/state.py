@@ -246,13 +246,14 @@ def render_sidebar() -> Assumptions:
             state[LABELS_LOG10_KEY] = wanted_log
         st.slider(
             "… or drag on a log scale: log₁₀ N",
-            min_value=0.0,
-            max_value=12.0,
+            min_value=CONTROLS["labels"].log10_bounds[0],
+            max_value=CONTROLS["labels"].log10_bounds[1],
             step=_LABELS_LOG10_STEP,
             format="%.2f",
             key=LABELS_LOG10_KEY,
             on_change=_labels_from_log_slider,
-            help="Moves the labels above in steps of 10^0.05 (about 12%). 0 is one label, 12 is 10¹².",
+            help="Moves the labels above in steps of 10^0.05 (about 12%). 0 is one label, "
+            f"{CONTROLS['labels'].log10_bounds[1]:g} is {CONTROLS['labels'].high:g}.",
         )
         use_agreement = st.toggle(
             "Give quality as agreement",

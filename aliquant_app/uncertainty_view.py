@@ -134,6 +134,8 @@ class IntervalSpec:
         ]
 
 
+_LOG10_LABELS = QUANTITIES["labels"].log10_bounds
+
 #: One spec per uncertain quantity of the core, in sidebar order.
 SPECS: dict[str, IntervalSpec] = {
     s.name: s
@@ -142,7 +144,7 @@ SPECS: dict[str, IntervalSpec] = {
             "labels", "range", 0.05, "%.2f", False,
             "N ÷/× 2 (log₁₀ N ± 0.3): how far a programme's final count may miss its plan (assumption).",
             "Off by default: the count is the programme's decision, not an unknown.",
-            label="Labels N", low=0.0, high=12.0,
+            label="Labels N", low=_LOG10_LABELS[0], high=_LOG10_LABELS[1],
         ),
         IntervalSpec(
             "error_rate", "range", 0.001, "%.3f", True,

@@ -29,9 +29,12 @@ from . import _math
 from ._results import Result
 from ._types import ArrayLike, FloatArray
 from .programme import Allocation, Programme, mixture_p_align, programme_p_align
-from .quantities import DEFAULTS, check, check_shared_threat
+from .quantities import DEFAULTS, QUANTITIES, check, check_shared_threat
 from .solve import required_labels
 from .sources import Source, redundant_error_rate
+
+#: The most labels a source can give: the top of the labels interval.
+_MOST_LABELS = QUANTITIES["labels"].high
 
 __all__ = [
     "BudgetSplit",
@@ -101,9 +104,9 @@ def _priced(source: Source, what: str) -> None:
 
 
 def _mixture(sources, labels, redundancy, model, *, error_rate=None, aggregation="pooled"):
-    """P_align of ``labels`` items from ``sources`` (error rates overridable), at most 1e12 each."""
+    """P_align of ``labels`` items from ``sources`` (error rates overridable), capped at _MOST_LABELS."""
     return mixture_p_align(
-        labels=np.minimum(labels, 1e12),
+        labels=np.minimum(labels, _MOST_LABELS),
         error_rate=np.array([s.error_rate for s in sources]) if error_rate is None else error_rate,
         blind_spot=np.array([s.blind_spot for s in sources]),
         redundancy=redundancy,
@@ -113,7 +116,7 @@ def _mixture(sources, labels, redundancy, model, *, error_rate=None, aggregation
 
 
 def _curve(kind, name, parameter, sources, labels, redundancy, model, **options) -> Curve:
-    labels = np.minimum(labels, 1e12)
+    labels = np.minimum(labels, _MOST_LABELS)
     result = _mixture(sources, labels, redundancy, model, **options)
     judgements = labels * redundancy
     hours = judgements * np.array([s.seconds_per_label for s in sources]) / 3600.0
@@ -405,7 +408,7 @@ def cheapest_programme(
             voted = float(redundant_error_rate(source.error_rate, r))
             items = required_labels(target=target, error_rate=voted, blind_spot=source.blind_spot, **model)
             items, programme, cost = float(items), None, np.inf
-            if np.isfinite(items) and items <= 1e12:
+            if np.isfinite(items) and items <= _MOST_LABELS:
                 programme = Programme((Allocation(source, items, r),), name=f"{source.name} ×{r}")
                 cost = items * r * source.cost_per_label
             candidates.append((f"{source.name}, {r} per item", cost, programme))
@@ -434,7 +437,7 @@ def _cheapest_mix(target, a, b, single_cost, aggregation, model):
     high = single_cost if np.isfinite(single_cost) else None
     if high is None:
         # Neither source reaches the target alone; try budgets up to 10^12 labels' worth.
-        high = 1e12 * max(a.cost_per_label, b.cost_per_label)
+        high = _MOST_LABELS * max(a.cost_per_label, b.cost_per_label)
         if best_split(a, b, high, aggregation=aggregation, **model).p_align < target:
             return np.inf, None
     low = cheapest_price

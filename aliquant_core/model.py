@@ -61,7 +61,7 @@ class Regime:
     sentence : str
         One line for the command line's text output.
     explanation : str
-        What it means, for a tooltip or the Method page.
+        What it means, in a sentence, for a tooltip.
     verdict : str
         The Overview's verdict, in Markdown.
     """

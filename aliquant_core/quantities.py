@@ -188,6 +188,11 @@ class Quantity:
         return self.high if self.widget_high is None else self.widget_high
 
     @property
+    def log10_bounds(self) -> tuple[float, float]:
+        """The interval on a log₁₀ axis, from 1 (or the low end, if above 1) to the high end."""
+        return math.log10(max(self.low, 1.0)), math.log10(self.high)
+
+    @property
     def provenance(self) -> str:
         """Where the default comes from, in one line: ``"source: note"``."""
         return f"{self.source}: {self.note}"

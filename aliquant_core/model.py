@@ -32,7 +32,7 @@ from . import _math
 from ._results import Result
 from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range, resolve_error_rate
-from .quantities import DEFAULTS, THREAT, check_threat, takes_assumptions
+from .quantities import check_threat, takes_assumptions
 
 __all__ = [
     "REGIMES",
@@ -307,11 +307,7 @@ def p_align(
     error_rate: ArrayLike | None = None,
     *,
     agreement: ArrayLike | None = None,
-    blind_spot: ArrayLike = DEFAULTS["blind_spot"],
-    footprint: ArrayLike = DEFAULTS["footprint"],
-    exploitation: ArrayLike = DEFAULTS["exploitation"],
-    competitors_log10: ArrayLike = DEFAULTS["competitors_log10"],
-    prior_bits: ArrayLike = DEFAULTS["prior_bits"],
+    **threat: ArrayLike,
 ) -> AlignmentResult:
     r"""Probability of outer alignment for a labelling programme with one source.
 
@@ -326,10 +322,12 @@ def p_align(
     agreement : array_like, optional
         Inter-annotator agreement instead of ``error_rate`` (exactly one is given); see
         :func:`error_rate_from_agreement`.
-    blind_spot, footprint, exploitation, competitors_log10, prior_bits : array_like
-        The threat quantities (:data:`aliquant_core.THREAT`): :math:`\sigma`, :math:`f`,
-        :math:`\chi`, :math:`\log_{10} K` and :math:`b`; each defaults to its value in
-        :data:`aliquant_core.QUANTITIES`, where its meaning, range and provenance are declared.
+    **threat : array_like
+        The threat quantities (:data:`aliquant_core.THREAT`) by name: ``blind_spot``
+        :math:`\sigma`, ``footprint`` :math:`f`, ``exploitation`` :math:`\chi`,
+        ``competitors_log10`` :math:`\log_{10} K` and ``prior_bits`` :math:`b`; each defaults to its
+        value in :data:`aliquant_core.QUANTITIES`, where its meaning, range and provenance are
+        declared. Any other keyword is a TypeError naming them.
 
     Returns
     -------
@@ -396,8 +394,6 @@ def p_align(
     >>> p_align(a) == p_align(3, 0.2, blind_spot=0, footprint=1, competitors_log10=0)
     True
     """
-    arguments = locals()
-    threat = {name: arguments[name] for name in THREAT}
     v = _evaluate(threat, labels=labels, error_rate=resolve_error_rate(error_rate, agreement))
     log_single, log_failure = _single_logs(v["informative"], v["loss"], v["win"], v["margin"])
     return AlignmentResult(

@@ -191,6 +191,11 @@ class Marker:
     source: str
 
 
+def diamond(color: str, size: float = 8) -> dict:
+    """The marker of a reference point (a pipeline, a preset source): a white-edged diamond."""
+    return {"symbol": "diamond", "size": size, "color": color, "line": {"width": 1, "color": "white"}}
+
+
 def pipeline_points(fig: go.Figure, pipelines: Sequence[Marker], *, row: int = 1, col: int = 1) -> None:
     """Each reference pipeline as a diamond on the P_align curve, at its comparisons."""
     if not pipelines:
@@ -200,12 +205,7 @@ def pipeline_points(fig: go.Figure, pipelines: Sequence[Marker], *, row: int = 1
             x=[p.middle for p in pipelines],
             y=[p.p_align for p in pipelines],
             mode="markers",
-            marker={
-                "symbol": "diamond",
-                "size": 8,
-                "color": PIPELINE,
-                "line": {"width": 1, "color": "white"},
-            },
+            marker=diamond(PIPELINE),
             name="pipelines",
             customdata=[[p.name, probability(p.p_align)] for p in pipelines],
             hovertemplate="%{customdata[0]}: %{x:,.0f} labels<br>P_align here = %{customdata[1]}"

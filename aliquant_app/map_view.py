@@ -494,12 +494,7 @@ def map_figure(
                 x=[shown_labels] * len(ordered),
                 y=[p["error_rate"] for p in ordered],
                 mode="markers",
-                marker={
-                    "symbol": "diamond",
-                    "size": 9,
-                    "color": _PRESET,
-                    "line": {"width": 1, "color": "white"},
-                },
+                marker=style.diamond(_PRESET, size=9),
                 name="preset sources",
                 customdata=[
                     [

@@ -56,6 +56,17 @@ EDGE = "#b22222"  # where no quantity suffices
 NONE_FILL = "rgba(178, 34, 34, 0.08)"
 PIPELINE = "#444444"  # reference pipelines
 HOURS = "#2e8b57"  # the few-hundred-hours line and the RLHF band's words
+TARGET_DASH = "dashdot"  # the target P*, across a chart or up it
+MAP_SCALE = [[0.0, "#f7f4ee"], [0.5, "#c6dbef"], [1.0, "#6b9ccd"]]  # the map's P_align heatmap
+LEVEL = "#111111"  # the map's P_align contours
+LEVEL_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
+COST = "#8a5a00"  # iso-cost lines
+PRESET = "#2b2b2b"  # preset sources
+
+
+def level_dash(i: int) -> str:
+    """The dash of the map's ``i``-th contour, so contours of one colour stay apart."""
+    return LEVEL_DASHES[i % len(LEVEL_DASHES)]
 BAND_FILL = "rgba(46, 139, 87, 0.10)"
 GRID = "rgba(128,128,128,0.15)"
 #: Programme colours (colour-blind-safe, distinct from DARK).
@@ -75,7 +86,7 @@ def target_line(fig: go.Figure, x0: float, x1: float, target: float, *, row: int
             x=[x0, x1],
             y=[target, target],
             mode="lines",
-            line={"color": TARGET, "width": 1.2, "dash": "dashdot"},
+            line={"color": TARGET, "width": 1.2, "dash": TARGET_DASH},
             name=f"P* = {target:g}",
             hovertemplate=f"target P* = {target:g}<extra></extra>",
         ),

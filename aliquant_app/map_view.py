@@ -88,11 +88,6 @@ DEFAULT_GAMMA = 2.0
 
 _X_RANGE = core.QUANTITIES["labels"].log10_bounds  # log10 labels
 _Y_RANGE = (-0.003, 0.522)  # error rate, with room above ε = ½ for the q = ½ line's label
-_COLORSCALE = [[0.0, "#f7f4ee"], [0.5, "#c6dbef"], [1.0, "#6b9ccd"]]
-_LEVEL = "#111111"
-_LEVEL_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
-_COST = "#8a5a00"
-_PRESET = "#2b2b2b"
 _LABEL_GAP = 15.0  # pixels between preset names
 
 
@@ -304,7 +299,7 @@ def _label_presets(fig: go.Figure, ordered: Sequence[Mapping], x: float, height:
             xanchor="right" if left else "left",
             bgcolor="rgba(255,255,255,0.82)",
             borderpad=1,
-            font={"size": 10, "color": _PRESET},
+            font={"size": 10, "color": style.PRESET},
         )
 
 
@@ -389,7 +384,7 @@ def map_figure(
             z=np.asarray(data["p_align"], dtype=np.float32),
             zmin=0.0,
             zmax=1.0,
-            colorscale=_COLORSCALE,
+            colorscale=style.MAP_SCALE,
             colorbar={
                 "title": {"text": "P_align", "side": "right", "font": {"size": 11}},
                 "orientation": "h",
@@ -446,7 +441,7 @@ def map_figure(
                 x=line["labels"],
                 y=line["error_rate"],
                 mode="lines",
-                line={"color": _LEVEL, "width": 1.6, "dash": _LEVEL_DASHES[i % len(_LEVEL_DASHES)]},
+                line={"color": style.LEVEL, "width": 1.6, "dash": style.level_dash(i)},
                 name=f"P_align = {line['level']:g}",
                 hovertemplate=f"P_align = {line['level']:g} needs N = %{{x:,.0f}}<br>at ε = %{{y:.4f}}"
                 "<extra></extra>",
@@ -460,7 +455,7 @@ def map_figure(
                 x=line["labels"],
                 y=line["error_rate"],
                 mode="lines",
-                line={"color": _COST, "width": 1.2, "dash": "dot"},
+                line={"color": style.COST, "width": 1.2, "dash": "dot"},
                 name="iso-cost",
                 legendgroup="iso-cost",
                 showlegend=i == 0,
@@ -483,7 +478,7 @@ def map_figure(
                     showarrow=False,
                     xanchor="left",
                     xshift=3,
-                    font={"size": 10, "color": _COST},
+                    font={"size": 10, "color": style.COST},
                 )
 
     shown_labels = max(labels, 1.0)
@@ -494,7 +489,7 @@ def map_figure(
                 x=[shown_labels] * len(ordered),
                 y=[p["error_rate"] for p in ordered],
                 mode="markers",
-                marker=style.diamond(_PRESET, size=9),
+                marker=style.diamond(style.PRESET, size=9),
                 name="preset sources",
                 customdata=[
                     [

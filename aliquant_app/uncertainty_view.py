@@ -454,7 +454,8 @@ def p_align_histogram(
     y = (0.0, top)
     target_name, target_hover = f"P* = {target:g}", f"target {target:g}"
     style.vertical_line(
-        fig, target, y, color=style.TARGET, dash="dashdot", name=target_name, hover=target_hover, width=1.6
+        fig, target, y, color=style.TARGET, dash=style.TARGET_DASH, name=target_name, hover=target_hover,
+        width=1.6,
     )
     style.vertical_line(
         fig, mean, y, color=style.DARK, dash="solid", name="mean", hover=f"mean P_align {mean:.4f}", width=1.6

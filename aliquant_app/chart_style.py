@@ -202,6 +202,34 @@ class Marker:
     source: str
 
 
+def this_programme(
+    fig: go.Figure,
+    x: float,
+    y: float,
+    *,
+    hover: str,
+    ring: bool = False,
+    row: int | None = None,
+    col: int = 1,
+) -> None:
+    """The programme being explored, as one marker: a dot on a curve, a ring on the map's heatmap.
+
+    ``hover`` is the hover text without its ``<extra>`` tag.
+    """
+    marker = (
+        {"symbol": "circle-open", "size": 16, "color": YOU, "line": {"width": 3, "color": YOU}}
+        if ring
+        else {"symbol": "circle", "size": 12, "color": YOU, "line": {"width": 1.5, "color": "white"}}
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[x], y=[y], mode="markers", marker=marker, name="this programme",
+            hovertemplate=f"{hover}<extra></extra>",
+        ),
+        **_at(row, col),
+    )  # fmt: skip
+
+
 def diamond(color: str, size: float = 8) -> dict:
     """The marker of a reference point (a pipeline, a preset source): a white-edged diamond."""
     return {"symbol": "diamond", "size": size, "color": color, "line": {"width": 1, "color": "white"}}

@@ -513,23 +513,11 @@ def map_figure(
 
         _label_presets(fig, ordered, shown_labels, height)
 
-    fig.add_trace(
-        go.Scatter(
-            x=[shown_labels],
-            y=[error_rate],
-            mode="markers",
-            marker={
-                "symbol": "circle-open",
-                "size": 16,
-                "color": style.YOU,
-                "line": {"width": 3, "color": style.YOU},
-            },
-            name="this programme",
-            hovertemplate=f"this programme: {count(labels)} labels at ε = {error_rate:.4f}<br>"
-            f"P_align = {probability(p_align, p_misalign)}<br>cost under the law: "
-            f"{dollars(programme_dollars)}<extra></extra>",
-        )
-    )
+    style.this_programme(
+        fig, shown_labels, error_rate, ring=True,
+        hover=f"this programme: {count(labels)} labels at ε = {error_rate:.4f}<br>"
+        f"P_align = {probability(p_align, p_misalign)}<br>cost under the law: {dollars(programme_dollars)}",
+    )  # fmt: skip
 
     fig.update_xaxes(
         **style.LOG_AXIS,

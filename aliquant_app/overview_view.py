@@ -244,24 +244,10 @@ def alignment_curve(
             row=1,
             col=1,
         )
-    fig.add_trace(
-        go.Scatter(
-            x=[max(labels, 1.0)],
-            y=[p_align],
-            mode="markers",
-            marker={
-                "symbol": "circle",
-                "size": 12,
-                "color": style.YOU,
-                "line": {"width": 1.5, "color": "white"},
-            },
-            name="this programme",
-            hovertemplate=f"this programme: {count(labels)} labels<br>P_align = "
-            f"{probability(p_align, p_misalign)}<extra></extra>",
-        ),
-        row=1,
-        col=1,
-    )
+    style.this_programme(
+        fig, max(labels, 1.0), p_align, row=1,
+        hover=f"this programme: {count(labels)} labels<br>P_align = {probability(p_align, p_misalign)}",
+    )  # fmt: skip
     style.pipeline_strip(fig, pipelines)
 
     fig.add_annotation(

@@ -104,6 +104,10 @@ REFERENCE_PIPELINES: tuple[ReferencePipeline, ...] = (
     ),
 )
 
+#: InstructGPT's labeler–labeler agreement (training labelers, 72.6 ± 1.5%; arXiv 2203.02155 §3.4):
+#: two labelers on one comparison, the statistic a = (1 − ε)² + ε² inverts.
+INSTRUCTGPT_AGREEMENT = 0.726
+
 #: The pipeline "within 2 OOM of RLHF" is measured from: Anthropic HH, a whole RLHF run's human
 #: comparisons counted in one place (arXiv 2204.05862 §2.3).
 RLHF_REFERENCE: ReferencePipeline = REFERENCE_PIPELINES[3]

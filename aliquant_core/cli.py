@@ -40,7 +40,7 @@ from .model import REGIME_WORDING, p_align
 from .programme import programme_cost, programme_p_align, source_cost
 from .quantities import DEFAULTS, QUANTITIES, THREAT, Assumptions, Quantity, names_in
 from .scenario import MAX_BYTES, Scenario, ScenarioError, scenario_from_json
-from .simulate import bradley_terry_check, simulate_p_align
+from .simulate import CONFIDENCE, bradley_terry_check, simulate_p_align
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
 from .sources import PRESETS, Source, redundant_error_rate
 from .trajectory import TrajectoryRates, trajectory
@@ -593,7 +593,7 @@ def _simulate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     p1, p = result.p_single, result.p_align
     lines = [
         f"{args.trials:,} simulated datasets (seed {args.seed}, informative labels {args.informative}); "
-        "99% Wilson intervals",
+        f"{CONFIDENCE:.0%} Wilson intervals",
         f"P1       simulated {p1.value:.6f} [{p1.low:.6f}, {p1.high:.6f}]"
         f"   analytic {result.analytic_p_single:.6f}   {verdict(result.p_single_agrees)}",
         f"P_align  simulated {p.value:.6f} [{p.low:.6f}, {p.high:.6f}]"

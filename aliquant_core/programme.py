@@ -306,7 +306,7 @@ class Allocation:
     source : Source
         Who labels.
     labels : float
-        Comparison items labelled, in [0, 1e12] (the dataset's size from this source).
+        Comparison items labelled, in the interval of ``labels`` (the dataset's size from this source).
     redundancy : int
         Labelers per item, majority vote (default and range in :data:`aliquant_core.QUANTITIES`);
         cost and time grow r-fold.

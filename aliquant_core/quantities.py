@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from ._math import error_rate_from_agreement
+from .anchors import INSTRUCTGPT_AGREEMENT
 
 __all__ = [
     "DEFAULTS",
@@ -256,7 +257,7 @@ def _show(value: Any) -> str:
 #: The groups, in display order.
 GROUPS = ("programme", "quality", "threat", "goal", "source", "rate")
 
-_AGREEMENT_DEFAULT = 0.726
+_AGREEMENT_DEFAULT = INSTRUCTGPT_AGREEMENT
 _ERROR_RATE_DEFAULT = round(float(error_rate_from_agreement(_AGREEMENT_DEFAULT)), 4)
 
 #: Every quantity, by name, in display order within each group.

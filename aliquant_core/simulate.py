@@ -530,8 +530,8 @@ def simulate_mixture(
     Parameters
     ----------
     labels, error_rate, blind_spot, redundancy : array_like
-        Per source, one axis over sources: :math:`n_s` in [0, 1e12], :math:`\varepsilon_s` in
-        [0, 0.5], :math:`\sigma_s` in [0, 1], :math:`r_s \ge 1`.
+        Per source, one axis over sources: :math:`n_s`, :math:`\varepsilon_s`, :math:`\sigma_s`
+        and :math:`r_s`, each in its interval in :data:`aliquant_core.QUANTITIES`.
     aggregation : {"pooled", "weighted"}
         See :func:`aliquant_core.mixture_p_align`.
     trials, seed, informative

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _math
 from ._validation import check_range
-from .anchors import ALPACAEVAL_GPT4_JUDGE, ALPACAEVAL_HUMAN
+from .anchors import ALPACAEVAL_GPT4_JUDGE, ALPACAEVAL_HUMAN, INSTRUCTGPT_AGREEMENT
 from .quantities import QUANTITIES
 
 __all__ = ["PRESETS", "Source", "redundant_error_rate"]
@@ -146,7 +146,10 @@ PRESETS: dict[str, Source] = {
     ),
     "contractors": _preset(
         "Trained contractors",
-        (_from_agreement(0.726), "arXiv 2203.02155 §3.4: InstructGPT labelers agreed 72.6 ± 1.5%"),
+        (
+            _from_agreement(INSTRUCTGPT_AGREEMENT),
+            "arXiv 2203.02155 §3.4: InstructGPT labelers agreed 72.6 ± 1.5%",
+        ),
         (0.03, "assumption: screening and training shrink the crowd's blind spots, to 3%"),
         (1.0, "assumption: about $60/hour fully loaded at one comparison a minute"),
         (

@@ -346,6 +346,7 @@ def comparison(
             "Sources: labels × labelers per item": describe(spec, aggregation),
             "Judgements": count(result["judgements"]),
             "P_align": p_text,
+            "At most (P₁: one contest)": probability(result["p_single"], result["single_failure"]),
             "Bonferroni lower bound": bound_text,
             "Regime": regime_words(result["regime"]),
             "Dollars": dollars(result["dollars"]),

@@ -141,7 +141,7 @@ from typing import Any
 
 from ._math import error_rate_from_agreement
 from .programme import AGGREGATIONS, Allocation, Programme
-from .quantities import QUANTITIES, Assumptions, Quantity, QuantityError, names_in
+from .quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, QuantityError, names_in
 from .sources import PRESETS, Source
 
 __all__ = [
@@ -171,7 +171,7 @@ MAX_BYTES = 1_000_000
 SOURCE_FIELDS = ("error_rate", "blind_spot", *(n for n in names_in("source") if n != "redundancy"))
 
 _VERSION = Quantity(VERSION_KEY, "", "", "", "", 1.0, math.inf, False, True, 1.0, "", "", "", whole=True)
-_ASSUMPTION_KEYS = names_in("programme", "quality", "threat", "goal")
+_ASSUMPTION_KEYS = names_in(*MODEL_GROUPS)
 _RATES = names_in("rate")
 _UNCERTAIN = tuple(name for name, q in QUANTITIES.items() if q.uncertain)
 #: The interval ends of each uncertain quantity: its interval, above 0 where it is log-normal.

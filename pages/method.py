@@ -8,7 +8,7 @@ from aliquant_app import state
 from aliquant_app.formatting import count
 from aliquant_app.widgets import one_line
 from aliquant_core import QUANTITIES, anchors
-from aliquant_core.quantities import Quantity, names_in
+from aliquant_core.quantities import MODEL_GROUPS, Quantity, names_in
 
 st.subheader("Method", anchor=False)
 st.markdown(
@@ -54,9 +54,41 @@ with formulas:
         "out most of the $K$ competitors:"
     )
     st.latex(r"K_\text{eff} = \max\bigl(1,\; 10^{\log_{10} K}\, 2^{-b}\bigr).")
-    st.markdown("Treating competitors as independent, and without that assumption (Bonferroni):")
-    st.latex(r"P_\text{align} = P_1^{K_\text{eff}},")
-    st.latex(r"P_\text{align} \ge \max\bigl(0,\; 1 - K_\text{eff}(1 - P_1)\bigr).")
+    st.markdown(
+        "**One dataset judges every competitor.** Each event \"competitor $k$ loses\" grows with "
+        "the labels' correctness, so by the Harris–FKG inequality the events are positively "
+        "correlated and the truth under the model's own process lies in a range: from the "
+        "contests treated as independent (the headline) up to one contest for all, with "
+        "Bonferroni's bound, true under any dependence, below both:"
+    )
+    st.latex(
+        r"\max\bigl(0,\; 1 - K_\text{eff}(1 - P_1)\bigr) \;\le\; P_1^{K_\text{eff}} "
+        r"\;\le\; P_\text{align} \;\le\; P_1."
+    )
+    st.markdown(
+        "Where it lies depends on the **overlap** $\\rho$, the share of a competitor's informative "
+        "labels that every competitor shares. With $m_c = \\operatorname{round}(\\rho m)$ common "
+        "labels, $J \\sim \\operatorname{Binomial}(m_c, q)$ of them won, and each competitor's "
+        "own $m - m_c$ labels independent given $J$:"
+    )
+    st.latex(
+        r"P_\text{align}(\rho) = \sum_{j=0}^{m_c} P(J = j)\, P_p(j)^{K_\text{eff}},"
+    )
+    st.markdown(
+        "$P_p(j)$ being the chance that a competitor's own labels, with $2j - m_c$ already won on the "
+        "common ones, leave it losing (a tie is its own coin flip). $\\rho = 0$ gives the headline "
+        "$P_1^{K_\\text{eff}}$. Footprints placed at random, $hf$ of each inside blind spots, share "
+        "$\\rho = f\\,(h^2/\\sigma + (1 - h)^2/(1 - \\sigma))$ of their labels "
+        f"({QUANTITIES['overlap'].default:g} at the defaults; "
+        "the sidebar shows it for the current settings). The sum is exact where it has up to "
+        "50,001 terms that matter and a fine Riemann sum beyond (relative error measured under "
+        "1e-8); it agrees with direct summation in mpmath and with a label-by-label simulation at "
+        "K = 2, 10 and 100, in which both a 10% error and, from K = 10, the independent figure fall "
+        "outside the simulation's 99.9% interval. A simulation that places footprints at random "
+        "(no labels common to all, pairwise overlap ρ) gave higher values than this common-pool "
+        "model at the same ρ (0.467 ± 0.016 against 0.412 at K = 10; 0.066 ± 0.008 against 0.057 at "
+        "K = 100): the shared figure is conservative there."
+    )
     st.markdown(
         "Agreement $a$ between two labelers who err independently at rate $\\varepsilon$ is "
         "$(1 - \\varepsilon)^2 + \\varepsilon^2$, so an agreement input becomes"
@@ -87,12 +119,16 @@ with words:
         "- The learner is counting: the data favour whichever policy wins more informative "
         "comparisons. A fitted reward model is a different learner; the brief's simulation check "
         "compares the two.\n"
-        "- $P_1^{K_\\text{eff}}$ treats competitors as independent, a point estimate; the Bonferroni "
-        "bound holds however they are correlated, and is shown beside it.\n"
+        "- $P_1^{K_\\text{eff}}$ treats competitors' contests as independent. One dataset judges "
+        "them all, so it is a lower bound, not a point estimate; the overlap figure and the range up "
+        "to $P_1$ are shown beside it, and the Bonferroni bound holds however they are correlated.\n"
         "- Prior bits remove competitors uniformly: $b$ bits leave $K\\,2^{-b}$ of them, never fewer "
         "than one.\n"
-        "- Agreement is converted as if labelers erred independently at one rate. Shared blind spots "
-        "raise agreement without raising accuracy, so agreement can flatter a labelling source."
+        "- Agreement is converted as if labelers erred independently at one rate. In this model "
+        "blind spots do not raise agreement: inside one each labeler's vote is still independent "
+        "(wrong with chance $1 - \\varepsilon$), so two labelers agree there as often as elsewhere, "
+        "and agreement measures the random error only. Real evaluators who are fooled together "
+        "would agree more, which is one more reason agreement can flatter a labelling source."
     )
     st.markdown("#### What it leaves out")
     st.markdown(
@@ -157,7 +193,7 @@ st.caption(
 
 #: The table's groups, each section under its own heading.
 _SECTIONS = (
-    ("The model", ("programme", "quality", "threat", "goal")),
+    ("The model", MODEL_GROUPS),
     ("Labelling sources (Programmes page)", ("source",)),
     ("Rates per capability generation (Over time page)", ("rate",)),
 )

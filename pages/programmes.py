@@ -152,7 +152,9 @@ results = compared["results"]
 st.markdown(compared["markdown"])
 st.caption(
     "P_align: probability of outer alignment under the sidebar's threat model (the core's "
-    "programme_p_align; competitors treated as independent), with its Bonferroni lower bound. "
+    "programme_p_align; competitors' contests treated as independent, which on one shared dataset "
+    "is a lower bound). The truth under the model lies between it and P₁, the chance of winning one "
+    "contest; the Bonferroni bound holds under any dependence. "
     "Regime: whether scaling the programme up drives P_align to 1 (quantity can fix this) or to 0. "
     "Dollars = Σ labels × labelers per item × cost per label; labeler-hours likewise with seconds per "
     "label; calendar weeks until the slowest source is done, sources in parallel. OOM: "

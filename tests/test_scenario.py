@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from aliquant_core import scenario as scenario_module
 from aliquant_core.programme import Allocation, Programme
-from aliquant_core.quantities import QUANTITIES, Quantity, QuantityError, names_in
+from aliquant_core.quantities import MODEL_GROUPS, QUANTITIES, Quantity, QuantityError, names_in
 from aliquant_core.scenario import (
     MAX_BYTES,
     SCHEMA_VERSION,
@@ -30,7 +30,7 @@ from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, _check_intervals
 from . import strategies as qs
 
 RATES = names_in("rate")
-ASSUMPTION_KEYS = names_in("programme", "quality", "threat", "goal")
+ASSUMPTION_KEYS = names_in(*MODEL_GROUPS)
 
 
 def example_text() -> str:

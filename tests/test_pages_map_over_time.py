@@ -252,7 +252,8 @@ def test_grid_csv_holds_the_cores_grid():
 
 def core_trajectory(values: dict[str, float], **rates):
     """The core's trajectory for the sidebar's ``values`` and the given rates (others default)."""
-    return core.trajectory(core.TrajectoryRates(**rates), **values)
+    independent = {name: value for name, value in values.items() if name != "overlap"}
+    return core.trajectory(core.TrajectoryRates(**rates), **independent)
 
 
 def test_over_time_has_a_slider_per_rate_with_its_note_and_default():

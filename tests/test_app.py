@@ -368,12 +368,14 @@ def test_csv_holds_the_cores_curve():
         "labels": labels.tolist(),
         "p_align": np.asarray(result.p_align).tolist(),
         "p_align_lower_bound": np.asarray(result.p_align_lower_bound).tolist(),
+        "p_single": np.asarray(result.p_single).tolist(),
     }
     lines = overview_view.curve_csv(curve, values).splitlines()
-    assert lines[0].split(",")[:3] == ["labels", "p_align", "p_align_lower_bound"]
+    assert lines[0].split(",")[:4] == ["labels", "p_align", "p_align_lower_bound", "p_single"]
     assert len(lines) == 1 + len(labels)
     first = lines[1].split(",")
     assert float(first[1]) == float(np.asarray(result.p_align)[0])
+    assert float(first[3]) == float(np.asarray(result.p_single)[0])  # the range's upper end, P₁
     assert float(first[lines[0].split(",").index("error_rate")]) == DEFAULT["error_rate"]
 
 
@@ -386,7 +388,7 @@ def test_the_page_offers_the_csv():
     threat = tuple(sorted((k, DEFAULT[k]) for k in THREAT))
     text = overview_view.chart_csv((("error_rate", DEFAULT["error_rate"]),), threat, {"target": 0.9})
     rows = text.splitlines()
-    assert rows[0] == "labels,p_align,p_align_lower_bound,target"
+    assert rows[0] == "labels,p_align,p_align_lower_bound,p_single,target"
     # One row per label count of the curve: np.unique(np.round(np.logspace(0, 12, 721))) has 661
     # (rounding to whole labels merges the near-equal counts at the low end).
     assert len(rows) == 1 + len(np.unique(np.round(np.logspace(0.0, 12.0, overview_view.CURVE_POINTS))))

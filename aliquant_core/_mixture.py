@@ -135,6 +135,12 @@ def saddlepoint_logs(counts, win, loss, weights, lattice, offset=0.0):
         # accuracy (P₁ is the small side when sources below ½ drag the score down).
         log_failure = np.where(below, small, large)
         log_single = np.where(below, large, small)
+    # The larger side from the smaller, as ln(1 − p): its own sum (½[a + b] on the lattice) would
+    # round away a 1 − P₁ below 1e-16, which K_eff multiplies.
+    with np.errstate(divide="ignore"):
+        failure_small = log_failure <= log_single
+        log_single = np.where(failure_small, np.log1p(-np.exp(log_failure)), log_single)
+        log_failure = np.where(failure_small, log_failure, np.log1p(-np.exp(log_single)))
     return log_single, log_failure
 
 

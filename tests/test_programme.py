@@ -338,9 +338,10 @@ def test_kernels_with_positive_weights_on_sources_below_half(counts, win, weight
     win=st.tuples(st.floats(min_value=0.3, max_value=0.75), st.floats(min_value=0.3, max_value=0.75)),
     q_bar=st.tuples(st.floats(min_value=0.52, max_value=0.75), st.floats(min_value=0.52, max_value=0.75)),
 )
-# Found by the sweep below: P₁ is the small side (1e-74), which the saddlepoint used to return as
-# 1 minus a rounded 1, i.e. 0.
-@example(small=2000, large=13729, win=(0.654, 0.386), q_bar=(0.8, 0.6))
+# Found by hypothesis on the old kernel: P₁ ≈ 4e-16 is the small side, which it took as 1 minus the
+# rounded large side, 5% off (now 0.1%); below 1e-16 that gave 0 (P₁ = e^−155 here, exactly).
+@example(small=2000, large=3620, win=(0.5, 0.375), q_bar=(0.75, 0.625))
+@example(small=3000, large=10_000, win=(0.45, 0.40), q_bar=(0.7, 0.6))
 def test_saddlepoint_with_weights_not_the_q(small, large, win, q_bar):
     # The reliability-weighted score: weights ln(q̄/(1 − q̄)) applied to other q_s, some below ½.
     # Measured over 150 such configurations (weights > 10% apart) against enumeration: relative
@@ -357,6 +358,21 @@ def test_saddlepoint_with_weights_not_the_q(small, large, win, q_bar):
     small_exact, small_saddle = (ls, sl[0]) if ls < lf else (lf, sf[0])
     if small_exact > -660:
         assert math.exp(small_saddle - small_exact) == pytest.approx(1.0, abs=5e-2)
+
+
+def test_saddlepoint_keeps_the_large_side_to_full_accuracy():
+    # Pooled, 77 and 195 informative labels right with q = 0.5925 and 0.7952 (crowdworkers and
+    # experts at f = 0.05, χ = 0.3, found by test_curves' brute force): 1 − P₁ ≈ 6.5e-18 by
+    # enumeration, so ln P₁ ≈ −6.5e-18, which K_eff = 1e20 turns into P_align ≈ e^−650. Summed on
+    # its own, ½[P(S > 1) + P(S > −1)] rounds ln P₁ to 0 and P_align to 1; it must come from the
+    # small side as ln(1 − (1 − P₁)).
+    counts = np.array([[77.0, 195.0]])
+    win = np.array([[0.59245891, 0.79519779]])
+    exact_single, exact_failure = _mixture.exact_logs(counts[0], win[0], np.ones(2))
+    log_single, log_failure = _mixture.saddlepoint_logs(counts, win, 1 - win, np.ones_like(win), True)
+    assert -1e-16 < exact_single < -1e-18
+    assert log_failure[0] == pytest.approx(exact_failure, rel=1e-3)
+    assert log_single[0] == pytest.approx(exact_single, rel=1e-3, abs=0.0)  # no default abs: ~1e-18
 
 
 def test_deterministic_source_with_a_finite_weight():

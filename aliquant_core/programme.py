@@ -210,7 +210,15 @@ def mixture_p_align(
     :math:`1 - P_1` under 1e-3 beyond ``EXACT_LIMIT_POOLED`` informative labels (pooled) and
     beyond ``EXACT_LIMIT_SEPARATED`` configurations (weighted, weights at least 10% apart).
     Weighted sources whose weights nearly coincide form a near-lattice that the continuous
-    formula misses by up to about 2%, so "auto" enumerates those up to ``EXACT_LIMIT``.
+    formula misses by up to about 2%, so "auto" enumerates those up to ``EXACT_LIMIT``. Those
+    measurements were of the oracle's weights; with reliability weights, which are not the
+    :math:`q_s`, the saddlepoint's relative error in the smaller of :math:`P_1` and
+    :math:`1 - P_1` was measured up to 1.3% above :math:`10^{-20}` and 3.1% below (two sources,
+    2,000 to 30,000 informative labels, weights over 10% apart; tests/test_programme.py), and up
+    to 17% near :math:`10^{-100}` where two weights stand in a whole-number ratio (the score is
+    then a lattice the continuous formula does not correct for). Where
+    every scored source has the same weight the score is a multiple of the pooled one and is
+    computed as pooled.
 
     References
     ----------
@@ -402,7 +410,7 @@ class Programme:
     ----------
     allocations : tuple of Allocation
         One per source.
-    aggregation : {"pooled", "weighted"}
+    aggregation : {"pooled", "weighted", "oracle"}
         See :func:`mixture_p_align`.
     name : str
         Display name.

@@ -302,7 +302,9 @@ def scenarios(draw):
             for _ in range(draw(st.integers(1, 4)))
         ]
         programmes.append(
-            Programme(tuple(allocations), draw(st.sampled_from(["pooled", "weighted", "oracle"])), draw(st.text()))
+            Programme(
+                tuple(allocations), draw(st.sampled_from(["pooled", "weighted", "oracle"])), draw(st.text())
+            )
         )
     trajectory = draw(st.fixed_dictionaries({}, optional={k: in_interval(QUANTITIES[k]) for k in RATES}))
     uncertainty = draw(st.fixed_dictionaries({}, optional={k: intervals(k) for k in UNCERTAIN_QUANTITIES}))

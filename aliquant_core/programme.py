@@ -181,8 +181,8 @@ def mixture_p_align(
         :math:`\varepsilon_s`, blind spot :math:`\sigma_s` and labelers per item :math:`r_s`
         (default the table's), each in its range in :data:`aliquant_core.QUANTITIES`.
     aggregation : {"pooled", "weighted", "oracle"}
-        How labels are combined (see the module notes and :func:`aggregation_weights`);
-        ``"oracle"`` is a bound no aggregator reaches, never a default.
+        How labels are combined (see the module notes); ``"oracle"`` is a bound no aggregator
+        reaches, never a default.
     method : {"auto", "exact", "saddlepoint"}
         ``"exact"`` enumerates every configuration of all sources but the largest (slow for large
         counts); ``"saddlepoint"`` uses the Lugannani–Rice formula; ``"auto"`` uses the
@@ -228,6 +228,8 @@ def mixture_p_align(
        of independent random variables", Advances in Applied Probability 12, 1980.
     .. [3] H. E. Daniels, "Tail probability approximations", International Statistical Review
        55, 1987.
+    .. [4] A. P. Dawid and A. M. Skene, "Maximum likelihood estimation of observer error-rates
+       using the EM algorithm", Journal of the Royal Statistical Society C 28, 1979.
     """
     _check_choice("aggregation", aggregation, AGGREGATIONS)
     _check_choice("method", method, METHODS)

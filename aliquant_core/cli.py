@@ -37,7 +37,7 @@ from .curves import (
     redundancy_curve,
 )
 from .model import REGIME_WORDING, p_align
-from .programme import programme_cost, programme_p_align, source_cost
+from .programme import AGGREGATION_LABELS, AGGREGATIONS, programme_cost, programme_p_align, source_cost
 from .quantities import DEFAULTS, MODEL_GROUPS, QUANTITIES, THREAT, Assumptions, Quantity, names_in
 from .scenario import MAX_BYTES, Scenario, ScenarioError, scenario_from_json
 from .shared_dataset import shared_p_align
@@ -152,7 +152,13 @@ def _add_pair(parser) -> None:
     parser.add_argument(
         "--source-b", choices=presets, default="experts", help="second preset for a two-source mix"
     )
-    parser.add_argument("--aggregation", choices=["pooled", "weighted"], default="pooled")
+    parser.add_argument(
+        "--aggregation",
+        choices=AGGREGATIONS,
+        default="pooled",
+        help="how the sources' labels combine: "
+        + "; ".join(AGGREGATION_LABELS[name] for name in AGGREGATIONS).replace("%", "%%"),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -45,9 +45,12 @@ lists of valid keys below are that table's groups.
     file keeps its numbers if a preset changes.
 ``programmes``
     A list of programmes, each an object with an optional ``name`` (default ``""``), an optional
-    ``aggregation`` (``"pooled"``, the default, or ``"weighted"``) and ``allocations``, a non-empty
-    list of objects with ``source`` (the name of a source in this file or, failing that, a preset
-    key), ``labels`` and an optional ``redundancy`` (labelers per item, default 1).
+    ``aggregation`` (``"pooled"``, the default; ``"weighted"``, by each source's reliability on
+    ordinary items; or ``"oracle"``, the oracle bound: Nitzan–Paroush weights from the
+    competitor-specific q_s, which no aggregator knows; see :mod:`aliquant_core.programme`) and
+    ``allocations``, a non-empty list of objects with ``source`` (the name of a source in this
+    file or, failing that, a preset key), ``labels`` and an optional ``redundancy`` (labelers per
+    item, default 1).
 ``trajectory``
     Any of the ``rate`` group's quantities, the rates per capability generation (see
     :mod:`aliquant_core.trajectory`). Missing rates are left to the reader's defaults; only the

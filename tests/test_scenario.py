@@ -302,7 +302,9 @@ def scenarios(draw):
             for _ in range(draw(st.integers(1, 4)))
         ]
         programmes.append(
-            Programme(tuple(allocations), draw(st.sampled_from(["pooled", "weighted"])), draw(st.text()))
+            Programme(
+                tuple(allocations), draw(st.sampled_from(["pooled", "weighted", "oracle"])), draw(st.text())
+            )
         )
     trajectory = draw(st.fixed_dictionaries({}, optional={k: in_interval(QUANTITIES[k]) for k in RATES}))
     uncertainty = draw(st.fixed_dictionaries({}, optional={k: intervals(k) for k in UNCERTAIN_QUANTITIES}))
@@ -437,7 +439,7 @@ def test_wrong_types_are_named(path, value, message):
         (
             ("programmes", 0, "aggregation"),
             "mean",
-            "programmes[0].aggregation must be one of pooled, weighted",
+            "programmes[0].aggregation must be one of pooled, weighted, oracle",
         ),
         (("programmes", 0, "allocations"), [], "programmes[0].allocations must list at least one allocation"),
         (

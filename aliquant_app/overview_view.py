@@ -169,7 +169,7 @@ def alignment_curve(
     hours_labels: float,
     hours: float,
     seconds_per_label: float,
-    height: int = 380,
+    height: int = 350,
 ) -> go.Figure:
     """P_align against labels on a log axis, with reference pipelines in a strip below.
 

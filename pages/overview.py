@@ -70,10 +70,11 @@ with top[3].container(key="verdict"):
     show, icon = _VERDICT_STYLE[regime]
     show(f"{REGIME_WORDING[regime].verdict} {details}", icon=icon)
 st.caption(
-    f"**Range:** under the model the truth lies between {headline} (contests independent) and "
-    f"P₁ = {one_contest} (one contest for all competitors); with overlap ρ = {assumptions.overlap:g} it is "
-    f"{shared_text}. Bonferroni, true under any dependence: at least {bound_text}.",
-    help="Method page, 'One dataset judges every competitor'.",
+    f"**Range on one dataset:** {headline} (contests independent) to P₁ = {one_contest} (one "
+    f"contest); at overlap ρ = {assumptions.overlap:g}, {shared_text}. Under any dependence: at least "
+    f"{bound_text}.",
+    help="One dataset judges every competitor, so the contests are positively correlated "
+    "(Harris–FKG) and the truth lies in this range: see the Method page.",
 )
 
 if assumptions.agreement is not None:

@@ -257,7 +257,7 @@ def _show(value: Any) -> str:
 #: The groups, in display order.
 GROUPS = ("programme", "quality", "threat", "goal", "source", "rate")
 
-_AGREEMENT_DEFAULT = INSTRUCTGPT_AGREEMENT
+_AGREEMENT_DEFAULT = INSTRUCTGPT_AGREEMENT.value
 _ERROR_RATE_DEFAULT = round(float(error_rate_from_agreement(_AGREEMENT_DEFAULT)), 4)
 
 #: Every quantity, by name, in display order within each group.
@@ -292,7 +292,10 @@ QUANTITIES: dict[str, Quantity] = {
             "labelers on one comparison). Agreement is not accuracy: errors labelers share (blind "
             "spots) look like agreement.",
             "Chance two labelers agree, an alternative input for the error rate: "
-            "ε = (1 − √(2a − 1))/2 (independent labelers with one error rate).",
+            "ε = (1 − √(2a − 1))/2 (independent labelers with one error rate). For two-labeler "
+            "figures only: agreement with the majority of other labelers (AlpacaEval's) is another "
+            "statistic, and the same value implies a higher ε "
+            "(aliquant_core.error_rate_from_majority_agreement).",
             widget="slider", step=0.001, fmt="%.3f",
         ),
         # -- threat --------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from aliquant_core import agreement_from_error_rate, error_rate_from_agreement
+from aliquant_core import PRESETS, agreement_from_error_rate, anchors, error_rate_from_agreement
 from aliquant_core.quantities import QUANTITIES
 from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado, uncertainty
 
@@ -136,6 +136,12 @@ class IntervalSpec:
 
 _LOG10_LABELS = QUANTITIES["labels"].log10_bounds
 
+# The spread of published agreement, all as agreement between two labelers: AlpacaEval's humans
+# were measured against the mode of three others, so their figure is converted through the error
+# rate it implies (the crowdworkers preset) before it is compared with two-labeler figures.
+_HELD_OUT = anchors.INSTRUCTGPT_HELD_OUT_AGREEMENT
+_ALPACA, _CROWD = anchors.ALPACAEVAL_HUMAN.agreement, PRESETS["crowdworkers"]
+
 #: One spec per uncertain quantity of the core, in sidebar order.
 SPECS: dict[str, IntervalSpec] = {
     s.name: s
@@ -148,8 +154,11 @@ SPECS: dict[str, IntervalSpec] = {
         ),
         IntervalSpec(
             "error_rate", "range", 0.001, "%.3f", True,
-            "agreement ± 7 points: published labeler agreement spans 65.7–77.3% (anchors).",
-            "AlpacaEval's human annotators agree 65.7%; InstructGPT's held-out labelers 77.3%.",
+            f"agreement ± 7 points: published agreement between two labelers spans "
+            f"{_CROWD.agreement:.1%}–{_HELD_OUT.value:.1%} (anchors).",
+            f"InstructGPT's held-out labelers agree {_HELD_OUT.value:.1%}. AlpacaEval's humans agree "
+            f"{_ALPACA.value:.1%} with the mode of {_ALPACA.others} others, which means ε = "
+            f"{_CROWD.error_rate:.3f}: {_CROWD.agreement:.1%} between two labelers.",
         ),
         IntervalSpec(
             "blind_spot", "pair", 0.001, "%.4f", True,

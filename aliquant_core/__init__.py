@@ -76,7 +76,15 @@ from .simulate import (
     wilson_interval,
 )
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
-from .sources import PRESETS, Source, redundant_error_rate
+from .sources import (
+    PRESETS,
+    Source,
+    error_rate_from_majority_agreement,
+    error_rate_from_reference_agreement,
+    majority_agreement_from_error_rate,
+    redundant_error_rate,
+    reference_agreement_from_error_rate,
+)
 from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
 
 __all__ = [
@@ -126,7 +134,10 @@ __all__ = [
     "cost_law_price",
     "describe_range",
     "error_rate_from_agreement",
+    "error_rate_from_majority_agreement",
+    "error_rate_from_reference_agreement",
     "feasibility",
+    "majority_agreement_from_error_rate",
     "max_blind_spot",
     "max_competitors_log10",
     "max_error_rate",
@@ -138,6 +149,7 @@ __all__ = [
     "programme_p_align",
     "redundancy_curve",
     "redundant_error_rate",
+    "reference_agreement_from_error_rate",
     "required_labels",
     "scenario_from_dict",
     "scenario_from_json",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import special
+from scipy.optimize import elementwise
 
 LN10 = np.log(10.0)
 LN2 = np.log(2.0)
@@ -94,6 +95,59 @@ def error_rate_from_agreement(agreement):
 def agreement_from_error_rate(error_rate):
     """a = (1 − ε)² + ε²."""
     return (1.0 - error_rate) ** 2 + error_rate**2
+
+
+def majority_correlation(error_rate, half):
+    """2(½ − ε)·2(½ − ε_r) = u·I_{u²}(½, h), u = 1 − 2ε: how far one labeler and a majority agree
+    beyond chance, 2a − 1, for a majority of 2h − 1 (or 2h, ties a coin flip) others.
+
+    Beta(h, h) is symmetric about ½, and the square of 2X − 1 for X ~ Beta(h, h) is Beta(½, h), so
+    ε_r = I_ε(h, h) = ½(1 − I_{u²}(½, h)): the margin ½ − ε_r comes out directly, with no
+    cancellation as ε → ½. Increasing in u on [0, 1], from 0 to 1 (both factors are).
+    """
+    u = 1.0 - 2.0 * error_rate
+    return u * special.betainc(0.5, half, u * u)
+
+
+def majority_agreement_from_error_rate(error_rate, half):
+    """a = (1 − ε)(1 − ε_r) + ε·ε_r = ½ + ½·:func:`majority_correlation`."""
+    return 0.5 + 0.5 * majority_correlation(error_rate, half)
+
+
+def error_rate_from_majority_agreement(agreement, half):
+    """The ε in [0, ½] whose agreement with a majority of 2h − 1 (or 2h) others is ``agreement``.
+
+    Solves u·I_{u²}(½, h) = 2a − 1 for u = 1 − 2ε by a bracketed root (Chandrupatla's method,
+    :func:`scipy.optimize.elementwise.find_root`) on u ∈ [0, 1], where the left side rises strictly
+    from 0 to 1; h = 1 (one other labeler) is the closed form :func:`error_rate_from_agreement`.
+    Solving in u keeps the root's relative accuracy as a → ½, where the agreement is flat in ε.
+    """
+    agreement, half = np.broadcast_arrays(np.asarray(agreement, dtype=float), np.asarray(half, dtype=float))
+    out = np.array(error_rate_from_agreement(agreement), dtype=float)  # right where h = 1
+    many = half > 1.0
+    if many.any():
+        target = 2.0 * agreement[many] - 1.0  # exact: a ∈ [½, 1] (Sterbenz)
+        root = elementwise.find_root(
+            lambda u, t, h: u * special.betainc(0.5, h, u * u) - t,
+            (np.zeros_like(target), np.ones_like(target)),
+            args=(target, half[many]),
+        )
+        # The ends are roots in closed form (a = ½ gives ε = ½; a = 1 gives ε = 0).
+        u = np.where(target <= 0.0, 0.0, np.where(target >= 1.0, 1.0, root.x))
+        out[many] = 0.5 * (1.0 - u)
+    return out
+
+
+def reference_agreement_from_error_rate(error_rate, reference_error_rate):
+    """a = (1 − ε)(1 − ε_ref) + ε·ε_ref = ½ + 2(½ − ε)(½ − ε_ref): a labeler's agreement with an
+    independent reference, written so that rounding cannot take it below ½."""
+    return 0.5 + 2.0 * (0.5 - error_rate) * (0.5 - reference_error_rate)
+
+
+def error_rate_from_reference_agreement(agreement, reference_error_rate):
+    """ε = (1 − ε_ref − a)/(1 − 2ε_ref) = ½ − (a − ½)/(1 − 2ε_ref), the inverse of
+    :func:`reference_agreement_from_error_rate` (the second form never above ½: a − ½ is exact)."""
+    return 0.5 - (agreement - 0.5) / (1.0 - 2.0 * reference_error_rate)
 
 
 def _stirling_error(n):

@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AGREEMENT_STATISTICS",
     "ALPACAEVAL_GPT4_JUDGE",
     "ALPACAEVAL_HUMAN",
     "FEW_HUNDRED_HOURS",
+    "INSTRUCTGPT_AGREEMENT",
+    "INSTRUCTGPT_HELD_OUT_AGREEMENT",
     "REFERENCE_PIPELINES",
     "RLHF_REFERENCE",
+    "STIENNON_RESEARCHER_AGREEMENT",
+    "AgreementFigure",
     "LabelCost",
     "ReferencePipeline",
 ]
@@ -104,9 +109,95 @@ REFERENCE_PIPELINES: tuple[ReferencePipeline, ...] = (
     ),
 )
 
-#: InstructGPT's labeler–labeler agreement (training labelers, 72.6 ± 1.5%; arXiv 2203.02155 §3.4):
-#: two labelers on one comparison, the statistic a = (1 − ε)² + ε² inverts.
-INSTRUCTGPT_AGREEMENT = 0.726
+#: What a published agreement figure can measure, by the name :attr:`AgreementFigure.statistic`
+#: holds. Each is a different function of the labelers' error rates, so each is inverted by its own
+#: formula (see :mod:`aliquant_core.sources`); treating one as another misstates the error rate.
+#: ``{others}`` stands for :attr:`AgreementFigure.others`.
+AGREEMENT_STATISTICS: dict[str, str] = {
+    "two_labelers": "two labelers of one pool on the same comparison",
+    "held_out_vs_mode": "one held-out labeler against the mode of the {others} other labelers of its pool",
+    "judge_vs_mode": "an outside judge against the mode of {others} human labelers",
+}
+
+
+@dataclass(frozen=True)
+class AgreementFigure:
+    """A published agreement figure and which statistic it is.
+
+    Attributes
+    ----------
+    value : float
+        The agreement, a share in [0.5, 1].
+    statistic : str
+        A key of :data:`AGREEMENT_STATISTICS`: what was compared with what.
+    others : int
+        How many labelers the one labeler (or judge) was compared with, by their mode: 1 for two
+        labelers.
+    ties : str
+        How the source breaks a tied mode, or why none can occur.
+    source : str
+        Citation.
+    note : str
+        The figure as the source gives it.
+    """
+
+    value: float
+    statistic: str
+    others: int
+    ties: str
+    source: str
+    note: str
+
+    def __post_init__(self):
+        # Pure data, but a figure filed under the wrong statistic is the error this type exists to
+        # prevent: say so at import, not in a preset's number.
+        if self.statistic not in AGREEMENT_STATISTICS:
+            known = ", ".join(AGREEMENT_STATISTICS)
+            raise ValueError(f"statistic must be one of {known}; got {self.statistic!r}")
+        if (self.statistic == "two_labelers") != (self.others == 1) or self.others < 1:
+            raise ValueError(f"{self.statistic} with others={self.others}: two labelers means one other")
+        if not 0.5 <= self.value <= 1.0:
+            raise ValueError(f"agreement must be in [0.5, 1]; got {self.value}")
+
+    @property
+    def described(self) -> str:
+        """The statistic in words, e.g. for a preset's provenance."""
+        return AGREEMENT_STATISTICS[self.statistic].format(others=self.others)
+
+
+_NO_TIES = "none: one other labeler, no mode to break"
+
+#: InstructGPT's labeler–labeler agreement (training labelers): two labelers on one comparison, the
+#: statistic a = (1 − ε)² + ε² inverts.
+INSTRUCTGPT_AGREEMENT = AgreementFigure(
+    0.726,
+    "two_labelers",
+    1,
+    _NO_TIES,
+    "arXiv 2203.02155 §3.4",
+    "training labelers agreed 72.6 ± 1.5%",
+)
+
+#: InstructGPT's held-out labelers' agreement with each other: two labelers, the highest labeler
+#: agreement in the anchors.
+INSTRUCTGPT_HELD_OUT_AGREEMENT = AgreementFigure(
+    0.773,
+    "two_labelers",
+    1,
+    _NO_TIES,
+    "arXiv 2203.02155 §3.4",
+    "held-out labelers agreed 77.3 ± 1.3%",
+)
+
+#: Stiennon et al.'s researcher–researcher agreement: two researchers on one comparison.
+STIENNON_RESEARCHER_AGREEMENT = AgreementFigure(
+    0.73,
+    "two_labelers",
+    1,
+    _NO_TIES,
+    "arXiv 2009.01325 App. C.2",
+    "researcher–researcher agreement 73 ± 4%",
+)
 
 #: The pipeline "within 2 OOM of RLHF" is measured from: Anthropic HH, a whole RLHF run's human
 #: comparisons counted in one place (arXiv 2204.05862 §2.3).
@@ -124,8 +215,8 @@ class LabelCost:
     ----------
     name : str
         Who labels.
-    agreement : float
-        Agreement with the reference annotations.
+    agreement : AgreementFigure
+        Agreement with the reference annotations, and which statistic it is.
     cost_per_label : float
         US dollars per comparison.
     seconds_per_label : float
@@ -135,23 +226,49 @@ class LabelCost:
     """
 
     name: str
-    agreement: float
+    agreement: AgreementFigure
     cost_per_label: float
     seconds_per_label: float
     source: str
 
 
+_ALPACAEVAL = "tatsu-lab/alpaca_eval README, Evaluators table"
+
+#: AlpacaEval's crowdworkers: the "humans" row of its evaluators table. Its "human agreement" is a
+#: leave-one-out figure over 4 annotations per comparison: "we take one of the 4 annotations and
+#: compute the accuracy that it has when predicting the mode of the other 3 annotations", averaged
+#: over the 4 and over about 650 comparisons (the README's "How exactly are those metrics
+#: computed?"). Three binary votes always have a strict mode.
 ALPACAEVAL_HUMAN = LabelCost(
     "Human annotators (AlpacaEval)",
-    0.657,
+    AgreementFigure(
+        0.657,
+        "held_out_vs_mode",
+        3,
+        "none: three binary votes always have a strict mode",
+        _ALPACAEVAL,
+        "65.7% 'human agreement' of the humans row",
+    ),
     300.0 / 1000,
     36_800.0 / 1000,
-    "tatsu-lab/alpaca_eval README, Evaluators table",
+    _ALPACAEVAL,
 )
+
+#: AlpacaEval's GPT-4 judge: the "gpt4" row. "We perform exactly the same computation for the
+#: automatic annotators" (the README), here against the mode of all 4 human annotations, since the
+#: judge is none of them (``agreement_of_annotations`` with ``n_majority_vote_2`` = all 4).
 ALPACAEVAL_GPT4_JUDGE = LabelCost(
     "GPT-4 as judge (AlpacaEval)",
-    0.666,
+    AgreementFigure(
+        0.666,
+        "judge_vs_mode",
+        4,
+        "a 2–2 tie is broken at random ('If the mode is not unique, we take one of the modes at "
+        "random', the README)",
+        _ALPACAEVAL,
+        "GPT-4's 66.6% 'human agreement'",
+    ),
     12.5 / 1000,
     1_217.5 / 1000,
-    "tatsu-lab/alpaca_eval README, Evaluators table",
+    _ALPACAEVAL,
 )

@@ -266,7 +266,7 @@ GROUPS = ("programme", "quality", "threat", "dependence", "goal", "source", "rat
 #: share link and the command line's model flags hold.
 MODEL_GROUPS = ("programme", "quality", "threat", "dependence", "goal")
 
-_AGREEMENT_DEFAULT = INSTRUCTGPT_AGREEMENT
+_AGREEMENT_DEFAULT = INSTRUCTGPT_AGREEMENT.value
 _ERROR_RATE_DEFAULT = round(float(error_rate_from_agreement(_AGREEMENT_DEFAULT)), 4)
 
 # The threat's defaults are named because the overlap's default is derived from them.
@@ -316,7 +316,10 @@ QUANTITIES: dict[str, Quantity] = {
             "labelers on one comparison). Agreement is not accuracy: errors labelers share (blind "
             "spots) look like agreement.",
             "Chance two labelers agree, an alternative input for the error rate: "
-            "ε = (1 − √(2a − 1))/2 (independent labelers with one error rate).",
+            "ε = (1 − √(2a − 1))/2 (independent labelers with one error rate). For two-labeler "
+            "figures only: agreement with the majority of other labelers (AlpacaEval's) is another "
+            "statistic, and the same value implies a higher ε "
+            "(aliquant_core.error_rate_from_majority_agreement).",
             widget="slider", step=0.001, fmt="%.3f",
         ),
         # -- threat --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import streamlit as st
 from aliquant_app import state
 from aliquant_app.formatting import count
 from aliquant_app.widgets import one_line
-from aliquant_core import QUANTITIES, anchors
+from aliquant_core import PRESETS, QUANTITIES, anchors
 from aliquant_core.quantities import MODEL_GROUPS, Quantity, names_in
 
 st.subheader("Method", anchor=False)
@@ -265,6 +265,22 @@ rows.append(
     f"{anchors.ALPACAEVAL_HUMAN.source} | Converts hours to comparisons for the few-hundred-hours line. "
     "One evaluation task's human annotators; other tasks take longer or shorter. |"
 )
+st.markdown("\n".join(rows))
+
+st.markdown("##### Labelling presets (Programmes, Map and Overview pages)")
+st.caption(
+    "Each preset's error rate inverts the agreement statistic its source measured: agreement between "
+    "two labelers, one labeler's agreement with the mode of others, or a judge's agreement with a "
+    "human majority of known error are different functions of the error rate."
+)
+rows = ["| preset | quantity | value | where it comes from |", "|---|---|---|---|"]
+for preset in PRESETS.values():
+    for i, (name, note) in enumerate(preset.provenance):
+        value = getattr(preset, name)
+        shown = f"{value:.3f}" if name == "error_rate" else f"{value:g}"
+        cells = (preset.name if i == 0 else "", QUANTITIES[name].label, shown, note)
+        escaped = (one_line(c).replace("|", "\\|").replace("$", "\\$") for c in cells)  # as in _row
+        rows.append("| " + " | ".join(escaped) + " |")
 st.markdown("\n".join(rows))
 
 # Last: the link's values for this page's controls that they did not take (see state.py).

@@ -201,3 +201,37 @@ def _shared_dataset_sums(common: int, own: int, q: mp.mpf, k: mp.mpf) -> tuple[m
         align += weight * mp.exp(k * mp.log1p(-fail)) if fail < 1 else 0
         misalign += weight * -mp.expm1(k * mp.log1p(-fail)) if fail < 1 else weight
     return align, misalign
+
+
+def majority_agreement_reference(error_rate: float, others: int) -> mp.mpf:
+    """One labeler's agreement with the majority of ``others`` others, by enumerating the others' votes.
+
+    Every labeler errs independently with ``error_rate``. For each count k of the others who err
+    (probability C(r, k) ε^k (1 − ε)^(r − k)) the majority is wrong when k > r/2, right when k < r/2
+    and a coin flip at k = r/2; the labeler agrees with it when both are right or both are wrong.
+    """
+    with mp.workdps(DIGITS):
+        e = mp.mpf(error_rate)  # a float, or the bisection's 40-digit midpoint
+        agree = mp.mpf(0)
+        for k in range(others + 1):
+            prob = mp.binomial(others, k) * e**k * (1 - e) ** (others - k)
+            majority_wrong = 1 if 2 * k > others else mp.mpf(1) / 2 if 2 * k == others else 0
+            agree += prob * ((1 - e) * (1 - majority_wrong) + e * majority_wrong)
+        return agree
+
+
+def error_rate_from_majority_agreement_reference(agreement: float, others: int) -> mp.mpf:
+    """The error rate in [0, ½] of :func:`majority_agreement_reference` ``= agreement``, by bisection.
+
+    150 halvings of [0, ½] in 40-digit arithmetic (the agreement falls as the error rate rises).
+    """
+    with mp.workdps(DIGITS):
+        target = mp.mpf(float(agreement))
+        low, high = mp.mpf(0), mp.mpf(1) / 2
+        for _ in range(150):
+            middle = (low + high) / 2
+            if majority_agreement_reference(middle, others) > target:
+                low = middle
+            else:
+                high = middle
+        return (low + high) / 2

@@ -7,7 +7,7 @@ import streamlit as st
 from aliquant_app import state
 from aliquant_app.formatting import count
 from aliquant_app.widgets import one_line
-from aliquant_core import PRESETS, QUANTITIES, anchors
+from aliquant_core import PRESETS, QUANTITIES, anchors, error_rate_from_agreement
 from aliquant_core.quantities import MODEL_GROUPS, Quantity, names_in
 
 st.subheader("Method", anchor=False)
@@ -130,7 +130,16 @@ with words:
         "blind spots do not raise agreement: inside one each labeler's vote is still independent "
         "(wrong with chance $1 - \\varepsilon$), so two labelers agree there as often as elsewhere, "
         "and agreement measures the random error only. Real evaluators who are fooled together "
-        "would agree more, which is one more reason agreement can flatter a labelling source."
+        "would agree more, which is one more reason agreement can flatter a labelling source.\n"
+        "- Agreement figures are different statistics, and each preset inverts the one its source "
+        "measured: between two labelers $a = (1 - \\varepsilon)^2 + \\varepsilon^2$; of one labeler "
+        "with the mode of $r$ others $a = (1 - \\varepsilon)(1 - \\varepsilon_r) + "
+        "\\varepsilon\\,\\varepsilon_r$; of a judge with a human majority of known error "
+        "$\\varepsilon_\\text{ref}$, $a = (1 - \\varepsilon)(1 - \\varepsilon_\\text{ref}) + "
+        "\\varepsilon\\,\\varepsilon_\\text{ref}$. AlpacaEval's 65.7% is one human against the "
+        f"mode of three others, so $\\varepsilon = {PRESETS['crowdworkers'].error_rate:.3f}$, not the "
+        f"{float(error_rate_from_agreement(anchors.ALPACAEVAL_HUMAN.agreement.value)):.3f} a two-labeler "
+        "reading gives."
     )
     st.markdown("#### What it leaves out")
     st.markdown(

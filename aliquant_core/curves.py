@@ -28,7 +28,7 @@ import numpy as np
 from . import _math
 from ._results import Result
 from ._types import ArrayLike, FloatArray
-from .programme import Allocation, Programme, mixture_p_align, programme_p_align
+from .programme import AGGREGATION_LABELS, Allocation, Programme, mixture_p_align, programme_p_align
 from .quantities import DEFAULTS, QUANTITIES, check, check_shared_threat
 from .solve import required_labels
 from .sources import Source, redundant_error_rate
@@ -419,7 +419,9 @@ def cheapest_programme(
                 cost, programme = _cheapest_mix(
                     target, a, b, min(singles[a.name], singles[b.name]), aggregation, model
                 )
-                candidates.append((f"{a.name} + {b.name} ({aggregation})", cost, programme))
+                # The label's short form: "oracle bound", never a bare "oracle", wherever it is shown.
+                short = AGGREGATION_LABELS[aggregation].split(" (")[0]
+                candidates.append((f"{a.name} + {b.name} ({short})", cost, programme))
     candidates.sort(key=lambda c: c[1])
     _name, cost, programme = candidates[0]
     p = np.nan if programme is None else float(np.ravel(programme_p_align(programme, **model).p_align)[0])

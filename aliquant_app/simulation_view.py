@@ -1,8 +1,9 @@
 """Helpers of the Check-by-simulation page: cached core calls, the interval chart, the difference.
 
-Nothing here computes the model: the cached wrappers call :mod:`aliquant_core.simulate` (and
-:func:`aliquant_core.p_align` for the check's label count) and return plain values; the figure
-builder takes those values and returns a Plotly figure (SVG traces only).
+Nothing here computes the model: the cached wrappers call :mod:`aliquant_core.simulate` (the
+checks with their verdicts, and the resolvable point where the sidebar's programme cannot be
+resolved) and return plain values; the figure builder takes those values and returns a Plotly
+figure (SVG traces only).
 
 Measured on the development machine: ``simulate_p_align`` with 20,000 trials takes 3–6 ms
 (fixed or binomial m), with 1,000,000 trials (the page's maximum) 0.13–0.55 s, so both run live.

@@ -1,6 +1,9 @@
 r"""Checking the model against its own assumptions: direct simulation, and a real learner beside counting.
 
-Three checks (model brief, "Checking the model against its own assumptions"):
+Three checks (model brief, "Checking the model against its own assumptions"), each with a
+verdict only where it can fail (:func:`check`: "agrees", "disagrees" or "unresolvable"), and
+:func:`resolvable_point`, a point near a scenario at which a simulation of a given size can resolve
+the check:
 
 * :func:`simulate_p_align` draws the labelling process as the model states it, for one source:
   for each of a competitor's :math:`m` informative labels whether it lies in a blind spot
@@ -11,8 +14,10 @@ Three checks (model brief, "Checking the model against its own assumptions"):
 * :func:`simulate_mixture` does the same for several sources, pooled or reliability-weighted,
   against :func:`aliquant_core.mixture_p_align`.
 * :func:`bradley_terry_check` fits a Bradley–Terry reward model to simulated comparisons over
-  simple features and reports how often the learned reward ranks the aligned policy above a
-  competitor, beside the counting model's :math:`P_1`.
+  simple features (majority-voted labels at redundancy :math:`r`, as counting has them) and
+  reports how often the learned reward ranks the aligned policy above a competitor, beside the
+  counting model's :math:`P_1`. The learner is told which comparisons are blind spots: it tests
+  averaging log-odds against counting votes, not generalisation.
 
 Counts are drawn as binomials wherever that is exact (the labels of one group are independent
 and identically distributed), so a trial costs a few random numbers whatever :math:`N` is; the
@@ -401,8 +406,8 @@ class BradleyTerryResult(Result):
     mean_coefficients : ndarray
         Mean fitted :math:`(\\theta_0, \\theta_1, \\theta_2)` over the datasets.
     limit_coefficients : ndarray
-        Their large-sample limit :math:`(\\operatorname{logit}(1 - \\varepsilon),
-        -2\\operatorname{logit}(1 - \\varepsilon), 0)` (infinite at :math:`\\varepsilon = 0`).
+        Their large-sample limit :math:`(\\operatorname{logit}(1 - \\varepsilon_r),
+        -2\\operatorname{logit}(1 - \\varepsilon_r), 0)` (infinite at :math:`\\varepsilon_r = 0`).
     blind_share : float
         :math:`h`.
     informative_labels : float
@@ -685,12 +690,21 @@ def simulate_p_align(
     .. [2] V. S. Sheng, F. Provost and P. G. Ipeirotis, "Get another label? Improving data
        quality and data mining using multiple, noisy labelers", KDD 2008.
 
+    Each analytic value gets a verdict (:func:`check`): ``"agrees"`` only where its interval is
+    narrow enough that a model with the tail of :math:`P_1` changed by :data:`RESOLUTION` would
+    have fallen outside; where 1 − P₁ is far below 1/``trials`` (the default programme: 1e-21
+    against 20,000 trials) the verdict is ``"unresolvable"``, and :func:`resolvable_point` gives a
+    nearby point at which the check can fail.
+
+    The per-labeler path draws P₁'s trials vote by vote; the direct P_align, where there is one,
+    is drawn by counts (the same distribution, at K_eff times the cost).
+
     Examples
     --------
     >>> result = simulate_p_align(1000, 0.3, blind_spot=0.05, footprint=0.1, exploitation=1,
     ...                           competitors_log10=0, trials=20_000)
-    >>> bool(result.p_single_agrees)
-    True
+    >>> result.verdict, result.p_single_check.verdict
+    ('agrees', 'agrees')
     """
     _check_choice("informative", informative, INFORMATIVE)
     v = _scenario(labels, error_rate, agreement, threat, whole=informative == "binomial")

@@ -2,7 +2,10 @@
 
 Three checks of the sidebar's scenario (model brief, "Checking the model against its own
 assumptions"): the formula against direct simulation, fixed against binomial informative labels,
-and a Bradley–Terry reward model against counting. The first two run live (milliseconds); the
+and a Bradley–Terry reward model against counting. Each verdict comes from the core
+(``aliquant_core.simulate.check``): where the sidebar's programme cannot be resolved (its interval
+too wide to tell the formula from a meaningfully different one) the page says so and checks at
+the core's resolvable point instead. The first two run live (milliseconds); the
 learner fits one model per dataset and waits for its Run button (seconds; see
 ``aliquant_app/simulation_view.py`` for the timings).
 """
@@ -230,7 +233,8 @@ def formula_section() -> None:
     top[1].metric(
         "Analytic P_align",
         p_align_text,
-        help="The model's P_align = P₁^K_eff (aliquant_core.p_align), as on the Overview.",
+        help="The model's P_align = P₁^K_eff (aliquant_core.p_align) at the checked point: the "
+        "Overview's headline where the sidebar's programme is checked.",
     )
     top[2].metric(
         "Verdict",
@@ -244,8 +248,9 @@ def formula_section() -> None:
     )
     if verdict == "agrees":
         st.success(
-            "**Agrees:** every analytic value lies in the simulation's 99% interval, and the interval "
-            f"would have excluded a model with its tail changed by {core.simulate.RESOLUTION:.0%}.",
+            "**Agrees:** every analytic value lies in the simulation's 99% interval, and at least one "
+            "interval (each row's verdict says which) would have excluded a model with its tail changed "
+            f"by {core.simulate.RESOLUTION:.0%}.",
             icon=":material/check_circle:",
         )
     elif verdict == "disagrees":
@@ -267,10 +272,12 @@ def formula_section() -> None:
         st.markdown(markdown_table(table, right=["analytic", "simulated [99% interval]"]))
         st.caption(
             "**What this shows:** each trial draws, for each of the m informative labels, whether it lies "
-            "in a blind spot (chance h) and whether the labeler errs (chance ε), and counts whether most "
-            "favour the aligned policy. If the formula and the code are right, the analytic P₁ lands "
-            "inside the 99% interval for 99 seeds in 100. P_align is P₁ raised to K_eff, interval ends "
-            "too, so it checks the arithmetic, not the independence of the competitors."
+            "in a blind spot (chance h) and whether the majority of its r labelers errs (chance ε_r; with "
+            "*Draw every labeler* each vote is drawn, and inside a blind spot every labeler is fooled), "
+            "and counts whether most favour the aligned policy. If the formula and the code are right, "
+            "the analytic P₁ lands inside the 99% interval for 99 seeds in 100. P_align is P₁ raised to "
+            "K_eff, interval ends too, so it checks the arithmetic, not the independence of the "
+            "competitors."
         )
         st.caption(
             f"**When it can fail:** an interval resolves the check where it is narrower than the "

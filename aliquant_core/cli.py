@@ -648,7 +648,7 @@ def _simulate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
         data["resolvable_point"] = {**point.to_dict(json_safe=True), "result": there.to_dict(json_safe=True)}
         lines += [
             f"At this programme the check cannot resolve. Checked instead at N = {point.labels:,.0f}, "
-            f"K_eff = {10**point.competitors_log10:.0f} ({point.reason}):",
+            f"K_eff = {10**point.competitors_log10:.0f}: {point.reason}.",
             *_check_lines(there, "  "),
             f"  Verdict there: {there.verdict}",
         ]

@@ -239,9 +239,12 @@ def check(
     inside = estimate.contains(analytic)
     span = f"[{estimate.low:.6g}, {estimate.high:.6g}]"
     tail_name = "1 − P₁" if upper_side else "P₁"
-    tail_text = (
-        f"{tail_name} = {10.0**log10_tail:.3g}" if log10_tail > -300 else f"{tail_name} = 10^{log10_tail:.4g}"
-    )
+    if not math.isfinite(log10_tail):  # P₁ exactly 0 or 1: no relative change moves it
+        tail_text = f"{tail_name} = 0, which no relative change moves"
+    elif log10_tail > -300:
+        tail_text = f"{tail_name} = {10.0**log10_tail:.3g}"
+    else:
+        tail_text = f"{tail_name} = 10^{log10_tail:.4g}"
     if not inside:
         verdict = "disagrees"
         reason = f"{name}: the analytic {analytic:.6g} lies outside the simulated interval {span}"

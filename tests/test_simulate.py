@@ -9,6 +9,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from aliquant_core import Assumptions, mixture_p_align, p_align, redundant_error_rate
@@ -693,3 +695,33 @@ def test_bradley_terry_runs_at_the_redundancy_counting_uses():
             log10_tail=math.log10(1 - result.counting_p_single),
         )
         assert wrong.verdict == "disagrees"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    p_single=st.floats(0.001, 0.999),
+    log_competitors=st.sampled_from([0.0, math.log(3), math.log(50)]),
+    low_share=st.floats(0.0, 1.0),
+    width=st.floats(1e-6, 0.5),
+)
+def test_agreement_means_a_perturbed_model_would_have_failed(p_single, log_competitors, low_share, width):
+    # The definition, as a property: where the verdict is "agrees" neither perturbed value lies in
+    # the interval (so a 25%-wrong model would have been told apart); "disagrees" exactly when the
+    # analytic value lies outside.
+    tail = min(p_single, 1.0 - p_single)
+    analytic = p_single ** math.exp(log_competitors)
+    low = max(0.0, analytic - low_share * width)
+    estimate = Estimate(analytic, low, min(1.0, low + width), 1000)
+    result = check(
+        "P",
+        estimate,
+        analytic,
+        p_single=p_single,
+        log10_tail=math.log10(tail),
+        log_competitors=log_competitors,
+    )
+    assert (result.verdict == "disagrees") == (not estimate.contains(analytic))
+    if result.verdict == "agrees":
+        assert not any(estimate.contains(value) for value in result.perturbed)
+    else:
+        assert result.verdict in ("disagrees", "unresolvable")

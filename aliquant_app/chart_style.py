@@ -68,6 +68,7 @@ def level_dash(i: int) -> str:
     """The dash of the map's ``i``-th contour, so contours of one colour stay apart."""
     return LEVEL_DASHES[i % len(LEVEL_DASHES)]
 BAND_FILL = "rgba(46, 139, 87, 0.10)"
+RANGE_FILL = "rgba(31, 95, 168, 0.12)"  # the range one shared dataset allows, P₁^K up to P₁
 GRID = "rgba(128,128,128,0.15)"
 #: Programme colours (colour-blind-safe, distinct from DARK).
 COLOURS = (CURVE, "#d95f02", "#1b9e77", "#7570b3")

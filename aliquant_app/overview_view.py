@@ -76,10 +76,10 @@ def evaluate_at(labels: tuple[float, ...], *, error_rate=None, agreement=None, *
 
 @cached_data(max_entries=64)
 def curve(*, error_rate=None, agreement=None, **threat) -> dict[str, list[float]]:
-    """P_align and its Bonferroni bound on a log grid of labels from 1 to 1e12."""
+    """P_align, its Bonferroni bound and P₁ (the range's upper end) on a log grid of labels from 1 to 1e12."""
     labels = np.unique(np.round(np.logspace(_LOG_MIN, _LOG_MAX, CURVE_POINTS)))
     result = core.p_align(labels, error_rate, agreement=agreement, **threat).to_dict()
-    return {"labels": labels.tolist(), **{k: result[k] for k in ("p_align", "p_align_lower_bound")}}
+    return {"labels": labels.tolist(), **{k: result[k] for k in ("p_align", "p_align_lower_bound", "p_single")}}
 
 
 @cached_data(max_entries=256)
@@ -176,7 +176,8 @@ def alignment_curve(
     Parameters
     ----------
     curve : mapping
-        ``labels``, ``p_align`` and ``p_align_lower_bound`` lists (see :func:`curve`).
+        ``labels``, ``p_align``, ``p_align_lower_bound`` and ``p_single`` lists (see :func:`curve`);
+        the band between ``p_align`` and ``p_single`` is where one shared dataset puts the truth.
     labels, p_align, p_misalign : float
         The current programme (drawn at 1 label if it has fewer, since the axis is logarithmic).
     target : float
@@ -220,6 +221,21 @@ def alignment_curve(
             line={"color": style.CURVE, "width": 2.5},
             name="P_align",
             hovertemplate="N = %{x:,.0f}<br>P_align = %{y:.4g}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    # The range one shared dataset allows: from the independent P₁^K (above) up to P₁.
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=curve["p_single"],
+            mode="lines",
+            line={"color": style.CURVE, "width": 1, "dash": "dot"},
+            fill="tonexty",
+            fillcolor=style.RANGE_FILL,
+            name="range on one dataset (up to P₁)",
+            hovertemplate="N = %{x:,.0f}<br>P₁ (one contest) = %{y:.4g}<extra></extra>",
         ),
         row=1,
         col=1,
@@ -287,10 +303,11 @@ def curve_csv(curve: Mapping[str, Sequence[float]], settings: Mapping[str, float
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     names = list(settings)
-    writer.writerow(["labels", "p_align", "p_align_lower_bound", *names])
+    writer.writerow(["labels", "p_align", "p_align_lower_bound", "p_single", *names])
     fixed = [repr(float(settings[name])) for name in names]
-    for n, p, low in zip(curve["labels"], curve["p_align"], curve["p_align_lower_bound"], strict=True):
-        writer.writerow([f"{n:.0f}", repr(float(p)), repr(float(low)), *fixed])
+    columns = (curve["labels"], curve["p_align"], curve["p_align_lower_bound"], curve["p_single"])
+    for n, p, low, one in zip(*columns, strict=True):
+        writer.writerow([f"{n:.0f}", repr(float(p)), repr(float(low)), repr(float(one)), *fixed])
     return buffer.getvalue()
 
 

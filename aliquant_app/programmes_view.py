@@ -24,6 +24,8 @@ import plotly.graph_objects as go
 import aliquant_core as core
 from aliquant_core import anchors
 from aliquant_core.model import REGIME_WORDING
+from aliquant_core.programme import AGGREGATION_LABELS
+from aliquant_core.programme import AGGREGATIONS as AGGREGATIONS_CORE
 
 from . import chart_style as style
 from .calls import Spec, cached_data, cached_figure, evaluate_programme, programme, programme_model
@@ -32,6 +34,7 @@ from .widgets import markdown_table
 
 __all__ = [
     "AGGREGATIONS",
+    "AGGREGATION_NAMES",
     "AXIS_NAMES",
     "BUDGET_STEPS",
     "DEFAULT_BUDGETS",
@@ -46,6 +49,7 @@ __all__ = [
     "SECTIONS",
     "ProgrammeDefault",
     "Programmes",
+    "aggregation_name",
     "axis_name",
     "budget_chart",
     "budget_csv",
@@ -73,8 +77,11 @@ __all__ = [
 
 #: Most programmes compared at once.
 MAX_PROGRAMMES = 4
-#: Aggregations of the core (model brief: pooled w = 1, reliability-weighted w = log(q/(1 − q))).
-AGGREGATIONS = ("pooled", "weighted")
+#: Aggregations of the core (model brief: pooled w = 1; reliability-weighted w = logit(q̄), q̄ a
+#: source's reliability on ordinary items; the oracle bound, never a default).
+AGGREGATIONS = AGGREGATIONS_CORE
+#: What the page's controls show for each aggregation (the oracle's full label is in their help).
+AGGREGATION_NAMES = {"pooled": "pooled", "weighted": "weighted", "oracle": "oracle bound"}
 #: The "no second source" choice of a programme's source B.
 NONE = "none"
 #: Programmes as the page holds them: each one's name, aggregation and spec.
@@ -127,7 +134,7 @@ DEFAULT_PROGRAMMES: tuple[ProgrammeDefault, ...] = (
         "experts",
         5_000.0,
         1,
-        why="A cheap bulk source and a small expert set, reliability-weighted.",
+        why="A cheap bulk source and a small expert set, each weighted by its reliability on ordinary items.",
     ),
     ProgrammeDefault(
         "AI judge + researchers",
@@ -300,7 +307,14 @@ def describe(spec: Spec, aggregation: str) -> str:
     'Trained contractors 100,000 × 3'
     """
     parts = [f"{core.PRESETS[p].name} {count(n)} × {r}" for p, n, r in spec]
-    return " + ".join(parts) + (f" · {aggregation}" if len(spec) > 1 else "")
+    # The oracle is always named as the bound it is (its full label), the others by their name.
+    shown = AGGREGATION_LABELS[aggregation] if aggregation == "oracle" else aggregation
+    return " + ".join(parts) + (f" · {shown}" if len(spec) > 1 else "")
+
+
+def aggregation_name(aggregation: str) -> str:
+    """What a control shows for ``aggregation``, e.g. ``'oracle bound'``."""
+    return AGGREGATION_NAMES[aggregation]
 
 
 def _feasibility_rows(feasible: Mapping | None) -> dict[str, str]:
@@ -346,6 +360,7 @@ def comparison(
             "Sources: labels × labelers per item": describe(spec, aggregation),
             "Judgements": count(result["judgements"]),
             "P_align": p_text,
+            "At most (P₁: one contest)": probability(result["p_single"], result["single_failure"]),
             "Bonferroni lower bound": bound_text,
             "Regime": regime_words(result["regime"]),
             "Dollars": dollars(result["dollars"]),

@@ -25,8 +25,8 @@ from typing import Any
 
 import streamlit as st
 
-from aliquant_core import agreement_from_error_rate, error_rate_from_agreement
-from aliquant_core.quantities import QUANTITIES, Assumptions, Quantity, names_in
+from aliquant_core import agreement_from_error_rate, error_rate_from_agreement, footprint_overlap
+from aliquant_core.quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, names_in
 
 from .layout import PAGES
 from .linked import self_linked
@@ -63,14 +63,12 @@ _PAGE_NOTES_KEY = "_aliquant_page_link_notes"
 #: This run's placeholder for the link note (see show_link_note).
 _NOTE_SLOT_KEY = "_aliquant_link_note_slot"
 _LABELS_LOG10_STEP = 0.05
-#: The table's groups the sidebar holds (the fields of :class:`Assumptions`).
-_MODEL_GROUPS = ("programme", "quality", "threat", "goal")
 
 
 #: The sidebar's controls, one per model quantity of the table, in sidebar order (``agreement``
 #: replaces ``error_rate`` when the toggle is on). Label, widget, bounds, step, format, default and
 #: help all come from the row.
-CONTROLS: dict[str, Quantity] = {name: QUANTITIES[name] for name in names_in(*_MODEL_GROUPS)}
+CONTROLS: dict[str, Quantity] = {name: QUANTITIES[name] for name in names_in(*MODEL_GROUPS)}
 
 
 def _bounds_text(control: Quantity) -> str:
@@ -269,8 +267,11 @@ def render_sidebar() -> Assumptions:
             st.caption(f"Implied error rate ε = {error_rate:.4f}")
         else:
             taken["error_rate"] = error_rate = _widget(CONTROLS["error_rate"])
-        for name in names_in("threat", "goal"):
+        for name in names_in("threat", "dependence", "goal"):
             taken[name] = _widget(CONTROLS[name])
+            if name == "overlap":
+                placed = footprint_overlap(**{k: taken[k] for k in ("blind_spot", "footprint", "exploitation")})
+                st.caption(f"Footprints placed at random would share ρ = {float(placed):.2f}.")
         # Keep the input not shown in step with the one shown, so switching the toggle carries the
         # quality over. Writing it while its widget is unmounted also keeps its key in Session State
         # between runs, which is what lets Streamlit put the carried-over value in the URL on the

@@ -45,6 +45,7 @@ from .programme import (
 from .quantities import (
     DEFAULTS,
     GROUPS,
+    MODEL_GROUPS,
     QUANTITIES,
     RANGES,
     SHARED_THREAT,
@@ -64,6 +65,7 @@ from .scenario import (
     scenario_to_dict,
     scenario_to_json,
 )
+from .shared_dataset import SharedDatasetResult, footprint_overlap, shared_p_align
 from .simulate import (
     BradleyTerryResult,
     Estimate,
@@ -78,9 +80,12 @@ from .sources import PRESETS, Source, redundant_error_rate
 from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
 
 __all__ = [
+    "SharedDatasetResult",
+    "footprint_overlap",
     "DEFAULTS",
     "DEFAULT_RATES",
     "GROUPS",
+    "MODEL_GROUPS",
     "PRESETS",
     "QUANTITIES",
     "RANGES",
@@ -138,6 +143,7 @@ __all__ = [
     "scenario_from_json",
     "scenario_to_dict",
     "scenario_to_json",
+    "shared_p_align",
     "simulate_mixture",
     "simulate_p_align",
     "source_cost",

@@ -46,6 +46,15 @@ def blind_share(blind_spot, footprint, exploitation):
     return blind_spot + exploitation * (np.minimum(1.0, blind_spot / footprint) - blind_spot)
 
 
+def footprint_overlap(blind_spot, footprint, blind):
+    """ρ = f·(h²/σ + (1 − h)²/(1 − σ)): the share of one competitor's informative labels that another,
+    placed at random, also differs on (a term whose region is empty, σ = 0 or 1, is 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = np.where(blind_spot > 0.0, blind * blind / blind_spot, 0.0)
+        outside = np.where(blind_spot < 1.0, (1.0 - blind) ** 2 / (1.0 - blind_spot), 0.0)
+    return np.minimum(1.0, footprint * (inside + outside))
+
+
 def label_loss_prob(error_rate, blind):
     """1 − q = (1 − h)·ε + h·(1 − ε), summed from non-negative terms to keep relative accuracy."""
     return (1.0 - blind) * error_rate + blind * (1.0 - error_rate)

@@ -79,8 +79,9 @@ def saddlepoint_logs(counts, win, loss, weights, lattice, offset=0.0):
     Parameters
     ----------
     counts, win, loss, weights : ndarray
-        Informative labels m_s, q_s ≥ ½ or any q_s (pooled), 1 − q_s and weights w_s > 0, sources
-        on the last axis; q_s ∈ (0, 1) wherever m_s > 0.
+        Informative labels m_s, q_s, 1 − q_s and weights w_s > 0, sources on the last axis;
+        q_s ∈ (0, 1) wherever m_s > 0, on either side of ½ (a source below ½ with a positive weight
+        drags the score down: the reliability-weighted aggregation's weights are not the q_s).
     lattice : bool
         Whether every weight is 1 (pooled): the score then lives on a lattice of span 2.
     offset : float or ndarray
@@ -109,24 +110,37 @@ def saddlepoint_logs(counts, win, loss, weights, lattice, offset=0.0):
     if lattice:
         even = (np.sum(counts, axis=-1) + np.abs(zero)) % 2 == 0
         log_failure = np.empty(zero.shape)
+        log_single = np.empty(zero.shape)
 
-        def below(x, rows):
-            """ln P(S < x): the small tail if it lies below x, else its complement."""
+        def sides(x, rows):
+            """ln P(S < x) and ln P(S > x) (x off the lattice), each from the small tail."""
             sub = (*tuple(a[rows] for a in args[:-1]), lattice)
             small, is_below = _saddlepoint_small_tail(x[rows], *sub)
-            return np.where(is_below, small, np.log1p(-np.exp(small)))
+            large = np.log1p(-np.exp(small))
+            return np.where(is_below, small, large), np.where(is_below, large, small)
 
         if np.any(even):
-            # P(S < 0) + ½P(S = 0) = ½[P(S < 1) + P(S < −1)] on the even lattice.
-            log_failure[even] = np.logaddexp(below(zero + 1.0, even), below(zero - 1.0, even)) - _math.LN2
+            # P(S < 0) + ½P(S = 0) = ½[P(S < 1) + P(S < −1)] on the even lattice, and
+            # P(S > 0) + ½P(S = 0) = ½[P(S > 1) + P(S > −1)].
+            below_up, above_up = sides(zero + 1.0, even)
+            below_down, above_down = sides(zero - 1.0, even)
+            log_failure[even] = np.logaddexp(below_up, below_down) - _math.LN2
+            log_single[even] = np.logaddexp(above_up, above_down) - _math.LN2
         if np.any(~even):
-            log_failure[~even] = below(zero, ~even)
+            log_failure[~even], log_single[~even] = sides(zero, ~even)
     else:
         small, below = _saddlepoint_small_tail(zero, *args)
-        log_failure = np.where(below, small, np.log1p(-np.exp(small)))
-    # Keep full relative accuracy on whichever side is small.
+        large = np.log1p(-np.exp(small))
+        # Each side straight from the small tail, so whichever is small keeps its relative
+        # accuracy (P₁ is the small side when sources below ½ drag the score down).
+        log_failure = np.where(below, small, large)
+        log_single = np.where(below, large, small)
+    # The larger side from the smaller, as ln(1 − p): its own sum (½[a + b] on the lattice) would
+    # round away a 1 − P₁ below 1e-16, which K_eff multiplies.
     with np.errstate(divide="ignore"):
-        log_single = np.log1p(-np.exp(log_failure))
+        failure_small = log_failure <= log_single
+        log_single = np.where(failure_small, np.log1p(-np.exp(log_failure)), log_single)
+        log_failure = np.where(failure_small, log_failure, np.log1p(-np.exp(log_single)))
     return log_single, log_failure
 
 

@@ -37,9 +37,10 @@ from .curves import (
     redundancy_curve,
 )
 from .model import REGIME_WORDING, p_align
-from .programme import programme_cost, programme_p_align, source_cost
-from .quantities import DEFAULTS, QUANTITIES, THREAT, Assumptions, Quantity, names_in
+from .programme import AGGREGATION_LABELS, AGGREGATIONS, programme_cost, programme_p_align, source_cost
+from .quantities import DEFAULTS, MODEL_GROUPS, QUANTITIES, THREAT, Assumptions, Quantity, names_in
 from .scenario import MAX_BYTES, Scenario, ScenarioError, scenario_from_json
+from .shared_dataset import shared_p_align
 from .simulate import (
     CONFIDENCE,
     MAX_ELEMENTS,
@@ -57,8 +58,7 @@ from .uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado, uncertainty
 PROGRAM = "aliquant"
 
 #: The model's quantities (labels, label quality, threat, target), as most subcommands take them.
-_MODEL_GROUPS = ("programme", "quality", "threat", "goal")
-_MODEL = names_in(*_MODEL_GROUPS)
+_MODEL = names_in(*MODEL_GROUPS)
 
 #: The quantities ``--interval`` may name, as flags name them.
 _UNCERTAIN = ", ".join(name.replace("_", "-") for name in UNCERTAIN_QUANTITIES)
@@ -160,7 +160,13 @@ def _add_pair(parser) -> None:
     parser.add_argument(
         "--source-b", choices=presets, default="experts", help="second preset for a two-source mix"
     )
-    parser.add_argument("--aggregation", choices=["pooled", "weighted"], default="pooled")
+    parser.add_argument(
+        "--aggregation",
+        choices=AGGREGATIONS,
+        default="pooled",
+        help="how the sources' labels combine: "
+        + "; ".join(AGGREGATION_LABELS[name] for name in AGGREGATIONS).replace("%", "%%"),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -317,6 +323,11 @@ def _point(a: Assumptions) -> dict[str, float]:
     return _without(a.as_dict(), "agreement")
 
 
+def _independent_point(a: Assumptions) -> dict[str, float]:
+    """:func:`_point` without the overlap, for the analyses built on independent contests."""
+    return _without(_point(a), *names_in("dependence"))
+
+
 def _rows(columns: dict, keys: Sequence[str]) -> list[dict]:
     """Per-point columns of a result's ``to_dict()``, as one dict per point."""
     return [dict(zip(keys, row, strict=True)) for row in zip(*(columns[k] for k in keys), strict=True)]
@@ -343,8 +354,10 @@ def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     needed = plain(required_labels(a.target, error_rate, **a.threat), json_safe=True)
     costs = {name: _value(args, name) for name in names_in("source") if name != "redundancy"}
     cost = source_cost(Source("command line", a.error_rate, a.blind_spot, **costs), a.labels, redundancy)
+    shared = shared_p_align(a.labels, error_rate, overlap=a.overlap, **a.threat)
     data = {
         **result,
+        "shared_dataset": shared.to_dict(json_safe=True),
         "target": a.target,
         "required_labels": needed,
         "effective_error_rate": error_rate,
@@ -379,7 +392,11 @@ def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     text = [
         "P(outer alignment)      "
         + _format_probability(data["p_align"], data["p_misalign"], log10_misalign)
-        + f"   (Bonferroni lower bound {data['p_align_lower_bound']:.4f})",
+        + "   (competitors independent: a lower bound)",
+        "On one shared dataset   "
+        + _format_probability(float(shared.p_align), float(shared.p_misalign), None)
+        + f"   (overlap {a.overlap:g}; the truth lies between the line above and P1; under any"
+        f" dependence at least {data['p_align_lower_bound']:.4f})",
         f"Regime                  {REGIME_WORDING[data['regime']].sentence}",
         f"Labels required         {_format_count(needed)} for P_align >= {a.target:g}",
         "Per competitor P1       "
@@ -513,7 +530,7 @@ def _intervals(args: argparse.Namespace) -> dict[str, tuple[float, float]]:
 
 
 def _uncertainty(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
-    intervals, point = _intervals(args), _point(a)
+    intervals, point = _intervals(args), _independent_point(a)
     result = uncertainty(intervals, point, draws=args.draws, seed=args.seed)
     # Summaries only: the draws themselves would be megabytes of JSON.
     data = {
@@ -537,7 +554,7 @@ def _uncertainty(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
 
 
 def _sensitivity(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
-    intervals, point = _intervals(args), _point(a)
+    intervals, point = _intervals(args), _independent_point(a)
     if not intervals:
         raise ValueError("give at least one --interval NAME=LOW:HIGH")
     result = sensitivity(intervals, point, samples=args.samples, seed=args.seed).to_dict(json_safe=True)
@@ -563,7 +580,7 @@ def _sensitivity(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
 def _trajectory(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     from_file = dict(args.scenario.trajectory) if args.scenario else {}
     rates = TrajectoryRates(**{name: _value(args, name, from_file.get(name)) for name in names_in("rate")})
-    result = trajectory(rates, **_point(a))
+    result = trajectory(rates, **_independent_point(a))
     columns = {**result.to_dict(json_safe=True), **plain(result.threat, json_safe=True)}
     keys = ("generation", *THREAT, "required_labels", "p_align", "p_align_lower_bound", "regime")
     rows = _rows(columns, keys)
@@ -669,7 +686,7 @@ def _simulate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
 
 #: Each subcommand: what runs it, its one-line help, the quantities it takes as flags and its settings.
 _COMMANDS = {
-    "evaluate": (_evaluate, "P_align of a labelling programme", names_in(*_MODEL_GROUPS, "source"), ()),
+    "evaluate": (_evaluate, "P_align of a labelling programme", names_in(*MODEL_GROUPS, "source"), ()),
     "required": (_required, "labels needed to reach a target", names_in("quality", "threat", "goal"), ()),
     "tolerate": (_tolerate, "worst error rate, blind spot and most competitors that still reach a target",
                  _MODEL, ()),
@@ -681,7 +698,7 @@ _COMMANDS = {
                     ("draws", "seed")),
     "sensitivity": (_sensitivity, "Sobol indices and tornado of P_align", _MODEL, ("seed",)),
     "trajectory": (_trajectory, "required labels and P_align over capability generations",
-                   names_in(*_MODEL_GROUPS, "rate"), ()),
+                   names_in(*MODEL_GROUPS, "rate"), ()),
     "simulate": (_simulate, "check the analytic P1 and P_align by simulating the labelling",
                  (*names_in("programme", "quality", "threat"), "redundancy"), ("trials", "seed")),
 }  # fmt: skip

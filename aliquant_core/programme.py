@@ -7,13 +7,37 @@ A programme collects :math:`n_s` comparison labels from each source :math:`s`, e
 
 with :math:`W_s \sim \operatorname{Binomial}(m_s, q_s)` winning and :math:`L_s = m_s - W_s` losing
 informative labels, :math:`m_s = \operatorname{round}(f n_s)`. The data favours the aligned policy
-when :math:`S > 0`, ties counting half. Two aggregations (model brief):
+when :math:`S > 0`, ties counting half. Three aggregations (model brief):
 
 * ``"pooled"``, :math:`w_s = 1`: what a plain reward model does with all labels alike;
-* ``"weighted"``, :math:`w_s = \ln(q_s / (1 - q_s))`: optimal for independent labels of known
-  reliability (Nitzan & Paroush 1982). A source with :math:`q_s < \tfrac12` gets a negative
-  weight: it is read backwards. That needs its reliability on this competitor's footprint to be
-  known, blind spots included, so the weighted figure is a bound on what aggregation can do.
+* ``"weighted"``, reliability-weighted with weights an aggregator can know: each source's
+  log-odds of being right on ordinary items,
+
+  .. math::
+
+     w_s = \ln\frac{\bar q_s}{1 - \bar q_s}, \qquad
+     \bar q_s = (1 - \sigma_s)(1 - \varepsilon_{r,s}) + \sigma_s \varepsilon_{r,s},
+
+  what Dawid–Skene or a calibration set estimates (Dawid & Skene 1979). :math:`\bar q_s` is the
+  voted label's reliability over all situations, :math:`q_s` at :math:`h_s = \sigma_s`: the
+  aggregator weights the majority-voted label, which is wrong with chance
+  :math:`\varepsilon_{r,s}` on ordinary items and :math:`1 - \varepsilon_{r,s}` inside a blind
+  spot, where every labeler is fooled. The weights are applied to the competitor-specific
+  :math:`q_s`, so a source with :math:`q_s < \tfrac12` (its blind spots filled by this
+  competitor) keeps its positive weight and drags the score down. Only :math:`\sigma_s > \tfrac12`
+  makes :math:`\bar q_s < \tfrac12`: the aggregator then knows the source is worse than a coin
+  and reads it backwards (negative weight); :math:`\bar q_s = \tfrac12` gives weight 0 (its labels
+  are not scored) and :math:`\bar q_s \in \{0, 1\}` an infinite weight (the source decides alone;
+  then :math:`\sigma_s \in \{0, 1\}`, so :math:`h_s = \sigma_s` and :math:`q_s = \bar q_s`);
+* ``"oracle"``, the oracle bound (Nitzan–Paroush weights from the competitor-specific
+  :math:`q_s`: no aggregator knows these), :math:`w_s = \ln(q_s / (1 - q_s))`: optimal for
+  independent labels of known reliability (Nitzan & Paroush 1982), reading a source with
+  :math:`q_s < \tfrac12` backwards. It needs each source's reliability on this competitor's
+  footprint, which differs for every competitor and is known only once the aligned behaviour is,
+  so it is an upper bound on what aggregation can do, never a default.
+
+With one source (or sources of equal :math:`\bar q_s > \tfrac12`) the weighted score is a positive
+multiple of the pooled one, so both aggregations give the same :math:`P_1`.
 
 Redundancy shrinks random error to :math:`\varepsilon_r` (see
 :func:`aliquant_core.sources.redundant_error_rate`) but not blind spots, shared by all labelers.
@@ -47,7 +71,16 @@ __all__ = [
     "programme_p_align",
 ]
 
-AGGREGATIONS = ("pooled", "weighted")
+AGGREGATIONS = ("pooled", "weighted", "oracle")
+
+#: How each aggregation is labelled wherever it is offered (CLI, scenario files, app).
+AGGREGATION_LABELS = {
+    "pooled": "pooled (every label counts 1, as a plain reward model)",
+    "weighted": "weighted (log-odds of each source's reliability on ordinary items)",
+    "oracle": (
+        "oracle bound (Nitzan–Paroush weights from the competitor-specific q_s: no aggregator knows these)"
+    ),
+}
 METHODS = ("auto", "exact", "saddlepoint")
 
 #: Largest enumeration "auto" does exactly for weighted aggregation where two sources' weights
@@ -102,6 +135,27 @@ class MixtureResult(_Probabilities):
     exact: np.bool_ | np.ndarray
 
 
+def _aggregation_weights(aggregation, voted_error, blind_spot, win, loss):
+    r"""Each source's weight :math:`w_s` under ``aggregation`` (see the module notes), signed.
+
+    ``voted_error`` is :math:`\varepsilon_{r,s}`, ``blind_spot`` :math:`\sigma_s`, ``win`` and
+    ``loss`` the competitor-specific :math:`q_s` and :math:`1 - q_s`. Pooled: 1. Weighted:
+    :math:`\ln(\bar q_s/(1 - \bar q_s))` with :math:`\bar q_s` the voted label's reliability at
+    :math:`h_s = \sigma_s`. Oracle: :math:`\ln(q_s/(1 - q_s))`. Negative below ½, 0 at ½, ±∞ at 0
+    or 1; :func:`mixture_p_align` and :func:`aliquant_core.simulate_mixture` both take them from here.
+    """
+    if aggregation == "pooled":
+        return np.ones(np.broadcast(win, loss).shape)
+    if aggregation == "weighted":
+        # Both from non-negative terms, so a reliability near 0 or 1 keeps its relative accuracy.
+        win = _math.label_win_prob(voted_error, blind_spot)
+        loss = _math.label_loss_prob(voted_error, blind_spot)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weights = np.log(win) - np.log(loss)
+    # ln 0 − ln 0 cannot happen (q + (1 − q) = 1); equal logs give an exact 0 for a coin.
+    return np.where(win == loss, 0.0, weights)
+
+
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
@@ -126,8 +180,9 @@ def mixture_p_align(
         Per source, sources on the last axis: labelled items :math:`n_s`, random error
         :math:`\varepsilon_s`, blind spot :math:`\sigma_s` and labelers per item :math:`r_s`
         (default the table's), each in its range in :data:`aliquant_core.QUANTITIES`.
-    aggregation : {"pooled", "weighted"}
-        How labels are combined (see the module notes).
+    aggregation : {"pooled", "weighted", "oracle"}
+        How labels are combined (see the module notes); ``"oracle"`` is a bound no aggregator
+        reaches, never a default.
     method : {"auto", "exact", "saddlepoint"}
         ``"exact"`` enumerates every configuration of all sources but the largest (slow for large
         counts); ``"saddlepoint"`` uses the Lugannani–Rice formula; ``"auto"`` uses the
@@ -148,13 +203,22 @@ def mixture_p_align(
     Per source, :math:`h_s = \sigma_s + \chi(\min(1, \sigma_s/f) - \sigma_s)` (nested blind spots:
     the competitor fills the smallest first, and each source sees it through its own
     :math:`\sigma_s`), :math:`q_s = (1 - h_s)(1 - \varepsilon_{r,s}) + h_s \varepsilon_{r,s}`.
-    Weighted aggregation with :math:`q_s < \tfrac12` is computed as the source read backwards,
-    :math:`q_s \to 1 - q_s`, with weight :math:`|\ln(q_s/(1 - q_s))|`, which is the same score.
+    A negative weight (:math:`\bar q_s < \tfrac12`, or :math:`q_s < \tfrac12` for the oracle) is
+    computed as the source read backwards, :math:`q_s \to 1 - q_s` with weight :math:`|w_s|`,
+    which is the same score; the kernels then take positive weights and any :math:`q_s`.
     The saddlepoint's accuracy was measured against exact enumeration: relative error of
     :math:`1 - P_1` under 1e-3 beyond ``EXACT_LIMIT_POOLED`` informative labels (pooled) and
     beyond ``EXACT_LIMIT_SEPARATED`` configurations (weighted, weights at least 10% apart).
     Weighted sources whose weights nearly coincide form a near-lattice that the continuous
-    formula misses by up to about 2%, so "auto" enumerates those up to ``EXACT_LIMIT``.
+    formula misses by up to about 2%, so "auto" enumerates those up to ``EXACT_LIMIT``. Those
+    measurements were of the oracle's weights; with reliability weights, which are not the
+    :math:`q_s`, the saddlepoint's relative error in the smaller of :math:`P_1` and
+    :math:`1 - P_1` was measured up to 1.3% above :math:`10^{-20}` and 3.1% below (two sources,
+    2,000 to 30,000 informative labels, weights over 10% apart; tests/test_programme.py), and up
+    to 17% near :math:`10^{-100}` where two weights stand in a whole-number ratio (the score is
+    then a lattice the continuous formula does not correct for). Where
+    every scored source has the same weight the score is a multiple of the pooled one and is
+    computed as pooled.
 
     References
     ----------
@@ -164,6 +228,8 @@ def mixture_p_align(
        of independent random variables", Advances in Applied Probability 12, 1980.
     .. [3] H. E. Daniels, "Tail probability approximations", International Statistical Review
        55, 1987.
+    .. [4] A. P. Dawid and A. M. Skene, "Maximum likelihood estimation of observer error-rates
+       using the EM algorithm", Journal of the Royal Statistical Society C 28, 1979.
     """
     _check_choice("aggregation", aggregation, AGGREGATIONS)
     _check_choice("method", method, METHODS)
@@ -175,19 +241,25 @@ def mixture_p_align(
     shared = {name: value[..., None] for name, value in check_threat(threat).items()}
     v = _evaluate({**shared, "blind_spot": blind_spot}, labels=labels, error_rate=voted)
     voted, counts, win, loss, margin = (v[k] for k in ("error_rate", "informative", "win", "loss", "margin"))
-    if aggregation == "weighted":
-        # Read a source with q < ½ backwards: same score, all weights positive.
-        flip = margin < 0
-        win, loss = np.where(flip, loss, win), np.where(flip, win, loss)
-        margin = np.abs(margin)
-        with np.errstate(divide="ignore"):
-            weights = np.log(win) - np.log(loss)
-        # A coin-flip source (q = ½) gets weight 0: its labels are not scored at all (below).
-    else:
-        weights = np.ones_like(win)
-
+    weights = _aggregation_weights(aggregation, voted, v["blind_spot"], win, loss)
+    # A negative weight reads the source backwards: the same score with q ↔ 1 − q and |w|, so the
+    # kernels only ever see positive weights (and any q).
+    flip = weights < 0
+    win, loss = np.where(flip, loss, win), np.where(flip, win, loss)
+    margin = np.where(flip, -margin, margin)
+    weights = np.abs(weights)
+    # A source of weight 0 (q̄ = ½, or q = ½ for the oracle) is not scored at all.
     scored = counts if aggregation == "pooled" else np.where(weights == 0.0, 0.0, counts)
-    log_single, log_failure, exact = _mixture_logs(scored, win, loss, margin, weights, aggregation, method)
+    # Where every scored source has the same finite weight, S is that weight times the pooled
+    # score (S > 0 either way): compute it as pooled, on the lattice the pooled kernels correct for.
+    labelled = scored > 0
+    with np.errstate(invalid="ignore"):
+        top = np.max(np.where(labelled, weights, -np.inf), axis=-1, keepdims=True)
+        # Within rounding (weights from equal q̄ computed two ways may differ in the last bits).
+        equal = np.all(~labelled | (np.abs(weights - top) <= 1e-12 * top), axis=-1) & np.isfinite(top[..., 0])
+    lattice = np.broadcast_to(aggregation == "pooled", equal.shape) | equal
+    weights = np.where(equal[..., None], 1.0, weights)
+    log_single, log_failure, exact = _mixture_logs(scored, win, loss, margin, weights, lattice, method)
     with np.errstate(invalid="ignore"):  # 0 labels × an infinite weight counts for nothing
         mean_per_label = np.sum(np.where(scored > 0, scored * weights * 2.0 * margin, 0.0), axis=-1)
     return MixtureResult(
@@ -211,26 +283,33 @@ def _logs_from_probabilities(single, failure):
     return log_single, log_failure
 
 
-def _too_large_to_enumerate(counts, weights, aggregation) -> bool:
+def _too_large_to_enumerate(counts, weights, lattice) -> bool:
     """Whether "auto" leaves this scenario to the saddlepoint (see the limits above)."""
-    if aggregation == "pooled":
+    if lattice:
         return counts.sum() > EXACT_LIMIT_POOLED
     active = weights[counts > 0]
     near_lattice = active.size > 1 and active.max() < NEAR_LATTICE_RATIO * active.min()
     return _mixture.exact_size(counts) > (EXACT_LIMIT if near_lattice else EXACT_LIMIT_SEPARATED)
 
 
-def _mixture_logs(counts, win, loss, margin, weights, aggregation, method):
-    """ln P₁, ln(1 − P₁) and whether each was exact, over the leading axes."""
+def _mixture_logs(counts, win, loss, margin, weights, lattice, method):
+    """ln P₁, ln(1 − P₁) and whether each was exact, over the leading axes.
+
+    ``weights`` are positive (or 0 for sources that are not scored, with ``counts`` 0); ``lattice``
+    says, over the leading axes, where every weight is 1 (the score lives on a lattice of span 2).
+    """
     lead = counts.shape[:-1]
     log_single = np.empty(lead)
     log_failure = np.empty(lead)
     exact = np.zeros(lead, dtype=bool)
     active = counts > 0
-    decided = np.any(active & ((win == 0) | (loss == 0)) & (aggregation == "weighted"), axis=-1)
-    # A perfect (or perfectly wrong, read backwards) source with infinite weight decides alone.
-    log_single[decided] = 0.0
-    log_failure[decided] = -np.inf
+    # A source of infinite weight (q̄ ∈ {0, 1}, or q ∈ {0, 1} for the oracle; read the right way
+    # round, so q = 1: see the module notes) decides alone.
+    infinite = active & np.isinf(weights)
+    decided = np.any(infinite, axis=-1)
+    against = decided & np.all(~infinite | (win == 0), axis=-1)  # never, kept for completeness
+    log_single[decided] = np.where(against[decided], -np.inf, 0.0)
+    log_failure[decided] = np.where(against[decided], 0.0, -np.inf)
     exact[decided] = True
 
     # One source with labels (or pooled sources all deterministic but one): the exact formula.
@@ -251,6 +330,7 @@ def _mixture_logs(counts, win, loss, margin, weights, aggregation, method):
         return log_single, log_failure, exact
     idx = np.flatnonzero(rest.ravel())
     flat = [v.reshape(-1, v.shape[-1])[idx] for v in (counts, win, loss, weights)]
+    flat_lattice = np.broadcast_to(lattice, lead).ravel()[idx]
     ls = np.full(idx.size, np.nan)
     lf = np.full(idx.size, np.nan)
     done = np.zeros(idx.size, dtype=bool)
@@ -258,8 +338,8 @@ def _mixture_logs(counts, win, loss, margin, weights, aggregation, method):
         c_all, q_all, _, w_all = flat
         wanted = np.array(
             [
-                method == "exact" or not _too_large_to_enumerate(c, w, aggregation)
-                for c, w in zip(c_all, w_all, strict=True)
+                method == "exact" or not _too_large_to_enumerate(c, w, on_lattice)
+                for c, w, on_lattice in zip(c_all, w_all, flat_lattice, strict=True)
             ],
             dtype=bool,
         )
@@ -274,19 +354,22 @@ def _mixture_logs(counts, win, loss, margin, weights, aggregation, method):
         done = wanted
     if not np.all(done):
         c, q, p, w = (v[~done] for v in flat)
-        # Pooled labels that are never (or always) right add a certain ±1 each: an offset.
+        on_lattice = flat_lattice[~done]
+        # Labels that are never (or always) right add a certain ±w each: an offset (finite weights
+        # here; an infinite one has decided above).
         certain = (c > 0) & ((q == 0) | (p == 0))
-        offset = np.sum(np.where(certain, c * np.sign(q - p), 0.0), axis=-1)
+        offset = np.sum(np.where(certain, c * w * np.sign(q - p), 0.0), axis=-1)
         c = np.where(certain, 0.0, c)
         q, p = np.where(certain, 0.5, q), np.where(certain, 0.5, p)
         span = np.sum(c * w, axis=-1)
         ls_s = np.full(span.shape, -_math.LN2)  # no label counts: a tie
         lf_s = ls_s.copy()
         random = span > 0
-        if np.any(random):
-            c_r, q_r, p_r, w_r, offset_r = (v[random] for v in (c, q, p, w, offset))
-            logs = _mixture.saddlepoint_logs(c_r, q_r, p_r, w_r, aggregation == "pooled", offset_r)
-            ls_s[random], lf_s[random] = logs
+        for kind in (True, False):  # the lattice and the continuous formula, each on its rows
+            rows = random & (on_lattice == kind)
+            if np.any(rows):
+                c_r, q_r, p_r, w_r, offset_r = (v[rows] for v in (c, q, p, w, offset))
+                ls_s[rows], lf_s[rows] = _mixture.saddlepoint_logs(c_r, q_r, p_r, w_r, kind, offset_r)
         # The offset alone decides when the random labels cannot outweigh it.
         ls_s = np.where(offset > span, 0.0, np.where(-offset > span, -np.inf, ls_s))
         lf_s = np.where(offset > span, -np.inf, np.where(-offset > span, 0.0, lf_s))
@@ -329,7 +412,7 @@ class Programme:
     ----------
     allocations : tuple of Allocation
         One per source.
-    aggregation : {"pooled", "weighted"}
+    aggregation : {"pooled", "weighted", "oracle"}
         See :func:`mixture_p_align`.
     name : str
         Display name.

@@ -32,6 +32,10 @@ Groups
     What the labels are up against: ``blind_spot``, ``footprint``, ``exploitation``,
     ``competitors_log10``, ``prior_bits``. Every core function that evaluates the model takes
     these as keywords, and passes them on as ``**threat``.
+``dependence``
+    How the competitors' contests depend on one another, all judged on one dataset: ``overlap``
+    (:mod:`aliquant_core.shared_dataset`). The headline :math:`P_1^{K_\text{eff}}` treats them as
+    independent, a lower bound.
 ``goal``
     ``target``, the probability of outer alignment sought.
 ``source``
@@ -51,12 +55,13 @@ from typing import Any
 
 import numpy as np
 
-from ._math import error_rate_from_agreement
+from ._math import blind_share, error_rate_from_agreement, footprint_overlap
 from .anchors import INSTRUCTGPT_AGREEMENT
 
 __all__ = [
     "DEFAULTS",
     "GROUPS",
+    "MODEL_GROUPS",
     "QUANTITIES",
     "RANGES",
     "SHARED_THREAT",
@@ -255,10 +260,29 @@ def _show(value: Any) -> str:
 
 
 #: The groups, in display order.
-GROUPS = ("programme", "quality", "threat", "goal", "source", "rate")
+GROUPS = ("programme", "quality", "threat", "dependence", "goal", "source", "rate")
+
+#: The groups of the model's assumptions (the fields of :class:`Assumptions`): what a scenario, a
+#: share link and the command line's model flags hold.
+MODEL_GROUPS = ("programme", "quality", "threat", "dependence", "goal")
 
 _AGREEMENT_DEFAULT = INSTRUCTGPT_AGREEMENT
 _ERROR_RATE_DEFAULT = round(float(error_rate_from_agreement(_AGREEMENT_DEFAULT)), 4)
+
+# The threat's defaults are named because the overlap's default is derived from them.
+_BLIND_SPOT_DEFAULT = 0.03
+_FOOTPRINT_DEFAULT = 0.05
+_EXPLOITATION_DEFAULT = 0.65
+_OVERLAP_DEFAULT = round(
+    float(
+        footprint_overlap(
+            _BLIND_SPOT_DEFAULT,
+            _FOOTPRINT_DEFAULT,
+            blind_share(_BLIND_SPOT_DEFAULT, _FOOTPRINT_DEFAULT, _EXPLOITATION_DEFAULT),
+        )
+    ),
+    2,
+)
 
 #: Every quantity, by name, in display order within each group.
 QUANTITIES: dict[str, Quantity] = {
@@ -299,7 +323,7 @@ QUANTITIES: dict[str, Quantity] = {
         Quantity(
             "blind_spot", "σ", "Blind spot σ", "", "threat",
             0.0, 1.0, False, False,
-            0.03, "assumption",
+            _BLIND_SPOT_DEFAULT, "assumption",
             "Evaluators are fooled in a small share of situations; post-RLHF false positives rose "
             "18–24% on hard tasks (Wen et al., ICLR 2025), but on a small slice of all situations.",
             "Share of situations in which labelers are systematically fooled (systematic error, which "
@@ -309,7 +333,7 @@ QUANTITIES: dict[str, Quantity] = {
         Quantity(
             "footprint", "f", "Footprint f", "", "threat",
             0.0, 1.0, True, False,
-            0.05, "assumption",
+            _FOOTPRINT_DEFAULT, "assumption",
             "An unaligned competitor behaves like the aligned policy almost everywhere and differs in "
             "one situation in twenty.",
             "Share of situations in which an unaligned competitor acts differently from the aligned "
@@ -319,7 +343,7 @@ QUANTITIES: dict[str, Quantity] = {
         Quantity(
             "exploitation", "χ", "Exploitation χ", "", "threat",
             0.0, 1.0, False, False,
-            0.65, "assumption",
+            _EXPLOITATION_DEFAULT, "assumption",
             "A capable competitor that steers about two thirds of what it can into blind spots "
             "(0: blind to the labelers' weaknesses; 1: every difference where labelers are fooled).",
             "How well a competitor concentrates its differences in blind spots (0: blind to them; "
@@ -343,6 +367,19 @@ QUANTITIES: dict[str, Quantity] = {
             "Evidence for the aligned policy from priors and unlabelled data, in bits; rules out all "
             "but 10^log₁₀K · 2^(−b) competitors.",
             widget="number", step=1.0, fmt="%.1f", uncertain="normal",
+        ),
+        # -- dependence ----------------------------------------------------------------------------
+        Quantity(
+            "overlap", "ρ", "Label overlap ρ", "", "dependence",
+            0.0, 1.0, False, False,
+            _OVERLAP_DEFAULT, "assumption",
+            "Footprints placed at random on one dataset, each with its blind share h inside blind "
+            "spots: two competitors share ρ = f·(h²/σ + (1 − h)²/(1 − σ)) of their informative labels, "
+            f"{_OVERLAP_DEFAULT:g} at the default σ, f and χ.",
+            "Share of a competitor's informative labels that every competitor differs on (one dataset "
+            "judges them all): 0 treats their contests as independent (P₁^K, a lower bound), 1 as "
+            "one contest (P₁).",
+            widget="slider", step=0.01, fmt="%.2f",
         ),
         # -- goal ----------------------------------------------------------------------------------
         Quantity(
@@ -550,7 +587,7 @@ class Assumptions:
 
     Attributes
     ----------
-    labels, error_rate, blind_spot, footprint, exploitation, competitors_log10, prior_bits, target
+    labels, error_rate, blind_spot, footprint, exploitation, competitors_log10, prior_bits, overlap, target
         As in :data:`QUANTITIES`.
     agreement : float or None
         Inter-annotator agreement when that is the input, else None.
@@ -576,6 +613,7 @@ class Assumptions:
     exploitation: float = DEFAULTS["exploitation"]
     competitors_log10: float = DEFAULTS["competitors_log10"]
     prior_bits: float = DEFAULTS["prior_bits"]
+    overlap: float = DEFAULTS["overlap"]
     target: float = DEFAULTS["target"]
     agreement: float | None = None
 
@@ -625,7 +663,7 @@ class Assumptions:
 
 def _check_assumption_fields(names: Iterable[str]) -> None:
     # The dataclass lists the model's groups exactly; a new quantity missing from it fails on import.
-    expected = set(names_in("programme", "quality", "threat", "goal"))
+    expected = set(names_in(*MODEL_GROUPS))
     if set(names) != expected:
         raise AssertionError(f"Assumptions fields {sorted(names)} differ from the table's {sorted(expected)}")
 

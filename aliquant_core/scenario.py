@@ -45,9 +45,12 @@ lists of valid keys below are that table's groups.
     file keeps its numbers if a preset changes.
 ``programmes``
     A list of programmes, each an object with an optional ``name`` (default ``""``), an optional
-    ``aggregation`` (``"pooled"``, the default, or ``"weighted"``) and ``allocations``, a non-empty
-    list of objects with ``source`` (the name of a source in this file or, failing that, a preset
-    key), ``labels`` and an optional ``redundancy`` (labelers per item, default 1).
+    ``aggregation`` (``"pooled"``, the default; ``"weighted"``, by each source's reliability on
+    ordinary items; or ``"oracle"``, the oracle bound: Nitzan–Paroush weights from the
+    competitor-specific q_s, which no aggregator knows; see :mod:`aliquant_core.programme`) and
+    ``allocations``, a non-empty list of objects with ``source`` (the name of a source in this
+    file or, failing that, a preset key), ``labels`` and an optional ``redundancy`` (labelers per
+    item, default 1).
 ``trajectory``
     Any of the ``rate`` group's quantities, the rates per capability generation (see
     :mod:`aliquant_core.trajectory`). Missing rates are left to the reader's defaults; only the
@@ -141,7 +144,7 @@ from typing import Any
 
 from ._math import error_rate_from_agreement
 from .programme import AGGREGATIONS, Allocation, Programme
-from .quantities import QUANTITIES, Assumptions, Quantity, QuantityError, names_in
+from .quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, QuantityError, names_in
 from .sources import PRESETS, Source
 
 __all__ = [
@@ -171,7 +174,7 @@ MAX_BYTES = 1_000_000
 SOURCE_FIELDS = ("error_rate", "blind_spot", *(n for n in names_in("source") if n != "redundancy"))
 
 _VERSION = Quantity(VERSION_KEY, "", "", "", "", 1.0, math.inf, False, True, 1.0, "", "", "", whole=True)
-_ASSUMPTION_KEYS = names_in("programme", "quality", "threat", "goal")
+_ASSUMPTION_KEYS = names_in(*MODEL_GROUPS)
 _RATES = names_in("rate")
 _UNCERTAIN = tuple(name for name, q in QUANTITIES.items() if q.uncertain)
 #: The interval ends of each uncertain quantity: its interval, above 0 where it is log-normal.

@@ -39,7 +39,7 @@ from ._results import Result
 from ._types import ArrayLike
 from ._validation import check_range, resolve_error_rate
 from .model import _align_from_logs, p_align
-from .programme import AGGREGATIONS, _check_choice, mixture_p_align
+from .programme import AGGREGATIONS, _aggregation_weights, _check_choice, mixture_p_align
 from .quantities import DEFAULTS, QUANTITIES, check_threat, takes_assumptions
 from .sources import redundant_error_rate
 
@@ -815,8 +815,8 @@ def simulate_mixture(
     labels, error_rate, blind_spot, redundancy : array_like
         Per source, one axis over sources: :math:`n_s`, :math:`\varepsilon_s`, :math:`\sigma_s`
         and :math:`r_s`, each in its interval in :data:`aliquant_core.QUANTITIES`.
-    aggregation : {"pooled", "weighted"}
-        See :func:`aliquant_core.mixture_p_align`.
+    aggregation : {"pooled", "weighted", "oracle"}
+        See :func:`aliquant_core.mixture_p_align`; the weights are the same as there.
     trials, seed, informative
         As in :func:`simulate_p_align`.
     **threat
@@ -837,11 +837,13 @@ def simulate_mixture(
 
     .. math:: S = \sum_s w_s (W_s - L_s) = \sum_s w_s (2W_s - m_s),
 
-    with :math:`w_s = 1` (pooled) or :math:`w_s = \ln(q_s/(1 - q_s))` (weighted, negative for a
-    source worse than a coin, which reads it backwards), and the estimate of :math:`P_1` is the
-    mean of :math:`\mathbb 1[S > 0] + \tfrac12\mathbb 1[S = 0]`. A weighted score counts as a
-    tie when :math:`|S| < 10^{-9}\sum_s |w_s| m_s` (rounding in the weighted sum). A source that
-    is never wrong (:math:`q_s \in \{0, 1\}`) has an infinite weight and decides alone.
+    with the weights :func:`aliquant_core.mixture_p_align` uses: :math:`w_s = 1` (pooled),
+    :math:`w_s = \ln(\bar q_s/(1 - \bar q_s))` with :math:`\bar q_s` the source's reliability on
+    ordinary items (weighted), or :math:`w_s = \ln(q_s/(1 - q_s))` (the oracle bound; a negative
+    weight reads a source backwards). The estimate of :math:`P_1` is the mean of
+    :math:`\mathbb 1[S > 0] + \tfrac12\mathbb 1[S = 0]`. A weighted score counts as a tie when
+    :math:`|S| < 10^{-9}\sum_s |w_s| m_s` (rounding in the weighted sum). A source of infinite
+    weight (reliability 0 or 1) decides alone.
     :math:`P_\text{align}` as in :func:`simulate_p_align`. The analytic value comes from
     ``mixture_p_align(method="auto")``, which uses a saddlepoint approximation for large counts
     (relative error in :math:`1 - P_1` up to a few per cent, see its notes).
@@ -876,11 +878,8 @@ def simulate_mixture(
     vote_error = np.asarray(analytic.effective_error_rate, dtype=float)
     win = np.asarray(analytic.label_win_prob, dtype=float)
     blind = _math.blind_share(blind_spot, footprint, shared["exploitation"])
-    if aggregation == "pooled":
-        weights = np.ones_like(win)
-    else:
-        with np.errstate(divide="ignore"):
-            weights = np.log(win) - np.log1p(-win)
+    loss = _math.label_loss_prob(vote_error, blind)
+    weights = _aggregation_weights(aggregation, vote_error, blind_spot, win, loss)
     log_competitors = _math.log_effective_competitors(shared["competitors_log10"], shared["prior_bits"])
     log_competitors = float(log_competitors)
     rng = np.random.default_rng(seed)
@@ -895,7 +894,7 @@ def simulate_mixture(
         score = np.sum(terms, axis=-1)
         finite = np.isfinite(weights)
         scale = np.sum(np.where(finite, np.abs(np.where(finite, weights, 0.0)) * m, 0.0), axis=-1)
-        tie = np.abs(score) <= _WEIGHTED_TIE * scale if aggregation == "weighted" else score == 0
+        tie = np.abs(score) <= _WEIGHTED_TIE * scale if aggregation != "pooled" else score == 0
         return np.where(tie, 0.5, (score > 0).astype(float))
 
     return _compare(favoured((trials,)), favoured, rng, log_competitors, analytic, informative, seed)

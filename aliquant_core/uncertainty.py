@@ -107,7 +107,8 @@ class _Distribution:
 def _inputs(point: Mapping[str, float] | Assumptions | None) -> tuple[dict[str, float], float]:
     """Every uncertain quantity, and ``target``: ``point``'s value, else the table's default, checked."""
     if isinstance(point, Assumptions):
-        point = {k: v for k, v in point.as_dict().items() if k != "agreement"}  # its error_rate agrees
+        # Its error_rate agrees with any agreement; the overlap is not an input of P₁^K.
+        point = {k: v for k, v in point.as_dict().items() if k in (*UNCERTAIN_QUANTITIES, "target")}
     values = {name: DEFAULTS[name] for name in (*UNCERTAIN_QUANTITIES, "target")}
     unknown = set(point or {}) - set(values)
     if unknown:

@@ -34,24 +34,29 @@ k_eff = result["effective_competitors_log10"]
 log10_gap = k_eff + result["log10_single_failure"]
 bound_gap = min(1.0, 10.0 ** min(0.0, log10_gap))
 
+shared = calls.shared_dataset(n, assumptions.overlap, **quality, **threat)
 headline = probability(result["p_align"], result["p_misalign"], log10_gap)
+shared_text = probability(shared["p_align"], shared["p_misalign"])
 bound_text = probability(result["p_align_lower_bound"], bound_gap, log10_gap)
+one_contest = probability(result["p_single"], result["single_failure"], result["log10_single_failure"])
 # Long values ("1 − 3.5e-12658") get a smaller font so they fit their column (see layout.py).
-long_values = "long-" if max(len(headline), len(bound_text)) > 9 else ""
+long_values = "long-" if max(len(headline), len(shared_text)) > 9 else ""
 
 top = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="top")
 top[0].container(key=f"{long_values}headline").metric(
     "P(outer alignment)",
     headline,
     help="P_align = P₁^K_eff: the probability that the labels favour the aligned policy over every "
-    "effective competitor, treating competitors as independent. Close to 1 it is written as "
+    "effective competitor, treating their contests as independent. One dataset judges them all, so "
+    "under the model this is a lower bound (Harris–FKG). Close to 1 it is written as "
     "1 − (chance of failure).",
 )
-top[1].container(key=f"{long_values}bound").metric(
-    "Bonferroni bound",
-    bound_text,
-    help="Lower bound max(0, 1 − K_eff·(1 − P₁)) on P_align: it holds however the competitors are "
-    "correlated.",
+top[1].container(key=f"{long_values}shared").metric(
+    "On one shared dataset",
+    shared_text,
+    help=f"P_align when every competitor shares {assumptions.overlap:g} of its informative labels "
+    "with every other (the overlap ρ in the sidebar): between the figure on the left (ρ = 0) and "
+    "P₁, one contest for all (ρ = 1).",
 )
 top[2].metric(
     f"Labels for P* = {target:g}",
@@ -64,6 +69,12 @@ with top[3].container(key="verdict"):
     # The wording is the regime's own (aliquant_core.REGIME_WORDING); the page picks its colour.
     show, icon = _VERDICT_STYLE[regime]
     show(f"{REGIME_WORDING[regime].verdict} {details}", icon=icon)
+st.caption(
+    f"**Range:** under the model the truth lies between {headline} (contests independent) and "
+    f"P₁ = {one_contest} (one contest for all competitors); with overlap ρ = {assumptions.overlap:g} it is "
+    f"{shared_text}. Bonferroni, true under any dependence: at least {bound_text}.",
+    help="Method page, 'One dataset judges every competitor'.",
+)
 
 if assumptions.agreement is not None:
     worst_label, worst_value, worst_name = "Lowest agreement", tolerance["min_agreement"], "agreement a"

@@ -18,6 +18,7 @@ from aliquant_app.formatting import count, probability
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table, markdown_text
 from aliquant_core import PRESETS
+from aliquant_core.programme import AGGREGATION_LABELS
 from aliquant_core.quantities import QUANTITIES
 
 assumptions = state.current()
@@ -58,12 +59,16 @@ def programme_inputs(i: int) -> None:
     top[1].segmented_control(
         "Aggregation",
         view.AGGREGATIONS,
+        format_func=view.aggregation_name,
         required=True,
         **controls.STORE.control(view.key(i, "agg")),
         help="How two sources' labels combine. **pooled**: every label counts the same (a plain "
-        "reward model). **weighted**: each source's labels weighted by log(q/(1 − q)), optimal for "
-        "known reliabilities (Nitzan–Paroush); a source with q < ½ is then read backwards, which "
-        f"assumes its reliability is known, so it is a bound. Share-link key: `{view.key(i, 'agg')}`.",
+        "reward model). **weighted**: each source's labels weighted by the log-odds of its "
+        "reliability on ordinary items, q̄ = (1 − σ)(1 − ε_r) + σ·ε_r, which an aggregator can "
+        "estimate (Dawid–Skene, a calibration set); a source this competitor fools more often than "
+        "not (q < ½) keeps its weight and pulls the wrong way. "
+        f"**{AGGREGATION_LABELS['oracle']}**: it reads a q < ½ source backwards, so it only bounds "
+        f"what aggregation could do. Share-link key: `{view.key(i, 'agg')}`.",
     )
     # One row of three columns, source A above source B in each (inputs of one height line up).
     row = st.columns([2, 1.6, 1], vertical_alignment="bottom")
@@ -152,7 +157,9 @@ results = compared["results"]
 st.markdown(compared["markdown"])
 st.caption(
     "P_align: probability of outer alignment under the sidebar's threat model (the core's "
-    "programme_p_align; competitors treated as independent), with its Bonferroni lower bound. "
+    "programme_p_align; competitors' contests treated as independent, which on one shared dataset "
+    "is a lower bound). The truth under the model lies between it and P₁, the chance of winning one "
+    "contest; the Bonferroni bound holds under any dependence. "
     "Regime: whether scaling the programme up drives P_align to 1 (quantity can fix this) or to 0. "
     "Dollars = Σ labels × labelers per item × cost per label; labeler-hours likewise with seconds per "
     "label; calendar weeks until the slowest source is done, sources in parallel. OOM: "
@@ -251,6 +258,7 @@ def cheapest_section() -> None:
     cheap_aggregation = inputs[1].segmented_control(
         "Mixes",
         view.AGGREGATIONS,
+        format_func=view.aggregation_name,
         required=True,
         **controls.STORE.control("cheap_agg"),
         help="How two-source candidates combine their labels (see a programme's Aggregation). "
@@ -352,6 +360,7 @@ def split_section() -> None:
     split_aggregation = row[3].segmented_control(
         "Aggregation",
         view.AGGREGATIONS,
+        format_func=view.aggregation_name,
         required=True,
         **controls.STORE.control("split_agg"),
         help="How the two sources' labels combine (see a programme's Aggregation). "

@@ -168,3 +168,36 @@ def mixture_reference(counts, win, weights) -> tuple[mp.mpf, mp.mpf]:
             else:
                 failure += prob
         return single, failure
+
+
+def shared_dataset_reference(common: int, own: int, q: float, competitors: float) -> tuple[mp.mpf, mp.mpf]:
+    """P_align and 1 − P_align of the overlap model by direct double summation (model brief).
+
+    For each count j of the ``common`` labels won and each count w of a competitor's ``own``
+    labels won, the score is (2j − common) + (2w − own); the competitor loses when it is positive,
+    with probability ½ when it is 0. Given j the ``competitors`` contests are independent:
+    P_align = Σ_j P(J = j)·P_p(j)^K and 1 − P_align = Σ_j P(J = j)·(1 − (1 − F_p(j))^K), with
+    F_p(j) = 1 − P_p(j) summed on its own so it keeps its relative accuracy.
+    """
+    with mp.workdps(DIGITS):
+        return _shared_dataset_sums(common, own, mp.mpf(q), mp.mpf(competitors))
+
+
+def _shared_dataset_sums(common: int, own: int, q: mp.mpf, k: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
+    common_terms = binomial_terms(common, q, 1 - q)
+    own_terms = binomial_terms(own, q, 1 - q)
+    align = misalign = mp.mpf(0)
+    for j, weight in enumerate(common_terms):
+        lose = fail = mp.mpf(0)
+        for w, term in enumerate(own_terms):
+            score = (2 * j - common) + (2 * w - own)
+            if score > 0:
+                lose += term
+            elif score < 0:
+                fail += term
+            else:
+                lose += term / 2
+                fail += term / 2
+        align += weight * mp.exp(k * mp.log1p(-fail)) if fail < 1 else 0
+        misalign += weight * -mp.expm1(k * mp.log1p(-fail)) if fail < 1 else weight
+    return align, misalign

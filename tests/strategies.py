@@ -88,6 +88,7 @@ prior_bits = for_quantity("prior_bits")
 # target to a relative 1e-9, which means nothing at a target of 2.2e-308 (found by hypothesis:
 # max_blind_spot there, with P_align 0 just inside the boundary); 1e-6 and 1 - 1e-9 keep them as written.
 target = for_quantity("target", low=1e-6, high=1 - 1e-9)
+overlap = for_quantity("overlap")
 
 #: Each threat quantity over its interval, but for the deliberate sub-range of the footprint above.
 _THREAT_STRATEGIES = {name: for_quantity(name) for name in THREAT} | {"footprint": footprint}
@@ -104,5 +105,6 @@ model_assumptions = st.builds(
     error_rate=error_rate,
     target=target,
     agreement=st.none() | agreement,
+    overlap=overlap,
     **_THREAT_STRATEGIES,
 )

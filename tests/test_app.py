@@ -110,7 +110,7 @@ def test_every_page_runs_without_exception(page):
 
 def test_every_model_quantity_has_a_sidebar_control_from_the_table():
     """Walk the table: each model quantity's widget has its key, label, bounds, default and help."""
-    model = core.names_in("programme", "quality", "threat", "goal")
+    model = core.names_in(*core.MODEL_GROUPS)
     assert tuple(state.CONTROLS) == model
     drawn = {}
     for link in ({}, {state.USE_AGREEMENT_KEY: "true"}):  # agreement is drawn only when it is the input
@@ -139,7 +139,10 @@ def test_default_headline_is_the_core_at_the_defaults():
     assert_shows_core(at, settings())
     # Pinned once by hand: the core's p_align at the DEFAULTS is 0.90387..., its bound 0.89893...
     assert headline(at) == "90.4%"
-    assert metric(at, "Bonferroni bound") == "89.9%"
+    # The shared-dataset figure: aliquant_core.shared_p_align at the defaults (ρ = 0.29) is
+    # 0.998544..., checked against direct summation in tests/test_shared_dataset.py.
+    assert metric(at, "On one shared dataset") == "99.85%"
+    assert any("at least 89.9%" in c.value for c in at.caption)
     assert at.success
     assert "Quantity can fix this" in at.success[0].value
 
@@ -153,7 +156,11 @@ def test_error_rate_slider_sets_headline(error_rate):
     result = core_result(values)
     gap = min(1.0, 10.0 ** min(0.0, log10_gap(result)))
     expected = formatting.probability(float(result.p_align_lower_bound), gap, log10_gap(result))
-    assert metric(at, "Bonferroni bound") == expected
+    assert any(f"at least {expected}" in c.value for c in at.caption)
+    shared = core.shared_p_align(**{k: v for k, v in values.items() if k != "target"})
+    assert metric(at, "On one shared dataset") == formatting.probability(
+        float(shared.p_align), float(shared.p_misalign)
+    )
 
 
 def test_labels_input_and_log_slider_set_headline():
@@ -361,12 +368,14 @@ def test_csv_holds_the_cores_curve():
         "labels": labels.tolist(),
         "p_align": np.asarray(result.p_align).tolist(),
         "p_align_lower_bound": np.asarray(result.p_align_lower_bound).tolist(),
+        "p_single": np.asarray(result.p_single).tolist(),
     }
     lines = overview_view.curve_csv(curve, values).splitlines()
-    assert lines[0].split(",")[:3] == ["labels", "p_align", "p_align_lower_bound"]
+    assert lines[0].split(",")[:4] == ["labels", "p_align", "p_align_lower_bound", "p_single"]
     assert len(lines) == 1 + len(labels)
     first = lines[1].split(",")
     assert float(first[1]) == float(np.asarray(result.p_align)[0])
+    assert float(first[3]) == float(np.asarray(result.p_single)[0])  # the range's upper end, P₁
     assert float(first[lines[0].split(",").index("error_rate")]) == DEFAULT["error_rate"]
 
 
@@ -379,7 +388,7 @@ def test_the_page_offers_the_csv():
     threat = tuple(sorted((k, DEFAULT[k]) for k in THREAT))
     text = overview_view.chart_csv((("error_rate", DEFAULT["error_rate"]),), threat, {"target": 0.9})
     rows = text.splitlines()
-    assert rows[0] == "labels,p_align,p_align_lower_bound,target"
+    assert rows[0] == "labels,p_align,p_align_lower_bound,p_single,target"
     # One row per label count of the curve: np.unique(np.round(np.logspace(0, 12, 721))) has 661
     # (rounding to whole labels merges the near-equal counts at the low end).
     assert len(rows) == 1 + len(np.unique(np.round(np.logspace(0.0, 12.0, overview_view.CURVE_POINTS))))

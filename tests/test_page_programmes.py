@@ -292,6 +292,40 @@ def test_second_source_redundancy_and_aggregation():
     assert hours == "no, 32× the goal"
 
 
+def test_oracle_aggregation_is_offered_only_labelled_as_a_bound():
+    # Issue #13: the Nitzan–Paroush weights from the competitor-specific q_s are an oracle; the
+    # page offers them only under that name and no programme opens on them.
+    assert view.AGGREGATIONS == core.programme.AGGREGATIONS == ("pooled", "weighted", "oracle")
+    assert all(d.aggregation != "oracle" for d in view.DEFAULT_PROGRAMMES)
+    at = open_editor(open_page())
+    control = at.segmented_control(key="p1_agg")
+    assert control.format_func("oracle") == "oracle bound"
+    assert "no aggregator knows these" in control.help
+    at.selectbox(key="p1_b").set_value("experts").run()  # B's inputs are disabled while it is none
+    at.number_input(key="p1_nb").set_value(2_000.0)
+    at.segmented_control(key="p1_agg").set_value("oracle")
+    at.run()
+    assert not at.exception
+    prog = programme([("crowdworkers", 300_000.0, 1), ("experts", 2_000.0, 1)], "oracle")
+    assert_column_is_core(at, 1, prog)
+    sources = column(at, 1)["Sources: labels × labelers per item"]
+    assert sources.endswith(
+        "· oracle bound (Nitzan–Paroush weights from the competitor-specific q_s: no aggregator knows these)"
+    )
+
+
+def test_default_weighted_programme_uses_knowable_weights():
+    # "Crowd + experts" is reliability-weighted: its column is the core's weighted P_align (not the
+    # oracle's, which read the crowd's q < ½ labels backwards and showed 91.2% before issue #13).
+    (default,) = [d for d in view.DEFAULT_PROGRAMMES if d.aggregation == "weighted"]
+    weighted = core.programme_p_align(programme(spec_of(default), "weighted"), **MODEL)
+    oracle = core.programme_p_align(programme(spec_of(default), "oracle"), **MODEL)
+    assert float(weighted.p_align) != float(oracle.p_align)
+    at = open_page()
+    index = view.DEFAULT_PROGRAMMES.index(default) + 1
+    assert column(at, index)["P_align"] == expected_p_align(weighted)
+
+
 def test_sidebar_assumptions_reach_the_page():
     at = open_page()
     at.slider(key="exploitation").set_value(0.2).run()

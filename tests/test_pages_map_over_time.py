@@ -252,7 +252,8 @@ def test_grid_csv_holds_the_cores_grid():
 
 def core_trajectory(values: dict[str, float], **rates):
     """The core's trajectory for the sidebar's ``values`` and the given rates (others default)."""
-    return core.trajectory(core.TrajectoryRates(**rates), **values)
+    independent = {name: value for name, value in values.items() if name != "overlap"}
+    return core.trajectory(core.TrajectoryRates(**rates), **independent)
 
 
 def test_over_time_has_a_slider_per_rate_with_its_note_and_default():
@@ -321,7 +322,7 @@ def test_over_time_follows_the_sidebar():
 def test_trajectory_csv_holds_the_cores_trajectory():
     values = settings()
     rates = {"generations": 4, "blind_spot_factor_per_generation": 1.3}
-    data = over_time.run(rates, **values)
+    data = over_time.run(rates, **{name: v for name, v in values.items() if name != "overlap"})
     t = core_trajectory(values, **rates)
     lines = over_time.trajectory_csv(data, rates, values).splitlines()
     header = lines[0].split(",")

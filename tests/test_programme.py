@@ -61,7 +61,7 @@ def test_one_active_source_is_the_single_source_model():
     assert result.exact[0]
 
 
-@pytest.mark.parametrize("aggregation", ["pooled", "weighted"])
+@pytest.mark.parametrize("aggregation", ["pooled", "weighted", "oracle"])
 @pytest.mark.parametrize(
     ("counts", "win"),
     [
@@ -83,9 +83,9 @@ def test_exact_enumeration_against_brute_force(counts, win, aggregation):
     if len(counts) == 2:  # the float enumeration of many pairs at once agrees
         pairs = _mixture.exact_probabilities_pairs(np.array([counts], float), win[None], weights[None])
         assert np.ravel(pairs) == pytest.approx([float(single), float(failure)], rel=1e-12)
-    # The public function (which reads q < ½ sources backwards when weighted) agrees. A source with
+    # The public function (which reads q̄ < ½ sources backwards when weighted) agrees. A source with
     # q < ½ is made as the brief makes it: all its labels in a blind spot (σ = 1, f = 1, χ = 0) give
-    # q = ε.
+    # q = ε; with χ = 0 and f = 1, h = σ, so q = q̄ and the weighted and oracle weights coincide.
     below = win < 0.5
     result = mixture_p_align(
         np.array(counts, float),
@@ -201,7 +201,9 @@ def test_mixture_against_seeded_simulation(aggregation, method):
 @example(counts=[0, 1, 1], error=[0.0, 0.0, 0.25], blind=[0.0, 0.25, 0.0])  # an unlabelled q = 1 source
 def test_weighted_never_below_pooled(counts, error, blind):
     # Nitzan–Paroush: the log-odds weighted majority is the most accurate decision rule for
-    # independent labels of known reliability, so its P₁ is never below the plain count's.
+    # independent labels of known reliability, so its P₁ is never below the plain count's. With
+    # f = 1 and χ = 0 the competitor fills no blind spot beyond σ (h = σ), so q = q̄: the knowable
+    # weights are the competitor's reliabilities here (elsewhere they are not; see below).
     k = len(counts)
     args = (np.array(counts, float), np.array(error[:k]), np.array(blind[:k]))
     pooled = mixture_p_align(
@@ -211,6 +213,201 @@ def test_weighted_never_below_pooled(counts, error, blind):
         *args, aggregation="weighted", method="exact", **plain_shared(footprint=1.0, exploitation=0.0)
     )
     assert weighted.p_single >= pooled.p_single - 1e-12
+
+
+# --- reliability-weighted aggregation: knowable weights (issue #13, point 1) ---------------------
+
+ISSUE_13 = {"footprint": 0.05, "exploitation": 0.65, "competitors_log10": 20}
+
+
+def test_issue_13_reproducer_one_source_weighted_is_pooled():
+    # Issue #13's reproducer: one source, ε = 0.2198, σ = 0.05. h = 0.05 + 0.65·(min(1, 0.05/0.05)
+    # − 0.05) = 0.6675, q = 0.3325·0.7802 + 0.6675·0.2198 = 0.4061 < ½. With one source
+    # S = w(W − L) has the sign of W − L for any w > 0, so weighting cannot change the answer:
+    # q̄ = 0.95·0.7802 + 0.05·0.2198 = 0.7522 > ½ gives w > 0 and the pooled P_align, 0, in
+    # no_quantity_suffices (the old oracle weights read the source backwards: P_align 1).
+    args = ([1e5], [0.2198], [0.05])
+    pooled = mixture_p_align(*args, aggregation="pooled", **ISSUE_13)
+    weighted = mixture_p_align(*args, aggregation="weighted", **ISSUE_13)
+    assert weighted.label_win_prob[0] == pytest.approx(0.3325 * 0.7802 + 0.6675 * 0.2198, rel=1e-12)
+    assert weighted.p_align == pooled.p_align == 0.0
+    assert weighted.p_single == pooled.p_single
+    assert weighted.regime == pooled.regime == "no_quantity_suffices"
+    oracle = mixture_p_align(*args, aggregation="oracle", **ISSUE_13)
+    assert (oracle.p_align, oracle.regime) == (1.0, "quantity_suffices")  # the bound, labelled
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    labels=st.integers(min_value=0, max_value=3000),
+    error=st.floats(min_value=0.0, max_value=0.5),
+    blind=st.floats(min_value=0.0, max_value=1.0),
+    footprint=st.floats(min_value=0.01, max_value=1.0),
+    exploitation=st.floats(min_value=0.0, max_value=1.0),
+)
+def test_one_source_weighted_is_pooled(labels, error, blind, footprint, exploitation):
+    # S = w(W − L): a positive w (q̄ > ½) leaves its sign, hence P₁, as pooled; a negative one
+    # (q̄ < ½, only when σ > ½) reads the source backwards, swapping P₁ and 1 − P₁; w = 0
+    # (q̄ = ½) scores nothing, a tie: P₁ = ½. q̄ = (1 − σ)(1 − ε) + σε, ε the voted error (r = 1).
+    threat = plain_shared(footprint=footprint, exploitation=exploitation)
+    args = ([float(labels)], [error], [blind])
+    pooled = mixture_p_align(*args, aggregation="pooled", **threat)
+    weighted = mixture_p_align(*args, aggregation="weighted", **threat)
+    q_bar = (1 - blind) * (1 - error) + blind * error
+    if weighted.informative_labels[0] == 0 or q_bar == 0.5:
+        assert weighted.p_single == 0.5
+    elif q_bar > 0.5:
+        assert weighted.p_single == pooled.p_single
+        assert weighted.regime == pooled.regime
+    else:
+        assert weighted.p_single == pytest.approx(float(1 - pooled.p_single), abs=1e-15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=st.lists(st.integers(min_value=0, max_value=80), min_size=2, max_size=2),
+    q_bar=st.floats(min_value=0.55, max_value=0.95),
+    blind=st.floats(min_value=0.0, max_value=0.3),
+    exploitation=st.floats(min_value=0.0, max_value=1.0),
+)
+def test_sources_of_equal_reliability_weighted_is_pooled(counts, q_bar, blind, exploitation):
+    # Two sources with the same q̄ but different blind spots, so different q_s on this competitor's
+    # footprint (h = σ + χ(min(1, σ/f) − σ)): source A has σ = 0 and ε = 1 − q̄; source B has σ_B and
+    # ε_B = (1 − q̄ − σ_B)/(1 − 2σ_B), solving (1 − σ_B)(1 − ε_B) + σ_B ε_B = q̄. Equal weights
+    # make S a positive multiple of the pooled score: the same P₁. (The oracle's weights differ.)
+    blind_b = min(blind, 0.999 * (1 - q_bar))  # keep ε_B ≥ 0
+    error_b = (1 - q_bar - blind_b) / (1 - 2 * blind_b)
+    threat = plain_shared(footprint=0.1, exploitation=exploitation)
+    args = (np.array(counts, float) / 0.1, [1 - q_bar, error_b], [0.0, blind_b])
+    pooled = mixture_p_align(*args, aggregation="pooled", method="exact", **threat)
+    weighted = mixture_p_align(*args, aggregation="weighted", method="exact", **threat)
+    assert weighted.p_single == pytest.approx(float(pooled.p_single), rel=1e-12, abs=1e-300)
+    assert weighted.regime == pooled.regime
+
+
+@pytest.mark.parametrize("method", ["exact", "saddlepoint", "auto"])
+def test_weighted_uses_knowable_weights_against_brute_force(method):
+    # f = 0.1, χ = 0.5. Source A: ε = 0.1, σ = 0.02: h = 0.02 + 0.5(0.2 − 0.02) = 0.11,
+    # q = 0.89·0.9 + 0.11·0.1 = 0.812; q̄ = 0.98·0.9 + 0.02·0.1 = 0.884. Source B: ε = 0.05,
+    # σ = 0.08: h = 0.08 + 0.5(0.8 − 0.08) = 0.44, q = 0.56·0.95 + 0.44·0.05 = 0.554;
+    # q̄ = 0.92·0.95 + 0.08·0.05 = 0.878. Source C: ε = 0.2, σ = 0.09: h = 0.09 + 0.5(0.9 − 0.09)
+    # = 0.495, q = 0.505·0.8 + 0.495·0.2 = 0.503, q̄ = 0.91·0.8 + 0.09·0.2 = 0.746. Expected: every
+    # outcome enumerated at 40 digits (tests/reference.py) with w = ln(q̄/(1 − q̄)) on these q.
+    labels = np.array([60.0, 300.0, 90.0])
+    error, blind = [0.1, 0.05, 0.2], [0.02, 0.08, 0.09]
+    q = np.array([0.812, 0.554, 0.503])
+    q_bar = np.array([0.884, 0.878, 0.746])
+    single, _ = mixture_reference([6, 30, 9], q, np.log(q_bar / (1 - q_bar)))
+    threat = plain_shared(footprint=0.1, exploitation=0.5)
+    result = mixture_p_align(labels, error, blind, aggregation="weighted", method=method, **threat)
+    np.testing.assert_allclose(result.label_win_prob, q, rtol=1e-12)
+    tolerance = 1e-12 if method != "saddlepoint" else 5e-2  # 45 labels: the continuous formula
+    assert result.p_single == pytest.approx(float(single), rel=tolerance)
+    # The oracle's weights ln(q/(1 − q)) are a different rule with a different answer.
+    single_oracle, _ = mixture_reference([6, 30, 9], q, np.log(q / (1 - q)))
+    oracle = mixture_p_align(labels, error, blind, aggregation="oracle", method="exact", **threat)
+    assert oracle.p_single == pytest.approx(float(single_oracle), rel=1e-12)
+    assert abs(float(single_oracle) - float(single)) > 1e-3
+
+
+@pytest.mark.parametrize(
+    ("counts", "win", "weights"),
+    [
+        ([4, 7], [0.3, 0.8], [0.5, 1.2]),  # positive weights on a source below ½
+        ([5, 6, 3], [0.45, 0.35, 0.9], [1.0, 0.3, 2.0]),
+        ([8, 8], [0.4, 0.2], [1.0, 1.0]),  # equal weights: the convolution path
+        ([9, 2], [0.1, 0.6], [0.7, 2.1]),  # ties: 0.7·a = 2.1·b happens (3a = ... )
+    ],
+)
+def test_kernels_with_positive_weights_on_sources_below_half(counts, win, weights):
+    # The knowable weights leave q_s < ½ sources a positive weight: the kernels must not assume
+    # q_s ≥ ½. Expected: every outcome enumerated at 40 digits (tests/reference.py).
+    win, weights = np.array(win), np.array(weights)
+    single, failure = mixture_reference(counts, win, weights)
+    got = np.exp(_mixture.exact_logs(np.array(counts, float), win, weights))
+    assert got == pytest.approx([float(single), float(failure)], rel=1e-12)
+    if len(counts) == 2:
+        pairs = _mixture.exact_probabilities_pairs(np.array([counts], float), win[None], weights[None])
+        assert np.ravel(pairs) == pytest.approx([float(single), float(failure)], rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    small=st.integers(min_value=2000, max_value=5000),
+    large=st.integers(min_value=2000, max_value=30_000),
+    win=st.tuples(st.floats(min_value=0.3, max_value=0.75), st.floats(min_value=0.3, max_value=0.75)),
+    q_bar=st.tuples(st.floats(min_value=0.52, max_value=0.75), st.floats(min_value=0.52, max_value=0.75)),
+)
+# Found by hypothesis on the old kernel: P₁ ≈ 4e-16 is the small side, which it took as 1 minus the
+# rounded large side, 5% off (now 0.1%); below 1e-16 that gave 0 (P₁ = e^−155 here, exactly).
+@example(small=2000, large=3620, win=(0.5, 0.375), q_bar=(0.75, 0.625))
+@example(small=3000, large=10_000, win=(0.45, 0.40), q_bar=(0.7, 0.6))
+# Found by hypothesis: weights in the ratio 2 (0.2513, 0.5026) make the score a lattice of span
+# 0.5026; at 1 − P₁ = e^−231.5 the continuous formula is 17% low (measured 9% at the same point
+# with the ratio exactly 2, 0.1% at 0.52/0.2513). Far beyond any P_align that is not 0 or 1.
+@example(small=2000, large=2000, win=(0.5, 0.75), q_bar=(0.5625, 0.623046875))
+def test_saddlepoint_with_weights_not_the_q(small, large, win, q_bar):
+    # The reliability-weighted score: weights ln(q̄/(1 − q̄)) applied to other q_s, some below ½.
+    # Measured over 178 such configurations (weights > 10% apart, smaller side above e^−700) against
+    # enumeration: relative error of the smaller side up to 1.3% above 1e-20 and 3.1% below; with
+    # the weights in a small whole-number ratio (a lattice the continuous formula does not correct
+    # for) up to 0.4% at random q and 17% in the deep tail (above). Hence 5% down to 1e-30 and a
+    # factor 1.3 deeper, which matters only where log₁₀ K_eff ≥ 30 puts P_align's transition
+    # (K_eff(1 − P₁) ≈ 1) that deep. Whichever side is small (P₁ when q_s < ½ sources drag the
+    # score down) keeps its relative accuracy.
+    counts = np.array([small, large], float)
+    win, q_bar = np.array(win), np.array(q_bar)
+    weights = np.log(q_bar / (1 - q_bar))
+    if abs(weights[0] / weights[1] - 1) <= 0.1:
+        return
+    ls, lf = _mixture.exact_logs(counts, win, weights)
+    sl, sf = _mixture.saddlepoint_logs(counts[None], win[None], 1 - win[None], weights[None], False)
+    small_exact, small_saddle = (ls, sl[0]) if ls < lf else (lf, sf[0])
+    if small_exact > math.log(1e-30):
+        assert math.exp(small_saddle - small_exact) == pytest.approx(1.0, abs=5e-2)
+    elif small_exact > -660:
+        assert abs(small_saddle - small_exact) < math.log(1.3)
+
+
+def test_saddlepoint_keeps_the_large_side_to_full_accuracy():
+    # Pooled, 77 and 195 informative labels right with q = 0.5925 and 0.7952 (crowdworkers and
+    # experts at f = 0.05, χ = 0.3, found by test_curves' brute force): 1 − P₁ ≈ 6.5e-18 by
+    # enumeration, so ln P₁ ≈ −6.5e-18, which K_eff = 1e20 turns into P_align ≈ e^−650. Summed on
+    # its own, ½[P(S > 1) + P(S > −1)] rounds ln P₁ to 0 and P_align to 1; it must come from the
+    # small side as ln(1 − (1 − P₁)).
+    counts = np.array([[77.0, 195.0]])
+    win = np.array([[0.59245891, 0.79519779]])
+    exact_single, exact_failure = _mixture.exact_logs(counts[0], win[0], np.ones(2))
+    log_single, log_failure = _mixture.saddlepoint_logs(counts, win, 1 - win, np.ones_like(win), True)
+    assert -1e-16 < exact_single < -1e-18
+    assert log_failure[0] == pytest.approx(exact_failure, rel=1e-3)
+    assert log_single[0] == pytest.approx(exact_single, rel=1e-3, abs=0.0)  # no default abs: ~1e-18
+
+
+def test_deterministic_source_with_a_finite_weight():
+    # ε = 0, σ = 0.1, f = 0.05, χ = 1: h = min(1, 0.1/0.05) = 1, so every label is lost (q = 0),
+    # yet on ordinary items it is right 90% of the time (q̄ = 0.9): a finite weight ln 9 and a
+    # certain −ln 9 per label. Source B: ε = 0.2, σ = 0: q = q̄ = 0.8, weight ln 4. With 2 and 5
+    # informative labels: S = −2 ln 9 + ln 4 (2W − 5) > 0 ⟺ 2W − 5 > ln 81/ln 4 = 3.17 ⟺ W = 5:
+    # P₁ = 0.8⁵ = 0.32768 (by hand).
+    threat = plain_shared(footprint=0.05, exploitation=1.0)
+    result = mixture_p_align([40.0, 100.0], [0.0, 0.2], [0.1, 0.0], aggregation="weighted", **threat)
+    np.testing.assert_allclose(result.label_win_prob, [0.0, 0.8], atol=1e-15)
+    assert result.p_single == pytest.approx(0.8**5, rel=1e-12)
+    # Many labels, for the saddlepoint (whose certain part is an offset of −m_A·w_A): 40 labels of
+    # A against 2,000 of B at ε = 0.45 (q = 0.55, weight ln(11/9)): P₁ = P(2W − 2000 > 40 ln 9 /
+    # ln(11/9) = 438), about 5 standard deviations above the mean 200, is the small side. "auto"
+    # enumerates it (41 configurations); the saddlepoint must not come out as 0 (it did, before
+    # each side came from the small tail) and is within the continuous formula's error on what is
+    # a lattice of span 2 ln(11/9) once A is an offset: measured 11% (3.83e-8 against 4.32e-8).
+    labels, blind, error = [800.0, 40_000.0], [0.1, 0.0], [0.0, 0.45]
+    auto = mixture_p_align(labels, error, blind, aggregation="weighted", **threat)
+    exact = mixture_p_align(labels, error, blind, aggregation="weighted", method="exact", **threat)
+    saddle = mixture_p_align(labels, error, blind, aggregation="weighted", method="saddlepoint", **threat)
+    assert auto.exact
+    assert auto.p_single == exact.p_single
+    assert 1e-12 < exact.p_single < 1e-4
+    assert saddle.p_single == pytest.approx(float(exact.p_single), rel=0.15)
 
 
 def test_costs_by_hand():
@@ -323,7 +520,7 @@ def test_source_checks_come_from_the_table():
 
 
 def test_mixture_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="aggregation must be one of pooled, weighted"):
+    with pytest.raises(ValueError, match="aggregation must be one of pooled, weighted, oracle"):
         mixture_p_align([1.0], [0.1], [0.0], aggregation="median")
     with pytest.raises(ValueError, match="redundancy must be a whole number"):
         mixture_p_align([1.0], [0.1], [0.0], redundancy=1.5)

@@ -19,6 +19,7 @@ from aliquant_core import p_align
 from aliquant_core.quantities import (
     DEFAULTS,
     GROUPS,
+    MODEL_GROUPS,
     QUANTITIES,
     RANGES,
     THREAT,
@@ -131,7 +132,7 @@ def test_groups_and_the_threat():
     assert THREAT == ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
     assert names_in("threat") == THREAT
     assert sorted(names_in(*GROUPS)) == sorted(NAMES)  # every row is in exactly one group
-    assert set(Assumptions.field_names()) == set(names_in("programme", "quality", "threat", "goal"))
+    assert set(Assumptions.field_names()) == set(names_in(*MODEL_GROUPS))
     with pytest.raises(KeyError, match="mood"):
         names_in("threat", "mood")
 

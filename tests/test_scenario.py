@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from aliquant_core import scenario as scenario_module
 from aliquant_core.programme import Allocation, Programme
-from aliquant_core.quantities import QUANTITIES, Quantity, QuantityError, names_in
+from aliquant_core.quantities import MODEL_GROUPS, QUANTITIES, Quantity, QuantityError, names_in
 from aliquant_core.scenario import (
     MAX_BYTES,
     SCHEMA_VERSION,
@@ -30,7 +30,7 @@ from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, _check_intervals
 from . import strategies as qs
 
 RATES = names_in("rate")
-ASSUMPTION_KEYS = names_in("programme", "quality", "threat", "goal")
+ASSUMPTION_KEYS = names_in(*MODEL_GROUPS)
 
 
 def example_text() -> str:
@@ -302,7 +302,9 @@ def scenarios(draw):
             for _ in range(draw(st.integers(1, 4)))
         ]
         programmes.append(
-            Programme(tuple(allocations), draw(st.sampled_from(["pooled", "weighted"])), draw(st.text()))
+            Programme(
+                tuple(allocations), draw(st.sampled_from(["pooled", "weighted", "oracle"])), draw(st.text())
+            )
         )
     trajectory = draw(st.fixed_dictionaries({}, optional={k: in_interval(QUANTITIES[k]) for k in RATES}))
     uncertainty = draw(st.fixed_dictionaries({}, optional={k: intervals(k) for k in UNCERTAIN_QUANTITIES}))
@@ -437,7 +439,7 @@ def test_wrong_types_are_named(path, value, message):
         (
             ("programmes", 0, "aggregation"),
             "mean",
-            "programmes[0].aggregation must be one of pooled, weighted",
+            "programmes[0].aggregation must be one of pooled, weighted, oracle",
         ),
         (("programmes", 0, "allocations"), [], "programmes[0].allocations must list at least one allocation"),
         (

@@ -270,7 +270,9 @@ def test_per_labeler_path_with_binomial_informative_counts():
 
 MIXTURE = {
     # f = 0.25, χ = 1 → h_s = min(1, σ_s/f): 0.2 and 0.8; q = 0.59 and 0.26 (the second source is
-    # worse than a coin on this footprint: pooled it hurts, weighted it is read backwards).
+    # worse than a coin on this footprint: pooled and weighted it hurts, the oracle reads it
+    # backwards). On ordinary items q̄ = 0.95·0.65 + 0.05·0.35 = 0.635 and 0.8·0.9 + 0.2·0.1 = 0.74,
+    # so the weighted aggregation gives the second source the larger, positive weight.
     "labels": [400, 120],
     "error_rate": [0.35, 0.1],
     "blind_spot": [0.05, 0.2],
@@ -280,7 +282,7 @@ MIXTURE = {
 MIXTURE = plain_shared() | MIXTURE
 
 
-@pytest.mark.parametrize("aggregation", ["pooled", "weighted"])
+@pytest.mark.parametrize("aggregation", ["pooled", "weighted", "oracle"])
 def test_two_source_mixture_inside_the_simulated_interval(aggregation):
     result = simulate_mixture(**MIXTURE, aggregation=aggregation, trials=20_000, seed=0)
     analytic = mixture_p_align(
@@ -296,14 +298,30 @@ def test_two_source_mixture_inside_the_simulated_interval(aggregation):
     assert result.p_single_check.inside, (result.p_single, result.analytic_p_single)
     assert result.p_align_check.inside
     assert result.p_align_direct_check.inside, (result.p_align_direct, result.analytic_p_align)
+    # Measured (seed 0): pooled P₁ = 0.629 and weighted 0.238 resolve; the oracle's 0.99959
+    # (1 − P₁ = 4e-4, 8 failures expected in 20,000) cannot tell a 25% change in 1 − P₁.
+    expected = "unresolvable" if aggregation == "oracle" else "agrees"
+    assert result.verdict == expected, result.reason
 
 
-def test_weighted_mixture_beats_pooled_here():
-    # Measured (seed 0): pooled P₁ ≈ 0.625, weighted ≈ 0.9998: reading the bad source backwards
-    # turns it from a liability into evidence.
+def test_oracle_mixture_beats_pooled_here():
+    # Measured (seed 0): pooled P₁ ≈ 0.625, oracle ≈ 0.9998: reading the bad source backwards
+    # turns it from a liability into evidence, which only an oracle knowing q_s on this
+    # competitor's footprint can do.
+    pooled = simulate_mixture(**MIXTURE, aggregation="pooled", trials=20_000)
+    oracle = simulate_mixture(**MIXTURE, aggregation="oracle", trials=20_000)
+    assert pooled.p_single.high < oracle.p_single.low
+
+
+def test_weighted_mixture_does_not_read_the_bad_source_backwards():
+    # Knowable weights (q̄ = 0.635, 0.74, above) give the q = 0.26 source the larger positive weight
+    # ln(0.74/0.26) = 1.046 against ln(0.635/0.365) = 0.554: its 120 labels drag the score down more
+    # than pooling does, so weighted P₁ lies below the pooled one and far below the oracle's. Both
+    # the simulation and mixture_p_align use these weights (programme._aggregation_weights).
     pooled = simulate_mixture(**MIXTURE, aggregation="pooled", trials=20_000)
     weighted = simulate_mixture(**MIXTURE, aggregation="weighted", trials=20_000)
-    assert pooled.p_single.high < weighted.p_single.low
+    assert weighted.p_single.high < pooled.p_single.low
+    assert weighted.p_single_check.inside
 
 
 def test_mixture_with_redundancy_and_a_perfect_source():
@@ -578,7 +596,7 @@ def _tail_scaled(evaluate, factor):
     return wrong
 
 
-#: Each path's check at a point where it resolves (P₁ ≈ 0.71, 0.73, 0.62 and P_align's K_eff 4, 3, 3).
+#: Each path's check at a point where it resolves (P₁ ≈ 0.71, 0.71, 0.73, 0.63, 0.24; K_eff 4, 4, 3, 3, 3).
 PATHS = {
     "counts": lambda: simulate_p_align(**REGIMES["quantity_suffices"], trials=20_000, seed=0),
     "binomial": lambda: simulate_p_align(
@@ -594,6 +612,7 @@ PATHS = {
         **plain(blind_spot=0.2, footprint=0.5, competitors_log10=math.log10(3)),
     ),
     "mixture": lambda: simulate_mixture(**MIXTURE, aggregation="pooled", trials=20_000, seed=0),
+    "weighted mixture": lambda: simulate_mixture(**MIXTURE, aggregation="weighted", trials=20_000, seed=0),
 }
 
 
@@ -604,7 +623,7 @@ def test_a_wrong_formula_fails_each_check(monkeypatch, path, factor):
     right = PATHS[path]()
     assert right.verdict == "agrees", right.reason
     assert all(c.verdict == "agrees" for c in right.checks), right.reason
-    name = "mixture_p_align" if path == "mixture" else "p_align"
+    name = "mixture_p_align" if "mixture" in path else "p_align"
     monkeypatch.setattr(f"aliquant_core.simulate.{name}", _tail_scaled(globals()[name], factor))
     wrong = PATHS[path]()
     assert wrong.p_single == right.p_single  # the same draws, only the formula differs

@@ -45,7 +45,10 @@ error_rates = st.floats(min_value=0.0, max_value=0.499, allow_subnormal=False)
 
 
 def _default_scenario():
-    return Assumptions().as_dict()
+    # The overlap is not an input of the trajectory (it evolves P₁^K, contests independent).
+    values = Assumptions().as_dict()
+    del values["overlap"]
+    return values
 
 
 #: A single source's inputs: the threat quantities (each over its whole range), error rate, labels, target.

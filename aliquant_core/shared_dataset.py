@@ -1,0 +1,360 @@
+r"""Competitors judged on one shared dataset: how far above :math:`P_1^{K}` outer alignment lies.
+
+The headline :math:`P_\text{align} = P_1^{K_\text{eff}}` treats the :math:`K_\text{eff}` contests
+"the data favours the aligned policy over competitor :math:`k`" as independent. They are not: one
+dataset judges every competitor, and each contest is won on the same labels wherever two
+competitors' footprints overlap. Each event "competitor :math:`k` loses" increases with label
+correctness, so by the Harris–FKG inequality they are positively correlated and
+
+.. math:: \max(0, 1 - K_\text{eff}(1 - P_1)) \le P_1^{K_\text{eff}} \le P_\text{align} \le P_1,
+
+the first bound (Bonferroni) holding under any dependence. Where in that range the truth lies
+depends on how much the competitors' informative labels overlap: the ``overlap`` quantity
+:math:`\rho` (see :data:`aliquant_core.QUANTITIES`).
+
+The overlap model
+-----------------
+Of a competitor's :math:`m` informative labels, :math:`m_c = \operatorname{round}(\rho m)` are
+common to every competitor and :math:`m_p = m - m_c` are its own; every label, common or own,
+prefers the aligned behaviour with chance :math:`q` independently (the model's process). With
+:math:`J \sim \operatorname{Binomial}(m_c, q)` common labels won and
+:math:`W_k \sim \operatorname{Binomial}(m_p, q)` own labels won, competitor :math:`k` loses when
+:math:`S_k = (2J - m_c) + (2W_k - m_p) > 0`, a tie being a coin flip of its own. Given
+:math:`J = j` the contests are independent, so
+
+.. math::
+
+    P_\text{align}(\rho) = \sum_{j=0}^{m_c} \binom{m_c}{j} q^j (1 - q)^{m_c - j}\,
+        P_p(j)^{K_\text{eff}}, \qquad
+    P_p(j) = P(W > t_j) + \tfrac12 P(W = t_j),\ t_j = \tfrac{m_p + m_c}{2} - j.
+
+:math:`\rho = 0` gives :math:`P_1^{K_\text{eff}}`, :math:`\rho = 1` gives
+:math:`P(S > 0) + 2^{-K_\text{eff}} P(S = 0)`, at most :math:`P_1`. Any two competitors share
+exactly :math:`\rho` of their labels, so their scores' correlation is :math:`\rho`; footprints
+placed at random share about :func:`footprint_overlap` of them. A random placement has no labels
+common to *all* competitors, but its scores are close to jointly normal with pairwise correlation
+:math:`\rho`, a law the common-pool model has too (an equicorrelated normal vector is one common
+factor plus independent parts); the test suite compares the two by simulation.
+
+Accuracy
+--------
+The sum runs over every :math:`j` at which a term can matter: from where
+:math:`K_\text{eff}(-\ln P_p(j))` falls below 800 (the terms before it are below
+:math:`e^{-800}` of the binomial weight) to where it falls below :math:`e^{-40}` and past the
+binomial weight's upper reach (the terms after it add :math:`P(J > j)` to :math:`P_\text{align}`
+to double precision). Up to :data:`EXACT_TERMS` values of :math:`j` are summed one by one,
+each term in log space; beyond that the sum is a Riemann sum on an even grid of that many points
+(measured against the full sum in the tests). The binomial tails are SciPy's ``betainc`` while it is
+a normal float, below that the continued fraction of Numerical Recipes §6.4 in log space.
+
+References
+----------
+.. [1] C. M. Fortuin, P. W. Kasteleyn and J. Ginibre, "Correlation inequalities on some partially
+   ordered sets", Communications in Mathematical Physics 22, 1971.
+.. [2] T. E. Harris, "A lower bound for the critical probability in a certain percolation
+   process", Proceedings of the Cambridge Philosophical Society 56, 1960.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from . import _math
+from ._results import Result
+from ._types import ArrayLike, FloatArray
+from ._validation import check_range, resolve_error_rate
+from .model import _align_from_logs, _evaluate, _log_neg_log, _single_logs
+from .quantities import takes_assumptions
+
+__all__ = ["EXACT_TERMS", "SharedDatasetResult", "footprint_overlap", "shared_p_align"]
+
+#: Most values of the common labels won that are summed one by one (see the module's Accuracy).
+EXACT_TERMS = 50_001
+
+#: K_eff·(−ln P_p) above this makes a term below e⁻⁸⁰⁰ of its weight: exactly 0 in double precision.
+_NEGLIGIBLE_EXPONENT = np.log(800.0)
+
+#: K_eff·(−ln P_p) below e⁻⁴⁰ makes P_p^K_eff equal to 1 in double precision.
+_CERTAIN_EXPONENT = -40.0
+
+#: exp() of anything larger overflows; a term with K(−ln P_p) = e⁷⁰⁰ is 0 anyway.
+_MAX_EXPONENT = 700.0
+
+#: A binomial weight below e⁻⁸⁰⁰ of its largest is 0 in double precision.
+_WEIGHT_REACH = 800.0
+
+
+@dataclass(frozen=True)
+class SharedDatasetResult(Result):
+    r"""P_align with the competitors judged on one dataset, and the range it lies in.
+
+    Every field has the broadcast shape of the inputs.
+
+    Attributes
+    ----------
+    p_align : float or ndarray
+        :math:`P_\text{align}(\rho)` under the overlap model (see the module notes).
+    p_misalign : float or ndarray
+        :math:`1 - P_\text{align}(\rho)`, from its own sum where it is the smaller.
+    p_align_independent : float or ndarray
+        :math:`P_1^{K_\text{eff}}`, contests independent (:math:`\rho = 0`): the lower end of the range.
+    p_align_one_contest : float or ndarray
+        :math:`P_1`, the upper end: every competitor lost on one contest.
+    p_align_any_dependence : float or ndarray
+        The Bonferroni bound :math:`\max(0, 1 - K_\text{eff}(1 - P_1))`, true under any dependence.
+    overlap : float or ndarray
+        :math:`\rho` as given.
+    common_labels, own_labels : float or ndarray
+        :math:`m_c` and :math:`m_p`, informative labels common to all competitors and each one's own.
+    """
+
+    p_align: FloatArray
+    p_misalign: FloatArray
+    p_align_independent: FloatArray
+    p_align_one_contest: FloatArray
+    p_align_any_dependence: FloatArray
+    overlap: FloatArray
+    common_labels: FloatArray
+    own_labels: FloatArray
+
+    @property
+    def gain_over_independent(self) -> FloatArray:
+        """How much the shared dataset adds to the independent figure, :math:`P(\\rho) - P_1^K`."""
+        return np.asarray(self.p_align) - np.asarray(self.p_align_independent)
+
+
+def footprint_overlap(blind_spot: ArrayLike, footprint: ArrayLike, exploitation: ArrayLike) -> FloatArray:
+    r"""Share of one competitor's informative labels another shares, footprints placed at random.
+
+    Parameters
+    ----------
+    blind_spot, footprint, exploitation : array_like
+        :math:`\sigma`, :math:`f` and :math:`\chi`, in their ranges in
+        :data:`aliquant_core.QUANTITIES`.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\rho \in [0, 1]`.
+
+    Notes
+    -----
+    Each competitor differs on a share :math:`f` of situations, :math:`hf` of them inside the
+    blind spots (share :math:`\sigma`) and :math:`(1 - h)f` outside, each part placed at random
+    in its region. Two such competitors share :math:`(hf)^2/\sigma` of situations inside and
+    :math:`((1 - h)f)^2/(1 - \sigma)` outside, so of one competitor's share :math:`f`
+
+    .. math:: \rho = f\left(\frac{h^2}{\sigma} + \frac{(1 - h)^2}{1 - \sigma}\right) \le 1,
+
+    since :math:`hf \le \sigma` and :math:`(1 - h)f \le 1 - \sigma`. Exploitation concentrates
+    footprints in the blind spots, so competitors overlap more than the :math:`f` of independent
+    placement.
+
+    Examples
+    --------
+    No blind spots: two random footprints share :math:`f` of each one's situations.
+
+    >>> float(footprint_overlap(0.0, 0.05, 0.65))
+    0.05
+    """
+    sigma = check_range("blind_spot", blind_spot)
+    f = check_range("footprint", footprint)
+    h = _math.blind_share(sigma, f, check_range("exploitation", exploitation))
+    return _math.footprint_overlap(sigma, f, h)[()]
+
+
+def _log_at_least(k, m, q):
+    """ln P(W ≥ k), W ~ Binomial(m, q), whole k; full relative accuracy where k lies above the mean."""
+    k, m, q = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (k, m, q)))
+    out = np.where(k <= 0.0, 0.0, -np.inf)
+    inside = (k >= 1.0) & (k <= m) & (q > 0.0)
+    if not inside.any():
+        return out
+    ki, mi, qi = k[inside], m[inside], q[inside]
+    value = special.betainc(ki, mi - ki + 1.0, qi)
+    logs = np.full(ki.shape, -np.inf)
+    normal = value >= _math.DIRECT_TAIL_FLOOR
+    logs[normal] = np.log(value[normal])
+    deep = ~normal & (qi < 1.0)
+    if deep.any():
+        # I_q(k, m − k + 1) = pmf(k)·(1 − q)·cf: the prefactor x^a(1 − x)^b / (a B(a, b)) is C(m, k) q^k (1 − q)^(m−k+1).
+        kd, md, qd = ki[deep], mi[deep], qi[deep]
+        fraction = _math._lentz_beta_fraction(kd, md - kd + 1.0, qd)
+        logs[deep] = _math.log_binomial_pmf(kd, md, qd) + np.log1p(-qd) + np.log(fraction)
+    logs[~normal & (qi == 1.0)] = 0.0
+    out[inside] = logs
+    return out
+
+
+def _own_logs(j, common, own, q):
+    """ln P_p(j) and ln(1 − P_p(j)): a competitor loses given j common labels won (ties half)."""
+    t = (own + common) / 2.0 - j
+    whole = t == np.floor(t)
+    k_up = np.floor(t) + 1.0  # smallest count above t
+    k_down = np.ceil(t) - 1.0  # largest count below t
+    log_up = _log_at_least(k_up, own, q)
+    log_down = _log_at_least(own - k_down, own, 1.0 - q)  # P(W ≤ k) = P(m − W ≥ m − k)
+    in_range = whole & (t >= 0.0) & (t <= own)
+    log_tie = np.full(np.shape(t), -np.inf)
+    if np.any(in_range):
+        log_tie[in_range] = _math.log_binomial_pmf(t[in_range], own, q) - _math.LN2
+    log_up = np.logaddexp(log_up, log_tie)
+    log_down = np.logaddexp(log_down, log_tie)
+    # The larger side from the smaller, which carries full relative accuracy.
+    up_small = log_up <= log_down
+    with np.errstate(divide="ignore"):
+        log_success = np.where(up_small, log_up, np.log1p(-np.exp(log_down)))
+        log_failure = np.where(up_small, np.log1p(-np.exp(log_up)), log_down)
+    return log_success, log_failure
+
+
+def _exponent(j, common, own, q, log_k):
+    """ln(K_eff·(−ln P_p(j))), decreasing in j, and ln P_p(j)."""
+    log_success, log_failure = _own_logs(np.asarray(j, dtype=float), common, own, q)
+    return log_k + _log_neg_log(log_failure, log_success), log_success
+
+
+def _first_below(limit, low, high, exponent):
+    """The smallest whole j in [low, high] with exponent(j) ≤ limit (high + 1 if none); exponent decreases."""
+    if exponent(low) <= limit:
+        return low
+    if exponent(high) > limit:
+        return high + 1
+    while high - low > 1:  # exponent(low) > limit ≥ exponent(high)
+        middle = (low + high) // 2
+        if exponent(middle) <= limit:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _log_sum_terms(log_terms, weights):
+    """ln Σ weights·exp(log_terms), −inf for none."""
+    if log_terms.size == 0 or not np.any(np.isfinite(log_terms)):
+        return -np.inf
+    return float(special.logsumexp(log_terms, b=weights))
+
+
+def _shared_point(common: float, own: float, q: float, log_k: float) -> tuple[float, float]:
+    """ln P_align(ρ) and ln(1 − P_align(ρ)) for one scenario (see the module notes)."""
+    common, own = int(common), int(own)
+
+    def exponent(j):
+        return float(_exponent(j, common, own, q, log_k)[0])
+
+    # The terms that can matter: from where K(−ln P_p) < 800 to where it is below e⁻⁴⁰ and past
+    # the binomial weight's upper reach.
+    start = _first_below(_NEGLIGIBLE_EXPONENT, 0, common, exponent)
+    done = _first_below(_CERTAIN_EXPONENT, 0, common, exponent)
+    mean = common * q
+    spread = np.sqrt(2.0 * _WEIGHT_REACH * max(common * q * (1.0 - q), 1.0))
+    reach = min(common, int(np.ceil(mean + spread)) + 1)
+    stop = min(common, max(done, reach))
+    if start > common:  # no common outcome lets the aligned policy win every contest
+        start = stop = common
+    count = stop - start + 1
+    if count <= EXACT_TERMS:
+        j = np.arange(start, stop + 1, dtype=float)
+        weights = np.ones(j.shape)
+    else:
+        j = np.unique(np.round(np.linspace(start, stop, EXACT_TERMS)))
+        edges = np.concatenate(([j[0] - 0.5], (j[1:] + j[:-1]) / 2.0, [j[-1] + 0.5]))
+        weights = np.diff(edges)
+    log_weight = _math.log_binomial_pmf(j, float(common), q)
+    log_exponent, _ = _exponent(j, common, own, q, log_k)
+    power = np.exp(np.minimum(log_exponent, _MAX_EXPONENT))  # K(−ln P_p), kept finite
+    log_power = -power  # ln P_p^K
+    with np.errstate(divide="ignore"):
+        # ln(1 − P_p^K): ln K(−ln P_p) itself where that is tiny (1 − e^(−x) = x to double precision).
+        log_one_minus = np.where(log_exponent < -40.0, log_exponent, np.log(-np.expm1(-power)))
+    log_beyond = float(_log_at_least(stop + 1.0, float(common), q))  # P(J > stop): P_p^K = 1 there
+    # P(J < start) = P(m_c − J > m_c − start), in the tail where it is small.
+    log_before = float(_log_at_least(common - start + 1.0, float(common), 1.0 - q))
+    log_align = np.logaddexp(_log_sum_terms(log_weight + log_power, weights), log_beyond)
+    # Before `start` every P_p^K is below e^−800: all of that weight fails.
+    log_misalign = np.logaddexp(_log_sum_terms(log_weight + log_one_minus, weights), log_before)
+    # Keep the smaller side's own sum; the other is its complement.
+    if log_align <= log_misalign:
+        return log_align, float(np.log1p(-np.exp(log_align)))
+    return float(np.log1p(-np.exp(log_misalign))), log_misalign
+
+
+@takes_assumptions
+def shared_p_align(
+    labels: ArrayLike,
+    error_rate: ArrayLike | None = None,
+    *,
+    agreement: ArrayLike | None = None,
+    overlap: ArrayLike,
+    **threat: ArrayLike,
+) -> SharedDatasetResult:
+    r"""Probability of outer alignment with every competitor judged on one dataset.
+
+    Parameters
+    ----------
+    labels, error_rate, agreement, **threat
+        As for :func:`aliquant_core.p_align`.
+    overlap : array_like
+        :math:`\rho`, the share of a competitor's informative labels common to every competitor,
+        in its range in :data:`aliquant_core.QUANTITIES` (required: this function exists to
+        state it; :func:`footprint_overlap` gives the value for footprints placed at random).
+
+    Returns
+    -------
+    SharedDatasetResult
+        :math:`P_\text{align}(\rho)` and the range :math:`[P_1^{K_\text{eff}}, P_1]` it lies in,
+        with the Bonferroni bound.
+
+    Notes
+    -----
+    See the module notes for the model, its sum and its accuracy. Unlike :func:`p_align`, this
+    evaluates one scenario at a time (arrays are looped over), since each needs its own range of
+    terms; it is meant for a headline, not a grid.
+
+    Examples
+    --------
+    Two competitors, two informative labels each, both common (:math:`\rho = 1`), labels right
+    with chance 0.8: both lose when both labels are won (0.64), and on a split each ties and
+    loses on its own coin flip (:math:`2 \cdot 0.16 \cdot \tfrac14 = 0.08`); independent contests give
+    :math:`(0.64 + 0.16)^2 = 0.64`:
+
+    >>> r = shared_p_align(2, 0.2, overlap=1, blind_spot=0, footprint=1,
+    ...                    competitors_log10=np.log10(2))
+    >>> round(float(r.p_align), 6), round(float(r.p_align_independent), 6)
+    (0.72, 0.64)
+    """
+    rho = check_range("overlap", overlap)
+    v = _evaluate(threat, labels=labels, error_rate=resolve_error_rate(error_rate, agreement), overlap=rho)
+    shape = v["labels"].shape
+    m = v["informative"]
+    common = np.floor(v["overlap"] * m + 0.5)
+    own = m - common
+    log_single, log_failure = _single_logs(m, v["loss"], v["win"], v["margin"])
+    independent, independent_misalign, any_dependence = _align_from_logs(
+        log_single, log_failure, v["log_competitors"]
+    )
+    p_align = np.array(independent, dtype=float)
+    p_misalign = np.array(independent_misalign, dtype=float)
+    # One competitor, or nothing in common: the independent formula is exact there.
+    shared = (v["log_competitors"] > 0.0) & (common > 0.0)
+    for index in np.ndindex(shape):
+        if not shared[index]:
+            continue
+        log_align, log_misalign = _shared_point(
+            common[index], own[index], float(v["win"][index]), float(v["log_competitors"][index])
+        )
+        p_align[index], p_misalign[index] = np.exp(log_align), np.exp(log_misalign)
+    return SharedDatasetResult(
+        p_align=p_align[()],
+        p_misalign=p_misalign[()],
+        p_align_independent=independent[()],
+        p_align_one_contest=np.exp(log_single)[()],
+        p_align_any_dependence=any_dependence[()],
+        overlap=v["overlap"][()],
+        common_labels=common[()],
+        own_labels=own[()],
+    )

@@ -1,8 +1,9 @@
 """Helpers of the Check-by-simulation page: cached core calls, the interval chart, the difference.
 
-Nothing here computes the model: the cached wrappers call :mod:`aliquant_core.simulate` (and
-:func:`aliquant_core.p_align` for the check's label count) and return plain values; the figure
-builder takes those values and returns a Plotly figure (SVG traces only).
+Nothing here computes the model: the cached wrappers call :mod:`aliquant_core.simulate` (the
+checks with their verdicts, and the resolvable point where the sidebar's programme cannot be
+resolved) and return plain values; the figure builder takes those values and returns a Plotly
+figure (SVG traces only).
 
 Measured on the development machine: ``simulate_p_align`` with 20,000 trials takes 3–6 ms
 (fixed or binomial m), with 1,000,000 trials (the page's maximum) 0.13–0.55 s, so both run live.
@@ -21,31 +22,37 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-import aliquant_core as core
 from aliquant_app import chart_style as style
 from aliquant_app.calls import cached_data, cached_figure
 from aliquant_app.linked import Field, LinkedStore, link_number, read_number
-from aliquant_core.simulate import CONFIDENCE, bradley_terry_check, simulate_p_align
+from aliquant_core.simulate import (
+    CONFIDENCE,
+    MAX_ELEMENTS,
+    bradley_terry_check,
+    per_labeler_draws,
+    resolvable_point,
+    simulate_p_align,
+)
 
 __all__ = [
     "BT_MAX_COMPARISONS",
     "BT_SECONDS_PER_COMPARISON",
-    "CHECK_P_SINGLE",
     "LEARNER",
     "LEARNER_DEFAULTS",
     "LINK_KEYS",
     "LINK_LABELS",
     "TRIALS_MAX",
     "TRIALS_MIN",
+    "VERDICT_WORDS",
     "Row",
-    "check_labels",
     "difference",
     "estimate_text",
     "interval_chart",
+    "per_labeler_fits",
+    "resolvable",
     "row",
     "rows_csv",
     "run_bradley_terry",
@@ -57,11 +64,19 @@ TRIALS_MIN, TRIALS_MAX = 1_000, 1_000_000
 BT_MAX_COMPARISONS = 10_000_000
 #: Measured cost of the Bradley–Terry check per comparison, for the time estimate shown.
 BT_SECONDS_PER_COMPARISON = 2e-6
-#: P₁ aimed at by the "where the simulation can resolve P₁" check (1 − this when q < ½).
-CHECK_P_SINGLE = 0.9
+#: How the page words each verdict of :data:`aliquant_core.simulate.VERDICTS`.
+VERDICT_WORDS = {"agrees": "agrees", "disagrees": "disagrees", "unresolvable": "cannot resolve"}
 
 #: Query-string keys of the page's own controls (the sidebar's link check leaves them alone).
-LINK_KEYS: tuple[str, ...] = ("sim_resolvable", "sim_trials", "sim_seed", "sim_view", "sim_bt_trials")
+LINK_KEYS: tuple[str, ...] = (
+    "sim_resolvable",
+    "sim_trials",
+    "sim_seed",
+    "sim_per_labeler",
+    "sim_redundancy",
+    "sim_view",
+    "sim_bt_trials",
+)
 #: How option controls write a value into the link (a tab's own label), for the link check.
 LINK_LABELS = {"sim_view": str}
 #: The learner's control, drawn only in its section: its default, and its value kept in a linked
@@ -77,20 +92,19 @@ _ANALYTIC = style.TARGET
 
 
 @cached_data(max_entries=64)
-def check_labels(*, error_rate: float, **threat: float) -> float:
-    """A label count at which P₁ is near :data:`CHECK_P_SINGLE` (q > ½) or 1 − it (q < ½).
+def resolvable(*, error_rate: float, labels: float, redundancy: int, trials: int, **threat: float) -> dict:
+    """:func:`aliquant_core.simulate.resolvable_point` as plain values: where ``trials`` resolve the check."""
+    return resolvable_point(
+        error_rate, labels=labels, redundancy=redundancy, trials=trials, **threat
+    ).to_dict()
 
-    There a simulation of 20,000 trials resolves P₁ to about ±0.005. The core's P₁ (one
-    competitor) on a log grid of whole label counts from 1 to 10¹², the closest to the aim; NaN at
-    the knife-edge (q = ½, P₁ = ½ at every N).
-    """
-    labels = np.unique(np.round(np.logspace(*core.QUANTITIES["labels"].log10_bounds, 2401)))
-    result = core.p_align(labels, error_rate, **{**threat, "competitors_log10": 0.0, "prior_bits": 0.0})
-    q = float(np.asarray(result.label_win_prob).reshape(-1)[0])
-    if q == 0.5:
-        return math.nan
-    aim = CHECK_P_SINGLE if q > 0.5 else 1.0 - CHECK_P_SINGLE
-    return float(labels[int(np.argmin(np.abs(np.asarray(result.p_single, dtype=float) - aim)))])
+
+def per_labeler_fits(labels: float, footprint: float, redundancy: int, trials: int) -> bool:
+    """Whether drawing every labeler stays within the core's limit of draws, with room for the
+    largest m of a Binomial(N, f) draw (m + 10√m + 10: the core counts the largest m drawn)."""
+    draws = per_labeler_draws(labels, footprint, redundancy, trials)
+    m = draws / (trials * (1.0 + redundancy))
+    return draws * (m + 10.0 * math.sqrt(m) + 10.0) / max(m, 1.0) <= MAX_ELEMENTS
 
 
 @cached_data(max_entries=64)
@@ -101,6 +115,8 @@ def run_simulation(
     trials: int,
     seed: int,
     informative: str,
+    redundancy: int = 1,
+    per_labeler: bool = False,
     **threat: float,
 ) -> dict[str, Any]:
     """:func:`aliquant_core.simulate.simulate_p_align` as plain values.
@@ -111,9 +127,16 @@ def run_simulation(
     if informative == "binomial":
         labels = float(round(labels))
     result = simulate_p_align(
-        labels, error_rate, **threat, trials=trials, seed=seed, informative=informative
-    ).to_dict()
-    return {**result, "labels": labels}
+        labels,
+        error_rate,
+        **threat,
+        redundancy=redundancy,
+        per_labeler=per_labeler,
+        trials=trials,
+        seed=seed,
+        informative=informative,
+    )
+    return {**result.to_dict(), "labels": labels, "agrees": result.agrees}
 
 
 @cached_data(max_entries=16)
@@ -123,10 +146,13 @@ def run_bradley_terry(
     error_rate: float,
     trials: int,
     seed: int,
+    redundancy: int = 1,
     **threat: float,
 ) -> dict[str, Any]:
     """:func:`aliquant_core.simulate.bradley_terry_check` as plain values (seconds: 0.1 to 20)."""
-    return bradley_terry_check(labels, error_rate, **threat, trials=trials, seed=seed).to_dict()
+    return bradley_terry_check(
+        labels, error_rate, **threat, redundancy=redundancy, trials=trials, seed=seed
+    ).to_dict()
 
 
 def difference(a: dict[str, float], b: dict[str, float]) -> tuple[float, float, float]:

@@ -41,7 +41,15 @@ from .programme import AGGREGATION_LABELS, AGGREGATIONS, programme_cost, program
 from .quantities import DEFAULTS, MODEL_GROUPS, QUANTITIES, THREAT, Assumptions, Quantity, names_in
 from .scenario import MAX_BYTES, Scenario, ScenarioError, scenario_from_json
 from .shared_dataset import shared_p_align
-from .simulate import CONFIDENCE, bradley_terry_check, simulate_p_align
+from .simulate import (
+    CONFIDENCE,
+    MAX_ELEMENTS,
+    RESOLUTION,
+    bradley_terry_check,
+    per_labeler_draws,
+    resolvable_point,
+    simulate_p_align,
+)
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
 from .sources import PRESETS, Source, redundant_error_rate
 from .trajectory import TrajectoryRates, trajectory
@@ -222,9 +230,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="m = round(f N) as the model has it, or m ~ Binomial(N, f) (default fixed)",
     )
     simulate.add_argument(
+        "--draw",
+        choices=["counts", "labelers"],
+        default="counts",
+        help="counts: each trial's label counts drawn as binomials through the majority's error rate; "
+        "labelers: every item and every labeler's vote drawn (inside a blind spot every labeler is "
+        "fooled), for trials * m * (1 + r) up to 200 million draws (default counts)",
+    )
+    simulate.add_argument(
         "--bradley-terry",
         action="store_true",
-        help="also fit a Bradley-Terry reward model to simulated comparisons (500 datasets)",
+        help="also fit a Bradley-Terry reward model to simulated comparisons (500 datasets, majority "
+        "of --redundancy labels each; the learner is told which comparisons are blind spots, so it "
+        "tests log-odds averaging, not generalisation)",
     )
     for name, command in sub.items():
         if name not in ("curve", "optimise"):
@@ -590,39 +608,78 @@ def _trajectory(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     return data, "\n".join(lines)
 
 
+def _check_lines(result, indent: str = "") -> list[str]:
+    """One line per check: simulated value and interval, analytic value, verdict."""
+    lines = []
+    for c in result.checks:
+        e = c.estimate
+        analytic = f"{c.analytic:.6f}"
+        if c.name == "P1" and c.analytic >= 0.5 and c.log10_tail < -6:  # 1 − P₁ beyond six digits
+            analytic = _format_probability(c.analytic, 10.0**c.log10_tail, c.log10_tail)
+        lines.append(
+            f"{indent}{c.name:<15}simulated {e.value:.6f} [{e.low:.6f}, {e.high:.6f}]   "
+            f"analytic {analytic}   {c.verdict}"
+        )
+    return lines
+
+
 def _simulate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     redundancy = _value(args, "redundancy")
-    result = simulate_p_align(
-        a.labels,
-        a.error_rate,
-        **a.threat,
-        redundancy=redundancy,
-        trials=args.trials,
-        seed=args.seed,
-        informative=args.informative,
-    )
+    per_labeler = args.draw == "labelers"
+    settings = {
+        "redundancy": redundancy,
+        "trials": args.trials,
+        "seed": args.seed,
+        "informative": args.informative,
+        "per_labeler": per_labeler,
+    }
+    draws = per_labeler_draws(a.labels, a.footprint, redundancy, args.trials)
+    here = {**settings, "per_labeler": per_labeler and draws <= MAX_ELEMENTS}
+    result = simulate_p_align(a.labels, a.error_rate, **a.threat, **here)
     inputs = {**_without(_point(a), "target"), "redundancy": redundancy}
-    data = {**result.to_dict(json_safe=True), "inputs": inputs}
-
-    def verdict(agrees):
-        return "inside" if agrees else "OUTSIDE"
-
-    p1, p = result.p_single, result.p_align
+    data = {**result.to_dict(json_safe=True), "draw": args.draw, "inputs": inputs, "resolvable_point": None}
+    drawn = "every labeler drawn" if here["per_labeler"] else "counts drawn"
+    if per_labeler and not here["per_labeler"]:
+        drawn += f" (every labeler would take {draws:.3g} draws, over {MAX_ELEMENTS:.3g})"
     lines = [
-        f"{args.trials:,} simulated datasets (seed {args.seed}, informative labels {args.informative}); "
-        f"{CONFIDENCE:.0%} Wilson intervals",
-        f"P1       simulated {p1.value:.6f} [{p1.low:.6f}, {p1.high:.6f}]"
-        f"   analytic {result.analytic_p_single:.6f}   {verdict(result.p_single_agrees)}",
-        f"P_align  simulated {p.value:.6f} [{p.low:.6f}, {p.high:.6f}]"
-        f"   analytic {result.analytic_p_align:.6f}   {verdict(result.p_align_agrees)}",
+        f"{args.trials:,} simulated datasets (seed {args.seed}, informative labels {args.informative}, "
+        f"{drawn}, r = {redundancy}); "
+        f"{CONFIDENCE:.0%} Wilson intervals; a verdict needs an interval that excludes the values "
+        f"with the tail of P1 changed by {RESOLUTION:.0%}",
+        *_check_lines(result),
+        f"Verdict: {result.verdict}",
     ]
+    # Where the programme's own check cannot resolve, check the model where it can, and say where.
+    checked = {"labels": a.labels, **a.threat}
+    if result.verdict == "unresolvable":
+        point = resolvable_point(
+            a.error_rate, labels=a.labels, redundancy=redundancy, trials=args.trials, **a.threat
+        )
+        checked = {
+            **checked,
+            "labels": point.labels,
+            "competitors_log10": point.competitors_log10,
+            "prior_bits": point.prior_bits,
+        }
+        there = simulate_p_align(error_rate=a.error_rate, **checked, **settings)
+        data["resolvable_point"] = {**point.to_dict(json_safe=True), "result": there.to_dict(json_safe=True)}
+        lines += [
+            f"At this programme the check cannot resolve. Checked instead at N = {point.labels:,.0f}, "
+            f"K_eff = {10**point.competitors_log10:.0f}: {point.reason}.",
+            *_check_lines(there, "  "),
+            f"  Verdict there: {there.verdict}",
+        ]
     if args.bradley_terry:
-        bt = bradley_terry_check(a.labels, a.error_rate, **a.threat, seed=args.seed)
-        data["bradley_terry"] = bt.to_dict(json_safe=True)
+        labels = checked.pop("labels")
+        bt = bradley_terry_check(labels, a.error_rate, **checked, redundancy=redundancy, seed=args.seed)
+        data["bradley_terry"] = {**bt.to_dict(json_safe=True), "labels": labels}
+        where = "this programme" if result.verdict != "unresolvable" else "the point above"
         lines.append(
-            f"Bradley-Terry reward model ranks the aligned policy first in {bt.ranked_above.value:.4f} "
+            f"Bradley-Terry reward model at {where} (r = {redundancy}; told which comparisons are blind "
+            f"spots) ranks the aligned policy first in {bt.ranked_above.value:.4f} "
             f"[{bt.ranked_above.low:.4f}, {bt.ranked_above.high:.4f}] of datasets; counting gives P1 "
-            f"{bt.counting_p_single:.4f}"
+            f"{bt.counting_p_single:.4f} (on the same datasets {bt.counting_simulated.value:.4f}, "
+            f"{bt.counting_check.verdict})"
         )
     return data, "\n".join(lines)
 

@@ -1,6 +1,9 @@
 r"""Checking the model against its own assumptions: direct simulation, and a real learner beside counting.
 
-Three checks (model brief, "Checking the model against its own assumptions"):
+Three checks (model brief, "Checking the model against its own assumptions"), each with a
+verdict only where it can fail (:func:`check`: "agrees", "disagrees" or "unresolvable"), and
+:func:`resolvable_point`, a point near a scenario at which a simulation of a given size can resolve
+the check:
 
 * :func:`simulate_p_align` draws the labelling process as the model states it, for one source:
   for each of a competitor's :math:`m` informative labels whether it lies in a blind spot
@@ -11,8 +14,10 @@ Three checks (model brief, "Checking the model against its own assumptions"):
 * :func:`simulate_mixture` does the same for several sources, pooled or reliability-weighted,
   against :func:`aliquant_core.mixture_p_align`.
 * :func:`bradley_terry_check` fits a Bradley–Terry reward model to simulated comparisons over
-  simple features and reports how often the learned reward ranks the aligned policy above a
-  competitor, beside the counting model's :math:`P_1`.
+  simple features (majority-voted labels at redundancy :math:`r`, as counting has them) and
+  reports how often the learned reward ranks the aligned policy above a competitor, beside the
+  counting model's :math:`P_1`. The learner is told which comparisons are blind spots: it tests
+  averaging log-odds against counting votes, not generalisation.
 
 Counts are drawn as binomials wherever that is exact (the labels of one group are independent
 and identically distributed), so a trial costs a few random numbers whatever :math:`N` is; the
@@ -23,6 +28,7 @@ over trials with a NumPy ``Generator``, so a seed fixes every number.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,15 +40,22 @@ from ._types import ArrayLike
 from ._validation import check_range, resolve_error_rate
 from .model import _align_from_logs, p_align
 from .programme import AGGREGATIONS, _aggregation_weights, _check_choice, mixture_p_align
-from .quantities import DEFAULTS, check_threat, takes_assumptions
+from .quantities import DEFAULTS, QUANTITIES, check_threat, takes_assumptions
 from .sources import redundant_error_rate
 
 __all__ = [
     "INFORMATIVE",
+    "RESOLUTION",
+    "VERDICTS",
     "BradleyTerryResult",
+    "Check",
     "Estimate",
+    "ResolvablePoint",
     "SimulationResult",
     "bradley_terry_check",
+    "check",
+    "per_labeler_draws",
+    "resolvable_point",
     "simulate_mixture",
     "simulate_p_align",
     "wilson_interval",
@@ -53,6 +66,19 @@ INFORMATIVE = ("fixed", "binomial")
 
 #: Confidence of the Wilson intervals the simulations report.
 CONFIDENCE = 0.99
+
+#: The relative change δ in the tail of P₁ (1 − P₁ where P₁ ≥ ½, else P₁) that a check must be able
+#: to see: a verdict is given only where the interval is narrower than the distance from the
+#: analytic value to the values with that tail times 1 − δ and 1 + δ (see :func:`check`).
+RESOLUTION = 0.25
+
+#: What a check can conclude: the analytic value inside a resolving interval, outside the
+#: interval, or inside an interval too wide to tell it from a meaningfully different value.
+VERDICTS = ("agrees", "disagrees", "unresolvable")
+
+#: The smallest tail of P₁ the resolvable point aims at (P₁ ≈ 0.9 or 0.1): more trials do not move
+#: it closer to 0 or 1, where P_align stops depending on the details.
+_LEAST_AIMED_TAIL = 0.1
 
 #: Largest K_eff for which P_align is also simulated directly, K_eff competitors per trial.
 DIRECT_COMPETITORS_LIMIT = 64
@@ -95,8 +121,167 @@ class Estimate(Result):
 
 
 @dataclass(frozen=True)
+class Check(Result):
+    """One analytic value against a simulated estimate, with a verdict only where it can fail.
+
+    Attributes
+    ----------
+    name : str
+        What is checked (``"P1"``, ``"P_align"``, ``"P_align direct"``, ``"counting P1"``).
+    estimate : Estimate
+        The simulated value and its interval.
+    analytic : float
+        The model's value.
+    perturbed : tuple of float
+        The analytic value recomputed with the tail of :math:`P_1` (:math:`1 - P_1` where
+        :math:`P_1 \\ge \\tfrac12`, else :math:`P_1`) times :math:`1 - \\delta` and
+        :math:`1 + \\delta`, :math:`\\delta` = :data:`RESOLUTION`, on the same scale.
+    log10_tail : float
+        :math:`\\log_{10}` of the tail of the analytic :math:`P_1`.
+    resolution_gap : float
+        The smaller distance from ``analytic`` to a ``perturbed`` value: the interval must be
+        narrower than this to resolve.
+    inside : bool
+        Whether ``analytic`` lies in the estimate's interval.
+    verdict : str
+        One of :data:`VERDICTS`.
+    reason : str
+        The verdict in words, with the numbers behind it.
+    """
+
+    name: str
+    estimate: Estimate
+    analytic: float
+    perturbed: tuple[float, float]
+    log10_tail: float
+    resolution_gap: float
+    inside: bool
+    verdict: str
+    reason: str
+
+    @property
+    def resolvable(self) -> bool:
+        """Whether the interval is narrower than :attr:`resolution_gap`."""
+        return bool(self.estimate.high - self.estimate.low < self.resolution_gap)
+
+
+def check(
+    name: str,
+    estimate: Estimate,
+    analytic: float,
+    *,
+    p_single: float,
+    log10_tail: float,
+    log_competitors: float = 0.0,
+    resolution: float = RESOLUTION,
+) -> Check:
+    r"""Judge ``analytic`` against ``estimate``: agrees, disagrees, or cannot be resolved.
+
+    Parameters
+    ----------
+    name : str
+        What is checked, for the reason's wording.
+    estimate : Estimate
+        The simulated value with its interval.
+    analytic : float
+        The model's value on the estimate's scale: :math:`P_1` itself (``log_competitors`` = 0)
+        or :math:`P_1^{K_\text{eff}}`.
+    p_single : float
+        The model's :math:`P_1`, which decides the side of the tail.
+    log10_tail : float
+        :math:`\log_{10}` of the tail of :math:`P_1`: :math:`1 - P_1` where :math:`P_1 \ge \tfrac12`
+        (the model's ``log10_single_failure``, accurate where :math:`1 - P_1` underflows), else
+        :math:`P_1`. :math:`-\infty` where the tail is 0.
+    log_competitors : float, default 0
+        :math:`\ln K_\text{eff}` of the scale (0 for :math:`P_1`).
+    resolution : float, default :data:`RESOLUTION`
+        :math:`\delta`, in (0, 1).
+
+    Returns
+    -------
+    Check
+
+    Notes
+    -----
+    With :math:`t` the tail of :math:`P_1` and :math:`g(t)` the checked quantity
+    (:math:`(1 - t)^{K_\text{eff}}` or :math:`t^{K_\text{eff}}`), the values a meaningfully different
+    model would give are :math:`g(t(1 \mp \delta))`, and the interval :math:`[\ell, u]` resolves
+    the check when
+
+    .. math:: u - \ell < \min\bigl(|g(t) - g(t(1 - \delta))|,\ |g(t(1 + \delta)) - g(t)|\bigr).
+
+    Then an interval that holds the analytic value holds neither perturbed value, and one that
+    holds a perturbed value misses the analytic one: the check can fail. The verdict is
+    ``"disagrees"`` where the analytic value lies outside the interval (a failure is informative
+    however wide the interval), ``"agrees"`` where it lies inside a resolving interval, and
+    ``"unresolvable"`` otherwise, never a pass. At the default programme (:math:`1 - P_1 \approx
+    10^{-21}`, :math:`K_\text{eff} = 10^{20}`, 20,000 trials) the interval for :math:`P_1` is
+    :math:`[0.99967, 1]` and that for :math:`P_\text{align}` is :math:`[0, 1]`: both unresolvable.
+    The tail is perturbed rather than :math:`P_1`, since the tail is what
+    :math:`P_\text{align} = P_1^{K_\text{eff}}` depends on; working with its logarithm keeps tails
+    far below 1e-300 exact.
+    """
+    if not 0.0 < resolution < 1.0:
+        raise ValueError(f"resolution must be in (0, 1); got {resolution!r}")
+    upper_side = p_single >= 0.5
+
+    def scaled(factor: float) -> float:
+        """The checked quantity with the tail of P₁ times ``factor``."""
+        log_tail = np.asarray(log10_tail * _math.LN10 + math.log(factor))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_rest = np.log1p(-np.exp(log_tail))
+        log_single, log_failure = (log_rest, log_tail) if upper_side else (log_tail, log_rest)
+        return float(_align_from_logs(log_single, log_failure, log_competitors)[0])
+
+    centre, lower, upper = scaled(1.0), scaled(1.0 - resolution), scaled(1.0 + resolution)
+    gap = min(abs(centre - lower), abs(upper - centre))
+    width = estimate.high - estimate.low
+    inside = estimate.contains(analytic)
+    span = f"[{estimate.low:.6g}, {estimate.high:.6g}]"
+    tail_name = "1 − P₁" if upper_side else "P₁"
+    if not math.isfinite(log10_tail):  # P₁ exactly 0 or 1: no relative change moves it
+        tail_text = f"{tail_name} = 0, which no relative change moves"
+    elif log10_tail > -300:
+        tail_text = f"{tail_name} = {10.0**log10_tail:.3g}"
+    else:
+        tail_text = f"{tail_name} = 10^{log10_tail:.4g}"
+    if not inside:
+        verdict = "disagrees"
+        reason = f"{name}: the analytic {analytic:.6g} lies outside the simulated interval {span}"
+    elif width < gap:
+        verdict = "agrees"
+        reason = (
+            f"{name}: the analytic {analytic:.6g} lies inside the simulated interval {span}, which "
+            f"would exclude the values with {tail_name} changed by {resolution:.0%} "
+            f"({lower:.6g}, {upper:.6g})"
+        )
+    else:
+        verdict = "unresolvable"
+        reason = (
+            f"{name}: cannot resolve: the interval spans {span} (width {width:.3g}), so it cannot "
+            f"tell the analytic {analytic:.6g} ({tail_text}) from the values with {tail_name} changed "
+            f"by {resolution:.0%} ({lower:.6g}, {upper:.6g}; gap {gap:.3g})"
+        )
+    return Check(
+        name, estimate, float(analytic), (lower, upper), float(log10_tail), gap, inside, verdict, reason
+    )
+
+
+def _overall(checks: Sequence[Check]) -> tuple[str, str]:
+    """One verdict over several checks: any disagreement; else agreement if any check resolves."""
+    verdicts = [c.verdict for c in checks]
+    if "disagrees" in verdicts:
+        verdict = "disagrees"
+    elif "agrees" in verdicts:
+        verdict = "agrees"
+    else:
+        verdict = "unresolvable"
+    return verdict, "; ".join(c.reason for c in checks)
+
+
+@dataclass(frozen=True)
 class SimulationResult(Result):
-    """A simulated P₁ and P_align beside the model's analytic values.
+    """A simulated P₁ and P_align beside the model's analytic values, with verdicts.
 
     Attributes
     ----------
@@ -113,10 +298,16 @@ class SimulationResult(Result):
     analytic_p_single, analytic_p_align : float
         The model's values (:func:`aliquant_core.p_align` or
         :func:`aliquant_core.mixture_p_align`).
-    p_single_agrees, p_align_agrees : bool
-        Whether the analytic value lies in the interval of the simulated one.
-    p_align_direct_agrees : bool or None
+    p_single_check, p_align_check : Check
+        Each analytic value against its simulated interval (:func:`check`): ``"agrees"`` only
+        where the interval could have told it from a meaningfully different value.
+    p_align_direct_check : Check or None
         The same for the direct simulation, None where there is none.
+    verdict : str
+        Over the checks: ``"disagrees"`` if any disagrees, else ``"agrees"`` if any resolves,
+        else ``"unresolvable"`` (one of :data:`VERDICTS`).
+    reason : str
+        Each check's reason.
     label_win_prob : float or ndarray
         :math:`q` (per source for a mixture).
     informative_labels : float or ndarray
@@ -126,6 +317,8 @@ class SimulationResult(Result):
         :math:`\\log_{10} K_\\text{eff}`.
     informative : str
         ``"fixed"`` or ``"binomial"``.
+    per_labeler : bool
+        Whether every labeler's vote was drawn (:func:`simulate_p_align`).
     seed : int or None
         The seed of the random generator.
     """
@@ -135,19 +328,57 @@ class SimulationResult(Result):
     p_align_direct: Estimate | None
     analytic_p_single: float
     analytic_p_align: float
-    p_single_agrees: bool
-    p_align_agrees: bool
-    p_align_direct_agrees: bool | None
+    p_single_check: Check
+    p_align_check: Check
+    p_align_direct_check: Check | None
+    verdict: str
+    reason: str
     label_win_prob: float | np.ndarray
     informative_labels: float | np.ndarray
     effective_competitors_log10: float
     informative: str
+    per_labeler: bool
     seed: int | None
 
     @property
     def agrees(self) -> bool:
-        """Whether every analytic value lies in its simulated interval."""
-        return self.p_single_agrees and self.p_align_agrees and self.p_align_direct_agrees is not False
+        """Whether the verdict is ``"agrees"``: no check disagrees and at least one resolves."""
+        return self.verdict == "agrees"
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """The checks behind the verdict."""
+        return tuple(c for c in (self.p_single_check, self.p_align_check, self.p_align_direct_check) if c)
+
+
+@dataclass(frozen=True)
+class ResolvablePoint(Result):
+    """A point near a scenario at which a simulation of ``trials`` datasets can resolve the check.
+
+    Attributes
+    ----------
+    labels : float
+        :math:`N` there (the other quantities of label quality and blind spots are the scenario's).
+    competitors_log10 : float
+        :math:`\\log_{10} K` there, :math:`K` a whole number up to
+        :data:`DIRECT_COMPETITORS_LIMIT` (so P_align is also drawn competitor by competitor).
+    prior_bits : float
+        0: :math:`K_\\text{eff} = K`.
+    p_single, p_align : float
+        The model's values there.
+    aimed_tail : float
+        The tail of :math:`P_1` aimed at.
+    reason : str
+        Why this point, in words.
+    """
+
+    labels: float
+    competitors_log10: float
+    prior_bits: float
+    p_single: float
+    p_align: float
+    aimed_tail: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -163,6 +394,10 @@ class BradleyTerryResult(Result):
         The counting model's analytic :math:`P_1` (:func:`aliquant_core.p_align`).
     counting_simulated : Estimate
         The counting rule (majority of the informative labels) on the very same datasets.
+    counting_check : Check
+        ``counting_p_single`` against ``counting_simulated`` (:func:`check`): the check of this
+        result with a verdict. The learner has no exact analytic value to be checked against
+        (``learner_normal_approximation`` is an approximation), so it has none.
     learned_p_align : Estimate
         ``ranked_above`` raised to :math:`K_\\text{eff}` (interval endpoints too), competitors
         independent.
@@ -174,12 +409,16 @@ class BradleyTerryResult(Result):
     mean_coefficients : ndarray
         Mean fitted :math:`(\\theta_0, \\theta_1, \\theta_2)` over the datasets.
     limit_coefficients : ndarray
-        Their large-sample limit :math:`(\\operatorname{logit}(1 - \\varepsilon),
-        -2\\operatorname{logit}(1 - \\varepsilon), 0)` (infinite at :math:`\\varepsilon = 0`).
+        Their large-sample limit :math:`(\\operatorname{logit}(1 - \\varepsilon_r),
+        -2\\operatorname{logit}(1 - \\varepsilon_r), 0)` (infinite at :math:`\\varepsilon_r = 0`).
     blind_share : float
         :math:`h`.
     informative_labels : float
         :math:`m`, comparisons per dataset.
+    redundancy : int
+        :math:`r`, labelers per comparison (majority vote).
+    vote_error_rate : float
+        :math:`\\varepsilon_r`, the majority's error outside blind spots.
     ridge : float
         :math:`\\lambda` of the penalty :math:`\\tfrac\\lambda2\\lVert\\theta\\rVert^2`.
     converged : bool
@@ -191,6 +430,7 @@ class BradleyTerryResult(Result):
     ranked_above: Estimate
     counting_p_single: float
     counting_simulated: Estimate
+    counting_check: Check
     learned_p_align: Estimate
     counting_p_align: float
     learner_normal_approximation: float
@@ -198,6 +438,8 @@ class BradleyTerryResult(Result):
     limit_coefficients: np.ndarray
     blind_share: float
     informative_labels: float
+    redundancy: int
+    vote_error_rate: float
     ridge: float
     converged: bool
     seed: int | None
@@ -314,6 +556,15 @@ def _whole_competitors(log_competitors: float) -> int | None:
     if competitors <= DIRECT_COMPETITORS_LIMIT + 0.5 and abs(competitors - nearest) <= 1e-9 * nearest:
         return int(nearest)
     return None
+
+
+def per_labeler_draws(labels: float, footprint: float, redundancy: int, trials: int) -> float:
+    """Random draws of the per-labeler path with fixed m = round(f·N): trials · m · (1 + r).
+
+    The path refuses more than :data:`MAX_ELEMENTS`; with m ~ Binomial(N, f) it counts the largest
+    m drawn, so it can be refused somewhat earlier.
+    """
+    return float(trials) * float(_math.informative_labels(labels, footprint)) * (1.0 + float(redundancy))
 
 
 def _draw_informative(rng, shape, labels, footprint, informative):
@@ -442,12 +693,21 @@ def simulate_p_align(
     .. [2] V. S. Sheng, F. Provost and P. G. Ipeirotis, "Get another label? Improving data
        quality and data mining using multiple, noisy labelers", KDD 2008.
 
+    Each analytic value gets a verdict (:func:`check`): ``"agrees"`` only where its interval is
+    narrow enough that a model with the tail of :math:`P_1` changed by :data:`RESOLUTION` would
+    have fallen outside; where 1 − P₁ is far below 1/``trials`` (the default programme: 1e-21
+    against 20,000 trials) the verdict is ``"unresolvable"``, and :func:`resolvable_point` gives a
+    nearby point at which the check can fail.
+
+    The per-labeler path draws P₁'s trials vote by vote; the direct P_align, where there is one,
+    is drawn by counts (the same distribution, at K_eff times the cost).
+
     Examples
     --------
     >>> result = simulate_p_align(1000, 0.3, blind_spot=0.05, footprint=0.1, exploitation=1,
     ...                           competitors_log10=0, trials=20_000)
-    >>> bool(result.p_single_agrees)
-    True
+    >>> result.verdict, result.p_single_check.verdict
+    ('agrees', 'agrees')
     """
     _check_choice("informative", informative, INFORMATIVE)
     v = _scenario(labels, error_rate, agreement, threat, whole=informative == "binomial")
@@ -476,11 +736,13 @@ def simulate_p_align(
         return np.where(2 * wins > m, 1.0, np.where(2 * wins == m, 0.5, 0.0))
 
     single = favoured((trials,), per_labeler)
-    return _compare(single, favoured, rng, log_competitors, analytic, informative, seed)
+    return _compare(
+        single, favoured, rng, log_competitors, analytic, informative, seed, per_labeler=per_labeler
+    )
 
 
-def _compare(single, favoured, rng, log_competitors, analytic, informative, seed):
-    """The simulated P₁ from the outcomes of ``single``, beside ``analytic``'s.
+def _compare(single, favoured, rng, log_competitors, analytic, informative, seed, *, per_labeler=False):
+    """The simulated P₁ from the outcomes of ``single``, beside ``analytic``'s, with verdicts.
 
     Where :math:`K_\\text{eff}` is a whole number up to :data:`DIRECT_COMPETITORS_LIMIT`,
     ``favoured((trials, K_eff))`` draws that many independent competitors per trial, ties a coin
@@ -496,21 +758,42 @@ def _compare(single, favoured, rng, log_competitors, analytic, informative, seed
     single = _estimate(float(np.sum(single)), trials)
     aligned = _power(single, log_competitors)
     p_single, p_align_value = float(analytic.p_single), float(analytic.p_align)
+    tail = {"p_single": p_single, "log10_tail": _log10_tail(analytic)}
+    checks = (
+        check("P1", single, p_single, **tail),
+        check("P_align", aligned, p_align_value, **tail, log_competitors=log_competitors),
+        None
+        if direct is None
+        else check("P_align direct", direct, p_align_value, **tail, log_competitors=log_competitors),
+    )
+    verdict, reason = _overall([c for c in checks if c is not None])
     return SimulationResult(
         p_single=single,
         p_align=aligned,
         p_align_direct=direct,
         analytic_p_single=p_single,
         analytic_p_align=p_align_value,
-        p_single_agrees=single.contains(p_single),
-        p_align_agrees=aligned.contains(p_align_value),
-        p_align_direct_agrees=None if direct is None else direct.contains(p_align_value),
+        p_single_check=checks[0],
+        p_align_check=checks[1],
+        p_align_direct_check=checks[2],
+        verdict=verdict,
+        reason=reason,
         label_win_prob=np.asarray(analytic.label_win_prob, dtype=float)[()],
         informative_labels=np.asarray(analytic.informative_labels, dtype=float)[()],
         effective_competitors_log10=log_competitors / _math.LN10,
         informative=informative,
+        per_labeler=bool(per_labeler),
         seed=seed,
     )
+
+
+def _log10_tail(analytic) -> float:
+    """log₁₀ of the tail of the analytic P₁: 1 − P₁ (kept accurate by the model) where P₁ ≥ ½, else P₁."""
+    p_single = float(analytic.p_single)
+    if p_single >= 0.5:
+        return float(analytic.log10_single_failure)
+    with np.errstate(divide="ignore"):
+        return float(np.log10(p_single))
 
 
 def simulate_mixture(
@@ -663,6 +946,7 @@ def bradley_terry_check(
     error_rate: float | None = None,
     *,
     agreement: float | None = None,
+    redundancy: int = DEFAULTS["redundancy"],
     trials: int = 500,
     seed: int | None = 0,
     ridge: float = BT_RIDGE,
@@ -673,7 +957,10 @@ def bradley_terry_check(
     Parameters
     ----------
     labels, error_rate, agreement, **threat
-        As in :func:`simulate_p_align` (scalars; no redundancy: one label per comparison).
+        As in :func:`simulate_p_align` (scalars).
+    redundancy : int
+        :math:`r` labelers per comparison, majority vote with coin-flip ties, as counting has them;
+        defaults to the table's.
     trials : int, default 500
         Independent datasets, each fitted.
     seed : int or None, default 0
@@ -695,8 +982,11 @@ def bradley_terry_check(
     aligned behaviour against the competitor's in a footprint situation; the difference of
     their features is :math:`\Delta_i = (1, b_i, z_i)`, where :math:`b_i = 1` if the situation is
     a blind spot (chance :math:`h`) and :math:`z_i \sim N(0, 1)` is an irrelevant feature. The
-    label prefers the aligned behaviour with chance :math:`1 - \varepsilon` outside blind
-    spots and :math:`\varepsilon` inside, as in the model. The reward model is
+    label is the majority of :math:`r` labelers (ties a coin flip) and prefers the aligned
+    behaviour with chance :math:`1 - \varepsilon_r` outside blind spots and :math:`\varepsilon_r`
+    inside, where every labeler is fooled and the majority is right only by a majority of errors,
+    as in the model (:func:`aliquant_core.redundant_error_rate`); below, :math:`\varepsilon`
+    stands for :math:`\varepsilon_r`. The reward model is
 
     .. math:: P(\text{aligned} \succ \text{competitor}) = \operatorname{sigmoid}(\theta \cdot \Delta_i),
 
@@ -705,6 +995,11 @@ def bradley_terry_check(
     learned reward ranks the aligned policy above the competitor when its expected reward difference
     over the training distribution of the competitor's footprint is positive, :math:`\theta_0 +
     \theta_1 h > 0` (:math:`z` has mean 0); exactly zero counts half.
+
+    What it tests. The learner is told which comparisons are blind spots (the feature
+    :math:`b_i`): it tests how fitting and averaging log-odds differs from counting votes, not
+    whether a reward model generalises, nor whether it could find the blind spots itself. A real
+    reward model does not know where its labelers are fooled.
 
     Why it differs from counting. Without the irrelevant feature and the penalty, the fit
     reproduces the log-odds of each group: :math:`\hat\theta_0 =
@@ -757,6 +1052,9 @@ def bradley_terry_check(
     """
     v = _scenario(labels, error_rate, agreement, threat)
     labels, error_rate = v.pop("labels"), v.pop("error_rate")
+    redundancy = int(_scalar("redundancy", redundancy, whole=True))
+    # Majority-voted labels: only random errors shrink; inside a blind spot every labeler is fooled.
+    error_rate = float(redundant_error_rate(error_rate, redundancy))
     trials = _check_trials(trials)
     ridge = float(ridge)
     if not (math.isfinite(ridge) and ridge >= 0.0):
@@ -799,12 +1097,20 @@ def bradley_terry_check(
 
     wins = np.sum(prefer_aligned, axis=1)
     counted = _estimate(float(np.sum(2 * wins > m) + 0.5 * np.sum(2 * wins == m)), trials)
+    counting = check(
+        "counting P1",
+        counted,
+        float(analytic.p_single),
+        p_single=float(analytic.p_single),
+        log10_tail=_log10_tail(analytic),
+    )
     with np.errstate(divide="ignore"):
         logit_right = np.log1p(-error_rate) - np.log(error_rate)
     return BradleyTerryResult(
         ranked_above=ranked,
         counting_p_single=float(analytic.p_single),
         counting_simulated=counted,
+        counting_check=counting,
         learned_p_align=_power(ranked, log_competitors),
         counting_p_align=float(analytic.p_align),
         learner_normal_approximation=_learner_normal_approximation(error_rate, blind, m),
@@ -812,7 +1118,109 @@ def bradley_terry_check(
         limit_coefficients=np.array([logit_right, -2.0 * logit_right, 0.0]),
         blind_share=blind,
         informative_labels=float(m),
+        redundancy=redundancy,
+        vote_error_rate=error_rate,
         ridge=ridge,
         converged=bool(fit.success),
         seed=seed,
+    )
+
+
+def _aimed_tail(trials: int, resolution: float) -> float:
+    """The tail t of P₁ at which a Wilson interval of ``trials`` is about half the resolution gap.
+
+    Its width is about 2z√(t(1 − t)/n) and the gap about δt; 2z√(t(1 − t)/n) = δt/2 gives
+    t/(1 − t) = 16z²/(nδ²). Clipped to [0.1, 0.5]: never closer to 0 or 1 than P₁ = 0.9 or 0.1.
+    """
+    z = stats.norm.isf((1.0 - CONFIDENCE) / 2.0)
+    ratio = 16.0 * z * z / (trials * resolution * resolution)
+    return float(min(0.5, max(_LEAST_AIMED_TAIL, ratio / (1.0 + ratio))))
+
+
+@takes_assumptions
+def resolvable_point(
+    error_rate: float | None = None,
+    *,
+    agreement: float | None = None,
+    labels: float = DEFAULTS["labels"],
+    redundancy: int = DEFAULTS["redundancy"],
+    trials: int = 20_000,
+    **threat: float,
+) -> ResolvablePoint:
+    r"""Where a simulation of ``trials`` datasets can resolve the model's check, near a scenario.
+
+    The scenario's label quality, redundancy, blind spot, footprint and exploitation are kept; the
+    label count and the competitors change.
+
+    Parameters
+    ----------
+    error_rate, agreement, labels, redundancy, **threat
+        The scenario, as in :func:`simulate_p_align` (scalars). ``labels`` is kept only where
+        labels are coin flips on the footprint (:math:`q = \tfrac12`).
+    trials : int, default 20,000
+        The simulation's datasets.
+
+    Returns
+    -------
+    ResolvablePoint
+
+    Notes
+    -----
+    Labels: the whole :math:`N` on a log grid of 2,401 points over the table's range of labels,
+    with at least one informative label, whose :math:`P_1` (one competitor, through
+    :math:`\varepsilon_r`) has the tail nearest :math:`t^* = \min(\tfrac12, \max(0.1,
+    c/(1 + c)))`, :math:`c = 16z^2/(n\delta^2)`: there the Wilson interval of :math:`n` trials is
+    about half the gap :func:`check` asks for (:math:`t^* = 0.1`, :math:`P_1 \approx 0.9`, at
+    20,000 trials). Where :math:`q = \tfrac12`, :math:`P_1 = \tfrac12` at every :math:`N` and the
+    scenario's :math:`N` stays (the smallest with an informative label if it has none).
+    Competitors: :math:`K_\text{eff} = K` (no prior bits), the whole number in
+    [1, :data:`DIRECT_COMPETITORS_LIMIT`] that brings :math:`P_1^K` nearest ½ where
+    :math:`P_1 > \tfrac12` (1 otherwise): a :math:`P_\text{align}` away from 0 and 1, which an
+    interval can resolve, and drawn competitor by competitor too. At 100 trials no point resolves
+    (the interval at :math:`P_1 = \tfrac12` is wider than the gap); the point is still returned and
+    the check says so.
+    """
+    v = _scenario(labels, error_rate, agreement, threat)
+    labels, error_rate = v.pop("labels"), v.pop("error_rate")
+    redundancy = _scalar("redundancy", redundancy)
+    trials = _check_trials(trials)
+    vote_error = float(redundant_error_rate(error_rate, redundancy))
+    shape = {k: v[k] for k in ("blind_spot", "footprint", "exploitation")}
+    alone = {"competitors_log10": 0.0, "prior_bits": 0.0}
+    aim = _aimed_tail(trials, RESOLUTION)
+
+    grid = np.unique(np.round(np.logspace(*QUANTITIES["labels"].log10_bounds, 2401)))
+    grid = grid[_math.informative_labels(grid, shape["footprint"]) >= 1]
+    result = p_align(grid, vote_error, **shape, **alone)
+    q = float(np.asarray(result.label_win_prob).reshape(-1)[0])
+    if q == 0.5:
+        if _math.informative_labels(labels, shape["footprint"]) < 1:
+            labels = float(grid[0])
+        why = "labels are coin flips on the footprint (q = ½), so P₁ = ½ at every N: the programme's N stays"
+    else:
+        single = np.asarray(result.p_single, dtype=float)
+        tails = np.where(single >= 0.5, np.asarray(result.single_failure, dtype=float), single)
+        labels = float(grid[int(np.argmin(np.abs(tails - aim)))])
+        side = "1 − P₁" if q > 0.5 else "P₁"
+        why = (
+            f"N where {side} is nearest {aim:.3g}, for which the interval of {trials:,} trials is about "
+            f"half as wide as a {RESOLUTION:.0%} change in {side} moves it"
+        )
+    p_single = float(p_align(labels, vote_error, **shape, **alone).p_single)
+    competitors = 1
+    if p_single > 0.5:
+        competitors = int(min(DIRECT_COMPETITORS_LIMIT, max(1, round(math.log(0.5) / math.log(p_single)))))
+    competitors_log10 = math.log10(competitors)
+    reason = (
+        f"{why}; K_eff = {competitors} (prior bits 0), so that P_align = P₁^K_eff is away from 0 and 1 "
+        "and is also drawn competitor by competitor"
+    )
+    return ResolvablePoint(
+        labels=labels,
+        competitors_log10=competitors_log10,
+        prior_bits=0.0,
+        p_single=p_single,
+        p_align=float(p_align(labels, vote_error, **shape, competitors_log10=competitors_log10).p_align),
+        aimed_tail=aim,
+        reason=reason,
     )

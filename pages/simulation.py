@@ -2,7 +2,10 @@
 
 Three checks of the sidebar's scenario (model brief, "Checking the model against its own
 assumptions"): the formula against direct simulation, fixed against binomial informative labels,
-and a Bradley–Terry reward model against counting. The first two run live (milliseconds); the
+and a Bradley–Terry reward model against counting. Each verdict comes from the core
+(``aliquant_core.simulate.check``): where the sidebar's programme cannot be resolved (its interval
+too wide to tell the formula from a meaningfully different one) the page says so and checks at
+the core's resolvable point instead. The first two run live (milliseconds); the
 learner fits one model per dataset and waits for its Run button (seconds; see
 ``aliquant_app/simulation_view.py`` for the timings).
 """
@@ -10,13 +13,13 @@ learner fits one model per dataset and waits for its Run button (seconds; see
 from __future__ import annotations
 
 import functools
-import math
 
 import streamlit as st
 
+import aliquant_core as core
 from aliquant_app import calls, state
 from aliquant_app import simulation_view as view
-from aliquant_app.formatting import count, probability, scientific
+from aliquant_app.formatting import count, probability
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table, markdown_table, seed_input, whole_number_input
 
@@ -36,14 +39,15 @@ st.caption(
 
 where, trials_column, seed_column = st.columns([1.4, 1, 1], vertical_alignment="bottom")
 resolvable = where.toggle(
-    f"Check where P₁ ≈ {view.CHECK_P_SINGLE:g}",
+    "Check at a resolvable point",
     value=False,
     key="sim_resolvable",
     bind="query-params",
-    help="Off: check the sidebar's programme. On: check at the label count where P₁ (one "
-    f"competitor) is nearest {view.CHECK_P_SINGLE:g} ({1 - view.CHECK_P_SINGLE:.1f} if labels favour "
-    "the competitor), the rest as in the sidebar. A simulation cannot see failures rarer than about "
-    "one in its number of trials; there it can. Share-link key: `sim_resolvable`.",
+    help="Off: check the sidebar's programme, and where its check cannot resolve (the interval too "
+    "wide to tell the formula from a meaningfully different one), check at a resolvable point "
+    "instead. On: always check at the resolvable point: a label count where P₁ (one competitor) is "
+    "near 0.9 (0.1 if labels favour the competitor) and a few competitors, so that P_align is "
+    "near ½, the rest as in the sidebar. Share-link key: `sim_resolvable`.",
 )
 trials = whole_number_input(
     trials_column,
@@ -62,36 +66,96 @@ seed = seed_input(
     key="sim_seed",
     help="Seed of the random generator: the same seed gives the same numbers. Share-link key: `sim_seed`.",
 )
-
-labels = assumptions.labels
-if resolvable:
-    quality_and_blind_spots = {k: threat[k] for k in ("blind_spot", "footprint", "exploitation")}
-    found = view.check_labels(error_rate=error_rate, **quality_and_blind_spots)
-    if math.isnan(found):
-        st.info(
-            "Labels are coin flips on the competitor's footprint here (q = ½), so P₁ = ½ at every "
-            "N: checking the sidebar's programme.",
-            icon=":material/info:",
-        )
-    else:
-        labels = found
-where_text = (
-    f"the sidebar's programme, N = {count(labels)}"
-    if labels == assumptions.labels
-    else f"N = {count(labels)}, where P₁ is nearest {view.CHECK_P_SINGLE:g} "
-    f"(the sidebar's other values; its programme has {count(assumptions.labels)})"
+draw_column, redundancy_column, _ = st.columns([1.4, 1, 1], vertical_alignment="bottom")
+per_labeler = draw_column.toggle(
+    "Draw every labeler",
+    value=False,
+    key="sim_per_labeler",
+    bind="query-params",
+    help="Off: each trial's label counts are drawn as binomials through the majority's error rate "
+    "ε_r (exact, and fast at any N). On: every item (blind spot or not) and every labeler's vote is "
+    "drawn and the majority taken; blind spots are shared, so inside one every labeler is fooled "
+    "and the majority is right only by a majority of errors. A check of the ε_r formula, for up to "
+    "200 million draws (trials × m × (1 + r)). Share-link key: `sim_per_labeler`.",
+)
+r_quantity = core.QUANTITIES["redundancy"]
+redundancy = whole_number_input(
+    redundancy_column,
+    "Labelers per item",
+    min_value=int(r_quantity.low),
+    max_value=int(r_quantity.high),
+    value=int(r_quantity.default),
+    step=1,
+    key="sim_redundancy",
+    help=f"{r_quantity.describe()} Counting, the per-labeler draw and the learner all use it. "
+    "Share-link key: `sim_redundancy`.",
 )
 
-shared = {"error_rate": error_rate, **threat, "trials": trials, "seed": seed}
+vote_error = float(core.redundant_error_rate(error_rate, redundancy))
+
+
+def fits(n: float) -> bool:
+    return view.per_labeler_fits(n, threat["footprint"], redundancy, trials)
+
+
+settings = {"error_rate": error_rate, "trials": trials, "seed": seed, "redundancy": redundancy}
+programme = view.run_simulation(
+    assumptions.labels,
+    **settings,
+    **threat,
+    informative="fixed",
+    per_labeler=per_labeler and fits(assumptions.labels),
+)
+# Where the programme's check cannot resolve (or on request) check where it can, and say so.
+labels, checked_threat = assumptions.labels, dict(threat)
+at_point = resolvable or programme["verdict"] == "unresolvable"
+if at_point:
+    point = view.resolvable(
+        error_rate=error_rate, labels=assumptions.labels, redundancy=redundancy, trials=trials, **threat
+    )
+    labels = point["labels"]
+    checked_threat.update(competitors_log10=point["competitors_log10"], prior_bits=point["prior_bits"])
+    k_checked = round(10 ** point["competitors_log10"])
+    if programme["verdict"] == "unresolvable":
+        p1_check, align_check = programme["p_single_check"], programme["p_align_check"]
+        why = (
+            f"At the sidebar's programme the check cannot resolve: P₁'s interval spans "
+            f"[{p1_check['estimate']['low']:.6g}, {p1_check['estimate']['high']:.6g}] and P_align's "
+            f"[{align_check['estimate']['low']:.6g}, {align_check['estimate']['high']:.6g}], too wide "
+            f"to tell the formula from one with 1 − P₁ changed by {core.simulate.RESOLUTION:.0%}, so "
+            "no verdict is given there. "
+        )
+    else:
+        why = f"The sidebar's programme's check: {view.VERDICT_WORDS[programme['verdict']]}. "
+    st.info(
+        why + f"Checked instead at N = {count(labels)} and K_eff = {k_checked} (the sidebar's other "
+        f"values): {point['reason']}.",
+        icon=":material/my_location:",
+    )
+where_text = (
+    f"the sidebar's programme, N = {count(labels)}"
+    if not at_point
+    else f"N = {count(labels)}, K_eff = {k_checked}, the resolvable point (the sidebar's programme has "
+    f"N = {count(assumptions.labels)})"
+)
+per_labeler_here = per_labeler and fits(labels)
+if per_labeler and not per_labeler_here:
+    st.warning(
+        f"Drawing every labeler here would take more than {view.MAX_ELEMENTS:,} draws (trials × m × "
+        "(1 + r)): counts are drawn instead. Use fewer trials or check at the resolvable point.",
+        icon=":material/hourglass_disabled:",
+    )
+shared = {**settings, **checked_threat, "per_labeler": per_labeler_here}
 csv_settings = {"labels": float(labels), **shared}
-analytic = calls.evaluate(labels, error_rate=error_rate, **threat)
+analytic = calls.evaluate(labels, error_rate=vote_error, **checked_threat)
 log10_gap = analytic["effective_competitors_log10"] + analytic["log10_single_failure"]
 p1_text = probability(analytic["p_single"], analytic["single_failure"], analytic["log10_single_failure"])
 p_align_text = probability(analytic["p_align"], analytic["p_misalign"], log10_gap)
 m = analytic["informative_labels"]
-k_eff_text = f"10^{analytic['effective_competitors_log10']:.3g}"
+k_eff_log10 = analytic["effective_competitors_log10"]
+k_eff_text = f"{10**k_eff_log10:.4g}" if k_eff_log10 < 4 else f"10^{k_eff_log10:.3g}"
 
-fixed = view.run_simulation(labels, **shared, informative="fixed")
+fixed = programme if not at_point else view.run_simulation(labels, **shared, informative="fixed")
 restored_learner = view.LEARNER.restore(st.session_state, view.LEARNER_DEFAULTS, st.query_params)
 state.add_page_link_notes(restored_learner.notes)
 learner_values = restored_learner.values
@@ -120,9 +184,10 @@ def interval_chart_with_csv(column, rows: list, name: str, file_stub: str, setti
 
 def formula_section() -> None:
     """The analytic P₁ and P_align against the simulation, with 99% intervals."""
+    drawn = "every labeler's vote drawn" if fixed["per_labeler"] else "label counts drawn"
     st.caption(
         f"At {where_text}: m = {count(m)} informative labels, q = {analytic['label_win_prob']:.4f}, "
-        f"K_eff = {k_eff_text}."
+        f"K_eff = {k_eff_text}, r = {redundancy} per item ({drawn})."
     )
     rows = [
         view.row("P₁ (one competitor)", fixed["p_single"], fixed["analytic_p_single"], "analytic P₁"),
@@ -133,13 +198,13 @@ def formula_section() -> None:
             "": "P₁",
             "analytic": p1_text,
             "simulated [99% interval]": view.estimate_text(fixed["p_single"]),
-            "verdict": "inside" if fixed["p_single_agrees"] else "outside",
+            "verdict": view.VERDICT_WORDS[fixed["p_single_check"]["verdict"]],
         },
         {
             "": "P_align",
             "analytic": p_align_text,
             "simulated [99% interval]": view.estimate_text(fixed["p_align"]),
-            "verdict": "inside" if fixed["p_align_agrees"] else "outside",
+            "verdict": view.VERDICT_WORDS[fixed["p_align_check"]["verdict"]],
         },
     ]
     if fixed["p_align_direct"] is not None:
@@ -154,10 +219,10 @@ def formula_section() -> None:
                 "": "P_align (direct)",
                 "analytic": p_align_text,
                 "simulated [99% interval]": view.estimate_text(direct),
-                "verdict": "inside" if fixed["p_align_direct_agrees"] else "outside",
+                "verdict": view.VERDICT_WORDS[fixed["p_align_direct_check"]["verdict"]],
             }
         )
-    agrees = all(row["verdict"] == "inside" for row in table)
+    verdict = fixed["verdict"]
 
     top = st.columns(3)
     top[0].metric(
@@ -168,24 +233,38 @@ def formula_section() -> None:
     top[1].metric(
         "Analytic P_align",
         p_align_text,
-        help="The model's P_align = P₁^K_eff (aliquant_core.p_align), as on the Overview.",
+        help="The model's P_align = P₁^K_eff (aliquant_core.p_align) at the checked point: the "
+        "Overview's headline where the sidebar's programme is checked.",
     )
     top[2].metric(
         "Verdict",
-        "inside" if agrees else "outside",
-        help="Whether every analytic value lies inside the simulation's 99% Wilson interval. By "
-        "chance alone a correct formula falls outside about once in a hundred seeds.",
+        view.VERDICT_WORDS[verdict],
+        help="Agrees: every analytic value lies inside the simulation's 99% Wilson interval, and "
+        "at least one interval is narrow enough to exclude the values a model with 1 − P₁ (or P₁, "
+        f"below ½) changed by {core.simulate.RESOLUTION:.0%} would give, so the check could have "
+        "failed. Disagrees: an analytic value lies outside its interval (by chance alone about "
+        "once in a hundred seeds for a correct formula). Cannot resolve: every interval is too wide "
+        "to tell, and no verdict is given.",
     )
-    if agrees:
+    if verdict == "agrees":
         st.success(
-            "**Inside:** every analytic value lies in the simulation's 99% interval.",
+            "**Agrees:** every analytic value lies in the simulation's 99% interval, and at least one "
+            "interval (each row's verdict says which) would have excluded a model with its tail changed "
+            f"by {core.simulate.RESOLUTION:.0%}.",
             icon=":material/check_circle:",
         )
-    else:
+    elif verdict == "disagrees":
         st.error(
-            "**Outside:** an analytic value lies outside the simulation's 99% interval. A correct formula "
-            "does so for about one seed in a hundred; try another seed before suspecting the formula.",
+            "**Disagrees:** an analytic value lies outside the simulation's 99% interval. A correct "
+            "formula does so for about one seed in a hundred; try another seed before suspecting the "
+            "formula.",
             icon=":material/error:",
+        )
+    else:
+        st.warning(
+            "**Cannot resolve:** " + fixed["reason"] + ". Use more trials or switch on *Check at a "
+            "resolvable point*.",
+            icon=":material/help:",
         )
     chart_column, text_column = st.columns([1, 1])
     interval_chart_with_csv(chart_column, rows, "sim_formula", "simulation_formula", csv_settings)
@@ -193,26 +272,20 @@ def formula_section() -> None:
         st.markdown(markdown_table(table, right=["analytic", "simulated [99% interval]"]))
         st.caption(
             "**What this shows:** each trial draws, for each of the m informative labels, whether it lies "
-            "in a blind spot (chance h) and whether the labeler errs (chance ε), and counts whether most "
-            "favour the aligned policy. If the formula and the code are right, the analytic P₁ lands "
-            "inside the 99% interval for 99 seeds in 100. P_align is P₁ raised to K_eff, interval ends "
-            "too, so it checks the arithmetic, not the independence of the competitors."
+            "in a blind spot (chance h) and whether the majority of its r labelers errs (chance ε_r; with "
+            "*Draw every labeler* each vote is drawn, and inside a blind spot every labeler is fooled), "
+            "and counts whether most favour the aligned policy. If the formula and the code are right, "
+            "the analytic P₁ lands inside the 99% interval for 99 seeds in 100. P_align is P₁ raised to "
+            "K_eff, interval ends too, so it checks the arithmetic, not the independence of the "
+            "competitors."
         )
-        single_failure = analytic["single_failure"]
-        sim_align = fixed["p_align"]
-        if analytic["label_win_prob"] > 0.5 and 0 < single_failure < 1.0 / trials:
-            st.caption(
-                f"**Resolution:** here 1 − P₁ = {scientific(single_failure)}, rarer than one in {trials:,} "
-                "trials, so every trial favours the aligned policy and the check only confirms that P₁ "
-                "is near 1; raising it to K_eff stretches that interval over most of [0, 1]. Switch on "
-                f"*Check where P₁ ≈ {view.CHECK_P_SINGLE:g}* for a sharp check."
-            )
-        elif sim_align["high"] < 1e-6 and analytic["p_align"] < 1e-6:
-            st.caption(
-                f"**Resolution:** with K_eff = {k_eff_text}, any P₁ this far below 1 makes P_align "
-                "vanish, in the simulation as in the formula, so the P_align row checks little here; "
-                "the P₁ row is the sharp check."
-            )
+        st.caption(
+            f"**When it can fail:** an interval resolves the check where it is narrower than the "
+            f"distance from the analytic value to the values with 1 − P₁ (or P₁, below ½) changed by "
+            f"{core.simulate.RESOLUTION:.0%}. A simulation cannot see failures rarer than about one "
+            "in its number of trials, and raising an interval for P₁ near 1 to K_eff = 10²⁰ stretches "
+            "it over [0, 1]: there the page says it cannot resolve and checks at a resolvable point."
+        )
 
 
 def binomial_section() -> None:
@@ -243,9 +316,8 @@ def binomial_section() -> None:
             "interval from the two Wilson intervals).",
         )
         st.caption(
-            f"99% interval [{d_low:+.4f}, {d_high:+.4f}]; the analytic P₁ (fixed m) is "
-            + ("inside" if binomial["p_single_agrees"] else "outside")
-            + " the binomial simulation's interval."
+            f"99% interval [{d_low:+.4f}, {d_high:+.4f}]; the analytic P₁ (fixed m) against the "
+            "binomial simulation: " + view.VERDICT_WORDS[binomial["p_single_check"]["verdict"]] + "."
         )
         st.caption(
             "**What this shows:** the model fixes the informative labels at m = round(f·N), but in fact "
@@ -275,7 +347,14 @@ def learner_section() -> None:
     comparisons = bt_trials * int(m)
     too_big = comparisons > view.BT_MAX_COMPARISONS
     seconds = comparisons * view.BT_SECONDS_PER_COMPARISON
-    params = {"labels": labels, "error_rate": error_rate, **threat, "trials": bt_trials, "seed": seed}
+    params = {
+        "labels": labels,
+        "error_rate": error_rate,
+        **checked_threat,
+        "redundancy": redundancy,
+        "trials": bt_trials,
+        "seed": seed,
+    }
     clicked = run_column.button(
         "Run the learner",
         key="sim_bt_run",
@@ -294,7 +373,7 @@ def learner_section() -> None:
         st.warning(
             f"{bt_trials:,} datasets × {count(m)} comparisons = {comparisons:,} comparisons to fit, more "
             f"than this page's {view.BT_MAX_COMPARISONS:,} (about 20 s). Use fewer datasets, or switch on "
-            f"*Check where P₁ ≈ {view.CHECK_P_SINGLE:g}* above.",
+            "*Check at a resolvable point* above.",
             icon=":material/hourglass_disabled:",
         )
     elif st.session_state.get("_sim_bt_params") == params:
@@ -320,7 +399,11 @@ def learner_section() -> None:
                 arrow_table(
                     [
                         {"": "learner, P₁", "value [99% interval]": view.estimate_text(learned)},
-                        {"": "counting, same data", "value [99% interval]": view.estimate_text(counted)},
+                        {
+                            "": "counting, same data",
+                            "value [99% interval]": view.estimate_text(counted)
+                            + f" ({view.VERDICT_WORDS[bt['counting_check']['verdict']]})",
+                        },
                         {"": "counting, analytic P₁", "value [99% interval]": p1_text},
                         {
                             "": "learner, normal approx.",
@@ -348,9 +431,14 @@ def learner_section() -> None:
     st.caption(
         "**What this shows:** counting asks whether most informative labels favour the aligned policy; a "
         "real reward model is a learner. Here a Bradley–Terry model is fitted to each simulated dataset "
-        "(features: blind spot or not, and an irrelevant one) and ranks the aligned policy first when "
-        "its learned reward difference is positive. Both agree on the regime, but at finite m the learner "
-        "weighs labels by fitted log-odds and is less reliable than counting near the knife-edge."
+        f"(each label the majority of r = {redundancy}; features: blind spot or not, and an irrelevant "
+        "one) and ranks the aligned policy first when its learned reward difference is positive. Both "
+        "agree on the regime, but at finite m the learner weighs labels by fitted log-odds and is less "
+        "reliable than counting near the knife-edge. **The learner is told which comparisons are blind "
+        "spots** (a feature says so): this tests averaging log-odds against counting votes, not whether "
+        "a reward model generalises or could find its labelers' blind spots, which a real one is not "
+        "told. The verdict beside counting on the same datasets checks the simulation; the learner has "
+        "no exact analytic value to be checked against."
     )
 
 

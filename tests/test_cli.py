@@ -295,8 +295,101 @@ def test_simulate_subcommand_reports_agreement(capsys):
     assert status == 0
     # The analytic values come from the core; the simulation must bracket them (99% Wilson).
     assert data["p_single"]["low"] <= data["analytic_p_single"] <= data["p_single"]["high"]
-    assert data["p_single_agrees"] is True
+    assert data["p_single_check"]["inside"] is True
+    # P₁ = 0.751 (core): its interval (0.016 wide, seed 3) would exclude a 25% change in 1 − P₁.
+    assert data["p_single_check"]["verdict"] == data["verdict"] == "agrees"
+    assert data["resolvable_point"] is None  # resolvable here: checked where asked
     assert json.loads(run(capsys, line)[1])["p_single"] == data["p_single"]
+
+
+def test_simulate_default_cannot_resolve_and_checks_at_a_resolvable_point(capsys):
+    from aliquant_core.quantities import Assumptions
+    from aliquant_core.simulate import resolvable_point, simulate_p_align
+
+    status, out, _ = run(capsys, "simulate --json")
+    data = json.loads(out)
+    assert status == 0
+    # The table's defaults: K_eff = 10²⁰ stretches P₁'s interval [0.99967, 1] over [0, 1].
+    assert (data["p_align"]["low"], data["p_align"]["high"]) == (0.0, 1.0)
+    assert data["verdict"] == "unresolvable"
+    assert [data[k]["verdict"] for k in ("p_single_check", "p_align_check")] == ["unresolvable"] * 2
+    # Checked instead where 20,000 trials resolve (the core's point), and it agrees there.
+    point = resolvable_point(Assumptions(), trials=20_000)
+    there = data["resolvable_point"]
+    assert (there["labels"], there["competitors_log10"]) == (point.labels, point.competitors_log10)
+    expected = simulate_p_align(
+        Assumptions(), labels=point.labels, competitors_log10=point.competitors_log10, prior_bits=0
+    )
+    assert there["result"]["p_single"] == expected.p_single.to_dict()
+    assert there["result"]["verdict"] == expected.verdict == "agrees"
+    status, text, _ = run(capsys, "simulate")
+    assert "P_align        simulated 1.000000 [0.000000, 1.000000]   analytic 0.903871   unresolvable" in text
+    assert "Verdict: unresolvable" in text
+    assert f"Checked instead at N = {point.labels:,.0f}, K_eff = 7" in text
+    assert "Verdict there: agrees" in text
+
+
+def test_simulate_draws_every_labeler_on_request(capsys):
+    from aliquant_core.simulate import simulate_p_align
+
+    # m = 30, h = 0.4, r = 3, K = 3 (tests/test_simulate.py): small enough to draw every vote.
+    line = (
+        "simulate --json --draw labelers --labels 60 --error-rate 0.3 --blind-spot 0.2 --footprint 0.5"
+        " --exploitation 1 --competitors-log10 0.47712125471966244 --prior-bits 0 --redundancy 3 --seed 1"
+    )
+    status, out, _ = run(capsys, line)
+    data = json.loads(out)
+    assert status == 0
+    assert (data["draw"], data["per_labeler"], data["inputs"]["redundancy"]) == ("labelers", True, 3)
+    expected = simulate_p_align(
+        60, 0.3, blind_spot=0.2, footprint=0.5, exploitation=1, competitors_log10=0.47712125471966244,
+        prior_bits=0, redundancy=3, per_labeler=True, seed=1,
+    )  # fmt: skip
+    assert data["p_single"] == expected.p_single.to_dict()
+    assert data["verdict"] == "agrees"
+    # At the defaults every labeler would take 4e8 draws: counts there, every labeler at the point.
+    status, out, _ = run(capsys, "simulate --json --draw labelers --redundancy 3")
+    data = json.loads(out)
+    assert status == 0
+    assert data["per_labeler"] is False
+    assert data["resolvable_point"]["result"]["per_labeler"] is True
+    status, text, _ = run(capsys, "simulate --draw labelers --redundancy 3")
+    assert "every labeler would take 4e+08 draws, over 2e+08" in text
+
+
+def test_simulate_bradley_terry_at_the_same_redundancy(capsys):
+    # One comparison per dataset, σ = 0.1, ε = 0.3, r = 3: ε₃ = 0.216, P₁ = q = 0.7272 (by hand in
+    # tests/test_simulate.py); at r = 1 it would be 0.66.
+    line = (
+        "simulate --json --bradley-terry --redundancy 3 --labels 1 --footprint 1 --blind-spot 0.1"
+        " --error-rate 0.3 --exploitation 0 --competitors-log10 0 --prior-bits 0"
+    )
+    status, out, _ = run(capsys, line)
+    data = json.loads(out)
+    assert status == 0
+    learner = data["bradley_terry"]
+    assert (learner["redundancy"], learner["labels"]) == (3, 1)
+    assert learner["vote_error_rate"] == pytest.approx(0.216, abs=1e-15)
+    assert learner["counting_p_single"] == pytest.approx(0.7272, abs=1e-12) == data["analytic_p_single"]
+    assert learner["counting_check"]["verdict"] in ("agrees", "unresolvable", "disagrees")
+    _, text, _ = run(capsys, line.replace("--json ", ""))
+    assert "(r = 3; told which comparisons are blind spots)" in text
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("simulate --draw votes", "argument --draw: invalid choice: 'votes'"),
+        ("simulate --redundancy 0", "argument --redundancy: must be a whole number in [1, 99]"),
+    ],
+)
+def test_simulate_bad_flags_exit_2(capsys, line, message):
+    with pytest.raises(SystemExit) as stop:
+        main(line.split())
+    out, err = capsys.readouterr()
+    assert stop.value.code == 2
+    assert out == ""
+    assert message in err
 
 
 def _scenario_file(tmp_path, text):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -20,7 +19,7 @@ from aliquant_app import formatting
 from aliquant_app import simulation_view as sim_view
 from aliquant_app import uncertainty_view as unc_view
 from aliquant_core.quantities import THREAT, Assumptions
-from aliquant_core.simulate import bradley_terry_check, simulate_p_align
+from aliquant_core.simulate import bradley_terry_check, resolvable_point, simulate_p_align
 from aliquant_core.uncertainty import uncertainty
 
 from .plotly_spec import chart_spec
@@ -313,65 +312,130 @@ def test_link_keys_cover_every_bound_control():
 # --- simulation: the page shows the core's numbers ----------------------------------------------
 
 
-def test_default_scenario_is_inside_and_the_analytic_value_is_the_cores():
+def test_default_scenario_cannot_resolve_and_is_checked_at_a_resolvable_point():
     at = run_page(SIMULATION)
     assert not at.exception
     threat = {k: DEFAULT[k] for k in THREAT}
-    result = core.p_align(DEFAULT["labels"], DEFAULT["error_rate"], **threat)
-    gap = float(result.effective_competitors_log10 + result.log10_single_failure)
-    expected = formatting.probability(float(result.p_align), float(result.p_misalign), gap)
-    assert metric(at, "Analytic P_align") == expected == "90.4%"  # as the Overview's headline
-    assert metric(at, "Verdict") == "inside"
-    assert any("Inside" in s.value for s in at.success)
+    # The sidebar's programme: 20,000 of 20,000 trials favour the aligned policy, P_align's
+    # interval is [0, 1]: no verdict there (the old page reported "inside").
+    programme = simulate_p_align(DEFAULT["labels"], DEFAULT["error_rate"], **threat, trials=20_000, seed=0)
+    assert programme.verdict == "unresolvable"
+    (info,) = at.info
+    assert "At the sidebar's programme the check cannot resolve" in info.value
+    assert "P_align's [0, 1]" in info.value
+    # Checked instead at the core's resolvable point, which the page names.
+    point = resolvable_point(DEFAULT["error_rate"], labels=DEFAULT["labels"], trials=20_000, **threat)
+    assert f"Checked instead at N = {formatting.count(point.labels)} and K_eff = 7" in info.value
+    there = {**threat, "competitors_log10": point.competitors_log10, "prior_bits": 0.0}
+    checked = simulate_p_align(point.labels, DEFAULT["error_rate"], **there, trials=20_000, seed=0)
+    analytic = core.p_align(point.labels, DEFAULT["error_rate"], **there)
+    assert metric(at, "Analytic P₁") == formatting.probability(
+        float(analytic.p_single), float(analytic.single_failure)
+    )
+    assert metric(at, "Verdict") == "agrees" == checked.verdict
+    assert any("Agrees" in s.value for s in at.success)
     (table,) = markdown_tables(at.main.markdown)
-    assert [r["verdict"] for r in table] == ["inside", "inside"]
-    # The simulated column is the core's simulation with the page's trials and seed (defaults).
-    simulated = simulate_p_align(DEFAULT["labels"], DEFAULT["error_rate"], **threat, trials=20_000, seed=0)
-    assert simulated.analytic_p_align == float(result.p_align)
+    assert [r["verdict"] for r in table] == ["agrees", "agrees", "agrees"]  # P₁, P_align, direct
     assert [r["simulated [99% interval]"] for r in table] == [
-        sim_view.estimate_text(simulated.p_single.to_dict()),
-        sim_view.estimate_text(simulated.p_align.to_dict()),
+        sim_view.estimate_text(checked.p_single.to_dict()),
+        sim_view.estimate_text(checked.p_align.to_dict()),
+        sim_view.estimate_text(checked.p_align_direct.to_dict()),
     ]
+
+
+def test_a_resolvable_programme_is_checked_where_it_is_and_the_toggle_moves_the_check():
+    # N = 1,820, K = 1: P₁ = 0.9007 (core), which 20,000 trials resolve: checked where it is.
+    at = run_page(SIMULATION, {"labels": "1820", "competitors_log10": "0"})
+    assert not at.exception
+    assert not at.info
+    threat = {**{k: DEFAULT[k] for k in THREAT}, "competitors_log10": 0.0}
+    here = simulate_p_align(1820, DEFAULT["error_rate"], **threat, trials=20_000, seed=0)
+    assert metric(at, "Verdict") == "agrees" == here.verdict
+    assert any("the sidebar's programme, N = 1,820" in c.value for c in at.caption)
+    at.toggle(key="sim_resolvable").set_value(True).run()
+    (info,) = at.info
+    assert "The sidebar's programme's check: agrees. Checked instead at N = 1,820 and K_eff = 7" in info.value
 
 
 def test_resolvable_check_binomial_difference_and_learner_are_the_cores():
     at = run_page(SIMULATION)
-    at.toggle(key="sim_resolvable").set_value(True)
     at.number_input(key="sim_seed").set_value(11)
     at.run()
     threat = {k: DEFAULT[k] for k in THREAT}
-    # The label count: the whole N on the page's log grid whose one-competitor P₁ (the core's)
-    # is nearest 0.9.
-    grid = np.unique(np.round(np.logspace(0, 12, 2401)))
-    single = core.p_align(
-        grid, DEFAULT["error_rate"], **{**threat, "competitors_log10": 0.0, "prior_bits": 0.0}
-    )
-    labels = float(grid[np.argmin(np.abs(single.p_single - 0.9))])
-    assert any(f"N = {formatting.count(labels)}, where P₁ is nearest 0.9" in c.value for c in at.caption)
-    fixed = simulate_p_align(labels, DEFAULT["error_rate"], **threat, trials=20_000, seed=11)
+    point = resolvable_point(DEFAULT["error_rate"], labels=DEFAULT["labels"], trials=20_000, **threat)
+    labels, there = point.labels, {**threat, "competitors_log10": point.competitors_log10, "prior_bits": 0.0}
+    fixed = simulate_p_align(labels, DEFAULT["error_rate"], **there, trials=20_000, seed=11)
     binomial = simulate_p_align(
-        labels, DEFAULT["error_rate"], **threat, trials=20_000, seed=11, informative="binomial"
-    )
-    assert metric(at, "Analytic P₁") == formatting.probability(
-        fixed.analytic_p_single, 1.0 - fixed.analytic_p_single
+        labels, DEFAULT["error_rate"], **there, trials=20_000, seed=11, informative="binomial"
     )
     (table,) = markdown_tables(at.main.markdown)
-    assert table[0]["verdict"] == ("inside" if fixed.p_single_agrees else "outside")
+    assert table[0]["verdict"] == sim_view.VERDICT_WORDS[fixed.p_single_check.verdict]
     open_section(at, "binomial")
     assert metric(at, "Binomial − fixed, P₁") == f"{binomial.p_single.value - fixed.p_single.value:+.4f}"
+    assert any(
+        "binomial simulation: " + sim_view.VERDICT_WORDS[binomial.p_single_check.verdict] in c.value
+        for c in at.caption
+    )
 
     open_section(at, "learner")
     at.number_input(key="sim_bt_trials").set_value(200).run()
     at.button(key="sim_bt_run").click().run()
     assert not at.exception
-    learner = bradley_terry_check(labels, DEFAULT["error_rate"], **threat, trials=200, seed=11)
+    learner = bradley_terry_check(labels, DEFAULT["error_rate"], **there, trials=200, seed=11)
     rows = dict(at.dataframe[-1].value.values.tolist())
     assert rows["learner, P₁"] == sim_view.estimate_text(learner.ranked_above.to_dict())
-    assert rows["counting, same data"] == sim_view.estimate_text(learner.counting_simulated.to_dict())
+    counted = sim_view.estimate_text(learner.counting_simulated.to_dict())
+    assert (
+        rows["counting, same data"] == f"{counted} ({sim_view.VERDICT_WORDS[learner.counting_check.verdict]})"
+    )
+    assert any("The learner is told which comparisons are blind spots" in c.value for c in at.caption)
+
+
+def test_per_labeler_and_redundancy_widgets_reach_the_core():
+    at = run_page(SIMULATION)
+    at.toggle(key="sim_per_labeler").set_value(True)
+    at.number_input(key="sim_redundancy").set_value(3)
+    at.run()
+    assert not at.exception
+    threat = {k: DEFAULT[k] for k in THREAT}
+    # r = 3 moves the resolvable point (ε₃ is smaller), and every labeler is drawn there.
+    point = resolvable_point(
+        DEFAULT["error_rate"], labels=DEFAULT["labels"], redundancy=3, trials=20_000, **threat
+    )
+    there = {**threat, "competitors_log10": point.competitors_log10, "prior_bits": 0.0}
+    drawn = simulate_p_align(
+        point.labels, DEFAULT["error_rate"], **there, redundancy=3, per_labeler=True, trials=20_000, seed=0
+    )
+    (table,) = markdown_tables(at.main.markdown)
+    assert table[0]["simulated [99% interval]"] == sim_view.estimate_text(drawn.p_single.to_dict())
+    assert metric(at, "Verdict") == sim_view.VERDICT_WORDS[drawn.verdict]
+    assert any("r = 3 per item (every labeler's vote drawn)" in c.value for c in at.caption)
+    # The learner runs at the same r.
+    open_section(at, "learner")
+    at.number_input(key="sim_bt_trials").set_value(50).run()
+    at.button(key="sim_bt_run").click().run()
+    learner = bradley_terry_check(
+        point.labels, DEFAULT["error_rate"], **there, redundancy=3, trials=50, seed=0
+    )
+    rows = dict(at.dataframe[-1].value.values.tolist())
+    assert rows["learner, P₁"] == sim_view.estimate_text(learner.ranked_above.to_dict())
+
+
+def test_per_labeler_too_big_falls_back_to_counts_with_a_warning():
+    # ε = 0.499, σ = 0: q = 0.501, and N = 8,192,000 (m = 409,600) gives P₁ ≈ 0.9, resolvable where
+    # it is; every labeler would take 20,000 × 409,600 × 2 = 1.6e10 draws, over the core's 2e8.
+    link = {"labels": "8192000", "error_rate": "0.499", "blind_spot": "0", "competitors_log10": "0"}
+    at = run_page(SIMULATION, {**link, "sim_per_labeler": "true"})
+    assert not at.exception
+    assert any("Drawing every labeler here would take more than" in w.value for w in at.warning)
+    assert any("(label counts drawn)" in c.value for c in at.caption)
 
 
 def test_learner_waits_for_its_button_and_refuses_huge_fits():
-    at = open_section(run_page(SIMULATION, {"labels": "1e9"}), "learner")  # m = 5e7 per dataset
+    # ε = 0.499, σ = 0 (q = 0.501), N = 8,192,000: P₁ ≈ 0.9, resolvable where it is, so the learner
+    # would fit 500 datasets × m = 409,600 comparisons there.
+    link = {"labels": "8192000", "error_rate": "0.499", "blind_spot": "0", "competitors_log10": "0"}
+    at = open_section(run_page(SIMULATION, link), "learner")
     assert at.button(key="sim_bt_run").disabled
     assert any("comparisons to fit" in w.value for w in at.warning)
     assert len(at.dataframe) == 0  # no learner table without a run
@@ -382,6 +446,8 @@ def test_share_link_sets_the_simulation_controls():
         "sim_trials": "50000",
         "sim_seed": "4",
         "sim_resolvable": "true",
+        "sim_per_labeler": "true",
+        "sim_redundancy": "3",
         "sim_view": SIM_SECTIONS["learner"],
         "sim_bt_trials": "100",
     }
@@ -391,6 +457,8 @@ def test_share_link_sets_the_simulation_controls():
     assert at.number_input(key="sim_trials").value == 50_000
     assert at.number_input(key="sim_seed").value == 4
     assert at.toggle(key="sim_resolvable").value is True
+    assert at.toggle(key="sim_per_labeler").value is True
+    assert at.number_input(key="sim_redundancy").value == 3
     assert at.number_input(key="sim_bt_trials").value == 100
     assert at.query_params == link  # the URL still holds them
 

@@ -3,17 +3,23 @@
 Every simulation is seeded, so every number below is reproducible; intervals are 99% Wilson.
 """
 
+import dataclasses
 import math
 import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
-from aliquant_core import mixture_p_align, p_align, redundant_error_rate
+from aliquant_core import Assumptions, mixture_p_align, p_align, redundant_error_rate
 from aliquant_core.simulate import (
+    RESOLUTION,
     Estimate,
     bradley_terry_check,
+    check,
+    resolvable_point,
     simulate_mixture,
     simulate_p_align,
     wilson_interval,
@@ -128,20 +134,34 @@ REGIMES = {
 REGIMES = {name: PLAIN | values for name, values in REGIMES.items()}
 
 
+#: The verdicts at 20,000 trials, seed 0 (measured): where 1 − P₁ is a few per cent or less (r = 3:
+#: P₁ = 0.983; K_eff = 10³: P₁ = 0.99996) the interval for P₁ cannot tell a 25% change in 1 − P₁;
+#: with r = 3 the direct P_align (K = 5, 0.92) still can, with K_eff = 10³ nothing can.
+REGIME_VERDICTS = {
+    "quantity_suffices": ("agrees", "agrees", "agrees"),
+    "knife_edge_error": ("agrees", "agrees", "agrees"),
+    "knife_edge_blind": ("agrees", "agrees", "agrees"),
+    "no_quantity_suffices": ("agrees", "agrees", "agrees"),
+    "redundancy": ("unresolvable", "unresolvable", "agrees"),
+    "many_competitors": ("unresolvable", "unresolvable"),
+}
+
+
 @pytest.mark.parametrize("name", list(REGIMES))
 def test_analytic_values_inside_the_simulated_interval(name):
     kwargs = REGIMES[name]
     result = simulate_p_align(**kwargs, trials=20_000, seed=0)
+    assert tuple(c.verdict for c in result.checks) == REGIME_VERDICTS[name], result.reason
+    assert result.verdict == ("unresolvable" if name == "many_competitors" else "agrees")
     assert result.p_single.trials == 20_000
-    assert result.p_single_agrees, (result.p_single, result.analytic_p_single)
-    assert result.p_align_agrees, (result.p_align, result.analytic_p_align)
+    assert result.p_single_check.inside, (result.p_single, result.analytic_p_single)
+    assert result.p_align_check.inside, (result.p_align, result.analytic_p_align)
     k_eff = 10 ** kwargs.get("competitors_log10", 0.0)
     if k_eff <= 64:
         assert result.p_align_direct is not None
-        assert result.p_align_direct_agrees, (result.p_align_direct, result.analytic_p_align)
+        assert result.p_align_direct_check.inside, (result.p_align_direct, result.analytic_p_align)
     else:
         assert result.p_align_direct is None
-    assert result.agrees
     # The analytic values are the core's own.
     direct = p_align(
         kwargs["labels"],
@@ -220,9 +240,9 @@ def test_per_labeler_path_agrees_with_the_formula(redundancy):
         seed=1,
         **plain(blind_spot=0.2, footprint=0.5, competitors_log10=math.log10(3)),
     )
-    assert result.p_single_agrees, (result.p_single, result.analytic_p_single)
-    assert result.p_align_agrees
-    assert result.p_align_direct_agrees
+    assert result.p_single_check.inside, (result.p_single, result.analytic_p_single)
+    assert result.p_align_check.inside
+    assert result.p_align_direct_check.inside
 
 
 def test_per_labeler_and_counts_paths_agree_closely():
@@ -233,8 +253,8 @@ def test_per_labeler_and_counts_paths_agree_closely():
     kwargs = PLAIN | {"labels": 60, "error_rate": 0.3, "blind_spot": 0.2, "footprint": 0.5, "redundancy": 3}
     by_labeler = simulate_p_align(**kwargs, trials=200_000, per_labeler=True, seed=1)
     by_counts = simulate_p_align(**kwargs, trials=200_000, seed=2)
-    assert by_labeler.p_single_agrees
-    assert by_counts.p_single_agrees
+    assert by_labeler.p_single_check.inside
+    assert by_counts.p_single_check.inside
     _close(by_labeler.p_single, by_counts.p_single)
 
 
@@ -275,9 +295,13 @@ def test_two_source_mixture_inside_the_simulated_interval(aggregation):
     assert bool(analytic.exact)  # enumeration, so the comparison tests the simulation alone
     assert result.analytic_p_single == float(analytic.p_single)
     np.testing.assert_allclose(result.label_win_prob, [0.59, 0.26], rtol=1e-14)
-    assert result.p_single_agrees, (result.p_single, result.analytic_p_single)
-    assert result.p_align_agrees
-    assert result.p_align_direct_agrees, (result.p_align_direct, result.analytic_p_align)
+    assert result.p_single_check.inside, (result.p_single, result.analytic_p_single)
+    assert result.p_align_check.inside
+    assert result.p_align_direct_check.inside, (result.p_align_direct, result.analytic_p_align)
+    # Measured (seed 0): pooled P₁ = 0.629 and weighted 0.238 resolve; the oracle's 0.99959
+    # (1 − P₁ = 4e-4, 8 failures expected in 20,000) cannot tell a 25% change in 1 − P₁.
+    expected = "unresolvable" if aggregation == "oracle" else "agrees"
+    assert result.verdict == expected, result.reason
 
 
 def test_oracle_mixture_beats_pooled_here():
@@ -297,7 +321,7 @@ def test_weighted_mixture_does_not_read_the_bad_source_backwards():
     pooled = simulate_mixture(**MIXTURE, aggregation="pooled", trials=20_000)
     weighted = simulate_mixture(**MIXTURE, aggregation="weighted", trials=20_000)
     assert weighted.p_single.high < pooled.p_single.low
-    assert weighted.p_single_agrees
+    assert weighted.p_single_check.inside
 
 
 def test_mixture_with_redundancy_and_a_perfect_source():
@@ -309,7 +333,9 @@ def test_mixture_with_redundancy_and_a_perfect_source():
         trials=20_000,
         seed=0,
     )
-    assert result.agrees
+    # Inside every interval; whether P₁ so near 1 can be resolved depends on the weights.
+    assert all(c.inside for c in result.checks), result.reason
+    assert result.verdict != "disagrees"
     # A source that is never wrong and never fooled (q = 1) has an infinite weight and decides.
     perfect = simulate_mixture(
         [10, 1000], [0.0, 0.4], [0.0, 0.5], aggregation="weighted", trials=2_000, seed=0, **plain_shared()
@@ -340,9 +366,9 @@ def test_binomial_informative_labels_differ_by_order_1e_3():
     )
     expected = _binomial_variant_p_single(300, 0.3, 0.0, 0.1)
     assert expected == pytest.approx(0.987250, abs=1e-6)
-    assert fixed.p_single_agrees
+    assert fixed.p_single_check.inside
     assert variant.p_single.contains(expected)
-    assert not variant.p_single_agrees  # the fixed-m model's value is outside the variant's interval
+    assert not variant.p_single_check.inside  # the fixed-m model's value is outside the variant's interval
     difference = variant.p_single.value - fixed.analytic_p_single
     assert -2e-3 < difference < -5e-4
 
@@ -389,7 +415,10 @@ def test_twenty_thousand_trials_of_ten_thousand_labels_under_two_seconds():
     result = simulate_p_align(10_000, 0.45, trials=20_000, **plain(blind_spot=0.01, footprint=1.0))
     elapsed = time.perf_counter() - start
     assert elapsed < 2.0
-    assert result.agrees
+    # q = 0.99·0.55 + 0.01·0.45 = 0.549 and m = 10,000: 1 − P₁ = 4.5e-23 (core), inside the
+    # interval and far too small to resolve.
+    assert all(c.inside for c in result.checks)
+    assert result.verdict == "unresolvable"
 
 
 # --- Bradley–Terry learner beside counting -----------------------------------------------------
@@ -495,3 +524,223 @@ def test_agreement_instead_of_error_rate():
     by_agreement = simulate_p_align(50, agreement=0.82, trials=2_000, **PLAIN)
     by_error = simulate_p_align(50, 0.1, trials=2_000, **PLAIN)
     assert by_agreement.analytic_p_single == pytest.approx(by_error.analytic_p_single, rel=1e-12)
+
+
+# --- verdicts: a check that can fail ------------------------------------------------------------
+
+
+def test_check_by_hand():
+    # P₁ = 0.9, tail 1 − P₁ = 0.1: a 25% change gives 1 − 0.075 = 0.925 and 1 − 0.125 = 0.875,
+    # a gap of 0.025. An interval 0.01 wide resolves it, one 0.03 wide does not.
+    tail = {"p_single": 0.9, "log10_tail": math.log10(0.1)}
+    narrow = check("P1", Estimate(0.9, 0.895, 0.905, 20_000), 0.9, **tail)
+    assert narrow.perturbed == pytest.approx((0.925, 0.875), rel=1e-12)
+    assert narrow.resolution_gap == pytest.approx(0.025, rel=1e-9)
+    assert (narrow.verdict, narrow.inside, narrow.resolvable) == ("agrees", True, True)
+    wide = check("P1", Estimate(0.9, 0.885, 0.915, 20_000), 0.9, **tail)
+    assert (wide.verdict, wide.resolvable) == ("unresolvable", False)
+    assert "cannot resolve: the interval spans [0.885, 0.915]" in wide.reason
+    assert check("P1", Estimate(0.9, 0.895, 0.905, 20_000), 0.92, **tail).verdict == "disagrees"
+    # Outside a wide interval is still a failure: a disagreement is informative at any width.
+    assert check("P1", Estimate(0.9, 0.885, 0.915, 20_000), 0.92, **tail).verdict == "disagrees"
+    # K_eff = 2: the perturbed values squared, 0.925² = 0.855625 and 0.875² = 0.765625.
+    squared = check("P_align", Estimate(0.81, 0.8, 0.82, 20_000), 0.81, **tail, log_competitors=math.log(2))
+    assert squared.perturbed == pytest.approx((0.855625, 0.765625), rel=1e-12)
+    assert squared.verdict == "agrees"
+    # Below ½ the tail is P₁ itself: P₁ = 0.2 → 0.15 and 0.25.
+    low = check("P1", Estimate(0.2, 0.195, 0.205, 20_000), 0.2, p_single=0.2, log10_tail=math.log10(0.2))
+    assert low.perturbed == pytest.approx((0.15, 0.25), rel=1e-12)
+    assert low.verdict == "agrees"
+
+
+def test_default_programme_check_cannot_resolve():
+    # The table's defaults: N = 10⁵, ε = 0.1638, K_eff = 10²⁰, 1 − P₁ = 1.01e-21 (core), P_align
+    # 0.9039. 20,000 trials (seed 0) all favour the aligned policy: P₁'s interval is
+    # [0.999668, 1] (Wilson at 20,000 of 20,000: 1 − z²/(n + z²) = 0.999668), and raised to 10²⁰
+    # it is [0, 1]. Before this verdict existed the check reported both as "inside".
+    result = simulate_p_align(Assumptions(), trials=20_000, seed=0)
+    assert result.p_single.low == pytest.approx(1 - 2.5758293035489**2 / (20_000 + 2.5758293035489**2))
+    assert (result.p_align.low, result.p_align.high) == (0.0, 1.0)
+    assert result.analytic_p_align == pytest.approx(0.903871, abs=1e-6)
+    assert all(c.inside for c in result.checks)  # what the old check called agreement
+    assert [c.verdict for c in result.checks] == ["unresolvable", "unresolvable"]
+    assert result.verdict == "unresolvable"
+    assert not result.agrees
+    assert "P_align: cannot resolve: the interval spans [0, 1]" in result.reason
+
+
+def _tail_scaled(evaluate, factor):
+    """A wrong model: ``evaluate`` with the tail of P₁ (1 − P₁ where P₁ ≥ ½, else P₁) times ``factor``,
+    and P_align = P₁^K_eff recomputed from it."""
+
+    def wrong(*args, **kwargs):
+        right = evaluate(*args, **kwargs)
+        p_single = float(right.p_single)
+        k_eff = 10.0 ** float(right.effective_competitors_log10)
+        if p_single >= 0.5:
+            failure = float(right.single_failure) * factor
+            single, log10_failure = 1.0 - failure, float(right.log10_single_failure) + math.log10(factor)
+        else:
+            single = p_single * factor
+            failure, log10_failure = 1.0 - single, math.log10(1.0 - single)
+        aligned = math.exp(k_eff * math.log(single))
+        return dataclasses.replace(
+            right,
+            p_single=single,
+            single_failure=failure,
+            log10_single_failure=log10_failure,
+            p_align=aligned,
+            p_misalign=1.0 - aligned,
+        )
+
+    return wrong
+
+
+#: Each path's check at a point where it resolves (P₁ ≈ 0.71, 0.71, 0.73, 0.63, 0.24; K_eff 4, 4, 3, 3, 3).
+PATHS = {
+    "counts": lambda: simulate_p_align(**REGIMES["quantity_suffices"], trials=20_000, seed=0),
+    "binomial": lambda: simulate_p_align(
+        **REGIMES["quantity_suffices"], trials=20_000, seed=0, informative="binomial"
+    ),
+    "per_labeler": lambda: simulate_p_align(
+        60,
+        0.3,
+        redundancy=3,
+        per_labeler=True,
+        trials=20_000,
+        seed=1,
+        **plain(blind_spot=0.2, footprint=0.5, competitors_log10=math.log10(3)),
+    ),
+    "mixture": lambda: simulate_mixture(**MIXTURE, aggregation="pooled", trials=20_000, seed=0),
+    "weighted mixture": lambda: simulate_mixture(**MIXTURE, aggregation="weighted", trials=20_000, seed=0),
+}
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+@pytest.mark.parametrize("factor", [1 - RESOLUTION, 1 + RESOLUTION])
+def test_a_wrong_formula_fails_each_check(monkeypatch, path, factor):
+    # The right formula agrees; a formula whose tail of P₁ is 25% off disagrees on every check.
+    right = PATHS[path]()
+    assert right.verdict == "agrees", right.reason
+    assert all(c.verdict == "agrees" for c in right.checks), right.reason
+    name = "mixture_p_align" if "mixture" in path else "p_align"
+    monkeypatch.setattr(f"aliquant_core.simulate.{name}", _tail_scaled(globals()[name], factor))
+    wrong = PATHS[path]()
+    assert wrong.p_single == right.p_single  # the same draws, only the formula differs
+    assert wrong.analytic_p_single != right.analytic_p_single
+    assert [c.verdict for c in wrong.checks] == ["disagrees"] * len(wrong.checks), wrong.reason
+    assert wrong.verdict == "disagrees"
+
+
+def test_per_labeler_draw_catches_a_wrong_majority_formula(monkeypatch):
+    # A formula that forgot the majority vote (ε_r = ε at r = 3: P₁ 0.668 instead of 0.732) is
+    # caught by drawing every labeler, not by the counts path, which draws through the same ε_r.
+    monkeypatch.setattr(
+        "aliquant_core.simulate.redundant_error_rate", lambda error_rate, redundancy: error_rate
+    )
+    scenario = plain(blind_spot=0.2, footprint=0.5, competitors_log10=math.log10(3))
+    kwargs = {"redundancy": 3, "trials": 20_000, "seed": 1, **scenario}
+    assert simulate_p_align(60, 0.3, per_labeler=True, **kwargs).verdict == "disagrees"
+    assert simulate_p_align(60, 0.3, **kwargs).verdict == "agrees"
+
+
+@pytest.mark.parametrize("factor", [1 - RESOLUTION, 1, 1 + RESOLUTION])
+def test_an_unresolvable_check_stays_unresolvable_right_or_wrong(monkeypatch, factor):
+    # At the default programme a 25% change in 1 − P₁ (1e-21) lands inside the intervals too:
+    # neither the right formula nor a wrong one gets a pass.
+    monkeypatch.setattr("aliquant_core.simulate.p_align", _tail_scaled(p_align, factor))
+    result = simulate_p_align(Assumptions(), trials=20_000, seed=0)
+    assert result.verdict == "unresolvable"
+    assert not result.agrees
+
+
+def test_resolvable_point_of_the_default_programme():
+    # At 20,000 trials the aimed tail is 0.1 (16z²/(nδ²) = 0.085 < 0.1/0.9, so clipped to 0.1): the
+    # N on the grid with 1 − P₁ nearest 0.1, the sidebar's ε, σ, f, χ. K = round(ln ½/ln P₁).
+    point = resolvable_point(Assumptions(), trials=20_000)
+    assert point.aimed_tail == 0.1
+    assert point.p_single == pytest.approx(0.9, abs=0.005)
+    competitors = round(10**point.competitors_log10)
+    assert competitors == round(math.log(0.5) / math.log(point.p_single)) == 7
+    assert point.p_align == pytest.approx(point.p_single**7, rel=1e-12)
+    there = simulate_p_align(
+        Assumptions(), labels=point.labels, competitors_log10=point.competitors_log10, prior_bits=0
+    )
+    assert there.p_align_direct is not None
+    assert there.verdict == "agrees", there.reason
+    assert all(c.verdict == "agrees" for c in there.checks)
+
+
+def test_resolvable_point_with_few_trials_and_below_a_half():
+    # 1,000 trials: the aim is the tail ½ (16z²/(nδ²) = 1.70, t = 0.63, clipped); the nearest whole
+    # N with an informative label has m = 1, P₁ = q = 0.567 (the default q).
+    few = resolvable_point(Assumptions(), trials=1_000)
+    assert few.aimed_tail == 0.5
+    assert few.p_single == pytest.approx(0.5669038, abs=1e-7)
+    assert (
+        simulate_p_align(Assumptions(), labels=few.labels, competitors_log10=0, trials=1_000).verdict
+        == "agrees"
+    )
+    # 100 trials: no point resolves (the interval at P₁ ≈ ½ is 0.25 wide, the gap 0.11); said so.
+    hundred = simulate_p_align(Assumptions(), labels=few.labels, competitors_log10=0, trials=100)
+    assert hundred.verdict == "unresolvable"
+    # q < ½ (h = 2/3, q = 0.4): P₁ itself is the tail, aimed at 0.1, one competitor.
+    below = resolvable_point(0.2, **plain(blind_spot=0.1, footprint=0.15))
+    assert below.p_single == pytest.approx(0.1, abs=0.01)
+    assert below.competitors_log10 == 0.0
+    # q = ½: every N gives P₁ = ½; the scenario's N stays.
+    edge = resolvable_point(0.5, labels=1234, **PLAIN)
+    assert (edge.labels, edge.p_single) == (1234, 0.5)
+
+
+def test_bradley_terry_runs_at_the_redundancy_counting_uses():
+    # One comparison per dataset (N = 1, f = 1), σ = 0.1: with r = 3, ε₃ = 3·0.3²·0.7 + 0.3³ = 0.216,
+    # q = 0.9·0.784 + 0.1·0.216 = 0.7272 = P₁; with r = 1 it would be 0.9·0.7 + 0.1·0.3 = 0.66.
+    scenario = plain(blind_spot=0.1)
+    result = bradley_terry_check(1, 0.3, redundancy=3, trials=2_000, seed=0, **scenario)
+    assert result.redundancy == 3
+    assert result.vote_error_rate == pytest.approx(0.216, abs=1e-15)
+    assert result.counting_p_single == pytest.approx(0.7272, abs=1e-12)
+    assert result.counting_check.verdict == "agrees", result.counting_check.reason
+    # The datasets are majority-voted: the r = 1 value is outside counting's interval on them.
+    assert not result.counting_simulated.contains(0.66)
+    # And the counting check fails for a formula 25% off in 1 − P₁.
+    for factor in (1 - RESOLUTION, 1 + RESOLUTION):
+        wrong = check(
+            "counting P1",
+            result.counting_simulated,
+            1 - (1 - result.counting_p_single) * factor,
+            p_single=result.counting_p_single,
+            log10_tail=math.log10(1 - result.counting_p_single),
+        )
+        assert wrong.verdict == "disagrees"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    p_single=st.floats(0.001, 0.999),
+    log_competitors=st.sampled_from([0.0, math.log(3), math.log(50)]),
+    low_share=st.floats(0.0, 1.0),
+    width=st.floats(1e-6, 0.5),
+)
+def test_agreement_means_a_perturbed_model_would_have_failed(p_single, log_competitors, low_share, width):
+    # The definition, as a property: where the verdict is "agrees" neither perturbed value lies in
+    # the interval (so a 25%-wrong model would have been told apart); "disagrees" exactly when the
+    # analytic value lies outside.
+    tail = min(p_single, 1.0 - p_single)
+    analytic = p_single ** math.exp(log_competitors)
+    low = max(0.0, analytic - low_share * width)
+    estimate = Estimate(analytic, low, min(1.0, low + width), 1000)
+    result = check(
+        "P",
+        estimate,
+        analytic,
+        p_single=p_single,
+        log10_tail=math.log10(tail),
+        log_competitors=log_competitors,
+    )
+    assert (result.verdict == "disagrees") == (not estimate.contains(analytic))
+    if result.verdict == "agrees":
+        assert not any(estimate.contains(value) for value in result.perturbed)
+    else:
+        assert result.verdict in ("disagrees", "unresolvable")

@@ -67,10 +67,15 @@ from .scenario import (
 )
 from .shared_dataset import SharedDatasetResult, footprint_overlap, shared_p_align
 from .simulate import (
+    VERDICTS,
     BradleyTerryResult,
+    Check,
     Estimate,
+    ResolvablePoint,
     SimulationResult,
     bradley_terry_check,
+    per_labeler_draws,
+    resolvable_point,
     simulate_mixture,
     simulate_p_align,
     wilson_interval,
@@ -88,6 +93,11 @@ from .sources import (
 from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
 
 __all__ = [
+    "VERDICTS",
+    "Check",
+    "ResolvablePoint",
+    "per_labeler_draws",
+    "resolvable_point",
     "SharedDatasetResult",
     "footprint_overlap",
     "DEFAULTS",

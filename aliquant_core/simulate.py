@@ -11,8 +11,8 @@ the check:
   :math:`P_1` (with a Wilson interval) must contain the analytic value of
   :func:`aliquant_core.p_align`. One variant draws :math:`m \sim \operatorname{Binomial}(N, f)`
   instead of fixing :math:`m = \operatorname{round}(fN)`, to show what that simplification costs.
-* :func:`simulate_mixture` does the same for several sources, pooled or reliability-weighted,
-  against :func:`aliquant_core.mixture_p_align`.
+* :func:`simulate_mixture` does the same for several sources, pooled, reliability-weighted or
+  with the oracle bound's weights, against :func:`aliquant_core.mixture_p_align`.
 * :func:`bradley_terry_check` fits a Bradley–Terry reward model to simulated comparisons over
   simple features (majority-voted labels at redundancy :math:`r`, as counting has them) and
   reports how often the learned reward ranks the aligned policy above a competitor, beside the

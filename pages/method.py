@@ -8,6 +8,7 @@ from aliquant_app import state
 from aliquant_app.formatting import count
 from aliquant_app.widgets import one_line
 from aliquant_core import PRESETS, QUANTITIES, anchors, error_rate_from_agreement
+from aliquant_core.simulate import RESOLUTION
 from aliquant_core.quantities import MODEL_GROUPS, Quantity, names_in
 
 st.subheader("Method", anchor=False)
@@ -119,8 +120,13 @@ with words:
         "fixed share $\\sigma$ of situations, the same for every label, and $\\chi$ sets how much of "
         "its footprint a competitor moves into them.\n"
         "- The learner is counting: the data favour whichever policy wins more informative "
-        "comparisons. A fitted reward model is a different learner; the brief's simulation check "
-        "compares the two.\n"
+        "comparisons. A fitted reward model is a different learner; the simulation check fits a "
+        "Bradley–Terry model at the same redundancy. It is told which comparisons are blind spots, "
+        "so it tests averaging log-odds against counting votes, not generalisation.\n"
+        f"- The simulation check gives a verdict only where its interval is narrower than the change "
+        f"a {RESOLUTION:.0%} error in 1 − P₁ would make. Otherwise it says it cannot resolve, as at the "
+        "default programme, where P_align's interval is [0, 1], and checks at a nearby point with "
+        "P₁ ≈ 0.9 and a few competitors.\n"
         "- $P_1^{K_\\text{eff}}$ treats competitors' contests as independent. One dataset judges "
         "them all, so it is a lower bound, not a point estimate; the overlap figure and the range up "
         "to $P_1$ are shown beside it, and the Bonferroni bound holds however they are correlated.\n"

@@ -78,7 +78,9 @@ top = st.columns(4, vertical_alignment="top")
 top[0].metric(
     "Programme's P_align",
     probability(result["p_align"], result["p_misalign"], log10_gap),
-    help=f"P_align at the sidebar's {count(n)} labels and error rate ε = {eps:.4f}: the red ring on the map.",
+    help=f"P_align at the sidebar's {count(n)} labels and error rate ε = {eps:.4f}: the red ring on the map. "
+    "Here and on the map P_align is P₁^K_eff, the competitors' contests treated as independent: a lower "
+    "bound when one dataset judges them all (the Overview shows the range).",
 )
 top[1].metric(
     "Blind share h",

@@ -129,7 +129,8 @@ draw_chart(figure, "trajectory_chart")
 st.caption(
     "Shaded: generations where no quantity suffices (∞ labels). Past the crossing P_align of a fixed "
     "programme can creep back up as footprints shrink: fewer labels are informative, so the data "
-    "drifts back toward a coin flip per competitor, never above ½^K_eff."
+    "drifts back toward a coin flip per competitor, never above ½^K_eff. P_align is P₁^K_eff throughout, "
+    "the contests treated as independent: a lower bound when one dataset judges every competitor."
     + (f" Held at an end of their range: {', '.join(data['clipped'])}." if data["clipped"] else "")
 )
 

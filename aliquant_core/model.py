@@ -188,8 +188,10 @@ def error_rate_from_agreement(agreement: ArrayLike) -> FloatArray:
 
     .. math:: \varepsilon = \frac{1 - \sqrt{2a - 1}}{2} = \frac{1 - a}{1 + \sqrt{2a - 1}},
 
-    the second form free of cancellation as :math:`a \to 1`. Agreement is not accuracy: shared
-    blind spots raise agreement without raising accuracy.
+    the second form free of cancellation as :math:`a \to 1`. Agreement measures random error
+    only. In this model votes stay independent inside blind spots (each wrong with chance
+    :math:`1 - \varepsilon`), so blind spots leave agreement unchanged; real evaluators fooled
+    together would agree more, so agreement can flatter a source either way.
 
     Examples
     --------

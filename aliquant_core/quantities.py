@@ -313,8 +313,8 @@ QUANTITIES: dict[str, Quantity] = {
             0.5, 1.0, False, False,
             _AGREEMENT_DEFAULT, "arXiv 2203.02155 §3.4",
             "InstructGPT's labeler–labeler agreement, 72.6 ± 1.5% for training labelers (two "
-            "labelers on one comparison). Agreement is not accuracy: errors labelers share (blind "
-            "spots) look like agreement.",
+            "labelers on one comparison). Agreement measures random error only: the model's blind "
+            "spots leave it unchanged, and evaluators fooled together would agree more.",
             "Chance two labelers agree, an alternative input for the error rate: "
             "ε = (1 − √(2a − 1))/2 (independent labelers with one error rate). For two-labeler "
             "figures only: agreement with the majority of other labelers (AlpacaEval's) is another "

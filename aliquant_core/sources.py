@@ -168,7 +168,8 @@ def error_rate_from_majority_agreement(agreement: ArrayLike, others: ArrayLike) 
     :math:`2a - 1 = u^2 (3 - u^2)/2`, a quadratic in :math:`u^2`:
     :math:`u^2 = (3 - \sqrt{17 - 16a})/2`.
 
-    Agreement is not accuracy: errors the labelers share (blind spots) look like agreement.
+    Agreement measures random error only: in this model blind spots leave it unchanged (votes stay
+    independent inside them); real evaluators fooled together would agree more.
 
     Examples
     --------

@@ -166,7 +166,12 @@ def evaluate(
 
 @cached_data(max_entries=64)
 def shared_dataset(
-    labels: float, overlap: float, *, error_rate: float | None = None, agreement: float | None = None, **threat
+    labels: float,
+    overlap: float,
+    *,
+    error_rate: float | None = None,
+    agreement: float | None = None,
+    **threat,
 ) -> dict:
     """:func:`aliquant_core.shared_p_align` for one programme: its result's ``to_dict()``."""
     return core.shared_p_align(labels, error_rate, agreement=agreement, overlap=overlap, **threat).to_dict()

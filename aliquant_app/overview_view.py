@@ -79,7 +79,8 @@ def curve(*, error_rate=None, agreement=None, **threat) -> dict[str, list[float]
     """P_align, its Bonferroni bound and P₁ (the range's upper end) on a log grid of labels from 1 to 1e12."""
     labels = np.unique(np.round(np.logspace(_LOG_MIN, _LOG_MAX, CURVE_POINTS)))
     result = core.p_align(labels, error_rate, agreement=agreement, **threat).to_dict()
-    return {"labels": labels.tolist(), **{k: result[k] for k in ("p_align", "p_align_lower_bound", "p_single")}}
+    fields = ("p_align", "p_align_lower_bound", "p_single")
+    return {"labels": labels.tolist(), **{k: result[k] for k in fields}}
 
 
 @cached_data(max_entries=256)

@@ -270,7 +270,8 @@ def render_sidebar() -> Assumptions:
         for name in names_in("threat", "dependence", "goal"):
             taken[name] = _widget(CONTROLS[name])
             if name == "overlap":
-                placed = footprint_overlap(**{k: taken[k] for k in ("blind_spot", "footprint", "exploitation")})
+                shape = ("blind_spot", "footprint", "exploitation")
+                placed = footprint_overlap(**{k: taken[k] for k in shape})
                 st.caption(f"Footprints placed at random would share ρ = {float(placed):.2f}.")
         # Keep the input not shown in step with the one shown, so switching the toggle carries the
         # quality over. Writing it while its widget is unmounted also keeps its key in Session State

@@ -180,7 +180,8 @@ def _log_at_least(k, m, q):
     logs[normal] = np.log(value[normal])
     deep = ~normal & (qi < 1.0)
     if deep.any():
-        # I_q(k, m − k + 1) = pmf(k)·(1 − q)·cf: the prefactor x^a(1 − x)^b / (a B(a, b)) is C(m, k) q^k (1 − q)^(m−k+1).
+        # I_q(k, m − k + 1) = pmf(k)·(1 − q)·cf: the prefactor x^a(1 − x)^b / (a B(a, b)) is
+        # C(m, k) q^k (1 − q)^(m−k+1).
         kd, md, qd = ki[deep], mi[deep], qi[deep]
         fraction = _math._lentz_beta_fraction(kd, md - kd + 1.0, qd)
         logs[deep] = _math.log_binomial_pmf(kd, md, qd) + np.log1p(-qd) + np.log(fraction)

@@ -33,9 +33,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aliquant_core import Assumptions, footprint_overlap, p_align, shared_p_align  # noqa: E402
-from aliquant_core._math import blind_share  # noqa: E402
-from aliquant_core.simulate import wilson_interval  # noqa: E402
+from aliquant_core import Assumptions, footprint_overlap, p_align, shared_p_align
+from aliquant_core._math import blind_share
+from aliquant_core.simulate import wilson_interval
 
 TARGET_SECONDS = 0.25
 
@@ -74,16 +74,18 @@ def timings() -> list[dict]:
         a = base.replace(**changes)
         seconds = median_time(lambda a=a: shared_p_align(a))
         floor = median_time(lambda a=a: p_align(a))
-        rows.append({"scenario": name, "seconds": seconds, "floor_seconds": floor, "ok": seconds < TARGET_SECONDS})
+        rows.append(
+            {"scenario": name, "seconds": seconds, "floor_seconds": floor, "ok": seconds < TARGET_SECONDS}
+        )
     return rows
 
 
 def placed_simulation(situations, error_rate, blind_spot, footprint, exploitation, competitors, trials, rng):
     """P(every competitor loses) with footprints placed at random on one dataset (see the module notes)."""
     h = float(blind_share(blind_spot, footprint, exploitation))
-    blind = int(round(blind_spot * situations))
-    size = int(round(footprint * situations))
-    inside = int(round(h * size))
+    blind = round(blind_spot * situations)
+    size = round(footprint * situations)
+    inside = round(h * size)
     outside = size - inside
     is_blind = np.arange(situations) < blind
     wins = 0.0
@@ -108,16 +110,28 @@ def placements(trials: int, seed: int) -> list[dict]:
     rows = []
     for situations, eps, sigma, f, chi, k in PLACED:
         rho = float(footprint_overlap(sigma, f, chi))
-        threat = {"blind_spot": sigma, "footprint": f, "exploitation": chi, "competitors_log10": math.log10(k)}
+        threat = {
+            "blind_spot": sigma,
+            "footprint": f,
+            "exploitation": chi,
+            "competitors_log10": math.log10(k),
+        }
         model = shared_p_align(situations, eps, overlap=rho, **threat)
         wins, n = placed_simulation(situations, eps, sigma, f, chi, k, trials, rng)
         low, high = wilson_interval(wins, n, 0.95)
         rows.append(
             {
-                "situations": situations, "error_rate": eps, "blind_spot": sigma, "footprint": f,
-                "exploitation": chi, "competitors": k, "overlap": rho,
-                "simulated": wins / n, "interval_95": [float(low), float(high)],
-                "common_pool": float(model.p_align), "independent": float(model.p_align_independent),
+                "situations": situations,
+                "error_rate": eps,
+                "blind_spot": sigma,
+                "footprint": f,
+                "exploitation": chi,
+                "competitors": k,
+                "overlap": rho,
+                "simulated": wins / n,
+                "interval_95": [float(low), float(high)],
+                "common_pool": float(model.p_align),
+                "independent": float(model.p_align_independent),
                 "one_contest": float(model.p_align_one_contest),
             }
         )
@@ -137,16 +151,23 @@ def main(argv=None) -> int:
         print(f"{'scenario':<32}{'shared_p_align':>16}{'p_align (floor)':>18}  target < {TARGET_SECONDS} s")
         for row in timed:
             mark = "ok" if row["ok"] else "MISSED"
-            print(f"{row['scenario']:<32}{row['seconds'] * 1e3:>13.1f} ms{row['floor_seconds'] * 1e3:>15.2f} ms  {mark}")
+            print(
+                f"{row['scenario']:<32}{row['seconds'] * 1e3:>13.1f} ms"
+                f"{row['floor_seconds'] * 1e3:>15.2f} ms  {mark}"
+            )
         print()
-        print(f"{'N':>6}{'ε':>6}{'σ':>6}{'f':>6}{'χ':>6}{'K':>5}{'ρ':>7}  {'placed at random (95%)':<26}"
-              f"{'common pool':>12}{'independent':>13}{'P1':>8}")
+        print(
+            f"{'N':>6}{'ε':>6}{'σ':>6}{'f':>6}{'χ':>6}{'K':>5}{'ρ':>7}  {'placed at random (95%)':<26}"
+            f"{'common pool':>12}{'independent':>13}{'P1':>8}"
+        )
         for r in placed:
             low, high = r["interval_95"]
-            print(f"{r['situations']:>6}{r['error_rate']:>6}{r['blind_spot']:>6}{r['footprint']:>6}"
-                  f"{r['exploitation']:>6}{r['competitors']:>5}{r['overlap']:>7.3f}  "
-                  f"{r['simulated']:.4f} [{low:.4f}, {high:.4f}]    {r['common_pool']:>10.4f}"
-                  f"{r['independent']:>13.4f}{r['one_contest']:>8.4f}")
+            print(
+                f"{r['situations']:>6}{r['error_rate']:>6}{r['blind_spot']:>6}{r['footprint']:>6}"
+                f"{r['exploitation']:>6}{r['competitors']:>5}{r['overlap']:>7.3f}  "
+                f"{r['simulated']:.4f} [{low:.4f}, {high:.4f}]    {r['common_pool']:>10.4f}"
+                f"{r['independent']:>13.4f}{r['one_contest']:>8.4f}"
+            )
     return 0 if all(row["ok"] for row in timed) else 1
 
 

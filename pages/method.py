@@ -8,8 +8,8 @@ from aliquant_app import state
 from aliquant_app.formatting import count
 from aliquant_app.widgets import one_line
 from aliquant_core import PRESETS, QUANTITIES, anchors, error_rate_from_agreement
-from aliquant_core.simulate import RESOLUTION
 from aliquant_core.quantities import MODEL_GROUPS, Quantity, names_in
+from aliquant_core.simulate import RESOLUTION
 
 st.subheader("Method", anchor=False)
 st.markdown(

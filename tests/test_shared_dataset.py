@@ -7,6 +7,7 @@ from a seeded simulation of the labels one by one.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import mpmath as mp
@@ -22,6 +23,7 @@ from aliquant_core.simulate import wilson_interval
 
 from . import strategies as s
 from .reference import PLAIN, shared_dataset_reference
+
 SETTINGS = settings(max_examples=60, deadline=None)
 
 
@@ -106,7 +108,7 @@ def test_more_overlap_never_lowers_p_align(error_rate, competitors):
         float(shared_p_align(400, error_rate, overlap=rho, **plain_competitors(competitors)).p_align)
         for rho in np.linspace(0.0, 1.0, 21)
     ]
-    assert all(b >= a * (1 - 1e-12) for a, b in zip(values, values[1:], strict=False))
+    assert all(b >= a * (1 - 1e-12) for a, b in itertools.pairwise(values))
     assert values[-1] > values[0]
 
 
@@ -145,7 +147,11 @@ def _simulate_common_pool(common, own, error_rate, blind, competitors, trials, s
         right = np.where(in_blind, rng.random(common) < error_rate, rng.random(common) >= error_rate)
         shared_score = 2 * int(right.sum()) - common
         in_blind = rng.random((competitors, own)) < blind
-        right = np.where(in_blind, rng.random((competitors, own)) < error_rate, rng.random((competitors, own)) >= error_rate)
+        right = np.where(
+            in_blind,
+            rng.random((competitors, own)) < error_rate,
+            rng.random((competitors, own)) >= error_rate,
+        )
         scores = shared_score + 2 * right.sum(axis=1) - own
         ties = scores == 0
         wins += bool(np.all(scores >= 0) and np.all(rng.random(int(ties.sum())) < 0.5))
@@ -159,7 +165,9 @@ def test_simulated_label_by_label_at_small_k(competitors, error_rate, seed):
     threat = {**PLAIN, "blind_spot": 0.02, "exploitation": 0.65, "competitors_log10": math.log10(competitors)}
     r = shared_p_align(400, error_rate, overlap=0.3, **threat)
     h = float(p_align(400, error_rate, **threat).blind_share)
-    wins, trials = _simulate_common_pool(int(r.common_labels), int(r.own_labels), error_rate, h, competitors, 4000, seed)
+    wins, trials = _simulate_common_pool(
+        int(r.common_labels), int(r.own_labels), error_rate, h, competitors, 4000, seed
+    )
     low, high = wilson_interval(wins, trials, 0.999)
     assert low <= float(r.p_align) <= high
     # The check can fail: a 10% shift of the analytic value falls outside the interval ...
@@ -187,7 +195,9 @@ def test_footprint_overlap_by_hand_and_by_placing_footprints():
     inside, outside = int(h * footprint_size), footprint_size - int(h * footprint_size)
 
     def place():
-        return set(rng.choice(blind, inside, replace=False)) | set(blind + rng.choice(n - blind, outside, replace=False))
+        return set(rng.choice(blind, inside, replace=False)) | set(
+            blind + rng.choice(n - blind, outside, replace=False)
+        )
 
     shared = len(place() & place()) / footprint_size
     assert shared == pytest.approx(0.285860, abs=0.02)
@@ -204,7 +214,9 @@ def test_footprint_overlap_is_a_share(blind_spot, footprint, exploitation):
 
 @pytest.mark.parametrize("bad", [-0.01, 1.01, math.nan, "lots"])
 def test_an_overlap_outside_its_range_is_refused_with_the_range(bad):
-    with pytest.raises(QuantityError, match=r"overlap must be in \[0, 1\]|overlap must be a number in \[0, 1\]"):
+    with pytest.raises(
+        QuantityError, match=r"overlap must be in \[0, 1\]|overlap must be a number in \[0, 1\]"
+    ):
         shared_p_align(1000, 0.2, overlap=bad)
 
 

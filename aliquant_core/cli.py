@@ -22,6 +22,7 @@ import json
 import math
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,11 +57,44 @@ _MODEL = names_in(*MODEL_GROUPS)
 _UNCERTAIN = ", ".join(name.replace("_", "-") for name in UNCERTAIN_QUANTITIES)
 
 
+#: Unicode categories a terminal may act on rather than show: controls (ESC starts the escape
+#: sequences that retitle a window or rewrite the screen; BEL, CR), format characters (bidirectional
+#: overrides that reorder what is shown), line and paragraph separators, and the surrogates that
+#: stand for undecodable bytes in ``sys.argv`` (which ``print`` cannot encode).
+_UNSHOWN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every control or format character written as its escape, to show it as it is.
+
+    Everything the command line writes passes through here (:func:`_write`), so a programme or
+    source name from a scenario file, a file name or an argument cannot drive the terminal.
+    Line breaks between lines are kept (each line is escaped on its own); tabs are escaped.
+
+    >>> printable("\x1b]0;pwned\x07 ok\n2")
+    '\\x1b]0;pwned\\x07 ok\n2'
+    """
+    return "\n".join(
+        "".join(
+            c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _UNSHOWN else c
+            for c in line
+        )
+        for line in text.split("\n")
+    )
+
+
+def _write(text: str, stream=None) -> None:
+    """Print ``text`` (one or more lines) to ``stream`` (stdout) as :func:`printable` text."""
+    print(printable(text), file=sys.stdout if stream is None else stream)
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr and exit status 2."""
 
     def error(self, message: str):
-        self.exit(2, f"{PROGRAM}: error: {message}\n")
+        # argparse quotes some arguments raw ("unrecognized arguments: ..."); one line, shown as text.
+        _write(f"{PROGRAM}: error: {' '.join(message.splitlines())}", sys.stderr)
+        self.exit(2)
 
 
 @dataclass(frozen=True)
@@ -551,10 +585,16 @@ def _sensitivity(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     }
     lines = [f"{'quantity':<20} {'first-order':>12} {'total':>8}   tornado: P_align at low .. high"]
     swings = {b.name: b for b in bars}
+    def index(value):
+        return "n/a" if value is None else format(value, ".3f")
+
     for name, s1, st in zip(result["names"], result["first_order"], result["total_order"], strict=True):
         bar = swings[name]
         swing = f"{bar.p_align_at_low:.4f} .. {bar.p_align_at_high:.4f}"
-        lines.append(f"{name:<20} {s1:>12.3f} {st:>8.3f}   {swing}")
+        lines.append(f"{name:<20} {index(s1):>12} {index(st):>8}   {swing}")
+    if None in result["first_order"]:
+        # The core's NaN (null in --json): Sobol indices divide by a variance that is not there.
+        lines.append("(n/a: P_align barely varies over these intervals, so the indices are undefined)")
     lines.append(f"(base P_align at the medians: {base:.4f})")
     return data, "\n".join(lines)
 
@@ -654,18 +694,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.scenario = None if path is None else _read_scenario(path)
     except OSError as error:
-        print(f"{PROGRAM}: error: argument --scenario: cannot read {path}: {error.strerror}", file=sys.stderr)
+        _write(f"{PROGRAM}: error: argument --scenario: cannot read {path}: {error.strerror}", sys.stderr)
         return 2
     except ScenarioError as error:
-        print(f"{PROGRAM}: error: argument --scenario: {path}: {error}", file=sys.stderr)
+        _write(f"{PROGRAM}: error: argument --scenario: {path}: {error}", sys.stderr)
         return 2
     try:
         data, text = _COMMANDS[args.command][0](args, _assumptions(args))
-    except ValueError as error:  # the core's own range checks, should a combination slip past
-        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
+    except ValueError as error:  # the core's own range checks (QuantityError), should a combination slip past
+        _write(f"{PROGRAM}: error: {' '.join(str(error).splitlines())}", sys.stderr)
         return 2
     try:
-        print(json.dumps(data, allow_nan=False) if args.json else text)
+        # JSON escapes control characters itself; printable() leaves its ASCII as it is.
+        _write(json.dumps(data, allow_nan=False) if args.json else text)
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -143,7 +143,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._math import error_rate_from_agreement
-from .programme import AGGREGATIONS, Allocation, Programme
+from .programme import AGGREGATIONS, Allocation, Programme, programme_cost
 from .quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, QuantityError, names_in
 from .sources import PRESETS, Source
 
@@ -543,6 +543,10 @@ class Scenario:
             _string(programme.name, f"{path}.name")
             for j, allocation in enumerate(programme.allocations):
                 _check_allocation(allocation, f"{path}.allocations[{j}]", by_name)
+            try:  # each value in range, but a cost (labels × redundancy × price, ...) must be a number too
+                programme_cost(programme)
+            except QuantityError as error:
+                raise ScenarioError(f"{path}: {error}", path) from None
         object.__setattr__(self, "sources", sources)
         object.__setattr__(self, "programmes", programmes)
         object.__setattr__(self, "trajectory", _FrozenMapping(_check_trajectory(self.trajectory)))

@@ -1,7 +1,19 @@
 """Command line: ``python -m aliquant_core evaluate | required | tolerate | curve | optimise | ...``.
 
 Flags are the model brief's names with dashes. Readable text by default, ``--json`` for scripts.
-Bad input exits with status 2 and one line naming the flag and its valid range.
+Bad input exits with status 2 and one line naming the flag and its valid range; so does a
+combination of valid values whose cost exceeds the largest float (about 1.8e308: say 1e12 labels at
+1e308 dollars each, or a workforce of 5e-324 people), the line naming the cost and the quantities
+it comes from (:class:`~aliquant_core.quantities.QuantityError`, the core's one error type).
+
+Every number in ``--json`` output is finite. ``null`` stands where the core's answer is not a
+number, and the text output says the same in words: required labels where no quantity reaches the
+target (or the quantity that would exceeds the largest float), a tolerance that no value meets,
+a Sobol index where P_align does not vary over the intervals.
+
+Everything written to the terminal passes through :func:`printable`: a control character in a
+programme's or source's name, a file name or an argument is shown as its escape (``\x1b``), so
+no text from a scenario file can retitle the window or rewrite the screen. JSON escapes them itself.
 
 Every quantity's flag, check, help and default come from :data:`aliquant_core.quantities.QUANTITIES`:
 a value comes from its flag, else the ``--scenario`` file, else the table. Settings that are not

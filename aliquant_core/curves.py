@@ -129,7 +129,8 @@ def _curve(kind, name, parameter, sources, labels, redundancy, model, **options)
     seconds = np.array([s.seconds_per_label for s in sources])
     with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
         hours = judgements * seconds / 3600.0
-        weeks = hours / np.array([s.workforce for s in sources]) / np.array([s.hours_per_week for s in sources])
+        workforce = np.array([s.workforce for s in sources])
+        weeks = hours / workforce / np.array([s.hours_per_week for s in sources])
         dollars = (judgements * np.array([s.cost_per_label for s in sources])).sum(-1)
         total_hours = hours.sum(-1)
     # A source's pace can be anything in its interval; a product beyond the largest float is refused.

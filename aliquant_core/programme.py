@@ -408,7 +408,9 @@ def _one_value(name: str, value) -> np.ndarray:
     """``value`` checked against quantity ``name``'s interval, and a single number, else QuantityError."""
     checked = check_range(name, value)
     if checked.ndim:  # an array is valid for the broadcasting functions, not for one allocation
-        raise QuantityError(f"{name} must be a single number in {describe_range(name)}; got {checked.size} values")
+        raise QuantityError(
+            f"{name} must be a single number in {describe_range(name)}; got {checked.size} values"
+        )
     return checked
 
 
@@ -521,7 +523,9 @@ def source_cost(source: Source, labels: ArrayLike, redundancy: ArrayLike = DEFAU
         weeks = hours / source.workforce / source.hours_per_week
     inputs = {"labels": labels, "redundancy": redundancy}
     _refuse_overflow(
-        {"dollars": dollars}, "labels × redundancy × cost_per_label", {**inputs, "cost_per_label": source.cost_per_label}
+        {"dollars": dollars},
+        "labels × redundancy × cost_per_label",
+        {**inputs, "cost_per_label": source.cost_per_label},
     )
     timing = {**inputs, "seconds_per_label": source.seconds_per_label}
     _refuse_overflow({"labeler_hours": hours}, "labels × redundancy × seconds_per_label / 3600", timing)

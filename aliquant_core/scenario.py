@@ -7,7 +7,8 @@ a dict; reading files, downloading and share links are the caller's business (th
 I/O).
 
 Reading is strict. A document with an unknown key, a value of the wrong type, a value outside its
-range, a newer version, a duplicate key, NaN or Infinity, more than :data:`MAX_BYTES` bytes, or
+range, a newer version, a duplicate key, NaN or Infinity, more than :data:`MAX_BYTES` bytes, a
+programme whose cost exceeds the largest float (each value in range, their product not), or
 text that is not JSON is refused with a :class:`ScenarioError` whose message names the path of
 what is wrong, e.g. ``sources[1].blind_spot must be in [0, 1]; got 1.5``. Nothing is read from a
 refused document.

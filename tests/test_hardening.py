@@ -32,7 +32,7 @@ from aliquant_core.scenario import ScenarioError, scenario_from_dict, scenario_f
 from aliquant_core.sources import Source, redundant_error_rate
 from aliquant_core.trajectory import TrajectoryRates
 
-from .strategies import ends, extreme
+from .strategies import extreme
 from .test_table_consumers import (
     BASE_SOURCE,
     QUICK,
@@ -96,16 +96,22 @@ def test_the_cost_law_with_the_largest_budget_answers_with_finite_numbers():
 def test_required_labels_beyond_the_largest_float_are_infinite_without_a_warning():
     # A footprint of 5e-324 (the smallest float above 0): m ≥ 1 informative labels need N ≥ 0.5/5e-324,
     # 1e323, beyond the largest float: no number of labels a float counts suffices (inf, as unreachable).
-    needed = no_warnings(lambda: required_labels(0.9, 0.1, blind_spot=0, footprint=5e-324, competitors_log10=0))
+    needed = no_warnings(
+        lambda: required_labels(0.9, 0.1, blind_spot=0, footprint=5e-324, competitors_log10=0)
+    )
     assert needed == math.inf
     # At the smallest normal float, 2.2e-308, an error rate of 0.45 needs a jury of hundreds: also beyond.
-    needed = no_warnings(lambda: required_labels(0.9, 0.45, blind_spot=0, footprint=2.2e-308, competitors_log10=0))
+    needed = no_warnings(
+        lambda: required_labels(0.9, 0.45, blind_spot=0, footprint=2.2e-308, competitors_log10=0)
+    )
     assert needed == math.inf
     # The case: ε = 0.2 needs a jury of m = 5 (one competitor, every situation informative:
     # 0.94208 ≥ 0.9, the docstring's example), so N = ceil((m − ½)/f) = 4.5/2.2e-308 ≈ 2.05e308, just
     # beyond the largest float (1.8e308): inf, where it overflowed with a warning before.
     assert required_labels(0.9, 0.2, blind_spot=0, footprint=1, competitors_log10=0) == 5
-    needed = no_warnings(lambda: required_labels(0.9, 0.2, blind_spot=0, footprint=2.2e-308, competitors_log10=0))
+    needed = no_warnings(
+        lambda: required_labels(0.9, 0.2, blind_spot=0, footprint=2.2e-308, competitors_log10=0)
+    )
     assert needed == math.inf
     # At 1e-300 the same jury needs 4.5e300 labels, which a float holds.
     assert no_warnings(
@@ -114,16 +120,22 @@ def test_required_labels_beyond_the_largest_float_are_infinite_without_a_warning
 
 
 def test_source_and_programme_costs_refuse_an_overflow_with_the_documented_error():
-    expensive = Source("x", 0.1, 0.0, cost_per_label=1e308, seconds_per_label=1.0, workforce=1.0, hours_per_week=1.0)
+    expensive = Source(
+        "x", 0.1, 0.0, cost_per_label=1e308, seconds_per_label=1.0, workforce=1.0, hours_per_week=1.0
+    )
     with pytest.raises(QuantityError, match=r"dollars = labels × redundancy × cost_per_label.*labels 10"):
         no_warnings(lambda: source_cost(expensive, 10.0))
     # Each part finite (1e308 dollars), their sum not: refused too (Python's float sum gives inf silently).
-    half = Source("y", 0.1, 0.0, cost_per_label=1e308, seconds_per_label=1.0, workforce=1.0, hours_per_week=1.0)
+    half = Source(
+        "y", 0.1, 0.0, cost_per_label=1e308, seconds_per_label=1.0, workforce=1.0, hours_per_week=1.0
+    )
     both = Programme((Allocation(half, 1.0), Allocation(half, 1.0)))
     with pytest.raises(QuantityError, match="sum over the programme's sources"):
         programme_cost(both)
     # The edge itself is a number: 1 label at the largest float.
-    edge = Source("z", 0.1, 0.0, cost_per_label=LARGEST, seconds_per_label=1.0, workforce=1.0, hours_per_week=1.0)
+    edge = Source(
+        "z", 0.1, 0.0, cost_per_label=LARGEST, seconds_per_label=1.0, workforce=1.0, hours_per_week=1.0
+    )
     assert source_cost(edge, 1.0).dollars == LARGEST
 
 
@@ -139,7 +151,9 @@ def test_a_scenario_whose_programme_costs_overflow_is_refused_at_its_path():
 
 
 def test_a_curve_of_a_source_whose_pace_overflows_is_refused():
-    slow = Source("s", 0.1, 0.0, cost_per_label=1.0, seconds_per_label=1e300, workforce=1e-300, hours_per_week=1.0)
+    slow = Source(
+        "s", 0.1, 0.0, cost_per_label=1.0, seconds_per_label=1e300, workforce=1e-300, hours_per_week=1.0
+    )
     with pytest.raises(QuantityError, match="calendar_weeks"):
         no_warnings(lambda: cost_law_curve(slow, 1e6, error_rates=[0.1]))
 
@@ -259,7 +273,8 @@ def test_every_scenario_field_refuses_bad_values_with_scenario_error(place, name
 
 
 def test_scenario_error_is_the_documented_quantity_error():
-    assert issubclass(ScenarioError, QuantityError) and issubclass(QuantityError, ValueError)
+    assert issubclass(ScenarioError, QuantityError)
+    assert issubclass(QuantityError, ValueError)
 
 
 @pytest.mark.parametrize(
@@ -287,8 +302,9 @@ def test_a_scenario_files_redundancy_beyond_range_exits_2_in_one_line(tmp_path, 
         '{"aliquant_scenario": 1, "programmes": [{"allocations": '
         f'[{{"source": "crowdworkers", "labels": 10, "redundancy": {value}}}]}}]}}'
     )
-    status, out, err = answers_or_refuses("evaluate", "--scenario", str(path))
-    assert status == 2 and "redundancy must be in [1, 99]" in err
+    status, _, err = answers_or_refuses("evaluate", "--scenario", str(path))
+    assert status == 2
+    assert "redundancy must be in [1, 99]" in err
 
 
 @pytest.mark.parametrize("name", names_in("rate"))
@@ -297,7 +313,8 @@ def test_a_scenario_files_trajectory_rate_beyond_range_exits_2_in_one_line(tmp_p
     for value in outside(QUANTITIES[name]):
         path.write_text(json.dumps({"aliquant_scenario": 1, "trajectory": {name: value}}))
         status, _, err = answers_or_refuses("trajectory", "--scenario", str(path))
-        assert status == 2 and QUANTITIES[name].range_text in err, err
+        assert status == 2
+        assert QUANTITIES[name].range_text in err, err
 
 
 # --- 3. injection ---------------------------------------------------------------------------------
@@ -321,7 +338,8 @@ def unshown(text: str) -> list[str]:
 def hostile_scenario(tmp_path) -> str:
     sources = [{**BASE_SOURCE, "name": f"s{i} {name}"} for i, name in enumerate(HOSTILE)]
     programmes = [
-        {"name": name, "allocations": [{"source": f"s{i} {name}", "labels": 1000}]} for i, name in enumerate(HOSTILE)
+        {"name": name, "allocations": [{"source": f"s{i} {name}", "labels": 1000}]}
+        for i, name in enumerate(HOSTILE)
     ]
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps({"aliquant_scenario": 1, "sources": sources, "programmes": programmes}))
@@ -331,9 +349,12 @@ def hostile_scenario(tmp_path) -> str:
 @pytest.mark.parametrize("form", ["text", "json"])
 def test_hostile_names_in_a_scenario_reach_no_terminal_raw(tmp_path, form):
     path = hostile_scenario(tmp_path)
-    status, out, err = answers_or_refuses("evaluate", "--scenario", path, *(["--json"] if form == "json" else []))
+    status, out, err = answers_or_refuses(
+        "evaluate", "--scenario", path, *(["--json"] if form == "json" else [])
+    )
     assert status == 0
-    assert unshown(out) == [] and err == ""
+    assert unshown(out) == []
+    assert err == ""
     if form == "text":
         assert "Programme \\x1b]0;pwned\\x07" in out  # shown, escaped, not dropped
     else:  # JSON keeps the names exactly (escaped by JSON itself)
@@ -351,13 +372,16 @@ def test_hostile_text_in_errors_reaches_no_terminal_raw(tmp_path):
     ]
     bad = tmp_path / "bad.json"
     bad.write_text(
-        json.dumps({"aliquant_scenario": 1, "programmes": [{"allocations": [{"source": "\x1b[2J", "labels": 1}]}]})
+        json.dumps(
+            {"aliquant_scenario": 1, "programmes": [{"allocations": [{"source": "\x1b[2J", "labels": 1}]}]}
+        )
     )
     cases.append(("evaluate", "--scenario", str(bad)))
     for argv in cases:
         status, out, err = run_cli(*argv)
-        assert status == 2 and out == "", argv
-        assert unshown(err) == [] and err.count("\n") == 1, (argv, err)
+        assert (status, out) == (2, ""), argv
+        assert unshown(err) == [], (argv, err)
+        assert err.count("\n") == 1, (argv, err)
 
 
 def test_printable_escapes_what_a_terminal_acts_on_and_keeps_the_rest():
@@ -392,13 +416,14 @@ def _upload_script(file_name: str, content: bytes) -> None:
         ("[click](https://x).json", b"not json", r"\[click\]\(https\://x\)\.json"),
         (
             "a.json",
-            b'{"aliquant_scenario": 1, "programmes": [{"allocations": [{"source": "[x](https://e)", "labels": 1}]}]}',
+            b'{"aliquant_scenario": 1, "programmes": '
+            b'[{"allocations": [{"source": "[x](https://e)", "labels": 1}]}]}',
             r"\[x\]\(https\://e\)",
         ),
         (
             "r.json",
-            b'{"aliquant_scenario": 1, "programmes": [{"allocations": [{"source": "crowdworkers", "labels": 1, '
-            b'"redundancy": 1' + b"0" * 200 + b"}]}]}",
+            b'{"aliquant_scenario": 1, "programmes": [{"allocations": '
+            b'[{"source": "crowdworkers", "labels": 1, "redundancy": 1' + b"0" * 200 + b"}]}]}",
             r"redundancy must be in \[1, 99\]",
         ),
     ],

@@ -4,7 +4,10 @@ The share link is the page's URL with the query string the bound widgets keep. E
 sidebar's assumptions as the core's versioned scenario JSON (:mod:`aliquant_core.scenario`);
 import reads one back. A file that the core refuses (invalid JSON, unknown keys, out-of-range
 values, a newer version, too large) is reported with the core's message, which names what is
-wrong, and nothing the user entered changes.
+wrong, and nothing the user entered changes. The refusal is the core's one documented error type,
+:class:`~aliquant_core.quantities.QuantityError` (``ScenarioError`` is one); the file's name and the
+message, which may quote the file, are shown as text (:func:`~aliquant_app.formatting.as_text`), in
+one line.
 """
 
 from __future__ import annotations

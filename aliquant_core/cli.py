@@ -1,7 +1,19 @@
 """Command line: ``python -m aliquant_core evaluate | required | tolerate | curve | optimise | ...``.
 
 Flags are the model brief's names with dashes. Readable text by default, ``--json`` for scripts.
-Bad input exits with status 2 and one line naming the flag and its valid range.
+Bad input exits with status 2 and one line naming the flag and its valid range; so does a
+combination of valid values whose cost exceeds the largest float (about 1.8e308: say 1e12 labels at
+1e308 dollars each, or a workforce of 5e-324 people), the line naming the cost and the quantities
+it comes from (:class:`~aliquant_core.quantities.QuantityError`, the core's one error type).
+
+Every number in ``--json`` output is finite. ``null`` stands where the core's answer is not a
+number, and the text output says the same in words: required labels where no quantity reaches the
+target (or the quantity that would exceeds the largest float), a tolerance that no value meets,
+a Sobol index where P_align does not vary over the intervals.
+
+Everything written to the terminal passes through :func:`printable`: a control character in a
+programme's or source's name, a file name or an argument is shown as its escape (``\x1b``), so
+no text from a scenario file can retitle the window or rewrite the screen. JSON escapes them itself.
 
 Every quantity's flag, check, help and default come from :data:`aliquant_core.quantities.QUANTITIES`:
 a value comes from its flag, else the ``--scenario`` file, else the table. Settings that are not
@@ -22,6 +34,7 @@ import json
 import math
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,11 +77,44 @@ _MODEL = names_in(*MODEL_GROUPS)
 _UNCERTAIN = ", ".join(name.replace("_", "-") for name in UNCERTAIN_QUANTITIES)
 
 
+#: Unicode categories a terminal may act on rather than show: controls (ESC starts the escape
+#: sequences that retitle a window or rewrite the screen; BEL, CR), format characters (bidirectional
+#: overrides that reorder what is shown), line and paragraph separators, and the surrogates that
+#: stand for undecodable bytes in ``sys.argv`` (which ``print`` cannot encode).
+_UNSHOWN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every control or format character written as its escape, to show it as it is.
+
+    Everything the command line writes passes through here (:func:`_write`), so a programme or
+    source name from a scenario file, a file name or an argument cannot drive the terminal.
+    Line breaks between lines are kept (each line is escaped on its own); tabs are escaped.
+
+    >>> printable("\x1b]0;pwned\x07 ok\n2")
+    '\\x1b]0;pwned\\x07 ok\n2'
+    """
+    return "\n".join(
+        "".join(
+            c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _UNSHOWN else c
+            for c in line
+        )
+        for line in text.split("\n")
+    )
+
+
+def _write(text: str, stream=None) -> None:
+    """Print ``text`` (one or more lines) to ``stream`` (stdout) as :func:`printable` text."""
+    print(printable(text), file=sys.stdout if stream is None else stream)
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr and exit status 2."""
 
     def error(self, message: str):
-        self.exit(2, f"{PROGRAM}: error: {message}\n")
+        # argparse quotes some arguments raw ("unrecognized arguments: ..."); one line, shown as text.
+        _write(f"{PROGRAM}: error: {' '.join(message.splitlines())}", sys.stderr)
+        self.exit(2)
 
 
 @dataclass(frozen=True)
@@ -569,10 +615,16 @@ def _sensitivity(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     }
     lines = [f"{'quantity':<20} {'first-order':>12} {'total':>8}   tornado: P_align at low .. high"]
     swings = {b.name: b for b in bars}
+    def index(value):
+        return "n/a" if value is None else format(value, ".3f")
+
     for name, s1, st in zip(result["names"], result["first_order"], result["total_order"], strict=True):
         bar = swings[name]
         swing = f"{bar.p_align_at_low:.4f} .. {bar.p_align_at_high:.4f}"
-        lines.append(f"{name:<20} {s1:>12.3f} {st:>8.3f}   {swing}")
+        lines.append(f"{name:<20} {index(s1):>12} {index(st):>8}   {swing}")
+    if None in result["first_order"]:
+        # The core's NaN (null in --json): Sobol indices divide by a variance that is not there.
+        lines.append("(n/a: P_align barely varies over these intervals, so the indices are undefined)")
     lines.append(f"(base P_align at the medians: {base:.4f})")
     return data, "\n".join(lines)
 
@@ -711,18 +763,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.scenario = None if path is None else _read_scenario(path)
     except OSError as error:
-        print(f"{PROGRAM}: error: argument --scenario: cannot read {path}: {error.strerror}", file=sys.stderr)
+        _write(f"{PROGRAM}: error: argument --scenario: cannot read {path}: {error.strerror}", sys.stderr)
         return 2
     except ScenarioError as error:
-        print(f"{PROGRAM}: error: argument --scenario: {path}: {error}", file=sys.stderr)
+        _write(f"{PROGRAM}: error: argument --scenario: {path}: {error}", sys.stderr)
         return 2
     try:
         data, text = _COMMANDS[args.command][0](args, _assumptions(args))
-    except ValueError as error:  # the core's own range checks, should a combination slip past
-        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
+    except ValueError as error:  # the core's own range checks (QuantityError), should a combination slip past
+        _write(f"{PROGRAM}: error: {' '.join(str(error).splitlines())}", sys.stderr)
         return 2
     try:
-        print(json.dumps(data, allow_nan=False) if args.json else text)
+        # JSON escapes control characters itself; printable() leaves its ASCII as it is.
+        _write(json.dumps(data, allow_nan=False) if args.json else text)
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

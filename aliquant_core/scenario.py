@@ -7,7 +7,8 @@ a dict; reading files, downloading and share links are the caller's business (th
 I/O).
 
 Reading is strict. A document with an unknown key, a value of the wrong type, a value outside its
-range, a newer version, a duplicate key, NaN or Infinity, more than :data:`MAX_BYTES` bytes, or
+range, a newer version, a duplicate key, NaN or Infinity, more than :data:`MAX_BYTES` bytes, a
+programme whose cost exceeds the largest float (each value in range, their product not), or
 text that is not JSON is refused with a :class:`ScenarioError` whose message names the path of
 what is wrong, e.g. ``sources[1].blind_spot must be in [0, 1]; got 1.5``. Nothing is read from a
 refused document.
@@ -143,7 +144,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._math import error_rate_from_agreement
-from .programme import AGGREGATIONS, Allocation, Programme
+from .programme import AGGREGATIONS, Allocation, Programme, programme_cost
 from .quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, QuantityError, names_in
 from .sources import PRESETS, Source
 
@@ -543,6 +544,10 @@ class Scenario:
             _string(programme.name, f"{path}.name")
             for j, allocation in enumerate(programme.allocations):
                 _check_allocation(allocation, f"{path}.allocations[{j}]", by_name)
+            try:  # each value in range, but a cost (labels × redundancy × price, ...) must be a number too
+                programme_cost(programme)
+            except QuantityError as error:
+                raise ScenarioError(f"{path}: {error}", path) from None
         object.__setattr__(self, "sources", sources)
         object.__setattr__(self, "programmes", programmes)
         object.__setattr__(self, "trajectory", _FrozenMapping(_check_trajectory(self.trajectory)))

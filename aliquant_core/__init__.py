@@ -8,6 +8,12 @@ explorer's sidebar and Method page, and the tests' strategies are generated from
 :mod:`aliquant_core.solve` for what it would take to reach a target.
 """
 
+from .annotations import (
+    AnnotationError,
+    Annotations,
+    annotations_from_arrays,
+    parse_annotations,
+)
 from .curves import (
     BudgetSplit,
     CheapestProgramme,
@@ -20,6 +26,14 @@ from .curves import (
     cost_law_price,
     pareto_frontier,
     redundancy_curve,
+)
+from .estimate import (
+    DawidSkeneFit,
+    IntervalEstimate,
+    QualityEstimates,
+    estimate_quality,
+    one_coin_dawid_skene,
+    simulate_annotations,
 )
 from .model import (
     REGIME_WORDING,
@@ -88,6 +102,16 @@ from .sources import (
 from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
 
 __all__ = [
+    "AnnotationError",
+    "Annotations",
+    "DawidSkeneFit",
+    "IntervalEstimate",
+    "QualityEstimates",
+    "annotations_from_arrays",
+    "estimate_quality",
+    "one_coin_dawid_skene",
+    "parse_annotations",
+    "simulate_annotations",
     "SharedDatasetResult",
     "footprint_overlap",
     "DEFAULTS",

@@ -32,9 +32,7 @@ __all__ = [
 ESTIMATES_KEY = "_aliquant_label_estimates"
 #: The page has no controls of its own in the share link (an upload cannot travel in a link).
 LINK_KEYS: tuple[str, ...] = ()
-LIMITS_TEXT = (
-    f"at most {MAX_BYTES / 1e6:g} MB, {MAX_ROWS:,} labels and {MAX_ANNOTATORS:,} annotators"
-)
+LIMITS_TEXT = f"at most {MAX_BYTES / 1e6:g} MB, {MAX_ROWS:,} labels and {MAX_ANNOTATORS:,} annotators"
 
 #: The rows of the estimates table: summary key, what it is.
 _ROWS = (
@@ -48,7 +46,9 @@ _ROWS = (
 
 
 @cached_data(max_entries=4)
-def estimate_upload(data: bytes, name: str, gold: bytes | None = None, gold_name: str = "gold") -> dict[str, Any]:
+def estimate_upload(
+    data: bytes, name: str, gold: bytes | None = None, gold_name: str = "gold"
+) -> dict[str, Any]:
     """Parse and estimate an uploaded file: the estimates as plain Python, with their provenance.
 
     Raises :class:`aliquant_core.AnnotationError` (a ``ValueError``) for a file that cannot be read;
@@ -113,7 +113,10 @@ def interval_values(summary: Mapping[str, Any]) -> dict[str, Any]:
         spec = uncertainty_view.SPECS[name]
         steps_low = int((low - spec.low) // spec.step)
         steps_high = -int(-(high - spec.low) // spec.step)
-        ends = [round(min(spec.high, max(spec.low, spec.low + k * spec.step)), 10) for k in (steps_low, steps_high)]
+        ends = [
+            round(min(spec.high, max(spec.low, spec.low + k * spec.step)), 10)
+            for k in (steps_low, steps_high)
+        ]
         if ends[1] <= ends[0]:
             ends = [max(spec.low, round(ends[1] - spec.step, 10)), ends[1]]
             if ends[1] <= ends[0]:

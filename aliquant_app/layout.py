@@ -89,7 +89,8 @@ PAGES: tuple[Page, ...] = (
          uncertainty_view.LINK_KEYS, uncertainty_view.LINK_LABELS),
     Page("pages/simulation.py", "Check by simulation", ":material/casino:", "check",
          simulation_view.LINK_KEYS, simulation_view.LINK_LABELS),
-    Page("pages/your_labels.py", "Your labels", ":material/upload_file:", "labels-in", estimate_view.LINK_KEYS),
+    Page("pages/your_labels.py", "Your labels", ":material/upload_file:", "labels-in",
+         estimate_view.LINK_KEYS),
     Page("pages/method.py", "Method", ":material/function:", "model"),
 )  # fmt: skip
 

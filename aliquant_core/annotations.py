@@ -232,7 +232,9 @@ def _check_duplicates(item, annotator, n_annotators, lines, name) -> None:
     repeated = np.flatnonzero(pair[order][1:] == pair[order][:-1])
     if repeated.size:
         first, second = order[repeated[0]], order[repeated[0] + 1]
-        where = f"lines {lines[first]} and {lines[second]}" if lines is not None else f"labels {first}, {second}"
+        where = (
+            f"lines {lines[first]} and {lines[second]}" if lines is not None else f"labels {first}, {second}"
+        )
         raise AnnotationError(f"{name}: {where}: one annotator labelled one item twice")
 
 
@@ -251,7 +253,9 @@ def _gold_map(text: str, name: str) -> dict[str, int]:
     for number, values in rows:
         where = f"{name}: line {number}"
         item = str(_cell(values, item_col, where, header[item_col], required=True)).strip()
-        code = _choice(_cell(values, gold_col, where, header[gold_col], required=True), where, header[gold_col])
+        code = _choice(
+            _cell(values, gold_col, where, header[gold_col], required=True), where, header[gold_col]
+        )
         if gold.setdefault(item, code) != code:
             raise AnnotationError(f"{where}, column {header[gold_col]!r}: item {item!r} has two gold choices")
     return gold
@@ -328,7 +332,8 @@ def parse_annotations(
             code_who = annotator_index.setdefault(who, len(annotator_index))
             if len(annotator_index) > MAX_ANNOTATORS:
                 raise AnnotationError(
-                    f"{where}, column {header[annotator_col]!r}: more than {MAX_ANNOTATORS:,} annotators (the limit)"
+                    f"{where}, column {header[annotator_col]!r}: more than {MAX_ANNOTATORS:,} annotators "
+                    "(the limit)"
                 )
             items.append(code_item)
             annotators.append(code_who)
@@ -336,13 +341,18 @@ def parse_annotations(
             lines.append(number)
             note_gold(code_item, values, where)
     elif is_jsonl:
-        missing = [what for what, col in (("annotator", annotator_col), ("choice", choice_col)) if col is None]
-        raise AnnotationError(f"{name}: line 1: JSON Lines need item, annotator and choice fields; no {missing[0]}")
+        missing = [
+            what for what, col in (("annotator", annotator_col), ("choice", choice_col)) if col is None
+        ]
+        raise AnnotationError(
+            f"{name}: line 1: JSON Lines need item, annotator and choice fields; no {missing[0]}"
+        )
     else:
         layout = "wide"
         if choice_col is not None and annotator_col is None:
             raise AnnotationError(
-                f"{name}: line 1: a choice column but no annotator column (one of {', '.join(ANNOTATOR_COLUMNS)})"
+                f"{name}: line 1: a choice column but no annotator column "
+                f"(one of {', '.join(ANNOTATOR_COLUMNS)})"
             )
         columns = [i for i in range(len(header)) if i not in (item_col, gold_col, annotator_col)]
         if not columns:
@@ -356,7 +366,9 @@ def parse_annotations(
                 raise AnnotationError(f"{where}: {len(values)} cells but {len(header)} columns in the header")
             item_name = str(_cell(values, item_col, where, header[item_col], required=True)).strip()
             if item_name in item_index:
-                raise AnnotationError(f"{where}, column {header[item_col]!r}: item {item_name!r} has a second row")
+                raise AnnotationError(
+                    f"{where}, column {header[item_col]!r}: item {item_name!r} has a second row"
+                )
             code_item = item_index.setdefault(item_name, len(item_index))
             for column in columns:
                 value = _cell(values, column, where, header[column], required=False)
@@ -372,7 +384,9 @@ def parse_annotations(
         labelled = set(items)
         unlabelled = [i for i in range(len(item_index)) if i not in labelled]
         if unlabelled:
-            raise AnnotationError(f"{name}: line {rows[unlabelled[0]][0]}: item has no label from any annotator")
+            raise AnnotationError(
+                f"{name}: line {rows[unlabelled[0]][0]}: item has no label from any annotator"
+            )
     if not items:
         raise AnnotationError(f"{name}: no labels")
     gold_arr = np.full(len(item_index), -1, np.int8)

@@ -234,8 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="FILE",
         help="comparison labels: CSV (one row per label, or one row per item with a column per "
-        "annotator) or JSON Lines; at most "
-        f"{_annotations.MAX_BYTES:,} bytes, {_annotations.MAX_ROWS:,} labels, {_annotations.MAX_ANNOTATORS:,} annotators",
+        f"annotator) or JSON Lines; at most {_annotations.MAX_BYTES:,} bytes, "
+        f"{_annotations.MAX_ROWS:,} labels, {_annotations.MAX_ANNOTATORS:,} annotators",
     )
     estimate.add_argument("--gold", metavar="FILE", help="gold (expert) choices: item and gold columns")
     for name, command in sub.items():

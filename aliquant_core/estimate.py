@@ -302,7 +302,7 @@ class QualityEstimates(Result):
 
     @property
     def provenance(self) -> str:
-        """One line: where the numbers came from, e.g. ``estimated from labels.csv, 300 items, 12 labelers``."""
+        """One line: where the numbers came from (``estimated from FILE, n items, k labelers, ...``)."""
         gold = f", {self.n_gold:,} gold items" if self.n_gold else ", no gold items"
         return (
             f"estimated from {self.source}, {self.n_items:,} items, {self.n_annotators:,} labelers, "
@@ -418,7 +418,12 @@ def estimate_quality(
     if not 50 <= int(resamples) <= 10_000:
         raise ValueError(f"resamples must be in [50, 10000]; got {resamples!r}")
     resamples = int(resamples)
-    item, annotator, choice, gold = annotations.item, annotations.annotator, annotations.choice, annotations.gold
+    item, annotator, choice, gold = (
+        annotations.item,
+        annotations.annotator,
+        annotations.choice,
+        annotations.gold,
+    )
     n_items, n_annotators = annotations.n_items, annotations.n_annotators
     tail = (1.0 - confidence) / 2.0
 
@@ -469,7 +474,9 @@ def estimate_quality(
 
     def percentile(values: np.ndarray, point: float, method: str, low=0.0, high=1.0) -> IntervalEstimate:
         lo, hi = np.quantile(values, [tail, 1.0 - tail])
-        return IntervalEstimate(float(point), float(np.clip(lo, low, high)), float(np.clip(hi, low, high)), method)
+        return IntervalEstimate(
+            float(point), float(np.clip(lo, low, high)), float(np.clip(hi, low, high)), method
+        )
 
     a_hat = float(agreeing.sum() / pairs.sum())
     agreement = percentile(agreement_b, a_hat, BOOTSTRAP)
@@ -480,7 +487,9 @@ def estimate_quality(
     eps_a = percentile(implied(agreement_b), float(implied(a_hat)), BOOTSTRAP, high=0.5)
     eps = fit.pooled_error_rate
     error_rate = percentile(pooled_b, eps, LINEARISED, high=0.5)
-    skills_lo, skills_hi = np.quantile(np.clip(theta_b[:, :n_annotators], 0.0, 1.0), [tail, 1.0 - tail], axis=0)
+    skills_lo, skills_hi = np.quantile(
+        np.clip(theta_b[:, :n_annotators], 0.0, 1.0), [tail, 1.0 - tail], axis=0
+    )
 
     gold_share = majority = sigma = None
     reason = NO_GOLD_REASON
@@ -497,7 +506,9 @@ def estimate_quality(
             sigma = percentile(sigma_b, (mu - eps) / (1.0 - 2.0 * eps), BOOTSTRAP + " (with the ε above)")
             reason = ""
         else:
-            reason = "not identified: the fitted error rate is ½, so labels carry no signal to separate σ from"
+            reason = (
+                "not identified: the fitted error rate is ½, so labels carry no signal to separate σ from"
+            )
     return QualityEstimates(
         annotations.name, n_items, n_annotators, annotations.n_labels, annotations.n_gold,
         confidence, resamples, int(seed), agreement, eps_a, error_rate,

@@ -11,8 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from aliquant_app import estimate_view as view
-from aliquant_app import state
-from aliquant_app import uncertainty_view
+from aliquant_app import state, uncertainty_view
 from aliquant_app.widgets import arrow_table
 from aliquant_core import AnnotationError
 

@@ -20,7 +20,10 @@ ERROR_RATE, BLIND_SPOT = 0.15, 0.05
 ITEMS, LABELERS_PER_ITEM, LABELERS, GOLD_ITEMS, SEED = 600, 3, 12, 150, 2026
 
 
-def main(folder: Path = Path(__file__).resolve().parent.parent / "examples") -> None:
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def main(folder: Path = EXAMPLES) -> None:
     labels = simulate_annotations(
         items=ITEMS, labelers_per_item=LABELERS_PER_ITEM, annotators=LABELERS,
         error_rate=ERROR_RATE, blind_spot=BLIND_SPOT, gold_items=GOLD_ITEMS, seed=SEED,

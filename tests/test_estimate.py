@@ -52,7 +52,8 @@ def codes(labels):
 def test_long_csv_is_coded_in_order_of_first_appearance():
     labels = parse_annotations(LONG, name="f.csv")
     assert codes(labels) == ([0, 0, 0, 1, 1], [0, 1, 2, 0, 1], [0, 0, 1, 1, 1], [-1, -1])
-    assert labels.item_ids == ("x", "y") and labels.annotator_ids == ("a", "b", "c")
+    assert labels.item_ids == ("x", "y")
+    assert labels.annotator_ids == ("a", "b", "c")
     assert (labels.n_items, labels.n_annotators, labels.n_labels, labels.n_gold) == (2, 3, 5, 0)
 
 
@@ -98,14 +99,17 @@ def test_gold_column_and_gold_file_give_the_same_gold():
         ("who,annotator,choice\nx,a,A\n", "line 1: no item column"),
         ("item,a,b\nx,A,B\ny,,\n", "line 3: item has no label"),
         ("item,a,b\nx,A,Q\n", "line 2, column 'b': 'Q' is not a choice"),
-        ('{"item": "x", "annotator": "a", "choice": "A"}\n{"item": "x", "annotator": "b"\n', "line 2: not JSON"),
+        (
+            '{"item": "x", "annotator": "a", "choice": "A"}\n{"item": "x", "annotator": "b"\n',
+            "line 2: not JSON",
+        ),
         ('{"item": "x", "annotator": "a"}\n', "no choice"),
         ("", "the file is empty"),
         (b"item,annotator,choice\nx,a,\xff\n", "not UTF-8"),
     ],
 )
 def test_malformed_files_are_refused_naming_line_and_column(text, message):
-    with pytest.raises(AnnotationError, match="^f.csv: ") as error:
+    with pytest.raises(AnnotationError, match=r"^f\.csv: ") as error:
         parse_annotations(text, name="f.csv")
     assert message in str(error.value)
 
@@ -152,7 +156,9 @@ def test_error_rate_from_agreement_uses_the_model_relation():
 
 
 def crowdkit_error_rates(labels):
-    frame = pd.DataFrame({"task": labels.item, "worker": labels.annotator, "label": labels.choice.astype(int)})
+    frame = pd.DataFrame(
+        {"task": labels.item, "worker": labels.annotator, "label": labels.choice.astype(int)}
+    )
     with warnings.catch_warnings():  # Crowd-Kit 1.4.2 uses pandas' inplace keywords, deprecated in pandas 3.1
         warnings.simplefilter("ignore")
         model = OneCoinDawidSkene(n_iter=100, tol=1e-5).fit(frame)
@@ -199,7 +205,9 @@ def test_blind_spot_estimator_removes_the_random_errors_on_gold():
     assert result.blind_spot.value == pytest.approx(sigma, abs=0.015)
     # The share of gold items whose majority is wrong is not σ: (1 − σ) ε₃ + σ (1 − ε₃), ε₃ = 0.104.
     eps3 = stats.binom.sf(1, 3, eps)
-    assert result.gold_majority_wrong.value == pytest.approx((1 - sigma) * eps3 + sigma * (1 - eps3), abs=0.01)
+    assert result.gold_majority_wrong.value == pytest.approx(
+        (1 - sigma) * eps3 + sigma * (1 - eps3), abs=0.01
+    )
 
 
 # --- coverage by simulation ---------------------------------------------------------------------
@@ -268,7 +276,9 @@ def test_the_coverage_check_rejects_a_wrong_truth(simulated_estimates, getter, w
 def test_example_files_are_what_the_script_writes(tmp_path):
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_example", ROOT / "scripts" / "make_example_annotations.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_example", ROOT / "scripts" / "make_example_annotations.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.main(tmp_path)
@@ -279,16 +289,22 @@ def test_example_files_are_what_the_script_writes(tmp_path):
 def test_cli_estimate_json_carries_numbers_and_provenance(capsys):
     status = main(["estimate", "--annotations", str(EXAMPLE), "--gold", str(EXAMPLE_GOLD), "--json"])
     out, err = capsys.readouterr()
-    assert status == 0 and err == ""
+    assert status == 0
+    assert err == ""
     data = json.loads(out)
     labels = parse_annotations(EXAMPLE.read_bytes(), name="annotations.csv", gold=EXAMPLE_GOLD.read_bytes())
     expected = estimate_quality(labels)
-    assert data["provenance"] == expected.provenance == (
-        "estimated from annotations.csv, 600 items, 12 labelers, 1,800 labels, 150 gold items"
+    assert (
+        data["provenance"]
+        == expected.provenance
+        == ("estimated from annotations.csv, 600 items, 12 labelers, 1,800 labels, 150 gold items")
     )
     assert data["error_rate"] == expected.error_rate.to_dict()
     assert data["blind_spot"] == expected.blind_spot.to_dict()
-    assert data["quantities"] == {"error_rate": expected.error_rate.value, "blind_spot": expected.blind_spot.value}
+    assert data["quantities"] == {
+        "error_rate": expected.error_rate.value,
+        "blind_spot": expected.blind_spot.value,
+    }
     assert len(data["annotators"]) == 12
 
 
@@ -296,7 +312,8 @@ def test_cli_estimate_without_gold_says_sigma_is_unidentified(capsys):
     status = main(["estimate", "--annotations", str(EXAMPLE)])
     out, _ = capsys.readouterr()
     assert status == 0
-    assert "blind spot σ" in out and f"σ is {NO_GOLD_REASON}" in out
+    assert "blind spot σ" in out
+    assert f"σ is {NO_GOLD_REASON}" in out
 
 
 def test_cli_estimate_refuses_a_bad_file_in_one_line(capsys, tmp_path):
@@ -304,8 +321,12 @@ def test_cli_estimate_refuses_a_bad_file_in_one_line(capsys, tmp_path):
     bad.write_text("item,annotator,choice\nx,a,A\nx,b,maybe\n")
     status = main(["estimate", "--annotations", str(bad)])
     out, err = capsys.readouterr()
-    assert status == 2 and out == ""
-    assert err == "aliquant: error: bad.csv: line 3, column 'choice': 'maybe' is not a choice (A/B, 0/1 or chosen/rejected)\n"
+    assert status == 2
+    assert out == ""
+    assert err == (
+        "aliquant: error: bad.csv: line 3, column 'choice': 'maybe' is not a choice "
+        "(A/B, 0/1 or chosen/rejected)\n"
+    )
     status = main(["estimate", "--annotations", str(tmp_path / "missing.csv")])
     assert status == 2
     assert "argument --annotations: cannot read" in capsys.readouterr().err
@@ -316,7 +337,9 @@ def test_cli_estimate_refuses_a_bad_file_in_one_line(capsys, tmp_path):
 
 @pytest.fixture(scope="module")
 def example_summary():
-    return view.estimate_upload(EXAMPLE.read_bytes(), "annotations.csv", EXAMPLE_GOLD.read_bytes(), "gold.csv")
+    return view.estimate_upload(
+        EXAMPLE.read_bytes(), "annotations.csv", EXAMPLE_GOLD.read_bytes(), "gold.csv"
+    )
 
 
 def test_view_table_and_values_come_from_the_estimates(example_summary):
@@ -332,8 +355,10 @@ def test_view_table_and_values_come_from_the_estimates(example_summary):
     # Snapped outwards to the widget's 0.001 grid: the interval shown contains the estimated one.
     assert low <= example_summary["error_rate"]["low"] < low + 0.001
     assert high - 0.001 < example_summary["error_rate"]["high"] <= high
-    assert values["unc_blind_spot_low"] <= sigma["low"] and values["unc_blind_spot_high"] >= sigma["high"]
-    assert values["unc_error_rate_on"] and values["unc_blind_spot_on"]
+    assert values["unc_blind_spot_low"] <= sigma["low"]
+    assert values["unc_blind_spot_high"] >= sigma["high"]
+    assert values["unc_error_rate_on"]
+    assert values["unc_blind_spot_on"]
 
 
 def test_view_without_gold_sets_the_error_rate_only():

@@ -230,9 +230,9 @@ def _jacobian(annotations: Annotations, fit: DawidSkeneFit) -> np.ndarray:
 
 def _resample_counts(rng, n: int, size: int) -> np.ndarray:
     """``size`` bootstrap resamples of ``n`` items: how often each item is drawn, shape (size, n)."""
-    draws = rng.integers(0, n, size=(size, n))
-    flat = (draws + n * np.arange(size)[:, None]).ravel()
-    return np.bincount(flat, minlength=size * n).reshape(size, n).astype(float)
+    draws = rng.integers(0, n, size=(size, n), dtype=np.int32).astype(np.int64)
+    draws += n * np.arange(size, dtype=np.int64)[:, None]
+    return np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).astype(float)
 
 
 def _clopper_pearson(successes: int, trials: int, confidence: float) -> IntervalEstimate:
@@ -439,15 +439,24 @@ def estimate_quality(
     jac = _jacobian(annotations, fit)
     theta = np.append(fit.skills, fit.prior)
     agree_with = np.where(choice == 1, fit.posterior[item], 1.0 - fit.posterior[item])
-    per_agree = sparse.csr_matrix((agree_with, (item, annotator)), shape=(n_items, n_annotators))
-    per_count = sparse.csr_matrix((np.ones(item.size), (item, annotator)), shape=(n_items, n_annotators))
+    # Per item and annotator: the fit's chance that the label is right, and the label count, side by
+    # side, so one sparse product per block of resamples gives both sums per annotator.
+    per_annotator = sparse.csr_matrix(
+        (
+            np.concatenate([agree_with, np.ones(item.size)]),
+            (np.concatenate([item, item]), np.concatenate([annotator, annotator + n_annotators])),
+        ),
+        shape=(n_items, 2 * n_annotators),
+    )
     # M at the fit on the full data (not exactly θ̂: the EM stops at a tolerance).
-    m_full = np.append(np.asarray(per_agree.sum(axis=0)).ravel() / fit.labels, fit.posterior.mean())
+    m_full = np.append(_skills(item, annotator, choice, fit.posterior, fit.labels), fit.posterior.mean())
     inverse = np.linalg.inv(np.eye(n_annotators + 1) - jac)
 
     has_gold = gold >= 0
     wrong = np.where(has_gold, np.where(gold == 1, r - b, b), 0.0)  # labels contradicting gold
     gold_r = np.where(has_gold, r, 0.0)
+    # Per item sums that each resample reweights, in one matrix: one product per block.
+    per_item = np.column_stack([agreeing, pairs, fit.posterior, np.ones(n_items), wrong, gold_r])
 
     rng = np.random.default_rng(seed)
     agreement_b = np.empty(resamples)
@@ -458,19 +467,18 @@ def estimate_quality(
     for start in range(0, resamples, chunk):
         counts = _resample_counts(rng, n_items, min(chunk, resamples - start))
         rows = slice(start, start + counts.shape[0])
-        agreement_b[rows] = (counts @ agreeing) / np.maximum(counts @ pairs, 1.0)
-        n_star = np.asarray((per_count.T @ counts.T).T)
-        m_star = np.column_stack([
-            np.asarray((per_agree.T @ counts.T).T) / np.maximum(n_star, 1.0),
-            (counts @ fit.posterior) / counts.sum(axis=1),
-        ])  # fmt: skip
+        sums = counts @ per_item
+        agreement_b[rows] = sums[:, 0] / np.maximum(sums[:, 1], 1.0)
+        by_annotator = (per_annotator.T @ counts.T).T
+        right_star, n_star = by_annotator[:, :n_annotators], by_annotator[:, n_annotators:]
+        m_star = np.column_stack([right_star / np.maximum(n_star, 1.0), sums[:, 2] / sums[:, 3]])
         # An annotator absent from a resample keeps the fit's value (no evidence either way).
         m_star[:, :n_annotators] = np.where(n_star > 0, m_star[:, :n_annotators], m_full[:n_annotators])
         theta_b[rows] = theta + (m_star - m_full) @ inverse.T
         skills_b = np.clip(theta_b[rows, :n_annotators], 0.0, 1.0)
         pooled_b[rows] = 1.0 - np.sum(n_star * skills_b, axis=1) / n_star.sum(axis=1)
         if has_gold.any():
-            mu_b[rows] = (counts @ wrong) / np.maximum(counts @ gold_r, 1.0)
+            mu_b[rows] = sums[:, 4] / np.maximum(sums[:, 5], 1.0)
 
     def percentile(values: np.ndarray, point: float, method: str, low=0.0, high=1.0) -> IntervalEstimate:
         lo, hi = np.quantile(values, [tail, 1.0 - tail])

@@ -404,3 +404,12 @@ def test_page_button_sets_the_sidebar_and_the_uncertainty_intervals(example_summ
          ("blind_spot", intervals["unc_blind_spot_low"], intervals["unc_blind_spot_high"])]
     )  # fmt: skip
     assert any(shown in caption.value for caption in at.caption), shown
+
+
+def test_readme_shows_what_the_cli_prints_on_the_example(capsys):
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    main(["estimate", "--annotations", str(EXAMPLE), "--gold", str(EXAMPLE_GOLD)])
+    printed = capsys.readouterr().out.splitlines()
+    assert block[:-1] == printed[: len(block) - 1]
+    assert block[-1].startswith(printed[len(block) - 1])

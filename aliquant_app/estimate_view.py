@@ -19,17 +19,22 @@ from . import uncertainty_view
 from .calls import cached_data
 
 __all__ = [
+    "APPLIED_KEY",
     "ESTIMATES_KEY",
     "LIMITS_TEXT",
     "LINK_KEYS",
     "estimate_upload",
     "estimates_rows",
     "interval_values",
+    "scenario_estimates",
     "sidebar_values",
 ]
 
 #: Session State entry holding the last accepted file's estimates (a plain dict, see estimate_upload).
 ESTIMATES_KEY = "_aliquant_label_estimates"
+#: Session State entry holding the estimates put in the sidebar (:func:`scenario_estimates`), which
+#: the scenario export writes and a scenario import restores.
+APPLIED_KEY = "_aliquant_label_estimates_applied"
 #: The page has no controls of its own in the share link (an upload cannot travel in a link).
 LINK_KEYS: tuple[str, ...] = ()
 LIMITS_TEXT = f"at most {MAX_BYTES / 1e6:g} MB, {MAX_ROWS:,} labels and {MAX_ANNOTATORS:,} annotators"
@@ -89,6 +94,17 @@ def estimates_rows(summary: Mapping[str, Any]) -> list[dict[str, str]]:
             "method": value["method"],
         })  # fmt: skip
     return rows
+
+
+def scenario_estimates(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The estimates as a scenario file's ``estimates`` section holds them: numbers and provenance."""
+    return {key: summary[key] for key in _SCENARIO_KEYS if key in summary}
+
+
+_SCENARIO_KEYS = (
+    "provenance", "source", "n_items", "n_labelers", "n_labels", "n_gold", "confidence",
+    "agreement", "error_rate_from_agreement", "error_rate", "blind_spot", "blind_spot_reason",
+)  # fmt: skip
 
 
 def _control_value(name: str, value: float) -> float:

@@ -15,9 +15,6 @@ from aliquant_app import state, uncertainty_view
 from aliquant_app.widgets import arrow_table
 from aliquant_core import AnnotationError
 
-#: Session State entry: the provenance of the estimates last put in the sidebar.
-APPLIED_KEY = "_aliquant_label_estimates_applied"
-
 
 def use_estimates(summary: dict) -> None:
     """Button callback: the sidebar's quality from the estimates, their intervals on the Uncertainty page."""
@@ -27,7 +24,7 @@ def use_estimates(summary: dict) -> None:
     defaults = uncertainty_view.interval_defaults({name: point[name] for name in uncertainty_view.SPECS})
     uncertainty_view.INTERVALS.restore(st.session_state, defaults, st.query_params)
     uncertainty_view.INTERVALS.assign(st.session_state, view.interval_values(summary))
-    st.session_state[APPLIED_KEY] = summary["provenance"]
+    st.session_state[view.APPLIED_KEY] = view.scenario_estimates(summary)
 
 
 st.subheader("Your labels", anchor=False)
@@ -84,9 +81,12 @@ else:
         help="Sets the sidebar's error rate (and blind spot, where estimated) to the estimates, and "
         "turns their 90% intervals on as the Uncertainty page's intervals.",
     )
-    applied = st.session_state.get(APPLIED_KEY)
+    applied = st.session_state.get(view.APPLIED_KEY)
     if applied:
-        st.caption(f"Sidebar quality {applied}.")
+        st.caption(
+            f"Sidebar quality {applied['provenance']}. The scenario export (sidebar, Share and save) "
+            "carries these estimates and their provenance, not the labels."
+        )
     with st.expander(f"Per annotator ({len(summary['annotators'])})"):
         st.dataframe(arrow_table(summary["annotators"]), hide_index=True, width="stretch")
     st.caption(

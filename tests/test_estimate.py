@@ -413,3 +413,51 @@ def test_readme_shows_what_the_cli_prints_on_the_example(capsys):
     printed = capsys.readouterr().out.splitlines()
     assert block[:-1] == printed[: len(block) - 1]
     assert block[-1].startswith(printed[len(block) - 1])
+
+
+# --- the scenario file carries the numbers and their provenance ---------------------------------
+
+
+def test_scenario_file_round_trips_the_estimates(example_summary):
+    from aliquant_core.scenario import Scenario, scenario_from_json, scenario_to_json
+
+    estimates = view.scenario_estimates(example_summary)
+    written = scenario_to_json(Scenario(estimates=estimates))
+    assert json.loads(written)["estimates"] == estimates  # every number as estimated, no labels
+    assert scenario_from_json(written) == Scenario(estimates=estimates)
+    assert "estimates" not in json.loads(scenario_to_json(Scenario()))  # optional: absent when not set
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"provenance": None}, "estimates.provenance must be a string"),
+        ({"n_items": 2.5}, "estimates.n_items must be a whole number"),
+        ({"error_rate": {"value": 0.1, "low": 0.2, "high": 0.1}}, "estimates.error_rate: low 0.2 is above"),
+        (
+            {"blind_spot": {"value": 0.1, "low": -0.1, "high": 0.2}},
+            r"estimates.blind_spot.low must be a number in \[0, 1\]",
+        ),
+        ({"labels": [[0, 1]]}, 'unknown key "labels" in estimates'),
+    ],
+)
+def test_scenario_file_refuses_bad_estimates(example_summary, change, message):
+    from aliquant_core.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
+
+    document = scenario_to_dict(Scenario(estimates=view.scenario_estimates(example_summary)))
+    document["estimates"].update(change)
+    with pytest.raises(ScenarioError, match=message):
+        scenario_from_dict(document)
+
+
+def test_scenario_export_and_import_carry_the_applied_estimates(example_summary):
+    from aliquant_app import scenario_io
+    from aliquant_core import Assumptions
+
+    estimates = view.scenario_estimates(example_summary)
+    text = scenario_io.export_text(Assumptions(), estimates)
+    state: dict = {}
+    applied, note = scenario_io.apply_scenario(text.encode(), state)
+    assert applied
+    assert state[view.APPLIED_KEY] == estimates
+    assert estimates["provenance"] in note

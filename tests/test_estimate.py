@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from crowdkit.aggregation import OneCoinDawidSkene
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 from scipy import stats
 from streamlit.testing.v1 import AppTest
 
@@ -461,3 +463,45 @@ def test_scenario_export_and_import_carry_the_applied_estimates(example_summary)
     assert applied
     assert state[view.APPLIED_KEY] == estimates
     assert estimates["provenance"] in note
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+@hs.composite
+def label_sets(draw):
+    """Small sets of labels: each (item, annotator) pair at most once, every item labelled."""
+    n_items, n_annotators = draw(hs.integers(1, 6)), draw(hs.integers(1, 5))
+    cells = draw(
+        hs.dictionaries(
+            hs.tuples(hs.integers(0, n_items - 1), hs.integers(0, n_annotators - 1)), hs.sampled_from("AB"),
+            min_size=1, max_size=n_items * n_annotators,
+        )
+    )  # fmt: skip
+    return sorted(cells.items())
+
+
+@settings(max_examples=60, deadline=None)
+@given(label_sets())
+def test_long_csv_json_lines_and_wide_csv_read_alike(cells):
+    long = "item,annotator,choice\n" + "".join(f"i{i},w{w},{c}\n" for (i, w), c in cells)
+    jsonl = "".join(
+        json.dumps({"item": f"i{i}", "annotator": f"w{w}", "choice": c}) + "\n" for (i, w), c in cells
+    )
+    items = sorted({i for (i, _), _ in cells})
+    annotators = sorted({w for (_, w), _ in cells})
+    table = dict(cells)
+    wide = (
+        "item,"
+        + ",".join(f"w{w}" for w in annotators)
+        + "\n"
+        + "".join(f"i{i}," + ",".join(table.get((i, w), "") for w in annotators) + "\n" for i in items)
+    )
+    as_set = [
+        {
+            (p.item_ids[t], p.annotator_ids[w], int(c))
+            for t, w, c in zip(p.item, p.annotator, p.choice, strict=True)
+        }
+        for p in (parse_annotations(long), parse_annotations(jsonl), parse_annotations(wide))
+    ]
+    expected = {(f"i{i}", f"w{w}", "AB".index(c)) for (i, w), c in cells}
+    assert as_set == [expected] * 3

@@ -450,7 +450,10 @@ def estimate_quality(
     )
     # M at the fit on the full data (not exactly θ̂: the EM stops at a tolerance).
     m_full = np.append(_skills(item, annotator, choice, fit.posterior, fit.labels), fit.posterior.mean())
-    inverse = np.linalg.inv(np.eye(n_annotators + 1) - jac)
+    try:
+        inverse = np.linalg.inv(np.eye(n_annotators + 1) - jac)
+    except np.linalg.LinAlgError:  # a flat direction (e.g. an annotator who agrees with nobody)
+        inverse = np.linalg.pinv(np.eye(n_annotators + 1) - jac)
 
     has_gold = gold >= 0
     wrong = np.where(has_gold, np.where(gold == 1, r - b, b), 0.0)  # labels contradicting gold

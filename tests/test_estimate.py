@@ -505,3 +505,21 @@ def test_long_csv_json_lines_and_wide_csv_read_alike(cells):
     ]
     expected = {(f"i{i}", f"w{w}", "AB".index(c)) for (i, w), c in cells}
     assert as_set == [expected] * 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(label_sets(), hs.lists(hs.sampled_from("AB"), min_size=6, max_size=6))
+def test_any_small_file_gives_ordered_intervals_or_a_clear_refusal(cells, gold):
+    text = "item,annotator,choice\n" + "".join(f"i{i},w{w},{c}\n" for (i, w), c in cells)
+    gold_text = "item,gold\n" + "".join(f"i{i},{g}\n" for i, g in enumerate(gold[:3]))
+    labels = parse_annotations(text, gold=gold_text)
+    try:
+        result = estimate_quality(labels, resamples=50)
+    except ValueError as error:  # the one refusal: no item with two labels
+        assert "no item has two labels" in str(error)
+        return
+    for value in (result.agreement, result.error_rate_from_agreement, result.error_rate, result.blind_spot):
+        if value is not None:
+            assert 0.0 <= value.low <= value.high <= 1.0
+            assert np.isfinite(value.value)
+    assert np.all((result.annotator_low <= result.annotator_high) & (result.annotator_low >= 0))

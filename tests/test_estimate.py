@@ -467,6 +467,7 @@ def test_scenario_export_and_import_carry_the_applied_estimates(example_summary)
 
 # --- properties -----------------------------------------------------------------------------------
 
+
 @hs.composite
 def label_sets(draw):
     """Small sets of labels: each (item, annotator) pair at most once, every item labelled."""

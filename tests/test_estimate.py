@@ -514,11 +514,11 @@ def test_any_small_file_gives_ordered_intervals_or_a_clear_refusal(cells, gold):
     text = "item,annotator,choice\n" + "".join(f"i{i},w{w},{c}\n" for (i, w), c in cells)
     gold_text = "item,gold\n" + "".join(f"i{i},{g}\n" for i, g in enumerate(gold[:3]))
     labels = parse_annotations(text, gold=gold_text)
-    try:
-        result = estimate_quality(labels, resamples=50)
-    except ValueError as error:  # the one refusal: no item with two labels
-        assert "no item has two labels" in str(error)
+    if labels.n_labels == labels.n_items:  # the one refusal: no item with two labels
+        with pytest.raises(ValueError, match="no item has two labels"):
+            estimate_quality(labels, resamples=50)
         return
+    result = estimate_quality(labels, resamples=50)
     for value in (result.agreement, result.error_rate_from_agreement, result.error_rate, result.blind_spot):
         if value is not None:
             assert 0.0 <= value.low <= value.high <= 1.0

@@ -34,7 +34,8 @@ st.caption(
     f"CSV or JSON Lines, {view.LIMITS_TEXT}. One row per label with columns item, annotator and "
     "choice (A/B, 0/1 or chosen/rejected; chosen means A was preferred), optionally a gold column; "
     "or one row per item with a column per annotator. Gold choices may come in a second file "
-    "(item and gold columns). Nothing leaves this session; only the numbers are kept."
+    "(item and gold columns). The file is read for the estimate and not stored: only the numbers, "
+    "and where they came from, are kept in your session."
 )
 
 upload, gold_upload = st.columns(2)

@@ -396,6 +396,11 @@ def estimate_quality(
     items whose majority happened to be right are missed. :math:`\hat\sigma` is reported unclipped
     (it can fall below 0 by chance when σ is small); its interval is clipped to [0, 1].
 
+    Were the fooled rate :math:`\varphi` its own quantity (not :math:`1 - \varepsilon`), then
+    :math:`\mu = \varepsilon + \sigma(\varphi - \varepsilon)` and :math:`\hat\sigma` would divide
+    by :math:`\varphi - \hat\varepsilon`; and agreement inside a blind spot would be
+    :math:`\varphi^2 + (1-\varphi)^2`, so the labels alone would no longer estimate ε without bias.
+
     **Intervals** are percentile intervals of ``resamples`` bootstrap resamples of the items (each
     item with all its labels and its gold choice; Efron & Tibshirani 1993, ch. 13). The Dawid–Skene
     estimates are resampled through the EM's fixed point :math:`\theta = M(\theta)` linearised at

@@ -85,8 +85,8 @@ else:
     applied = st.session_state.get(view.APPLIED_KEY)
     if applied:
         st.caption(
-            f"Sidebar quality {applied['provenance']}. The scenario export (sidebar, Share and save) "
-            "carries these estimates and their provenance, not the labels."
+            f"Last put in the sidebar: the quality {applied['provenance']}. The scenario export "
+            "(sidebar, Share and save) carries these estimates and their provenance, not the labels."
         )
     with st.expander(f"Per annotator ({len(summary['annotators'])})"):
         st.dataframe(arrow_table(summary["annotators"]), hide_index=True, width="stretch")

@@ -12,7 +12,7 @@ one line.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +22,7 @@ from aliquant_core import PRESETS, scenario
 from aliquant_core.quantities import Assumptions, QuantityError
 from aliquant_core.scenario import MAX_BYTES, Scenario, scenario_from_json, scenario_to_json
 
+from . import estimate_view
 from . import state as sidebar
 from .formatting import as_text
 
@@ -35,10 +36,11 @@ _MESSAGE_KEY = "_aliquant_scenario_message"
 _QUANTITIES = tuple(name for name in sidebar.CONTROLS if name != "agreement")
 
 
-def export_text(assumptions: Assumptions) -> str:
-    """The scenario JSON of the sidebar's values (the core's canonical text)."""
+def export_text(assumptions: Assumptions, estimates: Mapping[str, Any] | None = None) -> str:
+    """The scenario JSON of the sidebar's values (the core's canonical text), with the estimates
+    from the user's labels that set its quality, where there are some (their numbers and provenance)."""
     values = {name: getattr(assumptions, name) for name in _QUANTITIES}
-    return scenario_to_json(Scenario(assumptions=scenario.Assumptions(**values)))
+    return scenario_to_json(Scenario(assumptions=scenario.Assumptions(**values), estimates=estimates))
 
 
 def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[bool, str]:
@@ -67,6 +69,9 @@ def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[boo
     if read.uncertainty:
         unused.append("uncertainty intervals")
     note = "Loaded the scenario's assumptions."
+    if read.estimates is not None:
+        state[estimate_view.APPLIED_KEY] = scenario.scenario_to_dict(read)["estimates"]
+        note += f" Their label quality was {read.estimates['provenance']} (see the Your labels page)."
     if unused:
         note += " The sidebar does not hold its " + ", ".join(unused) + "; use them with the command line."
     return True, note
@@ -151,7 +156,7 @@ def render(assumptions: Assumptions) -> None:
         st.code(share_link(), language=None, wrap_lines=True)
         st.download_button(
             "Export scenario (JSON)",
-            data=export_text(assumptions),
+            data=export_text(assumptions, st.session_state.get(estimate_view.APPLIED_KEY)),
             file_name="aliquant-scenario.json",
             mime="application/json",
             key="scenario_export",

@@ -8,6 +8,12 @@ explorer's sidebar and Method page, and the tests' strategies are generated from
 :mod:`aliquant_core.solve` for what it would take to reach a target.
 """
 
+from .annotations import (
+    AnnotationError,
+    Annotations,
+    annotations_from_arrays,
+    parse_annotations,
+)
 from .curves import (
     BudgetSplit,
     CheapestProgramme,
@@ -20,6 +26,14 @@ from .curves import (
     cost_law_price,
     pareto_frontier,
     redundancy_curve,
+)
+from .estimate import (
+    DawidSkeneFit,
+    IntervalEstimate,
+    QualityEstimates,
+    estimate_quality,
+    one_coin_dawid_skene,
+    simulate_annotations,
 )
 from .model import (
     REGIME_WORDING,
@@ -109,6 +123,8 @@ __all__ = [
     "VERDICTS",
     "AlignmentResult",
     "Allocation",
+    "AnnotationError",
+    "Annotations",
     "Assumptions",
     "BradleyTerryResult",
     "BudgetSplit",
@@ -116,10 +132,13 @@ __all__ = [
     "Check",
     "Cost",
     "Curve",
+    "DawidSkeneFit",
     "Estimate",
     "Feasibility",
+    "IntervalEstimate",
     "MixtureResult",
     "Programme",
+    "QualityEstimates",
     "Quantity",
     "QuantityError",
     "Regime",
@@ -132,6 +151,7 @@ __all__ = [
     "Trajectory",
     "TrajectoryRates",
     "agreement_from_error_rate",
+    "annotations_from_arrays",
     "best_split",
     "bradley_terry_check",
     "budget_curve",
@@ -143,6 +163,7 @@ __all__ = [
     "error_rate_from_agreement",
     "error_rate_from_majority_agreement",
     "error_rate_from_reference_agreement",
+    "estimate_quality",
     "feasibility",
     "footprint_overlap",
     "majority_agreement_from_error_rate",
@@ -151,8 +172,10 @@ __all__ = [
     "max_error_rate",
     "mixture_p_align",
     "names_in",
+    "one_coin_dawid_skene",
     "p_align",
     "pareto_frontier",
+    "parse_annotations",
     "per_labeler_draws",
     "programme_cost",
     "programme_p_align",
@@ -166,6 +189,7 @@ __all__ = [
     "scenario_to_dict",
     "scenario_to_json",
     "shared_p_align",
+    "simulate_annotations",
     "simulate_mixture",
     "simulate_p_align",
     "source_cost",

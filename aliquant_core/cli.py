@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import annotations as _annotations
 from ._results import plain
 from .curves import (
     best_split,
@@ -49,6 +50,7 @@ from .curves import (
     pareto_frontier,
     redundancy_curve,
 )
+from .estimate import estimate_quality
 from .model import REGIME_WORDING, p_align
 from .programme import AGGREGATION_LABELS, AGGREGATIONS, programme_cost, programme_p_align, source_cost
 from .quantities import DEFAULTS, MODEL_GROUPS, QUANTITIES, THREAT, Assumptions, Quantity, names_in
@@ -290,8 +292,18 @@ def build_parser() -> argparse.ArgumentParser:
         "of --redundancy labels each; the learner is told which comparisons are blind spots, so it "
         "tests log-odds averaging, not generalisation)",
     )
+    estimate = sub["estimate"]
+    estimate.add_argument(
+        "--annotations",
+        required=True,
+        metavar="FILE",
+        help="comparison labels: CSV (one row per label, or one row per item with a column per "
+        f"annotator) or JSON Lines; at most {_annotations.MAX_BYTES:,} bytes, "
+        f"{_annotations.MAX_ROWS:,} labels, {_annotations.MAX_ANNOTATORS:,} annotators",
+    )
+    estimate.add_argument("--gold", metavar="FILE", help="gold (expert) choices: item and gold columns")
     for name, command in sub.items():
-        if name not in ("curve", "optimise"):
+        if name not in ("curve", "optimise", "estimate"):
             command.add_argument(
                 "--scenario",
                 dest="scenario_file",
@@ -736,6 +748,75 @@ def _simulate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     return data, "\n".join(lines)
 
 
+def _read_labels(path: str, flag: str) -> bytes:
+    """A file's bytes, refusing one over the size limit before reading it whole."""
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read(_annotations.MAX_BYTES + 1)
+    except OSError as error:
+        raise ValueError(f"argument {flag}: cannot read {path}: {error.strerror}") from None
+    if len(content) > _annotations.MAX_BYTES:
+        raise ValueError(f"argument {flag}: {path} is over the limit of {_annotations.MAX_BYTES:,} bytes")
+    return content
+
+
+def _estimate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
+    data = _read_labels(args.annotations, "--annotations")
+    gold = None if args.gold is None else _read_labels(args.gold, "--gold")
+    labels = _annotations.parse_annotations(
+        data,
+        name=os.path.basename(args.annotations),
+        gold=gold,
+        gold_name=os.path.basename(args.gold or "gold"),
+    )
+    result = estimate_quality(labels, seed=int(args.seed))
+    summary = result.summary()
+    summary["annotators"] = [
+        {"id": who, "labels": int(n), "error_rate": float(e), "low": float(lo), "high": float(hi)}
+        for who, n, e, lo, hi in zip(
+            result.annotator_ids, result.annotator_labels, result.annotator_error_rate,
+            result.annotator_low, result.annotator_high, strict=True,
+        )
+    ]  # fmt: skip
+    for name in ("gold_error_share", "gold_majority_wrong"):
+        value = getattr(result, name)
+        summary[name] = None if value is None else value.to_dict(json_safe=True)
+    summary["quantities"] = result.quantities()
+    summary["intervals"] = {name: list(ends) for name, ends in result.intervals().items()}
+    summary["dawid_skene_iterations"] = result.iterations
+    summary["resamples"], summary["seed"] = result.resamples, result.seed
+
+    def row(label: str, value) -> str:
+        if value is None:
+            return f"{label:<46} —"
+        return f"{label:<46} {value.value:.4f}  [{value.low:.4f}, {value.high:.4f}]"
+
+    lines = [
+        result.provenance,
+        f"{result.confidence:.0%} intervals: bootstrap over items ({result.resamples} resamples, seed "
+        f"{result.seed}); Clopper–Pearson for the gold majority share",
+        row("agreement a (pairs of labels on one item)", result.agreement),
+        row("error rate implied by agreement", result.error_rate_from_agreement),
+        row("error rate ε (Dawid–Skene, pooled)", result.error_rate),
+        row("labels contradicting gold (ε and σ together)", result.gold_error_share),
+        row("gold items whose majority contradicts gold", result.gold_majority_wrong),
+        row("blind spot σ", result.blind_spot),
+    ]
+    if result.blind_spot is None:
+        lines.append(f"σ is {result.blind_spot_reason}")
+    lines.append("per annotator (Dawid–Skene error rate):")
+    worst = np.argsort(-result.annotator_error_rate)
+    for index in worst[:10]:
+        lines.append(
+            f"  {result.annotator_ids[index]:<20} {result.annotator_labels[index]:>7,} labels  "
+            f"{result.annotator_error_rate[index]:.4f}  [{result.annotator_low[index]:.4f}, "
+            f"{result.annotator_high[index]:.4f}]"
+        )
+    if len(worst) > 10:
+        lines.append(f"  … {len(worst) - 10} more (--json lists all)")
+    return summary, "\n".join(lines)
+
+
 #: Each subcommand: what runs it, its one-line help, the quantities it takes as flags and its settings.
 _COMMANDS = {
     "evaluate": (_evaluate, "P_align of a labelling programme", names_in(*MODEL_GROUPS, "source"), ()),
@@ -753,6 +834,8 @@ _COMMANDS = {
                    names_in(*MODEL_GROUPS, "rate"), ()),
     "simulate": (_simulate, "check the analytic P1 and P_align by simulating the labelling",
                  (*names_in("programme", "quality", "threat"), "redundancy"), ("trials", "seed")),
+    "estimate": (_estimate, "label quality (error rate, blind spot) from your own comparison labels",
+                 (), ("seed",)),
 }  # fmt: skip
 
 

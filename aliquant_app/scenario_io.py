@@ -3,8 +3,14 @@
 The share link is the page's URL with the query string the bound widgets keep. Export writes the
 sidebar's assumptions as the core's versioned scenario JSON (:mod:`aliquant_core.scenario`);
 import reads one back. A file that the core refuses (invalid JSON, unknown keys, out-of-range
-values, a newer version, too large) is reported with the core's message, which names what is
-wrong, and nothing the user entered changes.
+values, a newer version, too large, too many sources or programmes) is reported with the core's
+message, which names what is wrong, and nothing the user entered changes.
+
+An upload is read once, in the uploader's callback: its bytes are parsed and dropped, the file is
+removed from Streamlit's upload store (which otherwise holds every file a session uploads until
+the session ends), and the uploader is drawn again under a new key, empty. What stays is the
+assumptions it set. Files a client uploads past the uploader (never read by a run) are dropped
+too, at the session's next run, beyond the newest :data:`MAX_SESSION_UPLOADS`.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from aliquant_core import PRESETS, scenario
 from aliquant_core.quantities import Assumptions, QuantityError
@@ -23,8 +31,14 @@ from . import state as sidebar
 
 __all__ = ["apply_preset", "apply_scenario", "export_text", "render"]
 
+#: Key of the scenario uploader (the first one of a session; each import draws it again under
+#: ``f"{UPLOAD_KEY}_{n}"``, empty, so that nothing holds the file read).
 UPLOAD_KEY = "scenario_upload"
+_UPLOAD_ROUND_KEY = "_aliquant_upload_round"
 _MESSAGE_KEY = "_aliquant_scenario_message"
+#: Uploaded files a session may hold in Streamlit's upload store between runs: one being
+#: imported, and one more in flight.
+MAX_SESSION_UPLOADS = 2
 
 #: Sidebar quantities a scenario file sets: every control but agreement, which a file holds as
 #: its error rate.
@@ -68,13 +82,63 @@ def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[boo
     return True, note
 
 
-def _on_upload() -> None:
-    upload = st.session_state.get(UPLOAD_KEY)
+def upload_key(state: MutableMapping[str, Any]) -> str:
+    """The scenario uploader's current key (a new one after each import)."""
+    round_ = state.get(_UPLOAD_ROUND_KEY, 0)
+    return UPLOAD_KEY if round_ == 0 else f"{UPLOAD_KEY}_{round_}"
+
+
+def _upload_store():
+    """This session's id and Streamlit's in-memory upload store, or (None, None)."""
+    ctx = get_script_run_ctx()
+    store = getattr(ctx, "uploaded_file_mgr", None)
+    if ctx is None or not isinstance(store, MemoryUploadedFileManager):
+        return None, None
+    return ctx.session_id, store
+
+
+def _release(upload) -> None:
+    """Drop an uploaded file from Streamlit's upload store (it is read) and close it."""
+    session_id, store = _upload_store()
+    if store is not None:
+        store.remove_file(session_id=session_id, file_id=upload.file_id)
+    upload.close()
+
+
+def drop_stray_uploads(keep: int = MAX_SESSION_UPLOADS) -> int:
+    """Remove this session's oldest uploaded files beyond the newest ``keep``; returns how many.
+
+    The uploader's callback releases every file it reads, so a file still stored is one that a
+    client sent without a run reading it (Streamlit keeps it until the session ends).
+    """
+    session_id, store = _upload_store()
+    if store is None:
+        return 0
+    files = store.file_storage.get(session_id)  # insertion order: the oldest first
+    if not files or len(files) <= keep:
+        return 0
+    stray = list(files)[: len(files) - keep]
+    for file_id in stray:
+        store.remove_file(session_id=session_id, file_id=file_id)
+    return len(stray)
+
+
+def _on_upload(key: str) -> None:
+    state = st.session_state
+    upload = state.get(key)
     if upload is None:
         return
-    applied, message = apply_scenario(upload.getvalue(), st.session_state)
-    prefix = "" if applied else f"Could not read {upload.name}: "
-    st.session_state[_MESSAGE_KEY] = (
+    try:
+        name = upload.name
+        content = upload.read(MAX_BYTES + 1)  # read once; one byte over is enough to refuse
+    finally:
+        _release(upload)
+        # The next run draws an empty uploader under a new key; the old widget's state (this
+        # file) is dropped at the end of that run, as the widget is not drawn again.
+        state[_UPLOAD_ROUND_KEY] = state.get(_UPLOAD_ROUND_KEY, 0) + 1
+    applied, message = apply_scenario(content, state)
+    prefix = "" if applied else f"Could not read {name}: "
+    state[_MESSAGE_KEY] = (
         applied,
         prefix + message + ("" if applied else ". Nothing was changed."),
     )
@@ -125,6 +189,7 @@ def render(assumptions: Assumptions) -> None:
     )
     # Built only while open (a stateful expander): otherwise its link, export and upload would be
     # four more elements in every rerun of every page.
+    drop_stray_uploads()
     box = st.sidebar.expander("Share and save", icon=":material/share:", key=SHARE_BOX_KEY, on_change="rerun")
     if not box.open:
         return
@@ -142,11 +207,13 @@ def render(assumptions: Assumptions) -> None:
             help="The versioned scenario file of aliquant_core.scenario; the command line reads it with "
             "--scenario, and Import below reads it back.",
         )
+        key = upload_key(st.session_state)
         st.file_uploader(
             "Import scenario",
             type=["json"],
-            key=UPLOAD_KEY,
+            key=key,
             on_change=_on_upload,
+            args=(key,),
             max_upload_size=1,
             help="A scenario JSON file (at most 1 MB). A file that cannot be read is refused with the "
             "reason, and nothing you entered changes.",

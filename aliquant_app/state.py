@@ -12,6 +12,14 @@ value it cannot use (not a number, outside the widget's bounds, not finite). :fu
 records the raw query string before the widgets are created, compares it with what the widgets
 took, and keeps a list of what was ignored for :func:`show_link_note` to display.
 
+Streamlit reads no query string longer than 512 Ki characters (or with more than 1,000 parts): it
+drops the whole link, silently. :func:`render_sidebar` reads such a link itself, bounded
+(:func:`bounded_link`: at most :data:`MAX_LINK_PAIRS` parts, each value at most
+:data:`MAX_LINK_VALUE` characters), notes the parts it refuses, puts the rest in the URL and runs
+again, so the rest of the link applies as usual and the over-long text is kept nowhere. No value
+the app copies from a link is longer than that either. ``server.maxMessageSize`` in
+``.streamlit/config.toml`` bounds the query string a browser can send at all.
+
 The widgets are created in ``app.py`` before ``st.navigation(...).run()``, so they keep their
 values across pages.
 """
@@ -22,8 +30,10 @@ import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import unquote_plus
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from aliquant_core import agreement_from_error_rate, error_rate_from_agreement, footprint_overlap
 from aliquant_core.quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, names_in
@@ -38,7 +48,10 @@ __all__ = [
     "USE_AGREEMENT_KEY",
     "Assumptions",
     "accepts",
+    "MAX_LINK_PAIRS",
+    "MAX_LINK_VALUE",
     "add_page_link_notes",
+    "bounded_link",
     "check_link",
     "control_help",
     "current",
@@ -62,7 +75,22 @@ _PAGE_LINK_KEY = "_aliquant_page_link"
 _PAGE_NOTES_KEY = "_aliquant_page_link_notes"
 #: This run's placeholder for the link note (see show_link_note).
 _NOTE_SLOT_KEY = "_aliquant_link_note_slot"
+#: Notes on the parts of an over-long link that were refused (see bounded_link), for the run after.
+_LONG_LINK_KEY = "_aliquant_long_link_notes"
 _LABELS_LOG10_STEP = 0.05
+
+#: Longest link value any control takes, in characters (a number's ``repr`` has at most 24, a
+#: programme's name at most 40). A longer one is refused without being kept.
+MAX_LINK_VALUE = 100
+#: Most ``key=value`` parts read from a link (a link with every setting has about 100).
+MAX_LINK_PAIRS = 300
+#: Streamlit's own limits, past which it ignores the whole query string (1.67:
+#: ``streamlit.runtime.state.query_params``).
+_STREAMLIT_QUERY_CHARS = 512 * 1024
+_STREAMLIT_QUERY_PARTS = 1000
+#: Characters of an encoded value that can still decode to MAX_LINK_VALUE (a 4-byte UTF-8
+#: character is 12 characters encoded).
+_ENCODED_VALUE = 12 * MAX_LINK_VALUE
 
 
 #: The sidebar's controls, one per model quantity of the table, in sidebar order (``agreement``
@@ -144,8 +172,105 @@ def _reset() -> None:
     state[_IGNORED_KEY] = []
 
 
+def _clipped(value: str) -> str:
+    """A link value as the app keeps it: at most one character past :data:`MAX_LINK_VALUE`.
+
+    No control takes a longer value, so the clipped value is refused (and noted) just the same.
+    """
+    return value if len(value) <= MAX_LINK_VALUE else value[: MAX_LINK_VALUE + 1]
+
+
 def _read_query_string() -> dict[str, list[str]]:
-    return {key: st.query_params.get_all(key) for key in st.query_params}
+    return {_clipped(key): [_clipped(v) for v in st.query_params.get_all(key)] for key in st.query_params}
+
+
+def _raw_query_string() -> str:
+    """The query string the browser sent for this run, as Streamlit received it."""
+    return getattr(get_script_run_ctx(), "query_string", "") or ""
+
+
+def _ignored_by_streamlit(raw: str) -> bool:
+    """Whether Streamlit dropped this whole query string for its length or number of parts."""
+    return len(raw) > _STREAMLIT_QUERY_CHARS or raw.count("&") + 1 > _STREAMLIT_QUERY_PARTS
+
+
+def _too_long(key: str, length: int) -> str:
+    return (
+        f"{quote(key)}: a value of {length:,} characters, longer than any setting takes "
+        f"({MAX_LINK_VALUE}); ignored"
+    )
+
+
+def bounded_link(raw: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Read a query string with bounds: the usable parts, and a note for each part refused.
+
+    Parameters
+    ----------
+    raw : str
+        The query string, percent-encoded (``a=1&b=2``), of any length.
+
+    Returns
+    -------
+    parts : list of (str, str)
+        The decoded ``(key, value)`` pairs, in order, at most :data:`MAX_LINK_PAIRS`, each key
+        and value at most :data:`MAX_LINK_VALUE` characters.
+    notes : list of str
+        Markdown lines for the link note: each over-long key or value (by its key, clipped, and
+        its length), and the count of parts past the limit.
+
+    Examples
+    --------
+    >>> bounded_link("labels=5000&target=" + "9" * 1_000_000)
+    ([('labels', '5000')], ['`target`: a value of 1,000,000 characters, longer than any setting takes (100); ignored'])
+    """
+    parts: list[tuple[str, str]] = []
+    notes: list[str] = []
+    start = 0
+    while start <= len(raw):
+        end = raw.find("&", start)
+        end = len(raw) if end < 0 else end
+        if end > start:
+            if len(parts) + len(notes) >= MAX_LINK_PAIRS:
+                notes.append(f"the link has more than {MAX_LINK_PAIRS} parts; the rest were not read")
+                break
+            equals = raw.find("=", start, end)
+            key_end = end if equals < 0 else equals
+            key = unquote_plus(raw[start : min(key_end, start + _ENCODED_VALUE)])
+            value_length = 0 if equals < 0 else end - equals - 1
+            if key_end - start > _ENCODED_VALUE or len(key) > MAX_LINK_VALUE:
+                notes.append(_too_long(key[:MAX_LINK_VALUE], key_end - start))
+            elif value_length > _ENCODED_VALUE:
+                notes.append(_too_long(key, value_length))
+            else:
+                value = "" if equals < 0 else unquote_plus(raw[equals + 1 : end])
+                if len(value) > MAX_LINK_VALUE:
+                    notes.append(_too_long(key, len(value)))
+                else:
+                    parts.append((key, value))
+        start = end + 1
+    return parts, notes
+
+
+def _reread_long_link() -> None:
+    """On a session's first run: if Streamlit ignored the whole link, apply its usable parts.
+
+    Puts the parts :func:`bounded_link` keeps in the URL (which also drops the long text from
+    the browser's address and from this session) and runs again; that run takes them as any link.
+    """
+    state = st.session_state
+    if _LONG_LINK_KEY in state:
+        return  # this session already did (once is enough: the link it wrote is short)
+    raw = _raw_query_string()
+    if not raw or not _ignored_by_streamlit(raw):
+        return
+    parts, notes = bounded_link(raw)
+    state[_LONG_LINK_KEY] = notes
+    kept: dict[str, list[str]] = {}
+    for key, value in parts:
+        if key.lower() not in ("embed", "embed_options"):  # Streamlit's own; not ours to set
+            kept.setdefault(key, []).append(value)
+    st.query_params.from_dict(kept)
+    st.rerun()
 
 
 def page_link_keys() -> frozenset[str]:
@@ -223,6 +348,8 @@ def render_sidebar() -> Assumptions:
     """
     state = st.session_state
     first_run = _STARTED_KEY not in state
+    if first_run:
+        _reread_long_link()
     raw = _read_query_string() if first_run else {}
     if first_run:
         state[_STARTED_KEY] = True
@@ -293,17 +420,12 @@ def render_sidebar() -> Assumptions:
         )
 
     if first_run:
-        state[_IGNORED_KEY] = check_link(raw, taken, use_agreement)
+        state[_IGNORED_KEY] = [*state.get(_LONG_LINK_KEY, []), *check_link(raw, taken, use_agreement)]
         page_keys = page_link_keys()
         state[_PAGE_LINK_KEY] = {key: values for key, values in raw.items() if key in page_keys}
-        for key in raw:
+        for key in list(st.query_params):  # the link's keys as given (raw's may be clipped)
             # Unbound leftovers (unknown keys, the unused quality input) would make the link lie.
-            if (
-                key not in taken
-                and key != USE_AGREEMENT_KEY
-                and key not in page_keys
-                and key in st.query_params
-            ):
+            if key not in taken and key != USE_AGREEMENT_KEY and key not in page_keys:
                 del st.query_params[key]
 
     assumptions = _assumptions(tuple(taken.items()))

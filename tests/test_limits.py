@@ -254,18 +254,51 @@ def test_an_import_keeps_the_values_not_the_file(upload_stores, content, applied
     assert at.number_input(key="labels").value == 7000
 
 
-def test_stray_uploads_beyond_the_newest_are_dropped(monkeypatch):
+def _store_with_150_stray_files() -> MemoryUploadedFileManager:
     store = MemoryUploadedFileManager("/upload")
     for i in range(150):  # 150 files a client sent without any run reading them
         store.add_file("s", UploadedFileRec(file_id=f"f{i}", name="x", type="x", data=b"x" * 1024))
     store.add_file("other", UploadedFileRec(file_id="g", name="x", type="x", data=b"x"))
-    ctx = SimpleNamespace(session_id="s", uploaded_file_mgr=store)
-    monkeypatch.setattr(scenario_io, "get_script_run_ctx", lambda: ctx)
+    return store
+
+
+def test_stray_uploads_beyond_the_newest_are_dropped_at_the_next_run(monkeypatch):
+    store = _store_with_150_stray_files()
+    trims = []
+    monkeypatch.setattr(scenario_io, "_trim_heap", lambda: trims.append(1))
+    monkeypatch.setattr(scenario_io, "get_script_run_ctx", lambda: SimpleNamespace(session_id="s", uploaded_file_mgr=store))
     assert scenario_io.drop_stray_uploads() == 150 - scenario_io.MAX_SESSION_UPLOADS
     assert list(store.file_storage["s"]) == ["f148", "f149"]  # the newest: one may be in flight
     assert list(store.file_storage["other"]) == ["g"]  # another session's are its own
     assert store._total_bytes == 2 * 1024 + 1  # the store's own count of what it holds
-    assert scenario_io.drop_stray_uploads() == 0
+    assert trims == [1]  # the freed memory goes back to the system
+    assert scenario_io.drop_stray_uploads() == 0 and trims == [1]
+
+
+def test_the_sweeper_drops_stray_uploads_of_every_session(monkeypatch):
+    store = _store_with_150_stray_files()
+    store.add_file("other", UploadedFileRec(file_id="h", name="x", type="x", data=b"x"))
+    store.add_file("other", UploadedFileRec(file_id="i", name="x", type="x", data=b"x"))
+    monkeypatch.setattr(scenario_io, "_trim_heap", lambda: None)
+    assert scenario_io.sweep_uploads(store) == 148 + 1
+    assert {k: list(v) for k, v in store.file_storage.items()} == {"s": ["f148", "f149"], "other": ["h", "i"]}
+    assert scenario_io.sweep_uploads(object()) == 0  # another kind of store is left alone
+
+
+def test_the_sweeper_runs_once_per_process(monkeypatch):
+    monkeypatch.setattr(scenario_io, "SWEEP_SECONDS", 3600.0)
+    scenario_io.start_upload_sweeper()
+    first = scenario_io._sweeper
+    scenario_io.start_upload_sweeper()
+    assert first is scenario_io._sweeper and first.is_alive() and first.daemon
+
+
+def test_malloc_trim_is_found_on_linux():
+    import sys
+
+    if sys.platform.startswith("linux"):
+        assert scenario_io._malloc_trim() is not None
+    scenario_io._trim_heap()  # and calling it is harmless
 
 
 # ---------------------------------------------------------------------------------------------

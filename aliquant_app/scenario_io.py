@@ -193,7 +193,7 @@ def start_upload_sweeper() -> None:
     A client that sends files and never runs the page again (or disconnects: Streamlit keeps a
     closed session, and its files, for two minutes) is not reached by the per-run sweep.
     """
-    global _sweeper  # noqa: PLW0603
+    global _sweeper
     with _sweeper_lock:
         if _sweeper is None or not _sweeper.is_alive():
             _sweeper = threading.Thread(target=_sweep_forever, name="aliquant-upload-sweeper", daemon=True)

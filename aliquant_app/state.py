@@ -45,11 +45,11 @@ from .widgets import quote
 __all__ = [
     "CONTROLS",
     "LABELS_LOG10_KEY",
+    "MAX_LINK_PAIRS",
+    "MAX_LINK_VALUE",
     "USE_AGREEMENT_KEY",
     "Assumptions",
     "accepts",
-    "MAX_LINK_PAIRS",
-    "MAX_LINK_VALUE",
     "add_page_link_notes",
     "bounded_link",
     "check_link",
@@ -194,9 +194,9 @@ def _ignored_by_streamlit(raw: str) -> bool:
     return len(raw) > _STREAMLIT_QUERY_CHARS or raw.count("&") + 1 > _STREAMLIT_QUERY_PARTS
 
 
-def _too_long(key: str, length: int) -> str:
+def _too_long(key: str, length: int, what: str = "a value") -> str:
     return (
-        f"{quote(key)}: a value of {length:,} characters, longer than any setting takes "
+        f"{quote(key)}: {what} of {length:,} characters, longer than any setting takes "
         f"({MAX_LINK_VALUE}); ignored"
     )
 
@@ -220,8 +220,11 @@ def bounded_link(raw: str) -> tuple[list[tuple[str, str]], list[str]]:
 
     Examples
     --------
-    >>> bounded_link("labels=5000&target=" + "9" * 1_000_000)
-    ([('labels', '5000')], ['`target`: a value of 1,000,000 characters, longer than any setting takes (100); ignored'])
+    >>> parts, notes = bounded_link("labels=5000&target=" + "9" * 1_000_000)
+    >>> parts
+    [('labels', '5000')]
+    >>> print(notes[0])
+    `target`: a value of 1,000,000 characters, longer than any setting takes (100); ignored
     """
     parts: list[tuple[str, str]] = []
     notes: list[str] = []
@@ -238,7 +241,7 @@ def bounded_link(raw: str) -> tuple[list[tuple[str, str]], list[str]]:
             key = unquote_plus(raw[start : min(key_end, start + _ENCODED_VALUE)])
             value_length = 0 if equals < 0 else end - equals - 1
             if key_end - start > _ENCODED_VALUE or len(key) > MAX_LINK_VALUE:
-                notes.append(_too_long(key[:MAX_LINK_VALUE], key_end - start))
+                notes.append(_too_long(key[:MAX_LINK_VALUE], key_end - start, "a name"))
             elif value_length > _ENCODED_VALUE:
                 notes.append(_too_long(key, value_length))
             else:

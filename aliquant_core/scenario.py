@@ -36,8 +36,8 @@ lists of valid keys below are that table's groups.
     ``error_rate``. A missing quantity takes the table's default.
 ``sources``
     A list of at most :data:`MAX_SOURCES` labelling sources, each an object with ``name`` (a
-    non-empty string, unique in the file), ``error_rate`` or ``agreement``, ``blind_spot``, the ``source`` group but
-    ``redundancy`` (``cost_per_label``, ``seconds_per_label``, ``workforce``,
+    non-empty string, unique in the file), ``error_rate`` or ``agreement``, ``blind_spot``, the
+    ``source`` group but ``redundancy`` (``cost_per_label``, ``seconds_per_label``, ``workforce``,
     ``hours_per_week``; these six are :data:`SOURCE_FIELDS`) and an optional ``provenance``, an
     object from those six field names (``error_rate`` also covers ``agreement``) to the citation
     or assumption behind each value. A source may instead start from a preset,
@@ -515,8 +515,10 @@ def _check_counts(sources: Any, programmes: Any) -> None:
         )
     total = 0
     for programme in programmes:
-        allocations = programme.get("allocations") if isinstance(programme, Mapping) else (
-            getattr(programme, "allocations", None)
+        allocations = (
+            programme.get("allocations")
+            if isinstance(programme, Mapping)
+            else (getattr(programme, "allocations", None))
         )
         if isinstance(allocations, list | tuple):
             total += len(allocations)
@@ -779,9 +781,9 @@ def scenario_from_dict(data: Any) -> Scenario:
     ScenarioError
         If the document is not an object, lacks the version or has a newer one, has more
         sources, programmes or allocations than :data:`MAX_SOURCES`, :data:`MAX_PROGRAMMES` and
-        :data:`MAX_ALLOCATIONS` allow, or has an unknown key, a duplicate key, a value of the wrong type or out of range, a duplicate
-        source name, or a programme naming a source that is neither in the file nor a preset. The
-        message starts with the path of what is wrong.
+        :data:`MAX_ALLOCATIONS` allow, or has an unknown key, a duplicate key, a value of the
+        wrong type or out of range, a duplicate source name, or a programme naming a source that
+        is neither in the file nor a preset. The message starts with the path of what is wrong.
     """
     if not isinstance(data, Mapping):
         raise ScenarioError(f"a scenario must be a JSON object; got {_show(data)}")

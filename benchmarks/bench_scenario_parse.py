@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aliquant_core import QUANTITIES
+from aliquant_core.quantities import names_in
 from aliquant_core.scenario import (
     MAX_ALLOCATIONS,
     MAX_BYTES,
@@ -33,7 +34,6 @@ from aliquant_core.scenario import (
     ScenarioError,
     scenario_from_json,
 )
-from aliquant_core.quantities import names_in
 
 TARGET_SECONDS = 0.5
 
@@ -77,7 +77,8 @@ def worst_accepted() -> str:
                 "programmes": programmes,
                 "trajectory": {name: _middle(name) for name in names_in("rate")},
                 "uncertainty": {
-                    name: {"low": QUANTITIES[name].default, "high": QUANTITIES[name].default} for name in uncertain
+                    name: {"low": QUANTITIES[name].default, "high": QUANTITIES[name].default}
+                    for name in uncertain
                 },
             },
             indent=1,
@@ -122,7 +123,9 @@ def main() -> int:
     worst = worst_accepted()
     scenario = scenario_from_json(worst)
     assert (len(scenario.sources), len(scenario.programmes)) == (MAX_SOURCES, MAX_PROGRAMMES)
-    rows.append(("worst accepted", len(worst.encode()), median_time(lambda: scenario_from_json(worst), args.repeats)))
+    rows.append(
+        ("worst accepted", len(worst.encode()), median_time(lambda: scenario_from_json(worst), args.repeats))
+    )
     for name, text in (("20,000 sources (refused)", refused_sources()),
                        ("15,000 programmes (refused)", refused_programmes())):  # fmt: skip
         assert len(text.encode()) <= MAX_BYTES, (name, len(text.encode()))

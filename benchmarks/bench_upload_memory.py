@@ -94,9 +94,13 @@ def put_files(url: str, session_id: str, count: int, size: int) -> int:
     for _ in range(count):
         boundary = uuid.uuid4().hex
         body = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.json\"\r\n"
-            f"Content-Type: application/json\r\n\r\n"
-        ).encode() + body_file + f"\r\n--{boundary}--\r\n".encode()
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="s.json"\r\n'
+                f"Content-Type: application/json\r\n\r\n"
+            ).encode()
+            + body_file
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
         request = urllib.request.Request(
             f"{url}/_stcore/upload_file/{session_id}/{uuid.uuid4()}",
             data=body,
@@ -152,7 +156,10 @@ async def measure(url: str, pid: int) -> None:
         closed = "no (still open after 60 s)"
     peak = rss_mb(pid)
     await socket_.close()
-    print(f"20 MB query string              {before:7.1f} -> {peak:7.1f} MB  (+{peak - before:.1f}); closed: {closed}")
+    print(
+        f"20 MB query string              {before:7.1f} -> {peak:7.1f} MB  (+{peak - before:.1f}); "
+        f"closed: {closed}"
+    )
 
 
 def main() -> int:
@@ -161,9 +168,10 @@ def main() -> int:
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(port),
                "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]  # fmt: skip
-    log = tempfile.NamedTemporaryFile(prefix="bench-upload-", suffix=".log", delete=False)
+    log = Path(tempfile.mkdtemp(prefix="bench-upload-")) / "streamlit.log"
     env = {**os.environ, "PYTHONPATH": str(app_dir)}
-    process = subprocess.Popen(command, cwd=app_dir, stdout=log, stderr=subprocess.STDOUT, env=env)
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=app_dir, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -173,9 +181,9 @@ def main() -> int:
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(Path(log.name).read_text()[-2000:]) from None
+                    raise RuntimeError(log.read_text()[-2000:]) from None
                 time.sleep(0.3)
-        print(f"server: {app_dir} (log {log.name})")
+        print(f"server: {app_dir} (log {log})")
         asyncio.run(measure(url, process.pid))
     finally:
         process.terminate()

@@ -26,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from aliquant_app import overview_view, scenario_io, state
 from aliquant_core import scenario as scenario_module
+from aliquant_core.programme import Allocation, Programme
 from aliquant_core.scenario import (
     MAX_ALLOCATIONS,
     MAX_BYTES,
@@ -35,7 +36,6 @@ from aliquant_core.scenario import (
     ScenarioError,
     scenario_from_json,
 )
-from aliquant_core.programme import Allocation, Programme
 from aliquant_core.sources import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +53,8 @@ def _document(sources: int = 0, programmes: int = 0, allocations_each: int = 1) 
         "aliquant_scenario": 1,
         "sources": [{"preset": "crowdworkers", "name": f"s{i}"} for i in range(sources)],
         "programmes": [
-            {"allocations": [{"source": "experts", "labels": 10}] * allocations_each} for _ in range(programmes)
+            {"allocations": [{"source": "experts", "labels": 10}] * allocations_each}
+            for _ in range(programmes)
         ],
     }
 
@@ -135,16 +136,22 @@ def test_bounded_link_keeps_short_parts_and_notes_long_ones():
     long_value = "9" * 1_000_000
     parts, notes = state.bounded_link(f"labels=5000&&target={long_value}&error_rate=0.2&flag&a+b=c%20d")
     assert parts == [("labels", "5000"), ("error_rate", "0.2"), ("flag", ""), ("a b", "c d")]
-    assert len(notes) == 1 and "`target`" in notes[0] and "1,000,000 characters" in notes[0]
+    assert len(notes) == 1
+    assert "`target`" in notes[0]
+    assert "1,000,000 characters" in notes[0]
     # A long key, and a value short when encoded but long decoded, are refused too.
     parts, notes = state.bounded_link("k" * 5000 + "=1&x=" + "%41" * (state.MAX_LINK_VALUE + 1))
-    assert parts == [] and len(notes) == 2
+    assert parts == []
+    assert len(notes) == 2
+    assert "a name of 5,000 characters" in notes[0]
     # A value of exactly MAX_LINK_VALUE characters is kept.
     edge = "a" * state.MAX_LINK_VALUE
     assert state.bounded_link(f"x={edge}") == ([("x", edge)], [])
     # Too many parts: the first MAX_LINK_PAIRS are read, the rest noted once.
     parts, notes = state.bounded_link("&".join(f"k{i}=1" for i in range(5 * state.MAX_LINK_PAIRS)))
-    assert len(parts) == state.MAX_LINK_PAIRS and len(notes) == 1 and "more than" in notes[0]
+    assert len(parts) == state.MAX_LINK_PAIRS
+    assert len(notes) == 1
+    assert "more than" in notes[0]
 
 
 def _long_strings(at: AppTest) -> list[str]:
@@ -172,7 +179,8 @@ def test_a_million_character_value_gets_the_link_note_and_the_rest_of_the_link_a
     at.run()
     assert not at.exception
     note = _link_note(at)
-    assert "`target`" in note and "1,000,000 characters" in note
+    assert "`target`" in note
+    assert "1,000,000 characters" in note
     assert at.slider(key="error_rate").value == pytest.approx(0.2)  # the rest of the link applied
     assert at.query_params == {"error_rate": "0.2"}  # the URL no longer holds the long value
     assert _long_strings(at) == []
@@ -188,10 +196,13 @@ def test_a_long_value_under_streamlits_limit_is_noted_and_not_copied(monkeypatch
     at.run()
     assert not at.exception
     note = _link_note(at)
-    assert "`labels`" in note and "not a setting" in note
+    assert "`labels`" in note
+    assert "not a setting" in note
     assert at.slider(key="error_rate").value == pytest.approx(0.2)
     ((raw,),) = [seen]
-    assert max(len(text) for key, values in raw.items() for text in [key, *values]) == state.MAX_LINK_VALUE + 1
+    assert (
+        max(len(text) for key, values in raw.items() for text in [key, *values]) == state.MAX_LINK_VALUE + 1
+    )
     assert _long_strings(at) == []
     assert at.query_params == {"error_rate": "0.2"}  # the long unknown key left the URL
 
@@ -247,7 +258,8 @@ def test_an_import_keeps_the_values_not_the_file(upload_stores, content, applied
     # Nothing in Session State holds the file; the uploader is a new, empty one.
     assert not [key for key in at.session_state if isinstance(at.session_state[key], UploadedFile)]
     (fresh,) = at.sidebar.get("file_uploader")
-    assert fresh.proto.id != uploader.proto.id and fresh.value is None
+    assert fresh.proto.id != uploader.proto.id
+    assert fresh.value is None
     # The next import works with the new uploader.
     fresh.set_value(("again.json", b'{"aliquant_scenario": 1, "assumptions": {"labels": 7000}}', "x"))
     at.run()
@@ -266,13 +278,16 @@ def test_stray_uploads_beyond_the_newest_are_dropped_at_the_next_run(monkeypatch
     store = _store_with_150_stray_files()
     trims = []
     monkeypatch.setattr(scenario_io, "_trim_heap", lambda: trims.append(1))
-    monkeypatch.setattr(scenario_io, "get_script_run_ctx", lambda: SimpleNamespace(session_id="s", uploaded_file_mgr=store))
+    monkeypatch.setattr(
+        scenario_io, "get_script_run_ctx", lambda: SimpleNamespace(session_id="s", uploaded_file_mgr=store)
+    )
     assert scenario_io.drop_stray_uploads() == 150 - scenario_io.MAX_SESSION_UPLOADS
     assert list(store.file_storage["s"]) == ["f148", "f149"]  # the newest: one may be in flight
     assert list(store.file_storage["other"]) == ["g"]  # another session's are its own
     assert store._total_bytes == 2 * 1024 + 1  # the store's own count of what it holds
     assert trims == [1]  # the freed memory goes back to the system
-    assert scenario_io.drop_stray_uploads() == 0 and trims == [1]
+    assert scenario_io.drop_stray_uploads() == 0
+    assert trims == [1]
 
 
 def test_the_sweeper_drops_stray_uploads_of_every_session(monkeypatch):
@@ -290,7 +305,9 @@ def test_the_sweeper_runs_once_per_process(monkeypatch):
     scenario_io.start_upload_sweeper()
     first = scenario_io._sweeper
     scenario_io.start_upload_sweeper()
-    assert first is scenario_io._sweeper and first.is_alive() and first.daemon
+    assert first is scenario_io._sweeper
+    assert first.is_alive()
+    assert first.daemon
 
 
 def test_malloc_trim_is_found_on_linux():
@@ -333,22 +350,27 @@ def test_an_exception_in_a_page_shows_a_short_message_and_everything_else_works(
         at.run()
     assert not at.exception  # no exception element (Streamlit's, with its traceback)
     errors = [e.value for e in at.main.error]
-    assert len(errors) == 1 and "unexpected error" in errors[0]
+    assert len(errors) == 1
+    assert "unexpected error" in errors[0]
     page_text = " ".join(str(e.value) for e in [*at.main.error, *at.main.markdown, *at.main.warning])
-    assert "/srv/secret" not in page_text and "RuntimeError" not in page_text
+    assert "/srv/secret" not in page_text
+    assert "RuntimeError" not in page_text
     # Logged on the server, with the traceback.
     assert any(r.exc_info and "boom at /srv/secret" in str(r.exc_info[1]) for r in caplog.records)
     # The sidebar is drawn with the link's values, and the share box works.
     assert at.number_input(key="labels").value == 5000
     at.session_state[scenario_io.SHARE_BOX_KEY] = True
     at.run()
-    assert not at.exception and len(at.sidebar.code) == 1
+    assert not at.exception
+    assert len(at.sidebar.code) == 1
     assert [b.key for b in at.sidebar.get("download_button")] == ["scenario_export"]
     # Another page still works, with the same sidebar.
     at.switch_page("pages/method.py").run()
-    assert not at.exception and not at.main.error
+    assert not at.exception
+    assert not at.main.error
     assert at.number_input(key="labels").value == 5000
     # And the broken page, once fixed, draws again.
     monkeypatch.undo()
     at.switch_page("pages/overview.py").run()
-    assert not at.exception and not at.main.error
+    assert not at.exception
+    assert not at.main.error

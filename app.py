@@ -28,6 +28,9 @@ from aliquant_app.layout import PAGES  # the page registry: every page, its scri
 # of the startup heap stall reruns: see aliquant_app/serving.py.
 serving.disable_nagle()
 serving.freeze_startup_heap()
+# Streamlit drops a query string past 512 Ki characters whole and silently; cut it down instead,
+# so the link note can name what was too long (aliquant_app/state.py).
+state.install_link_bounds()
 
 st.set_page_config(
     page_title="aliquant",

@@ -18,6 +18,7 @@ import logging
 import tomllib
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import parse_qs
 
 import pytest
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
@@ -173,14 +174,50 @@ def _link_note(at: AppTest) -> str:
     return notes[0]
 
 
+def _as_streamlit_passes_it(query_string: str) -> dict:
+    """AppTest's query params for what Streamlit's entrance passes on (AppTest skips AppSession)."""
+    passed = state.bounded_query_string(query_string)
+    return {k: v[0] if len(v) == 1 else v for k, v in parse_qs(passed, keep_blank_values=True).items()}
+
+
+def test_bounded_query_string_passes_a_readable_link_as_it_is_and_cuts_down_a_long_one():
+    short = "error_rate=0.2&target=" + "9" * 150  # a long value, but Streamlit reads the link
+    assert state.bounded_query_string(short) is short
+    assert state.bounded_query_string("") == ""
+    cut = state.bounded_query_string("error_rate=0.2&target=" + "9" * 1_000_000)
+    assert cut == f"error_rate=0.2&{state.LONG_LINK_KEY}=1000000%3Avalue%3Atarget"
+    # What Streamlit would have done (its own check), and the same with it passed in.
+    from streamlit.runtime.state.query_params import sanitize_query_string
+
+    assert sanitize_query_string("a=" + "9" * 1_000_000) == ""
+    assert state.bounded_query_string("a=" + "9" * 1_000_000, sanitize_query_string) != ""
+    many = "&".join(f"k{i}=1" for i in range(2000))  # short, but more parts than Streamlit reads
+    assert len(parse_qs(state.bounded_query_string(many))["k0"]) == 1
+    assert len(state.bounded_query_string(many)) < 8_000
+
+
+def test_install_link_bounds_wraps_streamlits_entrance_once(monkeypatch):
+    from streamlit.runtime import app_session
+
+    original = app_session.sanitize_query_string
+    monkeypatch.setattr(app_session, "sanitize_query_string", getattr(original, "__wrapped__", original))
+    assert not getattr(app_session.sanitize_query_string, "_aliquant_bounded", False)  # Streamlit's own
+    assert state.install_link_bounds()
+    wrapped = app_session.sanitize_query_string
+    assert wrapped.__wrapped__ is getattr(original, "__wrapped__", original)
+    assert state.install_link_bounds()
+    assert app_session.sanitize_query_string is wrapped  # not wrapped twice
+    assert wrapped("a=1") == "a=1"
+    assert wrapped("a=" + "9" * 1_000_000) == f"{state.LONG_LINK_KEY}=1000000%3Avalue%3Aa"
+
+
 def test_a_million_character_value_gets_the_link_note_and_the_rest_of_the_link_applies():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = {"error_rate": "0.2", "target": "9" * 1_000_000}
+    at.query_params = _as_streamlit_passes_it("error_rate=0.2&target=" + "9" * 1_000_000)
     at.run()
     assert not at.exception
     note = _link_note(at)
-    assert "`target`" in note
-    assert "1,000,000 characters" in note
+    assert "`target`: a value of 1,000,000 characters" in note
     assert at.slider(key="error_rate").value == pytest.approx(0.2)  # the rest of the link applied
     assert at.query_params == {"error_rate": "0.2"}  # the URL no longer holds the long value
     assert _long_strings(at) == []
@@ -209,7 +246,7 @@ def test_a_long_value_under_streamlits_limit_is_noted_and_not_copied(monkeypatch
 
 def test_a_link_with_thousands_of_parts_is_read_up_to_the_limit():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = {"error_rate": "0.2", **{f"k{i}": "1" for i in range(2000)}}
+    at.query_params = _as_streamlit_passes_it("error_rate=0.2&" + "&".join(f"k{i}=1" for i in range(2000)))
     at.run()
     assert not at.exception
     assert "more than 300 parts" in _link_note(at)
@@ -374,3 +411,55 @@ def test_an_exception_in_a_page_shows_a_short_message_and_everything_else_works(
     at.switch_page("pages/overview.py").run()
     assert not at.exception
     assert not at.main.error
+
+
+# ---------------------------------------------------------------------------------------------
+# The same at a real server (its config applies: message size, and the link Streamlit drops).
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import asyncio
+
+    import st_client
+
+    from .server import serve_app
+
+    with serve_app(tmp_path_factory.mktemp("streamlit")) as url:
+        asyncio.run(st_client.Session(url).connect())  # warm-up, as a deployment does (docs/deploy.md)
+        yield url
+
+
+def test_at_the_server_a_million_character_value_gets_the_link_note(server):
+    import asyncio
+
+    import st_client
+
+    async def run():
+        async with st_client.Session(server, "", "error_rate=0.2&target=" + "9" * 1_000_000) as session:
+            return session.query_string, await session.rerun()
+
+    query_string, result = asyncio.run(run())
+    assert not result.exceptions
+    assert any("`target`: a value of 1,000,000 characters" in alert for alert in result.alerts)
+    assert query_string == "error_rate=0.2"  # the browser's URL is rewritten without the long value
+
+
+def test_at_the_server_a_20_mb_query_string_is_refused_before_it_is_read(server):
+    import asyncio
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    async def send():
+        ws_url = server.replace("http://", "ws://") + "/_stcore/stream"
+        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as socket_:
+            message = BackMsg()
+            message.rerun_script.query_string = "a=" + "9" * 20_000_000
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await socket_.send(message.SerializeToString())
+                while True:
+                    await asyncio.wait_for(socket_.recv(), 30)
+            return closed.value.rcvd.code
+
+    assert asyncio.run(send()) == 1009  # "message too big": server.maxMessageSize

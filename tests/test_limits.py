@@ -426,7 +426,12 @@ def server(tmp_path_factory):
     from .server import serve_app
 
     with serve_app(tmp_path_factory.mktemp("streamlit")) as url:
-        asyncio.run(st_client.Session(url).connect())  # warm-up, as a deployment does (docs/deploy.md)
+
+        async def warm_up():  # as a deployment does after a start (docs/deploy.md)
+            async with st_client.Session(url):
+                pass
+
+        asyncio.run(warm_up())
         yield url
 
 

@@ -402,8 +402,8 @@ def _upload_script(file_name: str, content: bytes) -> None:
     class Upload:
         name = file_name
 
-        def getvalue(self) -> bytes:
-            return content
+        def read(self, size: int = -1) -> bytes:
+            return content[:size] if size >= 0 else content
 
     if "done" not in st.session_state:
         scenario_io.read_upload(Upload(), st.session_state)

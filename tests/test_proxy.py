@@ -18,6 +18,7 @@ a fresh virtualenv, and its health check must answer.
 from __future__ import annotations
 
 import ast
+import asyncio
 import contextlib
 import http.client
 import http.server
@@ -39,6 +40,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import st_client  # benchmarks/ is on pytest's pythonpath (pyproject.toml)
 import streamlit
 
 from aliquant_app import (
@@ -587,6 +589,11 @@ def test_the_app_works_under_the_csp_in_chromium(app_proxy):
 # --- the Dockerfile, without a container runtime ------------------------------------------------
 
 
+async def _first_run(url: str) -> st_client.RerunResult:
+    async with st_client.Session(url, "") as session:
+        return await session.rerun()
+
+
 def _dockerfile() -> dict[str, list]:
     """The Dockerfile's instructions (continuation lines joined), by name, in order."""
     text = re.sub(r"\\\n\s*", " ", DOCKERFILE.read_text())
@@ -646,7 +653,8 @@ def _image_files(destination: Path) -> Path:
 def test_the_images_install_and_start_commands_serve_a_healthy_app(tmp_path):
     """The Dockerfile's pip install, in a fresh virtualenv on this Python 3.11, into a copy of what
     the image holds; then its CMD (on the loopback and a free port instead of 0.0.0.0:8501, since
-    here it runs on the host) until its HEALTHCHECK command succeeds and the health check says "ok"."""
+    here it runs on the host) until its HEALTHCHECK command succeeds and the health check says
+    "ok"; then one session draws the Overview without an exception."""
     docker = _dockerfile()
     app = _image_files(tmp_path / "app")
     assert not (app / "tests").exists()
@@ -683,6 +691,10 @@ def test_the_images_install_and_start_commands_serve_a_healthy_app(tmp_path):
         connection.request("GET", "/_stcore/health")
         assert connection.getresponse().read() == b"ok"
         connection.close()
+        # The health check does not run the app: a session does, with what the image installed.
+        result = asyncio.run(_first_run(f"http://127.0.0.1:{port}"))
+        assert result.exceptions == ()
+        assert "P(outer alignment)" in result.metrics
     finally:
         server.terminate()
         server.wait(timeout=30)

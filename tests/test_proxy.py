@@ -698,3 +698,71 @@ def test_the_images_install_and_start_commands_serve_a_healthy_app(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def embedder(html: str, certificate=None):
+    """Another origin on this machine (a page that embeds the explorer): over TLS with our
+    certificate when given, else plain HTTP; yields its URL. (A made-up public host would not do:
+    Chromium refuses a public page's frame of a loopback address whatever the CSP says.)"""
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    scheme = "http"
+    if certificate is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate[0], certificate[1])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"{scheme}://localhost:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+@needs_nginx
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium found at {CHROMIUM}")
+def test_an_https_page_may_embed_the_explorer_and_a_plain_http_one_may_not(app_proxy, certificate):
+    """frame-ancestors 'self' https: a page on another HTTPS origin shows the explorer in an iframe
+    (the app draws its chart there); the same page over plain HTTP gets a refused frame."""
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    src = f"https://127.0.0.1:{app_proxy['https']}/?embed=true"
+    html = f'<!doctype html><title>embedder</title><iframe src="{src}" width="1000" height="700"></iframe>'
+    with (
+        playwright_sync.sync_playwright() as playwright,
+        embedder(html, certificate) as https_page,
+        embedder(html) as http_page,
+    ):
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            context = browser.new_context(ignore_https_errors=True)
+            page = context.new_page()
+            console = []
+            page.on("console", lambda m: console.append(m.text))
+            page.goto(https_page)
+            page.frame_locator("iframe").locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+            assert not [m for m in console if "frame-ancestors" in m]
+
+            page.goto(http_page)
+            deadline = time.monotonic() + 20
+            while not [m for m in console if "frame-ancestors" in m]:
+                assert time.monotonic() < deadline, console
+                page.wait_for_timeout(200)
+            assert page.frame_locator("iframe").locator('[data-testid="stSidebar"]').count() == 0
+        finally:
+            browser.close()

@@ -353,7 +353,7 @@ class _Echo(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    do_GET = do_POST = _answer
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
 
     def log_message(self, *args):
         pass
@@ -477,6 +477,28 @@ def test_uploads_are_bounded(echo_proxy, certificate):
 
 
 @needs_nginx
+def test_uploads_from_one_client_are_rate_limited_but_removing_them_is_not(echo_proxy, certificate):
+    """Streamlit keeps each uploaded file in the replica's memory for its session: one client's
+    uploads pass 5 at once (the burst), then are refused with 429; its DELETEs and requests for
+    the page's files still pass."""
+    context = ssl.create_default_context(cafile=str(certificate[0]))
+    connection = http.client.HTTPSConnection("127.0.0.1", echo_proxy["https"], context=context, timeout=30)
+    statuses = {"PUT": [], "DELETE": []}
+    for i in range(12):
+        for method in ("PUT", "DELETE"):
+            connection.request(method, f"/_stcore/upload_file/session/file{i}", body=b"x" * 1000)
+            response = connection.getresponse()
+            response.read()
+            statuses[method].append(response.status)
+    connection.close()
+    # (test_uploads_are_bounded may have used one of the burst already)
+    assert statuses["PUT"][:4] == [200] * 4
+    assert statuses["PUT"][6:] == [429] * 6
+    assert statuses["DELETE"] == [200] * 12
+    assert https(echo_proxy["https"], certificate, "GET", "/static/js/index.js")[0] == 200
+
+
+@needs_nginx
 def test_a_flood_of_requests_is_limited_but_the_websocket_still_opens(echo_proxy, certificate):
     """Far more page requests than a browser makes, at once, from one client: the first ones pass,
     some get 429; the session's websocket request and a static file right after still reach the
@@ -490,7 +512,7 @@ def test_a_flood_of_requests_is_limited_but_the_websocket_still_opens(echo_proxy
         response.read()
         statuses.append(response.status)
     connection.close()
-    assert statuses[:90] == [200] * 90
+    assert statuses[:50] == [200] * 50  # (the upload test shares the zone and may have used some)
     assert 429 in statuses
     websocket = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
                  "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}  # fmt: skip

@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# A user without a login or a home of its own writing rights beyond /app.
+# An unprivileged user without a login shell (its home holds what Streamlit writes there).
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin aliquant
 WORKDIR /app
 

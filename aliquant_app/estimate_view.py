@@ -47,9 +47,11 @@ __all__ = [
     "LINK_KEY",
     "LINK_KEYS",
     "MESSAGE_KEY",
+    "SOURCE_NAME",
     "UPLOAD_KEYS",
     "applied_rows",
     "estimate_upload",
+    "estimated_source",
     "estimates_rows",
     "interval_values",
     "link_text",
@@ -216,6 +218,28 @@ def _control_value(name: str, value: float) -> float:
 def sidebar_values(summary: Mapping[str, Any]) -> dict[str, float]:
     """The sidebar's quality from the estimates, by quantity name (σ only where identified)."""
     return {name: _control_value(name, value) for name, value in summary["quantities"].items()}
+
+
+#: The name of the labelling source estimated from the user's labels (the Programmes page's sources).
+SOURCE_NAME = "Your labels"
+
+
+def estimated_source(applied: Mapping[str, Any] | None) -> tuple[str, float, float | None, str] | None:
+    """The labelling source the applied estimates make, as numbers (``aliquant_app.calls.EstimatedSource``).
+
+    ``(name, error rate, blind spot, provenance)``: ε and σ as the sidebar takes them (4 decimals,
+    inside its bounds), σ None where not identified (the core then takes the table's default, as
+    an assumption). None without applied estimates.
+    """
+    if not applied or not isinstance(applied.get("error_rate"), Mapping):
+        return None
+    blind_spot = applied.get("blind_spot")
+    return (
+        SOURCE_NAME,
+        _control_value("error_rate", applied["error_rate"]["value"]),
+        _control_value("blind_spot", blind_spot["value"]) if isinstance(blind_spot, Mapping) else None,
+        str(applied["provenance"]),
+    )
 
 
 def interval_values(summary: Mapping[str, Any]) -> dict[str, Any]:

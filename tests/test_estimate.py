@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from crowdkit.aggregation import OneCoinDawidSkene
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as hs
 from scipy import stats
 from streamlit.testing.v1 import AppTest
@@ -657,6 +657,7 @@ def test_link_text_round_trips_the_applied_estimates(example_summary):
     counts=hs.lists(hs.integers(0, 10**9 - 1), min_size=4, max_size=4),
     sigma=hs.booleans(),
 )
+@example(name="n" * 150 + ".csv", values=[-0.0, 0.123456, 0.5], counts=[10**9 - 1] * 4, sigma=True)
 def test_any_applied_estimates_fit_the_link_and_read_back(name, values, counts, sigma):
     low, value, high = values
     estimate = {"value": value, "low": low, "high": high, "method": "m"}

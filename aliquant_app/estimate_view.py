@@ -330,7 +330,8 @@ def _provenance(source: str, counts: Mapping[str, int | None]) -> str:
     if all(counts[key] is not None for key in _COUNTS):
         return estimates_provenance(source, *(counts[key] for key in _COUNTS))
     said = {"n_items": "items", "n_labelers": "labelers", "n_labels": "labels", "n_gold": "gold items"}
-    return ", ".join([f"estimated from {source}", *(f"{counts[k]:,} {said[k]}" for k in _COUNTS if counts[k] is not None)])
+    given = [f"{counts[k]:,} {said[k]}" for k in _COUNTS if counts[k] is not None]
+    return ", ".join([f"estimated from {source}", *given])
 
 
 def read_link(text: str) -> dict[str, Any]:
@@ -356,7 +357,8 @@ def read_link(text: str) -> dict[str, Any]:
             raise ValueError("the confidence is not a percentage in (0, 100)")
         confidence["confidence"] = float(fields[5]) / 100
     estimates = {}
-    for key, raw, method in (("error_rate", fields[6:9], LINEARISED), ("blind_spot", fields[9:12], _SIGMA_METHOD)):
+    parts = (("error_rate", fields[6:9], LINEARISED), ("blind_spot", fields[9:12], _SIGMA_METHOD))
+    for key, raw, method in parts:
         if key == "blind_spot" and raw == ["", "", ""]:
             estimates[key] = None
             continue

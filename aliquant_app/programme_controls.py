@@ -104,6 +104,8 @@ def _read_budgets(raw: list[str]) -> tuple[float, float]:
     return low, high
 
 
+_read_split_source = read_choice((*PRESETS, view.YOUR_LABELS), view.source_name)
+
 #: The page's other controls drawn only in their section, their defaults and link fields.
 SECTION_DEFAULTS: dict[str, Any] = {
     "budgets": view.DEFAULT_BUDGETS,
@@ -128,8 +130,7 @@ _SECTION_FIELDS = (
         lambda pool: [view.pool_label(pool)],
     ),
     Field("cheap_agg", read_choice(view.AGGREGATIONS), lambda value: [value]),
-    Field("split_a", read_choice((*PRESETS, view.YOUR_LABELS), view.source_name), lambda p: [view.source_name(p)]),
-    Field("split_b", read_choice((*PRESETS, view.YOUR_LABELS), view.source_name), lambda p: [view.source_name(p)]),
+    *(Field(key, _read_split_source, lambda p: [view.source_name(p)]) for key in ("split_a", "split_b")),
     Field("split_budget", read_number(1.0, 1e11), lambda value: [link_number(value)]),
     Field("split_agg", read_choice(view.AGGREGATIONS), lambda value: [value]),
 )

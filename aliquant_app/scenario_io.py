@@ -43,7 +43,13 @@ from . import state as sidebar
 from .formatting import as_text
 
 __all__ = [
-    "apply_preset", "apply_scenario", "export_text", "read_upload", "release_upload", "render", "show_message",
+    "apply_preset",
+    "apply_scenario",
+    "export_text",
+    "read_upload",
+    "release_upload",
+    "render",
+    "show_message",
 ]
 
 #: Key of the scenario uploader (the first one of a session; each import draws it again under

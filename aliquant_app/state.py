@@ -26,6 +26,12 @@ send at all (4 MB).
 
 The widgets are created in ``app.py`` before ``st.navigation(...).run()``, so they keep their
 values across pages.
+
+The estimates from the user's labels that set the quality (:mod:`aliquant_app.estimate_view`)
+travel beside the sidebar's values under one key, ``est`` (numbers and provenance, not the
+labels): :func:`render_sidebar` reads it on a session's first run, whatever the page (a refused
+value is a line of the link note and leaves the link), and keeps it in step with Session State on
+every run (absent when no estimates were applied).
 """
 
 from __future__ import annotations

@@ -47,13 +47,17 @@ SOURCE_HELP = _source_help()
 def estimated_help(estimated: calls.EstimatedSource) -> str:
     """The source from the user's labels, for the source selectors' help: its numbers and provenance."""
     source = calls.source(estimated)
-    sigma = f"σ = {source.blind_spot:g}" + (" (not identified: the default, assumed)" if estimated[2] is None else "")
+    sigma = f"σ = {source.blind_spot:g}"
+    if estimated[2] is None:
+        sigma += " (not identified: the default, assumed)"
     return (
         f"\n- **{as_text(source.name)}**: ε = {source.error_rate:.4f}, {sigma}, the quality "
         f"{as_text(estimated[3])}; cost, pace and workforce are the table's defaults (assumptions: "
         f"${source.cost_per_label:g} and {source.seconds_per_label:g} s a label, {source.workforce:g} "
         f"people × {source.hours_per_week:g} h/week)"
     )
+
+
 REDUNDANCY_HELP = "Shrinks random error, not blind spots (shared by all labelers)"
 LABELS_HELP = "From this source; each item is judged by the redundancy's number of labelers"
 
@@ -90,8 +94,7 @@ def programme_inputs(i: int) -> None:
             SOURCE_CHOICES if slot == "a" else (view.NONE, *SOURCE_CHOICES),
             format_func=view.source_name,
             **controls.STORE.control(view.key(i, slot)),
-            help=SOURCE_HELP
-            + ("" if estimated is None else estimated_help(estimated))
+            help=SOURCE_CHOICES_HELP
             + ("\n\n'— none —': a one-source programme." if slot == "b" else "")
             + f"\n\nShare-link key: `{view.key(i, slot)}`.",
         )
@@ -145,6 +148,7 @@ values = restored.values
 # Your labels page's button, a scenario import, or the link's `est`).
 estimated = estimate_view.estimated_source(st.session_state.get(estimate_view.APPLIED_KEY))
 SOURCE_CHOICES = PRESET_KEYS if estimated is None else (*PRESET_KEYS, view.YOUR_LABELS)
+SOURCE_CHOICES_HELP = SOURCE_HELP + ("" if estimated is None else estimated_help(estimated))
 stale = controls.stale_sources(values, estimated)
 if stale:
     controls.STORE.forget(st.session_state, stale)
@@ -366,14 +370,14 @@ def split_section() -> None:
         SOURCE_CHOICES,
         format_func=view.source_name,
         **controls.STORE.control("split_a"),
-        help=SOURCE_HELP + ("" if estimated is None else estimated_help(estimated)) + "\n\nShare-link key: `split_a`.",
+        help=SOURCE_CHOICES_HELP + "\n\nShare-link key: `split_a`.",
     )
     split_b = row[1].selectbox(
         "Source B",
         SOURCE_CHOICES,
         format_func=view.source_name,
         **controls.STORE.control("split_b"),
-        help=SOURCE_HELP + ("" if estimated is None else estimated_help(estimated)) + "\n\nShare-link key: `split_b`.",
+        help=SOURCE_CHOICES_HELP + "\n\nShare-link key: `split_b`.",
     )
     budget = row[2].number_input(
         "Budget (US$)",

@@ -58,7 +58,8 @@ st.caption(
 )
 
 upload, gold_upload = st.columns(2)
-for column, kind, label in ((upload, "labels", "Comparison labels"), (gold_upload, "gold", "Gold choices (optional)")):
+uploaders = ((upload, "labels", "Comparison labels"), (gold_upload, "gold", "Gold choices (optional)"))
+for column, kind, label in uploaders:
     key = view.upload_key(kind, st.session_state)
     column.file_uploader(
         label,

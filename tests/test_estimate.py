@@ -636,9 +636,7 @@ def test_link_text_round_trips_the_applied_estimates(example_summary):
     applied = view.scenario_estimates(example_summary)
     text = view.link_text(applied)
     # The numbers as the sidebar takes them (4 decimals), read by hand off the example's summary.
-    assert text == (
-        "1_600_12_1800_150_90_.1422_.1278_.1599_.0528_.0084_.0942_annotations.csv"
-    )
+    assert text == ("1_600_12_1800_150_90_.1422_.1278_.1599_.0528_.0084_.0942_annotations.csv")
     read = view.read_link(text)
     assert read["provenance"] == applied["provenance"]
     for key in ("n_items", "n_labelers", "n_labels", "n_gold", "confidence", "source"):
@@ -647,7 +645,8 @@ def test_link_text_round_trips_the_applied_estimates(example_summary):
         for end in ("value", "low", "high"):
             assert read[key][end] == pytest.approx(applied[key][end], abs=5e-5)
     assert view.link_text(read) == text
-    assert view.link_text(None) is None and view.link_text({}) is None
+    assert view.link_text(None) is None
+    assert view.link_text({}) is None
 
 
 @settings(max_examples=60, deadline=None)
@@ -662,8 +661,9 @@ def test_any_applied_estimates_fit_the_link_and_read_back(name, values, counts, 
     low, value, high = values
     estimate = {"value": value, "low": low, "high": high, "method": "m"}
     applied = {
-        "provenance": "p", "source": name, **dict(zip(("n_items", "n_labelers", "n_labels", "n_gold"), counts)),
-        "confidence": 0.9, "error_rate": estimate, "blind_spot": estimate if sigma else None,
+        "provenance": "p", "source": name, "confidence": 0.9, "error_rate": estimate,
+        "blind_spot": estimate if sigma else None,
+        **dict(zip(("n_items", "n_labelers", "n_labels", "n_gold"), counts, strict=True)),
     }  # fmt: skip
     text = view.link_text(applied)
     assert len(text) <= 100  # state.MAX_LINK_VALUE: longer link values are refused
@@ -746,7 +746,8 @@ def test_a_bad_link_value_is_ignored_with_a_note():
     opened.run()
     assert not opened.exception
     (note,) = opened.warning
-    assert "`est`" in note.value and "error_rate is outside [0, 0.5]" in note.value
+    assert "`est`" in note.value
+    assert "error_rate is outside [0, 0.5]" in note.value
     assert view.APPLIED_KEY not in opened.session_state
     assert "est" not in opened.query_params  # dropped from the link; the rest applies
     assert opened.number_input(key="labels").value == 5000

@@ -45,6 +45,12 @@ def on_upload(kind: str, key: str) -> None:
     view.read_labels(kind, name, data, st.session_state)
 
 
+def forget_uploads() -> None:
+    """Button callback: drop what the uploads were read into (the sidebar's values stay)."""
+    for key in (view.INPUTS_KEY, view.ESTIMATES_KEY, view.MESSAGE_KEY):
+        st.session_state.pop(key, None)
+
+
 st.subheader("Your labels", anchor=False)
 st.caption(
     "Upload your own pairwise comparison labels to see what they imply about label quality: the "
@@ -77,7 +83,15 @@ if inputs.get("labels") is not None:
 if inputs.get("gold") is not None:
     held.append(f"gold choices from {as_text(inputs['gold_name'])} ({len(inputs['gold']):,} items)")
 if held:
-    st.caption("In use: " + "; ".join(held) + ". A new upload of either replaces it.")
+    note, clear = st.columns([5, 1], vertical_alignment="center")
+    note.caption("In use: " + "; ".join(held) + ". A new upload of either replaces it.")
+    clear.button(
+        "Forget them",
+        key="forget_labels",
+        on_click=forget_uploads,
+        help="Drops the labels, gold choices and estimates read here from your session. What the "
+        "sidebar was set to, and the estimates it was set from, stay.",
+    )
 message = st.session_state.get(view.MESSAGE_KEY)
 if message:
     accepted, text = message  # escaped when kept (estimate_view.read_labels)
@@ -119,7 +133,6 @@ else:
         help="Sets the sidebar's error rate (and blind spot, where estimated) to the estimates, and "
         "turns their 90% intervals on as the Uncertainty page's intervals.",
     )
-    applied = st.session_state.get(view.APPLIED_KEY)
     with st.expander(f"Per annotator ({len(summary['annotators'])})"):
         st.dataframe(arrow_table(summary["annotators"]), hide_index=True, width="stretch")
     st.caption(

@@ -751,3 +751,15 @@ def test_a_bad_link_value_is_ignored_with_a_note():
     assert view.APPLIED_KEY not in opened.session_state
     assert "est" not in opened.query_params  # dropped from the link; the rest applies
     assert opened.number_input(key="labels").value == 5000
+
+
+def test_forgetting_the_uploads_drops_them_and_keeps_the_applied_estimates(example_summary):
+    at = open_page()
+    upload(at, 0, "annotations.csv", EXAMPLE.read_bytes())
+    at.button(key="use_label_estimates").click().run()
+    at.button(key="forget_labels").click().run()
+    assert not at.exception
+    for key in (view.INPUTS_KEY, view.ESTIMATES_KEY, view.MESSAGE_KEY):
+        assert key not in at.session_state
+    assert at.session_state[view.APPLIED_KEY]["n_gold"] == 0  # the sidebar's source stays
+    assert "No labels yet" in at.info[0].value

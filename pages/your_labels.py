@@ -104,8 +104,15 @@ summary = st.session_state.get(view.ESTIMATES_KEY)
 applied = st.session_state.get(view.APPLIED_KEY)
 if applied:
     # Also from a share link or a scenario file, without the labels: only the numbers travel.
+    # Say so when the sidebar no longer holds them (moved by hand since, or a link without them).
+    source = view.estimated_source(applied)
+    current = state.current()
+    held = source is not None and current.error_rate == source[1] and (
+        source[2] is None or current.blind_spot == source[2]
+    )
+    where = "In the sidebar" if held else "Applied earlier (the sidebar's values differ now)"
     st.markdown(
-        f"**In the sidebar: the label quality {as_text(applied['provenance'])}.** The share link and "
+        f"**{where}: the label quality {as_text(applied['provenance'])}.** The share link and "
         "the scenario export (sidebar, Share and save) carry these estimates and their provenance, "
         "not the labels."
     )

@@ -725,8 +725,20 @@ def test_the_button_puts_the_estimates_in_the_link_and_the_link_brings_them_back
     )
     opened.switch_page(PAGE).run()
     assert as_text(example_summary["provenance"]) in opened.markdown[0].value
+    assert opened.markdown[0].value.startswith("**In the sidebar:")  # the link holds the sidebar's ε, σ
     shown = opened.dataframe[0].value
     assert list(shown["estimate"]) == [view._ROWS[2][1], view._ROWS[-1][1]]  # ε and σ, as linked
+
+
+def test_estimates_the_sidebar_no_longer_holds_are_said_to_be_earlier():
+    # A link with the estimates but the table's ε (0.1638, not the estimated 0.1422): the page must
+    # not claim the sidebar holds them.
+    opened = AppTest.from_file(APP, default_timeout=60)
+    opened.query_params = {"est": GOOD_LINK}
+    opened.run()
+    opened.switch_page(PAGE).run()
+    assert not opened.exception
+    assert opened.markdown[0].value.startswith("**Applied earlier (the sidebar's values differ now):")
 
 
 def test_a_file_name_from_the_link_is_shown_as_text():

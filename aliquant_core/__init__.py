@@ -88,6 +88,7 @@ from .sources import (
     error_rate_from_reference_agreement,
     majority_agreement_from_error_rate,
     redundant_error_rate,
+    redundant_fooled_rate,
     reference_agreement_from_error_rate,
 )
 from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
@@ -158,6 +159,7 @@ __all__ = [
     "programme_p_align",
     "redundancy_curve",
     "redundant_error_rate",
+    "redundant_fooled_rate",
     "reference_agreement_from_error_rate",
     "required_labels",
     "resolvable_point",

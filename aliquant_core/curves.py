@@ -31,7 +31,7 @@ from ._types import ArrayLike, FloatArray
 from .programme import AGGREGATION_LABELS, Allocation, Programme, mixture_p_align, programme_p_align
 from .quantities import DEFAULTS, QUANTITIES, check, check_shared_threat
 from .solve import required_labels
-from .sources import Source, redundant_error_rate
+from .sources import Source, redundant_error_rate, redundant_fooled_rate
 
 #: The most labels a source can give: the top of the labels interval.
 _MOST_LABELS = QUANTITIES["labels"].high
@@ -406,7 +406,10 @@ def cheapest_programme(
         _priced(source, "the cheapest programme")
         for r in redundancies:
             voted = float(redundant_error_rate(source.error_rate, r))
-            items = required_labels(target=target, error_rate=voted, blind_spot=source.blind_spot, **model)
+            fooled = float(redundant_fooled_rate(model["fooled_rate"], r))
+            items = required_labels(
+                target=target, error_rate=voted, blind_spot=source.blind_spot, **{**model, "fooled_rate": fooled}
+            )
             items, programme, cost = float(items), None, np.inf
             if np.isfinite(items) and items <= _MOST_LABELS:
                 programme = Programme((Allocation(source, items, r),), name=f"{source.name} ×{r}")

@@ -295,9 +295,9 @@ def _evaluate(threat, **given):
     v["blind"] = _math.blind_share(v["blind_spot"], v["footprint"], v["exploitation"])
     v["log_competitors"] = _math.log_effective_competitors(v["competitors_log10"], v["prior_bits"])
     if "error_rate" in v:
-        v["win"] = _math.label_win_prob(v["error_rate"], v["blind"])
-        v["loss"] = _math.label_loss_prob(v["error_rate"], v["blind"])
-        v["margin"] = _math.label_margin(v["error_rate"], v["blind"])
+        v["win"] = _math.label_win_prob(v["error_rate"], v["blind"], v["fooled_rate"])
+        v["loss"] = _math.label_loss_prob(v["error_rate"], v["blind"], v["fooled_rate"])
+        v["margin"] = _math.label_margin(v["error_rate"], v["blind"], v["fooled_rate"])
     if "labels" in v:
         v["informative"] = _math.informative_labels(v["labels"], v["footprint"])
     return {name: np.broadcast_to(value, shape) for name, value in v.items()}

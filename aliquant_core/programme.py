@@ -56,7 +56,7 @@ from ._validation import check_range
 from .anchors import FEW_HUNDRED_HOURS, REFERENCE_PIPELINES, RLHF_REFERENCE
 from .model import _evaluate, _Probabilities, _probabilities, _regime, _single_logs
 from .quantities import DEFAULTS, check_shared_threat, check_threat
-from .sources import Source, redundant_error_rate
+from .sources import Source, redundant_error_rate, redundant_fooled_rate
 
 __all__ = [
     "AGGREGATIONS",
@@ -135,11 +135,12 @@ class MixtureResult(_Probabilities):
     exact: np.bool_ | np.ndarray
 
 
-def _aggregation_weights(aggregation, voted_error, blind_spot, win, loss):
+def _aggregation_weights(aggregation, voted_error, blind_spot, win, loss, voted_fooled):
     r"""Each source's weight :math:`w_s` under ``aggregation`` (see the module notes), signed.
 
     ``voted_error`` is :math:`\varepsilon_{r,s}`, ``blind_spot`` :math:`\sigma_s`, ``win`` and
-    ``loss`` the competitor-specific :math:`q_s` and :math:`1 - q_s`. Pooled: 1. Weighted:
+    ``loss`` the competitor-specific :math:`q_s` and :math:`1 - q_s`, ``voted_fooled``
+    :math:`\varphi_{r,s}`. Pooled: 1. Weighted:
     :math:`\ln(\bar q_s/(1 - \bar q_s))` with :math:`\bar q_s` the voted label's reliability at
     :math:`h_s = \sigma_s`. Oracle: :math:`\ln(q_s/(1 - q_s))`. Negative below ½, 0 at ½, ±∞ at 0
     or 1; :func:`mixture_p_align` and :func:`aliquant_core.simulate_mixture` both take them from here.
@@ -148,8 +149,8 @@ def _aggregation_weights(aggregation, voted_error, blind_spot, win, loss):
         return np.ones(np.broadcast(win, loss).shape)
     if aggregation == "weighted":
         # Both from non-negative terms, so a reliability near 0 or 1 keeps its relative accuracy.
-        win = _math.label_win_prob(voted_error, blind_spot)
-        loss = _math.label_loss_prob(voted_error, blind_spot)
+        win = _math.label_win_prob(voted_error, blind_spot, voted_fooled)
+        loss = _math.label_loss_prob(voted_error, blind_spot, voted_fooled)
     with np.errstate(divide="ignore", invalid="ignore"):
         weights = np.log(win) - np.log(loss)
     # ln 0 − ln 0 cannot happen (q + (1 − q) = 1); equal logs give an exact 0 for a coin.
@@ -239,9 +240,11 @@ def mixture_p_align(
         raise ValueError("labels, error_rate and blind_spot need a last axis over sources")
     # Each source has its own blind spot; the rest of the threat is shared, over the leading axes.
     shared = {name: value[..., None] for name, value in check_threat(threat).items()}
-    v = _evaluate({**shared, "blind_spot": blind_spot}, labels=labels, error_rate=voted)
+    # Inside a blind spot the majority of r labelers is fooled with chance φ_r (each with φ).
+    fooled = redundant_fooled_rate(shared["fooled_rate"], redundancy)
+    v = _evaluate({**shared, "blind_spot": blind_spot, "fooled_rate": fooled}, labels=labels, error_rate=voted)
     voted, counts, win, loss, margin = (v[k] for k in ("error_rate", "informative", "win", "loss", "margin"))
-    weights = _aggregation_weights(aggregation, voted, v["blind_spot"], win, loss)
+    weights = _aggregation_weights(aggregation, voted, v["blind_spot"], win, loss, v["fooled_rate"])
     # A negative weight reads the source backwards: the same score with q ↔ 1 − q and |w|, so the
     # kernels only ever see positive weights (and any q).
     flip = weights < 0

@@ -33,6 +33,7 @@ __all__ = [
     "error_rate_from_reference_agreement",
     "majority_agreement_from_error_rate",
     "redundant_error_rate",
+    "redundant_fooled_rate",
     "reference_agreement_from_error_rate",
 ]
 
@@ -77,6 +78,44 @@ def redundant_error_rate(error_rate, redundancy):
     half = _math.jury_half(check_range("redundancy", redundancy))
     margin = 0.5 - error_rate
     return np.exp(_math.log_symmetric_tail(half, error_rate, margin))[()]
+
+
+def redundant_fooled_rate(fooled_rate, redundancy):
+    r"""Chance that a majority vote of ``redundancy`` labelers inside a blind spot is fooled.
+
+    Parameters
+    ----------
+    fooled_rate : array_like
+        :math:`arphi`, each labeler's chance of preferring the worse behaviour there, in [0, 1].
+    redundancy : array_like of int
+        :math:`r` labels per item, in its range in :data:`aliquant_core.QUANTITIES`.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`arphi_r = P(\operatorname{Bin}(r, arphi) > r/2) + 	frac12 P(= r/2) =
+        I_arphi(\lceil r/2 
+ceil, \lceil r/2 
+ceil)`: above :math:`arphi` when
+        :math:`arphi > 	frac12` (a vote of the fooled is fooled more surely), below it otherwise.
+
+    Notes
+    -----
+    Labelers err independently inside a blind spot too; what they share is the situation, which
+    fools each with chance :math:`arphi`. With :math:`arphi = 1 - arepsilon` this is
+    :math:`1 - arepsilon_r`, the first version's.
+
+    Examples
+    --------
+    Three labelers each fooled with chance 0.8 (by hand: :math:`0.8^3 + 3 \cdot 0.8^2 \cdot 0.2
+    = 0.896`):
+
+    >>> round(float(redundant_fooled_rate(0.8, 3)), 12)
+    0.896
+    """
+    fooled_rate = check_range("fooled_rate", fooled_rate)
+    half = _math.jury_half(check_range("redundancy", redundancy))
+    return _math.majority_rate(fooled_rate, half)[()]
 
 
 #: ``others``, the labelers a labeler's agreement is measured against by their majority: a majority

@@ -4,7 +4,24 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["count", "probability", "scientific", "share"]
+__all__ = ["as_text", "count", "probability", "scientific", "share"]
+
+
+def as_text(text: object) -> str:
+    r"""``text`` (a name, a file name, a message quoting either) for Markdown, shown as it is.
+
+    Every element that renders Markdown (``st.markdown``, ``st.caption``, ``st.success``,
+    ``st.error``, ...) and shows something a user gave passes it through here: a file named
+    ``[click](https://x).json`` shows as that text, not as a link; a line break or control
+    character becomes a space (one line). The escaping itself is
+    :func:`aliquant_app.widgets.markdown_text`, which the Markdown tables share.
+
+    >>> print(as_text("[click](https://x).json"))
+    \[click\]\(https\://x\)\.json
+    """
+    from .widgets import markdown_text  # widgets imports pyarrow: only when something is shown
+
+    return markdown_text(str(text))
 
 
 def scientific(x: float, digits: int = 2) -> str:

@@ -16,7 +16,15 @@ from typing import Any
 
 import streamlit as st
 
-from . import map_view, over_time_view, overview_view, programmes_view, simulation_view, uncertainty_view
+from . import (
+    estimate_view,
+    map_view,
+    over_time_view,
+    overview_view,
+    programmes_view,
+    simulation_view,
+    uncertainty_view,
+)
 
 __all__ = ["PAGES", "Page", "compact_page", "pages"]
 
@@ -81,6 +89,8 @@ PAGES: tuple[Page, ...] = (
          uncertainty_view.LINK_KEYS, uncertainty_view.LINK_LABELS),
     Page("pages/simulation.py", "Check by simulation", ":material/casino:", "check",
          simulation_view.LINK_KEYS, simulation_view.LINK_LABELS),
+    Page("pages/your_labels.py", "Your labels", ":material/upload_file:", "labels-in",
+         estimate_view.LINK_KEYS),
     Page("pages/method.py", "Method", ":material/function:", "model"),
 )  # fmt: skip
 

@@ -4,12 +4,15 @@ The share link is the page's URL with the query string the bound widgets keep. E
 sidebar's assumptions as the core's versioned scenario JSON (:mod:`aliquant_core.scenario`);
 import reads one back. A file that the core refuses (invalid JSON, unknown keys, out-of-range
 values, a newer version, too large) is reported with the core's message, which names what is
-wrong, and nothing the user entered changes.
+wrong, and nothing the user entered changes. The refusal is the core's one documented error type,
+:class:`~aliquant_core.quantities.QuantityError` (``ScenarioError`` is one); the file's name and the
+message, which may quote the file, are shown as text (:func:`~aliquant_app.formatting.as_text`), in
+one line.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,11 +20,13 @@ import streamlit as st
 
 from aliquant_core import PRESETS, scenario
 from aliquant_core.quantities import Assumptions, QuantityError
-from aliquant_core.scenario import MAX_BYTES, Scenario, ScenarioError, scenario_from_json, scenario_to_json
+from aliquant_core.scenario import MAX_BYTES, Scenario, scenario_from_json, scenario_to_json
 
+from . import estimate_view
 from . import state as sidebar
+from .formatting import as_text
 
-__all__ = ["apply_preset", "apply_scenario", "export_text", "render"]
+__all__ = ["apply_preset", "apply_scenario", "export_text", "read_upload", "render", "show_message"]
 
 UPLOAD_KEY = "scenario_upload"
 _MESSAGE_KEY = "_aliquant_scenario_message"
@@ -31,10 +36,11 @@ _MESSAGE_KEY = "_aliquant_scenario_message"
 _QUANTITIES = tuple(name for name in sidebar.CONTROLS if name != "agreement")
 
 
-def export_text(assumptions: Assumptions) -> str:
-    """The scenario JSON of the sidebar's values (the core's canonical text)."""
+def export_text(assumptions: Assumptions, estimates: Mapping[str, Any] | None = None) -> str:
+    """The scenario JSON of the sidebar's values (the core's canonical text), with the estimates
+    from the user's labels that set its quality, where there are some (their numbers and provenance)."""
     values = {name: getattr(assumptions, name) for name in _QUANTITIES}
-    return scenario_to_json(Scenario(assumptions=scenario.Assumptions(**values)))
+    return scenario_to_json(Scenario(assumptions=scenario.Assumptions(**values), estimates=estimates))
 
 
 def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[bool, str]:
@@ -46,7 +52,7 @@ def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[boo
         return False, f"the file is over {MAX_BYTES // 1_000_000} MB; a scenario is a few kB"
     try:
         read = scenario_from_json(content)
-    except (ScenarioError, QuantityError) as error:  # a value outside the table's range, or a bad file
+    except QuantityError as error:  # the one documented refusal (ScenarioError is one): a bad file or value
         return False, str(error)
     for name in _QUANTITIES:
         control = sidebar.CONTROLS[name]
@@ -63,21 +69,38 @@ def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[boo
     if read.uncertainty:
         unused.append("uncertainty intervals")
     note = "Loaded the scenario's assumptions."
+    if read.estimates is not None:
+        state[estimate_view.APPLIED_KEY] = scenario.scenario_to_dict(read)["estimates"]
+        note += f" Their label quality was {read.estimates['provenance']} (see the Your labels page)."
     if unused:
         note += " The sidebar does not hold its " + ", ".join(unused) + "; use them with the command line."
     return True, note
 
 
+def read_upload(upload: Any, state: MutableMapping[str, Any]) -> None:
+    """Apply an uploaded file (``name`` and ``getvalue()``) to ``state`` and keep the message to show.
+
+    The message is kept as Markdown already escaped (:func:`~aliquant_app.formatting.as_text`): the
+    file's name and the core's message, which may quote the file's text, are the user's, and shown
+    as typed (a name such as ``[click](https://x)`` is not a link).
+    """
+    applied, message = apply_scenario(upload.getvalue(), state)
+    text = message if applied else f"Could not read {upload.name}: {message}. Nothing was changed."
+    state[_MESSAGE_KEY] = (applied, as_text(text))
+
+
 def _on_upload() -> None:
     upload = st.session_state.get(UPLOAD_KEY)
-    if upload is None:
-        return
-    applied, message = apply_scenario(upload.getvalue(), st.session_state)
-    prefix = "" if applied else f"Could not read {upload.name}: "
-    st.session_state[_MESSAGE_KEY] = (
-        applied,
-        prefix + message + ("" if applied else ". Nothing was changed."),
-    )
+    if upload is not None:
+        read_upload(upload, st.session_state)
+
+
+def show_message() -> None:
+    """The last import's outcome, one line (success or error), if there is one."""
+    message = st.session_state.get(_MESSAGE_KEY)
+    if message:
+        applied, text = message
+        (st.success if applied else st.error)(text)
 
 
 def share_link() -> str:
@@ -133,7 +156,7 @@ def render(assumptions: Assumptions) -> None:
         st.code(share_link(), language=None, wrap_lines=True)
         st.download_button(
             "Export scenario (JSON)",
-            data=export_text(assumptions),
+            data=export_text(assumptions, st.session_state.get(estimate_view.APPLIED_KEY)),
             file_name="aliquant-scenario.json",
             mime="application/json",
             key="scenario_export",
@@ -151,7 +174,4 @@ def render(assumptions: Assumptions) -> None:
             help="A scenario JSON file (at most 1 MB). A file that cannot be read is refused with the "
             "reason, and nothing you entered changes.",
         )
-        message = st.session_state.get(_MESSAGE_KEY)
-        if message:
-            applied, text = message
-            (st.success if applied else st.error)(text)
+        show_message()

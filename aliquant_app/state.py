@@ -45,6 +45,7 @@ __all__ = [
     "page_link_keys",
     "quote",
     "render_sidebar",
+    "set_quality",
     "show_link_note",
 ]
 
@@ -142,6 +143,23 @@ def _reset() -> None:
     state[USE_AGREEMENT_KEY] = False
     state[LABELS_LOG10_KEY] = round(_log10_labels(CONTROLS["labels"].default), 2)
     state[_IGNORED_KEY] = []
+
+
+def set_quality(values: Mapping[str, float]) -> None:
+    """Callback: set sidebar quantities by name (e.g. estimates from the user's labels).
+
+    Each value must be one its control takes (:func:`accepts`). An error rate makes the error rate
+    the quality input (the agreement toggle off), so the value shown is the value set.
+    """
+    state = st.session_state
+    for name, value in values.items():
+        control = CONTROLS[name]
+        if not accepts(control, value):
+            raise ValueError(f"{name} = {value!r} is outside its control's range {_bounds_text(control)}")
+        state[name] = float(value)
+    if "error_rate" in values:
+        state[USE_AGREEMENT_KEY] = False
+        state["agreement"] = _agreement_shown(float(values["error_rate"]))
 
 
 def _read_query_string() -> dict[str, list[str]]:

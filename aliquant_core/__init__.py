@@ -8,6 +8,12 @@ explorer's sidebar and Method page, and the tests' strategies are generated from
 :mod:`aliquant_core.solve` for what it would take to reach a target.
 """
 
+from .annotations import (
+    AnnotationError,
+    Annotations,
+    annotations_from_arrays,
+    parse_annotations,
+)
 from .curves import (
     BudgetSplit,
     CheapestProgramme,
@@ -20,6 +26,14 @@ from .curves import (
     cost_law_price,
     pareto_frontier,
     redundancy_curve,
+)
+from .estimate import (
+    DawidSkeneFit,
+    IntervalEstimate,
+    QualityEstimates,
+    estimate_quality,
+    one_coin_dawid_skene,
+    simulate_annotations,
 )
 from .model import (
     REGIME_WORDING,
@@ -110,6 +124,8 @@ __all__ = [
     "VERDICTS",
     "AlignmentResult",
     "Allocation",
+    "AnnotationError",
+    "Annotations",
     "Assumptions",
     "BradleyTerryResult",
     "BudgetSplit",
@@ -117,10 +133,13 @@ __all__ = [
     "Check",
     "Cost",
     "Curve",
+    "DawidSkeneFit",
     "Estimate",
     "Feasibility",
+    "IntervalEstimate",
     "MixtureResult",
     "Programme",
+    "QualityEstimates",
     "Quantity",
     "QuantityError",
     "Regime",
@@ -133,6 +152,7 @@ __all__ = [
     "Trajectory",
     "TrajectoryRates",
     "agreement_from_error_rate",
+    "annotations_from_arrays",
     "best_split",
     "bradley_terry_check",
     "budget_curve",
@@ -144,6 +164,7 @@ __all__ = [
     "error_rate_from_agreement",
     "error_rate_from_majority_agreement",
     "error_rate_from_reference_agreement",
+    "estimate_quality",
     "feasibility",
     "footprint_overlap",
     "majority_agreement_from_error_rate",
@@ -152,8 +173,10 @@ __all__ = [
     "max_error_rate",
     "mixture_p_align",
     "names_in",
+    "one_coin_dawid_skene",
     "p_align",
     "pareto_frontier",
+    "parse_annotations",
     "per_labeler_draws",
     "programme_cost",
     "programme_p_align",
@@ -168,6 +191,7 @@ __all__ = [
     "scenario_to_dict",
     "scenario_to_json",
     "shared_p_align",
+    "simulate_annotations",
     "simulate_mixture",
     "simulate_p_align",
     "source_cost",

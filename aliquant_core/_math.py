@@ -44,7 +44,8 @@ _CF_TINY = 1e-300
 
 def blind_share(blind_spot, footprint, exploitation):
     """h = σ + χ·(min(1, σ/f) − σ)."""
-    return blind_spot + exploitation * (np.minimum(1.0, blind_spot / footprint) - blind_spot)
+    with np.errstate(over="ignore"):  # σ/f beyond the largest float (f subnormal) is capped at 1 anyway
+        return blind_spot + exploitation * (np.minimum(1.0, blind_spot / footprint) - blind_spot)
 
 
 def footprint_overlap(blind_spot, footprint, blind):

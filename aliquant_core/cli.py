@@ -1,7 +1,19 @@
 """Command line: ``python -m aliquant_core evaluate | required | tolerate | curve | optimise | ...``.
 
 Flags are the model brief's names with dashes. Readable text by default, ``--json`` for scripts.
-Bad input exits with status 2 and one line naming the flag and its valid range.
+Bad input exits with status 2 and one line naming the flag and its valid range; so does a
+combination of valid values whose cost exceeds the largest float (about 1.8e308: say 1e12 labels at
+1e308 dollars each, or a workforce of 5e-324 people), the line naming the cost and the quantities
+it comes from (:class:`~aliquant_core.quantities.QuantityError`, the core's one error type).
+
+Every number in ``--json`` output is finite. ``null`` stands where the core's answer is not a
+number, and the text output says the same in words: required labels where no quantity reaches the
+target (or the quantity that would exceeds the largest float), a tolerance that no value meets,
+a Sobol index where P_align does not vary over the intervals.
+
+Everything written to the terminal passes through :func:`printable`: a control character in a
+programme's or source's name, a file name or an argument is shown as its escape (``\x1b``), so
+no text from a scenario file can retitle the window or rewrite the screen. JSON escapes them itself.
 
 Every quantity's flag, check, help and default come from :data:`aliquant_core.quantities.QUANTITIES`:
 a value comes from its flag, else the ``--scenario`` file, else the table. Settings that are not
@@ -22,11 +34,13 @@ import json
 import math
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import annotations as _annotations
 from ._results import plain
 from .curves import (
     best_split,
@@ -36,6 +50,7 @@ from .curves import (
     pareto_frontier,
     redundancy_curve,
 )
+from .estimate import estimate_quality
 from .model import REGIME_WORDING, p_align
 from .programme import AGGREGATION_LABELS, AGGREGATIONS, programme_cost, programme_p_align, source_cost
 from .quantities import DEFAULTS, MODEL_GROUPS, QUANTITIES, THREAT, Assumptions, Quantity, names_in
@@ -64,11 +79,44 @@ _MODEL = names_in(*MODEL_GROUPS)
 _UNCERTAIN = ", ".join(name.replace("_", "-") for name in UNCERTAIN_QUANTITIES)
 
 
+#: Unicode categories a terminal may act on rather than show: controls (ESC starts the escape
+#: sequences that retitle a window or rewrite the screen; BEL, CR), format characters (bidirectional
+#: overrides that reorder what is shown), line and paragraph separators, and the surrogates that
+#: stand for undecodable bytes in ``sys.argv`` (which ``print`` cannot encode).
+_UNSHOWN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every control or format character written as its escape, to show it as it is.
+
+    Everything the command line writes passes through here (:func:`_write`), so a programme or
+    source name from a scenario file, a file name or an argument cannot drive the terminal.
+    Line breaks between lines are kept (each line is escaped on its own); tabs are escaped.
+
+    >>> printable("\x1b]0;pwned\x07 ok\n2")
+    '\\x1b]0;pwned\\x07 ok\n2'
+    """
+    return "\n".join(
+        "".join(
+            c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _UNSHOWN else c
+            for c in line
+        )
+        for line in text.split("\n")
+    )
+
+
+def _write(text: str, stream=None) -> None:
+    """Print ``text`` (one or more lines) to ``stream`` (stdout) as :func:`printable` text."""
+    print(printable(text), file=sys.stdout if stream is None else stream)
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr and exit status 2."""
 
     def error(self, message: str):
-        self.exit(2, f"{PROGRAM}: error: {message}\n")
+        # argparse quotes some arguments raw ("unrecognized arguments: ..."); one line, shown as text.
+        _write(f"{PROGRAM}: error: {' '.join(message.splitlines())}", sys.stderr)
+        self.exit(2)
 
 
 @dataclass(frozen=True)
@@ -244,8 +292,18 @@ def build_parser() -> argparse.ArgumentParser:
         "of --redundancy labels each; the learner is told which comparisons are blind spots, so it "
         "tests log-odds averaging, not generalisation)",
     )
+    estimate = sub["estimate"]
+    estimate.add_argument(
+        "--annotations",
+        required=True,
+        metavar="FILE",
+        help="comparison labels: CSV (one row per label, or one row per item with a column per "
+        f"annotator) or JSON Lines; at most {_annotations.MAX_BYTES:,} bytes, "
+        f"{_annotations.MAX_ROWS:,} labels, {_annotations.MAX_ANNOTATORS:,} annotators",
+    )
+    estimate.add_argument("--gold", metavar="FILE", help="gold (expert) choices: item and gold columns")
     for name, command in sub.items():
-        if name not in ("curve", "optimise"):
+        if name not in ("curve", "optimise", "estimate"):
             command.add_argument(
                 "--scenario",
                 dest="scenario_file",
@@ -571,10 +629,16 @@ def _sensitivity(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     }
     lines = [f"{'quantity':<20} {'first-order':>12} {'total':>8}   tornado: P_align at low .. high"]
     swings = {b.name: b for b in bars}
+    def index(value):
+        return "n/a" if value is None else format(value, ".3f")
+
     for name, s1, st in zip(result["names"], result["first_order"], result["total_order"], strict=True):
         bar = swings[name]
         swing = f"{bar.p_align_at_low:.4f} .. {bar.p_align_at_high:.4f}"
-        lines.append(f"{name:<20} {s1:>12.3f} {st:>8.3f}   {swing}")
+        lines.append(f"{name:<20} {index(s1):>12} {index(st):>8}   {swing}")
+    if None in result["first_order"]:
+        # The core's NaN (null in --json): Sobol indices divide by a variance that is not there.
+        lines.append("(n/a: P_align barely varies over these intervals, so the indices are undefined)")
     lines.append(f"(base P_align at the medians: {base:.4f})")
     return data, "\n".join(lines)
 
@@ -686,6 +750,75 @@ def _simulate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     return data, "\n".join(lines)
 
 
+def _read_labels(path: str, flag: str) -> bytes:
+    """A file's bytes, refusing one over the size limit before reading it whole."""
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read(_annotations.MAX_BYTES + 1)
+    except OSError as error:
+        raise ValueError(f"argument {flag}: cannot read {path}: {error.strerror}") from None
+    if len(content) > _annotations.MAX_BYTES:
+        raise ValueError(f"argument {flag}: {path} is over the limit of {_annotations.MAX_BYTES:,} bytes")
+    return content
+
+
+def _estimate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
+    data = _read_labels(args.annotations, "--annotations")
+    gold = None if args.gold is None else _read_labels(args.gold, "--gold")
+    labels = _annotations.parse_annotations(
+        data,
+        name=os.path.basename(args.annotations),
+        gold=gold,
+        gold_name=os.path.basename(args.gold or "gold"),
+    )
+    result = estimate_quality(labels, seed=int(args.seed))
+    summary = result.summary()
+    summary["annotators"] = [
+        {"id": who, "labels": int(n), "error_rate": float(e), "low": float(lo), "high": float(hi)}
+        for who, n, e, lo, hi in zip(
+            result.annotator_ids, result.annotator_labels, result.annotator_error_rate,
+            result.annotator_low, result.annotator_high, strict=True,
+        )
+    ]  # fmt: skip
+    for name in ("gold_error_share", "gold_majority_wrong"):
+        value = getattr(result, name)
+        summary[name] = None if value is None else value.to_dict(json_safe=True)
+    summary["quantities"] = result.quantities()
+    summary["intervals"] = {name: list(ends) for name, ends in result.intervals().items()}
+    summary["dawid_skene_iterations"] = result.iterations
+    summary["resamples"], summary["seed"] = result.resamples, result.seed
+
+    def row(label: str, value) -> str:
+        if value is None:
+            return f"{label:<46} —"
+        return f"{label:<46} {value.value:.4f}  [{value.low:.4f}, {value.high:.4f}]"
+
+    lines = [
+        result.provenance,
+        f"{result.confidence:.0%} intervals: bootstrap over items ({result.resamples} resamples, seed "
+        f"{result.seed}); Clopper–Pearson for the gold majority share",
+        row("agreement a (pairs of labels on one item)", result.agreement),
+        row("error rate implied by agreement", result.error_rate_from_agreement),
+        row("error rate ε (Dawid–Skene, pooled)", result.error_rate),
+        row("labels contradicting gold (ε and σ together)", result.gold_error_share),
+        row("gold items whose majority contradicts gold", result.gold_majority_wrong),
+        row("blind spot σ", result.blind_spot),
+    ]
+    if result.blind_spot is None:
+        lines.append(f"σ is {result.blind_spot_reason}")
+    lines.append("per annotator (Dawid–Skene error rate):")
+    worst = np.argsort(-result.annotator_error_rate)
+    for index in worst[:10]:
+        lines.append(
+            f"  {result.annotator_ids[index]:<20} {result.annotator_labels[index]:>7,} labels  "
+            f"{result.annotator_error_rate[index]:.4f}  [{result.annotator_low[index]:.4f}, "
+            f"{result.annotator_high[index]:.4f}]"
+        )
+    if len(worst) > 10:
+        lines.append(f"  … {len(worst) - 10} more (--json lists all)")
+    return summary, "\n".join(lines)
+
+
 #: Each subcommand: what runs it, its one-line help, the quantities it takes as flags and its settings.
 _COMMANDS = {
     "evaluate": (_evaluate, "P_align of a labelling programme", names_in(*MODEL_GROUPS, "source"), ()),
@@ -703,6 +836,8 @@ _COMMANDS = {
                    names_in(*MODEL_GROUPS, "rate"), ()),
     "simulate": (_simulate, "check the analytic P1 and P_align by simulating the labelling",
                  (*names_in("programme", "quality", "threat"), "redundancy"), ("trials", "seed")),
+    "estimate": (_estimate, "label quality (error rate, blind spot) from your own comparison labels",
+                 (), ("seed",)),
 }  # fmt: skip
 
 
@@ -713,18 +848,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.scenario = None if path is None else _read_scenario(path)
     except OSError as error:
-        print(f"{PROGRAM}: error: argument --scenario: cannot read {path}: {error.strerror}", file=sys.stderr)
+        _write(f"{PROGRAM}: error: argument --scenario: cannot read {path}: {error.strerror}", sys.stderr)
         return 2
     except ScenarioError as error:
-        print(f"{PROGRAM}: error: argument --scenario: {path}: {error}", file=sys.stderr)
+        _write(f"{PROGRAM}: error: argument --scenario: {path}: {error}", sys.stderr)
         return 2
     try:
         data, text = _COMMANDS[args.command][0](args, _assumptions(args))
-    except ValueError as error:  # the core's own range checks, should a combination slip past
-        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
+    except ValueError as error:  # the core's own range checks (QuantityError), should a combination slip past
+        _write(f"{PROGRAM}: error: {' '.join(str(error).splitlines())}", sys.stderr)
         return 2
     try:
-        print(json.dumps(data, allow_nan=False) if args.json else text)
+        # JSON escapes control characters itself; printable() leaves its ASCII as it is.
+        _write(json.dumps(data, allow_nan=False) if args.json else text)
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -28,7 +28,14 @@ import numpy as np
 from . import _math
 from ._results import Result
 from ._types import ArrayLike, FloatArray
-from .programme import AGGREGATION_LABELS, Allocation, Programme, mixture_p_align, programme_p_align
+from .programme import (
+    AGGREGATION_LABELS,
+    Allocation,
+    Programme,
+    _refuse_overflow,
+    mixture_p_align,
+    programme_p_align,
+)
 from .quantities import DEFAULTS, QUANTITIES, check, check_shared_threat
 from .solve import required_labels
 from .sources import Source, redundant_error_rate, redundant_fooled_rate
@@ -119,25 +126,42 @@ def _curve(kind, name, parameter, sources, labels, redundancy, model, **options)
     labels = np.minimum(labels, _MOST_LABELS)
     result = _mixture(sources, labels, redundancy, model, **options)
     judgements = labels * redundancy
-    hours = judgements * np.array([s.seconds_per_label for s in sources]) / 3600.0
-    capacity = np.array([s.workforce * s.hours_per_week for s in sources])
+    seconds = np.array([s.seconds_per_label for s in sources])
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
+        hours = judgements * seconds / 3600.0
+        workforce = np.array([s.workforce for s in sources])
+        weeks = hours / workforce / np.array([s.hours_per_week for s in sources])
+        dollars = (judgements * np.array([s.cost_per_label for s in sources])).sum(-1)
+        total_hours = hours.sum(-1)
+    # A source's pace can be anything in its interval; a product beyond the largest float is refused.
+    _refuse_overflow(
+        {"dollars": dollars, "labeler_hours": total_hours, "calendar_weeks": weeks},
+        "labels × redundancy × the sources' cost, seconds per label, 1 / (workforce × hours per week)",
+        {"most labels": labels.max(), "seconds_per_label": seconds.max()},
+    )
     return Curve(
         kind,
         name,
         np.asarray(parameter, dtype=float),
         labels,
-        (judgements * np.array([s.cost_per_label for s in sources])).sum(-1),
-        hours.sum(-1),
-        (hours / capacity).max(-1),
+        dollars,
+        total_hours,
+        weeks.max(-1),
         *(np.atleast_1d(v) for v in (result.p_align, result.p_align_lower_bound, result.regime)),
     )
 
 
 def _split_labels(budget, shares, price_a, price_b):
-    """Whole items affordable with each share of the budget (the rest is unspent change)."""
-    return np.stack(
-        [np.floor(shares * budget / price_a), np.floor((1.0 - shares) * budget / price_b)], axis=-1
-    )
+    """Whole items affordable with each share of the budget (the rest is unspent change).
+
+    Capped at :data:`_MOST_LABELS`, the most a source can give: a budget near the largest float
+    over a price below 1 buys more than a float counts.
+    """
+    with np.errstate(over="ignore"):
+        labels = np.stack(
+            [np.floor(shares * budget / price_a), np.floor((1.0 - shares) * budget / price_b)], axis=-1
+        )
+    return np.minimum(labels, _MOST_LABELS)
 
 
 def budget_split_curve(
@@ -186,7 +210,8 @@ def redundancy_curve(
     """
     _priced(source, "a redundancy curve")
     r = np.asarray(redundancies, dtype=float)
-    labels = np.floor(float(budget) / (source.cost_per_label * r))[:, None]
+    with np.errstate(over="ignore"):  # capped below, as in _split_labels
+        labels = np.minimum(np.floor(float(budget) / (source.cost_per_label * r)), _MOST_LABELS)[:, None]
     return _curve("redundancy", "redundancy", r, (source,), labels, r[:, None], check_shared_threat(threat))
 
 
@@ -229,7 +254,10 @@ def cost_law_curve(
     eps = np.linspace(0.0, 0.49, 99) if error_rates is None else check("error_rate", error_rates)
     eps = np.atleast_1d(eps)
     price = cost_law_price(eps, reference, gamma)
-    labels = np.floor(float(budget) / np.maximum(price, 1e-300))[:, None]
+    with np.errstate(over="ignore"):  # a huge budget at a tiny price buys more than any float counts
+        labels = np.floor(float(budget) / np.maximum(price, 1e-300))[:, None]
+    # What is evaluated, and paid for, is capped at _MOST_LABELS: so the dollars stay finite.
+    labels = np.minimum(labels, _MOST_LABELS)
     curve = _curve(
         "cost_law", "error_rate", eps, (reference,), labels, np.ones((1,)), check_shared_threat(threat),
         error_rate=eps[:, None],

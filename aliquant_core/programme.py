@@ -55,7 +55,7 @@ from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range
 from .anchors import FEW_HUNDRED_HOURS, REFERENCE_PIPELINES, RLHF_REFERENCE
 from .model import _evaluate, _Probabilities, _probabilities, _regime, _single_logs
-from .quantities import DEFAULTS, check_shared_threat, check_threat
+from .quantities import DEFAULTS, QuantityError, check_shared_threat, check_threat, describe_range
 from .sources import Source, redundant_error_rate, redundant_fooled_rate
 
 __all__ = [
@@ -403,8 +403,18 @@ class Allocation:
     redundancy: int = int(DEFAULTS["redundancy"])
 
     def __post_init__(self):
-        object.__setattr__(self, "labels", float(check_range("labels", self.labels)))
-        object.__setattr__(self, "redundancy", int(check_range("redundancy", self.redundancy)))
+        object.__setattr__(self, "labels", float(_one_value("labels", self.labels)))
+        object.__setattr__(self, "redundancy", int(_one_value("redundancy", self.redundancy)))
+
+
+def _one_value(name: str, value) -> np.ndarray:
+    """``value`` checked against quantity ``name``'s interval, and a single number, else QuantityError."""
+    checked = check_range(name, value)
+    if checked.ndim:  # an array is valid for the broadcasting functions, not for one allocation
+        raise QuantityError(
+            f"{name} must be a single number in {describe_range(name)}; got {checked.size} values"
+        )
+    return checked
 
 
 @dataclass(frozen=True)
@@ -475,27 +485,89 @@ class Cost(Result):
     judgements: FloatArray
 
 
+#: The largest float: a cost beyond it is not a number the caller can use.
+_LARGEST = float(np.finfo(float).max)
+
+
+def _refuse_overflow(values: dict[str, np.ndarray], formula: str, inputs: dict[str, ArrayLike]) -> None:
+    """QuantityError naming the cost that exceeds the largest float and the quantities it comes from.
+
+    Each quantity is inside its own interval, but a product of several (1e12 labels at 1e308 dollars,
+    a workforce of 5e-324 people) need not be a float; rather than an infinity (which JSON cannot
+    hold) and NumPy's overflow warning, the caller learns which inputs to lower.
+    """
+    for name, value in values.items():
+        bad = ~np.isfinite(value)
+        if np.any(bad):
+            shown = ", ".join(
+                f"{key} {np.broadcast_to(np.asarray(v, dtype=float), bad.shape)[bad].flat[0]:g}"
+                for key, v in inputs.items()
+            )
+            raise QuantityError(
+                f"{name} = {formula} exceeds the largest number ({_LARGEST:.4g}) with {shown}; "
+                "lower one of them"
+            )
+
+
 def source_cost(source: Source, labels: ArrayLike, redundancy: ArrayLike = DEFAULTS["redundancy"]) -> Cost:
-    """Cost of ``labels`` items from one source at ``redundancy`` labelers each; broadcasts."""
-    judgements = np.asarray(labels, dtype=float) * np.asarray(redundancy, dtype=float)
-    hours = judgements * source.seconds_per_label / 3600.0
+    """Cost of ``labels`` items from one source at ``redundancy`` labelers each; broadcasts.
+
+    Raises
+    ------
+    QuantityError
+        Where a cost exceeds the largest float (each input in its interval, their product not),
+        naming the cost and the quantities it is computed from.
+    """
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
+        judgements = np.asarray(labels, dtype=float) * np.asarray(redundancy, dtype=float)
+        dollars = judgements * source.cost_per_label
+        hours = judgements * source.seconds_per_label / 3600.0
+        # Divided one at a time: workforce × hours per week may underflow to 0 where each is > 0.
+        weeks = hours / source.workforce / source.hours_per_week
+    inputs = {"labels": labels, "redundancy": redundancy}
+    _refuse_overflow(
+        {"dollars": dollars},
+        "labels × redundancy × cost_per_label",
+        {**inputs, "cost_per_label": source.cost_per_label},
+    )
+    timing = {**inputs, "seconds_per_label": source.seconds_per_label}
+    _refuse_overflow({"labeler_hours": hours}, "labels × redundancy × seconds_per_label / 3600", timing)
+    _refuse_overflow(
+        {"calendar_weeks": weeks},
+        "labeler_hours / (workforce × hours_per_week)",
+        {**timing, "workforce": source.workforce, "hours_per_week": source.hours_per_week},
+    )
     return Cost(
-        dollars=(judgements * source.cost_per_label)[()],
+        dollars=dollars[()],
         labeler_hours=hours[()],
-        calendar_weeks=(hours / (source.workforce * source.hours_per_week))[()],
+        calendar_weeks=weeks[()],
         judgements=judgements[()],
     )
 
 
 def programme_cost(programme: Programme) -> Cost:
-    """Dollars, labeler-hours and calendar weeks of a programme (sources in parallel)."""
+    """Dollars, labeler-hours and calendar weeks of a programme (sources in parallel).
+
+    Raises
+    ------
+    QuantityError
+        Where a source's cost, or the sum over sources, exceeds the largest float.
+    """
     parts = [source_cost(a.source, a.labels, a.redundancy) for a in programme.allocations]
-    return Cost(
-        dollars=float(sum(p.dollars for p in parts)),
-        labeler_hours=float(sum(p.labeler_hours for p in parts)),
-        calendar_weeks=float(max(p.calendar_weeks for p in parts)),
-        judgements=float(sum(p.judgements for p in parts)),
+    # Python floats: each part is finite, but two near the largest float add up to infinity, which
+    # NumPy's scalars would warn about and Python's do not; refused below.
+    total = Cost(
+        dollars=sum(float(p.dollars) for p in parts),
+        labeler_hours=sum(float(p.labeler_hours) for p in parts),
+        calendar_weeks=max(float(p.calendar_weeks) for p in parts),
+        judgements=sum(float(p.judgements) for p in parts),
     )
+    _refuse_overflow(
+        {"dollars": total.dollars, "labeler_hours": total.labeler_hours},
+        "the sum over the programme's sources",
+        {"sources": len(parts)},
+    )
+    return total
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ a dict; reading files, downloading and share links are the caller's business (th
 I/O).
 
 Reading is strict. A document with an unknown key, a value of the wrong type, a value outside its
-range, a newer version, a duplicate key, NaN or Infinity, more than :data:`MAX_BYTES` bytes, or
+range, a newer version, a duplicate key, NaN or Infinity, more than :data:`MAX_BYTES` bytes, a
+programme whose cost exceeds the largest float (each value in range, their product not), or
 text that is not JSON is refused with a :class:`ScenarioError` whose message names the path of
 what is wrong, e.g. ``sources[1].blind_spot must be in [0, 1]; got 1.5``. Nothing is read from a
 refused document.
@@ -143,7 +144,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._math import error_rate_from_agreement
-from .programme import AGGREGATIONS, Allocation, Programme
+from .programme import AGGREGATIONS, Allocation, Programme, programme_cost
 from .quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, QuantityError, names_in
 from .sources import PRESETS, Source
 
@@ -183,7 +184,9 @@ _ENDS = {
     for name, q in QUANTITIES.items()
     if name in (*_UNCERTAIN, "agreement")
 }
-_TOP_KEYS = (VERSION_KEY, "assumptions", "sources", "programmes", "trajectory", "uncertainty")
+_TOP_KEYS = (
+    VERSION_KEY, "assumptions", "sources", "programmes", "trajectory", "uncertainty", "estimates",
+)  # fmt: skip
 _SOURCE_KEYS = ("preset", "name", "error_rate", "agreement", *SOURCE_FIELDS[1:], "provenance")
 
 
@@ -445,6 +448,64 @@ def _check_uncertainty(intervals: Any, path: str = "uncertainty") -> dict[str, t
     return checked
 
 
+#: The estimates section (issue #16): its counts, texts and estimates (each value, low, high, method).
+_ESTIMATE_COUNTS = ("n_items", "n_labelers", "n_labels", "n_gold")
+_ESTIMATE_TEXTS = ("provenance", "source", "blind_spot_reason")
+_ESTIMATE_VALUES = ("agreement", "error_rate_from_agreement", "error_rate", "blind_spot")
+_ESTIMATE_KEYS = (
+    *_ESTIMATE_TEXTS[:2], *_ESTIMATE_COUNTS, "confidence", *_ESTIMATE_VALUES, _ESTIMATE_TEXTS[2],
+)  # fmt: skip
+
+
+def _real(value: Any, path: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= float(value) <= high:
+        raise ScenarioError(f"{path} must be a number in [{low:g}, {high:g}]; got {_show(value)}", path)
+    return float(value)
+
+
+def _check_estimates(value: Any, path: str = "estimates") -> _FrozenMapping | None:
+    """The estimates section checked: ``provenance`` and ``error_rate`` required, the rest optional.
+
+    Counts are whole numbers ≥ 0, ``confidence`` in (0, 1), texts strings; each estimate an object
+    of ``value`` (finite: σ̂ may fall below 0 by chance), ``low`` ≤ ``high`` in [0, 1]
+    and ``method``; ``blind_spot`` may be null (not identified without gold items).
+    """
+    if value is None:
+        return None
+    obj = _require(_object(value, path, _ESTIMATE_KEYS), path, ("provenance", "error_rate"))
+    checked: dict[str, Any] = {}
+    for key in _ESTIMATE_KEYS:
+        if key not in obj:
+            continue
+        where, item = _join(path, key), obj[key]
+        if key in _ESTIMATE_TEXTS:
+            checked[key] = _string(item, where, nonempty=key == "provenance")
+        elif key in _ESTIMATE_COUNTS:
+            count = _real(item, where, 0, 1e15)
+            if count != int(count):
+                raise ScenarioError(f"{where} must be a whole number; got {_show(item)}", where)
+            checked[key] = int(count)
+        elif key == "confidence":
+            checked[key] = _real(item, where, 0, 1)
+        elif item is None and key != "error_rate":
+            checked[key] = None
+        else:
+            parts = _object(item, where, ("value", "low", "high", "method"))
+            parts = _require(parts, where, ("value", "low", "high"))
+            low, high = _real(parts["low"], f"{where}.low", 0, 1), _real(parts["high"], f"{where}.high", 0, 1)
+            if low > high:
+                raise ScenarioError(f"{where}: low {_show(low)} is above high {_show(high)}", where)
+            point = _real(parts["value"], f"{where}.value", -1e300, 1e300)
+            estimate = {"value": point, "low": low, "high": high}
+            estimate["method"] = _string(parts.get("method", ""), f"{where}.method")
+            checked[key] = _FrozenMapping(estimate)
+    return _FrozenMapping(checked)
+
+
+def _estimates_to_dict(estimates: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: dict(value) if isinstance(value, Mapping) else value for key, value in estimates.items()}
+
+
 def _source_reference(source: Source, by_name: Mapping[str, Source]) -> str | None:
     """How a programme's file names ``source``: its name, a preset key, or None if it cannot."""
     if by_name.get(source.name) == source:
@@ -507,6 +568,10 @@ class Scenario:
         rest.
     uncertainty : Mapping of str to (float, float)
         90% intervals (low, high) for quantities whose ``uncertain`` scale the table gives.
+    estimates : Mapping or None
+        Label quality estimated from the user's own labels, with its provenance: the numbers of
+        :meth:`aliquant_core.QualityEstimates.summary`, never the labels (see :func:`_check_estimates`).
+        A record of what the labels implied; the assumptions may differ. Written only when present.
 
     Notes
     -----
@@ -519,6 +584,7 @@ class Scenario:
     programmes: tuple[Programme, ...] = ()
     trajectory: Mapping[str, float] = field(default_factory=_FrozenMapping)
     uncertainty: Mapping[str, tuple[float, float]] = field(default_factory=_FrozenMapping)
+    estimates: Mapping[str, Any] | None = None
 
     def __post_init__(self):
         if not isinstance(self.assumptions, Assumptions):
@@ -543,10 +609,15 @@ class Scenario:
             _string(programme.name, f"{path}.name")
             for j, allocation in enumerate(programme.allocations):
                 _check_allocation(allocation, f"{path}.allocations[{j}]", by_name)
+            try:  # each value in range, but a cost (labels × redundancy × price, ...) must be a number too
+                programme_cost(programme)
+            except QuantityError as error:
+                raise ScenarioError(f"{path}: {error}", path) from None
         object.__setattr__(self, "sources", sources)
         object.__setattr__(self, "programmes", programmes)
         object.__setattr__(self, "trajectory", _FrozenMapping(_check_trajectory(self.trajectory)))
         object.__setattr__(self, "uncertainty", _FrozenMapping(_check_uncertainty(self.uncertainty)))
+        object.__setattr__(self, "estimates", _check_estimates(self.estimates))
 
     def with_(self, **changes) -> Scenario:
         """A copy with some fields changed (validated again)."""
@@ -624,6 +695,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
             if name in scenario.uncertainty
             for low, high in [scenario.uncertainty[name]]
         },
+        **({} if scenario.estimates is None else {"estimates": _estimates_to_dict(scenario.estimates)}),
     }
 
 
@@ -766,7 +838,9 @@ def scenario_from_dict(data: Any) -> Scenario:
     ]
     trajectory = _check_trajectory(data.get("trajectory", {}))
     uncertainty = _uncertainty_from(data.get("uncertainty", {}))
-    return Scenario(assumptions, tuple(by_name.values()), tuple(programmes), trajectory, uncertainty)
+    estimates = data.get("estimates")
+    sources = tuple(by_name.values())
+    return Scenario(assumptions, sources, tuple(programmes), trajectory, uncertainty, estimates)
 
 
 def scenario_from_json(text: str | bytes) -> Scenario:

@@ -99,8 +99,13 @@ def _smallest_half(loss_prob, win_prob, margin, budget):
 
 
 def _labels_for(informative, footprint):
-    """Smallest N with round(f·N) ≥ m (halves up), checked against rounding on either side."""
-    labels = np.ceil((informative - 0.5) / footprint)
+    """Smallest N with round(f·N) ≥ m (halves up), checked against rounding on either side.
+
+    Infinite where N would exceed the largest float (a footprint near 2.2e-308, or subnormal, with a
+    jury of thousands): no number of labels a float can count suffices.
+    """
+    with np.errstate(over="ignore"):
+        labels = np.ceil((informative - 0.5) / footprint)
     labels = np.where(_math.informative_labels(labels - 1.0, footprint) >= informative, labels - 1.0, labels)
     return np.where(_math.informative_labels(labels, footprint) < informative, labels + 1.0, labels)
 
@@ -128,7 +133,8 @@ def required_labels(
     Returns
     -------
     labels : float or ndarray
-        Whole numbers of labels, ``inf`` where no quantity reaches the target. Results beyond the
+        Whole numbers of labels, ``inf`` where no quantity reaches the target, or where the
+        quantity that does exceeds the largest float (about 1.8e308). Results beyond the
         brief's :math:`10^{12}` are returned as computed; beyond :math:`2^{53}` they are exact
         to the float's resolution only.
 
@@ -294,7 +300,8 @@ def max_blind_spot(
     bound = _loss_bound(a, v["budget"])
     error, fooled = v["error_rate"], v["fooled_rate"]
     f, chi = v["footprint"], v["exploitation"]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # over: χ/f beyond the largest float (f subnormal) makes the inner branch 0, as it should be.
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         share = (bound - error) / (fooled - error)
         share_at_footprint = f * (1.0 - chi) + chi
         inner = share / (1.0 - chi + chi / f)

@@ -108,3 +108,29 @@ model_assumptions = st.builds(
     overlap=overlap,
     **_THREAT_STRATEGIES,
 )
+
+
+def ends(name: str) -> list[float]:
+    """The extreme values of quantity ``name`` that its interval admits: each end where closed, the
+    nearest float inside where open (5e-324 above an open 0), the largest float below an infinite
+    end. Whole quantities give whole numbers. For the walks that drive every consumer at both ends
+    (no sub-range, subnormals included: a hostile caller types them).
+    """
+    import numpy as np
+
+    q = QUANTITIES[name]
+    values = []
+    for end, is_open, inward in ((q.low, q.low_open, math.inf), (q.high, q.high_open, -math.inf)):
+        if math.isinf(end):
+            end, is_open = math.copysign(float(np.finfo(float).max), end), False
+        if q.whole:
+            value = float(end + (1 if inward > 0 else -1) if is_open else end)
+        else:
+            value = float(np.nextafter(end, inward)) if is_open else float(end)
+        values.append(value)
+    return values
+
+
+def extreme(name: str) -> st.SearchStrategy:
+    """An end of quantity ``name``'s interval (:func:`ends`) or any value inside it (:func:`for_quantity`)."""
+    return st.one_of(st.sampled_from(ends(name)), for_quantity(name))

@@ -154,9 +154,12 @@ def test_cached_figures_hold_long_numeric_data_as_arrays():
 
 
 def test_config_keeps_the_security_settings():
-    """XSRF protection on; uploads (scenario files, a few kB) limited to 1 MB."""
+    """XSRF protection on; uploads limited to the largest file the app reads: 10 MB of comparison
+    labels (aliquant_core.annotations.MAX_BYTES; scenario files are refused over 1 MB)."""
+    from aliquant_core.annotations import MAX_BYTES
+
     assert CONFIG["server"]["enableXsrfProtection"] is True
-    assert CONFIG["server"]["maxUploadSize"] == 1
+    assert CONFIG["server"]["maxUploadSize"] == MAX_BYTES // 1_000_000 == 10
 
 
 def test_config_turns_off_the_post_script_garbage_collection():

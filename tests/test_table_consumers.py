@@ -14,6 +14,7 @@ import io
 import json
 import math
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,11 +22,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aliquant_core import p_align, required_labels
-from aliquant_core.cli import build_parser, main
+from aliquant_core.cli import _SETTINGS, build_parser, main
 from aliquant_core.quantities import DEFAULTS, QUANTITIES, THREAT, Assumptions, Quantity, names_in
 from aliquant_core.scenario import ScenarioError, scenario_from_dict, scenario_from_json, scenario_to_json
 from aliquant_core.sources import Source
 from aliquant_core.trajectory import TrajectoryRates
+
+from .strategies import ends
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -158,6 +161,76 @@ def test_a_flag_defaults_to_the_table(sub, name):
     # No flag: None (the value then comes from --scenario, else the table) or the table's default.
     default = quantity_flags(SUBCOMMANDS[sub])[name].default
     assert default is None or default == DEFAULTS[name], (sub, name, default)
+
+
+#: Settings that keep a run quick where a subcommand draws or simulates: the walk is of the flags.
+QUICK = {
+    "uncertainty": ("--draws=16",),
+    "sensitivity": ("--samples=2", "--interval=labels=10:1000"),
+    "simulate": ("--trials=100",),
+}
+
+
+def _no_constant(name: str):
+    raise AssertionError(f"JSON holds {name}, which is not a finite number")
+
+
+def answers_or_refuses(*argv: str) -> tuple[int, str, str]:
+    """Run the command line and check what the issue asks of every input (#15 point 1).
+
+    Exit 0 with finite numbers (the JSON parses with no NaN or Infinity), or exit 2 with one line on
+    stderr and nothing on stdout; no warning (NumPy's RuntimeWarning) reaches the user either way.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status, out, err = run_cli(*argv)
+    shown = " ".join(argv)
+    assert not caught, f"{shown}: {[str(w.message) for w in caught]}"
+    assert status in (0, 2), f"{shown}: exit {status}: {err[-300:]}"
+    if status == 2:
+        assert out == "", shown
+        assert err.startswith("aliquant: error: "), f"{shown}: {err!r}"
+        assert err.count("\n") == 1, f"{shown}: {err!r}"
+    else:
+        assert err == "", f"{shown}: {err!r}"
+        if "--json" in argv:
+            json.loads(out, parse_constant=_no_constant)
+        assert "None" not in out, f"{shown}: {out[-300:]}"  # a null formatted as text
+        assert not re.search(r"\b(nan|inf)\b", out), f"{shown}: {out[-300:]}"  # "$inf" as before #15
+    return status, out, err
+
+
+@pytest.mark.parametrize(("sub", "name"), CLI_CASES, ids=[f"{s}-{n}" for s, n in CLI_CASES])
+def test_a_subcommand_at_each_end_of_a_flag_answers_finitely_or_refuses_in_one_line(sub, name):
+    # Each end the interval admits (5e-324 above an open 0, the largest float below an infinite
+    # end), in JSON and in text: costs beyond the largest float are refused, never inf or a warning.
+    for end in ends(name):
+        for form in ((), ("--json",)):
+            answers_or_refuses(sub, f"{QUANTITIES[name].flag}={text(end)}", *QUICK.get(sub, ()), *form)
+
+
+SETTING_CASES = [
+    (sub, setting.name, end)
+    for sub, parser in SUBCOMMANDS.items()
+    for setting in _SETTINGS.values()
+    if any(setting.flag in action.option_strings for action in parser._actions)
+    and setting.name not in ("draws", "trials")  # their top end is minutes of drawing
+    for end in (
+        float(np.nextafter(setting.low, math.inf)) if setting.low_open else setting.low,
+        float(np.finfo(float).max) if math.isinf(setting.high) else setting.high,
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("sub", "name", "end"), SETTING_CASES, ids=[f"{s}-{n}-{e:g}" for s, n, e in SETTING_CASES]
+)
+def test_a_subcommand_at_each_end_of_a_setting_answers_finitely_or_refuses_in_one_line(sub, name, end):
+    flag = _SETTINGS[name].flag
+    answers_or_refuses(sub, f"{flag}={text(end)}", *QUICK.get(sub, ()), "--json")
+    if sub == "curve":  # the cost law prices labels by (1/2 - eps)^gamma: the steepest law too
+        answers_or_refuses(sub, "--kind=cost-law", "--gamma=10", f"{flag}={text(end)}", "--json")
+        answers_or_refuses(sub, "--kind=redundancy", f"{flag}={text(end)}", "--json")
 
 
 def test_evaluate_without_flags_reports_the_tables_defaults():

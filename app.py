@@ -10,7 +10,14 @@ with a ``pages/`` folder as a version-1 multipage app until ``st.navigation`` ru
 mode a request for a page whose hash matches ``pages/<name>.py`` runs that file directly, without
 this entry file and its sidebar (this happens on the first run after the server starts, and on
 every ``AppTest`` rerun, which resets the flag). With distinct url paths every run goes through here.
+
+The page runs inside an error boundary (:func:`run_page`): an unexpected exception in a page is
+logged with its traceback on the server and shown to the viewer as one short message, with no
+paths; the sidebar, the share link and the other pages keep working. ``.streamlit/config.toml``
+also keeps Streamlit's own error display to a generic message (``client.showErrorDetails``).
 """
+
+import logging
 
 import streamlit as st
 
@@ -21,6 +28,9 @@ from aliquant_app.layout import PAGES  # the page registry: every page, its scri
 # of the startup heap stall reruns: see aliquant_app/serving.py.
 serving.disable_nagle()
 serving.freeze_startup_heap()
+# Streamlit drops a query string past 512 Ki characters whole and silently; cut it down instead,
+# so the link note can name what was too long (aliquant_app/state.py).
+state.install_link_bounds()
 
 st.set_page_config(
     page_title="aliquant",
@@ -30,8 +40,31 @@ st.set_page_config(
     menu_items={"About": "aliquant: how much alignment training data, of what quality, do we need?"},
 )
 
+_LOG = logging.getLogger("aliquant_app")
+
+#: What a viewer sees when a page fails: no exception type, message or path (those are logged).
+PAGE_ERROR = (
+    "This page ran into an unexpected error and could not be drawn in full. The sidebar, the share "
+    "link and the other pages still work; changing a setting or reloading the page may help. The "
+    "error was logged on the server."
+)
+
+
+def run_page(page) -> None:
+    """Run the page; on an unexpected error, log it and show :data:`PAGE_ERROR` in its place.
+
+    Only ``Exception``: Streamlit's own control flow (``st.rerun``, ``st.stop``) raises
+    ``BaseException`` subclasses, which pass through.
+    """
+    try:
+        page.run()
+    except Exception:
+        _LOG.exception("page %r raised", getattr(page, "url_path", page))
+        st.error(PAGE_ERROR, icon=":material/error:")
+
+
 navigation = st.navigation(layout.pages(PAGES), position="top")
 layout.compact_page()
 scenario_io.render(state.render_sidebar())
 state.show_link_note()
-navigation.run()
+run_page(navigation)

@@ -12,6 +12,18 @@ value it cannot use (not a number, outside the widget's bounds, not finite). :fu
 records the raw query string before the widgets are created, compares it with what the widgets
 took, and keeps a list of what was ignored for :func:`show_link_note` to display.
 
+Streamlit reads no query string longer than 512 Ki characters (or with more than 1,000 parts): on
+arrival (``AppSession``, through ``sanitize_query_string``) it replaces the whole link by an empty
+one, silently, and the script never sees it. :func:`install_link_bounds` (called by ``app.py``)
+wraps that function so that such a link is cut down there instead (:func:`bounded_link`: at most
+:data:`MAX_LINK_PAIRS` parts, each value at most :data:`MAX_LINK_VALUE` characters): the usable
+parts arrive as an ordinary link, and each refused part as one short entry of :data:`LONG_LINK_KEY`
+(its name and length), which :func:`render_sidebar` turns into lines of the link note and removes
+from the URL, so the rest of the link applies as usual and the over-long text is kept nowhere. No
+value the app copies from a link is longer than :data:`MAX_LINK_VALUE` either.
+``server.maxMessageSize`` in ``.streamlit/config.toml`` bounds the query string a browser can
+send at all (4 MB).
+
 The widgets are created in ``app.py`` before ``st.navigation(...).run()``, so they keep their
 values across pages.
 """
@@ -22,6 +34,7 @@ import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import unquote_plus, urlencode
 
 import streamlit as st
 
@@ -35,13 +48,19 @@ from .widgets import quote
 __all__ = [
     "CONTROLS",
     "LABELS_LOG10_KEY",
+    "LONG_LINK_KEY",
+    "MAX_LINK_PAIRS",
+    "MAX_LINK_VALUE",
     "USE_AGREEMENT_KEY",
     "Assumptions",
     "accepts",
     "add_page_link_notes",
+    "bounded_link",
+    "bounded_query_string",
     "check_link",
     "control_help",
     "current",
+    "install_link_bounds",
     "page_link_keys",
     "quote",
     "render_sidebar",
@@ -63,7 +82,23 @@ _PAGE_LINK_KEY = "_aliquant_page_link"
 _PAGE_NOTES_KEY = "_aliquant_page_link_notes"
 #: This run's placeholder for the link note (see show_link_note).
 _NOTE_SLOT_KEY = "_aliquant_link_note_slot"
+#: Query-string key that carries, from Streamlit's entrance to the first run, each part of an
+#: over-long link that was refused: ``"<length>:<name>"`` (see bounded_query_string).
+LONG_LINK_KEY = "aliquant_refused"
 _LABELS_LOG10_STEP = 0.05
+
+#: Longest link value any control takes, in characters (a number's ``repr`` has at most 24, a
+#: programme's name at most 40). A longer one is refused without being kept.
+MAX_LINK_VALUE = 100
+#: Most ``key=value`` parts read from a link (a link with every setting has about 100).
+MAX_LINK_PAIRS = 300
+#: Streamlit's own limits, past which it ignores the whole query string (1.67:
+#: ``streamlit.runtime.state.query_params``).
+_STREAMLIT_QUERY_CHARS = 512 * 1024
+_STREAMLIT_QUERY_PARTS = 1000
+#: Characters of an encoded value that can still decode to MAX_LINK_VALUE (a 4-byte UTF-8
+#: character is 12 characters encoded).
+_ENCODED_VALUE = 12 * MAX_LINK_VALUE
 
 
 #: The sidebar's controls, one per model quantity of the table, in sidebar order (``agreement``
@@ -162,8 +197,157 @@ def set_quality(values: Mapping[str, float]) -> None:
         state["agreement"] = _agreement_shown(float(values["error_rate"]))
 
 
+def _clipped(value: str) -> str:
+    """A link value as the app keeps it: at most one character past :data:`MAX_LINK_VALUE`.
+
+    No control takes a longer value, so the clipped value is refused (and noted) just the same.
+    """
+    return value if len(value) <= MAX_LINK_VALUE else value[: MAX_LINK_VALUE + 1]
+
+
 def _read_query_string() -> dict[str, list[str]]:
-    return {key: st.query_params.get_all(key) for key in st.query_params}
+    return {_clipped(key): [_clipped(v) for v in st.query_params.get_all(key)] for key in st.query_params}
+
+
+def _ignored_by_streamlit(raw: str) -> bool:
+    """Whether Streamlit dropped this whole query string for its length or number of parts."""
+    return len(raw) > _STREAMLIT_QUERY_CHARS or raw.count("&") + 1 > _STREAMLIT_QUERY_PARTS
+
+
+def _too_long(key: str, length: int, what: str = "a value") -> str:
+    return (
+        f"{quote(key)}: {what} of {length:,} characters, longer than any setting takes "
+        f"({MAX_LINK_VALUE}); ignored"
+    )
+
+
+def bounded_link(raw: str, *, notes: bool = True) -> tuple[list[tuple[str, str]], list]:
+    """Read a query string with bounds: the usable parts, and a note for each part refused.
+
+    Parameters
+    ----------
+    raw : str
+        The query string, percent-encoded (``a=1&b=2``), of any length.
+
+    Returns
+    -------
+    parts : list of (str, str)
+        The decoded ``(key, value)`` pairs, in order, at most :data:`MAX_LINK_PAIRS`, each key
+        and value at most :data:`MAX_LINK_VALUE` characters.
+    notes : list of str
+        Markdown lines for the link note: each over-long key or value (by its key, clipped, and
+        its length), and the count of parts past the limit. With ``notes=False``, the same as
+        :data:`LONG_LINK_KEY` entries, ``(LONG_LINK_KEY, "<length>:<value|name|parts>:<key>")``.
+
+    Examples
+    --------
+    >>> parts, notes = bounded_link("labels=5000&target=" + "9" * 1_000_000)
+    >>> parts
+    [('labels', '5000')]
+    >>> print(notes[0])
+    `target`: a value of 1,000,000 characters, longer than any setting takes (100); ignored
+    """
+    parts: list[tuple[str, str]] = []
+    refused: list[tuple[str, str]] = []
+    start = 0
+    while start <= len(raw):
+        end = raw.find("&", start)
+        end = len(raw) if end < 0 else end
+        if end > start:
+            if len(parts) + len(refused) >= MAX_LINK_PAIRS:
+                refused.append(_refused("", MAX_LINK_PAIRS, "parts"))
+                break
+            equals = raw.find("=", start, end)
+            key_end = end if equals < 0 else equals
+            key = unquote_plus(raw[start : min(key_end, start + _ENCODED_VALUE)])
+            value_length = 0 if equals < 0 else end - equals - 1
+            if key_end - start > _ENCODED_VALUE or len(key) > MAX_LINK_VALUE:
+                refused.append(_refused(key, key_end - start, "name"))
+            elif value_length > _ENCODED_VALUE:
+                refused.append(_refused(key, value_length, "value"))
+            else:
+                value = "" if equals < 0 else unquote_plus(raw[equals + 1 : end])
+                if len(value) > MAX_LINK_VALUE:
+                    refused.append(_refused(key, len(value), "value"))
+                else:
+                    parts.append((key, value))
+        start = end + 1
+    if not notes:
+        return parts, refused
+    notes_ = _long_link_notes([value for _, value in refused])
+    return parts, notes_
+
+
+def _refused(key: str, length: int, what: str) -> tuple[str, str]:
+    return LONG_LINK_KEY, f"{length}:{what}:{key[:MAX_LINK_VALUE]}"
+
+
+def bounded_query_string(raw: str, sanitize: Callable[[str], str] | None = None) -> str:
+    """A query string as the app lets Streamlit read it: an over-long one cut down, not dropped.
+
+    Parameters
+    ----------
+    raw : str
+        The query string a browser sent.
+    sanitize : callable, optional
+        Streamlit's own check (``sanitize_query_string``), which returns ``""`` for a query
+        string past its limits; by default the same limits, without its log line.
+
+    Returns
+    -------
+    str
+        ``raw`` when Streamlit reads it as it is; else the parts :func:`bounded_link` keeps, and
+        one :data:`LONG_LINK_KEY` entry per part refused (its length and name), re-encoded. At
+        most :data:`MAX_LINK_PAIRS` parts of at most about :data:`MAX_LINK_VALUE` characters
+        each, so Streamlit reads it.
+    """
+    kept = sanitize(raw) if sanitize is not None else ("" if _ignored_by_streamlit(raw) else raw)
+    if kept or not raw:
+        return kept
+    parts, refused = bounded_link(raw, notes=False)
+    return urlencode([*parts, *refused])
+
+
+def install_link_bounds() -> bool:
+    """Make Streamlit cut an over-long query string down (:func:`bounded_query_string`), once.
+
+    Wraps ``sanitize_query_string`` where ``AppSession`` calls it on every rerun request
+    (Streamlit 1.67); returns whether it is (now) wrapped. Before the first run of ``app.py`` in
+    a server process, Streamlit drops an over-long link as it always did (a deployment's warm-up
+    run installs this; docs/deploy.md).
+    """
+    try:
+        from streamlit.runtime import app_session
+    except ImportError:  # pragma: no cover - a Streamlit without it
+        return False
+    original = getattr(app_session, "sanitize_query_string", None)
+    if original is None:  # pragma: no cover
+        return False
+    if getattr(original, "_aliquant_bounded", False):
+        return True
+
+    def sanitize(query_string: str) -> str:
+        return bounded_query_string(query_string, original)
+
+    sanitize._aliquant_bounded = True  # type: ignore[attr-defined]
+    sanitize.__wrapped__ = original  # type: ignore[attr-defined]
+    app_session.sanitize_query_string = sanitize
+    return True
+
+
+def _long_link_notes(values: list[str]) -> list[str]:
+    """Link-note lines for the :data:`LONG_LINK_KEY` entries (each ``length:what:name``)."""
+    notes = []
+    for value in values[:MAX_LINK_PAIRS + 1]:
+        length, _, rest = value.partition(":")
+        what, _, key = rest.partition(":")
+        if not length.isdigit():
+            continue
+        if what == "parts":
+            notes.append(f"the link has more than {MAX_LINK_PAIRS} parts; the rest were not read")
+        else:
+            notes.append(_too_long(key, int(length), "a name" if what == "name" else "a value"))
+    return notes
 
 
 def page_link_keys() -> frozenset[str]:
@@ -241,6 +425,10 @@ def render_sidebar() -> Assumptions:
     """
     state = st.session_state
     first_run = _STARTED_KEY not in state
+    long_link: list[str] = []
+    if first_run and LONG_LINK_KEY in st.query_params:  # parts of an over-long link, refused
+        long_link = _long_link_notes(st.query_params.get_all(LONG_LINK_KEY))
+        del st.query_params[LONG_LINK_KEY]
     raw = _read_query_string() if first_run else {}
     if first_run:
         state[_STARTED_KEY] = True
@@ -312,17 +500,12 @@ def render_sidebar() -> Assumptions:
         )
 
     if first_run:
-        state[_IGNORED_KEY] = check_link(raw, taken, use_agreement)
+        state[_IGNORED_KEY] = [*long_link, *check_link(raw, taken, use_agreement)]
         page_keys = page_link_keys()
         state[_PAGE_LINK_KEY] = {key: values for key, values in raw.items() if key in page_keys}
-        for key in raw:
+        for key in list(st.query_params):  # the link's keys as given (raw's may be clipped)
             # Unbound leftovers (unknown keys, the unused quality input) would make the link lie.
-            if (
-                key not in taken
-                and key != USE_AGREEMENT_KEY
-                and key not in page_keys
-                and key in st.query_params
-            ):
+            if key not in taken and key != USE_AGREEMENT_KEY and key not in page_keys:
                 del st.query_params[key]
 
     assumptions = _assumptions(tuple(taken.items()))

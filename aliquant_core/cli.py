@@ -402,7 +402,9 @@ def _format_probability(value: float, failure: float, log10_failure: float | Non
         return f"{value:.4f}"
     if failure > 0:
         return f"1 − {failure:.3g}"
-    return f"1 − 10^{log10_failure:.1f}" if log10_failure is not None else "1"
+    # A tail of exactly 0 (labels never wrong) has no logarithm: the probability is 1.
+    finite = log10_failure is not None and math.isfinite(log10_failure)
+    return f"1 − 10^{log10_failure:.1f}" if finite else "1"
 
 
 def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:

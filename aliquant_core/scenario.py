@@ -7,7 +7,9 @@ a dict; reading files, downloading and share links are the caller's business (th
 I/O).
 
 Reading is strict. A document with an unknown key, a value of the wrong type, a value outside its
-range, a newer version, a duplicate key, NaN or Infinity, more than :data:`MAX_BYTES` bytes, a
+range, a newer version, a duplicate key, NaN or Infinity, more than :data:`MAX_BYTES` bytes, more
+than :data:`MAX_SOURCES` sources, :data:`MAX_PROGRAMMES` programmes or :data:`MAX_ALLOCATIONS`
+allocations in all (counted before any is read, so an oversized file costs only its parse), a
 programme whose cost exceeds the largest float (each value in range, their product not), or
 text that is not JSON is refused with a :class:`ScenarioError` whose message names the path of
 what is wrong, e.g. ``sources[1].blind_spot must be in [0, 1]; got 1.5``. Nothing is read from a
@@ -34,9 +36,9 @@ lists of valid keys below are that table's groups.
     ``error_rate`` (not both); it is converted, ε = (1 − √(2a − 1))/2, and written back as
     ``error_rate``. A missing quantity takes the table's default.
 ``sources``
-    A list of labelling sources, each an object with ``name`` (a non-empty string, unique in the
-    file), ``error_rate`` or ``agreement``, ``blind_spot``, the ``source`` group but
-    ``redundancy`` (``cost_per_label``, ``seconds_per_label``, ``workforce``,
+    A list of at most :data:`MAX_SOURCES` labelling sources, each an object with ``name`` (a
+    non-empty string, unique in the file), ``error_rate`` or ``agreement``, ``blind_spot``, the
+    ``source`` group but ``redundancy`` (``cost_per_label``, ``seconds_per_label``, ``workforce``,
     ``hours_per_week``; these six are :data:`SOURCE_FIELDS`) and an optional ``provenance``, an
     object from those six field names (``error_rate`` also covers ``agreement``) to the citation
     or assumption behind each value. A source may instead start from a preset,
@@ -45,7 +47,8 @@ lists of valid keys below are that table's groups.
     unless the file gives a new one. Sources are written in full (values, not preset names), so a
     file keeps its numbers if a preset changes.
 ``programmes``
-    A list of programmes, each an object with an optional ``name`` (default ``""``), an optional
+    A list of at most :data:`MAX_PROGRAMMES` programmes (holding at most :data:`MAX_ALLOCATIONS`
+    allocations together), each an object with an optional ``name`` (default ``""``), an optional
     ``aggregation`` (``"pooled"``, the default; ``"weighted"``, by each source's reliability on
     ordinary items; or ``"oracle"``, the oracle bound: Nitzan–Paroush weights from the
     competitor-specific q_s, which no aggregator knows; see :mod:`aliquant_core.programme`) and
@@ -149,7 +152,10 @@ from .quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, Quantit
 from .sources import PRESETS, Source
 
 __all__ = [
+    "MAX_ALLOCATIONS",
     "MAX_BYTES",
+    "MAX_PROGRAMMES",
+    "MAX_SOURCES",
     "SCHEMA_VERSION",
     "SOURCE_FIELDS",
     "VERSION_KEY",
@@ -170,6 +176,12 @@ VERSION_KEY = "aliquant_scenario"
 
 #: Largest scenario text read, in bytes of UTF-8 (1 MB; a large scenario is a few kB).
 MAX_BYTES = 1_000_000
+#: Most sources a scenario holds (a real comparison has a handful; every source costs reading).
+MAX_SOURCES = 100
+#: Most programmes a scenario holds.
+MAX_PROGRAMMES = 100
+#: Most allocations in all of a scenario's programmes together (a programme mixes a few sources).
+MAX_ALLOCATIONS = 1_000
 
 #: A source's numeric fields, in the order they are written (and the keys its provenance may have).
 SOURCE_FIELDS = ("error_rate", "blind_spot", *(n for n in names_in("source") if n != "redundancy"))
@@ -545,6 +557,39 @@ def _unique(source: Source, path: str, by_name: dict[str, Source]) -> None:
     by_name[source.name] = source
 
 
+def _check_counts(sources: Any, programmes: Any) -> None:
+    """Refuse more sources, programmes or allocations than a scenario holds, before reading them.
+
+    Counted on the lists as given (document or Python values), so a huge file costs the JSON
+    parse only: reading each source and allocation is what takes the time (docs/benchmarks.md).
+    """
+    if isinstance(sources, list | tuple) and len(sources) > MAX_SOURCES:
+        raise ScenarioError(
+            f"sources lists {len(sources):,} sources; a scenario holds at most {MAX_SOURCES}", "sources"
+        )
+    if not isinstance(programmes, list | tuple):
+        return
+    if len(programmes) > MAX_PROGRAMMES:
+        raise ScenarioError(
+            f"programmes lists {len(programmes):,} programmes; a scenario holds at most {MAX_PROGRAMMES}",
+            "programmes",
+        )
+    total = 0
+    for programme in programmes:
+        allocations = (
+            programme.get("allocations")
+            if isinstance(programme, Mapping)
+            else (getattr(programme, "allocations", None))
+        )
+        if isinstance(allocations, list | tuple):
+            total += len(allocations)
+    if total > MAX_ALLOCATIONS:
+        raise ScenarioError(
+            f"programmes hold {total:,} allocations in all; a scenario holds at most {MAX_ALLOCATIONS:,}",
+            "programmes",
+        )
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A whole scenario: assumptions, sources, programmes, trajectory rates and uncertainty.
@@ -592,6 +637,7 @@ class Scenario:
         if self.assumptions.agreement is not None:  # held, as the file writes it, as error_rate
             error_rate = self.assumptions.error_rate
             object.__setattr__(self, "assumptions", self.assumptions.replace(error_rate=error_rate))
+        _check_counts(self.sources, self.programmes)
         sources = tuple(_list(self.sources, "sources"))
         by_name: dict[str, Source] = {}
         for i, source in enumerate(sources):
@@ -805,10 +851,11 @@ def scenario_from_dict(data: Any) -> Scenario:
     Raises
     ------
     ScenarioError
-        If the document is not an object, lacks the version or has a newer one, or has an
-        unknown key, a duplicate key, a value of the wrong type or out of range, a duplicate
-        source name, or a programme naming a source that is neither in the file nor a preset. The
-        message starts with the path of what is wrong.
+        If the document is not an object, lacks the version or has a newer one, has more
+        sources, programmes or allocations than :data:`MAX_SOURCES`, :data:`MAX_PROGRAMMES` and
+        :data:`MAX_ALLOCATIONS` allow, or has an unknown key, a duplicate key, a value of the
+        wrong type or out of range, a duplicate source name, or a programme naming a source that
+        is neither in the file nor a preset. The message starts with the path of what is wrong.
     """
     if not isinstance(data, Mapping):
         raise ScenarioError(f"a scenario must be a JSON object; got {_show(data)}")
@@ -828,6 +875,7 @@ def scenario_from_dict(data: Any) -> Scenario:
             VERSION_KEY,
         )
     _object(data, "", _TOP_KEYS, "the scenario")
+    _check_counts(data.get("sources", []), data.get("programmes", []))
     assumptions = _assumptions_from(data["assumptions"]) if "assumptions" in data else Assumptions()
     by_name: dict[str, Source] = {}
     for i, entry in enumerate(_list(data.get("sources", []), "sources")):

@@ -1211,6 +1211,20 @@ def resolvable_point(
 
     grid = np.unique(np.round(np.logspace(*QUANTITIES["labels"].log10_bounds, 2401)))
     grid = grid[_math.informative_labels(grid, shape["footprint"]) >= 1]
+    if grid.size == 0:  # a footprint so small that no N in range gives an informative label
+        p_single = float(p_align(labels, vote_error, **shape, **alone).p_single)  # ½: no label counts
+        return ResolvablePoint(
+            labels=labels,
+            competitors_log10=0.0,
+            prior_bits=0.0,
+            p_single=p_single,
+            p_align=p_single,
+            aimed_tail=aim,
+            reason=(
+                f"no N up to {QUANTITIES['labels'].high:g} gives an informative label at footprint "
+                f"{shape['footprint']:g}, so P₁ = ½ at every N: nothing to resolve"
+            ),
+        )
     result = p_align(grid, vote_error, **shape, **alone)
     q = float(np.asarray(result.label_win_prob).reshape(-1)[0])
     if q == 0.5:
@@ -1228,7 +1242,7 @@ def resolvable_point(
         )
     p_single = float(p_align(labels, vote_error, **shape, **alone).p_single)
     competitors = 1
-    if p_single > 0.5:
+    if 0.5 < p_single < 1.0:  # at P₁ = 1 (labels never wrong) every K gives P_align = 1: keep one
         competitors = int(min(DIRECT_COMPETITORS_LIMIT, max(1, round(math.log(0.5) / math.log(p_single)))))
     competitors_log10 = math.log10(competitors)
     reason = (

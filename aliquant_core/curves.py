@@ -422,7 +422,8 @@ def cheapest_programme(
     Notes
     -----
     For one source at redundancy :math:`r` the exact answer is :math:`r c \cdot N^*` with
-    :math:`N^*` from :func:`aliquant_core.required_labels` at error rate :math:`\varepsilon_r`.
+    :math:`N^*` from :func:`aliquant_core.required_labels` at error rate :math:`\varepsilon_r` and
+    fooled rate :math:`\varphi_r` (the majority of :math:`r` votes, outside and inside blind spots).
     For each pair of sources (at redundancy 1) the smallest budget whose :func:`best_split` reaches
     the target is found by bisection on :math:`\log B`, starting from the cheaper of the two
     single-source costs (a mix can always spend everything on one source).

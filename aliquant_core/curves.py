@@ -437,7 +437,10 @@ def cheapest_programme(
             voted = float(redundant_error_rate(source.error_rate, r))
             fooled = float(redundant_fooled_rate(model["fooled_rate"], r))
             items = required_labels(
-                target=target, error_rate=voted, blind_spot=source.blind_spot, **{**model, "fooled_rate": fooled}
+                target=target,
+                error_rate=voted,
+                blind_spot=source.blind_spot,
+                **{**model, "fooled_rate": fooled},
             )
             items, programme, cost = float(items), None, np.inf
             if np.isfinite(items) and items <= _MOST_LABELS:

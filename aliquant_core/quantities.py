@@ -30,8 +30,8 @@ Groups
     How good the labels are: ``error_rate`` (or ``agreement``, an alternative input for it).
 ``threat``
     What the labels are up against: ``blind_spot``, ``fooled_rate``, ``footprint``,
-    ``exploitation``, ``competitors_log10``, ``prior_bits``. Every core function that evaluates the model takes
-    these as keywords, and passes them on as ``**threat``.
+    ``exploitation``, ``competitors_log10``, ``prior_bits``. Every core function that evaluates the
+    model takes these as keywords, and passes them on as ``**threat``.
 ``dependence``
     How the competitors' contests depend on one another, all judged on one dataset: ``overlap``
     (:mod:`aliquant_core.shared_dataset`). The headline :math:`P_1^{K_\text{eff}}` treats them as

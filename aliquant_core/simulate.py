@@ -575,7 +575,8 @@ def _draw_informative(rng, shape, labels, footprint, informative):
 
 
 def _draw_wins_counts(rng, informative, blind, vote_error, vote_fooled):
-    """W per trial by counts: n_in ~ Bin(m, h); right are (m − n_in) − Bin(m − n_in, ε_r) + n_in − Bin(n_in, φ_r)."""
+    """W per trial by counts: n_in ~ Bin(m, h); right are (m − n_in) − Bin(m − n_in, ε_r) outside
+    and n_in − Bin(n_in, φ_r) inside blind spots."""
     inside = rng.binomial(informative, blind)
     outside = informative - inside
     return outside - rng.binomial(outside, vote_error) + inside - rng.binomial(inside, vote_fooled)
@@ -1091,7 +1092,9 @@ def bradley_terry_check(
 
     in_blind = (rng.random((trials, m)) < blind).astype(float)
     noise = rng.standard_normal((trials, m))
-    prefer_aligned = rng.random((trials, m)) < np.where(in_blind > 0, 1.0 - v["fooled_rate"], 1.0 - error_rate)
+    prefer_aligned = rng.random((trials, m)) < np.where(
+        in_blind > 0, 1.0 - v["fooled_rate"], 1.0 - error_rate
+    )
     sign = np.where(prefer_aligned, 1.0, -1.0)
 
     scale = float(max(m, 1) * trials)

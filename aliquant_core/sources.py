@@ -63,9 +63,11 @@ def redundant_error_rate(error_rate, redundancy):
 
     .. math:: \varepsilon_r = I_\varepsilon(\lceil r/2 \rceil, \lceil r/2 \rceil).
 
-    Only random errors shrink: inside a blind spot every labeler is fooled, so the majority is
-    wrong with chance :math:`1 - \varepsilon_r` (Sheng, Provost & Ipeirotis 2008, "Get another
-    label?").
+    Only random errors shrink (Sheng, Provost & Ipeirotis 2008, "Get another label?"): blind
+    spots are shared by all labelers, so inside one each is fooled with chance :math:`\varphi` and
+    the majority with :math:`\varphi_r` (:func:`redundant_fooled_rate`), above :math:`\varphi`
+    wherever :math:`\varphi > \tfrac12`. The first version tied :math:`\varphi = 1 - \varepsilon`,
+    for which the majority there is wrong with chance :math:`1 - \varepsilon_r`.
 
     Examples
     --------
@@ -86,24 +88,22 @@ def redundant_fooled_rate(fooled_rate, redundancy):
     Parameters
     ----------
     fooled_rate : array_like
-        :math:`arphi`, each labeler's chance of preferring the worse behaviour there, in [0, 1].
+        :math:`\varphi`, each labeler's chance of preferring the worse behaviour there, in [0, 1].
     redundancy : array_like of int
         :math:`r` labels per item, in its range in :data:`aliquant_core.QUANTITIES`.
 
     Returns
     -------
     float or ndarray
-        :math:`arphi_r = P(\operatorname{Bin}(r, arphi) > r/2) + 	frac12 P(= r/2) =
-        I_arphi(\lceil r/2 
-ceil, \lceil r/2 
-ceil)`: above :math:`arphi` when
-        :math:`arphi > 	frac12` (a vote of the fooled is fooled more surely), below it otherwise.
+        :math:`\varphi_r = P(\operatorname{Bin}(r, \varphi) > r/2) + \tfrac12 P(= r/2) =
+        I_\varphi(\lceil r/2 \rceil, \lceil r/2 \rceil)`: above :math:`\varphi` when
+        :math:`\varphi > \tfrac12` (a vote of the fooled is fooled more surely), below it otherwise.
 
     Notes
     -----
     Labelers err independently inside a blind spot too; what they share is the situation, which
-    fools each with chance :math:`arphi`. With :math:`arphi = 1 - arepsilon` this is
-    :math:`1 - arepsilon_r`, the first version's.
+    fools each with chance :math:`\varphi`. With :math:`\varphi = 1 - \varepsilon` this is
+    :math:`1 - \varepsilon_r`, the first version's.
 
     Examples
     --------

@@ -82,7 +82,9 @@ def test_agreement_instead_of_error_rate(capsys):
 
 def test_text_output_is_readable(capsys):
     # Coin-flip labels everywhere (ε = φ = ½): the knife-edge.
-    status, out, _ = run(capsys, "evaluate", "--labels", "1000", "--error-rate", "0.5", "--fooled-rate", "0.5")
+    status, out, _ = run(
+        capsys, "evaluate", "--labels", "1000", "--error-rate", "0.5", "--fooled-rate", "0.5"
+    )
     assert status == 0
     assert "knife-edge" in out
     assert "Labels required" in out

@@ -120,6 +120,7 @@ def test_fooled_rate_by_hand():
     result = p_align(10, 0.1, **plain(blind_spot=0.1, footprint=0.2, exploitation=0.5, fooled_rate=0.6))
     assert result.label_win_prob == pytest.approx(0.75, abs=1e-15)
     assert result.p_single == pytest.approx(0.75, abs=1e-15)
+
     # Issue #17's case: h = 0.543 (f = 1, so h = σ), m = 5,000. The first version (φ = 1 − ε) had P₁
     # rise with random error, from 5.6e-10 at ε = 0 to 0.27 at ε = 0.45; both reproduced here.
     def p1(error_rate, fooled_rate):

@@ -41,7 +41,9 @@ def test_redundancy_does_not_reach_into_blind_spots():
     # the first version's fooled rate φ = 1 − ε = 0.8 a majority inside a blind spot is fooled with
     # φ₃ = 0.896, so q = (1 − h)(1 − ε₃) + h(1 − φ₃) = 0.7·0.896 + 0.3·0.104 = 0.6584 (by hand),
     # not 0.896.
-    result = mixture_p_align([10.0], [0.2], [0.3], redundancy=3, **plain_shared(exploitation=0.0, fooled_rate=0.8))
+    result = mixture_p_align(
+        [10.0], [0.2], [0.3], redundancy=3, **plain_shared(exploitation=0.0, fooled_rate=0.8)
+    )
     assert result.label_win_prob[0] == pytest.approx(0.6584, abs=1e-15)
     assert result.effective_error_rate[0] == pytest.approx(0.104, abs=1e-15)
     # And P₁ is the one-source model's at that q: ε₃ and φ₃ with h.
@@ -49,7 +51,9 @@ def test_redundancy_does_not_reach_into_blind_spots():
     assert result.p_align == pytest.approx(float(direct.p_align), rel=1e-14)
     # A fooled rate of its own, φ = 0.6: φ₃ = 0.6³ + 3·0.6²·0.4 = 0.648 (by hand), and
     # q = 0.7·0.896 + 0.3·(1 − 0.648) = 0.6272 + 0.1056 = 0.7328.
-    own = mixture_p_align([10.0], [0.2], [0.3], redundancy=3, **plain_shared(exploitation=0.0, fooled_rate=0.6))
+    own = mixture_p_align(
+        [10.0], [0.2], [0.3], redundancy=3, **plain_shared(exploitation=0.0, fooled_rate=0.6)
+    )
     assert own.label_win_prob[0] == pytest.approx(0.7328, abs=1e-15)
 
 

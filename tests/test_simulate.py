@@ -266,9 +266,10 @@ def test_per_labeler_majority_matches_the_redundant_error_rate():
 
 @pytest.mark.parametrize("redundancy", [1, 3, 4, 5])
 def test_per_labeler_path_agrees_with_the_formula(redundancy):
-    # m = 30 items, σ = 0.2, f = 0.5, χ = 1 → h = 0.4: blind-spot items are wrong unless the
-    # majority errs, and an even r breaks ties by a coin (r = 4 does as well as r = 3). Analytic
-    # P₁ (through ε_r): 0.66831 (r = 1), 0.73206 (r = 3, 4), 0.76895 (r = 5).
+    # m = 30 items, σ = 0.2, f = 0.5, χ = 1 → h = 0.4: blind-spot items are wrong when the
+    # majority is fooled (each labeler with the table's φ = 0.8362, the majority with φ_r), and an
+    # even r breaks ties by a coin (r = 4 does as well as r = 3). Analytic P₁ (through ε_r and φ_r):
+    # 0.43749 (r = 1), 0.49602 (r = 3, 4), 0.56771 (r = 5).
     result = simulate_p_align(
         60,
         0.3,
@@ -284,10 +285,10 @@ def test_per_labeler_path_agrees_with_the_formula(redundancy):
 
 
 def test_per_labeler_and_counts_paths_agree_closely():
-    # The same scenario at r = 3 with 200,000 trials each (half-width about 0.0025): both paths
-    # contain the analytic 0.73206 and each other's estimate. (At 20,000 trials, seeds 1 and 2
-    # differed by 2.8 standard errors; 400,000 trials per path showed no bias: 0.73131 and
-    # 0.73158 at seed 1, 0.73231 and 0.73252 at seed 2.)
+    # The same scenario at r = 3 with 200,000 trials each (half-width about 0.003): both paths
+    # contain the analytic 0.49602 (the table's φ) and each other's estimate. (Measured with the
+    # first version's φ = 1 − ε, analytic 0.73206: at 20,000 trials, seeds 1 and 2 differed by 2.8
+    # standard errors; 400,000 trials per path showed no bias.)
     kwargs = PLAIN | {"labels": 60, "error_rate": 0.3, "blind_spot": 0.2, "footprint": 0.5, "redundancy": 3}
     by_labeler = simulate_p_align(**kwargs, trials=200_000, per_labeler=True, seed=1)
     by_counts = simulate_p_align(**kwargs, trials=200_000, seed=2)
@@ -680,7 +681,7 @@ def test_a_wrong_formula_fails_each_check(monkeypatch, path, factor):
 
 
 def test_per_labeler_draw_catches_a_wrong_majority_formula(monkeypatch):
-    # A formula that forgot the majority vote (ε_r = ε at r = 3: P₁ 0.668 instead of 0.732) is
+    # A formula that forgot the majority vote (ε_r = ε at r = 3: P₁ 0.288 instead of 0.496) is
     # caught by drawing every labeler, not by the counts path, which draws through the same ε_r.
     monkeypatch.setattr(
         "aliquant_core.simulate.redundant_error_rate", lambda error_rate, redundancy: error_rate

@@ -1,12 +1,13 @@
 """Properties of P_align that follow from the model brief, each in the regime where it holds.
 
-With q − ½ = (½ − ε)(1 − 2h) and P₁ = I_q(a, a):
+With q = (1 − h)(1 − ε) + h(1 − φ), so q − ½ = (½ − ε) − h(φ − ε), and P₁ = I_q(a, a):
 
 * P₁ rises with q for any m (a binomial count is stochastically increasing in its probability);
 * for q > ½ it rises with m, for q < ½ it falls (Condorcet), and at q = ½ it is ½;
-* h rises with σ and χ and falls with f; q falls with h wherever ε < ½;
-* q falls with ε where h < ½, but rises where h > ½: there most labels lie in blind spots, and
-  a labeler who errs there turns a fooled label back to the right answer.
+* h rises with σ and χ and falls with f; q falls with h wherever blind spots hurt (φ > ε);
+* q never rises with ε at a fixed fooled rate φ (issue #17; the first version tied φ = 1 − ε, and
+  there q rose with ε once h > ½: test_error_rate_never_helps_at_a_fixed_fooled_rate fails if the
+  tie is put back, seen when it was written).
 """
 
 import numpy as np

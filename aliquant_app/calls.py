@@ -48,6 +48,7 @@ __all__ = [
     "PROGRAMME_MODEL",
     "TTL",
     "DrawnFigure",
+    "EstimatedSource",
     "Spec",
     "cached_data",
     "cached_figure",
@@ -56,6 +57,7 @@ __all__ = [
     "numeric_data_as_arrays",
     "programme",
     "programme_model",
+    "source",
 ]
 
 #: How long a cache entry that nobody uses is kept. An hour covers a meeting in which a shared link
@@ -186,13 +188,26 @@ def programme_model(values: Mapping[str, float]) -> dict[str, float]:
     return {name: float(values[name]) for name in PROGRAMME_MODEL}
 
 
-#: A programme for the core: (preset key, labels, redundancy) per source.
-Spec = tuple[tuple[str, float, int], ...]
+#: A source estimated from the user's labels, as numbers (hashable, so cached calls key on them):
+#: (name, error rate, blind spot or None where not identified, provenance); see :func:`source`.
+EstimatedSource = tuple[str, float, float | None, str]
+#: A programme for the core: (source, labels, redundancy) per source; the source a preset key or
+#: an :data:`EstimatedSource`.
+Spec = tuple[tuple[str | EstimatedSource, float, int], ...]
+
+
+def source(key: str | EstimatedSource) -> core.Source:
+    """The core's :class:`~aliquant_core.Source` of a :data:`Spec`'s source: a preset by its key, or
+    one estimated from labels (:func:`aliquant_core.estimated_source`) from its numbers."""
+    if isinstance(key, tuple):
+        name, error_rate, blind_spot, provenance = key
+        return core.estimated_source(error_rate, blind_spot, provenance, name=name)
+    return core.PRESETS[key]
 
 
 def programme(spec: Spec, aggregation: str, name: str = "") -> core.Programme:
     """The core's :class:`~aliquant_core.Programme` of a :data:`Spec`."""
-    allocations = tuple(core.Allocation(core.PRESETS[p], n, r) for p, n, r in spec)
+    allocations = tuple(core.Allocation(source(p), n, r) for p, n, r in spec)
     return core.Programme(allocations, aggregation=aggregation, name=name)
 
 

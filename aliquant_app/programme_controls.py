@@ -7,7 +7,9 @@ programme's values and writes them into the share link; so does it for the contr
 sections (budget range and axis, the cheapest-programme search, the budget split), of which only
 the open section is drawn. The link holds each field that differs
 from its default, under its key (``p2_na``, see :func:`aliquant_app.programmes_view.key`); sources
-are written by name, as a bound selectbox writes an option, and read by name or preset key.
+are written by name, as a bound selectbox writes an option, and read by name or preset key. A
+programme's source may also be the one estimated from the user's labels (``Your labels``), which
+the link names and the estimates' own link key (``est``) carries; without estimates it is dropped.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ __all__ = [
     "MAX_NAME",
     "MAX_REDUNDANCY",
     "SECTION_DEFAULTS",
+    "SOURCE_KEYS",
     "STORE",
     "defaults",
     "hidden",
     "spec_of",
+    "stale_sources",
 ]
 
 #: A programme's fields, in the order its inputs are drawn.
@@ -74,7 +78,9 @@ def _field(key: str) -> Field:
     if kind == "agg":
         return Field(key, read_choice(view.AGGREGATIONS), lambda value: [value])
     if kind in ("a", "b"):
-        options = tuple(PRESETS) if kind == "a" else (view.NONE, *PRESETS)
+        # The source from the user's labels is read too; the page drops it, with a note, when the
+        # session has no estimates applied (see stale_sources).
+        options = (*PRESETS, view.YOUR_LABELS) if kind == "a" else (view.NONE, *PRESETS, view.YOUR_LABELS)
         return Field(key, read_choice(options, view.source_name), lambda value: [view.source_name(value)])
     if kind in ("na", "nb"):
         return Field(key, read_number(0.0, MAX_LABELS), lambda value: [link_number(value)])
@@ -97,6 +103,8 @@ def _read_budgets(raw: list[str]) -> tuple[float, float]:
     low, high = sorted(ends)  # as a range slider holds them
     return low, high
 
+
+_read_split_source = read_choice((*PRESETS, view.YOUR_LABELS), view.source_name)
 
 #: The page's other controls drawn only in their section, their defaults and link fields.
 SECTION_DEFAULTS: dict[str, Any] = {
@@ -122,8 +130,7 @@ _SECTION_FIELDS = (
         lambda pool: [view.pool_label(pool)],
     ),
     Field("cheap_agg", read_choice(view.AGGREGATIONS), lambda value: [value]),
-    Field("split_a", read_choice(tuple(PRESETS), view.source_name), lambda p: [view.source_name(p)]),
-    Field("split_b", read_choice(tuple(PRESETS), view.source_name), lambda p: [view.source_name(p)]),
+    *(Field(key, _read_split_source, lambda p: [view.source_name(p)]) for key in ("split_a", "split_b")),
     Field("split_budget", read_number(1.0, 1e11), lambda value: [link_number(value)]),
     Field("split_agg", read_choice(view.AGGREGATIONS), lambda value: [value]),
 )
@@ -147,15 +154,43 @@ def hidden(shown: int) -> dict[str, str]:
     }
 
 
-def spec_of(values: Mapping[str, Any], index: int) -> tuple[str, str, view.Spec]:
+#: The page's source fields: the programmes' (``p1_a``, ``p1_b``, ...) and the budget split's.
+SOURCE_KEYS = (
+    *(view.key(i, slot) for i in range(1, view.MAX_PROGRAMMES + 1) for slot in "ab"),
+    "split_a",
+    "split_b",
+)
+
+
+def stale_sources(values: Mapping[str, Any], estimated: Any) -> list[str]:
+    """The source fields set to :data:`~aliquant_app.programmes_view.YOUR_LABELS` while no
+    estimates are applied (``estimated`` is None): a link's, whose estimates did not come with it."""
+    if estimated is not None:
+        return []
+    return [key for key in SOURCE_KEYS if values.get(key) == view.YOUR_LABELS]
+
+
+def spec_of(values: Mapping[str, Any], index: int, estimated: Any = None) -> tuple[str, str, view.Spec]:
     """Programme ``index``'s name, aggregation and spec from ``values`` (source B only if set).
+
+    ``estimated`` is the source from the user's labels as numbers
+    (:func:`aliquant_app.estimate_view.estimated_source`), which stands in the spec for
+    :data:`~aliquant_app.programmes_view.YOUR_LABELS`.
 
     >>> spec_of(DEFAULTS, 2)
     ('Contractors ×3', 'pooled', (('contractors', 100000.0, 3),))
     """
     get = {field: values[view.key(index, field)] for field in FIELDS}
-    spec = [(get["a"], float(get["na"]), round(get["ra"]))]
+
+    def source(key: str) -> Any:
+        if key != view.YOUR_LABELS:
+            return key
+        if estimated is None:
+            raise ValueError("the source from your labels needs estimates applied")
+        return estimated
+
+    spec = [(source(get["a"]), float(get["na"]), round(get["ra"]))]
     if get["b"] != view.NONE:
-        spec.append((get["b"], float(get["nb"]), round(get["rb"])))
+        spec.append((source(get["b"]), float(get["nb"]), round(get["rb"])))
     name = str(get["name"]).strip() or f"Programme {index}"
     return name, get["agg"], tuple(spec)

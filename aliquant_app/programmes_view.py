@@ -27,6 +27,7 @@ from aliquant_core.model import REGIME_WORDING
 from aliquant_core.programme import AGGREGATION_LABELS
 from aliquant_core.programme import AGGREGATIONS as AGGREGATIONS_CORE
 
+from . import calls, estimate_view
 from . import chart_style as style
 from .calls import Spec, cached_data, cached_figure, evaluate_programme, programme, programme_model
 from .formatting import count, probability
@@ -47,6 +48,8 @@ __all__ = [
     "POOL_LABELS",
     "PROGRAMME_LINK_KEYS",
     "SECTIONS",
+    "YOUR_LABELS",
+    "YOUR_LABELS_NAME",
     "ProgrammeDefault",
     "Programmes",
     "aggregation_name",
@@ -84,6 +87,13 @@ AGGREGATIONS = AGGREGATIONS_CORE
 AGGREGATION_NAMES = {"pooled": "pooled", "weighted": "weighted", "oracle": "oracle bound"}
 #: The "no second source" choice of a programme's source B.
 NONE = "none"
+#: The choice of the source estimated from the user's labels, offered while estimates are applied
+#: (:func:`aliquant_app.estimate_view.estimated_source`); the page and the link name it
+#: :data:`YOUR_LABELS_NAME`.
+YOUR_LABELS = "your_labels"
+YOUR_LABELS_NAME = estimate_view.SOURCE_NAME
+
+
 #: Programmes as the page holds them: each one's name, aggregation and spec.
 Programmes = tuple[tuple[str, str, Spec], ...]
 #: Points per programme on the budget curves (log-spaced over the chosen budget range).
@@ -202,9 +212,14 @@ def pool_label(pool: str) -> str:
     return POOL_LABELS[pool]
 
 
-def source_name(preset: str) -> str:
-    """Display name of a preset (``"none"`` for no source)."""
-    return "— none —" if preset == NONE else core.PRESETS[preset].name
+def source_name(preset: str | calls.EstimatedSource) -> str:
+    """Display name of a source: a preset's, ``"— none —"`` for no source, :data:`YOUR_LABELS`'s,
+    or an estimated source's own."""
+    if preset == NONE:
+        return "— none —"
+    if preset == YOUR_LABELS:
+        return YOUR_LABELS_NAME
+    return calls.source(preset).name
 
 
 # --- number formats -----------------------------------------------------------------------------
@@ -306,7 +321,7 @@ def describe(spec: Spec, aggregation: str) -> str:
     >>> describe((("contractors", 100_000.0, 3),), "pooled")
     'Trained contractors 100,000 × 3'
     """
-    parts = [f"{core.PRESETS[p].name} {count(n)} × {r}" for p, n, r in spec]
+    parts = [f"{calls.source(p).name} {count(n)} × {r}" for p, n, r in spec]
     # The oracle is always named as the bound it is (its full label), the others by their name.
     shown = AGGREGATION_LABELS[aggregation] if aggregation == "oracle" else aggregation
     return " + ".join(parts) + (f" · {shown}" if len(spec) > 1 else "")
@@ -427,9 +442,18 @@ def cheapest(target: float, presets: tuple[str, ...], aggregation: str, **model:
 
 
 @cached_data(max_entries=64)
-def split(source_a: str, source_b: str, budget: float, aggregation: str, **model: float) -> dict:
-    """:func:`aliquant_core.best_split` and :func:`~aliquant_core.budget_split_curve`, as plain values."""
-    a, b = core.PRESETS[source_a], core.PRESETS[source_b]
+def split(
+    source_a: str | calls.EstimatedSource,
+    source_b: str | calls.EstimatedSource,
+    budget: float,
+    aggregation: str,
+    **model: float,
+) -> dict:
+    """:func:`aliquant_core.best_split` and :func:`~aliquant_core.budget_split_curve`, as plain values.
+
+    Sources as a :data:`Spec` holds them (a preset key or an estimated source's numbers).
+    """
+    a, b = calls.source(source_a), calls.source(source_b)
     best = core.best_split(a, b, budget, aggregation=aggregation, **model)
     curve = core.budget_split_curve(a, b, budget, points=SPLIT_POINTS, aggregation=aggregation, **model)
     best_cost = core.programme_cost(
@@ -613,7 +637,7 @@ def split_chart(
 ) -> go.Figure:
     """The budget-split chart: :func:`split` drawn by :func:`split_figure`; keyed by the inputs."""
     data = split(source_a, source_b, budget, aggregation, **model)
-    names = (core.PRESETS[source_a].name, core.PRESETS[source_b].name)
+    names = (calls.source(source_a).name, calls.source(source_b).name)
     return split_figure(data, *names, budget=budget, target=target)
 
 

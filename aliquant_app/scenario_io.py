@@ -42,7 +42,15 @@ from . import estimate_view
 from . import state as sidebar
 from .formatting import as_text
 
-__all__ = ["apply_preset", "apply_scenario", "export_text", "read_upload", "render", "show_message"]
+__all__ = [
+    "apply_preset",
+    "apply_scenario",
+    "export_text",
+    "read_upload",
+    "release_upload",
+    "render",
+    "show_message",
+]
 
 #: Key of the scenario uploader (the first one of a session; each import draws it again under
 #: ``f"{UPLOAD_KEY}_{n}"``, empty, so that nothing holds the file read).
@@ -136,7 +144,7 @@ def _trim_heap() -> None:
         trim(0)
 
 
-def _release(upload) -> None:
+def release_upload(upload) -> None:
     """Drop an uploaded file from Streamlit's upload store (it is read) and close it."""
     session_id, store = _upload_store()
     if store is not None and hasattr(upload, "file_id"):
@@ -222,7 +230,7 @@ def read_upload(upload: Any, state: MutableMapping[str, Any]) -> None:
         name = upload.name
         content = upload.read(MAX_BYTES + 1)
     finally:
-        _release(upload)
+        release_upload(upload)
     applied, message = apply_scenario(content, state)
     text = message if applied else f"Could not read {name}: {message}. Nothing was changed."
     state[_MESSAGE_KEY] = (applied, as_text(text))

@@ -26,6 +26,12 @@ send at all (4 MB).
 
 The widgets are created in ``app.py`` before ``st.navigation(...).run()``, so they keep their
 values across pages.
+
+The estimates from the user's labels that set the quality (:mod:`aliquant_app.estimate_view`)
+travel beside the sidebar's values under one key, ``est`` (numbers and provenance, not the
+labels): :func:`render_sidebar` reads it on a session's first run, whatever the page (a refused
+value is a line of the link note and leaves the link), and keeps it in step with Session State on
+every run (absent when no estimates were applied).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ import streamlit as st
 from aliquant_core import agreement_from_error_rate, error_rate_from_agreement, footprint_overlap
 from aliquant_core.quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, names_in
 
+from . import estimate_view
 from .layout import PAGES
 from .linked import self_linked
 from .widgets import quote
@@ -500,7 +507,10 @@ def render_sidebar() -> Assumptions:
         )
 
     if first_run:
-        state[_IGNORED_KEY] = [*long_link, *check_link(raw, taken, use_agreement)]
+        # The estimates from labels that the link's sender applied (numbers and provenance): read
+        # here, whatever the page, as the Programmes page's "Your labels" source needs them too.
+        estimates = estimate_view.restore_link(state, raw)
+        state[_IGNORED_KEY] = [*long_link, *check_link(raw, taken, use_agreement), *estimates]
         page_keys = page_link_keys()
         state[_PAGE_LINK_KEY] = {key: values for key, values in raw.items() if key in page_keys}
         for key in list(st.query_params):  # the link's keys as given (raw's may be clipped)
@@ -508,6 +518,9 @@ def render_sidebar() -> Assumptions:
             if key not in taken and key != USE_AGREEMENT_KEY and key not in page_keys:
                 del st.query_params[key]
 
+    # The applied estimates' link key follows Session State (set by the Your labels page's button,
+    # a scenario import or the link), absent when none were applied.
+    estimate_view.write_link(state, st.query_params)
     assumptions = _assumptions(tuple(taken.items()))
     state[_CURRENT_KEY] = assumptions
     return assumptions

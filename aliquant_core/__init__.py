@@ -13,6 +13,8 @@ from .annotations import (
     Annotations,
     annotations_from_arrays,
     parse_annotations,
+    parse_gold,
+    with_gold,
 )
 from .curves import (
     BudgetSplit,
@@ -32,6 +34,7 @@ from .estimate import (
     IntervalEstimate,
     QualityEstimates,
     estimate_quality,
+    estimates_provenance,
     one_coin_dawid_skene,
     simulate_annotations,
 )
@@ -100,6 +103,7 @@ from .sources import (
     Source,
     error_rate_from_majority_agreement,
     error_rate_from_reference_agreement,
+    estimated_source,
     majority_agreement_from_error_rate,
     redundant_error_rate,
     redundant_fooled_rate,
@@ -165,6 +169,8 @@ __all__ = [
     "error_rate_from_majority_agreement",
     "error_rate_from_reference_agreement",
     "estimate_quality",
+    "estimated_source",
+    "estimates_provenance",
     "feasibility",
     "footprint_overlap",
     "majority_agreement_from_error_rate",
@@ -177,6 +183,7 @@ __all__ = [
     "p_align",
     "pareto_frontier",
     "parse_annotations",
+    "parse_gold",
     "per_labeler_draws",
     "programme_cost",
     "programme_p_align",
@@ -197,6 +204,7 @@ __all__ = [
     "source_cost",
     "trajectory",
     "wilson_interval",
+    "with_gold",
 ]
 
 __version__ = "0.1.0"

@@ -24,7 +24,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,6 +43,8 @@ __all__ = [
     "Annotations",
     "annotations_from_arrays",
     "parse_annotations",
+    "parse_gold",
+    "with_gold",
 ]
 
 #: Largest file read, in bytes (10 MB: about 400,000 labels in the long CSV layout).
@@ -238,6 +241,32 @@ def _check_duplicates(item, annotator, n_annotators, lines, name) -> None:
         raise AnnotationError(f"{name}: {where}: one annotator labelled one item twice")
 
 
+def parse_gold(data: bytes | str, *, name: str = "gold") -> dict[str, int]:
+    """Parse a gold file's content: each item's expert choice, 0 (A preferred) or 1 (B preferred).
+
+    The file has an item column and a gold column (or a choice column); CSV or JSON Lines, within
+    the same limits as a file of labels. Raises :class:`AnnotationError` naming the line and column
+    of anything malformed.
+    """
+    return _gold_map(_decode(data, name), name)
+
+
+def with_gold(annotations: Annotations, gold: Mapping[str, int]) -> Annotations:
+    """``annotations`` with the gold choices of ``gold`` (item name → 0 or 1, as :func:`parse_gold`).
+
+    A choice here replaces the item's gold choice in ``annotations``; items not labelled there are
+    ignored. Lets a gold file that arrives after the labels be applied without reading them again.
+    """
+    gold_arr = annotations.gold.copy()
+    index = {item: code for code, item in enumerate(annotations.item_ids)}
+    for item, choice in gold.items():
+        if item in index:
+            if choice not in (0, 1):
+                raise AnnotationError(f"gold choice of item {item!r} must be 0 or 1; got {choice!r}")
+            gold_arr[index[item]] = choice
+    return replace(annotations, gold=gold_arr)
+
+
 def _gold_map(text: str, name: str) -> dict[str, int]:
     header, rows, _ = _records(text, name)
     item_col = _find(header, ITEM_COLUMNS)
@@ -393,7 +422,7 @@ def parse_annotations(
     for code_item, (code, _) in gold_of.items():
         gold_arr[code_item] = code
     if gold is not None:
-        for item_name, code in _gold_map(_decode(gold, gold_name), gold_name).items():
+        for item_name, code in parse_gold(gold, name=gold_name).items():
             if item_name in item_index:
                 gold_arr[item_index[item_name]] = code
     item_arr = np.asarray(items, dtype=np.int64)

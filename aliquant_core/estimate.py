@@ -36,6 +36,7 @@ __all__ = [
     "IntervalEstimate",
     "QualityEstimates",
     "estimate_quality",
+    "estimates_provenance",
     "one_coin_dawid_skene",
     "simulate_annotations",
 ]
@@ -240,6 +241,16 @@ def _clopper_pearson(successes: int, trials: int, confidence: float) -> Interval
     return IntervalEstimate(successes / trials, float(ci.low), float(ci.high), CLOPPER_PEARSON)
 
 
+def estimates_provenance(source: str, n_items: int, n_labelers: int, n_labels: int, n_gold: int) -> str:
+    """The provenance line of estimates: ``estimated from FILE, n items, k labelers, m labels, ...``.
+
+    >>> estimates_provenance("a.csv", 600, 12, 1800, 0)
+    'estimated from a.csv, 600 items, 12 labelers, 1,800 labels, no gold items'
+    """
+    gold = f", {n_gold:,} gold items" if n_gold else ", no gold items"
+    return f"estimated from {source}, {n_items:,} items, {n_labelers:,} labelers, {n_labels:,} labels{gold}"
+
+
 @dataclass(frozen=True, eq=False)
 class QualityEstimates(Result):
     """What a file of comparison labels implies about label quality (:func:`estimate_quality`).
@@ -303,11 +314,7 @@ class QualityEstimates(Result):
     @property
     def provenance(self) -> str:
         """One line: where the numbers came from (``estimated from FILE, n items, k labelers, ...``)."""
-        gold = f", {self.n_gold:,} gold items" if self.n_gold else ", no gold items"
-        return (
-            f"estimated from {self.source}, {self.n_items:,} items, {self.n_annotators:,} labelers, "
-            f"{self.n_labels:,} labels{gold}"
-        )
+        return estimates_provenance(self.source, self.n_items, self.n_annotators, self.n_labels, self.n_gold)
 
     def quantities(self) -> dict[str, float]:
         """The model quantities estimated, by name: ``error_rate``, and ``blind_spot`` where identified."""

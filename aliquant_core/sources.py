@@ -31,6 +31,7 @@ __all__ = [
     "Source",
     "error_rate_from_majority_agreement",
     "error_rate_from_reference_agreement",
+    "estimated_source",
     "majority_agreement_from_error_rate",
     "redundant_error_rate",
     "redundant_fooled_rate",
@@ -381,6 +382,49 @@ class Source:
 
 #: The numbers of a :class:`Source`, in the order of its fields (the order of a preset's rows).
 _NUMBERS = tuple(item.name for item in fields(Source) if item.name in QUANTITIES)
+
+
+#: The numbers an estimate from labels gives a source; the rest come from the table's defaults.
+_ESTIMATED = ("error_rate", "blind_spot")
+
+
+def estimated_source(
+    error_rate: float, blind_spot: float | None, provenance: str, *, name: str = "Your labels"
+) -> Source:
+    """A source whose quality was estimated from the user's labels (:func:`aliquant_core.estimate_quality`).
+
+    Parameters
+    ----------
+    error_rate, blind_spot : float
+        The estimates (ε and σ), checked against their ranges in :data:`aliquant_core.QUANTITIES`.
+        ``blind_spot`` None (not identified: no gold items) takes the table's default, marked as
+        an assumption.
+    provenance : str
+        Where the estimates came from (``"estimated from FILE, n items, k labelers, ..."``),
+        recorded for both numbers.
+    name : str
+        Display name.
+
+    Returns
+    -------
+    Source
+        Cost per label, seconds per label, workforce and hours per week are the table's defaults,
+        each marked in :attr:`Source.provenance` as an assumption (labels say nothing of them).
+    """
+    rows = {"error_rate": provenance, "blind_spot": provenance}
+    values = {"error_rate": error_rate, "blind_spot": blind_spot}
+    for number in _NUMBERS:
+        if number == "blind_spot" and blind_spot is None:
+            default = QUANTITIES[number]
+            values[number] = default.default
+            rows[number] = (
+                f"assumption: not identified without gold items, so the table's default {default.default:g}"
+            )
+        elif number not in _ESTIMATED:
+            default = QUANTITIES[number]
+            values[number] = default.default
+            rows[number] = f"assumption: the table's default {default.default:g} ({default.note})"
+    return Source(name, **values, provenance=tuple((number, rows[number]) for number in _NUMBERS))
 
 
 def _preset(name: str, *rows: tuple[float, str]) -> Source:

@@ -20,9 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 # One core, as the target says: BLAS and OpenMP pools to one thread before NumPy starts them.
@@ -40,18 +38,10 @@ from aliquant_core import (  # noqa: E402
     parse_annotations,
     simulate_annotations,
 )
+from benchmarks.timing import median_time  # noqa: E402
 
 TARGET_SECONDS = 2.0
 ITEMS, LABELS = 30_000, 100_000
-
-
-def median_time(func, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def data():
@@ -81,10 +71,14 @@ def main() -> int:
     )
     result = estimate_quality(labels)
     times = {
-        "estimate_quality": median_time(lambda: estimate_quality(labels)),
-        "one_coin_dawid_skene": median_time(lambda: one_coin_dawid_skene(labels)),
-        "parse_annotations (CSV, %.1f MB)" % (len(csv) / 1e6): median_time(lambda: parse_annotations(csv), 3),
-        "floor: one np.bincount": median_time(lambda: np.bincount(labels.item, weights=labels.choice), 50),
+        "estimate_quality": median_time(lambda: estimate_quality(labels), warm=False),
+        "one_coin_dawid_skene": median_time(lambda: one_coin_dawid_skene(labels), warm=False),
+        "parse_annotations (CSV, %.1f MB)" % (len(csv) / 1e6): median_time(
+            lambda: parse_annotations(csv), 3, warm=False
+        ),
+        "floor: one np.bincount": median_time(
+            lambda: np.bincount(labels.item, weights=labels.choice), 50, warm=False
+        ),
     }
     floor = times["floor: one np.bincount"]
     report = {

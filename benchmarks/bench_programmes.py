@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -26,17 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aliquant_core import PRESETS, best_split, budget_split_curve
 from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, sensitivity, uncertainty
+from benchmarks.timing import median_time
 from tests.reference import INTERVALS
-
-
-def median_time(func, repeats: int) -> float:
-    func()  # warm caches and imports
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def floor(points: int, repeats: int) -> float:

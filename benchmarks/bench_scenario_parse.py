@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,6 +32,7 @@ from aliquant_core.scenario import (
     ScenarioError,
     scenario_from_json,
 )
+from benchmarks.timing import median_time
 
 TARGET_SECONDS = 0.5
 
@@ -101,16 +100,6 @@ def refused_programmes() -> str:
     """15,000 one-allocation programmes, under MAX_BYTES: refused by count."""
     programmes = [{"allocations": [{"source": "crowdworkers", "labels": 1}]} for _ in range(15_000)]
     return json.dumps({"aliquant_scenario": 1, "programmes": programmes}, separators=(",", ":"))
-
-
-def median_time(func, repeats: int) -> float:
-    func()  # warm imports
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:

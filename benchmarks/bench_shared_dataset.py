@@ -24,9 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aliquant_core import Assumptions, footprint_overlap, p_align, shared_p_align
 from aliquant_core._math import blind_share
 from aliquant_core.simulate import wilson_interval
+from benchmarks.timing import median_time
 
 TARGET_SECONDS = 0.25
 
@@ -55,16 +54,6 @@ PLACED = (
     (3000, 0.25, 0.05, 0.10, 0.80, 50),
     (4000, 0.46, 0.00, 0.10, 0.00, 20),
 )
-
-
-def median_time(func, repeats: int = 5) -> float:
-    func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def timings() -> list[dict]:

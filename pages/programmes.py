@@ -11,10 +11,10 @@ import functools
 
 import streamlit as st
 
-from aliquant_app import calls, state
+from aliquant_app import calls, estimate_view, state
 from aliquant_app import programme_controls as controls
 from aliquant_app import programmes_view as view
-from aliquant_app.formatting import count, probability
+from aliquant_app.formatting import as_text, count, probability
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table, markdown_text
 from aliquant_core import PRESETS
@@ -42,6 +42,22 @@ def _source_help() -> str:
 
 
 SOURCE_HELP = _source_help()
+
+
+def estimated_help(estimated: calls.EstimatedSource) -> str:
+    """The source from the user's labels, for the source selectors' help: its numbers and provenance."""
+    source = calls.source(estimated)
+    sigma = f"σ = {source.blind_spot:g}"
+    if estimated[2] is None:
+        sigma += " (not identified: the default, assumed)"
+    return (
+        f"\n- **{as_text(source.name)}**: ε = {source.error_rate:.4f}, {sigma}, the quality "
+        f"{as_text(estimated[3])}; cost, pace and workforce are the table's defaults (assumptions: "
+        f"${source.cost_per_label:g} and {source.seconds_per_label:g} s a label, {source.workforce:g} "
+        f"people × {source.hours_per_week:g} h/week)"
+    )
+
+
 REDUNDANCY_HELP = "Shrinks random error, not blind spots (shared by all labelers)"
 LABELS_HELP = "From this source; each item is judged by the redundancy's number of labelers"
 
@@ -75,10 +91,10 @@ def programme_inputs(i: int) -> None:
     for slot in ("a", "b"):
         source = row[0].selectbox(
             f"Source {slot.upper()}",
-            PRESET_KEYS if slot == "a" else (view.NONE, *PRESET_KEYS),
+            SOURCE_CHOICES if slot == "a" else (view.NONE, *SOURCE_CHOICES),
             format_func=view.source_name,
             **controls.STORE.control(view.key(i, slot)),
-            help=SOURCE_HELP
+            help=SOURCE_CHOICES_HELP
             + ("\n\n'— none —': a one-source programme." if slot == "b" else "")
             + f"\n\nShare-link key: `{view.key(i, slot)}`.",
         )
@@ -128,6 +144,22 @@ hidden = controls.hidden(shown)
 restored = controls.STORE.restore(st.session_state, controls.ALL_DEFAULTS, st.query_params, hidden)
 state.add_page_link_notes(restored.notes)
 values = restored.values
+# The source estimated from the user's labels joins the presets while estimates are applied (the
+# Your labels page's button, a scenario import, or the link's `est`).
+estimated = estimate_view.estimated_source(st.session_state.get(estimate_view.APPLIED_KEY))
+SOURCE_CHOICES = PRESET_KEYS if estimated is None else (*PRESET_KEYS, view.YOUR_LABELS)
+SOURCE_CHOICES_HELP = SOURCE_HELP + ("" if estimated is None else estimated_help(estimated))
+stale = controls.stale_sources(values, estimated)
+if stale:
+    controls.STORE.forget(st.session_state, stale)
+    values = {**values, **{key: controls.ALL_DEFAULTS[key] for key in stale}}
+    state.add_page_link_notes(
+        [
+            f"{state.quote(key)}={state.quote(view.YOUR_LABELS_NAME)}: no estimates from your labels "
+            f"came with the link; kept the default {view.source_name(controls.ALL_DEFAULTS[key])}"
+            for key in stale
+        ]
+    )
 # The inputs are built only while their expander is open, and then only the open programme's
 # (see aliquant_app/programme_controls.py): the table below shows every programme either way.
 editor = st.expander(
@@ -149,7 +181,7 @@ if editor.open:
                 controls.STORE.mount(st.session_state, values, controls.defaults(i))
                 with tab:
                     programme_inputs(i)
-programmes = tuple(controls.spec_of(values, i) for i in range(1, shown + 1))
+programmes = tuple(controls.spec_of(values, i, estimated) for i in range(1, shown + 1))
 controls.STORE.write_link(st.query_params, controls.STORE.wanted_link(values, controls.ALL_DEFAULTS, hidden))
 
 compared = view.comparison(programmes, **model)
@@ -335,17 +367,17 @@ def split_section() -> None:
     row = st.columns([1.3, 1.3, 1, 1], vertical_alignment="bottom")
     split_a = row[0].selectbox(
         "Source A",
-        PRESET_KEYS,
+        SOURCE_CHOICES,
         format_func=view.source_name,
         **controls.STORE.control("split_a"),
-        help=SOURCE_HELP + "\n\nShare-link key: `split_a`.",
+        help=SOURCE_CHOICES_HELP + "\n\nShare-link key: `split_a`.",
     )
     split_b = row[1].selectbox(
         "Source B",
-        PRESET_KEYS,
+        SOURCE_CHOICES,
         format_func=view.source_name,
         **controls.STORE.control("split_b"),
-        help=SOURCE_HELP + "\n\nShare-link key: `split_b`.",
+        help=SOURCE_CHOICES_HELP + "\n\nShare-link key: `split_b`.",
     )
     budget = row[2].number_input(
         "Budget (US$)",
@@ -369,7 +401,9 @@ def split_section() -> None:
     if split_a == split_b:
         st.info("Choose two different sources to split a budget between.", icon=":material/info:")
     else:
-        name_a, name_b = PRESETS[split_a].name, PRESETS[split_b].name
+        # The source from the user's labels goes to the cached calls as its numbers.
+        split_a, split_b = (estimated if key == view.YOUR_LABELS else key for key in (split_a, split_b))
+        name_a, name_b = view.source_name(split_a), view.source_name(split_b)
         data = view.split(split_a, split_b, budget, split_aggregation, **model)
         best = data["best"]
         with st.container(key="split_metrics"):

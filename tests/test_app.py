@@ -457,6 +457,7 @@ def test_the_page_registry_lists_every_page_once_with_its_link_keys():
         "pages/over_time.py": "over_time_view",
         "pages/uncertainty.py": "uncertainty_view",
         "pages/simulation.py": "simulation_view",
+        "pages/your_labels.py": "estimate_view",
     }
     for page in layout.PAGES:
         view = getattr(layout, views[page.script]) if page.script in views else None

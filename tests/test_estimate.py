@@ -9,6 +9,7 @@ region.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -16,13 +17,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from crowdkit.aggregation import OneCoinDawidSkene
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as hs
 from scipy import stats
 from streamlit.testing.v1 import AppTest
 
 from aliquant_app import estimate_view as view
-from aliquant_app import uncertainty_view
+from aliquant_app import scenario_io, uncertainty_view
+from aliquant_app.formatting import as_text
 from aliquant_core import (
     AnnotationError,
     annotations_from_arrays,
@@ -30,7 +32,9 @@ from aliquant_core import (
     estimate_quality,
     one_coin_dawid_skene,
     parse_annotations,
+    parse_gold,
     simulate_annotations,
+    with_gold,
 )
 from aliquant_core import annotations as annotations_module
 from aliquant_core.cli import main
@@ -114,6 +118,24 @@ def test_malformed_files_are_refused_naming_line_and_column(text, message):
     with pytest.raises(AnnotationError, match=r"^f\.csv: ") as error:
         parse_annotations(text, name="f.csv")
     assert message in str(error.value)
+
+
+def test_a_gold_file_applied_later_gives_what_one_read_gives():
+    # with_gold(parse_annotations(labels), parse_gold(gold)) is parse_annotations(labels, gold=gold):
+    # the gold file's choices replace the labels' own, items without labels are ignored.
+    with_column = "item,annotator,choice,gold\nx,a,A,B\nx,b,A,\ny,a,B,\n"
+    gold_file = "item,gold\nx,A\nz,B\n"
+    together = parse_annotations(with_column, gold=gold_file)
+    later = with_gold(parse_annotations(with_column), parse_gold(gold_file))
+    assert parse_gold(gold_file) == {"x": 0, "z": 1}  # counted by hand
+    assert later.gold.tolist() == together.gold.tolist() == [0, -1]
+    assert parse_annotations(with_column).gold.tolist() == [1, -1]  # the file's own, replaced above
+    example = parse_annotations(EXAMPLE.read_bytes(), name="annotations.csv")
+    gold = parse_gold(EXAMPLE_GOLD.read_bytes(), name="gold.csv")
+    both = parse_annotations(EXAMPLE.read_bytes(), name="annotations.csv", gold=EXAMPLE_GOLD.read_bytes())
+    assert with_gold(example, gold).gold.tolist() == both.gold.tolist()
+    with pytest.raises(AnnotationError, match="must be 0 or 1"):
+        with_gold(example, {example.item_ids[0]: 2})
 
 
 def test_gold_file_errors_name_the_gold_file():
@@ -392,7 +414,7 @@ def test_page_button_sets_the_sidebar_and_the_uncertainty_intervals(example_summ
     at.session_state[view.ESTIMATES_KEY] = example_summary
     at.run()
     assert not at.exception
-    assert example_summary["provenance"][1:] in at.markdown[0].value
+    assert as_text(example_summary["provenance"][1:]) in at.markdown[0].value
     at.button(key="use_label_estimates").click().run()
     assert not at.exception
     expected = view.sidebar_values(example_summary)
@@ -524,3 +546,220 @@ def test_any_small_file_gives_ordered_intervals_or_a_clear_refusal(cells, gold):
             assert 0.0 <= value.low <= value.high <= 1.0
             assert np.isfinite(value.value)
     assert np.all((result.annotator_low <= result.annotator_high) & (result.annotator_low >= 0))
+
+
+# --- uploads are read once, in their callbacks ----------------------------------------------------
+
+
+@pytest.fixture
+def upload_stores(monkeypatch):
+    """Every MemoryUploadedFileManager AppTest creates (one per run), to look inside."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    stores = []
+    original = MemoryUploadedFileManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        stores.append(self)
+
+    monkeypatch.setattr(MemoryUploadedFileManager, "__init__", init)
+    return stores
+
+
+def upload(at, index, name, content):
+    """Give the page's uploader ``index`` (0 labels, 1 gold) a file and run; the uploader's id."""
+    uploader = at.main.get("file_uploader")[index]
+    uploader.set_value((name, content, "text/csv"))
+    at.run()
+    assert not at.exception
+    return uploader.proto.id
+
+
+def held_files(at):
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+    return [key for key in at.session_state if isinstance(at.session_state[key], UploadedFile)]
+
+
+def test_uploads_are_read_once_released_and_gold_after_labels_is_applied(upload_stores, example_summary):
+    at = open_page()
+    first = upload(at, 0, "annotations.csv", EXAMPLE.read_bytes())
+    # The run that read it had the file in its store, and released it; nothing holds it.
+    assert upload_stores[-1].file_storage.get("test session id", {}) == {}
+    assert not held_files(at)
+    assert at.main.get("file_uploader")[0].proto.id != first  # drawn again, empty, under a new key
+    assert at.main.get("file_uploader")[0].value is None
+    alone = view.estimate_upload(EXAMPLE.read_bytes(), "annotations.csv")
+    assert at.session_state[view.ESTIMATES_KEY] == alone
+    # So the store holds nothing the page needs: scenario_io.drop_stray_uploads, which drops a
+    # session's files beyond its newest two, has nothing of the page's to drop (before, the page
+    # read the labels from the store on every run, and a third upload dropped them).
+    # The gold file, after the labels: the estimate is the one of both files read together.
+    upload(at, 1, "gold.csv", EXAMPLE_GOLD.read_bytes())
+    assert upload_stores[-1].file_storage.get("test session id", {}) == {}
+    assert not held_files(at)
+    assert at.session_state[view.ESTIMATES_KEY] == example_summary
+    assert as_text("gold.csv") in at.success[0].value
+
+
+def test_a_refused_upload_changes_nothing_and_is_shown_as_text(example_summary):
+    at = open_page()
+    at.session_state[view.ESTIMATES_KEY] = example_summary
+    name = "[click](https://x).csv"
+    upload(at, 0, name, b"item,annotator,choice\nx,a,\n")
+    assert at.session_state[view.ESTIMATES_KEY] == example_summary
+    (error,) = at.error
+    assert error.value.startswith(as_text(name) + " refused; nothing was changed")
+    assert "[click](https://x)" not in error.value  # escaped: not a link
+    assert "line 2, column 'choice'" in error.value
+    assert not held_files(at)
+
+
+def test_read_labels_keeps_parsed_labels_not_bytes():
+    state: dict = {}
+    assert view.read_labels("gold", "gold.csv", EXAMPLE_GOLD.read_bytes(), state)
+    assert view.ESTIMATES_KEY not in state  # no labels yet
+    assert view.read_labels("labels", "annotations.csv", EXAMPLE.read_bytes(), state)
+    kept = state[view.INPUTS_KEY]
+    assert set(kept) == {"labels", "gold", "gold_name"}
+    assert not any(isinstance(value, bytes | bytearray | str) and len(value) > 100 for value in kept.values())
+    assert state[view.ESTIMATES_KEY]["n_gold"] == 150  # gold before labels is applied too
+    assert not view.read_labels("gold", "g.csv", b"item,gold\nx,A\nx,B\n", state)
+    assert state[view.INPUTS_KEY] is kept  # refused: as it was
+
+
+# --- the share link carries the applied estimates -------------------------------------------------
+
+
+def test_link_text_round_trips_the_applied_estimates(example_summary):
+    applied = view.scenario_estimates(example_summary)
+    text = view.link_text(applied)
+    # The numbers as the sidebar takes them (4 decimals), read by hand off the example's summary.
+    assert text == ("1_600_12_1800_150_90_.1422_.1278_.1599_.0528_.0084_.0942_annotations.csv")
+    read = view.read_link(text)
+    assert read["provenance"] == applied["provenance"]
+    for key in ("n_items", "n_labelers", "n_labels", "n_gold", "confidence", "source"):
+        assert read[key] == applied[key]
+    for key in ("error_rate", "blind_spot"):
+        for end in ("value", "low", "high"):
+            assert read[key][end] == pytest.approx(applied[key][end], abs=5e-5)
+    assert view.link_text(read) == text
+    assert view.link_text(None) is None
+    assert view.link_text({}) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=hs.text(min_size=1, max_size=200).filter(lambda n: n.strip()),
+    values=hs.lists(hs.floats(0, 0.5), min_size=3, max_size=3).map(sorted),
+    counts=hs.lists(hs.integers(0, 10**9 - 1), min_size=4, max_size=4),
+    sigma=hs.booleans(),
+)
+@example(name="n" * 150 + ".csv", values=[-0.0, 0.123456, 0.5], counts=[10**9 - 1] * 4, sigma=True)
+def test_any_applied_estimates_fit_the_link_and_read_back(name, values, counts, sigma):
+    low, value, high = values
+    estimate = {"value": value, "low": low, "high": high, "method": "m"}
+    applied = {
+        "provenance": "p", "source": name, "confidence": 0.9, "error_rate": estimate,
+        "blind_spot": estimate if sigma else None,
+        **dict(zip(("n_items", "n_labelers", "n_labels", "n_gold"), counts, strict=True)),
+    }  # fmt: skip
+    text = view.link_text(applied)
+    assert len(text) <= 100  # state.MAX_LINK_VALUE: longer link values are refused
+    read = view.read_link(text)
+    assert view.link_text(read) == text
+    assert (read["blind_spot"] is None) is not sigma
+    assert read["error_rate"]["value"] == pytest.approx(value, abs=5e-5)
+
+
+GOOD_LINK = "1_600_12_1800_150_90_.1422_.1278_.1599_.0528_.0084_.0942_annotations.csv"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2" + GOOD_LINK[1:], "not estimates in the link's form"),
+        (GOOD_LINK.replace("_annotations.csv", "_ "), "no file name"),
+        ("1_600_12", "not estimates in the link's form"),
+        (GOOD_LINK.replace("_600_", "_6e2_"), "n_items is not a whole number"),
+        (GOOD_LINK.replace("_600_", "_-600_"), "n_items is not a whole number"),
+        (GOOD_LINK.replace(".1422", "nan"), "error_rate is not three numbers"),
+        (GOOD_LINK.replace(".1422", "inf"), "error_rate is not three numbers"),
+        (GOOD_LINK.replace(".1422", ".6"), "error_rate is outside [0, 0.5]"),
+        (GOOD_LINK.replace(".1278", ".2"), "error_rate: its interval is not ordered"),
+        (GOOD_LINK.replace(".0084", ""), "blind_spot is not three numbers"),
+        (GOOD_LINK.replace("_90_", "_100_"), "the confidence is not a percentage"),
+        (GOOD_LINK + "x" * 40, "longer than 100 characters"),
+    ],
+)
+def test_link_text_is_read_strictly(text, reason):
+    assert view.read_link(GOOD_LINK)  # the unchanged text is read
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        view.read_link(text)
+
+
+def test_the_button_puts_the_estimates_in_the_link_and_the_link_brings_them_back(example_summary):
+    at = open_page()
+    assert "est" not in at.query_params  # no estimates applied: no key
+    at.session_state[view.ESTIMATES_KEY] = example_summary
+    at.run()
+    assert "est" not in at.query_params
+    at.button(key="use_label_estimates").click().run()
+    text = at.query_params["est"]
+    assert text == [GOOD_LINK] or text == GOOD_LINK
+    link = {key: at.query_params[key] for key in at.query_params}
+
+    opened = AppTest.from_file(APP, default_timeout=60)
+    opened.query_params = link
+    opened.run()
+    assert not opened.exception
+    assert not opened.warning  # nothing in the link was ignored
+    applied = opened.session_state[view.APPLIED_KEY]
+    assert applied["provenance"] == example_summary["provenance"]
+    # The scenario export of the opened session carries them (the sidebar's Share and save box).
+    exported = json.loads(scenario_io.export_text(opened.session_state["_aliquant_assumptions"], applied))
+    assert exported["estimates"]["provenance"] == example_summary["provenance"]
+    assert exported["estimates"]["blind_spot"]["value"] == pytest.approx(
+        example_summary["blind_spot"]["value"], abs=5e-5
+    )
+    opened.switch_page(PAGE).run()
+    assert as_text(example_summary["provenance"]) in opened.markdown[0].value
+    shown = opened.dataframe[0].value
+    assert list(shown["estimate"]) == [view._ROWS[2][1], view._ROWS[-1][1]]  # ε and σ, as linked
+
+
+def test_a_file_name_from_the_link_is_shown_as_text():
+    name = "[x](https://e).csv"
+    opened = AppTest.from_file(APP, default_timeout=60)
+    opened.query_params = {"est": GOOD_LINK.replace("annotations.csv", name)}
+    opened.run()
+    opened.switch_page(PAGE).run()
+    assert not opened.exception
+    assert as_text(name) in opened.markdown[0].value
+    assert "[x](https://e)" not in opened.markdown[0].value
+
+
+def test_a_bad_link_value_is_ignored_with_a_note():
+    opened = AppTest.from_file(APP, default_timeout=60)
+    opened.query_params = {"est": GOOD_LINK.replace(".1422", ".6"), "labels": "5000"}
+    opened.run()
+    assert not opened.exception
+    (note,) = opened.warning
+    assert "`est`" in note.value
+    assert "error_rate is outside [0, 0.5]" in note.value
+    assert view.APPLIED_KEY not in opened.session_state
+    assert "est" not in opened.query_params  # dropped from the link; the rest applies
+    assert opened.number_input(key="labels").value == 5000
+
+
+def test_forgetting_the_uploads_drops_them_and_keeps_the_applied_estimates(example_summary):
+    at = open_page()
+    upload(at, 0, "annotations.csv", EXAMPLE.read_bytes())
+    at.button(key="use_label_estimates").click().run()
+    at.button(key="forget_labels").click().run()
+    assert not at.exception
+    for key in (view.INPUTS_KEY, view.ESTIMATES_KEY, view.MESSAGE_KEY):
+        assert key not in at.session_state
+    assert at.session_state[view.APPLIED_KEY]["n_gold"] == 0  # the sidebar's source stays
+    assert "No labels yet" in at.info[0].value

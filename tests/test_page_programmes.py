@@ -608,3 +608,75 @@ def test_a_reversed_budget_range_in_a_link_is_read_in_order():
     assert at.select_slider(key="budgets").value == (3e3, 1e6)
     assert not at.warning  # neither a link note nor "choose a wider range"
     assert at.get("plotly_chart")
+
+
+# --- the source estimated from the user's labels (issue #16) -------------------------------------
+
+#: Applied estimates as the share link holds them (aliquant_app.estimate_view.link_text): ε 0.1422,
+#: σ 0.0528, from annotations.csv with 600 items, 12 labelers, 1,800 labels, 150 gold items.
+ESTIMATES_LINK = "1_600_12_1800_150_90_.1422_.1278_.1599_.0528_.0084_.0942_annotations.csv"
+ESTIMATES_PROVENANCE = "estimated from annotations.csv, 600 items, 12 labelers, 1,800 labels, 150 gold items"
+
+
+def your_labels(blind_spot=0.0528) -> core.Source:
+    """The source the page builds from ESTIMATES_LINK: its ε and σ, and the rest the table's
+    defaults (aliquant_core.quantities.DEFAULTS)."""
+    return core.Source(
+        "Your labels", 0.1422, DEFAULTS["blind_spot"] if blind_spot is None else blind_spot,
+        DEFAULTS["cost_per_label"], DEFAULTS["seconds_per_label"], DEFAULTS["workforce"],
+        DEFAULTS["hours_per_week"],
+    )  # fmt: skip
+
+
+def test_the_estimated_source_is_the_estimates_and_the_tables_defaults_marked_assumed():
+    source = core.estimated_source(0.1422, 0.0528, ESTIMATES_PROVENANCE)
+    assert source == your_labels()
+    marked = dict(source.provenance)
+    assert marked["error_rate"] == marked["blind_spot"] == ESTIMATES_PROVENANCE
+    for name in ("cost_per_label", "seconds_per_label", "workforce", "hours_per_week"):
+        assert marked[name].startswith("assumption: the table's default")
+    unidentified = core.estimated_source(0.1422, None, ESTIMATES_PROVENANCE)
+    assert unidentified == your_labels(None)
+    assert dict(unidentified.provenance)["blind_spot"].startswith("assumption: not identified")
+    with pytest.raises(core.QuantityError):
+        core.estimated_source(0.6, 0.05, "x")
+
+
+def test_your_labels_is_a_source_choice_only_with_estimates_applied():
+    plain = open_editor(open_page())
+    assert "Your labels" not in plain.selectbox(key="p1_a").options
+    assert "Your labels" not in plain.selectbox(key="p1_b").options
+    linked = open_editor(open_page({"est": ESTIMATES_LINK}))
+    assert "Your labels" in linked.selectbox(key="p1_a").options
+    assert "Your labels" in linked.selectbox(key="p1_b").options
+
+
+def test_a_link_with_your_labels_shows_the_cores_numbers_for_the_estimated_source():
+    at = open_page({"est": ESTIMATES_LINK, "p1_a": "Your labels", "p1_na": "5000", "p2_b": "Your labels"})
+    assert not at.warning
+    assert column(at, 1)["Sources: labels × labelers per item"] == "Your labels 5,000 × 1"
+    assert_column_is_core(at, 1, core.Programme((core.Allocation(your_labels(), 5_000.0, 1),)))
+    contractors = core.Allocation(PRESETS["contractors"], 100_000.0, 3)
+    assert_column_is_core(at, 2, core.Programme((contractors, core.Allocation(your_labels(), 0.0, 1))))
+    assert at.query_params["p1_a"] == "Your labels"  # the link keeps it, with its estimates
+    assert at.query_params["est"] == ESTIMATES_LINK
+
+
+def test_your_labels_in_a_link_without_estimates_is_noted_and_the_default_kept():
+    at = open_page({"p1_a": "Your labels", "split_b": "Your labels", "p1_na": "5000"})
+    (note,) = [w.value for w in at.warning if "ignored" in w.value]
+    assert "`p1_a`=`Your labels`: no estimates from your labels came with the link" in note
+    assert "`split_b`=`Your labels`" in note
+    assert stored(at, "p1_a") == controls.DEFAULTS["p1_a"]
+    assert_column_is_core(at, 1, programme([(controls.DEFAULTS["p1_a"], 5_000.0, 1)]))
+    assert "p1_a" not in at.query_params
+
+
+def test_the_budget_split_takes_your_labels():
+    at = open_page({"est": ESTIMATES_LINK, "split_a": "Your labels", "prog_view": "Splitting a budget"})
+    assert not at.warning
+    a, b = your_labels(), PRESETS[controls.SECTION_DEFAULTS["split_b"]]
+    best = core.best_split(a, b, controls.SECTION_DEFAULTS["split_budget"], aggregation="pooled", **MODEL)
+    values = {m.label: m.value for m in at.get_by_key("split_metrics").metric}
+    assert values["Best share to A"] == f"{100 * best.share_a:.2f}%"
+    assert values["All on A (Your labels)"] == formatting.probability(best.p_align_all_a)

@@ -127,7 +127,7 @@ def _link_kinds() -> tuple[dict[str, list[str]], dict[str, list[str]], set[str],
             -2:
         ],
     }
-    flags = {state.USE_AGREEMENT_KEY, "sim_resolvable"}
+    flags = {state.USE_AGREEMENT_KEY, "sim_resolvable", "sim_per_labeler"}
     for key in uncertainty_view.LINK_KEYS:
         if key.endswith("_on"):
             flags.add(key)
@@ -135,7 +135,7 @@ def _link_kinds() -> tuple[dict[str, list[str]], dict[str, list[str]], set[str],
             numbers.add(key)
     numbers |= {
         "n_prog", "split_budget", "map_cost_reference", "map_cost_gamma",
-        "sim_trials", "sim_seed", "sim_bt_trials",
+        "sim_trials", "sim_seed", "sim_bt_trials", "sim_redundancy",
     }  # fmt: skip
     return choices, multiples, numbers, flags, names
 

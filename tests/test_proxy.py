@@ -44,6 +44,7 @@ import st_client  # benchmarks/ is on pytest's pythonpath (pyproject.toml)
 import streamlit
 
 from aliquant_app import (
+    estimate_view,
     layout,
     map_view,
     over_time_view,
@@ -164,6 +165,10 @@ def longest_share_link() -> tuple[int, list[str]]:
     for key in sorted(names):
         length += _encoded(key) + 2 + NAME_CHARS
         counted.append(key)
+    # The applied estimates from the user's labels: at most MAX_LINK_VALUE characters (the file
+    # name's part of it may be any text), each counted as a 4-byte character percent-encoded.
+    length += _encoded(estimate_view.LINK_KEY) + 2 + state.MAX_LINK_VALUE * 4 * 3
+    counted.append(estimate_view.LINK_KEY)
     for key, labels in choices.items():
         length += _encoded(key) + 2 + max(_encoded(label) for label in labels)
         counted.append(key)

@@ -9,8 +9,10 @@ exploitation χ, log₁₀ K, prior bits b), which do not depend on either axis:
 - P_align on a grid of labels N (log-spaced, 1 to 1e12) × error rate ε (0 to ½);
 - contour lines at chosen probabilities, traced exactly by the core's ``required_labels`` (the
   smallest N reaching the level at each ε), not interpolated from the grid;
-- the line where q = ½: q − ½ = (½ − ε)(1 − 2h) with h the blind share, so q = ½ at ε = ½ for
-  every h, and for h > ½ no quantity suffices anywhere on the map;
+- the line where q = ½: q − ½ = (½ − ε) − h(φ − ε) with h the blind share and φ the fooled rate
+  (held as ε moves), so q = ½ at ε* = (½ − hφ)/(1 − h) (:func:`edge_error_rate`): above it no
+  quantity suffices; ε* ≤ 0 (hφ ≥ ½) leaves no quantity sufficient anywhere on the map, and
+  φ < ½ puts q above ½ even at ε = ½;
 - iso-cost lines under the cost law c(ε) = c_ref · ((½ − ε)/(½ − ε_ref))^γ anchored at a preset's
   price (``aliquant_core.cost_law_price``), so that cost depends on both axes;
 - the preset sources at the sidebar's labels, and the current programme.
@@ -141,8 +143,9 @@ def grid(**threat: float) -> dict:
     """:func:`aliquant_core.p_align` on the grid: rows are error rates, columns label counts.
 
     Returns ``labels``, ``error_rate`` (1-d arrays), ``p_align`` and ``p_align_lower_bound`` (2-d
-    arrays, one row per error rate) and the blind share ``blind_share`` (h, a float: the same at
-    every grid point, since it depends on σ, f and χ only). Arrays, unlike the other wrappers'
+    arrays, one row per error rate), the blind share ``blind_share`` (h, a float: the same at
+    every grid point, since it depends on σ, f and χ only) and ``edge_error_rate``
+    (:func:`edge_error_rate`). Arrays, unlike the other wrappers'
     lists: the cache copies its 24,000 values on every hit, and an array copies as one block.
     """
     labels, error_rates = grid_axes()
@@ -153,7 +156,24 @@ def grid(**threat: float) -> dict:
         "p_align": np.asarray(result.p_align, dtype=float),
         "p_align_lower_bound": np.asarray(result.p_align_lower_bound, dtype=float),
         "blind_share": float(np.asarray(result.blind_share, dtype=float).flat[0]),
+        "edge_error_rate": edge_error_rate(**threat),
     }
+
+
+def edge_error_rate(**threat: float) -> float | None:
+    """The error rate at which q = ½ on the map, from the core's q at ε = 0 and ε = ½.
+
+    q = (1 − h)(1 − ε) + h(1 − φ) is linear in ε at a fixed blind share and fooled rate (model
+    brief), so the two ends give the crossing exactly: ε* = (½ − q₀)/(2(q_½ − q₀)). Returns 0.0
+    where q ≤ ½ already at ε = 0 (no quantity suffices anywhere on the map), ½ where q reaches ½
+    only at ε = ½, and None where q > ½ even at ε = ½ (φ < ½: every row can be made to suffice).
+    """
+    q0, q_half = (float(q) for q in np.ravel(core.p_align(1.0, [0.0, 0.5], **threat).label_win_prob))
+    if q0 <= 0.5:
+        return 0.0
+    if q_half > 0.5:
+        return None
+    return min(0.5, (0.5 - q0) / (2.0 * (q_half - q0)))
 
 
 @cached_data(max_entries=64)
@@ -404,18 +424,20 @@ def map_figure(
         )
     )
 
-    # q = ½ at ε = ½ whatever the blind share h: labels are coin flips there.
-    h = data["blind_share"]
-    if h < 0.5:
+    # q = ½ at ε* (edge_error_rate): above it no quantity suffices, the fooled rate held.
+    edge = data["edge_error_rate"]
+    if edge is None:
+        edge, edge_text = 0.5, "q > ½ even at ε = ½ (φ < ½): quantity suffices at every ε shown"
+    elif edge == 0.0:
+        edge_text = "q ≤ ½ at every ε: no quantity suffices anywhere on this map"
+    elif edge == 0.5:
         edge_text = "ε = ½: q = ½, labels are coin flips; no quantity suffices"
-    elif h > 0.5:
-        edge_text = f"h = {h:.2f} > ½: no quantity suffices anywhere below this line"
     else:
-        edge_text = "h = ½: q = ½ at every ε (knife edge)"
+        edge_text = f"ε = {edge:.3f}: q = ½; above it no quantity suffices"
     fig.add_trace(
         go.Scatter(
             x=[10.0 ** _X_RANGE[0], 10.0 ** _X_RANGE[1]],
-            y=[0.5, 0.5],
+            y=[edge, edge],
             mode="lines",
             line={"color": style.EDGE, "width": 2.5, "dash": "dash"},
             name="q = ½",
@@ -424,7 +446,7 @@ def map_figure(
     )
     fig.add_annotation(
         x=0.0,
-        y=0.5,
+        y=edge,
         xref="x",
         yref="y",
         text=edge_text,

@@ -165,6 +165,11 @@ SPECS: dict[str, IntervalSpec] = {
             "σ ÷/× 3 (0 to 0.01 at σ = 0): only its order of magnitude is known (assumption).",
         ),
         IntervalSpec(
+            "fooled_rate", "range", 0.01, "%.2f", False,
+            "φ ± 0.15: no published figure measures how often a blind spot fools a labeler (assumption).",
+            "Off by default: turn it on to see how far the answer rests on it.",
+        ),
+        IntervalSpec(
             "footprint", "pair", 0.001, "%.4f", True,
             "f ÷/× 3 (at most 1): known to an order of magnitude at best (assumption).",
         ),
@@ -230,6 +235,8 @@ def default_widget_value(name: str, point: Mapping[str, float]) -> tuple[float, 
         low, high = (x / 3.0, x * 3.0) if x > 0 else (0.0, 0.01)
     elif name == "exploitation":
         low, high = x - 0.25, x + 0.25
+    elif name == "fooled_rate":
+        low, high = x - 0.15, x + 0.15
     elif name == "competitors_log10":
         low, high = x - 10.0, x + 10.0
     elif name == "prior_bits":

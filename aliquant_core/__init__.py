@@ -106,6 +106,7 @@ from .sources import (
     estimated_source,
     majority_agreement_from_error_rate,
     redundant_error_rate,
+    redundant_fooled_rate,
     reference_agreement_from_error_rate,
 )
 from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
@@ -188,6 +189,7 @@ __all__ = [
     "programme_p_align",
     "redundancy_curve",
     "redundant_error_rate",
+    "redundant_fooled_rate",
     "reference_agreement_from_error_rate",
     "required_labels",
     "resolvable_point",

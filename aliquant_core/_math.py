@@ -57,19 +57,33 @@ def footprint_overlap(blind_spot, footprint, blind):
     return np.minimum(1.0, footprint * (inside + outside))
 
 
-def label_loss_prob(error_rate, blind):
-    """1 − q = (1 − h)·ε + h·(1 − ε), summed from non-negative terms to keep relative accuracy."""
-    return (1.0 - blind) * error_rate + blind * (1.0 - error_rate)
+def label_loss_prob(error_rate, blind, fooled):
+    """1 − q = (1 − h)·ε + h·φ, summed from non-negative terms to keep relative accuracy."""
+    return (1.0 - blind) * error_rate + blind * fooled
 
 
-def label_win_prob(error_rate, blind):
-    """q = (1 − h)(1 − ε) + h·ε."""
-    return (1.0 - blind) * (1.0 - error_rate) + blind * error_rate
+def label_win_prob(error_rate, blind, fooled):
+    """q = (1 − h)(1 − ε) + h·(1 − φ)."""
+    return (1.0 - blind) * (1.0 - error_rate) + blind * (1.0 - fooled)
 
 
-def label_margin(error_rate, blind):
-    """q − ½ = (½ − ε)(1 − 2h), exactly zero on the knife-edge."""
-    return (0.5 - error_rate) * (1.0 - 2.0 * blind)
+def label_margin(error_rate, blind, fooled):
+    """q − ½ = (1 − h)(½ − ε) − h(φ − ½); with φ = 1 − ε it is (½ − ε)(1 − 2h), exactly zero on the
+    knife-edge."""
+    tied = fooled == 1.0 - error_rate
+    general = (1.0 - blind) * (0.5 - error_rate) - blind * (fooled - 0.5)
+    return np.where(tied, (0.5 - error_rate) * (1.0 - 2.0 * blind), general)
+
+
+def majority_rate(rate, half):
+    """The chance a majority of 2a − 1 votes (a = ``half``), each with chance ``rate``, is for it:
+    I_rate(a, a) for any rate in [0, 1] (ties of an even jury a coin flip), by symmetry from the
+    tail below ½."""
+    rate = np.asarray(rate, dtype=float)
+    low = np.minimum(rate, 1.0 - rate)
+    tail = np.exp(log_symmetric_tail(np.maximum(half, 1.0), low, 0.5 - low))
+    tail = np.where(half == 0.0, 0.5, tail)
+    return np.where(rate <= 0.5, tail, 1.0 - tail)
 
 
 def informative_labels(labels, footprint):

@@ -66,7 +66,7 @@ from .simulate import (
     simulate_p_align,
 )
 from .solve import max_blind_spot, max_competitors_log10, max_error_rate, required_labels
-from .sources import PRESETS, Source, redundant_error_rate
+from .sources import PRESETS, Source, redundant_error_rate, redundant_fooled_rate
 from .trajectory import TrajectoryRates, trajectory
 from .uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado, uncertainty
 
@@ -410,11 +410,13 @@ def _format_probability(value: float, failure: float, log10_failure: float | Non
 def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     redundancy = _value(args, "redundancy")
     error_rate = float(redundant_error_rate(a.error_rate, redundancy))
-    result = p_align(a.labels, error_rate, **a.threat).to_dict(json_safe=True)
-    needed = plain(required_labels(a.target, error_rate, **a.threat), json_safe=True)
+    # The majority of r labelers: random error shrinks to ε_r, a blind spot fools it with φ_r.
+    threat = {**a.threat, "fooled_rate": float(redundant_fooled_rate(a.fooled_rate, redundancy))}
+    result = p_align(a.labels, error_rate, **threat).to_dict(json_safe=True)
+    needed = plain(required_labels(a.target, error_rate, **threat), json_safe=True)
     costs = {name: _value(args, name) for name in names_in("source") if name != "redundancy"}
     cost = source_cost(Source("command line", a.error_rate, a.blind_spot, **costs), a.labels, redundancy)
-    shared = shared_p_align(a.labels, error_rate, overlap=a.overlap, **a.threat)
+    shared = shared_p_align(a.labels, error_rate, overlap=a.overlap, **threat)
     data = {
         **result,
         "shared_dataset": shared.to_dict(json_safe=True),

@@ -38,7 +38,7 @@ from .programme import (
 )
 from .quantities import DEFAULTS, QUANTITIES, check, check_shared_threat
 from .solve import required_labels
-from .sources import Source, redundant_error_rate
+from .sources import Source, redundant_error_rate, redundant_fooled_rate
 
 #: The most labels a source can give: the top of the labels interval.
 _MOST_LABELS = QUANTITIES["labels"].high
@@ -422,7 +422,8 @@ def cheapest_programme(
     Notes
     -----
     For one source at redundancy :math:`r` the exact answer is :math:`r c \cdot N^*` with
-    :math:`N^*` from :func:`aliquant_core.required_labels` at error rate :math:`\varepsilon_r`.
+    :math:`N^*` from :func:`aliquant_core.required_labels` at error rate :math:`\varepsilon_r` and
+    fooled rate :math:`\varphi_r` (the majority of :math:`r` votes, outside and inside blind spots).
     For each pair of sources (at redundancy 1) the smallest budget whose :func:`best_split` reaches
     the target is found by bisection on :math:`\log B`, starting from the cheaper of the two
     single-source costs (a mix can always spend everything on one source).
@@ -434,7 +435,13 @@ def cheapest_programme(
         _priced(source, "the cheapest programme")
         for r in redundancies:
             voted = float(redundant_error_rate(source.error_rate, r))
-            items = required_labels(target=target, error_rate=voted, blind_spot=source.blind_spot, **model)
+            fooled = float(redundant_fooled_rate(model["fooled_rate"], r))
+            items = required_labels(
+                target=target,
+                error_rate=voted,
+                blind_spot=source.blind_spot,
+                **{**model, "fooled_rate": fooled},
+            )
             items, programme, cost = float(items), None, np.inf
             if np.isfinite(items) and items <= _MOST_LABELS:
                 programme = Programme((Allocation(source, items, r),), name=f"{source.name} ×{r}")

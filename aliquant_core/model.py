@@ -9,7 +9,10 @@ The model of the project's brief, for one labelling source:
   competitor with ``exploitation`` :math:`\chi` concentrates its footprint there, so a share
   :math:`h = \sigma + \chi(\min(1, \sigma/f) - \sigma)` of its informative labels lie in blind spots;
 * an ordinary label is wrong with chance ``error_rate`` :math:`\varepsilon`; inside a blind spot the
-  labeler is fooled, and is right only by erring, with chance :math:`\varepsilon`;
+  label prefers the worse behaviour with chance ``fooled_rate`` :math:`\varphi`, its own assumption
+  (the first version tied it to :math:`1 - \varepsilon`, under which noisier labelers helped once
+  most of a footprint lay in blind spots), so a label on the footprint is right with
+  :math:`q = (1 - h)(1 - \varepsilon) + h(1 - \varphi)`;
 * the data favours the aligned policy over the competitor when more than half of its informative
   labels prefer the aligned behaviour, ties counting half;
 * there are :math:`K = 10^{\text{competitors\_log10}}` competitors; ``prior_bits`` :math:`b` of
@@ -295,9 +298,9 @@ def _evaluate(threat, **given):
     v["blind"] = _math.blind_share(v["blind_spot"], v["footprint"], v["exploitation"])
     v["log_competitors"] = _math.log_effective_competitors(v["competitors_log10"], v["prior_bits"])
     if "error_rate" in v:
-        v["win"] = _math.label_win_prob(v["error_rate"], v["blind"])
-        v["loss"] = _math.label_loss_prob(v["error_rate"], v["blind"])
-        v["margin"] = _math.label_margin(v["error_rate"], v["blind"])
+        v["win"] = _math.label_win_prob(v["error_rate"], v["blind"], v["fooled_rate"])
+        v["loss"] = _math.label_loss_prob(v["error_rate"], v["blind"], v["fooled_rate"])
+        v["margin"] = _math.label_margin(v["error_rate"], v["blind"], v["fooled_rate"])
     if "labels" in v:
         v["informative"] = _math.informative_labels(v["labels"], v["footprint"])
     return {name: np.broadcast_to(value, shape) for name, value in v.items()}
@@ -326,10 +329,10 @@ def p_align(
         :func:`error_rate_from_agreement`.
     **threat : array_like
         The threat quantities (:data:`aliquant_core.THREAT`) by name: ``blind_spot``
-        :math:`\sigma`, ``footprint`` :math:`f`, ``exploitation`` :math:`\chi`,
-        ``competitors_log10`` :math:`\log_{10} K` and ``prior_bits`` :math:`b`; each defaults to its
-        value in :data:`aliquant_core.QUANTITIES`, where its meaning, range and provenance are
-        declared. Any other keyword is a TypeError naming them.
+        :math:`\sigma`, ``fooled_rate`` :math:`\varphi`, ``footprint`` :math:`f`, ``exploitation``
+        :math:`\chi`, ``competitors_log10`` :math:`\log_{10} K` and ``prior_bits`` :math:`b`; each
+        defaults to its value in :data:`aliquant_core.QUANTITIES`, where its meaning, range and
+        provenance are declared. Any other keyword is a TypeError naming them.
 
     Returns
     -------
@@ -345,12 +348,19 @@ def p_align(
 
     Notes
     -----
-    With :math:`h` the blind share of the competitor's footprint,
+    With :math:`h` the blind share of the competitor's footprint, a label on an ordinary situation
+    wrong with chance :math:`\varepsilon` and one inside a blind spot fooled with chance
+    :math:`\varphi` (its own assumption; model brief),
 
     .. math::
 
-        q = (1 - h)(1 - \varepsilon) + h\varepsilon, \qquad
-        q - \tfrac12 = (\tfrac12 - \varepsilon)(1 - 2h),
+        q = (1 - h)(1 - \varepsilon) + h(1 - \varphi), \qquad
+        q - \tfrac12 = (1 - h)(\tfrac12 - \varepsilon) - h(\varphi - \tfrac12),
+
+    so more random error never raises :math:`q` at a fixed :math:`\varphi`, and a larger blind
+    share lowers it wherever :math:`\varphi > \varepsilon`. The first version tied
+    :math:`\varphi = 1 - \varepsilon`, giving :math:`q - \tfrac12 = (\tfrac12 - \varepsilon)(1 - 2h)`,
+    under which noisier labelers helped once :math:`h > \tfrac12`; that choice reproduces its figures.
 
     and :math:`W \sim \operatorname{Binomial}(m, q)` labels favouring the aligned policy,
 

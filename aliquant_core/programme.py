@@ -16,19 +16,22 @@ when :math:`S > 0`, ties counting half. Three aggregations (model brief):
   .. math::
 
      w_s = \ln\frac{\bar q_s}{1 - \bar q_s}, \qquad
-     \bar q_s = (1 - \sigma_s)(1 - \varepsilon_{r,s}) + \sigma_s \varepsilon_{r,s},
+     \bar q_s = (1 - \sigma_s)(1 - \varepsilon_{r,s}) + \sigma_s (1 - \varphi_{r,s}),
 
   what Dawid–Skene or a calibration set estimates (Dawid & Skene 1979). :math:`\bar q_s` is the
   voted label's reliability over all situations, :math:`q_s` at :math:`h_s = \sigma_s`: the
   aggregator weights the majority-voted label, which is wrong with chance
-  :math:`\varepsilon_{r,s}` on ordinary items and :math:`1 - \varepsilon_{r,s}` inside a blind
-  spot, where every labeler is fooled. The weights are applied to the competitor-specific
-  :math:`q_s`, so a source with :math:`q_s < \tfrac12` (its blind spots filled by this
-  competitor) keeps its positive weight and drags the score down. Only :math:`\sigma_s > \tfrac12`
-  makes :math:`\bar q_s < \tfrac12`: the aggregator then knows the source is worse than a coin
-  and reads it backwards (negative weight); :math:`\bar q_s = \tfrac12` gives weight 0 (its labels
-  are not scored) and :math:`\bar q_s \in \{0, 1\}` an infinite weight (the source decides alone;
-  then :math:`\sigma_s \in \{0, 1\}`, so :math:`h_s = \sigma_s` and :math:`q_s = \bar q_s`);
+  :math:`\varepsilon_{r,s}` on ordinary items and :math:`\varphi_{r,s}` inside a blind spot,
+  where every labeler is fooled with chance :math:`\varphi` and their majority with
+  :math:`\varphi_{r,s}` (:func:`aliquant_core.sources.redundant_fooled_rate`). The weights are
+  applied to the competitor-specific :math:`q_s`, so a source with :math:`q_s < \tfrac12` (its
+  blind spots filled by this competitor) keeps its positive weight and drags the score down.
+  Only :math:`\sigma_s (\varphi_{r,s} - \varepsilon_{r,s}) > \tfrac12 - \varepsilon_{r,s}`
+  (:math:`\sigma_s > \tfrac12` at the first version's :math:`\varphi = 1 - \varepsilon`) makes
+  :math:`\bar q_s < \tfrac12`: the aggregator then knows the source is worse than a coin and reads
+  it backwards (negative weight); :math:`\bar q_s = \tfrac12` gives weight 0 (its labels are not
+  scored) and :math:`\bar q_s \in \{0, 1\}` an infinite weight (the source decides alone; then
+  every label is right or every label wrong, so :math:`q_s = \bar q_s` whatever :math:`h_s`);
 * ``"oracle"``, the oracle bound (Nitzan–Paroush weights from the competitor-specific
   :math:`q_s`: no aggregator knows these), :math:`w_s = \ln(q_s / (1 - q_s))`: optimal for
   independent labels of known reliability (Nitzan & Paroush 1982), reading a source with
@@ -40,7 +43,11 @@ With one source (or sources of equal :math:`\bar q_s > \tfrac12`) the weighted s
 multiple of the pooled one, so both aggregations give the same :math:`P_1`.
 
 Redundancy shrinks random error to :math:`\varepsilon_r` (see
-:func:`aliquant_core.sources.redundant_error_rate`) but not blind spots, shared by all labelers.
+:func:`aliquant_core.sources.redundant_error_rate`) but not blind spots, shared by all labelers:
+inside one the majority is fooled with chance :math:`\varphi_r`, more surely than one labeler
+wherever :math:`\varphi > \tfrac12`. The fooled rate :math:`\varphi` is one threat quantity shared
+by every source; :math:`\varphi = 1 - \varepsilon` (the first version's) reproduces the first
+version's figures only where all sources share one :math:`\varepsilon`.
 """
 
 from __future__ import annotations
@@ -56,7 +63,7 @@ from ._validation import check_range
 from .anchors import FEW_HUNDRED_HOURS, REFERENCE_PIPELINES, RLHF_REFERENCE
 from .model import _evaluate, _Probabilities, _probabilities, _regime, _single_logs
 from .quantities import DEFAULTS, QuantityError, check_shared_threat, check_threat, describe_range
-from .sources import Source, redundant_error_rate
+from .sources import Source, redundant_error_rate, redundant_fooled_rate
 
 __all__ = [
     "AGGREGATIONS",
@@ -135,11 +142,12 @@ class MixtureResult(_Probabilities):
     exact: np.bool_ | np.ndarray
 
 
-def _aggregation_weights(aggregation, voted_error, blind_spot, win, loss):
+def _aggregation_weights(aggregation, voted_error, blind_spot, win, loss, voted_fooled):
     r"""Each source's weight :math:`w_s` under ``aggregation`` (see the module notes), signed.
 
     ``voted_error`` is :math:`\varepsilon_{r,s}`, ``blind_spot`` :math:`\sigma_s`, ``win`` and
-    ``loss`` the competitor-specific :math:`q_s` and :math:`1 - q_s`. Pooled: 1. Weighted:
+    ``loss`` the competitor-specific :math:`q_s` and :math:`1 - q_s`, ``voted_fooled``
+    :math:`\varphi_{r,s}`. Pooled: 1. Weighted:
     :math:`\ln(\bar q_s/(1 - \bar q_s))` with :math:`\bar q_s` the voted label's reliability at
     :math:`h_s = \sigma_s`. Oracle: :math:`\ln(q_s/(1 - q_s))`. Negative below ½, 0 at ½, ±∞ at 0
     or 1; :func:`mixture_p_align` and :func:`aliquant_core.simulate_mixture` both take them from here.
@@ -148,8 +156,8 @@ def _aggregation_weights(aggregation, voted_error, blind_spot, win, loss):
         return np.ones(np.broadcast(win, loss).shape)
     if aggregation == "weighted":
         # Both from non-negative terms, so a reliability near 0 or 1 keeps its relative accuracy.
-        win = _math.label_win_prob(voted_error, blind_spot)
-        loss = _math.label_loss_prob(voted_error, blind_spot)
+        win = _math.label_win_prob(voted_error, blind_spot, voted_fooled)
+        loss = _math.label_loss_prob(voted_error, blind_spot, voted_fooled)
     with np.errstate(divide="ignore", invalid="ignore"):
         weights = np.log(win) - np.log(loss)
     # ln 0 − ln 0 cannot happen (q + (1 − q) = 1); equal logs give an exact 0 for a coin.
@@ -190,8 +198,8 @@ def mixture_p_align(
         where it takes at most ``EXACT_LIMIT`` configurations, and the saddlepoint elsewhere.
         Enumeration carries its tail in log space, exact far below the float range.
     **threat
-        The other threat quantities (:data:`aliquant_core.THREAT`: ``footprint``,
-        ``exploitation``, ``competitors_log10``, ``prior_bits``), by name; each defaults to its
+        The other threat quantities (:data:`aliquant_core.THREAT`: ``fooled_rate``,
+        ``footprint``, ``exploitation``, ``competitors_log10``, ``prior_bits``), by name; each defaults to its
         value in :data:`aliquant_core.QUANTITIES` and broadcasts against the leading axes.
 
     Returns
@@ -202,7 +210,9 @@ def mixture_p_align(
     -----
     Per source, :math:`h_s = \sigma_s + \chi(\min(1, \sigma_s/f) - \sigma_s)` (nested blind spots:
     the competitor fills the smallest first, and each source sees it through its own
-    :math:`\sigma_s`), :math:`q_s = (1 - h_s)(1 - \varepsilon_{r,s}) + h_s \varepsilon_{r,s}`.
+    :math:`\sigma_s`), :math:`q_s = (1 - h_s)(1 - \varepsilon_{r,s}) + h_s (1 - \varphi_{r,s})`,
+    :math:`\varphi_{r,s}` the majority of :math:`r_s` labelers each fooled with chance
+    :math:`\varphi` inside a blind spot.
     A negative weight (:math:`\bar q_s < \tfrac12`, or :math:`q_s < \tfrac12` for the oracle) is
     computed as the source read backwards, :math:`q_s \to 1 - q_s` with weight :math:`|w_s|`,
     which is the same score; the kernels then take positive weights and any :math:`q_s`.
@@ -239,9 +249,13 @@ def mixture_p_align(
         raise ValueError("labels, error_rate and blind_spot need a last axis over sources")
     # Each source has its own blind spot; the rest of the threat is shared, over the leading axes.
     shared = {name: value[..., None] for name, value in check_threat(threat).items()}
-    v = _evaluate({**shared, "blind_spot": blind_spot}, labels=labels, error_rate=voted)
+    # Inside a blind spot the majority of r labelers is fooled with chance φ_r (each with φ).
+    fooled = redundant_fooled_rate(shared["fooled_rate"], redundancy)
+    v = _evaluate(
+        {**shared, "blind_spot": blind_spot, "fooled_rate": fooled}, labels=labels, error_rate=voted
+    )
     voted, counts, win, loss, margin = (v[k] for k in ("error_rate", "informative", "win", "loss", "margin"))
-    weights = _aggregation_weights(aggregation, voted, v["blind_spot"], win, loss)
+    weights = _aggregation_weights(aggregation, voted, v["blind_spot"], win, loss, v["fooled_rate"])
     # A negative weight reads the source backwards: the same score with q ↔ 1 − q and |w|, so the
     # kernels only ever see positive weights (and any q).
     flip = weights < 0

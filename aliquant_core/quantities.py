@@ -29,9 +29,9 @@ Groups
 ``quality``
     How good the labels are: ``error_rate`` (or ``agreement``, an alternative input for it).
 ``threat``
-    What the labels are up against: ``blind_spot``, ``footprint``, ``exploitation``,
-    ``competitors_log10``, ``prior_bits``. Every core function that evaluates the model takes
-    these as keywords, and passes them on as ``**threat``.
+    What the labels are up against: ``blind_spot``, ``fooled_rate``, ``footprint``,
+    ``exploitation``, ``competitors_log10``, ``prior_bits``. Every core function that evaluates the
+    model takes these as keywords, and passes them on as ``**threat``.
 ``dependence``
     How the competitors' contests depend on one another, all judged on one dataset: ``overlap``
     (:mod:`aliquant_core.shared_dataset`). The headline :math:`P_1^{K_\text{eff}}` treats them as
@@ -334,6 +334,18 @@ QUANTITIES: dict[str, Quantity] = {
             widget="number", step=0.005, fmt="%.4f", uncertain="logit",
         ),
         Quantity(
+            "fooled_rate", "φ", "Fooled rate φ", "", "threat",
+            0.0, 1.0, False, False,
+            round(1.0 - _ERROR_RATE_DEFAULT, 4), "assumption",
+            "Inside a blind spot a labeler prefers the worse behaviour about as often as an ordinary "
+            "label prefers the better one: 1 − ε at the default ε, which keeps the first version's "
+            "figures at the defaults. No published figure measures it; sycophantic answers won a "
+            "\"non-negligible fraction\" of human preferences (Sharma et al. 2023, arXiv 2310.13548).",
+            "Chance that a label inside a blind spot prefers the worse behaviour: its own quantity, not "
+            "1 − ε, so more random error never helps inside a blind spot.",
+            widget="slider", step=0.01, fmt="%.4f", uncertain="logit",
+        ),
+        Quantity(
             "footprint", "f", "Footprint f", "", "threat",
             0.0, 1.0, True, False,
             _FOOTPRINT_DEFAULT, "assumption",
@@ -590,7 +602,8 @@ class Assumptions:
 
     Attributes
     ----------
-    labels, error_rate, blind_spot, footprint, exploitation, competitors_log10, prior_bits, overlap, target
+    labels, error_rate, blind_spot, fooled_rate, footprint, exploitation, competitors_log10, prior_bits,
+    overlap, target
         As in :data:`QUANTITIES`.
     agreement : float or None
         Inter-annotator agreement when that is the input, else None.
@@ -612,6 +625,7 @@ class Assumptions:
     labels: float = DEFAULTS["labels"]
     error_rate: float = DEFAULTS["error_rate"]
     blind_spot: float = DEFAULTS["blind_spot"]
+    fooled_rate: float = DEFAULTS["fooled_rate"]
     footprint: float = DEFAULTS["footprint"]
     exploitation: float = DEFAULTS["exploitation"]
     competitors_log10: float = DEFAULTS["competitors_log10"]

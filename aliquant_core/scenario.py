@@ -31,7 +31,7 @@ lists of valid keys below are that table's groups.
     :data:`SCHEMA_VERSION`; a newer one is refused with a message to upgrade aliquant.
 ``assumptions``
     An object with any of the quantities of the groups ``programme``, ``quality``, ``threat`` and
-    ``goal`` (``labels``, ``error_rate``, ``blind_spot``, ``footprint``, ``exploitation``,
+    ``goal`` (``labels``, ``error_rate``, ``blind_spot``, ``fooled_rate``, ``footprint``, ``exploitation``,
     ``competitors_log10``, ``prior_bits``, ``target``). ``agreement`` may be given instead of
     ``error_rate`` (not both); it is converted, ε = (1 − √(2a − 1))/2, and written back as
     ``error_rate``. A missing quantity takes the table's default.

@@ -41,7 +41,7 @@ from ._validation import check_range, resolve_error_rate
 from .model import _align_from_logs, p_align
 from .programme import AGGREGATIONS, _aggregation_weights, _check_choice, mixture_p_align
 from .quantities import DEFAULTS, QUANTITIES, check_threat, takes_assumptions
-from .sources import redundant_error_rate
+from .sources import redundant_error_rate, redundant_fooled_rate
 
 __all__ = [
     "INFORMATIVE",
@@ -574,14 +574,15 @@ def _draw_informative(rng, shape, labels, footprint, informative):
     return rng.binomial(np.int64(labels), footprint, size=shape)
 
 
-def _draw_wins_counts(rng, informative, blind, vote_error):
-    """W per trial by counts: n_in ~ Bin(m, h); right are (m − n_in) − Bin(m − n_in, ε_r) + Bin(n_in, ε_r)."""
+def _draw_wins_counts(rng, informative, blind, vote_error, vote_fooled):
+    """W per trial by counts: n_in ~ Bin(m, h); right are (m − n_in) − Bin(m − n_in, ε_r) outside
+    and n_in − Bin(n_in, φ_r) inside blind spots."""
     inside = rng.binomial(informative, blind)
     outside = informative - inside
-    return outside - rng.binomial(outside, vote_error) + rng.binomial(inside, vote_error)
+    return outside - rng.binomial(outside, vote_error) + inside - rng.binomial(inside, vote_fooled)
 
 
-def _draw_wins_labelers(rng, informative, blind, error_rate, redundancy):
+def _draw_wins_labelers(rng, informative, blind, error_rate, fooled_rate, redundancy):
     """W per trial drawn item by item and vote by vote (blocks of trials bound the memory)."""
     flat = informative.ravel()
     width = int(flat.max(initial=0))
@@ -594,9 +595,9 @@ def _draw_wins_labelers(rng, informative, blind, error_rate, redundancy):
         m = flat[start : start + rows, None]
         shape = (m.shape[0], width)
         in_blind = rng.random(shape) < blind
-        wrong = rng.binomial(int(redundancy), error_rate, size=shape)
-        # Inside a blind spot a labeler is right only by erring.
-        aligned_votes = np.where(in_blind, wrong, int(redundancy) - wrong)
+        # Each labeler errs independently: with chance ε on an ordinary item, φ inside a blind spot.
+        wrong = rng.binomial(int(redundancy), np.where(in_blind, fooled_rate, error_rate))
+        aligned_votes = int(redundancy) - wrong
         twice = 2 * aligned_votes
         right = (twice > redundancy) | ((twice == redundancy) & (rng.random(shape) < 0.5))
         wins[start : start + rows] = np.sum(right & (column < m), axis=1)
@@ -716,7 +717,9 @@ def simulate_p_align(
     trials = _check_trials(trials)
 
     vote_error = float(redundant_error_rate(error_rate, redundancy))
-    analytic = p_align(labels, vote_error, **v)
+    fooled_rate = v["fooled_rate"]
+    vote_fooled = float(redundant_fooled_rate(fooled_rate, redundancy))
+    analytic = p_align(labels, vote_error, **{**v, "fooled_rate": vote_fooled})
     blind = float(analytic.blind_share)
     log_competitors = float(_math.log_effective_competitors(v["competitors_log10"], v["prior_bits"]))
     rng = np.random.default_rng(seed)
@@ -725,14 +728,14 @@ def simulate_p_align(
         """1, ½ or 0 as the data favours the aligned policy, the competitor or neither, per trial."""
         m = _draw_informative(rng, shape, labels, footprint, informative)
         if not by_labeler:
-            wins = _draw_wins_counts(rng, m, blind, vote_error)
+            wins = _draw_wins_counts(rng, m, blind, vote_error, vote_fooled)
         elif trials * int(m.max(initial=0)) * (1 + int(redundancy)) > MAX_ELEMENTS:
             raise ValueError(
                 f"per_labeler draws trials·m·(1 + r) values, at most {MAX_ELEMENTS:,}; use fewer trials "
                 "or labels, or the counts path"
             )
         else:
-            wins = _draw_wins_labelers(rng, m, blind, error_rate, redundancy)
+            wins = _draw_wins_labelers(rng, m, blind, error_rate, fooled_rate, redundancy)
         return np.where(2 * wins > m, 1.0, np.where(2 * wins == m, 0.5, 0.0))
 
     single = favoured((trials,), per_labeler)
@@ -876,10 +879,11 @@ def simulate_mixture(
     )
     footprint = shared["footprint"]
     vote_error = np.asarray(analytic.effective_error_rate, dtype=float)
+    vote_fooled = np.asarray(redundant_fooled_rate(shared["fooled_rate"], redundancy), dtype=float)
     win = np.asarray(analytic.label_win_prob, dtype=float)
     blind = _math.blind_share(blind_spot, footprint, shared["exploitation"])
-    loss = _math.label_loss_prob(vote_error, blind)
-    weights = _aggregation_weights(aggregation, vote_error, blind_spot, win, loss)
+    loss = _math.label_loss_prob(vote_error, blind, vote_fooled)
+    weights = _aggregation_weights(aggregation, vote_error, blind_spot, win, loss, vote_fooled)
     log_competitors = _math.log_effective_competitors(shared["competitors_log10"], shared["prior_bits"])
     log_competitors = float(log_competitors)
     rng = np.random.default_rng(seed)
@@ -887,7 +891,7 @@ def simulate_mixture(
     def favoured(shape):
         """Score > 0 (1), = 0 (½) or < 0 (0) for trials × sources drawn with the given leading shape."""
         m = _draw_informative(rng, (*shape, labels.size), labels, footprint, informative)
-        wins = _draw_wins_counts(rng, m, blind, vote_error)
+        wins = _draw_wins_counts(rng, m, blind, vote_error, vote_fooled)
         margin = 2 * wins - m
         with np.errstate(invalid="ignore"):
             terms = np.where((m > 0) & (weights != 0), weights * margin, 0.0)
@@ -930,14 +934,22 @@ def _bt_objective(scaled, blind, noise, sign, ridge, root, scale):
     return loss / scale, gradient.ravel() / scale
 
 
-def _learner_normal_approximation(error_rate: float, blind: float, m: int) -> float:
-    """Φ((1 − 2h)·logit(1 − ε)·√(m·ε(1 − ε))): the delta method for the learner's verdict."""
-    if m == 0 or error_rate == 0.5 or blind == 0.5:
+def _learner_normal_approximation(error_rate: float, fooled_rate: float, blind: float, m: int) -> float:
+    """Φ(μ/s): the delta method for the learner's verdict (see :func:`bradley_terry_check`).
+
+    μ = (1 − h)·logit(1 − ε) + h·logit(1 − φ), s² = ((1 − h)/(ε(1 − ε)) + h/(φ(1 − φ)))/m. A
+    group whose labels are never (or always) right has an infinite log-odds: its sign decides.
+    """
+    if m == 0:
         return 0.5
-    if error_rate == 0.0:
-        return 1.0 if blind < 0.5 else 0.0
-    z = (1.0 - 2.0 * blind) * math.log((1.0 - error_rate) / error_rate)
-    return float(stats.norm.cdf(z * math.sqrt(m * error_rate * (1.0 - error_rate))))
+    groups = [(share, rate) for share, rate in ((1.0 - blind, error_rate), (blind, fooled_rate)) if share > 0]
+    certain = [share * (1.0 if rate == 0.0 else -1.0) for share, rate in groups if rate in (0.0, 1.0)]
+    if certain:
+        lean = sum(certain)
+        return 0.5 if lean == 0.0 else float(lean > 0.0)
+    mean = sum(share * math.log((1.0 - rate) / rate) for share, rate in groups)
+    variance = sum(share / (rate * (1.0 - rate)) for share, rate in groups) / m
+    return float(stats.norm.cdf(mean / math.sqrt(variance)))
 
 
 @takes_assumptions
@@ -1012,24 +1024,30 @@ def bradley_terry_check(
 
     an average of fitted log-odds, weighted by the training distribution's :math:`h`; counting
     asks whether the average of the probabilities, :math:`W/m > \tfrac12`, weighted by the
-    sample's own share of blind-spot labels. Both limits have the sign of
-    :math:`(1 - 2h)(\tfrac12 - \varepsilon) = q - \tfrac12`, since the population coefficients
-    are :math:`\theta_0 = \operatorname{logit}(1 - \varepsilon)` and :math:`\theta_1 =
-    -2\operatorname{logit}(1 - \varepsilon)`: the learner and the counting model agree on the
-    regime (quantity suffices or not), and P₁ → 1 or 0 for both. At finite :math:`m` the
+    sample's own share of blind-spot labels. The population coefficients are :math:`\theta_0 =
+    \operatorname{logit}(1 - \varepsilon_r)` and :math:`\theta_0 + \theta_1 =
+    \operatorname{logit}(1 - \varphi_r)` (majority-voted labels). With :math:`\varphi = 1 -
+    \varepsilon` both limits have the sign of :math:`(1 - 2h)(\tfrac12 - \varepsilon) = q -
+    \tfrac12` and the two agree on the regime; with a fooled rate of its own an average of
+    log-odds and an average of probabilities can disagree near the knife-edge (log-odds weigh a
+    nearly-always-fooled blind spot more). At finite :math:`m` the
     probabilities differ: the learner weighs the blind-spot and ordinary labels by their fitted
     log-odds, like the reliability-weighted vote of :func:`aliquant_core.mixture_p_align`,
     rather than one vote each. By the delta method (:math:`\operatorname{Var}\operatorname{logit}
-    \hat q_\text{out} \approx 1/(n_\text{out}\varepsilon(1 - \varepsilon))`, and the same
-    inside), for large :math:`m` near the knife-edge
+    \hat q_\text{out} \approx 1/(n_\text{out}\varepsilon(1 - \varepsilon))`, and inside
+    :math:`1/(n_\text{in}\varphi(1 - \varphi))`), for large :math:`m` near the knife-edge
 
     .. math::
 
-        P(\text{learner ranks aligned first}) \approx \Phi\!\left((1 - 2h)
-        \operatorname{logit}(1 - \varepsilon)\sqrt{m\varepsilon(1 - \varepsilon)}\right),
+        P(\text{learner ranks aligned first}) \approx \Phi\!\left(\frac{(1 - h)
+        \operatorname{logit}(1 - \varepsilon) + h \operatorname{logit}(1 - \varphi)}
+        {\sqrt{((1 - h)/(\varepsilon(1 - \varepsilon)) + h/(\varphi(1 - \varphi)))/m}}\right),
         \qquad P_1 \approx \Phi\!\left(\frac{(q - \tfrac12)\sqrt m}{\sqrt{q(1 - q)}}\right),
 
-    (``learner_normal_approximation``), and the learner's z-score is the counting one times
+    (``learner_normal_approximation``; :math:`\varepsilon, \varphi` the voted rates). At
+    :math:`\varphi = 1 - \varepsilon` the first is :math:`\Phi((1 - 2h)
+    \operatorname{logit}(1 - \varepsilon)\sqrt{m\varepsilon(1 - \varepsilon)})`, and the
+    learner's z-score is the counting one times
     :math:`\operatorname{logit}(1 - \varepsilon)\sqrt{\varepsilon(1 - \varepsilon)}\,
     \sqrt{q(1 - q)}/(\tfrac12 - \varepsilon) \le 2\sqrt{q(1 - q)} \le 1` (the logarithmic mean of
     :math:`1 - \varepsilon` and :math:`\varepsilon` is at least their geometric mean). So near
@@ -1053,8 +1071,9 @@ def bradley_terry_check(
     v = _scenario(labels, error_rate, agreement, threat)
     labels, error_rate = v.pop("labels"), v.pop("error_rate")
     redundancy = int(_scalar("redundancy", redundancy, whole=True))
-    # Majority-voted labels: only random errors shrink; inside a blind spot every labeler is fooled.
+    # Majority-voted labels: random error shrinks to ε_r; inside a blind spot the vote is fooled with φ_r.
     error_rate = float(redundant_error_rate(error_rate, redundancy))
+    v["fooled_rate"] = float(redundant_fooled_rate(v["fooled_rate"], redundancy))
     trials = _check_trials(trials)
     ridge = float(ridge)
     if not (math.isfinite(ridge) and ridge >= 0.0):
@@ -1073,7 +1092,9 @@ def bradley_terry_check(
 
     in_blind = (rng.random((trials, m)) < blind).astype(float)
     noise = rng.standard_normal((trials, m))
-    prefer_aligned = rng.random((trials, m)) < np.where(in_blind > 0, error_rate, 1.0 - error_rate)
+    prefer_aligned = rng.random((trials, m)) < np.where(
+        in_blind > 0, 1.0 - v["fooled_rate"], 1.0 - error_rate
+    )
     sign = np.where(prefer_aligned, 1.0, -1.0)
 
     scale = float(max(m, 1) * trials)
@@ -1106,6 +1127,7 @@ def bradley_terry_check(
     )
     with np.errstate(divide="ignore"):
         logit_right = np.log1p(-error_rate) - np.log(error_rate)
+        logit_fooled_right = np.log1p(-v["fooled_rate"]) - np.log(v["fooled_rate"])
     return BradleyTerryResult(
         ranked_above=ranked,
         counting_p_single=float(analytic.p_single),
@@ -1113,9 +1135,9 @@ def bradley_terry_check(
         counting_check=counting,
         learned_p_align=_power(ranked, log_competitors),
         counting_p_align=float(analytic.p_align),
-        learner_normal_approximation=_learner_normal_approximation(error_rate, blind, m),
+        learner_normal_approximation=_learner_normal_approximation(error_rate, v["fooled_rate"], blind, m),
         mean_coefficients=theta.mean(axis=0),
-        limit_coefficients=np.array([logit_right, -2.0 * logit_right, 0.0]),
+        limit_coefficients=np.array([logit_right, logit_fooled_right - logit_right, 0.0]),
         blind_share=blind,
         informative_labels=float(m),
         redundancy=redundancy,
@@ -1186,6 +1208,7 @@ def resolvable_point(
     trials = _check_trials(trials)
     vote_error = float(redundant_error_rate(error_rate, redundancy))
     shape = {k: v[k] for k in ("blind_spot", "footprint", "exploitation")}
+    shape["fooled_rate"] = float(redundant_fooled_rate(v["fooled_rate"], redundancy))
     alone = {"competitors_log10": 0.0, "prior_bits": 0.0}
     aim = _aimed_tail(trials, RESOLUTION)
 

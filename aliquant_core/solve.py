@@ -232,23 +232,24 @@ def max_error_rate(
 
     Notes
     -----
-    The loss chance :math:`x = 1 - q = \varepsilon(1 - 2h) + h` is linear in
-    :math:`\varepsilon`. Bisection on :math:`\operatorname{logit} q` finds the largest
-    :math:`x^*` that reaches the target at the given :math:`a`; then, for :math:`h < \tfrac12`,
-    :math:`\varepsilon^* = \min(\tfrac12, (x^* - h)/(1 - 2h))`. Where :math:`h \ge \tfrac12` more
-    random error turns fooled labels back, :math:`P_\text{align}` rises with
-    :math:`\varepsilon`, and the answer is ½ if ½ reaches the target at all.
+    The loss chance :math:`x = 1 - q = (1 - h)\varepsilon + h\varphi` rises linearly with
+    :math:`\varepsilon` (the fooled rate :math:`\varphi` is held: more random error never
+    helps). Bisection on :math:`\operatorname{logit} q` finds the largest :math:`x^*` that reaches
+    the target at the given :math:`a`; then, for :math:`h < 1`,
+    :math:`\varepsilon^* = \min(\tfrac12, (x^* - h\varphi)/(1 - h))`, NaN where it is negative
+    (not even :math:`\varepsilon = 0` reaches the target). At :math:`h = 1` every informative label
+    is in a blind spot: ½ if :math:`\varphi \le x^*`, else NaN.
     """
     v = _shared(threat, target, labels=labels)
     a = _math.jury_half(v["informative"])
     bound = _loss_bound(a, v["budget"])
-    blind = v["blind"]
-    slope = 1.0 - 2.0 * blind
+    blind, fooled = v["blind"], v["fooled_rate"]
+    slope = 1.0 - blind
     with np.errstate(invalid="ignore", divide="ignore"):
-        rising = np.minimum(0.5, (bound - blind) / slope)
+        rising = np.minimum(0.5, (bound - blind * fooled) / slope)
     rising = np.where(rising >= 0.0, rising, np.nan)
-    falling = np.where(bound >= 0.5, 0.5, np.nan)
-    return np.where(slope > 0.0, rising, falling)[()]
+    all_blind = np.where(fooled <= bound, 0.5, np.nan)
+    return np.where(slope > 0.0, rising, all_blind)[()]
 
 
 @takes_assumptions
@@ -280,33 +281,36 @@ def max_blind_spot(
 
     Notes
     -----
-    The loss chance :math:`x = \varepsilon + h(1 - 2\varepsilon)` rises with the blind share,
-    which rises piecewise linearly with :math:`\sigma`:
+    The loss chance :math:`x = \varepsilon + h(\varphi - \varepsilon)` rises with the blind
+    share where :math:`\varphi > \varepsilon`, and the blind share rises piecewise linearly with
+    :math:`\sigma`:
 
     .. math::
 
         h(\sigma) = \begin{cases} \sigma(1 - \chi + \chi/f) & \sigma \le f \\
         \sigma(1 - \chi) + \chi & \sigma > f. \end{cases}
 
-    The largest admissible share :math:`h^* = (x^* - \varepsilon)/(1 - 2\varepsilon)` is mapped
-    back through the segment it falls on.
+    The largest admissible share :math:`h^* = (x^* - \varepsilon)/(\varphi - \varepsilon)` is
+    mapped back through the segment it falls on. Where :math:`\varphi \le \varepsilon` blind
+    spots do not hurt (labels there are no worse than elsewhere): the answer is 1 if
+    :math:`\sigma = 1` (:math:`x = \varphi`) reaches the target, else NaN.
     """
     v = _solving_for("blind_spot", threat, target, labels, error_rate, agreement)
     a = _math.jury_half(v["informative"])
     bound = _loss_bound(a, v["budget"])
-    error = v["error_rate"]
+    error, fooled = v["error_rate"], v["fooled_rate"]
     f, chi = v["footprint"], v["exploitation"]
     # over: χ/f beyond the largest float (f subnormal) makes the inner branch 0, as it should be.
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        share = (bound - error) / (1.0 - 2.0 * error)
+        share = (bound - error) / (fooled - error)
         share_at_footprint = f * (1.0 - chi) + chi
         inner = share / (1.0 - chi + chi / f)
         outer = (share - chi) / (1.0 - chi)
     sigma = np.where(share <= share_at_footprint, inner, outer)
     sigma = np.where(share >= 1.0, 1.0, np.minimum(sigma, 1.0))
     sigma = np.where(share >= 0.0, sigma, np.nan)
-    knife = error >= 0.5  # q = ½ whatever the blind spot
-    sigma = np.where(knife, np.where(bound >= 0.5, 1.0, np.nan), sigma)
+    harmless = fooled <= error  # x no longer rises with σ; at σ = 1 it is φ
+    sigma = np.where(harmless, np.where(fooled <= bound, 1.0, np.nan), sigma)
     return np.where(np.isnan(bound), np.nan, sigma)[()]
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "estimated_source",
     "majority_agreement_from_error_rate",
     "redundant_error_rate",
+    "redundant_fooled_rate",
     "reference_agreement_from_error_rate",
 ]
 
@@ -63,9 +64,11 @@ def redundant_error_rate(error_rate, redundancy):
 
     .. math:: \varepsilon_r = I_\varepsilon(\lceil r/2 \rceil, \lceil r/2 \rceil).
 
-    Only random errors shrink: inside a blind spot every labeler is fooled, so the majority is
-    wrong with chance :math:`1 - \varepsilon_r` (Sheng, Provost & Ipeirotis 2008, "Get another
-    label?").
+    Only random errors shrink (Sheng, Provost & Ipeirotis 2008, "Get another label?"): blind
+    spots are shared by all labelers, so inside one each is fooled with chance :math:`\varphi` and
+    the majority with :math:`\varphi_r` (:func:`redundant_fooled_rate`), above :math:`\varphi`
+    wherever :math:`\varphi > \tfrac12`. The first version tied :math:`\varphi = 1 - \varepsilon`,
+    for which the majority there is wrong with chance :math:`1 - \varepsilon_r`.
 
     Examples
     --------
@@ -78,6 +81,42 @@ def redundant_error_rate(error_rate, redundancy):
     half = _math.jury_half(check_range("redundancy", redundancy))
     margin = 0.5 - error_rate
     return np.exp(_math.log_symmetric_tail(half, error_rate, margin))[()]
+
+
+def redundant_fooled_rate(fooled_rate, redundancy):
+    r"""Chance that a majority vote of ``redundancy`` labelers inside a blind spot is fooled.
+
+    Parameters
+    ----------
+    fooled_rate : array_like
+        :math:`\varphi`, each labeler's chance of preferring the worse behaviour there, in [0, 1].
+    redundancy : array_like of int
+        :math:`r` labels per item, in its range in :data:`aliquant_core.QUANTITIES`.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\varphi_r = P(\operatorname{Bin}(r, \varphi) > r/2) + \tfrac12 P(= r/2) =
+        I_\varphi(\lceil r/2 \rceil, \lceil r/2 \rceil)`: above :math:`\varphi` when
+        :math:`\varphi > \tfrac12` (a vote of the fooled is fooled more surely), below it otherwise.
+
+    Notes
+    -----
+    Labelers err independently inside a blind spot too; what they share is the situation, which
+    fools each with chance :math:`\varphi`. With :math:`\varphi = 1 - \varepsilon` this is
+    :math:`1 - \varepsilon_r`, the first version's.
+
+    Examples
+    --------
+    Three labelers each fooled with chance 0.8 (by hand: :math:`0.8^3 + 3 \cdot 0.8^2 \cdot 0.2
+    = 0.896`):
+
+    >>> round(float(redundant_fooled_rate(0.8, 3)), 12)
+    0.896
+    """
+    fooled_rate = check_range("fooled_rate", fooled_rate)
+    half = _math.jury_half(check_range("redundancy", redundancy))
+    return _math.majority_rate(fooled_rate, half)[()]
 
 
 #: ``others``, the labelers a labeler's agreement is measured against by their majority: a majority

@@ -4,7 +4,8 @@ Per generation (model brief, "Over time"), every quantity that describes the thr
 moves at a user-set rate: the class of unaligned policies grows, their footprints shrink (subtler
 differences), exploitation rises toward 1, blind spots grow as evaluation gets harder unless
 AI-assisted evaluation divides them, and priors and unlabelled data supply more bits. The labels'
-random error rate and the target stay fixed. :func:`trajectory` reports, per generation, the labels
+random error rate, the fooled rate inside blind spots (no rate moves it; it is held at its given
+value) and the target stay fixed. :func:`trajectory` reports, per generation, the labels
 a source of the given quality would need, the :math:`P_\text{align}` of a fixed programme, and the
 first generation at which no quantity suffices.
 
@@ -62,7 +63,7 @@ class _Rates:
     :class:`~aliquant_core.QuantityError` names the field and the interval); its default is the
     table's, and :data:`RATE_NOTES` gives the reason for it. ``generations`` is :math:`G`: a
     trajectory has :math:`G + 1` rows, generation 0 being the given assumptions. The symbols
-    (:math:`\Delta, \varphi, \gamma, \beta, \alpha, \Delta b`) are those of :func:`trajectory`.
+    (:math:`\Delta, \varphi_f, \gamma, \beta, \alpha, \Delta b`) are those of :func:`trajectory`.
     """
 
     def __post_init__(self):
@@ -72,7 +73,7 @@ class _Rates:
 
     @property
     def neutral(self) -> bool:
-        """Whether nothing moves: Δ = Δb = 0, φ = γ = 1 and β = α (assistance cancels harder evaluation)."""
+        """Whether nothing moves: Δ = Δb = 0, φ_f = γ = 1 and β = α (assistance cancels harder evaluation)."""
         return (
             self.competitors_log10_per_generation == 0.0
             and self.footprint_factor_per_generation == 1.0
@@ -266,7 +267,7 @@ def trajectory(
     .. math::
 
         \log_{10} K_g = \log_{10} K_0 + g\Delta, \qquad
-        f_g = f_0 \varphi^g, \qquad
+        f_g = f_0 \varphi_f^g, \qquad
         \chi_g = 1 - (1 - \chi_0)\gamma^g, \\
         \sigma_g = \min\!\left(1, \sigma_0 (\beta/\alpha)^g\right), \qquad
         b_g = b_0 + g\,\Delta b,
@@ -280,13 +281,17 @@ def trajectory(
 
     The core is called once with arrays over generations. No quantity suffices at generation
     :math:`g` when :math:`q_g \le \tfrac12` (and zero labels do not already reach :math:`P^*`),
-    where
+    where, with the fooled rate :math:`\varphi` held,
 
-    .. math:: q_g - \tfrac12 = (\tfrac12 - \varepsilon)(1 - 2h_g), \qquad
+    .. math:: q_g - \tfrac12 = (\tfrac12 - \varepsilon) - h_g(\varphi - \varepsilon), \qquad
         h_g = \sigma_g + \chi_g\left(\min(1, \sigma_g/f_g) - \sigma_g\right),
 
-    so the crossing is where the blind share :math:`h_g` reaches ½, whatever :math:`K` and the
-    prior bits do; those set how many labels it takes before then. Beyond the crossing,
+    so where blind spots hurt (:math:`\varphi > \varepsilon`) the crossing is where the blind share
+    :math:`h_g` reaches :math:`(\tfrac12 - \varepsilon)/(\varphi - \varepsilon)` (½ at the first
+    version's :math:`\varphi = 1 - \varepsilon`, and at the defaults, whose :math:`\varphi` is
+    :math:`1 - \varepsilon`), whatever :math:`K` and the prior bits do; those set how many labels
+    it takes before then. Where :math:`\varphi \le \varepsilon` a growing blind share never
+    lowers :math:`q`. Beyond the crossing,
     :math:`P_\text{align}` of a fixed programme can rise again as footprints shrink: fewer labels
     are informative, so :math:`P_1` drifts back toward ½ from below (it never exceeds
     :math:`\tfrac12^{K_\text{eff}}`). A required number of labels beyond the float range

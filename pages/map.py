@@ -86,7 +86,8 @@ top[1].metric(
     "Blind share h",
     share(h),
     help="h = σ + χ·(min(1, σ/f) − σ), the share of a competitor's footprint inside blind spots, "
-    "from the sidebar's σ, f and χ. It sets where no quantity suffices: q − ½ = (½ − ε)(1 − 2h).",
+    "from the sidebar's σ, f and χ. With the fooled rate φ it sets where no quantity suffices: "
+    "q − ½ = (½ − ε) − h(φ − ε).",
 )
 top[2].metric(
     "Its cost under the law",
@@ -115,29 +116,37 @@ figure = map_view.map_chart(
 )
 draw_chart(figure, "quality_quantity_map")
 
-one_minus_2h = 1.0 - 2.0 * h
-if h < 0.5:
+phi = threat["fooled_rate"]
+edge_rate = map_view.grid(**threat)["edge_error_rate"]  # the cached grid's: the core's q at ε = 0, ½
+relation = (
+    f"A label on the competitor's footprint favours the aligned policy with q, where "
+    f"q − ½ = (½ − ε) − h(φ − ε): the sidebar's blind share h = {h:.3f} and fooled rate φ = {phi:.4f} "
+    "are held as ε moves, so more random error never helps."
+)
+if edge_rate is None:
     edge = (
-        f"**Where no quantity suffices.** A label on the competitor's footprint favours the aligned "
-        f"policy with q, where q − ½ = (½ − ε)(1 − 2h). With the sidebar's blind share h = {h:.3f}, "
-        f"1 − 2h = {one_minus_2h:.3f} > 0, so every error rate below ½ gives q > ½ and enough labels "
-        "reach any target: the line beyond which no quantity suffices is the top edge, **ε = ½** "
-        "(dashed red), where labels are coin flips. Below it, random errors only cost labels: each "
-        "contour bends right as ε grows, roughly as (1 − 2ε)⁻²."
+        f"**Quantity suffices at every error rate shown.** {relation} With φ < ½ a fooled label is "
+        "still more often right than wrong, so q > ½ even at ε = ½ and enough labels reach any "
+        "target; random errors only cost labels."
     )
-elif h > 0.5:
+elif edge_rate == 0.0:
     edge = (
-        f"**No quantity suffices anywhere on this map.** q − ½ = (½ − ε)(1 − 2h), and the sidebar's "
-        f"blind share h = {h:.3f} > ½ makes 1 − 2h = {one_minus_2h:.3f} negative: at every error "
-        "rate below ½ a label favours the competitor (q < ½), so more labels make things worse and "
-        "no contour can be drawn. The picture flips: **more error helps**, because random errors "
-        "pull q up toward ½ (at ε = ½, q = ½ whatever h). Lower the blind spot or exploitation, or "
-        "raise the footprint, to bring h below ½."
+        f"**No quantity suffices anywhere on this map.** {relation} Here hφ = {h * phi:.3f} ≥ ½, so "
+        "q ≤ ½ even at ε = 0: more labels make things worse and no contour can be drawn, and more "
+        "error does not help either. Lower the blind spot or exploitation, or raise the footprint, "
+        "to bring hφ below ½ (or question the fooled rate φ)."
+    )
+elif edge_rate == 0.5:
+    edge = (
+        f"**Where no quantity suffices.** {relation} Every error rate below ½ gives q > ½ and enough "
+        "labels reach any target: the line beyond which no quantity suffices is the top edge, "
+        "**ε = ½** (dashed red). Below it, random errors only cost labels."
     )
 else:
     edge = (
-        "**Knife edge.** The blind share is exactly h = ½, so q = ½ at every error rate: labels are "
-        "coin flips on the competitor's footprint and P_align = ½^K_eff whatever the quantity."
+        f"**Where no quantity suffices.** {relation} q = ½ at **ε = {edge_rate:.4f}** "
+        "(= (½ − hφ)/(1 − h), dashed red): below it enough labels reach any target, each contour "
+        "bending right as ε grows; above it labels favour the competitor and no quantity suffices."
     )
 st.markdown(edge)
 

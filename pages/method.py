@@ -33,12 +33,25 @@ with formulas:
     )
     st.latex(r"h = \sigma + \chi\,\bigl(\min(1, \sigma/f) - \sigma\bigr).")
     st.markdown(
-        "An ordinary label errs with chance $\\varepsilon$; in a blind spot the labeler is fooled and "
-        "is right only by erring. An informative label prefers the aligned behaviour with chance"
+        "An ordinary label errs with chance $\\varepsilon$; in a blind spot a label prefers the worse "
+        "behaviour with chance $\\varphi$, the fooled rate, an assumption of its own. An informative "
+        "label prefers the aligned behaviour with chance"
     )
-    st.latex(r"q = (1 - h)(1 - \varepsilon) + h\,\varepsilon,")
+    st.latex(r"q = (1 - h)(1 - \varepsilon) + h\,(1 - \varphi),")
     st.markdown("so that")
-    st.latex(r"q - \tfrac12 = (\tfrac12 - \varepsilon)(1 - 2h).")
+    st.latex(r"q - \tfrac12 = (\tfrac12 - \varepsilon) - h\,(\varphi - \varepsilon).")
+    st.markdown(
+        "At a fixed $\\varphi$ more random error never raises $q$. The first version tied "
+        "$\\varphi = 1 - \\varepsilon$ (a fooled labeler right only by erring), which gives "
+        "$q - \\frac12 = (\\frac12 - \\varepsilon)(1 - 2h)$ and made noisier labelers *help* once "
+        "$h > \\frac12$ (issue #17: at $h = 0.543$, $P_1$ rose from $5.6 \\times 10^{-10}$ at "
+        "$\\varepsilon = 0$ to 0.27 at $\\varepsilon = 0.45$); $\\varphi = 1 - \\varepsilon$ still "
+        "reproduces its figures (tests/test_first_version.py). The default $\\varphi$ is $1 - "
+        "\\varepsilon$ at the default $\\varepsilon$, so the default single-source figures are "
+        "unchanged; sources of another $\\varepsilon$ change (the cheapest programme at the "
+        "defaults was 8,250 expert labels, \\$41,250; at the default $\\varphi$ it is 7,730, "
+        "\\$38,650). No published figure measures $\\varphi$."
+    )
     st.markdown("Of $N$ labels, the informative ones against one competitor number")
     st.latex(r"m = \operatorname{round}(f N) \quad\text{(halves rounded up)}.")
     st.markdown(
@@ -105,11 +118,13 @@ with words:
         "theorem), so enough labels reach any target; the labels required grow with the log of "
         "$K_\\text{eff}$ and roughly like $(q - \\frac12)^{-2}$.\n"
         "- **$q < \\frac12$, no quantity suffices.** Since "
-        "$q - \\frac12 = (\\frac12 - \\varepsilon)(1 - 2h)$, this happens exactly "
-        "when more than half of a competitor's footprint lies in blind spots ($h > \\frac12$). "
-        "Then $P_1 \\to 0$: more data of this quality makes things worse.\n"
-        "- **$q = \\frac12$, knife-edge.** Labels are coin flips "
-        "($\\varepsilon = \\frac12$ or $h = \\frac12$) and "
+        "$q - \\frac12 = (\\frac12 - \\varepsilon) - h(\\varphi - \\varepsilon)$, this happens "
+        "exactly when the blind share exceeds $h^* = (\\frac12 - \\varepsilon)/(\\varphi - "
+        "\\varepsilon)$ (for $\\varphi > \\varepsilon$; $h^* = \\frac12$ when $\\varphi = 1 - "
+        "\\varepsilon$, as at the defaults). Then $P_1 \\to 0$: more data of this quality makes "
+        "things worse.\n"
+        "- **$q = \\frac12$, knife-edge.** Labels are coin flips on balance "
+        "($h = h^*$, e.g. $\\varepsilon = \\varphi = \\frac12$) and "
         "$P_\\text{align} = (\\frac12)^{K_\\text{eff}}$ at every $N$."
     )
     st.markdown("#### Assumptions")
@@ -133,10 +148,13 @@ with words:
         "- Prior bits remove competitors uniformly: $b$ bits leave $K\\,2^{-b}$ of them, never fewer "
         "than one.\n"
         "- Agreement is converted as if labelers erred independently at one rate. In this model "
-        "blind spots do not raise agreement: inside one each labeler's vote is still independent "
-        "(wrong with chance $1 - \\varepsilon$), so two labelers agree there as often as elsewhere, "
-        "and agreement measures the random error only. Real evaluators who are fooled together "
-        "would agree more, which is one more reason agreement can flatter a labelling source.\n"
+        "blind spots change agreement only through the fooled rate: inside one each labeler's vote "
+        "is still independent (wrong with chance $\\varphi$), so two labelers agree there with "
+        "chance $\\varphi^2 + (1 - \\varphi)^2$, as often as elsewhere only when "
+        "$\\varphi = 1 - \\varepsilon$ (the first version's) or $\\varphi = \\varepsilon$; the "
+        "conversion reads agreement as the random error only. Real evaluators who are fooled "
+        "together would agree more, which is one more reason agreement can flatter a labelling "
+        "source.\n"
         "- Agreement figures are different statistics, and each preset inverts the one its source "
         "measured: between two labelers $a = (1 - \\varepsilon)^2 + \\varepsilon^2$; of one labeler "
         "with the mode of $r$ others $a = (1 - \\varepsilon)(1 - \\varepsilon_r) + "
@@ -166,7 +184,7 @@ with words:
         "half). *Pooled* ($w_s = 1$) is what a plain reward model does. *Reliability-weighted* "
         "uses weights an aggregator can know, each source's log-odds of being right on ordinary "
         "items: $w_s = \\ln\\frac{\\bar q_s}{1 - \\bar q_s}$ with "
-        "$\\bar q_s = (1 - \\sigma_s)(1 - \\varepsilon_{r,s}) + \\sigma_s \\varepsilon_{r,s}$ "
+        "$\\bar q_s = (1 - \\sigma_s)(1 - \\varepsilon_{r,s}) + \\sigma_s (1 - \\varphi_{r,s})$ "
         "(the voted label's reliability, what Dawid–Skene or a calibration set estimates), applied to "
         "the competitor-specific $q_s$: a source this competitor fools more often than not "
         "($q_s < \\tfrac12$) keeps its positive weight and pulls the score the wrong way. With one "
@@ -180,8 +198,11 @@ with words:
         "$\\sigma_s$.\n"
         "- **Redundancy.** $r$ labels per item with a majority vote shrink random error to "
         "$\\varepsilon_r = I_\\varepsilon(\\lceil r/2\\rceil, \\lceil r/2\\rceil)$ (3 labels "
-        "at 20% give 10.4%), but not blind spots, which every labeler shares; cost and time grow "
-        "$r$-fold.\n"
+        "at 20% give 10.4%), but not blind spots, which every labeler shares: inside one each is "
+        "fooled with chance $\\varphi$ and the majority with $\\varphi_r$, the same formula, more "
+        "surely than one labeler when $\\varphi > \\frac12$ ($\\varphi = 1 - \\varepsilon$ gives "
+        "the first version's $1 - \\varepsilon_r$). The fooled rate is one assumption shared by "
+        "every source. Cost and time grow $r$-fold.\n"
         "- **Exact or approximate.** Mixtures are enumerated exactly where that is cheap; elsewhere "
         "the Lugannani–Rice saddlepoint approximation is used, measured against enumeration at "
         "under $10^{-3}$ relative error in $1 - P_1$ (pooled beyond 200 informative labels; the "
@@ -209,7 +230,8 @@ with words:
         "$P_\\text{align} = \\exp(-\\exp(\\ln K_\\text{eff} + \\ln(-\\ln P_1)))$. Close to 1 the "
         "headline is written as $1 - (\\text{chance of failure})$ to keep its digits.\n"
         "- **Tolerances** (largest error rate, blind spot and $\\log_{10} K$ that still reach the "
-        "target) each invert $P_\\text{align}$ in one quantity with the others held fixed."
+        "target) each invert $P_\\text{align}$ in one quantity with the others held fixed; the "
+        "fooled rate is held when the error rate moves."
     )
 
 st.markdown("#### Where the numbers come from")

@@ -47,9 +47,9 @@ def rate_widgets(columns: int = 4) -> dict[str, float]:
 with st.expander("Rates per capability generation", expanded=True, icon=":material/tune:"):
     rates = rate_widgets()
     st.caption(
-        "Each generation the threat and the help move: log₁₀ K += Δ, f ×= φ, 1 − χ ×= γ, "
-        "σ ×= β/α, b += Δb; the error rate and the target stay fixed. Every default is an "
-        "assumption (hover a slider's help for why). The URL holds these rates too."
+        "Each generation the threat and the help move: log₁₀ K += Δ, f ×= φ_f, 1 − χ ×= γ, "
+        "σ ×= β/α, b += Δb; the error rate, the fooled rate φ and the target stay fixed. Every "
+        "default is an assumption (hover a slider's help for why). The URL holds these rates too."
     )
 
 data = view.run(rates, labels=n, **quality, **threat, target=target)

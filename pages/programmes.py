@@ -80,7 +80,7 @@ def programme_inputs(i: int) -> None:
         **controls.STORE.control(view.key(i, "agg")),
         help="How two sources' labels combine. **pooled**: every label counts the same (a plain "
         "reward model). **weighted**: each source's labels weighted by the log-odds of its "
-        "reliability on ordinary items, q̄ = (1 − σ)(1 − ε_r) + σ·ε_r, which an aggregator can "
+        "reliability on ordinary items, q̄ = (1 − σ)(1 − ε_r) + σ·(1 − φ_r), which an aggregator can "
         "estimate (Dawid–Skene, a calibration set); a source this competitor fools more often than "
         "not (q < ½) keeps its weight and pulls the wrong way. "
         f"**{AGGREGATION_LABELS['oracle']}**: it reads a q < ½ source backwards, so it only bounds "

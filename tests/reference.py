@@ -84,8 +84,9 @@ def reference(labels: float, error_rate: float, **threat: float) -> Reference:
         v = {name: mp.mpf(float(threat.get(name, DEFAULTS[name]))) for name in THREAT}
         eps, sigma, f, chi = mp.mpf(float(error_rate)), v["blind_spot"], v["footprint"], v["exploitation"]
         h = sigma + chi * (min(mp.mpf(1), sigma / f) - sigma)
-        q = (1 - h) * (1 - eps) + h * eps
-        p = (1 - h) * eps + h * (1 - eps)
+        phi = v["fooled_rate"]
+        q = (1 - h) * (1 - eps) + h * (1 - phi)
+        p = (1 - h) * eps + h * phi
         m = int(mp.floor(f * mp.mpf(float(labels)) + mp.mpf("0.5")))
         terms = binomial_terms(m, q, p)
         half = mp.mpf(m) / 2

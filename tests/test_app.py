@@ -203,11 +203,11 @@ def test_verdicts_follow_the_regime():
     assert at.error
     assert "No amount of this data suffices" in at.error[0].value
     assert metric(at, "Labels for P* = 0.9") == "unreachable"  # the core's required_labels is inf
-    # ε = ½: every label is a coin flip, the core's knife edge.
-    at = run_app({"error_rate": "0.5"})
-    assert str(core_result(settings(error_rate=0.5)).regime) == "knife_edge"
+    # ε = φ = ½: every label is a coin flip, inside blind spots or not: the core's knife edge.
+    at = run_app({"error_rate": "0.5", "fooled_rate": "0.5"})
+    assert str(core_result(settings(error_rate=0.5, fooled_rate=0.5)).regime) == "knife_edge"
     assert any("Knife-edge" in w.value for w in at.warning)
-    assert_shows_core(at, settings(error_rate=0.5))
+    assert_shows_core(at, settings(error_rate=0.5, fooled_rate=0.5))
 
 
 def test_values_are_kept_across_pages():

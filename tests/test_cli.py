@@ -81,7 +81,10 @@ def test_agreement_instead_of_error_rate(capsys):
 
 
 def test_text_output_is_readable(capsys):
-    status, out, _ = run(capsys, "evaluate", "--labels", "1000", "--error-rate", "0.5")
+    # Coin-flip labels everywhere (ε = φ = ½): the knife-edge.
+    status, out, _ = run(
+        capsys, "evaluate", "--labels", "1000", "--error-rate", "0.5", "--fooled-rate", "0.5"
+    )
     assert status == 0
     assert "knife-edge" in out
     assert "Labels required" in out
@@ -358,11 +361,11 @@ def test_simulate_draws_every_labeler_on_request(capsys):
 
 
 def test_simulate_bradley_terry_at_the_same_redundancy(capsys):
-    # One comparison per dataset, σ = 0.1, ε = 0.3, r = 3: ε₃ = 0.216, P₁ = q = 0.7272 (by hand in
-    # tests/test_simulate.py); at r = 1 it would be 0.66.
+    # One comparison per dataset, σ = 0.1, ε = 0.3, φ = 0.7 (the first version's 1 − ε), r = 3:
+    # ε₃ = 0.216, φ₃ = 0.784, P₁ = q = 0.7272 (by hand in tests/test_simulate.py); at r = 1, 0.66.
     line = (
         "simulate --json --bradley-terry --redundancy 3 --labels 1 --footprint 1 --blind-spot 0.1"
-        " --error-rate 0.3 --exploitation 0 --competitors-log10 0 --prior-bits 0"
+        " --error-rate 0.3 --fooled-rate 0.7 --exploitation 0 --competitors-log10 0 --prior-bits 0"
     )
     status, out, _ = run(capsys, line)
     data = json.loads(out)

@@ -104,13 +104,32 @@ def test_agreement_accepted_instead_of_error_rate():
 
 
 def test_blind_share_and_label_win_prob_by_hand():
-    # h = σ + χ(min(1, σ/f) − σ) = 0.1 + 0.5·(0.5 − 0.1) = 0.3; q = 0.7·0.9 + 0.3·0.1 = 0.66.
-    result = p_align(10, 0.1, **plain(blind_spot=0.1, footprint=0.2, exploitation=0.5))
+    # h = σ + χ(min(1, σ/f) − σ) = 0.1 + 0.5·(0.5 − 0.1) = 0.3; with the first version's fooled
+    # rate φ = 1 − ε = 0.9, q = 0.7·0.9 + 0.3·0.1 = 0.66.
+    result = p_align(10, 0.1, **plain(blind_spot=0.1, footprint=0.2, exploitation=0.5, fooled_rate=0.9))
     assert result.blind_share == pytest.approx(0.3, abs=1e-15)
     assert result.label_win_prob == pytest.approx(0.66, abs=1e-15)
     # m = round(0.2·10) = 2; P₁ = q² + ½·2q(1 − q) = q = 0.66 (by hand).
     assert result.informative_labels == 2
     assert result.p_single == pytest.approx(0.66, abs=1e-15)
+
+
+def test_fooled_rate_by_hand():
+    # h = 0.3 as above, ε = 0.1, φ = 0.6: q = 0.7·0.9 + 0.3·(1 − 0.6) = 0.63 + 0.12 = 0.75;
+    # q − ½ = 0.7·0.4 − 0.3·0.1 = 0.25. m = 2 gives P₁ = q (a tie counts half).
+    result = p_align(10, 0.1, **plain(blind_spot=0.1, footprint=0.2, exploitation=0.5, fooled_rate=0.6))
+    assert result.label_win_prob == pytest.approx(0.75, abs=1e-15)
+    assert result.p_single == pytest.approx(0.75, abs=1e-15)
+
+    # Issue #17's case: h = 0.543 (f = 1, so h = σ), m = 5,000. The first version (φ = 1 − ε) had P₁
+    # rise with random error, from 5.6e-10 at ε = 0 to 0.27 at ε = 0.45; both reproduced here.
+    def p1(error_rate, fooled_rate):
+        return float(p_align(5000, error_rate, **plain(blind_spot=0.543, fooled_rate=fooled_rate)).p_single)
+
+    assert p1(0.0, 1.0) == pytest.approx(5.6e-10, rel=0.01)
+    assert p1(0.45, 0.55) == pytest.approx(0.27, rel=0.01)
+    # With φ held (0.9), more random error lowers P₁: q = 0.457(1 − ε) + 0.543·0.1 falls with ε.
+    assert p1(0.0, 0.9) > p1(0.2, 0.9) > p1(0.45, 0.9)
 
 
 def test_competitors_and_prior_bits_by_hand():
@@ -136,9 +155,9 @@ def test_competitors_and_prior_bits_by_hand():
     ],
 )
 def test_regimes(error_rate, blind_spot, regime):
-    result = p_align(
-        np.array([0, 10, 1e6, 1e12]), error_rate, **plain(blind_spot=blind_spot, competitors_log10=1)
-    )
+    # The first version's fooled rate, φ = 1 − ε, for which q − ½ = (½ − ε)(1 − 2h).
+    threat = plain(blind_spot=blind_spot, competitors_log10=1, fooled_rate=1.0 - error_rate)
+    result = p_align(np.array([0, 10, 1e6, 1e12]), error_rate, **threat)
     assert (result.regime == regime).all()
     if regime == "knife_edge":
         # Brief: q = ½ gives P_align = ½^K_eff whatever N is; K = 10.

@@ -16,7 +16,7 @@ from aliquant_core.curves import (
 )
 from aliquant_core.programme import Allocation, Programme, mixture_p_align, programme_p_align
 from aliquant_core.quantities import DEFAULTS, THREAT, QuantityError
-from aliquant_core.sources import PRESETS, redundant_error_rate
+from aliquant_core.sources import PRESETS, redundant_error_rate, redundant_fooled_rate
 
 MODEL = {"footprint": 0.05, "exploitation": 0.3, "competitors_log10": 20.0, "prior_bits": 0.0}
 CROWD, EXPERT, JUDGE = PRESETS["crowdworkers"], PRESETS["experts"], PRESETS["ai_judge"]
@@ -38,13 +38,22 @@ def test_budget_split_curve_ends_are_single_sources():
 
 
 def test_redundancy_curve_spends_the_budget_on_fewer_better_items():
-    curve = redundancy_curve(PRESETS["contractors"], 9000.0, redundancies=(1, 3, 9), **MODEL)
-    # $1 a label: 9000, 3000 and 1000 items.
-    np.testing.assert_array_equal(curve.labels[:, 0], [9000, 3000, 1000])
-    for r, n, p in zip((1, 3, 9), (9000, 3000, 1000), curve.p_align, strict=True):
+    curve = redundancy_curve(PRESETS["contractors"], 30_000.0, redundancies=(1, 3, 9), **MODEL)
+    # $1 a label: ⌊30000/r⌋ = 30000, 10000 and 3333 items.
+    np.testing.assert_array_equal(curve.labels[:, 0], [30_000, 10_000, 3333])
+    fooled = DEFAULTS["fooled_rate"]
+    for r, n, p in zip((1, 3, 9), (30_000, 10_000, 3333), curve.p_align, strict=True):
+        # The brief: a majority of r votes errs with ε_r outside blind spots and is fooled with φ_r
+        # inside (the same majority formula). At r = 9 the two differ in the answer: 0 with φ_r,
+        # 0.96 had the vote kept the single labeler's φ.
         eps = redundant_error_rate(PRESETS["contractors"].error_rate, r)
+        phi = redundant_fooled_rate(fooled, r)
         assert p == pytest.approx(
-            float(p_align(n, eps, blind_spot=PRESETS["contractors"].blind_spot, **MODEL).p_align)
+            float(
+                p_align(
+                    n, eps, blind_spot=PRESETS["contractors"].blind_spot, **{**MODEL, "fooled_rate": phi}
+                ).p_align
+            )
         )
 
 
@@ -97,10 +106,17 @@ def test_cheapest_programme_against_brute_force_over_single_sources():
     sources = [CROWD, PRESETS["contractors"], EXPERT, JUDGE]
     target = 0.9
     answer = cheapest_programme(target, sources, redundancies=(1, 3, 5), **MODEL)
-    # Brute force over single sources: required items × r × price for every source and r.
+    # Brute force over single sources: required items × r × price for every source and r, each
+    # labeler's ε and φ voted by a majority of r (ε_r and φ_r, the brief's redundancy rule).
+    fooled = DEFAULTS["fooled_rate"]
     brute = min(
         float(
-            required_labels(target, redundant_error_rate(s.error_rate, r), blind_spot=s.blind_spot, **MODEL)
+            required_labels(
+                target,
+                redundant_error_rate(s.error_rate, r),
+                blind_spot=s.blind_spot,
+                **{**MODEL, "fooled_rate": redundant_fooled_rate(fooled, r)},
+            )
         )
         * r
         * s.cost_per_label

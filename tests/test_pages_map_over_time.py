@@ -159,10 +159,17 @@ def test_map_blind_share_and_contours_are_the_cores():
         finite = np.isfinite(needed)
         assert line["y"] == pytest.approx(error_rates[finite].tolist(), abs=0)
         assert line["x"] == pytest.approx(np.maximum(needed[finite], 1.0).tolist(), rel=0)
-    # h < ½ at the defaults: the boundary is ε = ½ and the page says so.
-    assert h < 0.5
-    assert trace(spec, "q = ½")["y"] == [0.5, 0.5]
-    assert any("ε = ½" in m.value and "Where no quantity suffices" in m.value for m in at.markdown)
+    # The boundary q = ½ with the fooled rate held: q − ½ = (½ − ε) − h(φ − ε), so by hand
+    # ε* = (½ − hφ)/(1 − h) = (0.5 − 0.4005·0.8362)/0.5995 = 0.275399 at the defaults (the first
+    # version, φ moving as 1 − ε, drew it at ε = ½). The contours stop there: required_labels is
+    # finite below it and infinite above.
+    phi = values["fooled_rate"]
+    edge = (0.5 - h * phi) / (1 - h)
+    assert edge == pytest.approx(0.275399, abs=1e-6)
+    assert trace(spec, "q = ½")["y"] == pytest.approx([edge, edge], rel=1e-12)
+    assert np.all(np.isfinite(core.required_labels(0.5, error_rates[error_rates < edge], **threat(values))))
+    assert np.all(np.isinf(core.required_labels(0.5, error_rates[error_rates > edge], **threat(values))))
+    assert any("ε = 0.2754" in m.value and "Where no quantity suffices" in m.value for m in at.markdown)
 
 
 def test_map_contour_multiselect_sets_the_lines():
@@ -173,8 +180,10 @@ def test_map_contour_multiselect_sets_the_lines():
     assert not {f"P_align = {level:g}" for level in map_view.DEFAULT_LEVELS} & names
 
 
-def test_map_with_blind_share_above_half_has_no_contours_and_says_more_error_helps():
-    # σ = 0.2 at the default f and χ gives h > ½ (test_app.py uses the same link): q < ½ everywhere.
+def test_map_with_blind_share_above_half_has_no_contours_and_says_more_error_does_not_help():
+    # σ = 0.2 at the default f and χ gives h = 0.72, hφ = 0.72·0.8362 = 0.602 ≥ ½ (test_app.py
+    # uses the same link): q ≤ ½ at every ε, even ε = 0. (The first version said more error
+    # helped here, q rising to ½ at ε = ½; with φ held it does not: q(½) = ½ − h(φ − ½) = 0.258.)
     at = open_page(MAP, {"blind_spot": "0.2"})
     values = settings(blind_spot=0.2)
     result = core.p_align(values["labels"], values["error_rate"], **threat(values))
@@ -184,7 +193,9 @@ def test_map_with_blind_share_above_half_has_no_contours_and_says_more_error_hel
     assert not any(str(name).startswith("P_align = ") for name in names)
     text = " ".join(m.value for m in at.markdown)
     assert "No quantity suffices anywhere on this map" in text
-    assert "more error helps" in text
+    assert "more error does not help" in text
+    assert "more error helps" not in text
+    assert trace(plotly_spec(at), "q = ½")["y"] == [0.0, 0.0]
 
 
 def open_cost_law(at: AppTest) -> AppTest:

@@ -7,7 +7,7 @@ import re
 import mpmath as mp
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from aliquant_core import QUANTITIES, QuantityError, _mixture, p_align
@@ -37,14 +37,24 @@ def test_redundancy_golden_values_by_hand():
 
 
 def test_redundancy_does_not_reach_into_blind_spots():
-    # f = 1, χ = 0, so h = σ = 0.3. With r = 3 at ε = 0.2 the random error is 0.104 (above), and
-    # q = (1 − h)(1 − ε₃) + h·ε₃ = 0.7·0.896 + 0.3·0.104 = 0.6584 (by hand), not 0.896.
-    result = mixture_p_align([10.0], [0.2], [0.3], redundancy=3, **plain_shared(exploitation=0.0))
+    # f = 1, χ = 0, so h = σ = 0.3. With r = 3 at ε = 0.2 the random error is 0.104 (above); with
+    # the first version's fooled rate φ = 1 − ε = 0.8 a majority inside a blind spot is fooled with
+    # φ₃ = 0.896, so q = (1 − h)(1 − ε₃) + h(1 − φ₃) = 0.7·0.896 + 0.3·0.104 = 0.6584 (by hand),
+    # not 0.896.
+    result = mixture_p_align(
+        [10.0], [0.2], [0.3], redundancy=3, **plain_shared(exploitation=0.0, fooled_rate=0.8)
+    )
     assert result.label_win_prob[0] == pytest.approx(0.6584, abs=1e-15)
     assert result.effective_error_rate[0] == pytest.approx(0.104, abs=1e-15)
-    # And P₁ is the one-source model's at that q: ε_eff with h.
-    direct = p_align(10, 0.104, **plain(blind_spot=0.3, exploitation=0.0))
+    # And P₁ is the one-source model's at that q: ε₃ and φ₃ with h.
+    direct = p_align(10, 0.104, **plain(blind_spot=0.3, exploitation=0.0, fooled_rate=0.896))
     assert result.p_align == pytest.approx(float(direct.p_align), rel=1e-14)
+    # A fooled rate of its own, φ = 0.6: φ₃ = 0.6³ + 3·0.6²·0.4 = 0.648 (by hand), and
+    # q = 0.7·0.896 + 0.3·(1 − 0.648) = 0.6272 + 0.1056 = 0.7328.
+    own = mixture_p_align(
+        [10.0], [0.2], [0.3], redundancy=3, **plain_shared(exploitation=0.0, fooled_rate=0.6)
+    )
+    assert own.label_win_prob[0] == pytest.approx(0.7328, abs=1e-15)
 
 
 def test_one_active_source_is_the_single_source_model():
@@ -85,15 +95,17 @@ def test_exact_enumeration_against_brute_force(counts, win, aggregation):
         assert np.ravel(pairs) == pytest.approx([float(single), float(failure)], rel=1e-12)
     # The public function (which reads q̄ < ½ sources backwards when weighted) agrees. A source with
     # q < ½ is made as the brief makes it: all its labels in a blind spot (σ = 1, f = 1, χ = 0) give
-    # q = ε; with χ = 0 and f = 1, h = σ, so q = q̄ and the weighted and oracle weights coincide.
+    # q = 1 − φ (each case has at most one such source, and φ is shared); with χ = 0 and f = 1,
+    # h = σ, so q = q̄ and the weighted and oracle weights coincide.
     below = win < 0.5
+    fooled = float(1 - win[below][0]) if below.any() else 0.5
     result = mixture_p_align(
         np.array(counts, float),
-        np.where(below, win, 1 - win),
+        np.where(below, 0.5, 1 - win),
         np.where(below, 1.0, 0.0),
         aggregation=aggregation,
         method="exact",
-        **plain_shared(exploitation=0.0),
+        **plain_shared(exploitation=0.0, fooled_rate=fooled),
     )
     assert result.p_single == pytest.approx(float(single), rel=1e-12)
 
@@ -226,14 +238,16 @@ def test_issue_13_reproducer_one_source_weighted_is_pooled():
     # S = w(W − L) has the sign of W − L for any w > 0, so weighting cannot change the answer:
     # q̄ = 0.95·0.7802 + 0.05·0.2198 = 0.7522 > ½ gives w > 0 and the pooled P_align, 0, in
     # no_quantity_suffices (the old oracle weights read the source backwards: P_align 1).
+    # The reproducer was stated for the first version's fooled rate, φ = 1 − ε = 0.7802.
     args = ([1e5], [0.2198], [0.05])
-    pooled = mixture_p_align(*args, aggregation="pooled", **ISSUE_13)
-    weighted = mixture_p_align(*args, aggregation="weighted", **ISSUE_13)
+    reproducer = {**ISSUE_13, "fooled_rate": 1 - 0.2198}
+    pooled = mixture_p_align(*args, aggregation="pooled", **reproducer)
+    weighted = mixture_p_align(*args, aggregation="weighted", **reproducer)
     assert weighted.label_win_prob[0] == pytest.approx(0.3325 * 0.7802 + 0.6675 * 0.2198, rel=1e-12)
     assert weighted.p_align == pooled.p_align == 0.0
     assert weighted.p_single == pooled.p_single
     assert weighted.regime == pooled.regime == "no_quantity_suffices"
-    oracle = mixture_p_align(*args, aggregation="oracle", **ISSUE_13)
+    oracle = mixture_p_align(*args, aggregation="oracle", **reproducer)
     assert (oracle.p_align, oracle.regime) == (1.0, "quantity_suffices")  # the bound, labelled
 
 
@@ -244,16 +258,20 @@ def test_issue_13_reproducer_one_source_weighted_is_pooled():
     blind=st.floats(min_value=0.0, max_value=1.0),
     footprint=st.floats(min_value=0.01, max_value=1.0),
     exploitation=st.floats(min_value=0.0, max_value=1.0),
+    fooled=st.floats(min_value=0.0, max_value=1.0),
 )
-def test_one_source_weighted_is_pooled(labels, error, blind, footprint, exploitation):
+def test_one_source_weighted_is_pooled(labels, error, blind, footprint, exploitation, fooled):
     # S = w(W − L): a positive w (q̄ > ½) leaves its sign, hence P₁, as pooled; a negative one
-    # (q̄ < ½, only when σ > ½) reads the source backwards, swapping P₁ and 1 − P₁; w = 0
-    # (q̄ = ½) scores nothing, a tie: P₁ = ½. q̄ = (1 − σ)(1 − ε) + σε, ε the voted error (r = 1).
-    threat = plain_shared(footprint=footprint, exploitation=exploitation)
+    # (q̄ < ½) reads the source backwards, swapping P₁ and 1 − P₁; w = 0 (q̄ = ½) scores nothing,
+    # a tie: P₁ = ½. q̄ = (1 − σ)(1 − ε) + σ(1 − φ), ε and φ the voted rates (r = 1).
+    threat = plain_shared(footprint=footprint, exploitation=exploitation, fooled_rate=fooled)
     args = ([float(labels)], [error], [blind])
     pooled = mixture_p_align(*args, aggregation="pooled", **threat)
     weighted = mixture_p_align(*args, aggregation="weighted", **threat)
-    q_bar = (1 - blind) * (1 - error) + blind * error
+    q_bar = (1 - blind) * (1 - error) + blind * (1 - fooled)
+    # Within an ulp of ½ (σ = 0.49999999999999994, found by hypothesis) this q̄ and the core's,
+    # formed in another order, can fall on opposite sides of ½: the claim is about the model.
+    assume(q_bar == 0.5 or abs(q_bar - 0.5) > 1e-12)
     if weighted.informative_labels[0] == 0 or q_bar == 0.5:
         assert weighted.p_single == 0.5
     elif q_bar > 0.5:
@@ -277,7 +295,8 @@ def test_sources_of_equal_reliability_weighted_is_pooled(counts, q_bar, blind, e
     # make S a positive multiple of the pooled score: the same P₁. (The oracle's weights differ.)
     blind_b = min(blind, 0.999 * (1 - q_bar))  # keep ε_B ≥ 0
     error_b = (1 - q_bar - blind_b) / (1 - 2 * blind_b)
-    threat = plain_shared(footprint=0.1, exploitation=exploitation)
+    # The first version's fooled rate for B, φ = 1 − ε_B (A has no blind spot, so φ is B's alone).
+    threat = plain_shared(footprint=0.1, exploitation=exploitation, fooled_rate=1 - error_b)
     args = (np.array(counts, float) / 0.1, [1 - q_bar, error_b], [0.0, blind_b])
     pooled = mixture_p_align(*args, aggregation="pooled", method="exact", **threat)
     weighted = mixture_p_align(*args, aggregation="weighted", method="exact", **threat)
@@ -287,18 +306,19 @@ def test_sources_of_equal_reliability_weighted_is_pooled(counts, q_bar, blind, e
 
 @pytest.mark.parametrize("method", ["exact", "saddlepoint", "auto"])
 def test_weighted_uses_knowable_weights_against_brute_force(method):
-    # f = 0.1, χ = 0.5. Source A: ε = 0.1, σ = 0.02: h = 0.02 + 0.5(0.2 − 0.02) = 0.11,
-    # q = 0.89·0.9 + 0.11·0.1 = 0.812; q̄ = 0.98·0.9 + 0.02·0.1 = 0.884. Source B: ε = 0.05,
-    # σ = 0.08: h = 0.08 + 0.5(0.8 − 0.08) = 0.44, q = 0.56·0.95 + 0.44·0.05 = 0.554;
-    # q̄ = 0.92·0.95 + 0.08·0.05 = 0.878. Source C: ε = 0.2, σ = 0.09: h = 0.09 + 0.5(0.9 − 0.09)
-    # = 0.495, q = 0.505·0.8 + 0.495·0.2 = 0.503, q̄ = 0.91·0.8 + 0.09·0.2 = 0.746. Expected: every
-    # outcome enumerated at 40 digits (tests/reference.py) with w = ln(q̄/(1 − q̄)) on these q.
+    # f = 0.1, χ = 0.5, a shared fooled rate φ = 0.85. Source A: ε = 0.1, σ = 0.02:
+    # h = 0.02 + 0.5(0.2 − 0.02) = 0.11, q = 0.89·0.9 + 0.11·0.15 = 0.8175;
+    # q̄ = 0.98·0.9 + 0.02·0.15 = 0.885. Source B: ε = 0.05, σ = 0.08: h = 0.08 + 0.5(0.8 − 0.08)
+    # = 0.44, q = 0.56·0.95 + 0.44·0.15 = 0.598; q̄ = 0.92·0.95 + 0.08·0.15 = 0.886. Source C:
+    # ε = 0.2, σ = 0.09: h = 0.09 + 0.5(0.9 − 0.09) = 0.495, q = 0.505·0.8 + 0.495·0.15 = 0.47825
+    # (below ½, with a positive weight), q̄ = 0.91·0.8 + 0.09·0.15 = 0.7415. Expected: every outcome
+    # enumerated at 40 digits (tests/reference.py) with w = ln(q̄/(1 − q̄)) on these q.
     labels = np.array([60.0, 300.0, 90.0])
     error, blind = [0.1, 0.05, 0.2], [0.02, 0.08, 0.09]
-    q = np.array([0.812, 0.554, 0.503])
-    q_bar = np.array([0.884, 0.878, 0.746])
+    q = np.array([0.8175, 0.598, 0.47825])
+    q_bar = np.array([0.885, 0.886, 0.7415])
     single, _ = mixture_reference([6, 30, 9], q, np.log(q_bar / (1 - q_bar)))
-    threat = plain_shared(footprint=0.1, exploitation=0.5)
+    threat = plain_shared(footprint=0.1, exploitation=0.5, fooled_rate=0.85)
     result = mixture_p_align(labels, error, blind, aggregation="weighted", method=method, **threat)
     np.testing.assert_allclose(result.label_win_prob, q, rtol=1e-12)
     tolerance = 1e-12 if method != "saddlepoint" else 5e-2  # 45 labels: the continuous formula
@@ -389,8 +409,9 @@ def test_deterministic_source_with_a_finite_weight():
     # yet on ordinary items it is right 90% of the time (q̄ = 0.9): a finite weight ln 9 and a
     # certain −ln 9 per label. Source B: ε = 0.2, σ = 0: q = q̄ = 0.8, weight ln 4. With 2 and 5
     # informative labels: S = −2 ln 9 + ln 4 (2W − 5) > 0 ⟺ 2W − 5 > ln 81/ln 4 = 3.17 ⟺ W = 5:
-    # P₁ = 0.8⁵ = 0.32768 (by hand).
-    threat = plain_shared(footprint=0.05, exploitation=1.0)
+    # P₁ = 0.8⁵ = 0.32768 (by hand). The fooled rate is the first version's for A, φ = 1 − ε = 1
+    # (B has no blind spot, so φ touches A alone).
+    threat = plain_shared(footprint=0.05, exploitation=1.0, fooled_rate=1.0)
     result = mixture_p_align([40.0, 100.0], [0.0, 0.2], [0.1, 0.0], aggregation="weighted", **threat)
     np.testing.assert_allclose(result.label_win_prob, [0.0, 0.8], atol=1e-15)
     assert result.p_single == pytest.approx(0.8**5, rel=1e-12)

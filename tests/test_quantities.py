@@ -129,7 +129,16 @@ def test_a_whole_quantity_refuses_a_fractional_default():
 
 
 def test_groups_and_the_threat():
-    assert THREAT == ("blind_spot", "footprint", "exploitation", "competitors_log10", "prior_bits")
+    # The model brief's threat, in its table's order: the fooled rate φ beside the blind spot it
+    # belongs to (issue #17).
+    assert THREAT == (
+        "blind_spot",
+        "fooled_rate",
+        "footprint",
+        "exploitation",
+        "competitors_log10",
+        "prior_bits",
+    )
     assert names_in("threat") == THREAT
     assert sorted(names_in(*GROUPS)) == sorted(NAMES)  # every row is in exactly one group
     assert set(Assumptions.field_names()) == set(names_in(*MODEL_GROUPS))

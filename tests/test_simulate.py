@@ -24,6 +24,7 @@ from aliquant_core.simulate import (
     simulate_p_align,
     wilson_interval,
 )
+from aliquant_core.sources import redundant_fooled_rate
 
 from .reference import PLAIN, plain, plain_shared
 
@@ -130,8 +131,20 @@ REGIMES = {
         "competitors_log10": 3.0,
     },
 }
-# Worked out for the plain threat (tests/reference.py): what is not stated above is PLAIN's.
-REGIMES = {name: PLAIN | values for name, values in REGIMES.items()}
+# Worked out for the plain threat (tests/reference.py) and the first version's fooled rate
+# φ = 1 − ε (so q = (1 − h)(1 − ε) + hε as written above): what is not stated above is PLAIN's.
+REGIMES = {
+    name: PLAIN | {"fooled_rate": 1.0 - values["error_rate"]} | values for name, values in REGIMES.items()
+}
+# A fooled rate of its own (φ ≠ 1 − ε), the simulation drawing fooled labels with φ (counts path)
+# or each labeler with φ and a majority of them (redundancy, φ_r):
+REGIMES |= {
+    # h = 0.4 as in "quantity_suffices", φ = 0.6: q = 0.6·0.7 + 0.4·0.4 = 0.58 (0.54 at φ = 1 − ε).
+    "own_fooled_rate": REGIMES["quantity_suffices"] | {"fooled_rate": 0.6},
+    # h = 0.3, ε₃ = 0.216, φ = 0.75: φ₃ = 3·0.75²·0.25 + 0.75³ = 0.84375,
+    # q = 0.7·0.784 + 0.3·0.15625 = 0.595675 (0.6136 at φ = 1 − ε).
+    "own_fooled_rate_redundancy": REGIMES["redundancy"] | {"fooled_rate": 0.75},
+}
 
 
 #: The verdicts at 20,000 trials, seed 0 (measured): where 1 − P₁ is a few per cent or less (r = 3:
@@ -144,6 +157,10 @@ REGIME_VERDICTS = {
     "no_quantity_suffices": ("agrees", "agrees", "agrees"),
     "redundancy": ("unresolvable", "unresolvable", "agrees"),
     "many_competitors": ("unresolvable", "unresolvable"),
+    # Measured at seed 0: P₁ = 0.8731 (0.8669–0.8790) against 0.87140; with r = 3, 0.97418
+    # (0.97112–0.97691) against 0.97298.
+    "own_fooled_rate": ("agrees", "agrees", "agrees"),
+    "own_fooled_rate_redundancy": ("agrees", "agrees", "agrees"),
 }
 
 
@@ -162,14 +179,35 @@ def test_analytic_values_inside_the_simulated_interval(name):
         assert result.p_align_direct_check.inside, (result.p_align_direct, result.analytic_p_align)
     else:
         assert result.p_align_direct is None
-    # The analytic values are the core's own.
+    # The analytic values are the core's own, at the majority's ε_r and φ_r.
+    r = kwargs.get("redundancy", 1)
     direct = p_align(
         kwargs["labels"],
-        redundant_error_rate(kwargs["error_rate"], kwargs.get("redundancy", 1)),
-        **{k: v for k, v in kwargs.items() if k not in ("labels", "error_rate", "redundancy")},
+        redundant_error_rate(kwargs["error_rate"], r),
+        **{k: v for k, v in kwargs.items() if k not in ("labels", "error_rate", "redundancy")}
+        | {"fooled_rate": redundant_fooled_rate(kwargs["fooled_rate"], r)},
     )
     assert result.analytic_p_single == float(direct.p_single)
     assert result.analytic_p_align == float(direct.p_align)
+
+
+@pytest.mark.parametrize("name", ["own_fooled_rate", "own_fooled_rate_redundancy"])
+@pytest.mark.parametrize("per_labeler", [False, True])
+def test_simulation_follows_a_fooled_rate_of_its_own(name, per_labeler):
+    # φ ≠ 1 − ε: the simulation draws fooled labels with φ (per labeler, a majority of r each
+    # fooled with φ) and agrees with the analytic P₁, while the first version's value (φ = 1 − ε:
+    # 0.71354 and 0.98917, above) lies outside its interval: the check sees the fooled rate.
+    kwargs = REGIMES[name]
+    result = simulate_p_align(**kwargs, trials=20_000, seed=0, per_labeler=per_labeler)
+    assert result.p_single_check.verdict == "agrees", result.reason
+    assert result.p_align_check.inside
+    first = p_align(
+        kwargs["labels"],
+        redundant_error_rate(kwargs["error_rate"], kwargs.get("redundancy", 1)),
+        **{k: v for k, v in kwargs.items() if k not in ("labels", "error_rate", "redundancy")}
+        | {"fooled_rate": 1.0 - redundant_error_rate(kwargs["error_rate"], kwargs.get("redundancy", 1))},
+    )
+    assert not result.p_single.contains(float(first.p_single))
 
 
 def test_regimes_are_the_ones_named():
@@ -228,9 +266,10 @@ def test_per_labeler_majority_matches_the_redundant_error_rate():
 
 @pytest.mark.parametrize("redundancy", [1, 3, 4, 5])
 def test_per_labeler_path_agrees_with_the_formula(redundancy):
-    # m = 30 items, σ = 0.2, f = 0.5, χ = 1 → h = 0.4: blind-spot items are wrong unless the
-    # majority errs, and an even r breaks ties by a coin (r = 4 does as well as r = 3). Analytic
-    # P₁ (through ε_r): 0.66831 (r = 1), 0.73206 (r = 3, 4), 0.76895 (r = 5).
+    # m = 30 items, σ = 0.2, f = 0.5, χ = 1 → h = 0.4: blind-spot items are wrong when the
+    # majority is fooled (each labeler with the table's φ = 0.8362, the majority with φ_r), and an
+    # even r breaks ties by a coin (r = 4 does as well as r = 3). Analytic P₁ (through ε_r and φ_r):
+    # 0.43749 (r = 1), 0.49602 (r = 3, 4), 0.56771 (r = 5).
     result = simulate_p_align(
         60,
         0.3,
@@ -246,10 +285,10 @@ def test_per_labeler_path_agrees_with_the_formula(redundancy):
 
 
 def test_per_labeler_and_counts_paths_agree_closely():
-    # The same scenario at r = 3 with 200,000 trials each (half-width about 0.0025): both paths
-    # contain the analytic 0.73206 and each other's estimate. (At 20,000 trials, seeds 1 and 2
-    # differed by 2.8 standard errors; 400,000 trials per path showed no bias: 0.73131 and
-    # 0.73158 at seed 1, 0.73231 and 0.73252 at seed 2.)
+    # The same scenario at r = 3 with 200,000 trials each (half-width about 0.003): both paths
+    # contain the analytic 0.49602 (the table's φ) and each other's estimate. (Measured with the
+    # first version's φ = 1 − ε, analytic 0.73206: at 20,000 trials, seeds 1 and 2 differed by 2.8
+    # standard errors; 400,000 trials per path showed no bias.)
     kwargs = PLAIN | {"labels": 60, "error_rate": 0.3, "blind_spot": 0.2, "footprint": 0.5, "redundancy": 3}
     by_labeler = simulate_p_align(**kwargs, trials=200_000, per_labeler=True, seed=1)
     by_counts = simulate_p_align(**kwargs, trials=200_000, seed=2)
@@ -269,13 +308,15 @@ def test_per_labeler_path_with_binomial_informative_counts():
 # --- mixtures ----------------------------------------------------------------------------------
 
 MIXTURE = {
-    # f = 0.25, χ = 1 → h_s = min(1, σ_s/f): 0.2 and 0.8; q = 0.59 and 0.26 (the second source is
-    # worse than a coin on this footprint: pooled and weighted it hurts, the oracle reads it
-    # backwards). On ordinary items q̄ = 0.95·0.65 + 0.05·0.35 = 0.635 and 0.8·0.9 + 0.2·0.1 = 0.74,
-    # so the weighted aggregation gives the second source the larger, positive weight.
+    # f = 0.25, χ = 1 → h_s = min(1, σ_s/f): 0.2 and 0.8; one fooled rate for both, φ = 0.9:
+    # q = 0.8·0.65 + 0.2·0.1 = 0.54 and 0.2·0.9 + 0.8·0.1 = 0.26 (the second source is worse than
+    # a coin on this footprint: pooled and weighted it hurts, the oracle reads it backwards). On
+    # ordinary items q̄ = 0.95·0.65 + 0.05·0.1 = 0.6225 and 0.8·0.9 + 0.2·0.1 = 0.74, so the
+    # weighted aggregation gives the second source the larger, positive weight.
     "labels": [400, 120],
     "error_rate": [0.35, 0.1],
     "blind_spot": [0.05, 0.2],
+    "fooled_rate": 0.9,
     "footprint": 0.25,
     "competitors_log10": math.log10(3),
 }
@@ -290,22 +331,23 @@ def test_two_source_mixture_inside_the_simulated_interval(aggregation):
         MIXTURE["error_rate"],
         MIXTURE["blind_spot"],
         aggregation=aggregation,
-        **plain_shared(footprint=0.25, competitors_log10=math.log10(3)),
+        **plain_shared(footprint=0.25, competitors_log10=math.log10(3), fooled_rate=0.9),
     )
     assert bool(analytic.exact)  # enumeration, so the comparison tests the simulation alone
     assert result.analytic_p_single == float(analytic.p_single)
-    np.testing.assert_allclose(result.label_win_prob, [0.59, 0.26], rtol=1e-14)
+    np.testing.assert_allclose(result.label_win_prob, [0.54, 0.26], rtol=1e-14)
     assert result.p_single_check.inside, (result.p_single, result.analytic_p_single)
     assert result.p_align_check.inside
     assert result.p_align_direct_check.inside, (result.p_align_direct, result.analytic_p_align)
-    # Measured (seed 0): pooled P₁ = 0.629 and weighted 0.238 resolve; the oracle's 0.99959
-    # (1 − P₁ = 4e-4, 8 failures expected in 20,000) cannot tell a 25% change in 1 − P₁.
+    # Measured (seed 0): pooled P₁ = 0.280 (analytic 0.28217) and weighted 0.060 (0.05943)
+    # resolve; the oracle's 0.99826 (1 − P₁ = 1.7e-3, 35 failures expected in 20,000) cannot tell
+    # a 25% change in 1 − P₁.
     expected = "unresolvable" if aggregation == "oracle" else "agrees"
     assert result.verdict == expected, result.reason
 
 
 def test_oracle_mixture_beats_pooled_here():
-    # Measured (seed 0): pooled P₁ ≈ 0.625, oracle ≈ 0.9998: reading the bad source backwards
+    # Measured (seed 0): pooled P₁ ≈ 0.280, oracle ≈ 0.9987: reading the bad source backwards
     # turns it from a liability into evidence, which only an oracle knowing q_s on this
     # competitor's footprint can do.
     pooled = simulate_mixture(**MIXTURE, aggregation="pooled", trials=20_000)
@@ -314,8 +356,8 @@ def test_oracle_mixture_beats_pooled_here():
 
 
 def test_weighted_mixture_does_not_read_the_bad_source_backwards():
-    # Knowable weights (q̄ = 0.635, 0.74, above) give the q = 0.26 source the larger positive weight
-    # ln(0.74/0.26) = 1.046 against ln(0.635/0.365) = 0.554: its 120 labels drag the score down more
+    # Knowable weights (q̄ = 0.6225, 0.74, above) give the q = 0.26 source the larger positive weight
+    # ln(0.74/0.26) = 1.046 against ln(0.6225/0.3775) = 0.500: its 120 labels drag the score down more
     # than pooling does, so weighted P₁ lies below the pooled one and far below the oracle's. Both
     # the simulation and mixture_p_align use these weights (programme._aggregation_weights).
     pooled = simulate_mixture(**MIXTURE, aggregation="pooled", trials=20_000)
@@ -425,36 +467,37 @@ def test_twenty_thousand_trials_of_ten_thousand_labels_under_two_seconds():
 
 
 def test_bradley_terry_agrees_with_the_counting_regime():
+    # Derived at the first version's fooled rate φ = 1 − ε (so q = (1 − h)(1 − ε) + hε).
     # q = 0.9·0.9 + 0.1·0.1 = 0.82 (σ = 0.1, f = 1): counting P₁ ≈ 1, and so does the learner.
-    above = bradley_terry_check(1000, 0.1, trials=500, seed=0, **plain(blind_spot=0.1))
+    above = bradley_terry_check(1000, 0.1, trials=500, seed=0, **plain(blind_spot=0.1, fooled_rate=0.9))
     assert above.counting_p_single > 0.999
     assert above.ranked_above.value >= 0.99
     assert above.converged
     # Its coefficients approach (logit 0.9, −2·logit 0.9, 0) = (2.197, −4.394, 0).
     np.testing.assert_allclose(above.mean_coefficients, above.limit_coefficients, atol=0.1)
     # σ = 0.7: q = 0.3·0.9 + 0.7·0.1 = 0.34, counting P₁ ≈ 0, and the learner ranks it last too.
-    below = bradley_terry_check(1000, 0.1, trials=500, seed=0, **plain(blind_spot=0.7))
+    below = bradley_terry_check(1000, 0.1, trials=500, seed=0, **plain(blind_spot=0.7, fooled_rate=0.9))
     assert below.counting_p_single < 1e-3
     assert below.ranked_above.value <= 0.01
     # ε = ½: nothing to learn, both a coin flip.
-    edge = bradley_terry_check(1000, 0.5, trials=500, seed=0, **plain(blind_spot=0.1))
+    edge = bradley_terry_check(1000, 0.5, trials=500, seed=0, **plain(blind_spot=0.1, fooled_rate=0.5))
     assert edge.counting_p_single == 0.5
     assert edge.ranked_above.contains(0.5)
 
 
 def test_bradley_terry_differs_from_counting_near_the_knife_edge():
+    # The first version's fooled rate φ = 1 − ε = 0.95:
     # ε = 0.05, h = σ = 0.47, m = 1,000: q = 0.53·0.95 + 0.47·0.05 = 0.527, counting P₁ = 0.95622
     # (core). Measured (seed 0): the learner ranks the aligned policy first in 0.880
     # (0.838–0.913) of 500 datasets; counting on the same datasets 0.941. The delta method
     # predicts Φ(0.06·logit(0.95)·√(1000·0.05·0.95)) = Φ(1.2175) = 0.8883 for the learner:
     # fitting log-odds to the rare, nearly always wrong blind-spot labels is noisy.
     start = time.perf_counter()
-    result = bradley_terry_check(1000, 0.05, trials=500, seed=0, **plain(blind_spot=0.47))
+    scenario = plain(blind_spot=0.47, fooled_rate=0.95)
+    result = bradley_terry_check(1000, 0.05, trials=500, seed=0, **scenario)
     elapsed = time.perf_counter() - start
     assert elapsed < 10.0  # measured about 0.5 s
-    assert result.counting_p_single == pytest.approx(
-        float(p_align(1000, 0.05, **plain(blind_spot=0.47)).p_single)
-    )
+    assert result.counting_p_single == pytest.approx(float(p_align(1000, 0.05, **scenario).p_single))
     assert result.counting_p_single == pytest.approx(0.95622, abs=1e-5)
     assert result.counting_simulated.contains(result.counting_p_single)
     assert result.learner_normal_approximation == pytest.approx(0.8883, abs=1e-4)
@@ -464,9 +507,10 @@ def test_bradley_terry_differs_from_counting_near_the_knife_edge():
 
 
 def test_bradley_terry_normal_approximation_at_more_datasets():
+    # The first version's fooled rate φ = 1 − ε = 0.9:
     # ε = 0.1, h = 0.45: Φ(0.1·logit(0.9)·√90) = Φ(2.0845) = 0.98144 against counting's 0.99435;
     # measured with 4,000 datasets (seed 5): 0.98175 (0.9754–0.9865).
-    result = bradley_terry_check(1000, 0.1, trials=4_000, seed=5, **plain(blind_spot=0.45))
+    result = bradley_terry_check(1000, 0.1, trials=4_000, seed=5, **plain(blind_spot=0.45, fooled_rate=0.9))
     assert result.learner_normal_approximation == pytest.approx(0.98144, abs=1e-5)
     assert result.ranked_above.contains(result.learner_normal_approximation)
     assert result.ranked_above.high < result.counting_p_single
@@ -612,7 +656,11 @@ PATHS = {
         **plain(blind_spot=0.2, footprint=0.5, competitors_log10=math.log10(3)),
     ),
     "mixture": lambda: simulate_mixture(**MIXTURE, aggregation="pooled", trials=20_000, seed=0),
-    "weighted mixture": lambda: simulate_mixture(**MIXTURE, aggregation="weighted", trials=20_000, seed=0),
+    # One competitor: with three the weighted P_align (2.1e-4) is too small for its direct draw to
+    # resolve a 25% change at 20,000 trials (measured, seed 0); with one it is P₁ = 0.0594.
+    "weighted mixture": lambda: simulate_mixture(
+        **MIXTURE | {"competitors_log10": 0.0}, aggregation="weighted", trials=20_000, seed=0
+    ),
 }
 
 
@@ -633,7 +681,7 @@ def test_a_wrong_formula_fails_each_check(monkeypatch, path, factor):
 
 
 def test_per_labeler_draw_catches_a_wrong_majority_formula(monkeypatch):
-    # A formula that forgot the majority vote (ε_r = ε at r = 3: P₁ 0.668 instead of 0.732) is
+    # A formula that forgot the majority vote (ε_r = ε at r = 3: P₁ 0.288 instead of 0.496) is
     # caught by drawing every labeler, not by the counts path, which draws through the same ε_r.
     monkeypatch.setattr(
         "aliquant_core.simulate.redundant_error_rate", lambda error_rate, redundancy: error_rate
@@ -694,9 +742,10 @@ def test_resolvable_point_with_few_trials_and_below_a_half():
 
 
 def test_bradley_terry_runs_at_the_redundancy_counting_uses():
-    # One comparison per dataset (N = 1, f = 1), σ = 0.1: with r = 3, ε₃ = 3·0.3²·0.7 + 0.3³ = 0.216,
-    # q = 0.9·0.784 + 0.1·0.216 = 0.7272 = P₁; with r = 1 it would be 0.9·0.7 + 0.1·0.3 = 0.66.
-    scenario = plain(blind_spot=0.1)
+    # One comparison per dataset (N = 1, f = 1), σ = 0.1, the first version's φ = 1 − ε = 0.7 (so
+    # φ₃ = 1 − ε₃): with r = 3, ε₃ = 3·0.3²·0.7 + 0.3³ = 0.216, q = 0.9·0.784 + 0.1·0.216 = 0.7272
+    # = P₁; with r = 1 it would be 0.9·0.7 + 0.1·0.3 = 0.66.
+    scenario = plain(blind_spot=0.1, fooled_rate=0.7)
     result = bradley_terry_check(1, 0.3, redundancy=3, trials=2_000, seed=0, **scenario)
     assert result.redundancy == 3
     assert result.vote_error_rate == pytest.approx(0.216, abs=1e-15)

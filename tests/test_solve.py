@@ -12,6 +12,7 @@ from aliquant_core import (
     p_align,
     required_labels,
 )
+from aliquant_core.quantities import DEFAULTS
 
 from . import strategies as s
 from .reference import PLAIN, plain, required_labels_reference
@@ -133,14 +134,10 @@ def test_max_error_rate_is_the_boundary(target, labels, assumptions):
         assert p_align(labels, 0.0, **assumptions).p_align < target
         return
     assert 0.0 <= worst <= 0.5
-    at_worst = p_align(labels, worst, **assumptions)
-    if float(at_worst.blind_share) >= 0.5:
-        # Where h ≥ ½, P_align rises with ε (max_error_rate's Notes: more random error turns fooled
-        # labels back), so the largest error rate is ½ itself, which reaches the target; just below
-        # it P_align is lower. Found by hypothesis: target ½, σ = 1, f = 1, K = 1, 10^7 labels.
-        assert worst == 0.5
-        assert at_worst.p_align >= target * (1 - 1e-9)
-        return
+    # With the fooled rate held, 1 − q = (1 − h)ε + hφ never falls as ε rises, so P_align never
+    # rises with ε (max_error_rate's Notes) whatever h: the answer is the one crossing of the
+    # target, or ½ where ½ still reaches it. (The first version, φ = 1 − ε, answered ½ wherever
+    # h ≥ ½, more random error turning fooled labels back; the example above was found then.)
     # The boundary is found to float resolution; with 10^11 labels P_align moves by 1e-9 when ε
     # moves by one ulp, so "reaches the target" is checked a relative 1e-12 inside it.
     assert p_align(labels, worst * (1 - 1e-12), **assumptions).p_align >= target * (1 - 1e-9)
@@ -176,6 +173,13 @@ def _competitors_boundary(most, at, target):
 )
 @SETTINGS
 @given(target=s.target, labels=s.labels_any, error_rate=s.error_rate, assumptions=s.assumptions)
+@example(
+    target=0.5,
+    labels=1,
+    error_rate=0.5,
+    assumptions={"blind_spot": 0.0, "fooled_rate": 0.0, "footprint": 1.0, "exploitation": 0.0,
+                 "competitors_log10": 13.0, "prior_bits": 0.0},
+)  # fmt: skip
 def test_threat_solver_finds_the_boundary(solver, name, boundary, target, labels, error_rate, assumptions):
     # The drawn value of the quantity solved for is ignored by the solver.
     found = solver(target, labels, error_rate, **assumptions)
@@ -186,29 +190,55 @@ def test_threat_solver_finds_the_boundary(solver, name, boundary, target, labels
     if np.isnan(found):
         assert at(0.0) < target
         return
+    if name == "blind_spot" and assumptions["fooled_rate"] <= error_rate:
+        # Blind spots do not hurt where a fooled label is wrong no more often than an ordinary one
+        # (1 − q = ε + h(φ − ε) falls or holds as h rises), so the largest blind spot is 1 itself
+        # (max_blind_spot's Notes). Just below it the target may be missed: found by hypothesis,
+        # φ = 0, ε = ½, one label, K = 10^13: P_align = 1 at σ = 1, e^−5 at σ = 1 − 1e-12.
+        assert found == 1.0
+        assert at(1.0) >= target
+        return
     boundary(found, at, target)
 
 
 def test_tolerances_by_hand():
     # One label, one competitor: P₁ = q = 1 − ε, so 0.9 needs ε ≤ 0.1 exactly.
     assert max_error_rate(0.9, 1, **PLAIN) == pytest.approx(0.1, rel=1e-12)
-    # f = 1 so h = σ; with ε = 0: q = 1 − σ, so σ ≤ 0.1.
-    assert max_blind_spot(0.9, 1, 0.0, **PLAIN) == pytest.approx(0.1, rel=1e-12)
+    # f = 1 so h = σ; with ε = 0: q = (1 − σ) + σ(1 − φ) = 1 − σφ, so σ ≤ 0.1/φ: 0.1 at the first
+    # version's φ = 1 − ε = 1, 0.1/0.8362 = 0.11958862 at the table's default φ.
+    assert max_blind_spot(0.9, 1, 0.0, **plain(fooled_rate=1.0)) == pytest.approx(0.1, rel=1e-12)
+    phi = DEFAULTS["fooled_rate"]
+    assert max_blind_spot(0.9, 1, 0.0, **PLAIN) == pytest.approx(0.1 / phi, rel=1e-12)
     # P₁ = 0.8 per competitor: 0.8^K ≥ 0.5 ⟺ K ≤ ln 0.5 / ln 0.8 = 3.1062837195...
     assert max_competitors_log10(0.5, 1, 0.2, **PLAIN) == pytest.approx(
         np.log10(np.log(0.5) / np.log(0.8)), rel=1e-12
     )
-    # Where blind spots dominate (h = 0.7 > ½) more random error helps: the worst tolerable is ½ if
-    # ½ reaches the target (no labels of use: P₁ = ½, target 0.4), and nothing otherwise.
-    assert max_error_rate(0.4, 100, **plain(blind_spot=0.7)) == 0.5
-    assert np.isnan(max_error_rate(0.9, 100, **plain(blind_spot=0.7)))
+    # Blind spots dominating (h = σ = 0.7) that rarely fool (φ = 0.2): one label, one competitor,
+    # P₁ = q = 0.3(1 − ε) + 0.7·0.8 = 0.86 − 0.3ε. Target 0.8: ε ≤ 0.2 exactly; target 0.7: even
+    # ε = ½ gives 0.71, so ½; target 0.9: not even ε = 0 (0.86), so nothing.
+    rarely = plain(blind_spot=0.7, fooled_rate=0.2)
+    assert max_error_rate(0.8, 1, **rarely) == pytest.approx(0.2, rel=1e-12)
+    assert max_error_rate(0.7, 1, **rarely) == 0.5
+    assert np.isnan(max_error_rate(0.9, 1, **rarely))
+    # The first version's answer of ½ where h > ½ is gone: at the default φ = 0.8362 and h = 0.7,
+    # q ≤ 0.3 + 0.7·0.1638 = 0.41466 < ½ at every ε, so 100 labels never reach even 0.4 (the first
+    # version answered ½ here: P₁ = ½ at ε = ½, where its fooled labels turned into coin flips).
+    assert np.isnan(max_error_rate(0.4, 100, **plain(blind_spot=0.7)))
 
 
 def test_required_labels_one_ulp_from_the_knife_edge():
     # Regression: ε one ulp below ½ with blind spots gives q − ½ ≈ 1e-17, while 1 − q rounds to ½;
     # the tail must come from the Edgeworth series, not the continued fraction (which needs x < ½).
     # Expected order of magnitude by hand: a ≈ ln(2·10^20/0.105)/(4·margin²) with margin ≈ 1.1e-17.
+    # The first version's fooled rate φ = 1 − ε, for which q − ½ = (½ − ε)(1 − 2h) stays ≈ 1e-17.
+    eps = 0.49999999999999994
     needed = required_labels(
-        0.9, 0.49999999999999994, blind_spot=0.03, footprint=0.05, exploitation=0.65, competitors_log10=20
+        0.9,
+        eps,
+        blind_spot=0.03,
+        footprint=0.05,
+        exploitation=0.65,
+        competitors_log10=20,
+        fooled_rate=1 - eps,
     )
     assert 1e35 < needed < 1e38

@@ -6,13 +6,13 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from aliquant_core import Assumptions, p_align, required_labels
 from aliquant_core._math import blind_share, error_rate_from_agreement
 from aliquant_core.programme import Allocation, Programme, mixture_p_align, programme_p_align
-from aliquant_core.quantities import DEFAULTS, QUANTITIES, QuantityError, names_in
+from aliquant_core.quantities import DEFAULTS, QUANTITIES, THREAT, QuantityError, names_in
 from aliquant_core.sources import PRESETS
 from aliquant_core.trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
 
@@ -83,7 +83,8 @@ def _moving(generations, **moving):
 
 
 def _threat(given_):
-    return {name: given_[name] for name in ASSUMED}
+    # Every threat quantity the draw gives: the evolved ones and the fooled rate no rate moves.
+    return {name: given_[name] for name in THREAT}
 
 
 # --- generation 0 is the present -------------------------------------------------------------------
@@ -93,12 +94,14 @@ def _threat(given_):
 @given(rates=rates_any, given_=single_sources)
 # Found by hypothesis: a tiny error rate beside a half-size footprint sent points of both kinds (x
 # below and above ¼) to the continued fraction, which took log1p(−4·margin²) = −∞ at x ≈ 0 as well.
+# Found with the first version's fooled rate, φ = 1 − ε (1.0 in floats), kept here.
 @example(
     rates=TrajectoryRates(generations=1, footprint_factor_per_generation=0.5,
                           exploitation_gap_factor_per_generation=0.0, blind_spot_factor_per_generation=1.0,
                           assistance_divisor_per_generation=1.0, competitors_log10_per_generation=0.0),
     given_={"blind_spot": 0.25, "footprint": 0.5, "exploitation": 0.0, "competitors_log10": 0.0,
-            "prior_bits": 0.0, "error_rate": 3.734346487400717e-300, "labels": 10000.0, "target": 0.5},
+            "prior_bits": 0.0, "fooled_rate": 1.0, "error_rate": 3.734346487400717e-300, "labels": 10000.0,
+            "target": 0.5},
 )  # fmt: skip
 def test_generation_zero_is_the_core_called_directly(rates, given_):
     # Expected: aliquant_core.p_align and required_labels with the given assumptions, unevolved.
@@ -241,8 +244,11 @@ def _never_rises(values, upto=None):
 @given(rates=worsening, given_=single_sources)
 def test_worsening_threat_without_help_never_helps(rates, given_):
     # Every threat rate worsens (or holds) and no help arrives (α = 1, Δb = 0). Each step raises
-    # the blind share h (σ up, σ/f up, χ up) and K_eff, so q falls and P₁^K_eff falls at fixed m;
+    # the blind share h (σ up, σ/f up, χ up) and K_eff. Where blind spots hurt (φ ≥ ε: a fooled
+    # label is wrong at least as often as an ordinary one) q = (1 − h)(1 − ε) + h(1 − φ) falls
+    # with h, so P₁^K_eff falls at fixed m (for φ < ε a larger blind share would raise q);
     # required labels N* = ⌈(m* − ½)/f⌉ rises with m* and as f shrinks; once q ≤ ½ it stays so.
+    assume(given_["fooled_rate"] >= given_["error_rate"])
     t = trajectory(rates, **given_)
     needed = t.required_labels
     assert np.all(needed[1:] >= needed[:-1])
@@ -257,12 +263,13 @@ def test_worsening_threat_without_help_never_helps(rates, given_):
 
 
 def test_p_align_can_rise_past_the_crossing_as_footprints_shrink():
-    # The exception above, by hand: h = 1 (σ = 1), ε = 0.1, so q = 0.1; one competitor. With N = 2
+    # The exception above, by hand: h = 1 (σ = 1), ε = 0.1 and the first version's fooled rate
+    # φ = 1 − ε = 0.9, so q = 1 − φ = 0.1; one competitor. With N = 2
     # labels and f = 1, m = 2: P₁ = P(W = 2) + ½P(W = 1) = 0.01 + ½·0.18 = 0.1. Halving f gives
     # m = round(1) = 1: P₁ = 0.1 again (a jury of two ties like one); halving again, m = round(0.5)
     # = 1 (halves up); once more, m = 0 and P₁ = ½.
     rates = _moving(3, footprint_factor_per_generation=0.5)
-    t = trajectory(rates, labels=2, error_rate=0.1, **{**UNTHREATENED, "blind_spot": 1.0})
+    t = trajectory(rates, labels=2, error_rate=0.1, **{**UNTHREATENED, "blind_spot": 1.0, "fooled_rate": 0.9})
     np.testing.assert_allclose(t.p_align, [0.1, 0.1, 0.1, 0.5], rtol=1e-14)
     assert t.first_unreachable_generation == 0
 
@@ -278,7 +285,8 @@ def test_first_unreachable_generation_matches_a_direct_check(rates, given_):
     first_by_solver = None
     first_by_p_align = None
     for g in t.generation:
-        at_g = {name: float(getattr(t, name)[g]) for name in EVOLVED}
+        # Every threat quantity at generation g: the evolved ones and those held (the fooled rate).
+        at_g = {name: float(values[g]) for name, values in t.threat.items()}
         # Expected 1: the solver called on this generation's assumptions alone.
         if first_by_solver is None and math.isinf(required_labels(target, error_rate, **at_g)):
             first_by_solver = int(g)

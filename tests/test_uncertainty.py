@@ -38,10 +38,11 @@ def test_same_seed_same_numbers_and_seeds_agree_within_tolerance():
     np.testing.assert_array_equal(one.p_align, again.p_align)
     other = uncertainty(INTERVALS, draws=20_000, seed=2)
     # Stated tolerance: with 20,000 quasi-random draws the mean and the probability of meeting the
-    # target move by under 0.01 between seeds; the median of required labels by under 2%.
+    # target move by under 0.01 between seeds; the median of required labels by under 4% (measured
+    # with the fooled rate held at its default: medians of seeds 1–12 span 85,540–88,518, 3.5%).
     assert abs(one.mean_p_align - other.mean_p_align) < 0.01
     assert abs(one.p_target_met - other.p_target_met) < 0.01
-    assert other.required_labels_quantiles[2] == pytest.approx(one.required_labels_quantiles[2], rel=0.02)
+    assert other.required_labels_quantiles[2] == pytest.approx(one.required_labels_quantiles[2], rel=0.04)
 
 
 def test_draws_match_a_direct_monte_carlo():

@@ -551,22 +551,6 @@ def test_any_small_file_gives_ordered_intervals_or_a_clear_refusal(cells, gold):
 # --- uploads are read once, in their callbacks ----------------------------------------------------
 
 
-@pytest.fixture
-def upload_stores(monkeypatch):
-    """Every MemoryUploadedFileManager AppTest creates (one per run), to look inside."""
-    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
-
-    stores = []
-    original = MemoryUploadedFileManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        stores.append(self)
-
-    monkeypatch.setattr(MemoryUploadedFileManager, "__init__", init)
-    return stores
-
-
 def upload(at, index, name, content):
     """Give the page's uploader ``index`` (0 labels, 1 gold) a file and run; the uploader's id."""
     uploader = at.main.get("file_uploader")[index]

@@ -257,20 +257,6 @@ def test_a_link_with_thousands_of_parts_is_read_up_to_the_limit():
 # Uploads.
 
 
-@pytest.fixture
-def upload_stores(monkeypatch):
-    """Every MemoryUploadedFileManager AppTest creates (one per run), to look inside."""
-    stores = []
-    original = MemoryUploadedFileManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        stores.append(self)
-
-    monkeypatch.setattr(MemoryUploadedFileManager, "__init__", init)
-    return stores
-
-
 def _open_box() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.session_state[scenario_io.SHARE_BOX_KEY] = True

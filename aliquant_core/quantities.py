@@ -619,7 +619,7 @@ class Assumptions:
     >>> round(a.error_rate, 4), a.quality
     (0.1638, {'agreement': 0.726})
     >>> sorted(a.threat)
-    ['blind_spot', 'competitors_log10', 'exploitation', 'footprint', 'prior_bits']
+    ['blind_spot', 'competitors_log10', 'exploitation', 'fooled_rate', 'footprint', 'prior_bits']
     """
 
     labels: float = DEFAULTS["labels"]

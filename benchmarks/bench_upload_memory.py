@@ -20,12 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 import uuid
 from pathlib import Path
@@ -34,15 +30,13 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_app import serve
+from bench_load import rss_mb, server_pid
+
 ROOT = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 def stored_mb(url: str) -> float:
@@ -54,12 +48,6 @@ def stored_mb(url: str) -> float:
         for line in text.splitlines()
         if line.startswith("cache_memory_bytes") and "UploadedFileManager" in line
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def open_session(ws_url: str, query_string: str = ""):
@@ -164,33 +152,11 @@ async def measure(url: str, pid: int) -> None:
 
 def main() -> int:
     app_dir = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--server.port", str(port),
-               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]  # fmt: skip
-    log = Path(tempfile.mkdtemp(prefix="bench-upload-")) / "streamlit.log"
-    env = {**os.environ, "PYTHONPATH": str(app_dir)}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=app_dir, stdout=out, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log.read_text()[-2000:]) from None
-                time.sleep(0.3)
-        print(f"server: {app_dir} (log {log})")
-        asyncio.run(measure(url, process.pid))
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    # The benchmarks' one way to start a server (bench_app.serve); the app's own folder comes
+    # first on its path, so APP_DIR's code is what runs.
+    with serve("app.py", app_dir, Path(tempfile.mkdtemp(prefix="bench-upload-"))) as (url, _):
+        print(f"server: {app_dir}")
+        asyncio.run(measure(url, server_pid(url)))
     return 0
 
 

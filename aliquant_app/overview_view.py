@@ -113,12 +113,32 @@ def tolerances(target: float, labels: float, *, error_rate: float, **threat) -> 
     }
 
 
+@cached_data(max_entries=256)
+def flips(*, error_rate: float, **threat: float) -> dict:
+    """:func:`aliquant_core.regime_flips` as plain values (see :class:`aliquant_core.RegimeFlips`)."""
+    return core.regime_flips(error_rate=error_rate, **threat).to_dict()
+
+
+@cached_data(max_entries=64)
+def cheapest_single(target: float, **threat: float) -> tuple[str, float, float] | None:
+    """The cheapest preset source, one label per item, that reaches ``target``: (its name, the labels,
+    their dollars), or None. Each preset brings its own error rate and blind spot (as on the
+    Programmes page, whose optimiser also tries mixtures and redundancy)."""
+    best = None
+    for source in core.PRESETS.values():
+        given = {**threat, "blind_spot": source.blind_spot}
+        n = float(core.required_labels(target, error_rate=source.error_rate, **given))
+        if math.isfinite(n) and (best is None or n * source.cost_per_label < best[2]):
+            best = (source.name, n, n * source.cost_per_label)
+    return best
+
+
 # --- chart and CSV ------------------------------------------------------------------------------
 
 
-def hours_labels() -> float:
-    """Comparisons in a few hundred labeler-hours at AlpacaEval's seconds per comparison."""
-    return anchors.FEW_HUNDRED_HOURS * 3600.0 / anchors.ALPACAEVAL_HUMAN.seconds_per_label
+def hours_labels(seconds_per_label: float) -> float:
+    """Comparisons in a few hundred labeler-hours at ``seconds_per_label`` (the pricing source's)."""
+    return anchors.FEW_HUNDRED_HOURS * 3600.0 / seconds_per_label
 
 
 @cached_figure()
@@ -127,9 +147,11 @@ def chart(
     target: float,
     quality: tuple[tuple[str, float], ...],
     threat: tuple[tuple[str, float], ...],
+    priced_as: str = DEFAULT_COST_SOURCE,
 ) -> go.Figure:
     """P_align against labels for the sidebar's ``quality`` and ``threat`` (each as sorted
-    ``(name, value)`` pairs), with the programme at ``labels`` and the target ``target``."""
+    ``(name, value)`` pairs), with the programme at ``labels`` and the target ``target``; the
+    "few hundred hours" line at the pace of ``priced_as`` (a preset), as the page's cost row."""
     model = {**dict(quality), **dict(threat)}
     result = calls.evaluate(labels, **model)
     at_pipelines = evaluate_at(tuple(float(p.comparisons) for p in PIPELINES), **model)
@@ -150,9 +172,9 @@ def chart(
         pipelines=markers,
         rlhf_band=(rlhf / 100.0, rlhf * 100.0),
         rlhf_name=anchors.RLHF_REFERENCE.name,
-        hours_labels=hours_labels(),
+        hours_labels=hours_labels(core.PRESETS[priced_as].seconds_per_label),
         hours=anchors.FEW_HUNDRED_HOURS,
-        seconds_per_label=anchors.ALPACAEVAL_HUMAN.seconds_per_label,
+        seconds_per_label=core.PRESETS[priced_as].seconds_per_label,
     )
 
 
@@ -199,7 +221,7 @@ def alignment_curve(
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.76, 0.24], vertical_spacing=0.04)
     lanes = len(pipelines)
     hover = (
-        f"{hours:g} labeler-hours at {seconds_per_label:g} s per comparison (AlpacaEval) "
+        f"{hours:g} labeler-hours at {seconds_per_label:g} s per comparison (the pricing source's) "
         f"≈ {count(hours_labels)} labels"
     )
     for row, y in ((1, (0.0, 1.0)), (2, (-1.0, float(lanes)))):

@@ -38,6 +38,7 @@ from .estimate import (
     one_coin_dawid_skene,
     simulate_annotations,
 )
+from .fragility import FLIPPING, RegimeFlips, regime_flips
 from .model import (
     REGIME_WORDING,
     REGIMES,
@@ -114,6 +115,7 @@ from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, 
 __all__ = [
     "DEFAULTS",
     "DEFAULT_RATES",
+    "FLIPPING",
     "GROUPS",
     "MODEL_GROUPS",
     "PRESETS",
@@ -147,6 +149,7 @@ __all__ = [
     "Quantity",
     "QuantityError",
     "Regime",
+    "RegimeFlips",
     "ResolvablePoint",
     "Scenario",
     "ScenarioError",
@@ -191,6 +194,7 @@ __all__ = [
     "redundant_error_rate",
     "redundant_fooled_rate",
     "reference_agreement_from_error_rate",
+    "regime_flips",
     "required_labels",
     "resolvable_point",
     "scenario_from_dict",

@@ -7,17 +7,11 @@ import math
 
 import streamlit as st
 
-from aliquant_app import calls, overview_view, programmes_view, state
+from aliquant_app import answer, calls, overview_view, programmes_view, state, uncertainty_view
+from aliquant_app.answer import plain_probability
 from aliquant_app.formatting import count, probability, share
 from aliquant_app.page_parts import csv_button, draw_chart
-from aliquant_core import PRESETS, REGIME_WORDING, anchors
-
-#: How each regime's verdict is shown: its colour and icon (the words are the core's).
-_VERDICT_STYLE = {
-    "quantity_suffices": (st.success, ":material/trending_up:"),
-    "no_quantity_suffices": (st.error, ":material/trending_down:"),
-    "knife_edge": (st.warning, ":material/horizontal_rule:"),
-}
+from aliquant_core import PRESETS, anchors
 
 assumptions = state.current()
 quality, threat = assumptions.quality, assumptions.threat
@@ -39,82 +33,112 @@ headline = probability(result["p_align"], result["p_misalign"], log10_gap)
 shared_text = probability(shared["p_align"], shared["p_misalign"])
 bound_text = probability(result["p_align_lower_bound"], bound_gap, log10_gap)
 one_contest = probability(result["p_single"], result["single_failure"], result["log10_single_failure"])
-# Long values ("1 − 3.5e-12658") get a smaller font so they fit their column (see layout.py).
-long_values = "long-" if max(len(headline), len(shared_text)) > 9 else ""
+
+# The plain answer comes first, but it quotes the price of the pricing source chosen further down:
+# its slot is made here and filled once that control has been read.
+answer_slot = st.container(key="answer")
+
+# Uncertainty beside the answer: the Uncertainty page's 90% intervals (its defaults around the
+# sidebar's values until a user changes one there; changed ones travel in the link).
+point = {name: assumptions.as_dict()[name] for name in (*uncertainty_view.SPECS, "target")}
+interval_defaults = uncertainty_view.interval_defaults(point)
+restored = uncertainty_view.INTERVALS.restore(st.session_state, interval_defaults, st.query_params)
+state.add_page_link_notes(restored.notes)
+intervals = uncertainty_view.chosen_intervals(restored.values)
+spread = None
+if intervals:
+    draws, seed = round(restored.values["unc_draws"]), round(restored.values["unc_seed"])
+    spread = uncertainty_view.uncertainty_summary(tuple(intervals), tuple(point.items()), draws, seed)
+    uncertainty_view.INTERVALS.write_link(
+        st.query_params, uncertainty_view.INTERVALS.wanted_link(restored.values, interval_defaults)
+    )
 
 top = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="top")
-top[0].container(key=f"{long_values}headline").metric(
-    "P(outer alignment)",
-    headline,
-    help="P_align = P₁^K_eff: the probability that the labels favour the aligned policy over every "
-    "effective competitor, treating their contests as independent. One dataset judges them all, so "
-    "under the model this is a lower bound (Harris–FKG). Close to 1 it is written as "
-    "1 − (chance of failure).",
+top[0].container(key="headline").metric(
+    "Chance of outer alignment",
+    plain_probability(result["p_align"], result["p_misalign"]),
+    help=f"Exactly: P_align = {headline}. P_align = P₁^K_eff: the probability that the labels favour "
+    "the aligned policy over every effective competitor, treating their contests as independent. One "
+    "dataset judges them all, so under the model this is a lower bound (Harris–FKG).",
 )
-top[1].container(key=f"{long_values}shared").metric(
+top[1].container(key="shared").metric(
     "On one shared dataset",
-    shared_text,
-    help=f"P_align when every competitor shares {assumptions.overlap:g} of its informative labels "
-    "with every other (the overlap ρ in the sidebar): between the figure on the left (ρ = 0) and "
-    "P₁, one contest for all (ρ = 1).",
+    plain_probability(shared["p_align"], shared["p_misalign"]),
+    help=f"Exactly: {shared_text}. P_align when every competitor shares {assumptions.overlap:g} of its "
+    "informative labels with every other (the overlap ρ in the sidebar): between the figure on the left "
+    "(ρ = 0) and P₁, one contest for all (ρ = 1).",
 )
 top[2].metric(
-    f"Labels for P* = {target:g}",
-    count(needed),
-    help="The smallest N with P_align ≥ P* (the core's required_labels); 'unreachable' when no "
-    "quantity of labels of this quality gets there.",
+    f"Labels for {100 * target:g}%",
+    "none suffice" if math.isinf(needed) else count(needed),
+    help=f"The smallest number of labels N with P_align ≥ P* = {target:g} (the core's required_labels); "
+    "'none suffice' when no quantity of labels of this quality gets there.",
 )
-with top[3].container(key="verdict"):
-    details = f"q = {q:.4f}, h = {result['blind_share']:.3f}, log₁₀ K_eff = {k_eff:.1f}"
-    # The wording is the regime's own (aliquant_core.REGIME_WORDING); the page picks its colour.
-    show, icon = _VERDICT_STYLE[regime]
-    show(f"{REGIME_WORDING[regime].verdict} {details}", icon=icon)
+if spread is None:
+    top[3].caption(
+        "**Uncertainty:** no assumption is given as an interval (switch some on in **Uncertainty**), so "
+        "the figures here are for the sidebar's values only."
+    )
+else:
+    levels = list(spread["quantile_levels"])
+    low, high = (spread["p_align_quantiles"][levels.index(q)] for q in (0.05, 0.95))
+    top[3].container(key="spread").metric(
+        "90% interval, allowing for uncertainty",
+        f"{answer.short_probability(low)} to {answer.short_probability(high)}",
+        help=f"The 5% and 95% quantiles of P_align over {draws:,} draws of the Uncertainty page's "
+        f"intervals ({uncertainty_view.summary(intervals)}); the other assumptions at the sidebar's values.",
+    )
+    top[3].caption(
+        f"No quantity of labels reaches {100 * target:g}% in **{spread['p_unreachable']:.0%}** of draws. "
+        f"Intervals: {uncertainty_view.summary(intervals)} (change them in **Uncertainty**)."
+    )
 st.caption(
     f"**Range on one dataset:** {headline} (contests independent) to P₁ = {one_contest} (one "
     f"contest); at overlap ρ = {assumptions.overlap:g}, {shared_text}. Under any dependence: at least "
-    f"{bound_text}.",
+    f"{bound_text}. Labels favour the aligned behaviour with q = {q:.4f} on a competitor's footprint "
+    f"(blind share h = {result['blind_share']:.3f}; log₁₀ K_eff = {k_eff:.1f}).",
     help="One dataset judges every competitor, so the contests are positively correlated "
     "(Harris–FKG) and the truth lies in this range: see the Method page.",
 )
 
 if assumptions.agreement is not None:
     worst_label, worst_value, worst_name = "Lowest agreement", tolerance["min_agreement"], "agreement a"
-    worst_text = share(worst_value) if math.isfinite(worst_value) else "none"
+    worst_text = share(worst_value) if math.isfinite(worst_value) else "none reaches it"
 else:
     worst_label, worst_value, worst_name = "Highest error rate", tolerance["max_error_rate"], "error rate ε"
-    worst_text = share(worst_value, 4) if math.isfinite(worst_value) else "none"
+    worst_text = share(worst_value, 4) if math.isfinite(worst_value) else "none reaches it"
 blind = tolerance["max_blind_spot"]
 max_k = tolerance["max_competitors_log10"]
 if math.isnan(max_k):
-    max_k_text = "none"
+    max_k_text = "not even one"
 elif math.isinf(max_k):
-    max_k_text = "unbounded"
+    max_k_text = "any number"
 else:
-    max_k_text = f"{max_k:,.1f}"
+    max_k_text = f"10^{max_k:,.1f}"
 with st.container(key="tolerances"):
     tol = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="top")
     tol[0].metric(
         worst_label,
         worst_text,
         help=f"The worst {worst_name} with which {count(n)} labels still reach P* = {target:g}, the "
-        "rest held fixed ('none': not even perfect labels reach it).",
+        "rest held fixed ('none reaches it': not even perfect labels do).",
     )
     tol[1].metric(
         "Largest blind spot",
-        share(blind, 4) if math.isfinite(blind) else "none",
+        share(blind, 4) if math.isfinite(blind) else "none reaches it",
         help=f"The largest blind spot σ with which {count(n)} labels still reach P* = {target:g} "
-        "('none': not even σ = 0 reaches it).",
+        "('none reaches it': not even σ = 0 does).",
     )
     tol[2].metric(
-        "Largest log₁₀ K",
+        "Most competitors",
         max_k_text,
-        help=f"The most competitors (log₁₀ K) that {count(n)} labels rule out with probability "
-        f"{target:g} ('none': not even one; 'unbounded': labels never err).",
+        help=f"The most competitors K that {count(n)} labels rule out with probability "
+        f"{target:g}, as a power of ten (log₁₀ K; 'not even one': a single competitor is too many; "
+        "'any number': labels never err).",
     )
     tol[3].caption(
         f"**Tolerances:** how bad each assumption may get, the others held fixed, for "
-        f"{count(n)} labels to still reach P* = {target:g}. The URL holds every setting: copy it to "
-        "share this view."
+        f"{count(n)} labels to still reach P* = {target:g}."
     )
 
 # What collecting the N labels costs, priced as one labelling source (one labeler per item).
@@ -127,15 +151,15 @@ with st.container(key="programme_cost"):
         format_func=programmes_view.source_name,
         key="cost_source",
         bind="query-params",
-        help="The labelling source whose price, seconds per comparison and workforce price the "
-        f"{count(n)} labels, one labeler per item (presets; their sources are on the Method page). "
-        "The default, InstructGPT-like contractors, matches the default quality. Share-link key: "
-        "`cost_source`.",
+        help="The labelling source whose price, seconds per comparison and workforce price every "
+        f"programme on this page: the {count(n)} labels, the labels for P*, and the few-hundred-hours "
+        "line (presets; their sources are on the Method page). The default, InstructGPT-like "
+        "contractors, matches the default quality. Share-link key: `cost_source`.",
     )
     source = PRESETS[source_key]
     cost = calls.evaluate_programme(((source_key, float(n), 1),), "pooled", **calls.programme_model(threat))
     cost_row[0].metric(
-        "Dollars",
+        f"Cost of {count(n)} labels",
         programmes_view.dollars(cost["dollars"]),
         help=f"{count(n)} labels × ${source.cost_per_label:g} a label ({source.name}; the core's "
         "programme_cost).",
@@ -152,19 +176,69 @@ with st.container(key="programme_cost"):
         f"{source.name}'s workforce.",
     )
 
+# --- the plain answer, now that the pricing source is known ----------------------------------------
+model_threat = calls.programme_model(threat)
+needed_cost = None
+if math.isfinite(needed) and needed > 0:
+    priced = calls.evaluate_programme(((source_key, float(needed), 1),), "pooled", **model_threat)
+    needed_cost = {k: priced[k] for k in ("dollars", "labeler_hours", "calendar_weeks")}
+elif needed == 0:
+    needed_cost = {"dollars": 0.0, "labeler_hours": 0.0, "calendar_weeks": 0.0}
+flips = overview_view.flips(error_rate=assumptions.error_rate, **threat)
+fragile_name = flips["most_fragile"]
+fragile = (
+    (fragile_name, flips["values"][fragile_name], flips["flips"][fragile_name], flips["beyond"][fragile_name])
+    if fragile_name
+    else None
+)
+seconds = source.seconds_per_label
+hours_labels = overview_view.hours_labels(seconds)
+(hours_p,) = overview_view.evaluate_at((float(round(hours_labels)),), **quality, **threat)
+rlhf = float(anchors.RLHF_REFERENCE.comparisons)
+with answer_slot.container(border=True):
+    st.markdown(
+        answer.answer_markdown(
+            labels=n,
+            p_align=result["p_align"],
+            p_misalign=result["p_misalign"],
+            target=target,
+            needed=needed,
+            needed_cost=needed_cost,
+            priced_as=source.name,
+            regime=regime,
+            split=answer.loss_split(assumptions.error_rate, result["blind_share"], threat["fooled_rate"]),
+            fragile=fragile,
+        )
+    )
+    st.caption(
+        answer.yardsticks_markdown(
+            hours_goal=anchors.FEW_HUNDRED_HOURS,
+            hours_labels=hours_labels,
+            hours_p_align=hours_p,
+            hours_p_misalign=1.0 - hours_p,
+            seconds_per_label=seconds,
+            priced_as=source.name,
+            cheapest=overview_view.cheapest_single(target, **threat),
+            target=target,
+            labels=n,
+            rlhf_low=rlhf / 100.0,
+            rlhf_high=rlhf * 100.0,
+            rlhf_name=anchors.RLHF_REFERENCE.name,
+        )
+    )
+
 quality_key, threat_key = tuple(sorted(quality.items())), tuple(sorted(threat.items()))
-figure = overview_view.chart(n, target, quality_key, threat_key)
+figure = overview_view.chart(n, target, quality_key, threat_key, source_key)
 draw_chart(figure, "alignment_curve")
 
 left, right = st.columns([4.2, 1], vertical_alignment="center")
 skipped = overview_view.SKIPPED
-seconds = anchors.ALPACAEVAL_HUMAN.seconds_per_label
-hours_labels = overview_view.hours_labels()
 left.caption(
     "Strip: published human comparisons (sources on the Method page); diamonds on the curve: "
     f"P_align at those counts with the quality set here. Dashed line: {anchors.FEW_HUNDRED_HOURS:g} "
-    f"labeler-hours ≈ {count(hours_labels)} comparisons, assuming AlpacaEval's {seconds:g} s per "
-    "comparison." + (f" Not drawn (no comparison count published): {', '.join(skipped)}." if skipped else "")
+    f"labeler-hours ≈ {count(hours_labels)} comparisons at {seconds:g} s each ({source.name}, the "
+    "pricing source above)."
+    + (f" Not drawn (no comparison count published): {', '.join(skipped)}." if skipped else "")
 )
 csv_button(
     right,

@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import aliquant_core as core
-from aliquant_app import formatting, layout, overview_view, programmes_view, state
+from aliquant_app import answer, formatting, layout, overview_view, programmes_view, state
 from aliquant_core import QUANTITIES, anchors
 
 from .plotly_spec import chart_spec
@@ -44,8 +44,24 @@ def metric(at: AppTest, label: str) -> str:
     return values[0]
 
 
+#: The Overview's headline metric: its value in words a funder reads, the exact figure in its help.
+HEADLINE = "Chance of outer alignment"
+
+
 def headline(at: AppTest) -> str:
-    return metric(at, "P(outer alignment)")
+    """The headline's exact figure (``Exactly: P_align = … .`` in the metric's help)."""
+    (m,) = [m for m in at.metric if m.label == HEADLINE]
+    assert m.help.startswith("Exactly: P_align = "), m.help
+    return m.help.removeprefix("Exactly: P_align = ").split(". ", 1)[0]
+
+
+def plain_headline(at: AppTest) -> str:
+    return metric(at, HEADLINE)
+
+
+def answer_text(at: AppTest) -> str:
+    """The Overview's plain answer (the first Markdown block in its bordered box)."""
+    return " ".join(m.value for m in at.markdown if "labels of this quality" in m.value)
 
 
 def settings(**changes: float) -> dict[str, float]:
@@ -81,7 +97,11 @@ def assert_shows_core(at: AppTest, values: dict[str, float]) -> None:
     """Headline and labels-for-target metrics equal the core's numbers for ``values``."""
     assert not at.exception
     assert headline(at) == expected_headline(values)
-    assert metric(at, f"Labels for P* = {values['target']:g}") == formatting.count(core_required(values))
+    result = core_result(values)
+    assert plain_headline(at) == answer.plain_probability(float(result.p_align), float(result.p_misalign))
+    needed = core_required(values)
+    shown = "none suffice" if math.isinf(needed) else formatting.count(needed)
+    assert metric(at, f"Labels for {100 * values['target']:g}%") == shown
 
 
 def widget_values(at: AppTest) -> dict[str, float]:
@@ -138,13 +158,13 @@ def test_default_headline_is_the_core_at_the_defaults():
     at = run_app()
     assert_shows_core(at, settings())
     # Pinned once by hand: the core's p_align at the DEFAULTS is 0.90387..., its bound 0.89893...
-    assert headline(at) == "90.4%"
+    assert headline(at) == plain_headline(at) == "90.4%"
     # The shared-dataset figure: aliquant_core.shared_p_align at the defaults (ρ = 0.29) is
     # 0.998544..., checked against direct summation in tests/test_shared_dataset.py.
-    assert metric(at, "On one shared dataset") == "99.85%"
+    assert metric(at, "On one shared dataset") == "99.9%"
+    assert "Exactly: 99.85%" in next(m for m in at.metric if m.label == "On one shared dataset").help
     assert any("at least 89.9%" in c.value for c in at.caption)
-    assert at.success
-    assert "Quantity can fix this" in at.success[0].value
+    assert "so more labels help" in answer_text(at)
 
 
 @pytest.mark.parametrize("error_rate", [0.1, 0.05, 0.3])
@@ -158,7 +178,7 @@ def test_error_rate_slider_sets_headline(error_rate):
     expected = formatting.probability(float(result.p_align_lower_bound), gap, log10_gap(result))
     assert any(f"at least {expected}" in c.value for c in at.caption)
     shared = core.shared_p_align(**{k: v for k, v in values.items() if k != "target"})
-    assert metric(at, "On one shared dataset") == formatting.probability(
+    assert metric(at, "On one shared dataset") == answer.plain_probability(
         float(shared.p_align), float(shared.p_misalign)
     )
 
@@ -193,20 +213,20 @@ def test_tolerances_are_the_cores():
     max_k = core.max_competitors_log10(v["target"], v["labels"], 0.12, blind_spot=v["blind_spot"], **shared)
     assert metric(at, "Highest error rate") == formatting.share(float(max_error), 4)
     assert metric(at, "Largest blind spot") == formatting.share(float(max_blind), 4)
-    assert metric(at, "Largest log₁₀ K") == f"{float(max_k):,.1f}"
+    assert metric(at, "Most competitors") == f"10^{float(max_k):,.1f}"
 
 
 def test_verdicts_follow_the_regime():
     # h = σ + χ(min(1, σ/f) − σ) > ½ for σ = 0.2 at the default f and χ: the core says q < ½.
     at = run_app({"blind_spot": "0.2"})
     assert str(core_result(settings(blind_spot=0.2)).regime) == "no_quantity_suffices"
-    assert at.error
-    assert "No amount of this data suffices" in at.error[0].value
-    assert metric(at, "Labels for P* = 0.9") == "unreachable"  # the core's required_labels is inf
+    assert "more labels of this quality make things worse" in answer_text(at)
+    assert "No number of labels of this quality reaches 90%" in answer_text(at)
+    assert metric(at, "Labels for 90%") == "none suffice"  # the core's required_labels is inf
     # ε = φ = ½: every label is a coin flip, inside blind spots or not: the core's knife edge.
     at = run_app({"error_rate": "0.5", "fooled_rate": "0.5"})
     assert str(core_result(settings(error_rate=0.5, fooled_rate=0.5)).regime) == "knife_edge"
-    assert any("Knife-edge" in w.value for w in at.warning)
+    assert "labels are coin flips and more of them change nothing" in answer_text(at)
     assert_shows_core(at, settings(error_rate=0.5, fooled_rate=0.5))
 
 
@@ -252,6 +272,7 @@ def test_headline_keeps_its_digits_far_below_the_float_range():
     assert float(core_result(values).p_misalign) == 0.0
     assert_shows_core(at, values)
     assert headline(at).startswith("1 − ")
+    assert plain_headline(at) == "practically certain"
 
 
 def test_agreement_link_uses_agreement_and_the_toggle_carries_it_over():
@@ -353,8 +374,11 @@ def test_chart_is_svg_on_a_log_axis_with_the_anchors():
     # InstructGPT is a range: 33,207 prompts × 6 to 36 comparisons (anchors).
     assert "InstructGPT: 199,242 to 1.2 million comparisons" in hovers
     notes = " ".join(a["text"] for a in spec["layout"]["annotations"])
-    assert f"{anchors.ALPACAEVAL_HUMAN.seconds_per_label:g} s" in notes  # the 36.8 s assumption, said
-    assert any("36.8 s per comparison" in c.value for c in at.caption)
+    # The few-hundred-hours line runs at the pricing source's pace, as the cost row does: the
+    # default, contractors, at 60 s a comparison (anchors), so 300 h = 18,000 comparisons.
+    seconds = core.PRESETS[overview_view.DEFAULT_COST_SOURCE].seconds_per_label
+    assert f"({seconds:g} s each)" in notes
+    assert any("≈ 18,000 comparisons at 60 s each" in c.value for c in at.caption)
     (you,) = [t for t in spec["data"] if t.get("name") == "this programme"]
     assert you["x"] == [DEFAULT["labels"]]
     assert you["y"][0] == pytest.approx(float(core_result(settings()).p_align), rel=1e-12)
@@ -394,19 +418,22 @@ def test_the_page_offers_the_csv():
     assert len(rows) == 1 + len(np.unique(np.round(np.logspace(0.0, 12.0, overview_view.CURVE_POINTS))))
 
 
+COST = "Cost of 100,000 labels"
+
+
 def test_the_programme_is_priced_as_the_chosen_source():
     at = run_app()
     # The default, contractors (anchors: InstructGPT-like, $1 and 60 s a comparison, 40 people ×
     # 40 h a week). By hand: 100,000 × $1 = $100,000; × 60 s / 3600 = 1,666.7 labeler-hours;
     # / 1,600 h a week = 1.04 weeks.
-    assert (metric(at, "Dollars"), metric(at, "Labeler-hours"), metric(at, "Calendar weeks")) == (
+    assert (metric(at, COST), metric(at, "Labeler-hours"), metric(at, "Calendar weeks")) == (
         "$100,000",
         "1,667",
         "1",
     )
     at.selectbox(key="cost_source").set_value("experts").run()
     expert = core.programme_cost(core.Programme((core.Allocation(core.PRESETS["experts"], 1e5, 1),)))
-    assert metric(at, "Dollars") == programmes_view.dollars(float(expert.dollars))
+    assert metric(at, COST) == programmes_view.dollars(float(expert.dollars))
     assert metric(at, "Labeler-hours") == programmes_view.hours(float(expert.labeler_hours), unit=False)
     assert metric(at, "Calendar weeks") == programmes_view.weeks(float(expert.calendar_weeks), unit=False)
     assert at.selectbox(key="cost_source").proto.query_param_key == "cost_source"  # in the link

@@ -210,9 +210,11 @@ LINK_KEYS: tuple[str, ...] = (
 LINK_LABELS = {"unc_view": str}
 
 
-def _snap(x: float, spec: IntervalSpec) -> float:
-    """``x`` on the widget's grid and within its bounds."""
-    snapped = round(round((x - spec.low) / spec.step) * spec.step + spec.low, 10)
+def _snap(x: float, spec: IntervalSpec, towards=round) -> float:
+    """``x`` on the widget's grid (rounded with ``towards``: round, math.floor or math.ceil) and
+    within its bounds."""
+    steps = (x - spec.low) / spec.step
+    snapped = round(towards(round(steps, 9)) * spec.step + spec.low, 10)
     return float(min(spec.high, max(spec.low, snapped)))
 
 
@@ -244,7 +246,9 @@ def default_widget_value(name: str, point: Mapping[str, float]) -> tuple[float, 
     else:  # a quantity without a rule of its own: ± a tenth of its widget range
         spread = (spec.high - spec.low) / 10.0
         low, high = x - spread, x + spread
-    low, high = _snap(low, spec), _snap(high, spec)
+    # Outward to the grid, so the interval always holds the sidebar's value (a blind spot of 1e-5
+    # on a 0.001 grid is 0 to 0.001, not 0 to 0).
+    low, high = _snap(low, spec, math.floor), _snap(high, spec, math.ceil)
     if high <= low:  # a point at the top of the range: keep a proper interval
         low = _snap(high - spec.step, spec)
     return low, high
@@ -397,7 +401,7 @@ def run_sensitivity(intervals: Intervals, point: Point, samples: int, seed: int)
 
 @cached_data(max_entries=64)
 def run_tornado(intervals: Intervals, point: Point) -> dict[str, Any]:
-    """One-at-a-time swings of P_align, largest first, and the base P_align at the medians."""
+    """One-at-a-time swings of P_align, largest first, and the base P_align at the sidebar's values."""
     base, bars = tornado({name: (low, high) for name, low, high in intervals}, dict(point))
     return {
         "base": float(base),
@@ -577,7 +581,13 @@ def tornado_chart(data: Mapping[str, Any], *, height: int | None = None) -> go.F
                 "<extra></extra>",
             )
         )
-    fig.add_vline(x=base, line={"color": style.DARK, "width": 1.2, "dash": "dash"})
+    fig.add_vline(
+        x=base,
+        line={"color": style.DARK, "width": 1.2, "dash": "dash"},
+        annotation_text="at the sidebar's values",
+        annotation_position="top",
+        annotation_font={"size": 11, "color": style.DARK},
+    )
     style.probability_axis(fig, axis="x", pad=0.01)
     fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], automargin=True)
     fig.update_layout(barmode="overlay")

@@ -289,7 +289,8 @@ def sensitivity() -> None:
         left, right = st.columns(2)
         left.markdown(
             "**Tornado:** P_align with one quantity at its interval's low end (grey) or high end "
-            f"(blue), the others at their medians (dashed: P_align {swings['base']:.4f})"
+            "(blue), the others at the sidebar's values (dashed: P_align "
+            f"{probability(swings['base'])} there, the Overview's headline)"
         )
         right.markdown(
             "**Sobol indices:** the share of the variance of P_align due to each quantity alone (first "

@@ -171,17 +171,19 @@ def test_mean_and_quantiles_are_the_cores_for_an_interval_set_by_key():
 def test_default_intervals_follow_the_sidebar_until_changed():
     at = open_intervals(run_page(UNCERTAINTY))
     # The default error-rate interval: agreement ± 7 points around the default's agreement.
+    # Ends go outward to the widget's 0.001 grid (floor the low end, ceil the high), so the interval
+    # always holds the sidebar's value.
     agreement = float(core.agreement_from_error_rate(DEFAULT["error_rate"]))
-    low = round(float(core.error_rate_from_agreement(agreement + 0.07)), 3)
-    high = round(float(core.error_rate_from_agreement(agreement - 0.07)), 3)
+    low = math.floor(1000 * float(core.error_rate_from_agreement(agreement + 0.07))) / 1000
+    high = math.ceil(1000 * float(core.error_rate_from_agreement(agreement - 0.07))) / 1000
     assert at.slider(key="unc_error_rate").value == pytest.approx((low, high))
     at.number_input(key="unc_blind_spot_high").set_value(0.2).run()  # the user changes one end
     at.slider(key="error_rate").set_value(0.05).run()
     at.number_input(key="blind_spot").set_value(0.01).run()
     agreement = float(core.agreement_from_error_rate(0.05))
     moved = (
-        round(float(core.error_rate_from_agreement(agreement + 0.07)), 3),
-        round(float(core.error_rate_from_agreement(agreement - 0.07)), 3),
+        math.floor(1000 * float(core.error_rate_from_agreement(agreement + 0.07))) / 1000,
+        math.ceil(1000 * float(core.error_rate_from_agreement(agreement - 0.07))) / 1000,
     )
     assert at.slider(key="unc_error_rate").value == pytest.approx(moved)  # untouched: followed
     assert at.number_input(key="unc_blind_spot_low").value == pytest.approx(0.01 / 3, abs=5e-4)

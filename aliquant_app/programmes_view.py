@@ -338,7 +338,8 @@ def _feasibility_rows(feasible: Mapping | None) -> dict[str, str]:
     band = feasible["oom_beyond_rlhf_band"]
     hours_oom = feasible["oom_beyond_few_hundred_hours"]
     return {
-        _FEASIBILITY_ROWS[0]: ("yes, " if feasible["within_rlhf_band"] else "no, ") + f"{oom(band)} OOM",
+        _FEASIBILITY_ROWS[0]: ("yes in size, " if feasible["within_rlhf_band"] else "no, ")
+        + f"{oom(band)} OOM",
         _FEASIBILITY_ROWS[1]: (
             f"yes, {oom(hours_oom)} OOM"
             if feasible["within_few_hundred_hours"]
@@ -348,7 +349,8 @@ def _feasibility_rows(feasible: Mapping | None) -> dict[str, str]:
 
 
 _FEASIBILITY_ROWS = (
-    f"Within 2 OOM of RLHF (≤ {count(anchors.RLHF_REFERENCE.comparisons * 100)} comparisons)",
+    f"Within 2 OOM of RLHF (≤ {count(anchors.RLHF_REFERENCE.comparisons * 100)} comparisons): a "
+    "size, not a verdict on alignment",
     f"Under a few hundred hours ({anchors.FEW_HUNDRED_HOURS:g} labeler-hours)",
 )
 

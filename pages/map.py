@@ -6,7 +6,7 @@ import functools
 
 import streamlit as st
 
-from aliquant_app import calls, map_view, state
+from aliquant_app import calls, map_view, overview_view, state
 from aliquant_app.formatting import count, probability, share
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS
@@ -89,12 +89,15 @@ top[1].metric(
     "from the sidebar's σ, f and χ. With the fooled rate φ it sets where no quantity suffices: "
     "q − ½ = (½ − ε) − h(φ − ε).",
 )
+flat = PRESETS[overview_view.DEFAULT_COST_SOURCE]
 top[2].metric(
-    "Its cost under the law",
+    "Its cost under the cost law",
     map_view.dollars(spend["dollars"]),
     help=f"{count(n)} labels at ${spend['price']:.4g} each: the cost law's price at ε = {eps:.4f}, "
     f"anchored at {anchor.name} (${anchor.cost_per_label:g} at ε = {anchor.error_rate:.4f}), "
-    f"γ = {gamma:g}.",
+    f"γ = {gamma:g}. The Overview prices the same labels at one source's flat price instead "
+    f"(by default {flat.name}, ${flat.cost_per_label:g} a label: "
+    f"{map_view.dollars(n * flat.cost_per_label)}); the law prices the error rate itself.",
 )
 top[3].metric(
     "Preset sources shown",
@@ -149,6 +152,12 @@ else:
         "bending right as ε grows; above it labels favour the competitor and no quantity suffices."
     )
 st.markdown(edge)
+st.caption(
+    f"**Two prices for one programme, side by side:** under the cost law (this page) "
+    f"{map_view.dollars(spend['dollars'])}; at the flat price of {flat.name}, ${flat.cost_per_label:g} a "
+    f"label (the Overview's default pricing), {map_view.dollars(n * flat.cost_per_label)}. They agree when "
+    "the law is anchored at the pricing source and the sidebar's error rate is that source's."
+)
 
 left, right = st.columns([4.2, 1], vertical_alignment="center")
 left.caption(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aliquant_app import state
+from aliquant_app import overview_view, state
 from aliquant_app.formatting import count
 from aliquant_app.widgets import one_line
 from aliquant_core import PRESETS, QUANTITIES, anchors, error_rate_from_agreement
@@ -126,6 +126,23 @@ with words:
         "- **$q = \\frac12$, knife-edge.** Labels are coin flips on balance "
         "($h = h^*$, e.g. $\\varepsilon = \\varphi = \\frac12$) and "
         "$P_\\text{align} = (\\frac12)^{K_\\text{eff}}$ at every $N$."
+    )
+    st.markdown("#### The Overview's answer and its most fragile assumption")
+    st.markdown(
+        "The paragraph at the top of the Overview is generated from the numbers on the page: "
+        "$P_\\text{align}$ (as a percentage, or *practically certain* / *practically zero* when it "
+        "would print as 100.0% or 0.0%; the exact value is in the metric's help), the labels "
+        "`required_labels` gives for $P^*$ and their cost at the page's pricing source, and why: the "
+        "chance a label on a competitor's footprint favours the competitor, "
+        "$1 - q = (1 - h)\\varepsilon + h\\varphi$, split into its random-error and blind-spot terms "
+        "(rounded so that they add up as printed).\n\n"
+        "The regime is the sign of $q - \\frac12$, and each of $\\varepsilon$, $\\varphi$, $\\sigma$, "
+        "$f$ and $\\chi$ moves it monotonically, so each has at most one value, the others held, at "
+        "which it flips (`aliquant_core.regime_flips`). The answer names the flip nearest the current "
+        "value on the log-odds scale, where 3% to 3.75% is as large a step as 50% to 55.6%. No "
+        "published figure constrains $\\sigma$, $f$, $\\chi$ or $\\varphi$ (see the table below), so a "
+        "nearby flip says how much the answer rests on a judgement. The number of competitors never "
+        "flips the regime; it moves the labels required (see the tolerances and the Uncertainty page)."
     )
     st.markdown("#### Assumptions")
     st.markdown(
@@ -290,17 +307,18 @@ rows.append(
     f"{anchors.RLHF_REFERENCE.name}'s {count(rlhf)} comparisons, a whole run's human data counted in one "
     "place. |"
 )
-seconds = anchors.ALPACAEVAL_HUMAN.seconds_per_label
+pricing = PRESETS[overview_view.DEFAULT_COST_SOURCE]
 rows.append(
     f"| a few hundred hours | {anchors.FEW_HUNDRED_HOURS:g} labeler-hours ≈ "
-    f'{count(anchors.FEW_HUNDRED_HOURS * 3600 / seconds)} comparisons | seed discussion ("under a few '
-    'hundred hours of feedback") | **assumption**: "a few hundred" is taken as '
-    f"{anchors.FEW_HUNDRED_HOURS:g} hours, converted at {seconds:g} s per comparison. |"
+    f'{count(anchors.FEW_HUNDRED_HOURS * 3600 / pricing.seconds_per_label)} comparisons | seed discussion ("under '
+    'a few hundred hours of feedback") | **assumption**: "a few hundred" is taken as '
+    f"{anchors.FEW_HUNDRED_HOURS:g} hours, converted at the Overview's pricing source's seconds per comparison "
+    f"(by default {pricing.name}, {pricing.seconds_per_label:g} s), the same pace as its labeler-hours. |"
 )
 rows.append(
-    f"| seconds per comparison | {seconds:g} s (USD {anchors.ALPACAEVAL_HUMAN.cost_per_label:g} each) | "
-    f"{anchors.ALPACAEVAL_HUMAN.source} | Converts hours to comparisons for the few-hundred-hours line. "
-    "One evaluation task's human annotators; other tasks take longer or shorter. |"
+    f"| seconds per comparison | {anchors.ALPACAEVAL_HUMAN.seconds_per_label:g} s "
+    f"(USD {anchors.ALPACAEVAL_HUMAN.cost_per_label:g} each) | {anchors.ALPACAEVAL_HUMAN.source} | The "
+    "crowdworkers preset's pace. One evaluation task's human annotators; other tasks take longer or shorter. |"
 )
 st.markdown("\n".join(rows))
 

@@ -285,7 +285,7 @@ def test_second_source_redundancy_and_aggregation():
     band = next(v for k, v in shown.items() if k.startswith("Within 2 OOM of RLHF"))
     hours = next(v for k, v in shown.items() if k.startswith("Under a few hundred hours"))
     assert feasible.within_rlhf_band  # 302,000 items, well under 100 × Anthropic HH's 162,000
-    assert band == f"yes, {view.oom(feasible.oom_beyond_rlhf_band)} OOM"
+    assert band == f"yes in size, {view.oom(feasible.oom_beyond_rlhf_band)} OOM"
     assert not feasible.within_few_hundred_hours
     # 300,000 × 3 crowd judgements at 36.8 s and 2,000 researchers' at 600 s: 9,533 h, 32× 300 h.
     assert hours == f"no, {10**feasible.oom_beyond_few_hundred_hours:,.2g}× the goal"

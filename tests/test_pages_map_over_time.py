@@ -209,7 +209,13 @@ def test_map_cost_metric_follows_the_cost_law():
     at.selectbox(key="map_cost_reference").set_value("experts").run()
     at.slider(key="map_cost_gamma").set_value(1.0).run()
     price = float(core.cost_law_price(DEFAULT["error_rate"], core.PRESETS["experts"], 1.0))
-    assert metric(at, "Its cost under the law") == map_view.dollars(price * DEFAULT["labels"])
+    law = map_view.dollars(price * DEFAULT["labels"])
+    assert metric(at, "Its cost under the cost law") == law
+    # Side by side with the Overview's default pricing: contractors' flat $1 a label (anchors).
+    flat = map_view.dollars(DEFAULT["labels"] * core.PRESETS["contractors"].cost_per_label)
+    (both,) = [c.value for c in at.caption if c.value.startswith("**Two prices for one programme")]
+    assert f"under the cost law (this page) {law}" in both
+    assert f"(the Overview's default pricing), {flat}" in both
     # Iso-cost lines are N = budget / price(ε) under the same law.
     cost = [t for t in plotly_spec(at)["data"] if t.get("legendgroup") == "iso-cost"]
     assert len(cost) == len(map_view.DEFAULT_BUDGETS)

@@ -308,17 +308,19 @@ rows.append(
     "place. |"
 )
 pricing = PRESETS[overview_view.DEFAULT_COST_SOURCE]
+hours_comparisons = count(anchors.FEW_HUNDRED_HOURS * 3600 / pricing.seconds_per_label)
 rows.append(
-    f"| a few hundred hours | {anchors.FEW_HUNDRED_HOURS:g} labeler-hours ≈ "
-    f'{count(anchors.FEW_HUNDRED_HOURS * 3600 / pricing.seconds_per_label)} comparisons | seed discussion ("under '
-    'a few hundred hours of feedback") | **assumption**: "a few hundred" is taken as '
-    f"{anchors.FEW_HUNDRED_HOURS:g} hours, converted at the Overview's pricing source's seconds per comparison "
-    f"(by default {pricing.name}, {pricing.seconds_per_label:g} s), the same pace as its labeler-hours. |"
+    f"| a few hundred hours | {anchors.FEW_HUNDRED_HOURS:g} labeler-hours ≈ {hours_comparisons} "
+    'comparisons | seed discussion ("under a few hundred hours of feedback") | **assumption**: "a few '
+    f'hundred" is taken as {anchors.FEW_HUNDRED_HOURS:g} hours, converted at the Overview\'s pricing '
+    f"source's seconds per comparison (by default {pricing.name}, {pricing.seconds_per_label:g} s), "
+    "the same pace as its labeler-hours. |"
 )
 rows.append(
     f"| seconds per comparison | {anchors.ALPACAEVAL_HUMAN.seconds_per_label:g} s "
-    f"(USD {anchors.ALPACAEVAL_HUMAN.cost_per_label:g} each) | {anchors.ALPACAEVAL_HUMAN.source} | The "
-    "crowdworkers preset's pace. One evaluation task's human annotators; other tasks take longer or shorter. |"
+    f"(USD {anchors.ALPACAEVAL_HUMAN.cost_per_label:g} each) | {anchors.ALPACAEVAL_HUMAN.source} | "
+    "The crowdworkers preset's pace. One evaluation task's human annotators; other tasks take longer "
+    "or shorter. |"
 )
 st.markdown("\n".join(rows))
 

@@ -53,24 +53,35 @@ if intervals:
         st.query_params, uncertainty_view.INTERVALS.wanted_link(restored.values, interval_defaults)
     )
 
+headline_words = plain_probability(result["p_align"], result["p_misalign"])
+shared_words = plain_probability(shared["p_align"], shared["p_misalign"])
+needed_words = "none suffice" if math.isinf(needed) else count(needed)
+
+
+def fitted(key: str, text: str) -> str:
+    """A metric's container key: ``long-…`` for a value wider than its column, which layout.py sets
+    smaller and lets wrap (never "practicall…")."""
+    return f"long-{key}" if len(text) > 8 else key
+
+
 top = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="top")
-top[0].container(key="headline").metric(
+top[0].container(key=fitted("headline", headline_words)).metric(
     "Chance of outer alignment",
-    plain_probability(result["p_align"], result["p_misalign"]),
+    headline_words,
     help=f"Exactly: P_align = {headline}. P_align = P₁^K_eff: the probability that the labels favour "
     "the aligned policy over every effective competitor, treating their contests as independent. One "
     "dataset judges them all, so under the model this is a lower bound (Harris–FKG).",
 )
-top[1].container(key="shared").metric(
+top[1].container(key=fitted("shared", shared_words)).metric(
     "On one shared dataset",
-    plain_probability(shared["p_align"], shared["p_misalign"]),
+    shared_words,
     help=f"Exactly: {shared_text}. P_align when every competitor shares {assumptions.overlap:g} of its "
     "informative labels with every other (the overlap ρ in the sidebar): between the figure on the left "
     "(ρ = 0) and P₁, one contest for all (ρ = 1).",
 )
-top[2].metric(
+top[2].container(key=fitted("needed", needed_words)).metric(
     f"Labels for {100 * target:g}%",
-    "none suffice" if math.isinf(needed) else count(needed),
+    needed_words,
     help=f"The smallest number of labels N with P_align ≥ P* = {target:g} (the core's required_labels); "
     "'none suffice' when no quantity of labels of this quality gets there.",
 )
@@ -93,12 +104,16 @@ else:
         f"Intervals: {uncertainty_view.summary(intervals)} (change them in **Uncertainty**)."
     )
 st.caption(
-    f"**Range on one dataset:** {headline} (contests independent) to P₁ = {one_contest} (one "
-    f"contest); at overlap ρ = {assumptions.overlap:g}, {shared_text}. Under any dependence: at least "
-    f"{bound_text}. Labels favour the aligned behaviour with q = {q:.4f} on a competitor's footprint "
-    f"(blind share h = {result['blind_share']:.3f}; log₁₀ K_eff = {k_eff:.1f}).",
-    help="One dataset judges every competitor, so the contests are positively correlated "
-    "(Harris–FKG) and the truth lies in this range: see the Method page.",
+    f"**Range on one dataset:** {headline_words} (contests independent) to "
+    f"{plain_probability(result['p_single'], result['single_failure'])} (one contest); at overlap "
+    f"ρ = {assumptions.overlap:g}, {shared_words}. Under any dependence: at least "
+    f"{plain_probability(result['p_align_lower_bound'], bound_gap)}. Labels favour the aligned "
+    f"behaviour with chance q = {q:.4f} on a competitor's footprint (blind share h = "
+    f"{result['blind_share']:.3f}; log₁₀ K_eff = {k_eff:.1f}).",
+    help=f"Exactly: P_align = {headline} (contests independent), P₁ = {one_contest} (one contest), "
+    f"{shared_text} at overlap ρ, Bonferroni bound {bound_text}. One dataset judges every competitor, "
+    "so the contests are positively correlated (Harris–FKG) and the truth lies in this range: see the "
+    "Method page.",
 )
 
 if assumptions.agreement is not None:
@@ -115,21 +130,22 @@ elif math.isinf(max_k):
     max_k_text = "any number"
 else:
     max_k_text = f"10^{max_k:,.1f}"
+blind_text = share(blind, 4) if math.isfinite(blind) else "none reaches it"
 with st.container(key="tolerances"):
     tol = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="top")
-    tol[0].metric(
+    tol[0].container(key=fitted("worst", worst_text)).metric(
         worst_label,
         worst_text,
         help=f"The worst {worst_name} with which {count(n)} labels still reach P* = {target:g}, the "
         "rest held fixed ('none reaches it': not even perfect labels do).",
     )
-    tol[1].metric(
+    tol[1].container(key=fitted("blind", blind_text)).metric(
         "Largest blind spot",
-        share(blind, 4) if math.isfinite(blind) else "none reaches it",
+        blind_text,
         help=f"The largest blind spot σ with which {count(n)} labels still reach P* = {target:g} "
         "('none reaches it': not even σ = 0 does).",
     )
-    tol[2].metric(
+    tol[2].container(key=fitted("most_k", max_k_text)).metric(
         "Most competitors",
         max_k_text,
         help=f"The most competitors K that {count(n)} labels rule out with probability "

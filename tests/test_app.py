@@ -176,7 +176,9 @@ def test_error_rate_slider_sets_headline(error_rate):
     result = core_result(values)
     gap = min(1.0, 10.0 ** min(0.0, log10_gap(result)))
     expected = formatting.probability(float(result.p_align_lower_bound), gap, log10_gap(result))
-    assert any(f"at least {expected}" in c.value for c in at.caption)
+    assert any(f"Bonferroni bound {expected}" in c.proto.help for c in at.caption)
+    plain = answer.plain_probability(float(result.p_align_lower_bound), gap)
+    assert any(f"at least {plain}" in c.value for c in at.caption)
     shared = core.shared_p_align(**{k: v for k, v in values.items() if k != "target"})
     assert metric(at, "On one shared dataset") == answer.plain_probability(
         float(shared.p_align), float(shared.p_misalign)

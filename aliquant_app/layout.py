@@ -38,8 +38,9 @@ _STYLE = """
 .st-key-tolerances [data-testid="stMetricValue"] { font-size: 1.75rem; }
 [class*="st-key-long-"] [data-testid="stMetricValue"] { font-size: 1.45rem; padding-top: 0.45rem; }
 [class*="st-key-long-"] [data-testid="stMetricValue"] div,
-[class*="st-key-long-"] [data-testid="stMetricValue"] p { white-space: normal; overflow: visible; line-height: 1.2; }
-.st-key-verdict [data-testid="stAlert"] p { font-size: 0.92rem; }
+[class*="st-key-long-"] [data-testid="stMetricValue"] p {
+  white-space: normal; overflow: visible; line-height: 1.2;
+}
 .st-key-cheapest_result [data-testid="stMetricValue"],
 .st-key-split_metrics [data-testid="stMetricValue"] { font-size: 1.6rem; }
 </style>

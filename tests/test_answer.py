@@ -160,3 +160,47 @@ def test_regimes_read_differently():
     assert "enough labels would suffice if a blind spot fools a labeler less than 63.1% of the time" in text
     at = run({"labels": "3000000", "agreement": "0.8", "blind_spot": "0.01", "target": "0.99"})
     assert "make outer alignment practically certain" in answer_of(at)
+
+
+# --- uncertainty beside the answer ----------------------------------------------------------------
+
+
+def test_the_headline_has_its_90_percent_interval_and_the_unreachable_share():
+    from aliquant_app import uncertainty_view as uview
+
+    at = run()
+    (spread,) = [m for m in at.metric if m.label == "90% interval, allowing for uncertainty"]
+    # The Uncertainty page's default intervals around the defaults, its default draws and seed:
+    # the same cached call, so the Overview and the Uncertainty page show one set of numbers.
+    point = {name: DEFAULTS[name] for name in (*uview.SPECS, "target")}
+    values = uview.interval_defaults(point)
+    intervals = tuple(uview.chosen_intervals(values))
+    summary = uview.uncertainty_summary(intervals, tuple(point.items()), 20_000, 0)
+    levels = list(summary["quantile_levels"])
+    low = summary["p_align_quantiles"][levels.index(0.05)]
+    high = summary["p_align_quantiles"][levels.index(0.95)]
+    assert spread.value == f"{answer.short_probability(low)} to {answer.short_probability(high)}"
+    share = f"{summary['p_unreachable']:.0%}"
+    assert any(f"reaches 90% in **{share}** of draws" in c.value for c in at.caption)
+
+
+def test_without_intervals_the_overview_says_so_and_a_link_carries_them():
+    from aliquant_app import uncertainty_view as uview
+
+    off = {spec.toggle_key: "false" for spec in uview.SPECS.values() if spec.default_on}
+    at = run(off)
+    assert not [m for m in at.metric if m.label == "90% interval, allowing for uncertainty"]
+    assert any("no assumption is given as an interval" in c.value for c in at.caption)
+    # Only exploitation uncertain, 0.6 to 0.7: the interval is that one quantity's.
+    one = {**off, "unc_exploitation_on": "true", "unc_exploitation": ["0.6", "0.7"]}
+    at = run(one)
+    assert not at.exception
+    (spread,) = [m for m in at.metric if m.label == "90% interval, allowing for uncertainty"]
+    point = {name: DEFAULTS[name] for name in (*uview.SPECS, "target")}
+    summary = uview.uncertainty_summary((("exploitation", 0.6, 0.7),), tuple(point.items()), 20_000, 0)
+    levels = list(summary["quantile_levels"])
+    low = summary["p_align_quantiles"][levels.index(0.05)]
+    high = summary["p_align_quantiles"][levels.index(0.95)]
+    assert spread.value == f"{answer.short_probability(low)} to {answer.short_probability(high)}"
+    assert at.query_params["unc_exploitation"] == ["0.6", "0.7"]  # kept in the share link
+    assert not at.warning  # no link note: these keys are the Overview's to read

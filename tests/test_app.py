@@ -93,6 +93,12 @@ def expected_headline(values: dict[str, float]) -> str:
     return formatting.probability(float(result.p_align), float(result.p_misalign), log10_gap(result))
 
 
+def expected_plain_headline(values: dict[str, float]) -> str:
+    """The headline's value as shown: the core's P_align in words (aliquant_app.answer)."""
+    result = core_result(values)
+    return answer.plain_probability(float(result.p_align), float(result.p_misalign))
+
+
 def assert_shows_core(at: AppTest, values: dict[str, float]) -> None:
     """Headline and labels-for-target metrics equal the core's numbers for ``values``."""
     assert not at.exception

@@ -38,7 +38,7 @@ from aliquant_core.quantities import Quantity
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
-HEADLINE = "P(outer alignment)"
+HEADLINE = "Chance of outer alignment"
 #: The sidebar's quantities (state.CONTROLS) and its toggle, all bound to the URL by state.py.
 SIDEBAR_KEYS = tuple(state.CONTROLS)
 SLIDERS = tuple(name for name, c in state.CONTROLS.items() if c.widget == "slider")

@@ -726,7 +726,7 @@ def test_the_images_install_and_start_commands_serve_a_healthy_app(tmp_path):
         # The health check does not run the app: a session does, with what the image installed.
         result = asyncio.run(_first_run(f"http://127.0.0.1:{port}"))
         assert result.exceptions == ()
-        assert "P(outer alignment)" in result.metrics
+        assert "Chance of outer alignment" in result.metrics
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -29,8 +29,6 @@ __all__ = ["FLIPPING", "RegimeFlips", "regime_flips"]
 #: The assumptions that move the label margin q − ½, in the order they are reported.
 FLIPPING: tuple[str, ...] = ("error_rate", "fooled_rate", "blind_spot", "footprint", "exploitation")
 
-#: Bisection steps on each range: 2⁻⁶⁰ of a width of at most 1 is below a double's spacing near 1.
-_STEPS = 60
 #: Probabilities are compared on the log-odds scale, clipped here so that an assumption at 0 or 1
 #: (a blind spot of exactly 0) is a finite distance from a flip.
 _CLIP = 1e-6
@@ -80,23 +78,41 @@ def _margin(name, x, given, threat):
     return v["margin"]
 
 
-def _flip(name, given, threat, current_margin):
-    """Bisection for the zero of the margin over ``name``'s range (monotone in each assumption)."""
+def _ends(name):
+    """The ends of ``name``'s range, an open end approached (a footprint of exactly 0 is not valid)."""
     quantity = QUANTITIES[name]
-    shape = np.shape(current_margin)
-    # An open end of a range (a footprint of exactly 0) is approached, not evaluated.
-    low = np.full(shape, np.nextafter(quantity.low, 1.0) if quantity.low_open else quantity.low)
-    high = np.full(shape, np.nextafter(quantity.high, 0.0) if quantity.high_open else quantity.high)
-    at_low, at_high = _margin(name, low, given, threat), _margin(name, high, given, threat)
-    crosses = np.sign(at_low) != np.sign(at_high)
-    rising = at_high > at_low
-    for _ in range(_STEPS):
-        mid = 0.5 * (low + high)
-        above = (_margin(name, mid, given, threat) > 0.0) == rising
-        high = np.where(above, mid, high)
-        low = np.where(above, low, mid)
-    flip = np.where(crosses, 0.5 * (low + high), np.nan)
-    return flip, at_low, at_high
+    low = np.nextafter(quantity.low, 1.0) if quantity.low_open else quantity.low
+    high = np.nextafter(quantity.high, 0.0) if quantity.high_open else quantity.high
+    return low, high
+
+
+def _in_range(name, x):
+    low, high = _ends(name)
+    with np.errstate(invalid="ignore"):
+        return np.where((x >= low) & (x <= high), x, np.nan)
+
+
+def _closed_forms(eps, sigma, phi, f, chi, h):
+    """Each flip by its closed form (Notes of :func:`regime_flips`), NaN where there is none."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        flips = {
+            "error_rate": np.where(h < 1.0, (0.5 - h * phi) / (1.0 - h), np.nan),
+            "fooled_rate": np.where(h > 0.0, 0.5 + (1.0 - h) * (0.5 - eps) / h, np.nan),
+        }
+        # The blind share at which q = ½; with φ = ε the margin is ½ − ε whatever h is.
+        h_star = np.where(phi != eps, (0.5 - eps) / (phi - eps), np.nan)
+        h_star = np.where((h_star >= 0.0) & (h_star <= 1.0), h_star, np.nan)
+        spread = np.minimum(1.0, sigma / f) - sigma  # how far χ can move h
+        flips["exploitation"] = np.where(spread > 0.0, (h_star - sigma) / spread, np.nan)
+        # σ ≤ f: h = σ·(1 + χ(1/f − 1)); σ ≥ f: h = χ + σ(1 − χ).
+        below = h_star / (1.0 + chi * (1.0 / f - 1.0))
+        above = np.where(chi < 1.0, (h_star - chi) / (1.0 - chi), np.nan)
+        flips["blind_spot"] = np.where(below <= f, below, np.where(above >= f, above, np.nan))
+        # f ≥ σ: h = σ(1 − χ) + χσ/f, falling in f; f ≤ σ: h does not depend on f.
+        rest = h_star - sigma * (1.0 - chi)
+        footprint = np.where((rest > 0.0) & (chi * sigma > 0.0), chi * sigma / rest, np.nan)
+        flips["footprint"] = np.where(footprint >= sigma, footprint, np.nan)
+    return {name: _in_range(name, flips[name]) for name in FLIPPING}
 
 
 @takes_assumptions
@@ -136,9 +152,8 @@ def regime_flips(
         h = \sigma + \chi\,(\min(1, \sigma/f) - \sigma),
 
     is monotone in each of :math:`\varepsilon, \varphi, h` and :math:`h` in each of
-    :math:`\sigma, f, \chi`, so each assumption has at most one flip in its range, found by
-    bisection on the sign of the margin the core computes. With the others held they are, where
-    they lie in range,
+    :math:`\sigma, f, \chi`, so each assumption has at most one flip in its range. With the
+    others held they are, where they lie in range,
 
     .. math::
 
@@ -148,9 +163,13 @@ def regime_flips(
         \chi^* = \frac{h^* - \sigma}{\min(1, \sigma/f) - \sigma},
 
     and :math:`\sigma^*`, :math:`f^*` solve :math:`h = h^*` on the piece of :math:`h` they fall
-    on (the tests check the bisection against these). Distances are measured on the log-odds
-    scale, where a blind spot moving from 3% to 3.75% is as large a step as one from 50% to 55.6%:
-    what makes an assumption fragile is a small relative change, not a small absolute one.
+    on: :math:`\sigma^* = h^*/(1 + \chi(1/f - 1))` if that is at most :math:`f`, else
+    :math:`(h^* - \chi)/(1 - \chi)`; :math:`f^* = \chi\sigma/(h^* - \sigma(1 - \chi))` where that
+    is at least :math:`\sigma` (below :math:`\sigma`, :math:`h` does not depend on :math:`f`). The
+    tests check these against bisection on the sign of the margin the core computes. Distances
+    are measured on the log-odds scale, where a blind spot moving from 3% to 3.75% is as large a
+    step as one from 50% to 55.6%: what makes an assumption fragile is a small relative change,
+    not a small absolute one.
 
     Examples
     --------
@@ -165,16 +184,21 @@ def regime_flips(
     v = _evaluate(threat, error_rate=given)
     threat = {name: v[name] for name in QUANTITIES if QUANTITIES[name].group == "threat" and name in v}
     margin = v["margin"]
-    values = {name: (v["error_rate"] if name == "error_rate" else v[name]) for name in FLIPPING}
+    values = {name: v[name] for name in FLIPPING}
+    solved = _closed_forms(
+        v["error_rate"], v["blind_spot"], v["fooled_rate"], v["footprint"], v["exploitation"], v["blind"]
+    )
     flips, beyond, distances = {}, {}, {}
     names = np.asarray(REGIMES, dtype=str)
     for name in FLIPPING:
-        flip, at_low, at_high = _flip(name, given, threat, margin)
-        # Past the flip, away from the current value: the sign at the range's far end.
-        far = np.where(values[name] < flip, at_high, at_low)
+        flip = solved[name]
+        # Past the flip, away from the current value: the regime at the range's far end.
+        low, high = _ends(name)
+        far = np.where(values[name] < flip, high, low)
+        far_margin = _margin(name, far, given, threat)
         has = np.isfinite(flip)
         flips[name] = flip[()]
-        beyond[name] = np.where(has, names[np.sign(far).astype(int) + 1], "")[()]
+        beyond[name] = np.where(has, names[np.sign(far_margin).astype(int) + 1], "")[()]
         distances[name] = np.where(has, np.abs(_logit(flip) - _logit(values[name])), np.inf)[()]
     stacked = np.stack([np.asarray(distances[name], dtype=float) for name in FLIPPING])
     nearest = np.asarray(FLIPPING, dtype=str)[np.argmin(stacked, axis=0)]

@@ -215,8 +215,7 @@ def _default(name: str) -> SetValue:
 
 
 _INTERVAL = (
-    "the {end} end of the Uncertainty page's default 90% interval around the central {central:g} "
-    "({rule})"
+    "the {end} end of the Uncertainty page's default 90% interval around the central {central:g} ({rule})"
 )
 _RULES = {
     "blind_spot": "σ ÷/× 3: only its order of magnitude is known",

@@ -7,7 +7,7 @@ import math
 
 import streamlit as st
 
-from aliquant_app import calls, overview_view, programmes_view, state
+from aliquant_app import calls, compare, overview_view, programmes_view, state
 from aliquant_app.formatting import count, probability, share
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS, REGIME_WORDING, anchors
@@ -153,7 +153,9 @@ with st.container(key="programme_cost"):
     )
 
 quality_key, threat_key = tuple(sorted(quality.items())), tuple(sorted(threat.items()))
-figure = overview_view.chart(n, target, quality_key, threat_key)
+pinned = compare.pinned()  # the A of an A/B comparison, drawn beside the sidebar's curve (B)
+versus = None if pinned is None else (pinned.labels, *compare.model_key(pinned))
+figure = overview_view.chart(n, target, quality_key, threat_key, versus)
 draw_chart(figure, "alignment_curve")
 
 left, right = st.columns([4.2, 1], vertical_alignment="center")
@@ -174,6 +176,8 @@ csv_button(
     key="overview_csv",
     help="The curve's data: P_align and its Bonferroni bound at each label count, with the settings.",
 )
+
+compare.show_versus(assumptions)  # while A is pinned: the values that differ, and each headline
 
 # Last: the link's values for this page's controls that they did not take (see state.py).
 state.check_page_link()

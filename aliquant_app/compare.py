@@ -84,7 +84,7 @@ _VERSION = "1"
 #: Longest link text (as any link value, :data:`aliquant_app.state.MAX_LINK_VALUE`).
 _LINK_MAX = 100
 #: A non-negative decimal, as the link writes it (``.1638``, ``250000``, ``1e-05``).
-_NUMBER = re.compile(r"(?:\d{1,13}(?:\.\d{0,17})?|\.\d{1,17})(?:e[+-]?\d{1,3})?")
+_NUMBER = re.compile(r"(?:\d{1,13}(?:\.\d{0,24})?|\.\d{1,24})(?:e[+-]?\d{1,3})?")
 
 
 # --- A in the link ---------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def link_text(a: Assumptions | None) -> tuple[str | None, int | None]:
     control's bounds stays exact). None when there is no A, or it cannot be written in 100.
 
     >>> link_text(Assumptions(labels=250_000, blind_spot=0.09, exploitation=0.9))
-    ('1_250000__.09___.9______', None)
+    ('1_250000__.09___.9_____', None)
     """
     if a is None:
         return None, None

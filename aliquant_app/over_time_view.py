@@ -221,7 +221,7 @@ def trajectory_figure(
 
 def _pinned_trajectory(fig: go.Figure, versus: Mapping, labels: float | None) -> None:
     """The pinned A's labels for its P* and its programme's P_align per generation, dashed."""
-    colour, g = style.COLOURS[1], versus["generation"]
+    colour, g = style.PINNED, versus["generation"]
     needed = [float(v) for v in versus["required_labels"]]
     fig.add_trace(
         go.Scatter(

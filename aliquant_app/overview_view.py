@@ -326,7 +326,7 @@ def _pinned_curve(fig: go.Figure, versus: Mapping) -> None:
             x=versus["labels"],
             y=versus["p_align"],
             mode="lines",
-            line={"color": style.COLOURS[1], "width": 2.2, "dash": "dash"},
+            line={"color": style.PINNED, "width": 2.2, "dash": "dash"},
             name="A (pinned): P_align",
             legendgroup="pinned",
             hovertemplate="A: N = %{x:,.0f}<br>P_align = %{y:.4g}<extra></extra>",
@@ -342,7 +342,7 @@ def _pinned_curve(fig: go.Figure, versus: Mapping) -> None:
             marker={
                 "symbol": "circle",
                 "size": 11,
-                "color": style.COLOURS[1],
+                "color": style.PINNED,
                 "line": {"width": 1.5, "color": "white"},
             },
             name="A's programme",

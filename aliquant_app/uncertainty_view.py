@@ -481,14 +481,14 @@ def p_align_histogram(
                 x=a_edges,
                 y=[*a_shares, a_shares[-1] if a_shares else 0.0],
                 mode="lines",
-                line={"color": style.COLOURS[1], "width": 2, "dash": "dash", "shape": "hv"},
+                line={"color": style.PINNED, "width": 2, "dash": "dash", "shape": "hv"},
                 name="A (pinned): share of draws",
                 legendgroup="pinned",
                 hovertemplate="A: P_align from %{x:.3f}: %{y:.1%} of draws<extra></extra>",
             )
         )
         style.vertical_line(
-            fig, versus["mean"], y, color=style.COLOURS[1], dash="dot", name="A's mean",
+            fig, versus["mean"], y, color=style.PINNED, dash="dot", name="A's mean",
             hover=f"A's mean P_align {versus['mean']:.4f}", width=1.6,
         )  # fmt: skip
     target_name, target_hover = f"P* = {target:g}", f"target {target:g}"

@@ -192,6 +192,8 @@ top[3].metric(
     help="P_align at the point values, for comparison (the Overview's headline).",
 )
 
+compare.show_versus(assumptions)  # while A is pinned: the values that differ, and each headline
+
 VIEWS = {"distributions": "Distributions", "sensitivity": "Which assumption matters"}
 # One view at a time is built and sent (a stateful tab set); the link holds which is open.
 view_tabs = st.tabs(list(VIEWS.values()), key="unc_view", bind="query-params", on_change="rerun")
@@ -335,8 +337,6 @@ def sensitivity() -> None:
     else:
         st.caption("Switch on at least one uncertain quantity to see the tornado and the Sobol indices.")
 
-
-compare.show_versus(assumptions)  # while A is pinned: the values that differ, and each headline
 
 for (name, _), tab in zip(VIEWS.items(), view_tabs, strict=True):
     if tab.open:

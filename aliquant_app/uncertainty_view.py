@@ -497,7 +497,8 @@ def p_align_histogram(
         width=1.6,
     )
     style.vertical_line(
-        fig, mean, y, color=style.DARK, dash="solid", name="mean", hover=f"mean P_align {mean:.4f}", width=1.6
+        fig, mean, y, color=style.DARK, dash="solid", name="mean" if versus is None else "B's mean",
+        hover=f"mean P_align {mean:.4f}", width=1.6,
     )
     style.vertical_line(
         fig,

@@ -72,6 +72,7 @@ RANGE_FILL = "rgba(31, 95, 168, 0.12)"  # the range one shared dataset allows, P
 GRID = "rgba(128,128,128,0.15)"
 #: Programme colours (colour-blind-safe, distinct from DARK).
 COLOURS = (CURVE, "#d95f02", "#1b9e77", "#7570b3")
+PINNED = COLOURS[3]  # the pinned A of an A/B comparison (aliquant_app.compare), dashed
 #: A logarithmic axis with a tick at each power of ten.
 LOG_AXIS = {"type": "log", "dtick": 1, "exponentformat": "power"}
 

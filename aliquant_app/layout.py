@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from . import (
+    compare,
     estimate_view,
     map_view,
     over_time_view,
@@ -26,7 +27,7 @@ from . import (
     uncertainty_view,
 )
 
-__all__ = ["PAGES", "Page", "compact_page", "pages"]
+__all__ = ["PAGES", "SHARED_LINK_KEYS", "Page", "compact_page", "pages"]
 
 #: The header bar is 3.75rem tall; the default top padding of 8rem leaves a gap below it.
 _STYLE = """
@@ -96,6 +97,10 @@ PAGES: tuple[Page, ...] = (
          estimate_view.LINK_KEYS),
     Page("pages/method.py", "Method", ":material/function:", "model"),
 )  # fmt: skip
+
+#: Share-link keys that belong to no page: every page carries them, the sidebar reads and writes
+#: them (the pinned A of the comparison, :mod:`aliquant_app.compare`).
+SHARED_LINK_KEYS: tuple[str, ...] = compare.LINK_KEYS
 
 _PAGES_KEY = "_aliquant_pages"
 

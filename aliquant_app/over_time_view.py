@@ -105,11 +105,20 @@ def _shade(fig: go.Figure, first: int | None, last: int, *, row: int, y: tuple[f
 
 
 @cached_figure()
-def trajectory_figure(data: Mapping, *, labels: float, target: float, height: int = 520) -> go.Figure:
+def trajectory_figure(
+    data: Mapping,
+    *,
+    labels: float,
+    target: float,
+    height: int = 520,
+    versus: Mapping | None = None,
+    versus_labels: float | None = None,
+) -> go.Figure:
     """Required labels (log scale) and the fixed programme's P_align per generation.
 
     Generations where no quantity suffices are shaded, and their required labels drawn as ∞ marks
-    along the top of the upper panel.
+    along the top of the upper panel. ``versus`` is the pinned A's :func:`run` (with the same
+    rates; its programme has ``versus_labels``), drawn dashed beside the sidebar's (B).
     """
     g = data["generation"]
     last = g[-1]
@@ -117,6 +126,10 @@ def trajectory_figure(data: Mapping, *, labels: float, target: float, height: in
     needed = np.asarray(data["required_labels"], dtype=float)
     finite = needed[np.isfinite(needed)]
     shown_labels = max(labels, 1.0)
+    if versus is not None:  # A's finite labels and programme inside the axis too
+        a_needed = np.asarray(versus["required_labels"], dtype=float)
+        extra = [*a_needed[np.isfinite(a_needed)], max(versus_labels or 1.0, 1.0)]
+        finite = np.concatenate([finite, np.asarray(extra, dtype=float)])
     logs = np.log10(np.maximum(np.concatenate([finite, [shown_labels]]), 1.0))
     low, high = math.floor(float(logs.min()) - 0.3), math.ceil(float(logs.max()) + 0.3)
     high = max(high, low + 2)
@@ -132,7 +145,7 @@ def trajectory_figure(data: Mapping, *, labels: float, target: float, height: in
             mode="lines+markers",
             line={"color": style.CURVE, "width": 2.2},
             marker={"size": 6},
-            name=f"labels for P* = {target:g}",
+            name=("" if versus is None else "B (sidebar): ") + f"labels for P* = {target:g}",
             customdata=[count(v) for v in needed],
             hovertemplate="generation %{x}: %{customdata} labels for P*<extra></extra>",
         ),
@@ -178,7 +191,7 @@ def trajectory_figure(data: Mapping, *, labels: float, target: float, height: in
             mode="lines+markers",
             line={"color": style.YOU, "width": 2.2},
             marker={"size": 6},
-            name="P_align of this programme",
+            name="P_align of this programme" if versus is None else "B (sidebar): P_align",
             customdata=[probability(p, m) for p, m in zip(data["p_align"], misalign, strict=True)],
             hovertemplate="generation %{x}: P_align = %{customdata}<extra></extra>",
         ),
@@ -186,6 +199,8 @@ def trajectory_figure(data: Mapping, *, labels: float, target: float, height: in
         col=1,
     )
     style.target_line(fig, g[0] - 0.5, last + 0.5, target, row=2)
+    if versus is not None:
+        _pinned_trajectory(fig, versus, versus_labels)
 
     dtick = 1 if last <= 12 else (5 if last <= 40 else 10)
     fig.update_xaxes(range=[g[0] - 0.5, last + 0.5], dtick=dtick, showgrid=True, gridcolor=style.GRID)
@@ -202,6 +217,44 @@ def trajectory_figure(data: Mapping, *, labels: float, target: float, height: in
     )
     style.probability_axis(fig, row=2)
     return style.legend_above(fig, height=height, margin={"l": 55, "r": 10, "t": 30, "b": 40})
+
+
+def _pinned_trajectory(fig: go.Figure, versus: Mapping, labels: float | None) -> None:
+    """The pinned A's labels for its P* and its programme's P_align per generation, dashed."""
+    colour, g = style.PINNED, versus["generation"]
+    needed = [float(v) for v in versus["required_labels"]]
+    fig.add_trace(
+        go.Scatter(
+            x=g,
+            y=[v if math.isfinite(v) else None for v in needed],
+            mode="lines+markers",
+            line={"color": colour, "width": 2, "dash": "dash"},
+            marker={"size": 5, "symbol": "square"},
+            name="A (pinned): labels for P*",
+            legendgroup="pinned",
+            customdata=[count(v) for v in needed],
+            hovertemplate="A, generation %{x}: %{customdata} labels for P*<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=g,
+            y=versus["p_align"],
+            mode="lines+markers",
+            line={"color": colour, "width": 2, "dash": "dash"},
+            marker={"size": 5, "symbol": "square"},
+            name=f"A (pinned): P_align of {count(labels or 0.0)} labels",
+            legendgroup="pinned",
+            customdata=[
+                probability(p, m) for p, m in zip(versus["p_align"], versus["p_misalign"], strict=True)
+            ],
+            hovertemplate="A, generation %{x}: P_align = %{customdata}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
 
 
 #: Per-generation columns of the table and the CSV, with their headers on the page.

@@ -148,11 +148,24 @@ def chart(
     quality: tuple[tuple[str, float], ...],
     threat: tuple[tuple[str, float], ...],
     priced_as: str = DEFAULT_COST_SOURCE,
+    versus: tuple[float, tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]] | None = None,
 ) -> go.Figure:
     """P_align against labels for the sidebar's ``quality`` and ``threat`` (each as sorted
     ``(name, value)`` pairs), with the programme at ``labels`` and the target ``target``; the
-    "few hundred hours" line at the pace of ``priced_as`` (a preset), as the page's cost row."""
+    "few hundred hours" line at the pace of ``priced_as`` (a preset), as the page's cost row.
+
+    ``versus`` is the pinned A (its labels, quality and threat, the same way), drawn beside.
+    """
     model = {**dict(quality), **dict(threat)}
+    pinned = None
+    if versus is not None:
+        a_labels, a_quality, a_threat = versus
+        a_model = {**dict(a_quality), **dict(a_threat)}
+        a_result = calls.evaluate(a_labels, **a_model)
+        pinned = {
+            **{k: v for k, v in curve(**a_model).items() if k in ("labels", "p_align")},
+            "programme": (a_labels, a_result["p_align"], a_result["p_misalign"]),
+        }
     result = calls.evaluate(labels, **model)
     at_pipelines = evaluate_at(tuple(float(p.comparisons) for p in PIPELINES), **model)
     markers = tuple(
@@ -175,6 +188,7 @@ def chart(
         hours_labels=hours_labels(core.PRESETS[priced_as].seconds_per_label),
         hours=anchors.FEW_HUNDRED_HOURS,
         seconds_per_label=core.PRESETS[priced_as].seconds_per_label,
+        versus=pinned,
     )
 
 
@@ -193,6 +207,7 @@ def alignment_curve(
     hours: float,
     seconds_per_label: float,
     height: int = 350,
+    versus: Mapping | None = None,
 ) -> go.Figure:
     """P_align against labels on a log axis, with reference pipelines in a strip below.
 
@@ -217,6 +232,9 @@ def alignment_curve(
         The "few hundred hours" line: ``hours`` of labelling at ``seconds_per_label`` each.
     height : int
         Figure height in pixels.
+    versus : mapping, optional
+        The pinned assumptions A, drawn beside (the sidebar's curve is then B): ``labels`` and
+        ``p_align`` lists of its curve, and ``programme``, its (labels, P_align, 1 − P_align).
     """
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.76, 0.24], vertical_spacing=0.04)
     lanes = len(pipelines)
@@ -242,7 +260,7 @@ def alignment_curve(
             y=curve["p_align"],
             mode="lines",
             line={"color": style.CURVE, "width": 2.5},
-            name="P_align",
+            name="P_align" if versus is None else "B (sidebar): P_align",
             hovertemplate="N = %{x:,.0f}<br>P_align = %{y:.4g}<extra></extra>",
         ),
         row=1,
@@ -263,6 +281,8 @@ def alignment_curve(
         row=1,
         col=1,
     )
+    if versus is not None:
+        _pinned_curve(fig, versus)
     style.target_line(fig, 10.0**_LOG_MIN, 10.0**_LOG_MAX, target, row=1)
     style.pipeline_points(fig, pipelines)
     if math.isfinite(required_labels) and 1.0 <= required_labels <= 10.0**_LOG_MAX:
@@ -318,6 +338,44 @@ def alignment_curve(
     fig.update_xaxes(title={"text": "labels N (comparisons, log scale)", "standoff": 4}, row=2, col=1)
     style.probability_axis(fig, row=1)
     return style.legend_above(fig, height=height, margin={"l": 55, "r": 10, "t": 30, "b": 40})
+
+
+def _pinned_curve(fig: go.Figure, versus: Mapping) -> None:
+    """The pinned A's P_align curve and its programme, in the comparison's colour (dashed)."""
+    a_labels, a_p, a_misalign = versus["programme"]
+    fig.add_trace(
+        go.Scatter(
+            x=versus["labels"],
+            y=versus["p_align"],
+            mode="lines",
+            line={"color": style.PINNED, "width": 2.2, "dash": "dash"},
+            name="A (pinned): P_align",
+            legendgroup="pinned",
+            hovertemplate="A: N = %{x:,.0f}<br>P_align = %{y:.4g}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[max(a_labels, 1.0)],
+            y=[a_p],
+            mode="markers",
+            marker={
+                "symbol": "circle",
+                "size": 11,
+                "color": style.PINNED,
+                "line": {"width": 1.5, "color": "white"},
+            },
+            name="A's programme",
+            legendgroup="pinned",
+            showlegend=False,
+            hovertemplate=f"A's programme: {count(a_labels)} labels<br>P_align = "
+            f"{probability(a_p, a_misalign)}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
 
 
 @cached_data(max_entries=32)

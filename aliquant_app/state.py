@@ -47,8 +47,8 @@ import streamlit as st
 from aliquant_core import agreement_from_error_rate, error_rate_from_agreement, footprint_overlap
 from aliquant_core.quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, names_in
 
-from . import estimate_view
-from .layout import PAGES
+from . import compare, estimate_view
+from .layout import PAGES, SHARED_LINK_KEYS
 from .linked import self_linked
 from .widgets import quote
 
@@ -358,11 +358,13 @@ def _long_link_notes(values: list[str]) -> list[str]:
 
 
 def page_link_keys() -> frozenset[str]:
-    """Query-string keys that belong to a page's own controls (the registry's ``link_keys``).
+    """Query-string keys that belong to a page's own controls (the registry's ``link_keys``), and
+    those every page shares (``SHARED_LINK_KEYS``: the pinned A).
 
-    The sidebar leaves these to their page's widgets (which drop a value they cannot use).
+    The sidebar leaves these to their page's widgets (which drop a value they cannot use), or to
+    the module that reads them.
     """
-    return frozenset(key for page in PAGES for key in page.link_keys)
+    return frozenset(key for page in PAGES for key in page.link_keys) | frozenset(SHARED_LINK_KEYS)
 
 
 def _page_labels() -> dict[str, Callable[[Any], str]]:
@@ -510,7 +512,8 @@ def render_sidebar() -> Assumptions:
         # The estimates from labels that the link's sender applied (numbers and provenance): read
         # here, whatever the page, as the Programmes page's "Your labels" source needs them too.
         estimates = estimate_view.restore_link(state, raw)
-        state[_IGNORED_KEY] = [*long_link, *check_link(raw, taken, use_agreement), *estimates]
+        pinned = compare.restore_link(state, raw)  # the pinned A of the comparison, if the link has one
+        state[_IGNORED_KEY] = [*long_link, *check_link(raw, taken, use_agreement), *estimates, *pinned]
         page_keys = page_link_keys()
         state[_PAGE_LINK_KEY] = {key: values for key, values in raw.items() if key in page_keys}
         for key in list(st.query_params):  # the link's keys as given (raw's may be clipped)
@@ -522,6 +525,7 @@ def render_sidebar() -> Assumptions:
     # a scenario import or the link), absent when none were applied.
     estimate_view.write_link(state, st.query_params)
     assumptions = _assumptions(tuple(taken.items()))
+    compare.render(assumptions)  # named scenarios and A/B at the sidebar's foot; A's link key
     state[_CURRENT_KEY] = assumptions
     return assumptions
 

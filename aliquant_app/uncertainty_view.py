@@ -454,8 +454,13 @@ def p_align_histogram(
     target: float,
     point_p_align: float,
     height: int = 300,
+    versus: Mapping[str, Any] | None = None,
 ) -> go.Figure:
-    """Bars of the share of draws per P_align bin, with the mean, the target and the point value."""
+    """Bars of the share of draws per P_align bin, with the mean, the target and the point value.
+
+    ``versus`` is the pinned A's distribution (``hist`` and ``mean``, same bins), drawn as a dashed
+    outline with its mean over the sidebar's bars (B).
+    """
     edges, shares = list(hist["edges"]), list(hist["shares"])
     centres = [(a + b) / 2.0 for a, b in itertools.pairwise(edges)]
     fig = go.Figure(
@@ -464,21 +469,40 @@ def p_align_histogram(
             y=shares,
             width=[b - a for a, b in itertools.pairwise(edges)],
             marker={"color": style.CURVE},
-            name="share of draws",
+            name="share of draws" if versus is None else "B (sidebar): share of draws",
             customdata=[[a, b] for a, b in itertools.pairwise(edges)],
             hovertemplate="P_align %{customdata[0]:.3f}–%{customdata[1]:.3f}: %{y:.1%} of draws"
             "<extra></extra>",
         )
     )
-    top = max(shares, default=0.0) * 1.08 or 1.0
+    a_shares = list(versus["hist"]["shares"]) if versus is not None else []
+    top = max([*shares, *a_shares], default=0.0) * 1.08 or 1.0
     y = (0.0, top)
+    if versus is not None:
+        a_edges = list(versus["hist"]["edges"])
+        fig.add_trace(
+            go.Scatter(
+                x=a_edges,
+                y=[*a_shares, a_shares[-1] if a_shares else 0.0],
+                mode="lines",
+                line={"color": style.PINNED, "width": 2, "dash": "dash", "shape": "hv"},
+                name="A (pinned): share of draws",
+                legendgroup="pinned",
+                hovertemplate="A: P_align from %{x:.3f}: %{y:.1%} of draws<extra></extra>",
+            )
+        )
+        style.vertical_line(
+            fig, versus["mean"], y, color=style.PINNED, dash="dot", name="A's mean",
+            hover=f"A's mean P_align {versus['mean']:.4f}", width=1.6,
+        )  # fmt: skip
     target_name, target_hover = f"P* = {target:g}", f"target {target:g}"
     style.vertical_line(
         fig, target, y, color=style.TARGET, dash=style.TARGET_DASH, name=target_name, hover=target_hover,
         width=1.6,
     )
     style.vertical_line(
-        fig, mean, y, color=style.DARK, dash="solid", name="mean", hover=f"mean P_align {mean:.4f}", width=1.6
+        fig, mean, y, color=style.DARK, dash="solid", name="mean" if versus is None else "B's mean",
+        hover=f"mean P_align {mean:.4f}", width=1.6,
     )
     style.vertical_line(
         fig,

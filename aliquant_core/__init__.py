@@ -16,6 +16,7 @@ from .annotations import (
     parse_gold,
     with_gold,
 )
+from .assumption_sets import ASSUMPTION_SETS, AssumptionSet, SetValue
 from .curves import (
     BudgetSplit,
     CheapestProgramme,
@@ -113,6 +114,7 @@ from .sources import (
 from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
 
 __all__ = [
+    "ASSUMPTION_SETS",
     "DEFAULTS",
     "DEFAULT_RATES",
     "FLIPPING",
@@ -132,6 +134,7 @@ __all__ = [
     "Allocation",
     "AnnotationError",
     "Annotations",
+    "AssumptionSet",
     "Assumptions",
     "BradleyTerryResult",
     "BudgetSplit",
@@ -153,6 +156,7 @@ __all__ = [
     "ResolvablePoint",
     "Scenario",
     "ScenarioError",
+    "SetValue",
     "SharedDatasetResult",
     "SimulationResult",
     "Source",

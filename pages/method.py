@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aliquant_app import overview_view, state
+from aliquant_app import compare, overview_view, state
 from aliquant_app.formatting import count
 from aliquant_app.widgets import one_line
 from aliquant_core import PRESETS, QUANTITIES, anchors, error_rate_from_agreement
@@ -339,6 +339,9 @@ for preset in PRESETS.values():
         escaped = (one_line(c).replace("|", "\\|").replace("$", "\\$") for c in cells)  # as in _row
         rows.append("| " + " | ".join(escaped) + " |")
 st.markdown("\n".join(rows))
+
+st.markdown("##### Named scenarios and A/B comparison")
+st.markdown(compare.method_section())
 
 # Last: the link's values for this page's controls that they did not take (see state.py).
 state.check_page_link()

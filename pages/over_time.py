@@ -7,8 +7,8 @@ import math
 
 import streamlit as st
 
+from aliquant_app import compare, state
 from aliquant_app import over_time_view as view
-from aliquant_app import state
 from aliquant_app.formatting import count, probability
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table
@@ -124,8 +124,17 @@ else:
     )
 st.markdown(sentence)
 
-figure = view.trajectory_figure(data, labels=n, target=target)
+pinned = compare.pinned()  # the A of an A/B comparison: its trajectory with the same rates, beside B
+versus = (
+    None
+    if pinned is None
+    else view.run(rates, labels=pinned.labels, **pinned.quality, **pinned.threat, target=pinned.target)
+)
+figure = view.trajectory_figure(
+    data, labels=n, target=target, versus=versus, versus_labels=None if pinned is None else pinned.labels
+)
 draw_chart(figure, "trajectory_chart")
+compare.show_versus(assumptions)  # while A is pinned: the values that differ, and each headline
 st.caption(
     "Shaded: generations where no quantity suffices (∞ labels). Past the crossing P_align of a fixed "
     "programme can creep back up as footprints shrink: fewer labels are informative, so the data "

@@ -7,7 +7,7 @@ import math
 
 import streamlit as st
 
-from aliquant_app import answer, calls, overview_view, programmes_view, state, uncertainty_view
+from aliquant_app import answer, calls, compare, overview_view, programmes_view, state, uncertainty_view
 from aliquant_app.answer import plain_probability
 from aliquant_app.formatting import count, probability, share
 from aliquant_app.page_parts import csv_button, draw_chart
@@ -244,7 +244,9 @@ with answer_slot.container(border=True):
     )
 
 quality_key, threat_key = tuple(sorted(quality.items())), tuple(sorted(threat.items()))
-figure = overview_view.chart(n, target, quality_key, threat_key, source_key)
+pinned = compare.pinned()  # the A of an A/B comparison, drawn beside the sidebar's curve (B)
+versus = None if pinned is None else (pinned.labels, *compare.model_key(pinned))
+figure = overview_view.chart(n, target, quality_key, threat_key, source_key, versus)
 draw_chart(figure, "alignment_curve")
 
 left, right = st.columns([4.2, 1], vertical_alignment="center")
@@ -264,6 +266,8 @@ csv_button(
     key="overview_csv",
     help="The curve's data: P_align and its Bonferroni bound at each label count, with the settings.",
 )
+
+compare.show_versus(assumptions)  # while A is pinned: the values that differ, and each headline
 
 # Last: the link's values for this page's controls that they did not take (see state.py).
 state.check_page_link()

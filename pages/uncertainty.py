@@ -11,7 +11,7 @@ import math
 
 import streamlit as st
 
-from aliquant_app import calls, state
+from aliquant_app import calls, compare, state
 from aliquant_app import uncertainty_view as view
 from aliquant_app.formatting import count, probability
 from aliquant_app.page_parts import csv_button, draw_chart
@@ -192,9 +192,24 @@ top[3].metric(
     help="P_align at the point values, for comparison (the Overview's headline).",
 )
 
+compare.show_versus(assumptions)  # while A is pinned: the values that differ, and each headline
+
 VIEWS = {"distributions": "Distributions", "sensitivity": "Which assumption matters"}
 # One view at a time is built and sent (a stateful tab set); the link holds which is open.
 view_tabs = st.tabs(list(VIEWS.values()), key="unc_view", bind="query-params", on_change="rerun")
+
+
+def pinned_distribution() -> dict | None:
+    """The pinned A's P_align histogram and mean: the same uncertain quantities, draws and seed,
+    each interval the user set as it is and the others around A's values (None without A)."""
+    pinned = compare.pinned()
+    if pinned is None:
+        return None
+    a_values = pinned.as_dict()
+    a_point = {name: a_values[name] for name in (*view.SPECS, "target")}
+    a_intervals = view.chosen_intervals(compare.store_values(view.INTERVALS, view.interval_defaults(a_point)))
+    a_result = view.uncertainty_summary(tuple(a_intervals), tuple(a_point.items()), draws, seed)
+    return {"hist": a_result["p_align_histogram"], "mean": a_result["mean_p_align"]}
 
 
 def distributions() -> None:
@@ -207,6 +222,7 @@ def distributions() -> None:
             mean=result["mean_p_align"],
             target=target,
             point_p_align=at_point["p_align"],
+            versus=pinned_distribution(),
         ),
         "unc_p_align_histogram",
         where=left,

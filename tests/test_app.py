@@ -498,7 +498,9 @@ def test_the_page_registry_lists_every_page_once_with_its_link_keys():
         view = getattr(layout, views[page.script]) if page.script in views else None
         assert page.link_keys == (view.LINK_KEYS if view else ()), page.script
         assert dict(page.link_labels) == dict(getattr(view, "LINK_LABELS", {})), page.script
-    assert state.page_link_keys() == {key for page in layout.PAGES for key in page.link_keys}
+    shared = set(layout.SHARED_LINK_KEYS)  # keys every page carries (the pinned A), in no page's list
+    assert state.page_link_keys() == {key for page in layout.PAGES for key in page.link_keys} | shared
+    assert not shared & {key for page in layout.PAGES for key in page.link_keys}
     assert not state.page_link_keys() & set(state.CONTROLS)  # no page key shadows a sidebar quantity
 
 

@@ -44,6 +44,7 @@ import st_client  # benchmarks/ is on pytest's pythonpath (pyproject.toml)
 import streamlit
 
 from aliquant_app import (
+    compare,
     estimate_view,
     layout,
     map_view,
@@ -169,6 +170,10 @@ def longest_share_link() -> tuple[int, list[str]]:
     # name's part of it may be any text), each counted as a 4-byte character percent-encoded.
     length += _encoded(estimate_view.LINK_KEY) + 2 + state.MAX_LINK_VALUE * 4 * 3
     counted.append(estimate_view.LINK_KEY)
+    # The pinned A of the comparison: at most MAX_LINK_VALUE characters of digits, points,
+    # underscores and exponents, each exponent's "+" sent as %2B (at most one per field).
+    length += _encoded(compare.LINK_KEY) + 2 + state.MAX_LINK_VALUE + 2 * len(compare.FIELDS)
+    counted.append(compare.LINK_KEY)
     for key, labels in choices.items():
         length += _encoded(key) + 2 + max(_encoded(label) for label in labels)
         counted.append(key)
@@ -183,6 +188,7 @@ def test_the_link_bound_counts_every_key_once():
     bound; a new key without one fails here rather than being left out of the bound."""
     _, counted = longest_share_link()
     linked = {*state.CONTROLS, state.USE_AGREEMENT_KEY, *(k for page in layout.PAGES for k in page.link_keys)}
+    linked |= set(layout.SHARED_LINK_KEYS)
     assert len(counted) == len(set(counted)), "a key has two kinds"
     assert set(counted) == linked
 

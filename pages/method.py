@@ -340,7 +340,6 @@ for preset in PRESETS.values():
         rows.append("| " + " | ".join(escaped) + " |")
 st.markdown("\n".join(rows))
 
-st.markdown("##### Named scenarios and A/B comparison")
 st.markdown(compare.method_section())
 
 # Last: the link's values for this page's controls that they did not take (see state.py).

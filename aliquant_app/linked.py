@@ -36,6 +36,7 @@ __all__ = [
     "Field",
     "LinkedStore",
     "Restored",
+    "install_link_numbers",
     "leave_to_page",
     "link_number",
     "read_choice",
@@ -98,13 +99,61 @@ class Restored:
 
 
 def link_number(value: float) -> str:
-    """A number as the link writes it: whole numbers without a decimal point.
+    """A number as the link writes it: whole numbers without a decimal point, and no float noise.
+
+    Fifteen significant digits: every number a person types or a widget steps to is written as
+    typed (``0.1 + 0.2`` is written ``0.3``), and reads back to the same value to within 1e-15.
 
     >>> link_number(300000.0), link_number(3.0), link_number(0.0123), link_number(1e16)
     ('300000', '3', '0.0123', '1e+16')
+    >>> link_number(0.1 + 0.2), link_number(250000.00000000003), link_number(-2.5)
+    ('0.3', '250000', '-2.5')
     """
     value = float(value)
-    return f"{value:.0f}" if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if not math.isfinite(value):
+        return repr(value)
+    text = f"{value:.15g}"
+    return "0" if text == "-0" else text
+
+
+def _link_value(value: Any, value_type: str) -> Any:
+    """A widget's value as :func:`install_link_numbers` has Streamlit write it into the link."""
+    if value_type in ("double_value", "double_array_value") and not isinstance(value, bool):
+        if isinstance(value, float):
+            return link_number(value)
+        if isinstance(value, list | tuple) and all(isinstance(v, float) for v in value):
+            return [link_number(v) for v in value]
+    return None
+
+
+def install_link_numbers() -> bool:
+    """Make Streamlit write a bound float widget's value into the link by :func:`link_number`.
+
+    Streamlit 1.67 writes the value of a float widget that code set (a callback such as the log
+    slider's or Reset, a preset, an import) with ``str``: ``labels=250000.0``, and
+    ``0.15000000000000002`` for a stepped value (``_coerce_value_for_query_url`` in
+    ``streamlit.runtime.state.query_params``; its range sliders drop only the ``.0``). This wraps
+    that function, once, so that every float goes through :func:`link_number`; other values are
+    written as before. Returns whether it is (now) wrapped.
+    """
+    try:
+        from streamlit.runtime.state import query_params
+    except ImportError:  # pragma: no cover - a Streamlit without it
+        return False
+    original = getattr(query_params, "_coerce_value_for_query_url", None)
+    if original is None:  # pragma: no cover
+        return False
+    if getattr(original, "_aliquant_numbers", False):
+        return True
+
+    def coerce(value: Any, value_type: str) -> Any:
+        written = _link_value(value, value_type)
+        return original(value, value_type) if written is None else written
+
+    coerce._aliquant_numbers = True  # type: ignore[attr-defined]
+    coerce.__wrapped__ = original  # type: ignore[attr-defined]
+    query_params._coerce_value_for_query_url = coerce
+    return True
 
 
 def read_number(low: float, high: float, *, whole: bool = False) -> Callable[[list[str]], float]:

@@ -10,9 +10,7 @@ Streamlit.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from aliquant_core.programme import AGGREGATIONS as AGGREGATIONS_CORE
 from . import calls, estimate_view
 from . import chart_style as style
 from .calls import Spec, cached_data, cached_figure, evaluate_programme, programme, programme_model
+from .csv_tables import csv_text, setting_names, settings_values
 from .formatting import count, probability
 from .widgets import markdown_table
 
@@ -689,10 +688,6 @@ def split_figure(
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def _settings_row(settings: Mapping[str, float]) -> list[str]:
-    return [repr(float(v)) for v in settings.values()]
-
-
 def curves_csv(
     curves: Sequence[Mapping[str, list] | None],
     names: Sequence[str],
@@ -702,16 +697,17 @@ def curves_csv(
     """One budget chart's data: a row per programme and budget, with whether the point is on the
     Pareto frontier for ``axis``, and the model settings as columns."""
     on_frontier = set(frontier(curves, axis))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["programme", "budget_usd", "labels", *_CURVE_FIELDS, f"pareto_{axis}", *settings])
-    fixed = _settings_row(settings)
-    for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
-        for j in range(len(curve["budget"]) if curve else 0):
-            fields = [curve[field][j] for field in _CURVE_FIELDS]
-            numbers = [f"{curve['labels'][j]:.0f}", *(repr(v) for v in fields[:-1]), fields[-1]]
-            writer.writerow([name, repr(curve["budget"][j]), *numbers, int((i, j) in on_frontier), *fixed])
-    return buffer.getvalue()
+    columns = ["programme", "budget_usd", "labels", *_CURVE_FIELDS, f"pareto_{axis}"]
+    fixed = settings_values(settings)
+
+    def rows():
+        for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
+            for j in range(len(curve["budget"]) if curve else 0):
+                fields = [curve[field][j] for field in _CURVE_FIELDS]
+                labels = round(float(curve["labels"][j]))
+                yield [name, float(curve["budget"][j]), labels, *fields, int((i, j) in on_frontier), *fixed]
+
+    return csv_text([*columns, *setting_names(settings, columns)], rows())
 
 
 def split_csv_for(
@@ -726,17 +722,17 @@ def split_csv_for(
 def split_csv(data: Mapping, settings: Mapping[str, float]) -> str:
     """The budget-split chart's data: a row per share of the grid, then the best split (``point``
     is ``grid`` or ``best``), the model settings as columns."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     columns = ("share_a", "labels_a", "labels_b", "dollars", "labeler_hours", "calendar_weeks", "p_align")
-    writer.writerow(["point", *columns, "p_align_lower_bound", *settings])
-    fixed = _settings_row(settings)
-    for j in range(len(data["share_a"])):
-        row = [repr(float(data[c][j])) for c in (*columns, "p_align_lower_bound")]
-        writer.writerow(["grid", *row, *fixed])
+    header = ["point", *columns, "p_align_lower_bound"]
+    fixed = settings_values(settings)
     best = data["best"]
-    writer.writerow(["best", *(repr(float(best[c])) for c in columns), "", *fixed])
-    return buffer.getvalue()
+
+    def rows():
+        for j in range(len(data["share_a"])):
+            yield ["grid", *(float(data[c][j]) for c in (*columns, "p_align_lower_bound")), *fixed]
+        yield ["best", *(float(best[c]) for c in columns), None, *fixed]
+
+    return csv_text([*header, *setting_names(settings, header)], rows())
 
 
 def pipelines() -> list[anchors.ReferencePipeline]:

@@ -497,7 +497,7 @@ def test_rows_csv_writes_each_row_and_the_settings():
     lines = sim_view.rows_csv(rows, {"labels": 1e5, "trials": 20_000, "seed": 0}).splitlines()
     assert lines == [
         "quantity,simulated,low_99,high_99,reference,reference_name,labels,trials,seed",
-        "P₁,0.9,0.89,0.91,0.9034,analytic P₁,100000.0,20000,0",
+        "P₁,0.9,0.89,0.91,0.9034,analytic P₁,100000,20000,0",
     ]
 
 
@@ -520,15 +520,11 @@ def test_sensitivity_csv_holds_both_charts_data():
     point = {"error_rate": 0.16, "footprint": 0.05}
     text = unc_view.sensitivity_csv(swings, sobol, (("error_rate", 0.1, 0.2),), point, seed=7)
     lines = text.splitlines()
-    assert lines[0] == "quantity,low,high,p_align_at_low,p_align_at_high,swing,sobol_first,sobol_total"
-    assert lines[1] == "error_rate,0.1,0.2,0.9,0.2,0.7,0.8,0.85"
-    assert lines[3:] == [
-        "statistic,value",
-        "p_align_at_medians,0.5",
-        "sobol_evaluations,3072",
-        f"sobol_samples,{unc_view.SOBOL_SAMPLES}",
-        "seed,7",
-        "footprint,0.05",
+    # One table: the statistics and the fixed quantities are columns, repeated on each row.
+    assert lines == [
+        "quantity,low,high,p_align_at_low,p_align_at_high,swing,sobol_first,sobol_total,"
+        "p_align_at_medians,sobol_evaluations,sobol_samples,seed,footprint",
+        f"error_rate,0.1,0.2,0.9,0.2,0.7,0.8,0.85,0.5,3072,{unc_view.SOBOL_SAMPLES},7,0.05",
     ]
 
 

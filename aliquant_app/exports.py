@@ -264,19 +264,35 @@ def assumptions_line(values: Mapping[str, float | None]) -> str:
 #: with the clipboard API where the page is a secure context and a selected text area elsewhere.
 _COPY_HTML = """
 <button type="button" class="aliquant-copy-link" title="Copy this page's link: it holds every setting">
-<span aria-hidden="true">🔗</span> <span class="aliquant-copy-text">Copy link</span></button>
+<span class="aliquant-copy-icon" aria-hidden="true"></span>
+<span class="aliquant-copy-text">Copy link</span></button>
 <style>
 .aliquant-copy-link{font:inherit;font-size:0.875rem;line-height:1.6;padding:0.25rem 0.75rem;
 border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;background:transparent;color:inherit;
-cursor:pointer;white-space:nowrap}
+cursor:pointer;white-space:nowrap;display:inline-flex;align-items:center;gap:0.5rem;min-height:2.5rem}
+.aliquant-copy-icon{display:inline-flex}
 .aliquant-copy-link:hover{border-color:#ff4b4b;color:#ff4b4b}
 </style>
 <script>
 (function () {
+  // The icon (Material "link"), built here: the sanitiser drops a script whose text holds markup.
+  const ICON_PATH = "M3.9 12c0-1.71 1.39-3.1 3.1-3.1h4V7H7c-2.76 0-5 2.24-5 5s2.24 5 5 5h4v-1.9H7c-1.71 " +
+    "0-3.1-1.39-3.1-3.1zM8 13h8v-2H8v2zm9-6h-4v1.9h4c1.71 0 3.1 1.39 3.1 3.1s-1.39 3.1-3.1 3.1h-4V17h4" +
+    "c2.76 0 5-2.24 5-5s-2.24-5-5-5z";
   const button = document.currentScript.parentElement.querySelector(".aliquant-copy-link");
   if (!button || button.dataset.ready) return;
   button.dataset.ready = "1";
   const text = button.querySelector(".aliquant-copy-text");
+  const svgNs = "http://www.w3.org/2000/svg";
+  const icon = document.createElementNS(svgNs, "svg");
+  const path = document.createElementNS(svgNs, "path");
+  icon.setAttribute("viewBox", "0 0 24 24");
+  icon.setAttribute("width", "18");
+  icon.setAttribute("height", "18");
+  icon.setAttribute("fill", "currentColor");
+  path.setAttribute("d", ICON_PATH);
+  icon.appendChild(path);
+  button.querySelector(".aliquant-copy-icon").appendChild(icon);
   function link() {
     const url = new URL(window.location.href);
     url.searchParams.delete("embed");

@@ -735,6 +735,50 @@ def split_csv(data: Mapping, settings: Mapping[str, float]) -> str:
     return csv_text([*header, *setting_names(settings, header)], rows())
 
 
+def comparison_csv(programmes: Programmes, settings: Mapping[str, float]) -> str:
+    """The comparison table's data: one row per programme (its name, sources, aggregation and
+    every figure of the table, as numbers), the model settings as columns."""
+    model = programme_model(settings)
+    results = [evaluate_programme(spec, aggregation, **model) for _, aggregation, spec in programmes]
+    figures = (
+        "labels", "judgements", "p_align", "p_single", "p_align_lower_bound", "regime",
+        "dollars", "labeler_hours", "calendar_weeks",
+    )
+    feasible = (
+        "within_rlhf_band", "oom_beyond_rlhf_band", "within_few_hundred_hours", "oom_beyond_few_hundred_hours"
+    )
+    names = [p.name for p in pipelines()]
+    columns = [
+        "programme", "sources", "aggregation", *figures, *feasible,
+        *(f"oom_vs_{name.lower().replace(' ', '_').replace('.', '')}" for name in names),
+    ]
+
+    def rows():
+        for (name, aggregation, spec), result in zip(programmes, results, strict=True):
+            fit = result["feasibility"] or {}
+            yield [
+                name, describe(spec, aggregation), aggregation, *(result[f] for f in figures),
+                *(fit.get(f) for f in feasible), *((fit.get("oom_vs_pipelines") or {}).get(n) for n in names),
+            ]
+
+    fixed = settings_values(settings)
+    return csv_text([*columns, *setting_names(settings, columns)], ([*row, *fixed] for row in rows()))
+
+
+def cheapest_csv(found: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
+    """The cheapest-programme search's table: every candidate, cheapest first, with the dollars it
+    needs to reach P* (``inf``: never), whether it is the one found (the first: the core keeps the
+    first of equally cheap ones), and the settings as columns."""
+    columns = ["rank", "candidate", "dollars_to_reach_target", "cheapest"]
+    fixed = settings_values(settings)
+    reached = found.get("spec") is not None
+    rows = (
+        [rank, name, float(dollars), int(reached and rank == 1), *fixed]
+        for rank, (name, dollars) in enumerate(found.get("candidates") or [], start=1)
+    )
+    return csv_text([*columns, *setting_names(settings, columns)], rows)
+
+
 def pipelines() -> list[anchors.ReferencePipeline]:
     """The reference pipelines with a comparison count (the ones feasibility measures from)."""
     return [p for p in anchors.REFERENCE_PIPELINES if p.comparisons is not None]

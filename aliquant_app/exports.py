@@ -271,6 +271,16 @@ _COPY_HTML = """
 border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;background:transparent;color:inherit;
 cursor:pointer;white-space:nowrap;display:inline-flex;align-items:center;gap:0.5rem;min-height:2.5rem}
 .aliquant-copy-icon{display:inline-flex}
+/* The bar sits in the header row (fixed, left of Streamlit's menu), so it takes no height from the
+   page: the first screen keeps the answer. The page links leave it room (the top navigation
+   folds what does not fit into "more"); under the sidebar when that opens over the page. */
+.st-key-share_bar{position:fixed;top:0.625rem;right:3.25rem;z-index:999990;width:auto !important}
+.st-key-share_bar button{min-height:2.25rem}
+.st-key-share_bar [data-testid="stPopover"] button [data-testid="stMarkdownContainer"],
+.st-key-share_bar [data-testid="stDownloadButton"] button [data-testid="stMarkdownContainer"]{display:none}
+[data-testid="stTopNav"]{margin-right:13rem}
+div:has(> .st-key-share_bar){display:contents}
+
 .aliquant-copy-link:hover{border-color:#ff4b4b;color:#ff4b4b}
 </style>
 <script>

@@ -43,6 +43,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from aliquant_core.quantities import QUANTITIES
 
@@ -86,13 +87,23 @@ class Chart:
         The key of the CSV button that holds its data; its PNG button is drawn beside it.
     short : str
         The PNG button's label where one CSV holds several charts' data.
+    unused : tuple of str
+        Sidebar quantities the chart does not use (left out of its assumptions line).
     """
 
     stem: str
     title: str
     csv_key: str
     short: str = "PNG"
+    unused: tuple[str, ...] = ()
 
+    def assumptions(self, values: Mapping[str, float | None]) -> str:
+        """Its assumptions line (:func:`assumptions_line`) from the sidebar's ``values``."""
+        return assumptions_line({k: v for k, v in values.items() if k not in self.unused})
+
+
+#: What a programme sets itself (its sources' quality and its size): not the sidebar's values.
+_PROGRAMME_SETS = ("labels", "error_rate", "agreement", "blind_spot")
 
 #: Every chart of the explorer, by its ``draw_chart`` key.
 CHARTS: dict[str, Chart] = {
@@ -103,9 +114,17 @@ CHARTS: dict[str, Chart] = {
         "quality_quantity_map", "Probability of outer alignment by label quality and quantity", "map_csv"
     ),
     "budget_chart": Chart(
-        "programmes_dollars", "Probability of outer alignment of each programme by budget", "csv_budget"
+        "programmes_dollars",
+        "Probability of outer alignment of each programme by budget",
+        "csv_budget",
+        unused=_PROGRAMME_SETS,
     ),
-    "split_chart": Chart("budget_split", "Splitting one budget between two labelling sources", "csv_split"),
+    "split_chart": Chart(
+        "budget_split",
+        "Splitting one budget between two labelling sources",
+        "csv_split",
+        unused=_PROGRAMME_SETS,
+    ),
     "trajectory_chart": Chart(
         "trajectory",
         "Labels needed and probability of alignment over capability generations",
@@ -179,7 +198,7 @@ class Run:
     """
 
     link: str = ""
-    assumptions: str = ""
+    assumptions: dict[str, Any] = field(default_factory=dict)
     charts: dict[str, tuple[Chart, Any]] = field(default_factory=dict)
     csvs: dict[str, tuple[str, Callable[[], str], str]] = field(default_factory=dict)
     scenario: Callable[[], str] | None = None
@@ -200,7 +219,7 @@ def record_chart(key: str, figure: Any, png: str | None = None) -> Chart | None:
     if run is None or chart is None:
         return chart
     if png is not None:
-        chart = Chart(png, chart.title, chart.csv_key, chart.short)
+        chart = Chart(png, chart.title, chart.csv_key, chart.short, chart.unused)
     run.charts[key] = (chart, figure)
     return chart
 
@@ -413,6 +432,13 @@ def export_figure(figure: Any, title: str, assumptions: str, link: str) -> tuple
         },
         paper_bgcolor="white",
     )
+    total = height + title_height + footer_height
+    for trace in fig.data:  # colour bars placed in the page's frame (the map's) keep their place
+        bar = getattr(trace, "colorbar", None)
+        if bar is not None and bar.yref == "container" and bar.y is not None:
+            y = float(bar.y)
+            below, above = y * height + footer_height, (1 - y) * height + title_height
+            bar.y = below / total if y <= 0.5 else 1 - above / total
     fig.add_annotation(
         text=footer,
         xref="paper",
@@ -427,7 +453,7 @@ def export_figure(figure: Any, title: str, assumptions: str, link: str) -> tuple
         showarrow=False,
         font={"size": 11, "color": "#444444"},
     )
-    return fig, height + title_height + footer_height
+    return fig, total
 
 
 async def _render(figures: Sequence[tuple[Any, int]]) -> list[bytes]:
@@ -460,7 +486,7 @@ def render_pngs(figures: Sequence[tuple[Any, int]]) -> list[bytes]:
 def png_bytes(run: Run, key: str) -> bytes:
     """The PNG of chart ``key`` as this run drew it (a deferred download's callable)."""
     chart, figure = run.charts[key]
-    (image,) = render_pngs([export_figure(figure, chart.title, run.assumptions, run.link)])
+    (image,) = render_pngs([export_figure(figure, chart.title, chart.assumptions(run.assumptions), run.link)])
     return image
 
 
@@ -494,7 +520,10 @@ def bundle(run: Run) -> bytes:
         files.append((file_name, text.encode(), f"{about.rstrip('.')}. CSV: {NONFINITE}"))
     charts = list(run.charts.values())[:BUNDLE_CHARTS]
     if charts and png_available():
-        figures = [export_figure(figure, chart.title, run.assumptions, run.link) for chart, figure in charts]
+        figures = [
+            export_figure(figure, chart.title, chart.assumptions(run.assumptions), run.link)
+            for chart, figure in charts
+        ]
         try:
             images = render_pngs(figures)
         except Exception:
@@ -525,7 +554,7 @@ def _readme(run: Run, files: Sequence[tuple[str, bytes, str]], notes: Sequence[s
         "aliquant: everything on this page",
         "",
         f"Share link (opens this page with these settings): {run.link or '(not known here)'}",
-        f"Assumptions: {run.assumptions}",
+        f"Assumptions (the sidebar's): {assumptions_line(run.assumptions)}",
         SOURCE,
         "",
         "Files:",
@@ -557,16 +586,24 @@ def share_bar() -> Iterator[Run]:
     assumptions = state.current()
     estimates = st.session_state.get(estimate_view.APPLIED_KEY)
     run = Run(
-        assumptions=assumptions_line(assumptions.as_dict()),
+        assumptions=assumptions.as_dict(),
         scenario=functools.partial(scenario_io.export_text, assumptions, estimates),
     )
     st.session_state[_RUN_KEY] = run
     slot = st.container(key="share_bar")
     try:
         yield run
-    finally:
-        run.link = share_link()
-        _fill(slot, run)
+    except RerunException:
+        raise  # this run is being replaced: the next one draws the bar
+    except BaseException:
+        _finish(slot, run)  # st.stop(): the page ends here, the bar still comes
+        raise
+    _finish(slot, run)
+
+
+def _finish(slot: Any, run: Run) -> None:
+    run.link = share_link()
+    _fill(slot, run)
 
 
 def _fill(slot: Any, run: Run) -> None:

@@ -124,7 +124,7 @@ def test_the_export_figure_carries_title_assumptions_source_and_link():
     run = at.session_state[RUN_KEY]
     chart, figure = run.charts["alignment_curve"]
     link = "http://localhost:8501/?labels=250000"
-    fig, height = exports.export_figure(figure, chart.title, run.assumptions, link)
+    fig, height = exports.export_figure(figure, chart.title, chart.assumptions(run.assumptions), link)
     assert chart.title in fig.layout.title.text
     footer = fig.layout.annotations[-1].text
     assert "N = 250,000 labels" in footer

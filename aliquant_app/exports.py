@@ -89,6 +89,8 @@ class Chart:
         The PNG button's label where one CSV holds several charts' data.
     unused : tuple of str
         Sidebar quantities the chart does not use (left out of its assumptions line).
+    note : str
+        What else it assumes, after the sidebar's values (its page's own settings).
     """
 
     stem: str
@@ -96,14 +98,19 @@ class Chart:
     csv_key: str
     short: str = "PNG"
     unused: tuple[str, ...] = ()
+    note: str = ""
 
     def assumptions(self, values: Mapping[str, float | None]) -> str:
         """Its assumptions line (:func:`assumptions_line`) from the sidebar's ``values``."""
-        return assumptions_line({k: v for k, v in values.items() if k not in self.unused})
+        line = assumptions_line({k: v for k, v in values.items() if k not in self.unused})
+        return f"{line}; {self.note}" if self.note else line
 
 
 #: What a programme sets itself (its sources' quality and its size): not the sidebar's values.
 _PROGRAMME_SETS = ("labels", "error_rate", "agreement", "blind_spot")
+
+#: The uncertainty page's charts draw the uncertain quantities from its intervals.
+_INTERVALS = "the uncertain quantities drawn from the page's intervals (in the share link)"
 
 #: Every chart of the explorer, by its ``draw_chart`` key.
 CHARTS: dict[str, Chart] = {
@@ -135,24 +142,28 @@ CHARTS: dict[str, Chart] = {
         "Probability of outer alignment across the uncertain assumptions",
         "unc_quantiles_csv",
         "PNG: P_align",
+        note=_INTERVALS,
     ),
     "unc_required_histogram": Chart(
         "uncertainty_required_labels",
         "Labels required across the uncertain assumptions",
         "unc_quantiles_csv",
         "PNG: labels",
+        note=_INTERVALS,
     ),
     "unc_tornado": Chart(
         "uncertainty_tornado",
         "Which assumption moves the probability of alignment most, one at a time",
         "unc_sensitivity_csv",
         "PNG: one at a time",
+        note=_INTERVALS,
     ),
     "unc_sobol": Chart(
         "uncertainty_sobol",
         "Which assumption matters: shares of the variance (Sobol indices)",
         "unc_sensitivity_csv",
         "PNG: shares",
+        note=_INTERVALS,
     ),
     "sim_formula_chart": Chart(
         "simulation_formula", "Simulation check: the formula against simulated datasets", "sim_formula_csv"
@@ -219,7 +230,7 @@ def record_chart(key: str, figure: Any, png: str | None = None) -> Chart | None:
     if run is None or chart is None:
         return chart
     if png is not None:
-        chart = Chart(png, chart.title, chart.csv_key, chart.short, chart.unused)
+        chart = Chart(png, chart.title, chart.csv_key, chart.short, chart.unused, chart.note)
     run.charts[key] = (chart, figure)
     return chart
 

@@ -227,7 +227,7 @@ def test_map_controls_have_keys_and_help():
         at.multiselect(key="map_budgets"),
     ]
     assert all(w.help for w in widgets)
-    (button,) = at.main.get("download_button")  # the sidebar also offers the scenario export
+    (button,) = [b for b in at.main.get("download_button") if b.key == "map_csv"]
     assert button.proto.help
     # The levels are bound to the URL; the cost law's controls are kept, and linked, by their store.
     assert widgets[0].proto.query_param_key == "map_levels"

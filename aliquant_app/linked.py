@@ -99,21 +99,18 @@ class Restored:
 
 
 def link_number(value: float) -> str:
-    """A number as the link writes it: whole numbers without a decimal point, and no float noise.
-
-    Fifteen significant digits: every number a person types or a widget steps to is written as
-    typed (``0.1 + 0.2`` is written ``0.3``), and reads back to the same value to within 1e-15.
+    """A number as the link writes it: whole numbers without a decimal point, others in the
+    shortest form that reads back to the same value (Python's ``repr``).
 
     >>> link_number(300000.0), link_number(3.0), link_number(0.0123), link_number(1e16)
     ('300000', '3', '0.0123', '1e+16')
-    >>> link_number(0.1 + 0.2), link_number(250000.00000000003), link_number(-2.5)
-    ('0.3', '250000', '-2.5')
+    >>> link_number(250000.0), link_number(-0.0), link_number(-2.5), link_number(float("inf"))
+    ('250000', '0', '-2.5', 'inf')
     """
     value = float(value)
-    if not math.isfinite(value):
-        return repr(value)
-    text = f"{value:.15g}"
-    return "0" if text == "-0" else text
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
 
 
 def _link_value(value: Any, value_type: str) -> Any:
@@ -130,11 +127,11 @@ def install_link_numbers() -> bool:
     """Make Streamlit write a bound float widget's value into the link by :func:`link_number`.
 
     Streamlit 1.67 writes the value of a float widget that code set (a callback such as the log
-    slider's or Reset, a preset, an import) with ``str``: ``labels=250000.0``, and
-    ``0.15000000000000002`` for a stepped value (``_coerce_value_for_query_url`` in
-    ``streamlit.runtime.state.query_params``; its range sliders drop only the ``.0``). This wraps
-    that function, once, so that every float goes through :func:`link_number`; other values are
-    written as before. Returns whether it is (now) wrapped.
+    slider's or Reset, a preset, an import) with ``str``: ``labels=250000.0``
+    (``_coerce_value_for_query_url`` in ``streamlit.runtime.state.query_params``; its range
+    sliders already drop the ``.0``). This wraps that function, once, so that every float goes
+    through :func:`link_number`; other values are written as before. Returns whether it is (now)
+    wrapped.
     """
     try:
         from streamlit.runtime.state import query_params

@@ -621,7 +621,13 @@ def _fill(slot: Any, run: Run) -> None:
     bar = slot.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
     with bar:
         st.html(_COPY_HTML, width="content", unsafe_allow_javascript=True)
-        with st.popover("Embed", icon=":material/code:", key="share_embed"):
+        embed = st.popover(
+            "Embed",
+            icon=":material/code:",
+            key="share_embed",
+            help="Embed this page, with these settings, in another page: an iframe snippet to copy.",
+        )
+        with embed:
             st.caption("Paste this where HTML is allowed: the chart page with these settings.")
             st.code(embed_snippet(run.link), language="html", wrap_lines=True)
         st.download_button(

@@ -265,3 +265,13 @@ def test_copy_link_copies_the_address_with_every_setting(tmp_path):
             page.screenshot(path=str(ARTIFACTS / "share-bar-1280.png"))
         finally:
             browser.close()
+
+
+def test_a_chart_whose_csv_button_is_in_a_closed_box_still_has_its_csv_in_the_bundle(monkeypatch):
+    # Over time: the table and its CSV button are built only while their box is open.
+    at = open_app(page="pages/over_time.py")
+    assert not [b for b in at.main.get("download_button") if b.key == "trajectory_csv"]
+    run = at.session_state[RUN_KEY]
+    monkeypatch.setattr(exports, "png_available", lambda: False)
+    archive = zipfile.ZipFile(io.BytesIO(exports.bundle(run)))
+    assert "aliquant_trajectory.csv" in archive.namelist()

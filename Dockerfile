@@ -14,6 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin aliquant
 WORKDIR /app
 
+# Chromium and fonts with Greek letters for the charts' PNG exports (Kaleido renders them on the
+# server: aliquant_app/exports.py). Debian's chromium brings no fonts of its own.
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-liberation && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so that a change to the code reuses this layer.
 COPY requirements.txt .
 RUN python -m pip install -r requirements.txt

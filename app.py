@@ -21,7 +21,7 @@ import logging
 
 import streamlit as st
 
-from aliquant_app import layout, scenario_io, serving, state
+from aliquant_app import exports, layout, scenario_io, serving, state
 from aliquant_app.layout import PAGES  # the page registry: every page, its script and share-link keys
 
 # Streamlit's server leaves Nagle's algorithm on (40 ms per rerun), and full garbage collections
@@ -31,6 +31,8 @@ serving.freeze_startup_heap()
 # Streamlit drops a query string past 512 Ki characters whole and silently; cut it down instead,
 # so the link note can name what was too long (aliquant_app/state.py).
 state.install_link_bounds()
+# Bound float widgets write whole numbers without ".0" (labels=250000): aliquant_app/linked.py.
+exports.install()
 
 st.set_page_config(
     page_title="aliquant",
@@ -67,4 +69,5 @@ navigation = st.navigation(layout.pages(PAGES), position="top")
 layout.compact_page()
 scenario_io.render(state.render_sidebar())
 state.show_link_note()
-run_page(navigation)
+with exports.share_bar():  # Copy link, Embed, Download all: aliquant_app/exports.py
+    run_page(navigation)

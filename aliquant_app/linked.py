@@ -36,6 +36,7 @@ __all__ = [
     "Field",
     "LinkedStore",
     "Restored",
+    "install_link_numbers",
     "leave_to_page",
     "link_number",
     "read_choice",
@@ -98,13 +99,58 @@ class Restored:
 
 
 def link_number(value: float) -> str:
-    """A number as the link writes it: whole numbers without a decimal point.
+    """A number as the link writes it: whole numbers without a decimal point, others in the
+    shortest form that reads back to the same value (Python's ``repr``).
 
     >>> link_number(300000.0), link_number(3.0), link_number(0.0123), link_number(1e16)
     ('300000', '3', '0.0123', '1e+16')
+    >>> link_number(250000.0), link_number(-0.0), link_number(-2.5), link_number(float("inf"))
+    ('250000', '0', '-2.5', 'inf')
     """
     value = float(value)
-    return f"{value:.0f}" if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _link_value(value: Any, value_type: str) -> Any:
+    """A widget's value as :func:`install_link_numbers` has Streamlit write it into the link."""
+    if value_type in ("double_value", "double_array_value") and not isinstance(value, bool):
+        if isinstance(value, float):
+            return link_number(value)
+        if isinstance(value, list | tuple) and all(isinstance(v, float) for v in value):
+            return [link_number(v) for v in value]
+    return None
+
+
+def install_link_numbers() -> bool:
+    """Make Streamlit write a bound float widget's value into the link by :func:`link_number`.
+
+    Streamlit 1.67 writes the value of a float widget that code set (a callback such as the log
+    slider's or Reset, a preset, an import) with ``str``: ``labels=250000.0``
+    (``_coerce_value_for_query_url`` in ``streamlit.runtime.state.query_params``; its range
+    sliders already drop the ``.0``). This wraps that function, once, so that every float goes
+    through :func:`link_number`; other values are written as before. Returns whether it is (now)
+    wrapped.
+    """
+    try:
+        from streamlit.runtime.state import query_params
+    except ImportError:  # pragma: no cover - a Streamlit without it
+        return False
+    original = getattr(query_params, "_coerce_value_for_query_url", None)
+    if original is None:  # pragma: no cover
+        return False
+    if getattr(original, "_aliquant_numbers", False):
+        return True
+
+    def coerce(value: Any, value_type: str) -> Any:
+        written = _link_value(value, value_type)
+        return original(value, value_type) if written is None else written
+
+    coerce._aliquant_numbers = True  # type: ignore[attr-defined]
+    coerce.__wrapped__ = original  # type: ignore[attr-defined]
+    query_params._coerce_value_for_query_url = coerce
+    return True
 
 
 def read_number(low: float, high: float, *, whole: bool = False) -> Callable[[list[str]], float]:

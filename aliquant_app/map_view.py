@@ -20,8 +20,6 @@ exploitation χ, log₁₀ K, prior bits b), which do not depend on either axis:
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -33,6 +31,7 @@ import aliquant_core as core
 
 from . import chart_style as style
 from .calls import cached_data, cached_figure
+from .csv_tables import csv_text, setting_names, settings_values
 from .formatting import count, probability, share
 from .linked import Field, LinkedStore, link_number, read_choice, read_number
 
@@ -563,16 +562,24 @@ def map_figure(
 
 
 def grid_csv(data: Mapping, settings: Mapping[str, float]) -> str:
-    """The grid as CSV: one row per (labels, error rate), the threat settings repeated as columns."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    names = list(settings)
-    writer.writerow(["labels", "error_rate", "p_align", "p_align_lower_bound", *names])
-    fixed = [repr(float(settings[name])) for name in names]
-    for eps, row, lows in zip(data["error_rate"], data["p_align"], data["p_align_lower_bound"], strict=True):
-        for n, p, low in zip(data["labels"], row, lows, strict=True):
-            writer.writerow([f"{n:.0f}", repr(float(eps)), repr(float(p)), repr(float(low)), *fixed])
-    return buffer.getvalue()
+    """The grid as CSV: one row per (labels, error rate), the threat settings repeated as columns.
+
+    The grid's label counts are whole, so at the low end several grid columns hold the same count
+    (1, 1, 1, 2, …): each count is written once.
+    """
+    columns = ["labels", "error_rate", "p_align", "p_align_lower_bound"]
+    fixed = settings_values(settings)
+    _, first = np.unique(np.asarray(data["labels"]), return_index=True)
+    keep = sorted(int(j) for j in first)
+    labels = [float(data["labels"][j]) for j in keep]
+
+    def rows():
+        grid_rows = zip(data["error_rate"], data["p_align"], data["p_align_lower_bound"], strict=True)
+        for eps, row, lows in grid_rows:
+            for n, j in zip(labels, keep, strict=True):
+                yield [n, float(eps), float(row[j]), float(lows[j]), *fixed]
+
+    return csv_text([*columns, *setting_names(settings, columns)], rows())
 
 
 #: For the link keys of bound option controls: how each writes an option into the link (its

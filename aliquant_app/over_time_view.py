@@ -8,8 +8,6 @@ the core's numbers.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Mapping
 from dataclasses import fields
@@ -23,6 +21,7 @@ from aliquant_core.quantities import names_in
 
 from . import chart_style as style
 from .calls import cached_data, cached_figure
+from .csv_tables import csv_text, setting_names
 from .formatting import count, probability
 
 __all__ = [
@@ -275,18 +274,16 @@ COLUMNS = {
 
 
 def trajectory_csv(data: Mapping, rates: Mapping[str, float], settings: Mapping[str, float]) -> str:
-    """The trajectory as CSV: one row per generation; the rates and the fixed settings as columns."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """The trajectory as CSV: one row per generation; the rates and the fixed settings as columns
+    (:mod:`aliquant_app.csv_tables`: one table, unique names)."""
     names = list(COLUMNS)
-    fixed_names = [*rates, *(k for k in settings if k not in COLUMNS)]
-    writer.writerow([*names, *fixed_names])
     merged = {**settings, **rates}
-    fixed = [repr(float(merged[k])) for k in fixed_names]
-    for i in range(len(data["generation"])):
-        row = []
-        for name in names:
-            value = data[name][i]
-            row.append(value if isinstance(value, (str, int)) else repr(float(value)))
-        writer.writerow([*row, *fixed])
-    return buffer.getvalue()
+    fixed_names = list(dict.fromkeys([*rates, *(k for k in settings if k not in COLUMNS)]))
+    fixed = [float(merged[k]) for k in fixed_names]
+
+    def rows():
+        for i in range(len(data["generation"])):
+            values = (data[name][i] for name in names)
+            yield [*(v if isinstance(v, (str, int)) else float(v) for v in values), *fixed]
+
+    return csv_text([*names, *setting_names(fixed_names, names)], rows())

@@ -8,8 +8,6 @@ have not changed finds it without hashing the curve.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Mapping, Sequence
 
@@ -24,6 +22,7 @@ from aliquant_core.quantities import QUANTITIES
 from . import calls
 from . import chart_style as style
 from .calls import cached_data, cached_figure
+from .csv_tables import csv_text, setting_names, settings_values
 from .formatting import count, probability
 from .programmes_view import source_name
 
@@ -380,16 +379,16 @@ def _pinned_curve(fig: go.Figure, versus: Mapping) -> None:
 
 @cached_data(max_entries=32)
 def curve_csv(curve: Mapping[str, Sequence[float]], settings: Mapping[str, float]) -> str:
-    """The chart's curve as CSV: one row per label count, the settings repeated as columns."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    names = list(settings)
-    writer.writerow(["labels", "p_align", "p_align_lower_bound", "p_single", *names])
-    fixed = [repr(float(settings[name])) for name in names]
-    columns = (curve["labels"], curve["p_align"], curve["p_align_lower_bound"], curve["p_single"])
-    for n, p, low, one in zip(*columns, strict=True):
-        writer.writerow([f"{n:.0f}", repr(float(p)), repr(float(low)), repr(float(one)), *fixed])
-    return buffer.getvalue()
+    """The chart's curve as CSV: one row per label count, the settings repeated as columns (the
+    sidebar's own label count as ``setting_labels``; :mod:`aliquant_app.csv_tables`)."""
+    columns = ["labels", "p_align", "p_align_lower_bound", "p_single"]
+    fixed = settings_values(settings)
+    data = (curve["labels"], curve["p_align"], curve["p_align_lower_bound"], curve["p_single"])
+    rows = (
+        [round(float(n)), float(p), float(low), float(one), *fixed]
+        for n, p, low, one in zip(*data, strict=True)
+    )
+    return csv_text([*columns, *setting_names(settings, columns)], rows)
 
 
 def chart_csv(

@@ -10,9 +10,7 @@ Streamlit.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from aliquant_core.programme import AGGREGATIONS as AGGREGATIONS_CORE
 from . import calls, estimate_view
 from . import chart_style as style
 from .calls import Spec, cached_data, cached_figure, evaluate_programme, programme, programme_model
+from .csv_tables import csv_text, setting_names, settings_values
 from .formatting import count, probability
 from .widgets import markdown_table
 
@@ -691,10 +690,6 @@ def split_figure(
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def _settings_row(settings: Mapping[str, float]) -> list[str]:
-    return [repr(float(v)) for v in settings.values()]
-
-
 def curves_csv(
     curves: Sequence[Mapping[str, list] | None],
     names: Sequence[str],
@@ -704,16 +699,17 @@ def curves_csv(
     """One budget chart's data: a row per programme and budget, with whether the point is on the
     Pareto frontier for ``axis``, and the model settings as columns."""
     on_frontier = set(frontier(curves, axis))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["programme", "budget_usd", "labels", *_CURVE_FIELDS, f"pareto_{axis}", *settings])
-    fixed = _settings_row(settings)
-    for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
-        for j in range(len(curve["budget"]) if curve else 0):
-            fields = [curve[field][j] for field in _CURVE_FIELDS]
-            numbers = [f"{curve['labels'][j]:.0f}", *(repr(v) for v in fields[:-1]), fields[-1]]
-            writer.writerow([name, repr(curve["budget"][j]), *numbers, int((i, j) in on_frontier), *fixed])
-    return buffer.getvalue()
+    columns = ["programme", "budget_usd", "labels", *_CURVE_FIELDS, f"pareto_{axis}"]
+    fixed = settings_values(settings)
+
+    def rows():
+        for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
+            for j in range(len(curve["budget"]) if curve else 0):
+                fields = [curve[field][j] for field in _CURVE_FIELDS]
+                labels = round(float(curve["labels"][j]))
+                yield [name, float(curve["budget"][j]), labels, *fields, int((i, j) in on_frontier), *fixed]
+
+    return csv_text([*columns, *setting_names(settings, columns)], rows())
 
 
 def split_csv_for(
@@ -728,17 +724,61 @@ def split_csv_for(
 def split_csv(data: Mapping, settings: Mapping[str, float]) -> str:
     """The budget-split chart's data: a row per share of the grid, then the best split (``point``
     is ``grid`` or ``best``), the model settings as columns."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     columns = ("share_a", "labels_a", "labels_b", "dollars", "labeler_hours", "calendar_weeks", "p_align")
-    writer.writerow(["point", *columns, "p_align_lower_bound", *settings])
-    fixed = _settings_row(settings)
-    for j in range(len(data["share_a"])):
-        row = [repr(float(data[c][j])) for c in (*columns, "p_align_lower_bound")]
-        writer.writerow(["grid", *row, *fixed])
+    header = ["point", *columns, "p_align_lower_bound"]
+    fixed = settings_values(settings)
     best = data["best"]
-    writer.writerow(["best", *(repr(float(best[c])) for c in columns), "", *fixed])
-    return buffer.getvalue()
+
+    def rows():
+        for j in range(len(data["share_a"])):
+            yield ["grid", *(float(data[c][j]) for c in (*columns, "p_align_lower_bound")), *fixed]
+        yield ["best", *(float(best[c]) for c in columns), None, *fixed]
+
+    return csv_text([*header, *setting_names(settings, header)], rows())
+
+
+def comparison_csv(programmes: Programmes, settings: Mapping[str, float]) -> str:
+    """The comparison table's data: one row per programme (its name, sources, aggregation and
+    every figure of the table, as numbers), the model settings as columns."""
+    model = programme_model(settings)
+    results = [evaluate_programme(spec, aggregation, **model) for _, aggregation, spec in programmes]
+    figures = (
+        "labels", "judgements", "p_align", "p_single", "p_align_lower_bound", "regime",
+        "dollars", "labeler_hours", "calendar_weeks",
+    )
+    feasible = (
+        "within_rlhf_band", "oom_beyond_rlhf_band", "within_few_hundred_hours", "oom_beyond_few_hundred_hours"
+    )
+    names = [p.name for p in pipelines()]
+    columns = [
+        "programme", "sources", "aggregation", *figures, *feasible,
+        *(f"oom_vs_{name.lower().replace(' ', '_').replace('.', '')}" for name in names),
+    ]
+
+    def rows():
+        for (name, aggregation, spec), result in zip(programmes, results, strict=True):
+            fit = result["feasibility"] or {}
+            yield [
+                name, describe(spec, aggregation), aggregation, *(result[f] for f in figures),
+                *(fit.get(f) for f in feasible), *((fit.get("oom_vs_pipelines") or {}).get(n) for n in names),
+            ]
+
+    fixed = settings_values(settings)
+    return csv_text([*columns, *setting_names(settings, columns)], ([*row, *fixed] for row in rows()))
+
+
+def cheapest_csv(found: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
+    """The cheapest-programme search's table: every candidate, cheapest first, with the dollars it
+    needs to reach P* (``inf``: never), whether it is the one found (the first: the core keeps the
+    first of equally cheap ones), and the settings as columns."""
+    columns = ["rank", "candidate", "dollars_to_reach_target", "cheapest"]
+    fixed = settings_values(settings)
+    reached = found.get("spec") is not None
+    rows = (
+        [rank, name, float(dollars), int(reached and rank == 1), *fixed]
+        for rank, (name, dollars) in enumerate(found.get("candidates") or [], start=1)
+    )
+    return csv_text([*columns, *setting_names(settings, columns)], rows)
 
 
 def pipelines() -> list[anchors.ReferencePipeline]:

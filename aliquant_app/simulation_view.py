@@ -15,8 +15,6 @@ only up to :data:`BT_MAX_COMPARISONS` comparisons in all.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from plotly.subplots import make_subplots
 
 from aliquant_app import chart_style as style
 from aliquant_app.calls import cached_data, cached_figure
+from aliquant_app.csv_tables import csv_text, setting_names
 from aliquant_app.linked import Field, LinkedStore, link_number, read_number
 from aliquant_core.simulate import (
     CONFIDENCE,
@@ -194,15 +193,13 @@ def row(name: str, estimate: dict[str, float], reference: float, reference_name:
 def rows_csv(rows: Sequence[Row], settings: Mapping[str, Any]) -> str:
     """A chart's data as CSV: each row's simulated value, its 99% interval and the value it is
     checked against, with the settings (model, trials, seed, labels) as columns."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    names = list(settings)
-    writer.writerow(["quantity", "simulated", "low_99", "high_99", "reference", "reference_name", *names])
-    fixed = [repr(value) if isinstance(value, float) else value for value in settings.values()]
-    for r in rows:
-        numbers = [repr(float(x)) for x in (r.value, r.low, r.high, r.reference)]
-        writer.writerow([r.name, *numbers, r.reference_name, *fixed])
-    return buffer.getvalue()
+    columns = ["quantity", "simulated", "low_99", "high_99", "reference", "reference_name"]
+    fixed = list(settings.values())
+    table = (
+        [r.name, *(float(x) for x in (r.value, r.low, r.high, r.reference)), r.reference_name, *fixed]
+        for r in rows
+    )
+    return csv_text([*columns, *setting_names(settings, columns)], table)
 
 
 def _range(row: Row) -> list[float]:

@@ -58,6 +58,8 @@ __all__ = [
     "LONG_LINK_KEY",
     "MAX_LINK_PAIRS",
     "MAX_LINK_VALUE",
+    "MAX_UNKNOWN_NAMED",
+    "TRACKING_KEYS",
     "USE_AGREEMENT_KEY",
     "Assumptions",
     "accepts",
@@ -68,6 +70,7 @@ __all__ = [
     "control_help",
     "current",
     "install_link_bounds",
+    "is_tracking",
     "page_link_keys",
     "quote",
     "render_sidebar",
@@ -372,6 +375,26 @@ def _page_labels() -> dict[str, Callable[[Any], str]]:
     return {key: label for page in PAGES for key, label in page.link_labels.items()}
 
 
+#: Query-string keys that link shorteners, mail and ad platforms add on the way (``utm_*`` too):
+#: not the sender's settings, so dropped from the link without a note.
+TRACKING_KEYS = frozenset(
+    ("fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid",
+     "yclid", "twclid", "ttclid", "li_fat_id", "_ga", "_gl")
+)
+#: Unknown keys named one by one in the link note; the rest are counted.
+MAX_UNKNOWN_NAMED = 5
+
+
+def is_tracking(key: str) -> bool:
+    """Whether ``key`` is a tracking parameter (:data:`TRACKING_KEYS`, or ``utm_`` anything).
+
+    >>> is_tracking("utm_source"), is_tracking("FBCLID"), is_tracking("labels")
+    (True, True, False)
+    """
+    key = key.lower()
+    return key.startswith("utm_") or key in TRACKING_KEYS
+
+
 def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agreement: bool) -> list[str]:
     """What the link asked for that the widgets did not take, one line each.
 
@@ -390,9 +413,10 @@ def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agree
         Markdown lines, e.g. ``error_rate=`banana` (not a number; kept the default 0.1638)``.
     """
     notes = []
+    unknown: list[str] = []
     page_keys = page_link_keys()
     for key, values in raw.items():
-        if key in page_keys:
+        if key in page_keys or is_tracking(key):
             continue
         # A repeated key: Streamlit's sliders drop empty parts, so judge the last non-empty value.
         value = next((v for v in reversed(values) if v != ""), values[-1] if values else "")
@@ -407,7 +431,7 @@ def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agree
             continue
         control = CONTROLS.get(key)
         if control is None:
-            notes.append(f"{shown}: not a setting of this explorer")
+            unknown.append(shown)
             continue
         try:
             number = float(value)
@@ -424,6 +448,14 @@ def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agree
         else:
             reason = "not usable"
         notes.append(f"{shown}: {reason}; kept the default {control.default:g}")
+    if len(unknown) == 1:
+        notes.append(f"{unknown[0]}: not a setting of this explorer")
+    elif unknown:
+        # One line however many: a link mangled on the way must not push the page down.
+        named = ", ".join(unknown[:MAX_UNKNOWN_NAMED])
+        more = len(unknown) - MAX_UNKNOWN_NAMED
+        rest = f" and {more} more" if more > 0 else ""
+        notes.append(f"{named}{rest}: not settings of this explorer")
     return notes
 
 

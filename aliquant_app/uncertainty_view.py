@@ -12,8 +12,6 @@ recomputes live as the controls move (no Run button), each call cached.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -29,6 +27,7 @@ from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado
 
 from . import chart_style as style
 from .calls import cached_data, cached_figure
+from .csv_tables import csv_text, setting_names
 from .formatting import count
 from .linked import Field, LinkedStore, link_number, read_flag, read_number, read_range
 
@@ -655,69 +654,59 @@ def sensitivity_csv(
     point: Mapping[str, float],
     seed: int = 0,
 ) -> str:
-    """The tornado's and the Sobol chart's data: one row per uncertain quantity (its interval, P_align
-    at each end with the others at their medians, the swing, first- and total-order indices), then
-    the base P_align, the evaluations, the Sobol base sample, the seed and the point values as
-    ``statistic,value`` rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """The tornado's and the Sobol chart's data, one table: one row per uncertain quantity (its
+    interval, P_align at each end with the others at the sidebar's values, the swing, first- and
+    total-order indices), with the base P_align, the evaluations, the Sobol base sample, the seed
+    and the fixed quantities' values repeated as columns (:mod:`aliquant_app.csv_tables`)."""
     by_name = dict(
         zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)
     )
     bar_fields = ("low", "high", "p_align_at_low", "p_align_at_high", "swing")
-    writer.writerow(["quantity", *bar_fields, "sobol_first", "sobol_total"])
-    for bar in swings["bars"]:
-        first, total = by_name.get(bar["name"], (math.nan, math.nan))
-        numbers = (*(bar[field] for field in bar_fields), first, total)
-        writer.writerow([bar["name"], *(repr(float(x)) for x in numbers)])
-    writer.writerow([])
-    writer.writerow(["statistic", "value"])
-    writer.writerow(["p_align_at_medians", repr(float(swings["base"]))])
-    writer.writerow(["sobol_evaluations", sobol["evaluations"]])
-    writer.writerow(["sobol_samples", SOBOL_SAMPLES])
-    writer.writerow(["seed", seed])
+    columns = ["quantity", *bar_fields, "sobol_first", "sobol_total"]
     uncertain = {name for name, _, _ in intervals}
-    for name, value in point.items():
-        if name not in uncertain:
-            writer.writerow([name, repr(float(value))])
-    return buffer.getvalue()
+    fixed = {
+        "p_align_at_sidebar_values": float(swings["base"]),
+        "sobol_evaluations": int(sobol["evaluations"]),
+        "sobol_samples": int(SOBOL_SAMPLES),
+        "seed": int(seed),
+        **{name: float(value) for name, value in point.items() if name not in uncertain},
+    }
+
+    def rows():
+        for bar in swings["bars"]:
+            first, total = by_name.get(bar["name"], (math.nan, math.nan))
+            numbers = (*(float(bar[field]) for field in bar_fields), float(first), float(total))
+            yield [bar["name"], *numbers, *fixed.values()]
+
+    return csv_text([*columns, *setting_names(fixed, columns)], rows())
 
 
 def draws_csv(result: Mapping[str, Any]) -> str:
     """One row per draw: each uncertain quantity as drawn, P_align and labels required (``inf``: none)."""
     names = list(result["draws"])
     columns = [result["draws"][n] for n in names] + [result["p_align"], result["required_labels"]]
-    buffer = io.StringIO()
-    buffer.write(",".join([*names, "p_align", "required_labels"]) + "\n")
-    if columns:
-        np.savetxt(buffer, np.column_stack(columns), delimiter=",", fmt="%.17g")
-    return buffer.getvalue()
+    table = np.column_stack(columns).tolist() if columns else []
+    return csv_text([*names, "p_align", "required_labels"], table)
 
 
 def quantiles_csv(
     result: Mapping[str, Any], intervals: Intervals, point: Mapping[str, float], draws: int
 ) -> str:
     """The summary as ``statistic,value`` rows: quantiles, mean, shares, and every input."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["statistic", "value"])
+    rows: list[list[Any]] = []
     for level, p, n in zip(
         result["quantile_levels"],
         result["p_align_quantiles"],
         result["required_labels_quantiles"],
         strict=True,
     ):
-        writer.writerow([f"p_align_q{level:g}", repr(p)])
-        writer.writerow([f"required_labels_q{level:g}", repr(n)])
+        rows.append([f"p_align_q{level:g}", float(p)])
+        rows.append([f"required_labels_q{level:g}", float(n)])
     for key in ("mean_p_align", "p_target_met", "p_unreachable"):
-        writer.writerow([key, repr(result[key])])
-    writer.writerow(["draws", draws])
-    writer.writerow(["seed", result["seed"]])
+        rows.append([key, float(result[key])])
+    rows += [["draws", int(draws)], ["seed", int(result["seed"])]]
     for name, low, high in intervals:
-        writer.writerow([f"{name}_low", repr(low)])
-        writer.writerow([f"{name}_high", repr(high)])
+        rows += [[f"{name}_low", float(low)], [f"{name}_high", float(high)]]
     uncertain = {name for name, _, _ in intervals}
-    for name, value in point.items():
-        if name not in uncertain:
-            writer.writerow([name, repr(float(value))])
-    return buffer.getvalue()
+    rows += [[name, float(value)] for name, value in point.items() if name not in uncertain]
+    return csv_text(["statistic", "value"], rows)

@@ -7,7 +7,7 @@ import math
 
 import streamlit as st
 
-from aliquant_app import compare, state
+from aliquant_app import compare, exports, state
 from aliquant_app import over_time_view as view
 from aliquant_app.formatting import count, probability
 from aliquant_app.page_parts import csv_button, draw_chart
@@ -155,6 +155,9 @@ def shown(name: str) -> list:
     return data[name]
 
 
+TRAJECTORY_CSV_HELP = (
+    "The table's data at full precision, with the rates and the sidebar's settings as columns."
+)
 # The table is built only while its expander is open (the chart above shows the same numbers).
 table_box = st.expander(
     "Every generation: the table and its CSV",
@@ -194,8 +197,15 @@ if table_box.open:
             functools.partial(view.trajectory_csv, data, rates, assumptions.as_dict()),
             file_name="aliquant_trajectory.csv",
             key="trajectory_csv",
-            help="The table's data at full precision, with the rates and the sidebar's settings as columns.",
+            help=TRAJECTORY_CSV_HELP,
         )
+else:  # the box closed: its CSV still goes in the page's "Download all" bundle
+    exports.record_csv(
+        "trajectory_csv",
+        "aliquant_trajectory.csv",
+        functools.partial(view.trajectory_csv, data, rates, assumptions.as_dict()),
+        TRAJECTORY_CSV_HELP,
+    )
 
 # Last: the link's values for this page's controls that they did not take (see state.py).
 state.check_page_link()

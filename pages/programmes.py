@@ -199,6 +199,15 @@ st.caption(
     "not judgements; InstructGPT's range by its geometric middle). Figures and sources: Method page."
 )
 
+csv_button(
+    st,
+    "CSV of this table",
+    functools.partial(view.comparison_csv, programmes, settings),
+    file_name="aliquant_programmes_table.csv",
+    key="csv_comparison",
+    help="The table's figures as numbers: one row per programme, with the settings.",
+)
+
 # One section at a time is built and sent (a stateful tab set); the link holds which is open.
 section_tabs = st.tabs(list(view.SECTIONS.values()), key="prog_view", bind="query-params", on_change="rerun")
 section = next(
@@ -359,6 +368,15 @@ def cheapest_section() -> None:
                     ),
                     hide_index=True,
                 )
+            csv_button(
+                st,
+                "CSV of the candidates",
+                functools.partial(view.cheapest_csv, found, {**settings, "aggregation": cheap_aggregation}),
+                file_name="aliquant_cheapest_programme.csv",
+                key="csv_cheapest",
+                help="Every candidate the search tried, cheapest first: the dollars it needs to reach P*, "
+                "which one is the cheapest, and the settings.",
+            )
 
 
 def split_section() -> None:

@@ -328,7 +328,7 @@ def sensitivity() -> None:
             file_name="aliquant_uncertainty_sensitivity.csv",
             key="unc_sensitivity_csv",
             help="Both charts' data: each quantity's interval, P_align at its ends with the others at "
-            "their medians, the swing, the first- and total-order Sobol indices, and the settings.",
+            "the sidebar's values, the swing, the first- and total-order Sobol indices, and the settings.",
         )
         st.caption(
             f"Sobol indices from {sobol['evaluations']:,} evaluations of P_align (Saltelli estimators, "

@@ -147,7 +147,7 @@ def test_page_runs_and_draws_svg_charts():
     # One section at a time: the budget chart's (dollars by default).
     charts = at.get("plotly_chart")
     assert [c.proto.id.rsplit("-", 1)[-1] for c in charts] == ["budget_chart"]
-    (button,) = at.main.get("download_button")
+    (button,) = [b for b in at.main.get("download_button") if b.key == "csv_budget"]
     assert button.proto.deferred_file_id  # written on click, by programmes_view.budget_csv
     open_section(at, "split")
     assert [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")] == ["split_chart"]

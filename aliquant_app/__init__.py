@@ -24,7 +24,10 @@ Shared UI
     :mod:`~aliquant_app.state` (the assumptions sidebar, generated from the table, and the share
     link's check), :mod:`~aliquant_app.scenario_io` (share link, scenario export and import),
     :mod:`~aliquant_app.linked` (page controls kept in the link), :mod:`~aliquant_app.widgets`,
-    :mod:`~aliquant_app.serving`.
+    :mod:`~aliquant_app.serving`, :mod:`~aliquant_app.exports` (copy link, embed, each chart's
+    PNG and the download-all bundle), :mod:`~aliquant_app.csv_tables` (the one CSV writer),
+    :mod:`~aliquant_app.answer` (the Overview's plain answer, in words) and
+    :mod:`~aliquant_app.compare` (named scenarios and the pinned A of an A/B comparison).
 
 The page registry
 -----------------

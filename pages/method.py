@@ -233,6 +233,17 @@ with words:
         "- **Calendar time** assumes the sources work in parallel: the programme takes as long as "
         "its slowest source, labeler-hours / (workforce × hours per week)."
     )
+    st.markdown("#### Sharing and exports")
+    st.markdown(
+        "Every page can be shared: *Copy link* copies the address, which holds every setting; "
+        "*Embed* gives an iframe of it; *Download all* gives one zip with the scenario file, each "
+        "chart's data (CSV) and picture (PNG) on the page, and a README naming each file. Each PNG "
+        "carries its title, the assumptions it uses, this explorer as its source, and the share link. "
+        "CSV files hold one table each, with the settings repeated as columns (a setting that is also "
+        "a data column is named `setting_<name>`). An infinite value (labels required where no "
+        "quantity suffices) is written `inf`, and a value that is not defined is left empty. Text "
+        "that a spreadsheet would read as a formula starts with an apostrophe."
+    )
     st.markdown("#### Computation and rounding")
     st.markdown(
         "- **Rounding.** The informative labels are $m = \\operatorname{round}(fN)$ with halves "
@@ -244,8 +255,10 @@ with words:
         "check measures.\n"
         "- **Log space.** $K_\\text{eff}$ reaches $10^{300}$ and $1 - P_1$ falls far below the "
         "smallest double, so the core carries $\\ln P_1$ and $\\ln(1 - P_1)$ and forms "
-        "$P_\\text{align} = \\exp(-\\exp(\\ln K_\\text{eff} + \\ln(-\\ln P_1)))$. Close to 1 the "
-        "headline is written as $1 - (\\text{chance of failure})$ to keep its digits.\n"
+        "$P_\\text{align} = \\exp(-\\exp(\\ln K_\\text{eff} + \\ln(-\\ln P_1)))$. The headline "
+        "says *practically certain* or *practically zero* where it would print as 100.0% or 0.0%; "
+        "its help gives the exact value, written as $1 - (\\text{chance of failure})$ close to 1 "
+        "to keep its digits.\n"
         "- **Tolerances** (largest error rate, blind spot and $\\log_{10} K$ that still reach the "
         "target) each invert $P_\\text{align}$ in one quantity with the others held fixed; the "
         "fooled rate is held when the error rate moves."

@@ -84,7 +84,7 @@ FLOOR_SCRIPT = 'import streamlit as st\n\nst.slider("x", 0.0, 1.0, key="x")\n'
 #: scripts.
 LIVE_FLOOR_SCRIPT = (
     "import streamlit as st\n\nfrom aliquant_app import serving\n\n"
-    "serving.disable_nagle()\nserving.freeze_startup_heap()\n"
+    "serving.disable_nagle()\nserving.freeze_startup_heap()\nserving.shorten_switch_interval()\n"
     'st.slider("x", 0.0, 1.0, key="x")\n'
 )
 #: Streamlit's own cost per element: the live floor plus N elements of one kind, chosen by the
@@ -95,6 +95,7 @@ from aliquant_app import serving
 
 serving.disable_nagle()
 serving.freeze_startup_heap()
+serving.shorten_switch_interval()
 x = st.slider("x", 0.0, 1.0, key="x")
 kind, n = st.query_params.get("kind", ""), int(st.query_params.get("n", "0"))
 for i in range(n):
@@ -127,6 +128,7 @@ from aliquant_app import serving
 
 serving.disable_nagle()  # the explorer's server settings (see bench_app.py, LIVE_FLOOR_SCRIPT)
 serving.freeze_startup_heap()
+serving.shorten_switch_interval()
 
 x = st.slider("x", 0.0, 1.0, 0.5, key="x")
 st.metric("{REFERENCE_LABEL}", f"{{x:.2f}}")

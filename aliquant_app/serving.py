@@ -119,10 +119,11 @@ def shorten_switch_interval(seconds: float = SWITCH_INTERVAL) -> bool:
     and the loop yields after each (``asyncio.sleep(0)``, a ``select`` that releases the GIL); the
     script thread wakes the loop for each one too (a write to its self-pipe). While other
     sessions' scripts run, every such hand-over waits for the running thread's switch interval,
-    so with many viewers the messages, not the CPU, set the pace: ten sessions rerunning back to
-    back were served 13 reruns a second with the server at 37 to 48 % of a core, and 17 to 22
-    with this (56 to 65 %), at the same CPU per rerun (``docs/benchmarks.md``). A shorter interval
-    costs more thread switches, which the same measurement did not show in CPU per rerun.
+    so with many viewers the hand-overs, not the CPU, set the pace. Twenty sessions rerunning back
+    to back (``benchmarks/bench_load.py --back-to-back 20``, ``docs/benchmarks.md``): headline
+    p95 2.1 to 2.5 s with the server at 55 % of a core; with this, 1.6 to 1.7 s at 67 to 73 %
+    and 5 to 18 % more reruns a second. The extra thread switches cost about 10 % more CPU a
+    rerun.
 
     Returns
     -------

@@ -42,6 +42,12 @@ and *new* (a value never used before each time, as one viewer dragging the slide
 cached call that depends on the error rate misses). Each pattern's cost is also given as a ratio
 to the *repeat* pattern's, measured in the same run (a repeat change is Streamlit's own work for
 the page, every cached call hitting).
+
+``--back-to-back K`` measures what K sessions get when each reruns as soon as its last rerun
+finished (the load levels' walk of values, no pause) for ``--duration`` seconds: reruns a second,
+the headline's p50 and p95, and the server's CPU as a share of a core and per rerun. A server
+whose CPU share stays well under a core while reruns queue is waiting, not computing (see
+``aliquant_app/serving.py``, the GIL's switch interval).
 """
 
 from __future__ import annotations
@@ -495,6 +501,52 @@ async def rerun_cpu(url: str, pid: int, n: int) -> dict:
     return out
 
 
+async def back_to_back(url: str, pid: int, k: int, duration: float) -> dict:
+    """K sessions, each rerunning as soon as its previous rerun finished, for ``duration`` s."""
+    warm = ProtocolSession(url, -1)
+    await warm.start()
+    await warm.close()
+    sessions = [ProtocolSession(url, i) for i in range(k)]
+    for session in sessions:
+        await session.start()
+    stop = time.monotonic() + duration
+
+    async def drive(session: ProtocolSession, rng: random.Random) -> None:
+        while time.monotonic() < stop:
+            step = rng.randint(1, 5) * rng.choice((-1, 1)) * 1e-4
+            session.value = round(min(0.25, max(0.10, session.value + step)), 4)
+            try:
+                await session.press(session.value)
+            except Exception as error:  # a timeout (recorded by press) or a closed websocket
+                if not isinstance(error, TimeoutError):
+                    session.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:120]}")
+                break
+
+    cpu0, wall0 = cpu_s(pid), time.monotonic()
+    await asyncio.gather(*(drive(s, random.Random(i)) for i, s in enumerate(sessions)))
+    cpu, wall = cpu_s(pid) - cpu0, time.monotonic() - wall0
+    for session in sessions:
+        await session.close()
+    latencies = [ms for s in sessions for ms in s.latencies]
+    return {
+        "sessions": k,
+        "reruns_per_s": len(latencies) / wall,
+        "p50_ms": pct(latencies, 0.5),
+        "p95_ms": pct(latencies, 0.95),
+        "server_cpu_share": cpu / wall,
+        "cpu_ms_per_rerun": cpu / len(latencies) * 1e3 if latencies else float("nan"),
+        "errors": sum(len(s.errors) for s in sessions),
+    }
+
+
+async def run_back_to_back(k: int, duration: float, tmp: Path) -> dict:
+    with serve("app.py", ROOT, tmp) as (url, command):
+        return {
+            "server_command": " ".join(["python", *command[1:]]),
+            "back_to_back": await back_to_back(url, server_pid(url), k, duration),
+        }
+
+
 def print_rerun_cpu(result: dict) -> None:
     env = result["environment"]
     load = env["loadavg_start"]
@@ -637,8 +689,32 @@ def main() -> int:
         metavar="N",
         help="instead of the levels: server CPU per change of one session, N changes per pattern",
     )
+    parser.add_argument(
+        "--back-to-back",
+        type=int,
+        metavar="K",
+        help="instead of the levels: K sessions rerunning without pause for --duration seconds",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
+    if args.back_to_back:
+        result = {"environment": environment(sys.argv)}
+        with tempfile.TemporaryDirectory(prefix="aliquant-b2b-") as tmp:
+            result.update(asyncio.run(run_back_to_back(args.back_to_back, args.duration, Path(tmp))))
+        if args.json:
+            print(json.dumps(result, indent=2, default=str))
+        else:
+            env, r = result["environment"], result["back_to_back"]
+            print(f"command: {env['command']}")
+            print(
+                f"date {env['date_utc']}, commit {env['commit']}, load at start {env['loadavg_start'][0]:.2f}"
+            )
+            print(
+                f"{r['sessions']} sessions back to back: {r['reruns_per_s']:.1f} reruns a second, headline "
+                f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms; server CPU {r['server_cpu_share']:.0%} "
+                f"of a core, {r['cpu_ms_per_rerun']:.1f} ms a rerun; {r['errors']} errors"
+            )
+        return 0
     if args.rerun_cpu:
         result = {"environment": environment(sys.argv)}
         with tempfile.TemporaryDirectory(prefix="aliquant-rerun-") as tmp:

@@ -197,12 +197,13 @@ def _chart_arguments(labels: float, target: float, model: dict[str, float]) -> d
 # of the model: a viewer dragging the error rate makes a new one per change. Six of its traces
 # depend on the model; the rest (the bands, the lines, the pipelines' strip, the axes and the
 # layout) only on the target. So the first chart of a shape is drawn by alignment_curve, and the
-# next ones of that shape are its dict with those six traces' data replaced (_REDRAWN), about 0.2
+# next ones of that shape are its dict with those six traces' data replaced (_REDRAWN), under 1
 # ms. The first redrawn chart of each shape is also drawn by alignment_curve and the two compared
 # as JSON: should alignment_curve draw something that _REDRAWN does not replace (a new trace that
 # depends on the model, a changed hover text), they differ, a warning is logged and every later
-# chart is drawn by alignment_curve, as before. tests/test_app.py compares the two over a range
-# of settings.
+# chart is drawn by alignment_curve, as before. So a trace added to alignment_curve whose data
+# depends on the model needs its entry in _REDRAWN (by its name) to keep the charts fast;
+# tests/test_overview_chart.py compares the two over a range of settings and fails until it has.
 
 
 def _curve_data(name: str) -> Callable[[dict], dict]:

@@ -24,10 +24,12 @@ import streamlit as st
 from aliquant_app import exports, layout, scenario_io, serving, state
 from aliquant_app.layout import PAGES  # the page registry: every page, its script and share-link keys
 
-# Streamlit's server leaves Nagle's algorithm on (40 ms per rerun), and full garbage collections
-# of the startup heap stall reruns: see aliquant_app/serving.py.
+# Streamlit's server leaves Nagle's algorithm on (40 ms per rerun), full garbage collections of
+# the startup heap stall reruns, and the GIL's 5 ms switch interval paces messages when many
+# sessions run: see aliquant_app/serving.py.
 serving.disable_nagle()
 serving.freeze_startup_heap()
+serving.shorten_switch_interval()
 # Streamlit drops a query string past 512 Ki characters whole and silently; cut it down instead,
 # so the link note can name what was too long (aliquant_app/state.py).
 state.install_link_bounds()

@@ -8,11 +8,16 @@ have not changed finds it without hashing the curve.
 
 from __future__ import annotations
 
+import collections
+import logging
 import math
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
 from plotly.subplots import make_subplots
 
 import aliquant_core as core
@@ -77,15 +82,33 @@ def evaluate_at(labels: tuple[float, ...], *, error_rate=None, agreement=None, *
 def curve(*, error_rate=None, agreement=None, **threat) -> dict[str, list[float]]:
     """P_align, its Bonferroni bound and P₁ (the range's upper end) on a log grid of labels from 1 to 1e12."""
     labels = np.unique(np.round(np.logspace(_LOG_MIN, _LOG_MAX, CURVE_POINTS)))
-    result = core.p_align(labels, error_rate, agreement=agreement, **threat).to_dict()
+    result = core.p_align(labels, error_rate, agreement=agreement, **threat)
+    # Only the fields drawn, each as the result's to_dict() gives it (floats, from the float64
+    # arrays): the whole to_dict() converts every field of the 721 points, 7 ms of a 0.6 ms call.
     fields = ("p_align", "p_align_lower_bound", "p_single")
-    return {"labels": labels.tolist(), **{k: result[k] for k in fields}}
+    drawn = {k: np.asarray(getattr(result, k), dtype=float).tolist() for k in fields}
+    return {"labels": labels.tolist(), **drawn}
 
 
 @cached_data(max_entries=256)
 def required(target: float, *, error_rate=None, agreement=None, **threat) -> float:
     """:func:`aliquant_core.required_labels`: smallest N reaching ``target`` (``inf`` if none)."""
     return float(core.required_labels(target, error_rate, agreement=agreement, **threat))
+
+
+@cached_data(max_entries=256)
+def _max_error_rate(target: float, labels: float, **threat) -> float:
+    return float(core.max_error_rate(target, labels, **threat))
+
+
+@cached_data(max_entries=256)
+def _max_blind_spot(target: float, labels: float, error_rate: float, **rest) -> float:
+    return float(core.max_blind_spot(target, labels, error_rate, **rest))
+
+
+@cached_data(max_entries=256)
+def _max_competitors_log10(target: float, labels: float, error_rate: float, **rest) -> float:
+    return float(core.max_competitors_log10(target, labels, error_rate, **rest))
 
 
 @cached_data(max_entries=256)
@@ -100,9 +123,12 @@ def tolerances(target: float, labels: float, *, error_rate: float, **threat) -> 
     def others(name: str) -> dict[str, float]:
         return {k: v for k, v in threat.items() if k != name}
 
-    max_error = float(core.max_error_rate(target, labels, **threat))
-    max_blind = float(core.max_blind_spot(target, labels, error_rate, **others("blind_spot")))
-    max_k = float(core.max_competitors_log10(target, labels, error_rate, **others("competitors_log10")))
+    # Each solver is cached by what it depends on, so moving one control re-solves only those
+    # that read it: the error rate's own tolerance does not depend on the error rate, the blind
+    # spot's not on the blind spot (8 ms each at the defaults).
+    max_error = _max_error_rate(target, labels, **threat)
+    max_blind = _max_blind_spot(target, labels, error_rate, **others("blind_spot"))
+    max_k = _max_competitors_log10(target, labels, error_rate, **others("competitors_log10"))
     min_agreement = math.nan if math.isnan(max_error) else float(core.agreement_from_error_rate(max_error))
     return {
         "max_error_rate": max_error,
@@ -154,17 +180,27 @@ def chart(
     "few hundred hours" line at the pace of ``priced_as`` (a preset), as the page's cost row.
 
     ``versus`` is the pinned A (its labels, quality and threat, the same way), drawn beside.
+
+    Drawn by :func:`alignment_curve`, or, once that has drawn a chart of the same shape, by
+    putting this chart's data into that one's dict (:func:`_redrawn`). With A pinned it is drawn
+    by :func:`alignment_curve` every time: A's traces are not among those _REDRAWN replaces.
     """
-    model = {**dict(quality), **dict(threat)}
-    pinned = None
-    if versus is not None:
-        a_labels, a_quality, a_threat = versus
-        a_model = {**dict(a_quality), **dict(a_threat)}
-        a_result = calls.evaluate(a_labels, **a_model)
-        pinned = {
-            **{k: v for k, v in curve(**a_model).items() if k in ("labels", "p_align")},
-            "programme": (a_labels, a_result["p_align"], a_result["p_misalign"]),
-        }
+    arguments = _chart_arguments(labels, target, {**dict(quality), **dict(threat)}, priced_as)
+    if versus is None:
+        return _redrawn(**arguments)
+    a_labels, a_quality, a_threat = versus
+    a_model = {**dict(a_quality), **dict(a_threat)}
+    a_result = calls.evaluate(a_labels, **a_model)
+    pinned = {
+        **{k: v for k, v in curve(**a_model).items() if k in ("labels", "p_align")},
+        "programme": (a_labels, a_result["p_align"], a_result["p_misalign"]),
+    }
+    return alignment_curve(**arguments, versus=pinned)
+
+
+def _chart_arguments(labels: float, target: float, model: dict[str, float], priced_as: str) -> dict:
+    """:func:`alignment_curve`'s arguments for the programme, the target, the model's values and
+    the pricing source (whose pace sets the few-hundred-hours line)."""
     result = calls.evaluate(labels, **model)
     at_pipelines = evaluate_at(tuple(float(p.comparisons) for p in PIPELINES), **model)
     markers = tuple(
@@ -174,21 +210,157 @@ def chart(
         for p, value in zip(PIPELINES, at_pipelines, strict=True)
     )
     rlhf = float(anchors.RLHF_REFERENCE.comparisons)
-    return alignment_curve(
-        curve(**model),
-        labels=labels,
-        p_align=result["p_align"],
-        p_misalign=result["p_misalign"],
-        target=target,
-        required_labels=required(target, **model),
-        pipelines=markers,
-        rlhf_band=(rlhf / 100.0, rlhf * 100.0),
-        rlhf_name=anchors.RLHF_REFERENCE.name,
-        hours_labels=hours_labels(core.PRESETS[priced_as].seconds_per_label),
-        hours=anchors.FEW_HUNDRED_HOURS,
-        seconds_per_label=core.PRESETS[priced_as].seconds_per_label,
-        versus=pinned,
-    )
+    return {
+        "curve": curve(**model),
+        "labels": labels,
+        "p_align": result["p_align"],
+        "p_misalign": result["p_misalign"],
+        "target": target,
+        "required_labels": required(target, **model),
+        "pipelines": markers,
+        "rlhf_band": (rlhf / 100.0, rlhf * 100.0),
+        "rlhf_name": anchors.RLHF_REFERENCE.name,
+        "hours_labels": hours_labels(core.PRESETS[priced_as].seconds_per_label),
+        "hours": anchors.FEW_HUNDRED_HOURS,
+        "seconds_per_label": core.PRESETS[priced_as].seconds_per_label,
+    }
+
+
+# --- the chart redrawn from its dict ------------------------------------------------------------
+#
+# Plotly builds a figure of twenty traces in about 50 ms (make_subplots, each trace validated,
+# each layout update parsed), and the Overview's chart changes with every value of every control
+# of the model: a viewer dragging the error rate makes a new one per change. Six of its traces
+# depend on the model; the rest (the bands, the lines, the pipelines' strip, the axes and the
+# layout) only on the target. So the first chart of a shape is drawn by alignment_curve, and the
+# next ones of that shape are its dict with those six traces' data replaced (_REDRAWN), under 1
+# ms. The first redrawn chart of each shape is also drawn by alignment_curve and the two compared
+# as JSON: should alignment_curve draw something that _REDRAWN does not replace (a new trace that
+# depends on the model, a changed hover text), they differ, a warning is logged and every later
+# chart is drawn by alignment_curve, as before. So a trace added to alignment_curve whose data
+# depends on the model needs its entry in _REDRAWN (by its name) to keep the charts fast;
+# tests/test_overview_chart.py compares the two over a range of settings and fails until it has.
+
+
+def _curve_data(name: str) -> Callable[[dict], dict]:
+    return lambda a: {"x": np.asarray(a["curve"]["labels"]), "y": np.asarray(a["curve"][name])}
+
+
+def _pipeline_data(a: dict) -> dict:
+    values = [p.p_align for p in a["pipelines"]]
+    return {"y": values, "customdata": [[p.name, probability(p.p_align)] for p in a["pipelines"]]}
+
+
+def _required_data(a: dict) -> dict:
+    needed = a["required_labels"]
+    return {
+        "x": [needed],
+        "hovertemplate": f"{count(needed)} labels reach P* = {a['target']:g}<extra></extra>",
+    }
+
+
+def _programme_data(a: dict) -> dict:
+    shown = probability(a["p_align"], a["p_misalign"])
+    hover = f"this programme: {count(a['labels'])} labels<br>P_align = {shown}"
+    return {"x": [max(a["labels"], 1.0)], "y": [a["p_align"]], "hovertemplate": f"{hover}<extra></extra>"}
+
+
+#: The traces of alignment_curve that depend on the model, by name: their fields from its arguments.
+_REDRAWN: dict[str, Callable[[dict], dict]] = {
+    "Bonferroni bound": _curve_data("p_align_lower_bound"),
+    "P_align": _curve_data("p_align"),
+    "range on one dataset (up to P₁)": _curve_data("p_single"),
+    "pipelines": _pipeline_data,
+    "labels for P*": _required_data,
+    "this programme": _programme_data,
+}
+
+
+def _shape(a: dict) -> tuple:
+    """What decides which traces alignment_curve draws and the fields _REDRAWN leaves alone."""
+    needed = a["required_labels"]
+    marked = math.isfinite(needed) and 1.0 <= needed <= 10.0**_LOG_MAX
+    static = {
+        k: v for k, v in a.items() if k not in ("curve", "labels", "p_align", "p_misalign", "required_labels")
+    }
+    static["pipelines"] = tuple((p.name, p.low, p.high, p.middle, p.source) for p in a["pipelines"])
+    static["points"] = len(a["curve"]["labels"])
+    return marked, tuple(sorted(static.items()))
+
+
+class _Drawn:
+    """A chart alignment_curve drew, to redraw others of its shape from; ``checked`` once one
+    redrawn chart matched alignment_curve's own."""
+
+    def __init__(self, spec: dict):
+        self.spec = spec
+        self.checked = False
+
+
+#: Charts to redraw from, by shape (a few: the target and the required-labels marker vary).
+_TEMPLATES: collections.OrderedDict[tuple, _Drawn] = collections.OrderedDict()
+_TEMPLATES_MAX = 16
+_TEMPLATES_LOCK = threading.Lock()
+#: False once a redrawn chart differed from alignment_curve's: from then on, always draw.
+_REDRAW = {"on": True}
+_LOG = logging.getLogger(__name__)
+
+
+def _draw(arguments: dict) -> calls.DrawnFigure:
+    figure = alignment_curve(**arguments)
+    return calls.DrawnFigure.freeze(calls.numeric_data_as_arrays(figure))
+
+
+def _replaced(spec: dict, arguments: dict) -> dict:
+    """``spec`` with the traces named in _REDRAWN given their data from ``arguments``."""
+    data = list(spec["data"])
+    found = set()
+    for i, trace in enumerate(data):
+        fields = _REDRAWN.get(trace.get("name"))
+        if fields is not None:
+            if trace["name"] in found:
+                raise ValueError(f"two traces named {trace['name']!r}")
+            found.add(trace["name"])
+            replaced = fields(arguments)
+            convert_to_base64(replaced)  # NumPy arrays as to_dict gives them (typed-array specs)
+            data[i] = {**trace, **replaced}
+    return {**spec, "data": data}
+
+
+def _same(one: dict, other: dict) -> bool:
+    return pio.to_json(one, validate=False) == pio.to_json(other, validate=False)
+
+
+def _redrawn(**arguments) -> calls.DrawnFigure:
+    """``alignment_curve(**arguments)``, drawn, or redrawn from a chart of the same shape."""
+    if not _REDRAW["on"]:
+        return _draw(arguments)
+    shape = _shape(arguments)
+    with _TEMPLATES_LOCK:
+        template = _TEMPLATES.get(shape)
+        if template is not None:
+            _TEMPLATES.move_to_end(shape)
+    if template is None:
+        figure = _draw(arguments)
+        with _TEMPLATES_LOCK:
+            _TEMPLATES[shape] = _Drawn(figure.to_dict())
+            while len(_TEMPLATES) > _TEMPLATES_MAX:
+                _TEMPLATES.popitem(last=False)
+        return figure
+    try:
+        spec = _replaced(template.spec, arguments)
+    except (KeyError, TypeError, ValueError):
+        _LOG.warning("the Overview's chart cannot be redrawn from its dict; drawing each", exc_info=True)
+        _REDRAW["on"] = False
+        return _draw(arguments)
+    if not template.checked:
+        figure = _draw(arguments)
+        if not _same(figure.to_dict(), spec):
+            _LOG.warning("a redrawn Overview chart differs from alignment_curve's; drawing each from now on")
+            _REDRAW["on"] = False
+        template.checked = True
+        return figure
+    return calls.DrawnFigure.from_spec(spec)
 
 
 def alignment_curve(

@@ -64,7 +64,7 @@ BROWSER_MEDIAN_MS = 500.0
 WARM_VALUES = (0.1500, 0.1638, 0.1700, 0.1550, 0.1800)
 #: The floor slider's values, cycled through the same way.
 FLOOR_VALUES = (0.2, 0.4, 0.6, 0.8, 0.5)
-HEADLINE = "P(outer alignment)"
+HEADLINE = "Chance of outer alignment"
 REFERENCE_LABEL = "Slider value"
 CHROMIUM = os.environ.get("ALIQUANT_CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -84,7 +84,7 @@ FLOOR_SCRIPT = 'import streamlit as st\n\nst.slider("x", 0.0, 1.0, key="x")\n'
 #: scripts.
 LIVE_FLOOR_SCRIPT = (
     "import streamlit as st\n\nfrom aliquant_app import serving\n\n"
-    "serving.disable_nagle()\nserving.freeze_startup_heap()\n"
+    "serving.disable_nagle()\nserving.freeze_startup_heap()\nserving.shorten_switch_interval()\n"
     'st.slider("x", 0.0, 1.0, key="x")\n'
 )
 #: Streamlit's own cost per element: the live floor plus N elements of one kind, chosen by the
@@ -95,6 +95,7 @@ from aliquant_app import serving
 
 serving.disable_nagle()
 serving.freeze_startup_heap()
+serving.shorten_switch_interval()
 x = st.slider("x", 0.0, 1.0, key="x")
 kind, n = st.query_params.get("kind", ""), int(st.query_params.get("n", "0"))
 for i in range(n):
@@ -127,6 +128,7 @@ from aliquant_app import serving
 
 serving.disable_nagle()  # the explorer's server settings (see bench_app.py, LIVE_FLOOR_SCRIPT)
 serving.freeze_startup_heap()
+serving.shorten_switch_interval()
 
 x = st.slider("x", 0.0, 1.0, 0.5, key="x")
 st.metric("{REFERENCE_LABEL}", f"{{x:.2f}}")

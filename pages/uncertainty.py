@@ -1,6 +1,6 @@
 """Uncertainty: what 90% intervals on the assumptions do to P_align and to the labels required.
 
-Everything recomputes live (20,000 draws take about 0.05 s, the Sobol indices 0.01–0.04 s; see
+Everything recomputes live (the default 4,096 draws take about 0.03 s, the Sobol indices 0.01–0.04 s; see
 ``aliquant_app/uncertainty_view.py``), so there is no Run button.
 """
 
@@ -120,8 +120,8 @@ if box.open:
             format="%.0f",
             **view.INTERVALS.control("unc_draws"),
             help="Quasi-random (scrambled Halton) draws of the uncertain quantities, "
-            f"{view.DRAWS_MIN:,} to {view.DRAWS_MAX:,}. 20,000 take about 0.05 s and 100,000 about "
-            "0.2 s, so everything here recomputes live. Share-link key: `unc_draws`.",
+            f"{view.DRAWS_MIN:,} to {view.DRAWS_MAX:,}. 4,096 take about 0.03 s and 100,000 about "
+            "0.34 s, so everything here recomputes live. Share-link key: `unc_draws`.",
         )
         seed_column.number_input(
             "Seed",

@@ -175,7 +175,9 @@ def test_the_headline_has_its_90_percent_interval_and_the_unreachable_share():
     point = {name: DEFAULTS[name] for name in (*uview.SPECS, "target")}
     values = uview.interval_defaults(point)
     intervals = tuple(uview.chosen_intervals(values))
-    summary = uview.uncertainty_summary(intervals, tuple(point.items()), 20_000, 0)
+    summary = uview.uncertainty_summary(
+        intervals, tuple(point.items()), round(uview.RUN_DEFAULTS["unc_draws"]), 0
+    )
     levels = list(summary["quantile_levels"])
     low = summary["p_align_quantiles"][levels.index(0.05)]
     high = summary["p_align_quantiles"][levels.index(0.95)]
@@ -197,7 +199,9 @@ def test_without_intervals_the_overview_says_so_and_a_link_carries_them():
     assert not at.exception
     (spread,) = [m for m in at.metric if m.label == "90% interval, allowing for uncertainty"]
     point = {name: DEFAULTS[name] for name in (*uview.SPECS, "target")}
-    summary = uview.uncertainty_summary((("exploitation", 0.6, 0.7),), tuple(point.items()), 20_000, 0)
+    summary = uview.uncertainty_summary(
+        (("exploitation", 0.6, 0.7),), tuple(point.items()), round(uview.RUN_DEFAULTS["unc_draws"]), 0
+    )
     levels = list(summary["quantile_levels"])
     low = summary["p_align_quantiles"][levels.index(0.05)]
     high = summary["p_align_quantiles"][levels.index(0.95)]

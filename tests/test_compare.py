@@ -121,7 +121,9 @@ def test_over_time_and_uncertainty_draw_a_beside_b():
     assert not at.exception
     point = {name: a.as_dict()[name] for name in (*uncertainty_view.SPECS, "target")}
     intervals = uncertainty_view.chosen_intervals(uncertainty_view.interval_defaults(point))
-    summary = uncertainty_view.uncertainty_summary(tuple(intervals), tuple(point.items()), 20_000, 0)
+    summary = uncertainty_view.uncertainty_summary(
+        tuple(intervals), tuple(point.items()), round(uncertainty_view.RUN_DEFAULTS["unc_draws"]), 0
+    )
     drawn = traces(at)
     outline = drawn["A (pinned): share of draws"]
     assert outline["x"] == pytest.approx(summary["p_align_histogram"]["edges"])

@@ -269,6 +269,7 @@ def test_uncertainty_charts_are_svg_with_a_log_axis_for_labels():
             if unc_view.SPECS[n].default_on
         },
         POINT,
+        draws=round(unc_view.RUN_DEFAULTS["unc_draws"]),
     )
     heading = f"{expected.p_unreachable:.1%} of draws unreachable, not drawn"
     assert expected.p_unreachable > 0

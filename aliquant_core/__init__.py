@@ -16,6 +16,17 @@ from .annotations import (
     parse_gold,
     with_gold,
 )
+from .classes import (
+    CLASS_SHARED_THREAT,
+    MAX_CLASSES,
+    TARGETED_FEW,
+    ClassesResult,
+    ClassResult,
+    CompetitorClass,
+    classes_from_assumptions,
+    classes_p_align,
+    targeted_few,
+)
 from .curves import (
     BudgetSplit,
     CheapestProgramme,
@@ -60,6 +71,7 @@ from .programme import (
     source_cost,
 )
 from .quantities import (
+    CLASS_QUANTITIES,
     DEFAULTS,
     GROUPS,
     MODEL_GROUPS,
@@ -112,9 +124,12 @@ from .sources import (
 from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, trajectory
 
 __all__ = [
+    "CLASS_QUANTITIES",
+    "CLASS_SHARED_THREAT",
     "DEFAULTS",
     "DEFAULT_RATES",
     "GROUPS",
+    "MAX_CLASSES",
     "MODEL_GROUPS",
     "PRESETS",
     "QUANTITIES",
@@ -124,6 +139,7 @@ __all__ = [
     "REGIME_WORDING",
     "SCHEMA_VERSION",
     "SHARED_THREAT",
+    "TARGETED_FEW",
     "THREAT",
     "VERDICTS",
     "AlignmentResult",
@@ -135,6 +151,9 @@ __all__ = [
     "BudgetSplit",
     "CheapestProgramme",
     "Check",
+    "ClassResult",
+    "ClassesResult",
+    "CompetitorClass",
     "Cost",
     "Curve",
     "DawidSkeneFit",
@@ -162,6 +181,8 @@ __all__ = [
     "budget_curve",
     "budget_split_curve",
     "cheapest_programme",
+    "classes_from_assumptions",
+    "classes_p_align",
     "cost_law_curve",
     "cost_law_price",
     "describe_range",
@@ -202,6 +223,7 @@ __all__ = [
     "simulate_mixture",
     "simulate_p_align",
     "source_cost",
+    "targeted_few",
     "trajectory",
     "wilson_interval",
     "with_gold",

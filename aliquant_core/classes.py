@@ -1,0 +1,794 @@
+r"""Competitor classes: the :math:`K` competitors need not be alike.
+
+The base model gives every one of the :math:`K` unaligned competitors the same footprint and
+exploitation, so it cannot say the essay's central worry: *a few* competitors that differ from the
+aligned policy only where evaluators are fooled, hidden among very many benign ones. A
+:class:`CompetitorClass` has its own name, count :math:`\log_{10} K_c` (``competitors_log10``),
+footprint :math:`f_c` and exploitation :math:`\chi_c`; the label quality (``error_rate``,
+``fooled_rate``), the blind spot :math:`\sigma` and the prior bits :math:`b` are shared
+(:data:`CLASS_SHARED_THREAT`). Per class (model brief)
+
+.. math::
+
+    h_c = \sigma + \chi_c(\min(1, \sigma/f_c) - \sigma), \quad
+    q_c = (1 - h_c)(1 - \varepsilon) + h_c(1 - \varphi), \quad
+    m_c = \operatorname{round}(f_c N), \\
+    P_{1,c} = I_{q_c}(a_c, a_c),\ a_c = \lceil m_c/2 \rceil, \qquad
+    K_{\text{eff},c} = \max(1, 10^{\log_{10} K_c}\, 2^{-b}),
+
+and with every contest independent
+
+.. math::
+
+    P_\text{align} = \prod_c P_{1,c}^{K_{\text{eff},c}}
+    = \exp\!\Big(-\sum_c e^{\ln K_{\text{eff},c} + \ln(-\ln P_{1,c})}\Big),
+
+summed in log space (a log-sum-exp over classes), since each exponent spans hundreds of orders of
+magnitude. The prior bits rule out the same share :math:`2^{-b}` of every class (evidence that
+favours the aligned policy does so whatever the competitor). One class is the base model
+exactly: the log-sum-exp of one term is that term, so every figure is reproduced to the last bit.
+
+The shared-dataset range holds per class and overall: one dataset judges every competitor of every
+class, and each "competitor loses" event increases with label correctness, so by Harris–FKG
+
+.. math::
+
+    \max\Big(0, 1 - \sum_c K_{\text{eff},c}(1 - P_{1,c})\Big) \le
+    \prod_c P_{1,c}^{K_{\text{eff},c}} \le P_\text{align} \le \min_c P_{1,c}.
+
+The class that *binds* is the one contributing most to misalignment, the largest
+:math:`K_{\text{eff},c}(-\ln P_{1,c})`; its share of :math:`-\ln P_\text{align}` is reported per
+class.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import _math
+from ._results import Result
+from ._types import ArrayLike, FloatArray, RegimeArray
+from ._validation import check_range, resolve_error_rate
+from .model import _align_from_logs, _log_neg_log, _regime, _single_logs
+from .quantities import CLASS_QUANTITIES, DEFAULTS, THREAT, Assumptions, QuantityError, check, takes_assumptions
+
+__all__ = [
+    "CLASS_QUANTITIES",
+    "CLASS_SHARED_THREAT",
+    "MAX_CLASSES",
+    "MAX_CLASS_NAME",
+    "TARGETED_FEW",
+    "ClassResult",
+    "ClassesResult",
+    "CompetitorClass",
+    "check_classes",
+    "classes_from_assumptions",
+    "classes_p_align",
+    "targeted_few",
+]
+
+#: The threat quantities every class shares: the keywords beside ``classes=``.
+CLASS_SHARED_THREAT = tuple(name for name in THREAT if name not in CLASS_QUANTITIES)
+
+#: Most classes in one evaluation (a scenario, a share link, the explorer).
+MAX_CLASSES = 20
+
+#: Longest class name, in characters.
+MAX_CLASS_NAME = 60
+
+#: Exploitation of the "targeted few" preset: every difference where labelers are fooled.
+_TARGETED_EXPLOITATION = 1.0
+
+#: Competitors of the "targeted few" preset: a hundred.
+_TARGETED_COMPETITORS_LOG10 = 2.0
+
+
+def _class_name(name: Any) -> str:
+    if not isinstance(name, str):
+        raise QuantityError(f"a competitor class's name must be text; got {type(name).__name__}")
+    text = name.strip()
+    if not text or len(text) > MAX_CLASS_NAME:
+        raise QuantityError(
+            f"a competitor class's name must have 1 to {MAX_CLASS_NAME} characters; got {len(text)}"
+        )
+    if any(unicodedata.category(ch).startswith("C") for ch in text):
+        raise QuantityError("a competitor class's name must not hold control characters")
+    return text
+
+
+@dataclass(frozen=True)
+class CompetitorClass:
+    """One class of competitors: a name, a count, a footprint and an exploitation of its own.
+
+    Attributes
+    ----------
+    name : str
+        Shown in tables and as the binding class; 1 to :data:`MAX_CLASS_NAME` characters.
+    competitors_log10, footprint, exploitation : float
+        :math:`\\log_{10} K_c`, :math:`f_c` and :math:`\\chi_c`, each a single number in its
+        interval in :data:`aliquant_core.QUANTITIES` (defaults the table's).
+
+    Raises
+    ------
+    QuantityError
+        Naming the field and its interval, or the name's rule.
+
+    Examples
+    --------
+    >>> CompetitorClass("targeted", competitors_log10=2, footprint=0.03, exploitation=1).threat
+    {'competitors_log10': 2.0, 'footprint': 0.03, 'exploitation': 1.0}
+    """
+
+    name: str = "competitors"
+    competitors_log10: float = DEFAULTS["competitors_log10"]
+    footprint: float = DEFAULTS["footprint"]
+    exploitation: float = DEFAULTS["exploitation"]
+
+    def __post_init__(self):
+        object.__setattr__(self, "name", _class_name(self.name))
+        for quantity in CLASS_QUANTITIES:
+            value = check(quantity, getattr(self, quantity))
+            if value.ndim:
+                raise QuantityError(f"{quantity} of a competitor class must be a single number; got {value.size}")
+            object.__setattr__(self, quantity, float(value))
+
+    @property
+    def threat(self) -> dict[str, float]:
+        """The class's own quantities (:data:`CLASS_QUANTITIES`) by name."""
+        return {quantity: getattr(self, quantity) for quantity in CLASS_QUANTITIES}
+
+    def as_dict(self) -> dict[str, Any]:
+        """``name`` and the class's quantities: a scenario's ``competitor_classes`` entry."""
+        return {"name": self.name, **self.threat}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CompetitorClass:
+        """From a mapping keyed by ``name`` and :data:`CLASS_QUANTITIES` (missing ones take the table's
+        defaults); any other key is a QuantityError naming the allowed ones."""
+        if not isinstance(data, Mapping):
+            raise QuantityError(f"a competitor class must be an object; got {type(data).__name__}")
+        unknown = set(data) - {"name", *CLASS_QUANTITIES}
+        if unknown:
+            raise QuantityError(
+                f"unknown key(s) {', '.join(sorted(map(str, unknown)))} in a competitor class; the keys are "
+                f"name, {', '.join(CLASS_QUANTITIES)}"
+            )
+        return cls(**dict(data))
+
+
+def targeted_few(blind_spot: float = DEFAULTS["blind_spot"], name: str = "targeted few") -> CompetitorClass:
+    """The "targeted few" preset: 10² competitors whose footprint is the blind spot, exploitation 1.
+
+    Each differs from the aligned policy only where labelers are fooled (:math:`h = 1`). A blind
+    spot of 0 is outside the footprint's interval; the footprint is then the table's default.
+    """
+    footprint = float(blind_spot) if float(blind_spot) > 0.0 else DEFAULTS["footprint"]
+    return CompetitorClass(name, _TARGETED_COMPETITORS_LOG10, footprint, _TARGETED_EXPLOITATION)
+
+
+#: The "targeted few" preset at the table's blind spot (see :func:`targeted_few`).
+TARGETED_FEW = targeted_few()
+
+
+def check_classes(classes: Any) -> tuple[CompetitorClass, ...]:
+    """``classes`` as a tuple of :class:`CompetitorClass` (mappings are read with ``from_dict``).
+
+    Raises
+    ------
+    QuantityError
+        For no class, more than :data:`MAX_CLASSES`, two with one name, or a bad class.
+    """
+    if isinstance(classes, CompetitorClass | Mapping | str) or not isinstance(classes, Sequence):
+        raise QuantityError("classes must be a list of competitor classes")
+    if not 1 <= len(classes) <= MAX_CLASSES:
+        raise QuantityError(f"give 1 to {MAX_CLASSES} competitor classes; got {len(classes)}")
+    checked = tuple(c if isinstance(c, CompetitorClass) else CompetitorClass.from_dict(c) for c in classes)
+    names = [c.name for c in checked]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise QuantityError(f"two competitor classes are named {twice!r}; each needs its own name")
+    return checked
+
+
+def classes_from_assumptions(
+    assumptions: Assumptions, extra: Sequence[CompetitorClass] = (), *, name: str = "competitors"
+) -> tuple[CompetitorClass, ...]:
+    """The assumptions' own class (its footprint, exploitation and count) first, then ``extra``."""
+    first = CompetitorClass(name, **{q: getattr(assumptions, q) for q in CLASS_QUANTITIES})
+    return check_classes((first, *extra))
+
+
+def check_shared(threat: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """The shared threat (:data:`CLASS_SHARED_THREAT`), checked, with the table's defaults.
+
+    Raises
+    ------
+    TypeError
+        For a class quantity (each class has its own) or any other unknown keyword.
+    """
+    own = set(threat) & set(CLASS_QUANTITIES)
+    if own:
+        raise TypeError(
+            f"{', '.join(sorted(own))} belong(s) to each competitor class, not beside classes=; the shared "
+            f"threat is {', '.join(CLASS_SHARED_THREAT)}"
+        )
+    unknown = set(threat) - set(CLASS_SHARED_THREAT)
+    if unknown:
+        raise TypeError(
+            f"unexpected keyword argument(s) {', '.join(sorted(unknown))}; the shared threat is "
+            f"{', '.join(CLASS_SHARED_THREAT)}"
+        )
+    return {name: check(name, threat.get(name, DEFAULTS[name])) for name in CLASS_SHARED_THREAT}
+
+
+# -- the arithmetic ---------------------------------------------------------------------------------
+
+
+def _logsumexp(terms: Sequence[np.ndarray]) -> np.ndarray:
+    """ln Σ exp(terms) over a sequence of broadcastable arrays; exactly the term when there is one."""
+    if len(terms) == 1:
+        return np.asarray(terms[0], dtype=float)
+    top = functools.reduce(np.maximum, terms)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        finite = np.where(np.isfinite(top), top, 0.0)
+        total = sum(np.exp(t - finite) for t in terms)
+        out = finite + np.log(total)
+    # Every term −inf: −inf; some term +inf: +inf (the subtraction made NaN there).
+    return np.where(np.isfinite(top), out, top)
+
+
+@dataclass(frozen=True)
+class _ClassLogs:
+    """One class's logs at the inputs' shape: what every solver and the result combine."""
+
+    log_single: np.ndarray
+    log_failure: np.ndarray
+    log_k: np.ndarray
+
+    @property
+    def exponent(self) -> np.ndarray:
+        """ln(K_eff,c · (−ln P₁,c)), the class's term of ln(−ln P_align)."""
+        return self.log_k + _log_neg_log(self.log_failure, self.log_single)
+
+
+def _class_inputs(shared, klass, error_rate):
+    """Per class and independent of N: h, q, 1 − q, q − ½ and ln K_eff (each at its own shape)."""
+    blind = _math.blind_share(shared["blind_spot"], klass["footprint"], klass["exploitation"])
+    fooled = shared["fooled_rate"]
+    return {
+        "blind": blind,
+        "win": _math.label_win_prob(error_rate, blind, fooled),
+        "loss": _math.label_loss_prob(error_rate, blind, fooled),
+        "margin": _math.label_margin(error_rate, blind, fooled),
+        "log_k": _math.log_effective_competitors(klass["competitors_log10"], shared["prior_bits"]),
+        "footprint": klass["footprint"],
+    }
+
+
+def _logs_at(inputs, labels) -> tuple[_ClassLogs, np.ndarray]:
+    """The class's logs at ``labels`` (any non-negative float, not range-checked) and m."""
+    informative = _math.informative_labels(labels, inputs["footprint"])
+    log_single, log_failure = _single_logs(informative, inputs["loss"], inputs["win"], inputs["margin"])
+    return _ClassLogs(log_single, log_failure, inputs["log_k"]), informative
+
+
+def _misalignment_exponent(logs: Sequence[_ClassLogs]) -> np.ndarray:
+    """ln(−ln P_align) = ln Σ_c K_eff,c(−ln P₁,c)."""
+    return _logsumexp([c.exponent for c in logs])
+
+
+def _overall(logs: Sequence[_ClassLogs]):
+    """P_align, 1 − P_align, the Bonferroni bound and ln(−ln P_align) over every class.
+
+    For one class this is :func:`aliquant_core.model._align_from_logs` operation for operation.
+    """
+    exponent_total = _misalignment_exponent(logs)
+    exponent = np.minimum(exponent_total, 700.0)
+    log_p_align = -np.exp(exponent)
+    p_align = np.exp(log_p_align)
+    p_misalign = -np.expm1(log_p_align)
+    log_union = np.broadcast_to(_logsumexp([c.log_k + c.log_failure for c in logs]), p_align.shape)
+    bound = np.ones(p_align.shape)
+    counted = log_union >= -40.0
+    bound[counted] = np.maximum(0.0, -np.expm1(np.minimum(log_union[counted], 700.0)))
+    return p_align, p_misalign, bound, exponent_total
+
+
+# -- the result -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassResult(Result):
+    """One class's share of a :class:`ClassesResult`; every array has the inputs' broadcast shape.
+
+    Attributes
+    ----------
+    name : str
+        The class's name.
+    competitors_log10, footprint, exploitation : float or ndarray
+        Its own quantities.
+    p_align : float or ndarray
+        :math:`P_{1,c}^{K_{\\text{eff},c}}`: the data favours the aligned policy over every
+        competitor of this class (contests independent).
+    p_misalign : float or ndarray
+        :math:`1 - P_{1,c}^{K_{\\text{eff},c}}` to full relative accuracy.
+    p_align_lower_bound : float or ndarray
+        The class's Bonferroni bound :math:`\\max(0, 1 - K_{\\text{eff},c}(1 - P_{1,c}))`.
+    p_single : float or ndarray
+        :math:`P_{1,c}`: against one competitor of the class; also the upper end of the class's
+        shared-dataset range.
+    single_failure, log10_single_failure : float or ndarray
+        :math:`1 - P_{1,c}` and its log₁₀ (finite far below the float range).
+    label_win_prob, blind_share, informative_labels : float or ndarray
+        :math:`q_c`, :math:`h_c` and :math:`m_c`.
+    effective_competitors_log10 : float or ndarray
+        :math:`\\log_{10} K_{\\text{eff},c}`.
+    misalignment_share : float or ndarray
+        The class's share of :math:`-\\ln P_\\text{align}`,
+        :math:`K_{\\text{eff},c}(-\\ln P_{1,c}) / \\sum_{c'} K_{\\text{eff},c'}(-\\ln P_{1,c'})`
+        (NaN where no class contributes anything).
+    regime : str or ndarray of str
+        By the sign of :math:`q_c - \\tfrac12`.
+    """
+
+    name: str
+    competitors_log10: FloatArray
+    footprint: FloatArray
+    exploitation: FloatArray
+    p_align: FloatArray
+    p_misalign: FloatArray
+    p_align_lower_bound: FloatArray
+    p_single: FloatArray
+    single_failure: FloatArray
+    log10_single_failure: FloatArray
+    label_win_prob: FloatArray
+    blind_share: FloatArray
+    informative_labels: FloatArray
+    effective_competitors_log10: FloatArray
+    misalignment_share: FloatArray
+    regime: RegimeArray
+
+
+@dataclass(frozen=True)
+class ClassesResult(Result):
+    """Probability of outer alignment against several classes of competitors.
+
+    Every overall field has the inputs' broadcast shape (NumPy scalars for scalar inputs).
+
+    Attributes
+    ----------
+    p_align : float or ndarray
+        :math:`\\prod_c P_{1,c}^{K_{\\text{eff},c}}`, every contest independent: the lower end of the
+        shared-dataset range.
+    p_misalign : float or ndarray
+        :math:`1 - P_\\text{align}` to full relative accuracy.
+    p_align_lower_bound : float or ndarray
+        Bonferroni over every competitor of every class,
+        :math:`\\max(0, 1 - \\sum_c K_{\\text{eff},c}(1 - P_{1,c}))`, true under any dependence.
+    p_align_one_contest : float or ndarray
+        :math:`\\min_c P_{1,c}`, the upper end of the shared-dataset range (every competitor
+        judged on one contest: the hardest single competitor is what is left).
+    misalignment_exponent : float or ndarray
+        :math:`\\ln(-\\ln P_\\text{align}) = \\ln \\sum_c K_{\\text{eff},c}(-\\ln P_{1,c})`, resolved
+        where :math:`P_\\text{align}` rounds to 0 or 1 (``-inf`` where it is exactly 1).
+    binding : str or ndarray of str
+        Name of the class contributing most to misalignment (the largest
+        :math:`K_{\\text{eff},c}(-\\ln P_{1,c})`; the first class on a tie).
+    binding_index : int or ndarray of int
+        Its position in ``classes``.
+    regime : str or ndarray of str
+        ``"no_quantity_suffices"`` if any class has :math:`q_c < \\tfrac12` (that class drives
+        :math:`P_\\text{align}` to 0 as labels grow), else ``"knife_edge"`` if any has
+        :math:`q_c = \\tfrac12`, else ``"quantity_suffices"``.
+    classes : tuple of ClassResult
+        Per class, in the order given.
+    """
+
+    p_align: FloatArray
+    p_misalign: FloatArray
+    p_align_lower_bound: FloatArray
+    p_align_one_contest: FloatArray
+    misalignment_exponent: FloatArray
+    binding: RegimeArray
+    binding_index: Any
+    regime: RegimeArray
+    classes: tuple[ClassResult, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The classes' names, in order."""
+        return tuple(c.name for c in self.classes)
+
+    def by_name(self, name: str) -> ClassResult:
+        """The :class:`ClassResult` of the class called ``name``."""
+        for c in self.classes:
+            if c.name == name:
+                return c
+        raise KeyError(f"no competitor class named {name!r}; the classes are {', '.join(self.names)}")
+
+
+def _worst_regime(margins: Sequence[np.ndarray], shape) -> np.ndarray:
+    """The overall regime: the lowest sign of q_c − ½ over the classes."""
+    sign = functools.reduce(np.minimum, [np.sign(m) for m in margins])
+    return _regime(np.broadcast_to(sign, shape))
+
+
+def _result(names, class_threats, shared, inputs, logs, informative) -> ClassesResult:
+    """Assemble a :class:`ClassesResult` from each class's inputs and logs."""
+    p_align, p_misalign, bound, exponent_total = _overall(logs)
+    shape = p_align.shape
+    exponents = [np.broadcast_to(c.exponent, shape) for c in logs]
+    if len(logs) == 1:
+        index = np.zeros(shape, dtype=int)
+        shares = [np.where(np.isfinite(exponent_total), 1.0, np.nan) * np.ones(shape)]
+    else:
+        index = np.argmax(np.stack(exponents), axis=0)
+        with np.errstate(invalid="ignore"):
+            shares = [np.exp(e - exponent_total) for e in exponents]
+    names_array = np.asarray(names, dtype=str)
+    per_class = []
+    for name, klass, inp, c, m, share in zip(names, class_threats, inputs, logs, informative, shares, strict=True):
+        c_align, c_misalign, c_bound = _align_from_logs(c.log_single, c.log_failure, c.log_k)
+        per_class.append(
+            ClassResult(
+                name=name,
+                **{q: np.broadcast_to(klass[q], shape)[()] for q in CLASS_QUANTITIES},
+                p_align=np.broadcast_to(c_align, shape)[()],
+                p_misalign=np.broadcast_to(c_misalign, shape)[()],
+                p_align_lower_bound=np.broadcast_to(c_bound, shape)[()],
+                p_single=np.broadcast_to(np.exp(c.log_single), shape)[()],
+                single_failure=np.broadcast_to(np.exp(c.log_failure), shape)[()],
+                log10_single_failure=np.broadcast_to(c.log_failure / _math.LN10 + 0.0, shape)[()],
+                label_win_prob=np.broadcast_to(inp["win"], shape)[()],
+                blind_share=np.broadcast_to(inp["blind"], shape)[()],
+                informative_labels=np.broadcast_to(m, shape)[()],
+                effective_competitors_log10=np.broadcast_to(
+                    np.maximum(0.0, klass["competitors_log10"] - shared["prior_bits"] * _math.LOG10_2), shape
+                )[()],
+                misalignment_share=np.asarray(share)[()],
+                regime=_regime(np.broadcast_to(inp["margin"], shape))[()],
+            )
+        )
+    one_contest = functools.reduce(np.minimum, [np.exp(c.log_single) for c in logs])
+    return ClassesResult(
+        p_align=p_align[()],
+        p_misalign=p_misalign[()],
+        p_align_lower_bound=bound[()],
+        p_align_one_contest=np.broadcast_to(one_contest, shape)[()],
+        misalignment_exponent=np.broadcast_to(exponent_total, shape)[()],
+        binding=np.asarray(names_array[index])[()],
+        binding_index=index[()],
+        regime=_worst_regime([inp["margin"] for inp in inputs], shape)[()],
+        classes=tuple(per_class),
+    )
+
+
+def _class_arrays(classes: Sequence[CompetitorClass]) -> list[dict[str, np.ndarray]]:
+    return [{q: np.asarray(getattr(c, q), dtype=float) for q in CLASS_QUANTITIES} for c in classes]
+
+
+def evaluate_classes(labels, error_rate, shared, class_threats, names) -> ClassesResult:
+    """:func:`classes_p_align` on checked inputs; ``class_threats`` may hold arrays (uncertainty,
+    trajectories), each class's values broadcasting against the rest."""
+    shape = np.broadcast_shapes(
+        np.shape(labels), np.shape(error_rate), *(np.shape(v) for v in shared.values()),
+        *(np.shape(v) for k in class_threats for v in k.values()),
+    )  # fmt: skip
+    inputs = [_class_inputs(shared, k, error_rate) for k in class_threats]
+    pairs = [_logs_at(inp, labels) for inp in inputs]
+    logs = [p[0] for p in pairs]
+    informative = [p[1] for p in pairs]
+    # Shapes: each log array at least the inputs' shape, so the overall fields have it too.
+    logs = [
+        _ClassLogs(np.broadcast_to(c.log_single, shape), np.broadcast_to(c.log_failure, shape), c.log_k)
+        for c in logs
+    ]
+    return _result(names, class_threats, shared, inputs, logs, informative)
+
+
+@takes_assumptions
+def classes_p_align(
+    labels: ArrayLike,
+    error_rate: ArrayLike | None = None,
+    *,
+    agreement: ArrayLike | None = None,
+    classes: Sequence[CompetitorClass],
+    **threat: ArrayLike,
+) -> ClassesResult:
+    r"""Probability of outer alignment against several classes of competitors.
+
+    Also callable as ``classes_p_align(assumptions, classes=...)``: the assumptions give the labels,
+    the label quality and the shared threat; their own footprint, exploitation and count are not
+    used (the classes hold them; :func:`classes_from_assumptions` makes them the first class).
+
+    Parameters
+    ----------
+    labels, error_rate, agreement : array_like
+        As for :func:`aliquant_core.p_align`; all broadcast.
+    classes : sequence of CompetitorClass
+        1 to :data:`MAX_CLASSES` classes with distinct names (mappings keyed like
+        :meth:`CompetitorClass.as_dict` are read too).
+    **threat : array_like
+        The shared threat (:data:`CLASS_SHARED_THREAT`: ``blind_spot``, ``fooled_rate``,
+        ``prior_bits``), each defaulting to the table's. A class quantity here is a TypeError.
+
+    Returns
+    -------
+    ClassesResult
+        The product, the Bonferroni bound, the shared-dataset range's upper end, the binding class
+        and each class's :class:`ClassResult`.
+
+    Notes
+    -----
+    See the module notes. One class gives exactly :func:`aliquant_core.p_align`'s figures.
+
+    Examples
+    --------
+    Two classes of one competitor each, every situation informative, no blind spot, three labels
+    right with chance 0.8: each class's :math:`P_1 = 0.896`, so :math:`P_\text{align} = 0.896^2`.
+
+    >>> one = CompetitorClass("a", competitors_log10=0, footprint=1)
+    >>> two = CompetitorClass("b", competitors_log10=0, footprint=1)
+    >>> round(float(classes_p_align(3, 0.2, classes=[one, two], blind_spot=0).p_align), 6)
+    0.802816
+
+    The targeted few bind: a hundred competitors that differ only inside blind spots beat
+    :math:`10^{20}` benign ones.
+
+    >>> r = classes_p_align(100_000, 0.1638, classes=[CompetitorClass(exploitation=0.3), TARGETED_FEW])
+    >>> str(r.binding)
+    'targeted few'
+    """
+    classes = check_classes(classes)
+    shared = check_shared(threat)
+    labels = check_range("labels", labels)
+    error = resolve_error_rate(error_rate, agreement)
+    return evaluate_classes(labels, error, shared, _class_arrays(classes), [c.name for c in classes])
+
+
+# -- solvers over classes (the one-class case is the base model's own solver) ---------------------
+
+#: Most rounds of the required-labels search when some class's labels favour its competitors.
+_MAX_ROUNDS = 200
+
+#: Bisection steps on ε or σ in [0, 1]: enough to reach adjacent doubles.
+_BISECTION_STEPS = 100
+
+
+def _flat(shape, inputs):
+    return [{k: np.broadcast_to(v, shape).ravel() for k, v in inp.items()} for inp in inputs]
+
+
+def _exponent_at(inp, labels, index):
+    """ln(K_eff,c (−ln P₁,c)) for the points ``index`` of a flattened class at ``labels``."""
+    sub = {k: v[index] for k, v in inp.items()}
+    logs, _ = _logs_at(sub, labels)
+    return logs.exponent
+
+
+def _smallest_labels(gap, lo):
+    """Smallest whole N > lo with gap(N, points) ≤ 0, gap non-increasing in N and gap(lo) > 0.
+
+    ``inf`` where no float N does. The bracket grows by squaring, then shrinks geometrically
+    while it spans more than a factor of four and by halves after.
+    """
+    points = np.arange(lo.size)
+    hi = np.maximum(4.0, 2.0 * lo)
+    result = np.full(lo.size, np.inf)
+    growing = np.ones(lo.size, dtype=bool)
+    while np.any(growing):
+        idx = points[growing]
+        met = gap(hi[idx], idx) <= 0.0
+        growing[idx[met]] = False
+        lo[idx[~met]] = hi[idx[~met]]
+        with np.errstate(over="ignore"):
+            hi[idx[~met]] = hi[idx[~met]] ** 2
+        beyond = growing & ~np.isfinite(hi)
+        growing &= ~beyond
+        hi[beyond] = np.nan
+    found = np.isfinite(hi)
+    while True:
+        open_ = found & (hi - lo > np.maximum(1.0, hi * 4e-16))
+        if not np.any(open_):
+            break
+        idx = points[open_]
+        l, h = lo[idx], hi[idx]
+        mid = np.where(h > 4.0 * (l + 1.0), np.floor(np.sqrt((l + 1.0) * h)), np.floor((l + h) / 2.0))
+        mid = np.clip(mid, l + 1.0, h - 1.0)
+        met = gap(mid, idx) <= 0.0
+        hi[idx[met]] = mid[met]
+        lo[idx[~met]] = mid[~met]
+    result[found] = hi[found]
+    return result
+
+
+def required_labels_for(target, error_rate, shared, class_threats) -> np.ndarray:
+    r"""Smallest N with :math:`\prod_c P_{1,c}^{K_{\text{eff},c}} \ge P^*`, on checked inputs.
+
+    Classes whose labels favour the aligned policy (:math:`q_c > \tfrac12`) gain with every label;
+    classes with :math:`q_c < \tfrac12` lose, so :math:`P_\text{align}` need not be monotone in N.
+    Writing :math:`G(N)` and :math:`B(N)` for the two groups' sums of
+    :math:`K_{\text{eff},c}(-\ln P_{1,c})` (:math:`G` non-increasing, :math:`B` non-decreasing;
+    knife-edge classes in :math:`B`, constant), the target is :math:`G + B \le -\ln P^*`. From
+    :math:`N_0 = 0`: no :math:`N < N_{k+1}`, the smallest :math:`N \ge N_k` with
+    :math:`G(N) \le -\ln P^* - B(N_k)`, can meet it (there :math:`B(N) \ge B(N_k)`); if
+    :math:`N_{k+1}` does, it is the answer, else repeat from it. :math:`B` only grows, so the
+    answer is infinite once :math:`B(N_k) \ge -\ln P^*` or no class gains.
+    """
+    inputs = [_class_inputs(shared, k, error_rate) for k in class_threats]
+    shape = np.broadcast_shapes(
+        np.shape(target), *(np.shape(v) for inp in inputs for v in inp.values())
+    )
+    flat = _flat(shape, inputs)
+    budget = np.broadcast_to(np.log(-np.log(target)), shape).ravel()
+    size = budget.size
+    gains = [inp["margin"] > 0.0 for inp in flat]
+
+    def exponents(labels, index, which):
+        terms = []
+        for inp, gain in zip(flat, gains, strict=True):
+            wanted = gain[index] if which == "gain" else (~gain[index] if which == "rest" else True)
+            e = _exponent_at(inp, labels, index)
+            terms.append(np.where(wanted, e, -np.inf))
+        return _logsumexp(terms)
+
+    everything = np.arange(size)
+    result = np.full(size, np.inf)
+    zero = np.zeros(size)
+    free = exponents(zero, everything, "all") <= budget
+    result[free] = 0.0
+    any_gain = functools.reduce(np.logical_or, gains)
+    active = everything[~free & any_gain]
+    at = np.zeros(size)
+    for _ in range(_MAX_ROUNDS):
+        if active.size == 0:
+            break
+        rest = exponents(at[active], active, "rest")
+        room = rest < budget[active]
+        active = active[room]
+        rest = rest[room]
+        if active.size == 0:
+            break
+        with np.errstate(divide="ignore"):
+            allowed = budget[active] + np.log1p(-np.exp(rest - budget[active]))
+
+        def gap(labels, sub, active=active, allowed=allowed):
+            return exponents(labels, active[sub], "gain") - allowed[sub]
+
+        start = at[active].copy()
+        met_now = gap(start, np.arange(active.size)) <= 0.0
+        found = np.where(met_now, start, np.nan)
+        if np.any(~met_now):
+            found[~met_now] = _smallest_labels(_gap_subset(gap, np.flatnonzero(~met_now)), start[~met_now])
+        reached = np.isfinite(found)
+        done = np.zeros(active.size, dtype=bool)
+        if np.any(reached):
+            idx = np.flatnonzero(reached)
+            ok = exponents(found[idx], active[idx], "all") <= budget[active[idx]]
+            result[active[idx[ok]]] = found[idx[ok]]
+            done[idx[ok]] = True
+        at[active[reached]] = found[reached]
+        active = active[reached & ~done]
+    else:
+        raise RuntimeError("required labels over classes did not settle; please report the inputs")
+    return result.reshape(shape)
+
+
+def _gap_subset(gap, subset):
+    """``gap`` restricted to the points ``subset`` of its own."""
+    return lambda labels, sub: gap(labels, subset[sub])
+
+
+def _meets_at(flat_inputs, informative, budget, index, error_rate, blind):
+    """Whether each point of ``index`` reaches its budget at the given ε and blind shares."""
+    terms = []
+    for inp, m, h in zip(flat_inputs, informative, blind, strict=True):
+        e, hh, fooled = error_rate, h, inp["fooled"][index]
+        win = _math.label_win_prob(e, hh, fooled)
+        loss = _math.label_loss_prob(e, hh, fooled)
+        margin = _math.label_margin(e, hh, fooled)
+        log_single, log_failure = _single_logs(m[index], loss, win, margin)
+        terms.append(inp["log_k"][index] + _log_neg_log(log_failure, log_single))
+    return _logsumexp(terms) <= budget[index]
+
+
+def _largest(meets, low, high, size):
+    """Largest x in [low, high] with meets(x, points) (meets non-increasing in x): NaN if low fails."""
+    everything = np.arange(size)
+    lo = np.full(size, low)
+    hi = np.full(size, high)
+    result = np.full(size, np.nan)
+    at_high = meets(hi, everything)
+    at_low = meets(lo, everything)
+    result[at_high] = high
+    search = everything[at_low & ~at_high]
+    l, h = lo[search], hi[search]
+    for _ in range(_BISECTION_STEPS):
+        mid = 0.5 * (l + h)
+        if not np.any((mid > l) & (mid < h)):
+            break
+        ok = meets(mid, search)
+        l = np.where(ok, mid, l)
+        h = np.where(ok, h, mid)
+    result[search] = l
+    return result
+
+
+def _tolerance_inputs(target, labels, shared, class_threats, extra=()):
+    shape = np.broadcast_shapes(
+        np.shape(target), np.shape(labels), *(np.shape(v) for v in shared.values()),
+        *(np.shape(v) for k in class_threats for v in k.values()), *(np.shape(v) for v in extra),
+    )  # fmt: skip
+    flat = []
+    informative = []
+    for k in class_threats:
+        f = np.broadcast_to(k["footprint"], shape).ravel()
+        flat.append(
+            {
+                "footprint": f,
+                "exploitation": np.broadcast_to(k["exploitation"], shape).ravel(),
+                "fooled": np.broadcast_to(shared["fooled_rate"], shape).ravel(),
+                "log_k": np.broadcast_to(
+                    _math.log_effective_competitors(k["competitors_log10"], shared["prior_bits"]), shape
+                ).ravel(),
+            }
+        )
+        informative.append(_math.informative_labels(np.broadcast_to(labels, shape).ravel(), f))
+    budget = np.broadcast_to(np.log(-np.log(target)), shape).ravel()
+    return shape, flat, informative, budget
+
+
+def max_error_rate_for(target, labels, shared, class_threats) -> np.ndarray:
+    """Largest ε in [0, ½] meeting the target over every class (bisection; P_align falls with ε)."""
+    shape, flat, informative, budget = _tolerance_inputs(target, labels, shared, class_threats)
+    sigma = np.broadcast_to(shared["blind_spot"], shape).ravel()
+    blind = [_math.blind_share(sigma, inp["footprint"], inp["exploitation"]) for inp in flat]
+
+    def meets(error, index):
+        return _meets_at(flat, informative, budget, index, error, [h[index] for h in blind])
+
+    return _largest(meets, 0.0, 0.5, budget.size).reshape(shape)
+
+
+def max_blind_spot_for(target, labels, error_rate, shared, class_threats) -> np.ndarray:
+    """Largest σ in [0, 1] meeting the target over every class (bisection where φ > ε)."""
+    shape, flat, informative, budget = _tolerance_inputs(target, labels, shared, class_threats, (error_rate,))
+    error = np.broadcast_to(error_rate, shape).ravel()
+
+    def meets(sigma, index):
+        blind = [_math.blind_share(sigma, inp["footprint"][index], inp["exploitation"][index]) for inp in flat]
+        return _meets_at(flat, informative, budget, index, error[index], blind)
+
+    result = _largest(meets, 0.0, 1.0, budget.size)
+    # Where φ ≤ ε blind spots do not hurt: all (σ = 1) or nothing, as for one class.
+    harmless = flat[0]["fooled"] <= error if flat else np.zeros(budget.size, dtype=bool)
+    if np.any(harmless):
+        index = np.flatnonzero(harmless)
+        at_one = meets(np.ones(index.size), index)
+        result[index] = np.where(at_one, 1.0, np.nan)
+    return result.reshape(shape)
+
+
+def max_competitors_log10_for(target, labels, error_rate, shared, class_threats, class_index) -> np.ndarray:
+    r"""Largest :math:`\log_{10} K` of class ``class_index`` meeting the target, the others held.
+
+    :math:`K_{\text{eff},i}(-\ln P_{1,i}) \le -\ln P^* - \sum_{c \ne i} K_{\text{eff},c}(-\ln P_{1,c})`.
+    """
+    inputs = [_class_inputs(shared, k, error_rate) for k in class_threats]
+    logs = [_logs_at(inp, labels)[0] for inp in inputs]
+    budget = np.log(-np.log(target))
+    others = [c.exponent for i, c in enumerate(logs) if i != class_index]
+    mine = logs[class_index]
+    own = _log_neg_log(mine.log_failure, mine.log_single)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rest = _logsumexp(others) if others else np.asarray(-np.inf)
+        room = np.where(rest < budget, budget + np.log1p(-np.exp(rest - budget)), np.nan)
+        log_k_max = room - own
+    result = log_k_max / _math.LN10 + shared["prior_bits"] * _math.LOG10_2
+    return np.where(log_k_max >= 0.0, result, np.nan)

@@ -56,7 +56,15 @@ from ._results import Result
 from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range, resolve_error_rate
 from .model import _align_from_logs, _log_neg_log, _regime, _single_logs
-from .quantities import CLASS_QUANTITIES, DEFAULTS, THREAT, Assumptions, QuantityError, check, takes_assumptions
+from .quantities import (
+    CLASS_QUANTITIES,
+    DEFAULTS,
+    THREAT,
+    Assumptions,
+    QuantityError,
+    check,
+    takes_assumptions,
+)
 
 __all__ = [
     "CLASS_QUANTITIES",
@@ -135,7 +143,9 @@ class CompetitorClass:
         for quantity in CLASS_QUANTITIES:
             value = check(quantity, getattr(self, quantity))
             if value.ndim:
-                raise QuantityError(f"{quantity} of a competitor class must be a single number; got {value.size}")
+                raise QuantityError(
+                    f"{quantity} of a competitor class must be a single number; got {value.size} values"
+                )
             object.__setattr__(self, quantity, float(value))
 
     @property
@@ -433,7 +443,8 @@ def _result(names, class_threats, shared, inputs, logs, informative) -> ClassesR
             shares = [np.exp(e - exponent_total) for e in exponents]
     names_array = np.asarray(names, dtype=str)
     per_class = []
-    for name, klass, inp, c, m, share in zip(names, class_threats, inputs, logs, informative, shares, strict=True):
+    rows = zip(names, class_threats, inputs, logs, informative, shares, strict=True)
+    for name, klass, inp, c, m, share in rows:
         c_align, c_misalign, c_bound = _align_from_logs(c.log_single, c.log_failure, c.log_k)
         per_class.append(
             ClassResult(
@@ -598,9 +609,10 @@ def _smallest_labels(gap, lo):
         if not np.any(open_):
             break
         idx = points[open_]
-        l, h = lo[idx], hi[idx]
-        mid = np.where(h > 4.0 * (l + 1.0), np.floor(np.sqrt((l + 1.0) * h)), np.floor((l + h) / 2.0))
-        mid = np.clip(mid, l + 1.0, h - 1.0)
+        low_, high_ = lo[idx], hi[idx]
+        geometric = high_ > 4.0 * (low_ + 1.0)
+        mid = np.where(geometric, np.floor(np.sqrt((low_ + 1.0) * high_)), np.floor((low_ + high_) / 2.0))
+        mid = np.clip(mid, low_ + 1.0, high_ - 1.0)
         met = gap(mid, idx) <= 0.0
         hi[idx[met]] = mid[met]
         lo[idx[~met]] = mid[~met]
@@ -622,9 +634,7 @@ def required_labels_for(target, error_rate, shared, class_threats) -> np.ndarray
     answer is infinite once :math:`B(N_k) \ge -\ln P^*` or no class gains.
     """
     inputs = [_class_inputs(shared, k, error_rate) for k in class_threats]
-    shape = np.broadcast_shapes(
-        np.shape(target), *(np.shape(v) for inp in inputs for v in inp.values())
-    )
+    shape = np.broadcast_shapes(np.shape(target), *(np.shape(v) for inp in inputs for v in inp.values()))
     flat = _flat(shape, inputs)
     budget = np.broadcast_to(np.log(-np.log(target)), shape).ravel()
     size = budget.size
@@ -708,15 +718,15 @@ def _largest(meets, low, high, size):
     at_low = meets(lo, everything)
     result[at_high] = high
     search = everything[at_low & ~at_high]
-    l, h = lo[search], hi[search]
+    passing, failing = lo[search], hi[search]
     for _ in range(_BISECTION_STEPS):
-        mid = 0.5 * (l + h)
-        if not np.any((mid > l) & (mid < h)):
+        mid = 0.5 * (passing + failing)
+        if not np.any((mid > passing) & (mid < failing)):
             break
         ok = meets(mid, search)
-        l = np.where(ok, mid, l)
-        h = np.where(ok, h, mid)
-    result[search] = l
+        passing = np.where(ok, mid, passing)
+        failing = np.where(ok, failing, mid)
+    result[search] = passing
     return result
 
 
@@ -762,7 +772,9 @@ def max_blind_spot_for(target, labels, error_rate, shared, class_threats) -> np.
     error = np.broadcast_to(error_rate, shape).ravel()
 
     def meets(sigma, index):
-        blind = [_math.blind_share(sigma, inp["footprint"][index], inp["exploitation"][index]) for inp in flat]
+        blind = [
+            _math.blind_share(sigma, inp["footprint"][index], inp["exploitation"][index]) for inp in flat
+        ]
         return _meets_at(flat, informative, budget, index, error[index], blind)
 
     result = _largest(meets, 0.0, 1.0, budget.size)

@@ -59,8 +59,8 @@ from ._math import blind_share, error_rate_from_agreement, footprint_overlap
 from .anchors import INSTRUCTGPT_AGREEMENT
 
 __all__ = [
-    "DEFAULTS",
     "CLASS_QUANTITIES",
+    "DEFAULTS",
     "GROUPS",
     "MODEL_GROUPS",
     "QUANTITIES",

@@ -429,8 +429,12 @@ def _worst_regime(margins: Sequence[np.ndarray], shape) -> np.ndarray:
     return _regime(np.broadcast_to(sign, shape))
 
 
-def _result(names, class_threats, shared, inputs, logs, informative) -> ClassesResult:
-    """Assemble a :class:`ClassesResult` from each class's inputs and logs."""
+def _result(names, class_threats, prior_bits, logs, details) -> ClassesResult:
+    """Assemble a :class:`ClassesResult` from each class's logs and details.
+
+    ``details`` holds per class ``win`` (q), ``blind`` (h), ``informative`` (m), at the points'
+    shape or with a sources axis last, and ``margin``, whose sign gives the class's regime.
+    """
     p_align, p_misalign, bound, exponent_total = _overall(logs)
     shape = p_align.shape
     exponents = [np.broadcast_to(c.exponent, shape) for c in logs]
@@ -441,29 +445,33 @@ def _result(names, class_threats, shared, inputs, logs, informative) -> ClassesR
         index = np.argmax(np.stack(exponents), axis=0)
         with np.errstate(invalid="ignore"):
             shares = [np.exp(e - exponent_total) for e in exponents]
+
+    def at_shape(value):
+        value = np.asarray(value)
+        return (value if value.ndim > len(shape) else np.broadcast_to(value, shape))[()]
+
     names_array = np.asarray(names, dtype=str)
     per_class = []
-    rows = zip(names, class_threats, inputs, logs, informative, shares, strict=True)
-    for name, klass, inp, c, m, share in rows:
+    for name, klass, c, detail, share in zip(names, class_threats, logs, details, shares, strict=True):
         c_align, c_misalign, c_bound = _align_from_logs(c.log_single, c.log_failure, c.log_k)
         per_class.append(
             ClassResult(
                 name=name,
-                **{q: np.broadcast_to(klass[q], shape)[()] for q in CLASS_QUANTITIES},
-                p_align=np.broadcast_to(c_align, shape)[()],
-                p_misalign=np.broadcast_to(c_misalign, shape)[()],
-                p_align_lower_bound=np.broadcast_to(c_bound, shape)[()],
-                p_single=np.broadcast_to(np.exp(c.log_single), shape)[()],
-                single_failure=np.broadcast_to(np.exp(c.log_failure), shape)[()],
-                log10_single_failure=np.broadcast_to(c.log_failure / _math.LN10 + 0.0, shape)[()],
-                label_win_prob=np.broadcast_to(inp["win"], shape)[()],
-                blind_share=np.broadcast_to(inp["blind"], shape)[()],
-                informative_labels=np.broadcast_to(m, shape)[()],
-                effective_competitors_log10=np.broadcast_to(
-                    np.maximum(0.0, klass["competitors_log10"] - shared["prior_bits"] * _math.LOG10_2), shape
-                )[()],
+                **{q: at_shape(klass[q]) for q in CLASS_QUANTITIES},
+                p_align=at_shape(c_align),
+                p_misalign=at_shape(c_misalign),
+                p_align_lower_bound=at_shape(c_bound),
+                p_single=at_shape(np.exp(c.log_single)),
+                single_failure=at_shape(np.exp(c.log_failure)),
+                log10_single_failure=at_shape(c.log_failure / _math.LN10 + 0.0),
+                label_win_prob=at_shape(detail["win"]),
+                blind_share=at_shape(detail["blind"]),
+                informative_labels=at_shape(detail["informative"]),
+                effective_competitors_log10=at_shape(
+                    np.maximum(0.0, klass["competitors_log10"] - prior_bits * _math.LOG10_2)
+                ),
                 misalignment_share=np.asarray(share)[()],
-                regime=_regime(np.broadcast_to(inp["margin"], shape))[()],
+                regime=_regime(np.broadcast_to(detail["margin"], shape))[()],
             )
         )
     one_contest = functools.reduce(np.minimum, [np.exp(c.log_single) for c in logs])
@@ -475,7 +483,7 @@ def _result(names, class_threats, shared, inputs, logs, informative) -> ClassesR
         misalignment_exponent=np.broadcast_to(exponent_total, shape)[()],
         binding=np.asarray(names_array[index])[()],
         binding_index=index[()],
-        regime=_worst_regime([inp["margin"] for inp in inputs], shape)[()],
+        regime=_worst_regime([d["margin"] for d in details], shape)[()],
         classes=tuple(per_class),
     )
 
@@ -500,7 +508,17 @@ def evaluate_classes(labels, error_rate, shared, class_threats, names) -> Classe
         _ClassLogs(np.broadcast_to(c.log_single, shape), np.broadcast_to(c.log_failure, shape), c.log_k)
         for c in logs
     ]
-    return _result(names, class_threats, shared, inputs, logs, informative)
+    details = [
+        {"win": inp["win"], "blind": inp["blind"], "informative": m, "margin": inp["margin"]}
+        for inp, m in zip(inputs, informative, strict=True)
+    ]
+    return _result(names, class_threats, shared["prior_bits"], logs, details)
+
+
+def combine_logs(names, class_threats, prior_bits, logs, details) -> ClassesResult:
+    """A :class:`ClassesResult` from per-class ln P₁, ln(1 − P₁) and ln K_eff (``(log_single,
+    log_failure, log_k)`` triples) computed elsewhere, e.g. by a programme's mixture."""
+    return _result(names, class_threats, prior_bits, [_ClassLogs(*triple) for triple in logs], details)
 
 
 @takes_assumptions

@@ -316,11 +316,23 @@ def _mixture_classes(labels, error_rate, blind_spot, redundancy, aggregation, me
     classes = check_classes(classes)
     shared = check_shared({**threat, "blind_spot": 0.0})
     del shared["blind_spot"]
-    logs, details, threats = [], [], []
-    for klass in classes:
+    threats = [{k: np.asarray(v) for k, v in c.threat.items()} for c in classes]
+    names = [c.name for c in classes]
+    return mixture_over_classes(
+        labels, error_rate, blind_spot, redundancy, aggregation, method, shared, threats, names
+    )  # fmt: skip
+
+
+def mixture_over_classes(
+    labels, error_rate, blind_spot, redundancy, aggregation, method, shared, threats, names
+):
+    """The mixture against classes on checked inputs; each class's quantities may be arrays over the
+    leading axes (a trajectory's generations)."""
+    logs, details = [], []
+    for klass in threats:
         log_single, log_failure, v, _ = _mixture_parts(
-            labels, error_rate, blind_spot, redundancy, aggregation, method, {**shared, **klass.threat}
-        )
+            labels, error_rate, blind_spot, redundancy, aggregation, method, {**shared, **klass}
+        )  # fmt: skip
         log_k = _math.log_effective_competitors(v["competitors_log10"][..., 0], v["prior_bits"][..., 0])
         logs.append((log_single, log_failure, log_k))
         details.append(
@@ -331,8 +343,7 @@ def _mixture_classes(labels, error_rate, blind_spot, redundancy, aggregation, me
                 "margin": v["mean_per_label"],
             }
         )
-        threats.append(klass.threat)
-    return combine_logs([c.name for c in classes], threats, shared["prior_bits"], logs, details)
+    return combine_logs(names, threats, shared["prior_bits"], logs, details)
 
 
 def _logs_from_probabilities(single, failure):

@@ -21,10 +21,12 @@ from .classes import (
     MAX_CLASSES,
     TARGETED_FEW,
     ClassesResult,
+    ClassesSharedResult,
     ClassResult,
     CompetitorClass,
     classes_from_assumptions,
     classes_p_align,
+    classes_shared_p_align,
     targeted_few,
 )
 from .curves import (
@@ -153,6 +155,7 @@ __all__ = [
     "Check",
     "ClassResult",
     "ClassesResult",
+    "ClassesSharedResult",
     "CompetitorClass",
     "Cost",
     "Curve",
@@ -183,6 +186,7 @@ __all__ = [
     "cheapest_programme",
     "classes_from_assumptions",
     "classes_p_align",
+    "classes_shared_p_align",
     "cost_law_curve",
     "cost_law_price",
     "describe_range",

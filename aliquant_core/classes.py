@@ -74,10 +74,12 @@ __all__ = [
     "TARGETED_FEW",
     "ClassResult",
     "ClassesResult",
+    "ClassesSharedResult",
     "CompetitorClass",
     "check_classes",
     "classes_from_assumptions",
     "classes_p_align",
+    "classes_shared_p_align",
     "targeted_few",
 ]
 
@@ -822,3 +824,105 @@ def max_competitors_log10_for(target, labels, error_rate, shared, class_threats,
         log_k_max = room - own
     result = log_k_max / _math.LN10 + shared["prior_bits"] * _math.LOG10_2
     return np.where(log_k_max >= 0.0, result, np.nan)
+
+
+# -- the shared-dataset range over classes ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassesSharedResult(Result):
+    r"""P_align against several classes judged on one dataset, and the range it lies in.
+
+    Attributes
+    ----------
+    p_align : float or ndarray
+        :math:`\prod_c P_c(\rho)`, each class's shared-dataset figure
+        (:func:`aliquant_core.shared_p_align`) multiplied: a lower bound on the whole, since every
+        class's "all its competitors lose" event increases with label correctness (Harris–FKG).
+    p_misalign : float or ndarray
+        :math:`1 - \prod_c P_c(\rho)`.
+    p_align_at_most : float or ndarray
+        :math:`\min_c P_c(\rho)`: the whole cannot beat its hardest class.
+    p_align_independent : float or ndarray
+        :math:`\prod_c P_{1,c}^{K_{\text{eff},c}}`, every contest independent (the lowest end).
+    p_align_one_contest : float or ndarray
+        :math:`\min_c P_{1,c}` (the highest end).
+    p_align_any_dependence : float or ndarray
+        Bonferroni over every competitor of every class.
+    overlap : float or ndarray
+        :math:`\rho`, the same within every class.
+    classes : tuple of SharedDatasetResult
+        Each class's own range, in order.
+    names : tuple of str
+        The classes' names.
+    """
+
+    p_align: FloatArray
+    p_misalign: FloatArray
+    p_align_at_most: FloatArray
+    p_align_independent: FloatArray
+    p_align_one_contest: FloatArray
+    p_align_any_dependence: FloatArray
+    overlap: FloatArray
+    classes: tuple
+    names: tuple[str, ...]
+
+
+@takes_assumptions
+def classes_shared_p_align(
+    labels: ArrayLike,
+    error_rate: ArrayLike | None = None,
+    *,
+    agreement: ArrayLike | None = None,
+    overlap: ArrayLike,
+    classes: Sequence[CompetitorClass],
+    **threat: ArrayLike,
+) -> ClassesSharedResult:
+    r"""The shared-dataset range (:func:`aliquant_core.shared_p_align`) per class and overall.
+
+    Parameters
+    ----------
+    labels, error_rate, agreement, classes, **threat
+        As for :func:`classes_p_align`.
+    overlap : array_like
+        :math:`\rho` within each class (its range in :data:`aliquant_core.QUANTITIES`).
+
+    Returns
+    -------
+    ClassesSharedResult
+
+    Notes
+    -----
+    Within class :math:`c` the overlap model gives :math:`P_c(\rho)`. Across classes, each event
+    "every competitor of class :math:`c` loses" increases with label correctness, so by Harris–FKG
+
+    .. math:: \prod_c P_{1,c}^{K_{\text{eff},c}} \le \prod_c P_c(\rho) \le P_\text{align}
+        \le \min_c P_c(\rho) \le \min_c P_{1,c}.
+
+    One class gives :func:`aliquant_core.shared_p_align`'s figures.
+    """
+    from .shared_dataset import shared_p_align  # the shared-dataset model imports this module's
+
+    classes = check_classes(classes)
+    shared = check_shared(threat)
+    error = resolve_error_rate(error_rate, agreement)
+    per_class = [shared_p_align(labels, error, overlap=overlap, **shared, **c.threat) for c in classes]
+    independent = classes_p_align(labels, error, classes=classes, **shared)
+    with np.errstate(divide="ignore"):
+        log_align = sum(np.log(np.asarray(r.p_align, dtype=float)) for r in per_class)
+    p_align = np.exp(log_align)
+    misalign = -np.expm1(log_align)
+    if len(per_class) == 1:  # exactly the one class's own sums
+        p_align, misalign = np.asarray(per_class[0].p_align), np.asarray(per_class[0].p_misalign)
+    at_most = functools.reduce(np.minimum, [np.asarray(r.p_align) for r in per_class])
+    return ClassesSharedResult(
+        p_align=np.asarray(p_align)[()],
+        p_misalign=np.asarray(misalign)[()],
+        p_align_at_most=np.asarray(at_most)[()],
+        p_align_independent=independent.p_align,
+        p_align_one_contest=independent.p_align_one_contest,
+        p_align_any_dependence=independent.p_align_lower_bound,
+        overlap=per_class[0].overlap,
+        classes=tuple(per_class),
+        names=tuple(c.name for c in classes),
+    )

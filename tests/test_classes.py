@@ -107,6 +107,31 @@ def test_required_labels_where_one_class_loses_with_labels(target, expected):
     assert float(core.required_labels(target, 0.3, classes=classes, **shared)) == expected
 
 
+#: Scenarios where a class that loses with labels (h = 1, q < ½) keeps the first candidate from
+#: reaching the target, so the search must move on (found among 300 seeded random scenarios that
+#: were all checked against evaluating every N, as the test does): (log₁₀K of the gaining class,
+#: its footprint, the losing class's footprint = σ, φ, ε, target, first N by evaluating N = 0..4000).
+ROUNDS = [
+    (0.668718141104379, 0.2277738506529245, 0.00693019878650238, 0.5169192011974661, 0.44381828214423563,
+     0.3089847785439722, 644.0),
+    (0.2570898639873892, 0.13247408492250498, 0.16352040379351845, 0.5304860868662618, 0.2435918921798889,
+     0.2601627926179767, 19.0),
+    (0.9152367962235946, 0.16198154785500973, 0.006297429350358057, 0.515835049691132, 0.3841746181803821,
+     0.34647065651576586, 349.0),
+    (0.5768442817305188, 0.9205490822657716, 0.03339250811949862, 0.5821703261845811, 0.4055539510685709,
+     0.22357692057925777, 36.0),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("k", "f_good", "f_bad", "phi", "eps", "target", "expected"), ROUNDS)
+def test_required_labels_search_goes_past_a_first_candidate(k, f_good, f_bad, phi, eps, target, expected):
+    classes = [CompetitorClass("good", k, f_good, 0.0), CompetitorClass("bad", 0.0, f_bad, 1.0)]
+    shared = {"blind_spot": f_bad, "fooled_rate": phi}
+    p = classes_p_align(np.arange(4001.0), eps, classes=classes, **shared).p_align
+    assert float(np.flatnonzero(p >= target)[0]) == expected
+    assert float(core.required_labels(target, eps, classes=classes, **shared)) == expected
+
+
 # -- one class is today's model -------------------------------------------------------------------
 
 

@@ -43,19 +43,20 @@ class.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from . import _math
-from ._results import Result
+from ._results import Result, plain
 from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range, resolve_error_rate
-from .model import _align_from_logs, _log_neg_log, _regime, _single_logs
+from .model import _align_from_logs, _log_neg_log, _regime, _single_logs, _small_log
 from .quantities import (
     CLASS_QUANTITIES,
     DEFAULTS,
@@ -244,29 +245,82 @@ def check_shared(threat: Mapping[str, Any]) -> dict[str, np.ndarray]:
 
 def _logsumexp(terms: Sequence[np.ndarray]) -> np.ndarray:
     """ln Σ exp(terms) over a sequence of broadcastable arrays; exactly the term when there is one."""
+    return _logsumexp_argmax(terms)[0]
+
+
+def _logsumexp_argmax(terms: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """ln Σ exp(terms) and the index of the largest term (the first on a tie), in one pass."""
+    first = np.asarray(terms[0], dtype=float)
     if len(terms) == 1:
-        return np.asarray(terms[0], dtype=float)
-    top = functools.reduce(np.maximum, terms)
+        return first, np.zeros(first.shape, dtype=int)
+    top, index = first, np.zeros(np.broadcast_shapes(*(np.shape(t) for t in terms)), dtype=int)
+    for i, term in enumerate(terms[1:], start=1):
+        greater = term > top
+        top = np.where(greater, term, top)
+        index[np.broadcast_to(greater, index.shape)] = i
+    finite = np.isfinite(top)
+    every = bool(np.all(finite))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        finite = np.where(np.isfinite(top), top, 0.0)
-        total = sum(np.exp(t - finite) for t in terms)
-        out = finite + np.log(total)
+        shift = top if every else np.where(finite, top, 0.0)
+        total = sum(np.exp(t - shift) for t in terms)
+        out = shift + np.log(total)
     # Every term −inf: −inf; some term +inf: +inf (the subtraction made NaN there).
-    return np.where(np.isfinite(top), out, top)
+    return (out if every else np.where(finite, out, top)), index
 
 
-@dataclass(frozen=True)
 class _ClassLogs:
-    """One class's logs at the inputs' shape: what every solver and the result combine."""
+    """One class's logs at the inputs' shape: what every solver and the result combine.
 
-    log_single: np.ndarray
-    log_failure: np.ndarray
-    log_k: np.ndarray
+    Built from ln P₁ and ln(1 − P₁), or (:meth:`from_small`) from the smaller of the two and which
+    one it is, the rest then computed only where it is needed.
+    """
 
-    @property
+    def __init__(self, log_single, log_failure, log_k):
+        self.log_single, self.log_failure, self.log_k = log_single, log_failure, log_k
+        self._small = None
+
+    @classmethod
+    def from_small(cls, log_small, favourable, log_k) -> _ClassLogs:
+        logs = cls.__new__(cls)
+        logs.log_k, logs._small = log_k, (log_small, favourable)
+        return logs
+
+    def __getattr__(self, name):
+        # ln P₁ and ln(1 − P₁) of a from_small, on first use.
+        if name in ("log_single", "log_failure") and self.__dict__.get("_small") is not None:
+            log_small, favourable = self._small
+            log_large = np.log1p(-np.exp(log_small))
+            self.log_single = np.where(favourable, log_large, log_small)
+            self.log_failure = np.where(favourable, log_small, log_large)
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def failure_at(self, index) -> np.ndarray:
+        """ln(1 − P₁) at the points ``index`` (a mask or indices of the flattened shape)."""
+        if "log_failure" in self.__dict__ or self._small is None:
+            return self.log_failure[index]
+        log_small, favourable = self._small
+        small, fav = log_small[index], favourable[index]
+        return np.where(fav, small, np.log1p(-np.exp(small)))
+
+    @functools.cached_property
     def exponent(self) -> np.ndarray:
-        """ln(K_eff,c · (−ln P₁,c)), the class's term of ln(−ln P_align)."""
-        return self.log_k + _log_neg_log(self.log_failure, self.log_single)
+        """ln(K_eff,c · (−ln P₁,c)), the class's term of ln(−ln P_align) (computed once).
+
+        From the smaller log: ln(1 − P₁) itself where 1 − P₁ < e⁻⁴⁰ (−ln P₁ = 1 − P₁ to double
+        precision), else ln(−ln P₁); operation for operation what
+        :func:`aliquant_core.model._log_neg_log` gives.
+        """
+        if self._small is None:
+            return self.log_k + _log_neg_log(self.log_failure, self.log_single)
+        log_small, favourable = self._small
+        with np.errstate(divide="ignore"):
+            out = np.log(-log_small)  # ln(−ln P₁) where P₁ is the smaller
+            out = np.where(favourable, log_small, out)  # ln(1 − P₁) where that is below e⁻⁴⁰
+            wide = favourable & (log_small >= -40.0)
+            if np.any(wide):
+                out[wide] = np.log(-np.log1p(-np.exp(log_small[wide])))
+        return self.log_k + out
 
 
 def _class_inputs(shared, klass, error_rate):
@@ -283,11 +337,15 @@ def _class_inputs(shared, klass, error_rate):
     }
 
 
-def _logs_at(inputs, labels) -> tuple[_ClassLogs, np.ndarray]:
-    """The class's logs at ``labels`` (any non-negative float, not range-checked) and m."""
+def _logs_at(inputs, labels, shape=None) -> tuple[_ClassLogs, np.ndarray]:
+    """The class's logs at ``labels`` (any non-negative float, not range-checked) and m; at ``shape``
+    if given."""
     informative = _math.informative_labels(labels, inputs["footprint"])
-    log_single, log_failure = _single_logs(informative, inputs["loss"], inputs["win"], inputs["margin"])
-    return _ClassLogs(log_single, log_failure, inputs["log_k"]), informative
+    log_small, favourable = _small_log(informative, inputs["loss"], inputs["win"], inputs["margin"])
+    if shape is not None:
+        log_small = np.broadcast_to(log_small, shape)
+        favourable = np.broadcast_to(favourable, shape)
+    return _ClassLogs.from_small(log_small, favourable, inputs["log_k"]), informative
 
 
 def _misalignment_exponent(logs: Sequence[_ClassLogs]) -> np.ndarray:
@@ -295,21 +353,44 @@ def _misalignment_exponent(logs: Sequence[_ClassLogs]) -> np.ndarray:
     return _logsumexp([c.exponent for c in logs])
 
 
+def _failure_at(logs: _ClassLogs, shape, mask) -> np.ndarray:
+    if logs._small is None:
+        return np.broadcast_to(logs.log_failure, shape)[mask]
+    return logs.failure_at(mask)
+
+
 def _overall(logs: Sequence[_ClassLogs]):
-    """P_align, 1 − P_align, the Bonferroni bound and ln(−ln P_align) over every class.
+    """P_align, 1 − P_align, the Bonferroni bound, ln(−ln P_align) and the binding class's index.
 
     For one class this is :func:`aliquant_core.model._align_from_logs` operation for operation.
     """
-    exponent_total = _misalignment_exponent(logs)
+    exponent_total, index = _logsumexp_argmax([c.exponent for c in logs])
     exponent = np.minimum(exponent_total, 700.0)
     log_p_align = -np.exp(exponent)
     p_align = np.exp(log_p_align)
     p_misalign = -np.expm1(log_p_align)
-    log_union = np.broadcast_to(_logsumexp([c.log_k + c.log_failure for c in logs]), p_align.shape)
-    bound = np.ones(p_align.shape)
-    counted = log_union >= -40.0
-    bound[counted] = np.maximum(0.0, -np.expm1(np.minimum(log_union[counted], 700.0)))
-    return p_align, p_misalign, bound, exponent_total
+    shape = p_align.shape
+    bound = np.ones(shape)
+    # Each union term ln K + ln(1 − P₁) is at most its exponent ln K + ln(−ln P₁) (−ln P ≥ 1 − P), so
+    # the union is below e⁻⁴⁰ (bound 1 to double precision) wherever the exponents' sum is: only the
+    # rest is summed.
+    exponent_total = np.broadcast_to(exponent_total, shape)
+    candidates = np.ones(shape, dtype=bool) if len(logs) == 1 else exponent_total >= -40.0 - 1e-09
+    share = np.count_nonzero(candidates) / max(candidates.size, 1)
+    if share > 0.25 and len(logs) > 1:  # gathering most points costs more than summing them all
+        log_union = _logsumexp([c.log_k + _failure_at(c, shape, ...) for c in logs])
+        counted = candidates & (log_union >= -40.0)
+        bound[counted] = np.maximum(0.0, -np.expm1(np.minimum(log_union[counted], 700.0)))
+    elif share > 0.0:
+        terms = [
+            np.broadcast_to(c.log_k, shape)[candidates] + _failure_at(c, shape, candidates) for c in logs
+        ]
+        log_union = _logsumexp(terms)
+        counted = log_union >= -40.0
+        values = np.ones(log_union.shape)
+        values[counted] = np.maximum(0.0, -np.expm1(np.minimum(log_union[counted], 700.0)))
+        bound[candidates] = values
+    return p_align, p_misalign, bound, exponent_total, np.broadcast_to(index, shape)
 
 
 # -- the result -------------------------------------------------------------------------------------
@@ -398,24 +479,52 @@ class ClassesResult(Result):
         ``"no_quantity_suffices"`` if any class has :math:`q_c < \\tfrac12` (that class drives
         :math:`P_\\text{align}` to 0 as labels grow), else ``"knife_edge"`` if any has
         :math:`q_c = \\tfrac12`, else ``"quantity_suffices"``.
+    names : tuple of str
+        The classes' names, in order.
     classes : tuple of ClassResult
-        Per class, in the order given.
+        Per class, in the order given (built on first use).
     """
 
     p_align: FloatArray
     p_misalign: FloatArray
     p_align_lower_bound: FloatArray
-    p_align_one_contest: FloatArray
     misalignment_exponent: FloatArray
-    binding: RegimeArray
     binding_index: Any
     regime: RegimeArray
-    classes: tuple[ClassResult, ...]
+    names: tuple[str, ...]
+    _build: Any = field(default=None, repr=False, compare=False)
+    _one_contest: Any = field(default=None, repr=False, compare=False)
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The classes' names, in order."""
-        return tuple(c.name for c in self.classes)
+    @functools.cached_property
+    def p_align_one_contest(self) -> FloatArray:
+        """:math:`\\min_c P_{1,c}`, the upper end of the shared-dataset range (see the class notes)."""
+        return self._one_contest()
+
+    # Per class detail and the binding names are built on first use: a grid that needs only the
+    # product (the explorer's map) does not pay for a dozen arrays per class.
+
+    @functools.cached_property
+    def classes(self) -> tuple[ClassResult, ...]:
+        """Per class, in the order given (see :class:`ClassResult`)."""
+        return self._build()
+
+    @functools.cached_property
+    def binding(self) -> RegimeArray:
+        """Name of the class contributing most to misalignment (see the class notes)."""
+        return np.asarray(np.asarray(self.names, dtype=str)[self.binding_index])[()]
+
+    def to_dict(self, *, json_safe: bool = False) -> dict[str, Any]:
+        """Every field, ``binding`` and ``classes`` (each class's :meth:`ClassResult.to_dict`), as plain
+        Python."""
+        out = {
+            f.name: plain(getattr(self, f.name), json_safe=json_safe)
+            for f in dataclasses.fields(self)
+            if not f.name.startswith("_")
+        }
+        out["p_align_one_contest"] = plain(self.p_align_one_contest, json_safe=json_safe)
+        out["binding"] = plain(self.binding, json_safe=json_safe)
+        out["classes"] = [c.to_dict(json_safe=json_safe) for c in self.classes]
+        return out
 
     def by_name(self, name: str) -> ClassResult:
         """The :class:`ClassResult` of the class called ``name``."""
@@ -437,25 +546,43 @@ def _result(names, class_threats, prior_bits, logs, details) -> ClassesResult:
     ``details`` holds per class ``win`` (q), ``blind`` (h), ``informative`` (m), at the points'
     shape or with a sources axis last, and ``margin``, whose sign gives the class's regime.
     """
-    p_align, p_misalign, bound, exponent_total = _overall(logs)
+    p_align, p_misalign, bound, exponent_total, index = _overall(logs)
     shape = p_align.shape
-    exponents = [np.broadcast_to(c.exponent, shape) for c in logs]
-    if len(logs) == 1:
-        index = np.zeros(shape, dtype=int)
-        shares = [np.where(np.isfinite(exponent_total), 1.0, np.nan) * np.ones(shape)]
-    else:
-        index = np.argmax(np.stack(exponents), axis=0)
-        with np.errstate(invalid="ignore"):
-            shares = [np.exp(e - exponent_total) for e in exponents]
+
+    def build() -> tuple[ClassResult, ...]:
+        return _class_results(names, class_threats, prior_bits, logs, details, exponent_total, shape)
+
+    def one_contest():
+        return np.broadcast_to(np.exp(functools.reduce(np.minimum, [c.log_single for c in logs])), shape)[()]
+
+    return ClassesResult(
+        p_align=p_align[()],
+        p_misalign=p_misalign[()],
+        p_align_lower_bound=bound[()],
+        misalignment_exponent=exponent_total[()],
+        binding_index=np.asarray(index)[()],
+        regime=_worst_regime([d["margin"] for d in details], shape)[()],
+        names=tuple(names),
+        _build=build,
+        _one_contest=one_contest,
+    )
+
+
+def _class_results(names, class_threats, prior_bits, logs, details, exponent_total, shape):
+    """Each class's :class:`ClassResult` (see :func:`_result`)."""
 
     def at_shape(value):
         value = np.asarray(value)
         return (value if value.ndim > len(shape) else np.broadcast_to(value, shape))[()]
 
-    names_array = np.asarray(names, dtype=str)
     per_class = []
-    for name, klass, c, detail, share in zip(names, class_threats, logs, details, shares, strict=True):
+    for name, klass, c, detail in zip(names, class_threats, logs, details, strict=True):
         c_align, c_misalign, c_bound = _align_from_logs(c.log_single, c.log_failure, c.log_k)
+        if len(logs) == 1:
+            share = np.where(np.isfinite(exponent_total), 1.0, np.nan) * np.ones(shape)
+        else:
+            with np.errstate(invalid="ignore"):
+                share = np.exp(np.broadcast_to(c.exponent, shape) - exponent_total)
         per_class.append(
             ClassResult(
                 name=name,
@@ -476,18 +603,7 @@ def _result(names, class_threats, prior_bits, logs, details) -> ClassesResult:
                 regime=_regime(np.broadcast_to(detail["margin"], shape))[()],
             )
         )
-    one_contest = functools.reduce(np.minimum, [np.exp(c.log_single) for c in logs])
-    return ClassesResult(
-        p_align=p_align[()],
-        p_misalign=p_misalign[()],
-        p_align_lower_bound=bound[()],
-        p_align_one_contest=np.broadcast_to(one_contest, shape)[()],
-        misalignment_exponent=np.broadcast_to(exponent_total, shape)[()],
-        binding=np.asarray(names_array[index])[()],
-        binding_index=index[()],
-        regime=_worst_regime([d["margin"] for d in details], shape)[()],
-        classes=tuple(per_class),
-    )
+    return tuple(per_class)
 
 
 def _class_arrays(classes: Sequence[CompetitorClass]) -> list[dict[str, np.ndarray]]:
@@ -502,14 +618,10 @@ def evaluate_classes(labels, error_rate, shared, class_threats, names) -> Classe
         *(np.shape(v) for k in class_threats for v in k.values()),
     )  # fmt: skip
     inputs = [_class_inputs(shared, k, error_rate) for k in class_threats]
-    pairs = [_logs_at(inp, labels) for inp in inputs]
+    # Each log array at the inputs' shape, so the overall fields have it too.
+    pairs = [_logs_at(inp, labels, shape) for inp in inputs]
     logs = [p[0] for p in pairs]
     informative = [p[1] for p in pairs]
-    # Shapes: each log array at least the inputs' shape, so the overall fields have it too.
-    logs = [
-        _ClassLogs(np.broadcast_to(c.log_single, shape), np.broadcast_to(c.log_failure, shape), c.log_k)
-        for c in logs
-    ]
     details = [
         {"win": inp["win"], "blind": inp["blind"], "informative": m, "margin": inp["margin"]}
         for inp, m in zip(inputs, informative, strict=True)

@@ -23,7 +23,7 @@ from aliquant_core.quantities import QUANTITIES
 
 from . import calls
 from . import chart_style as style
-from .calls import cached_data, cached_figure
+from .calls import Classes, cached_data, cached_figure, split_classes
 from .formatting import count, probability
 from .programmes_view import source_name
 
@@ -66,44 +66,77 @@ _LOG_MIN, _LOG_MAX = QUANTITIES["labels"].log10_bounds  # the x axis: 1 to the m
 
 
 @cached_data(max_entries=128)
-def evaluate_at(labels: tuple[float, ...], *, error_rate=None, agreement=None, **threat) -> list[float]:
-    """P_align at each of a few label counts (e.g. the reference pipelines)."""
+def evaluate_at(
+    labels: tuple[float, ...], *, error_rate=None, agreement=None, classes: Classes = (), **threat
+) -> list[float]:
+    """P_align at each of a few label counts (e.g. the reference pipelines); over every class with
+    ``classes`` added beside the sidebar's."""
     if not labels:
         return []
-    result = core.p_align(np.asarray(labels, dtype=float), error_rate, agreement=agreement, **threat)
+    n = np.asarray(labels, dtype=float)
+    if classes:
+        shared, listed = split_classes(threat, classes)
+        result = core.classes_p_align(n, error_rate, agreement=agreement, classes=listed, **shared)
+    else:
+        result = core.p_align(n, error_rate, agreement=agreement, **threat)
     return np.atleast_1d(result.p_align).astype(float).tolist()
 
 
 @cached_data(max_entries=64)
-def curve(*, error_rate=None, agreement=None, **threat) -> dict[str, list[float]]:
-    """P_align, its Bonferroni bound and P₁ (the range's upper end) on a log grid of labels from 1 to 1e12."""
+def curve(*, error_rate=None, agreement=None, classes: Classes = (), **threat) -> dict[str, list[float]]:
+    """P_align, its Bonferroni bound and P₁ (the range's upper end) on a log grid of labels from 1 to 1e12.
+
+    With ``classes``, over every class: ``p_single`` is then the range's upper end over classes,
+    :math:`\\min_c P_{1,c}`.
+    """
     labels = np.unique(np.round(np.logspace(_LOG_MIN, _LOG_MAX, CURVE_POINTS)))
-    result = core.p_align(labels, error_rate, agreement=agreement, **threat).to_dict()
     fields = ("p_align", "p_align_lower_bound", "p_single")
+    if classes:
+        shared, listed = split_classes(threat, classes)
+        result = core.classes_p_align(labels, error_rate, agreement=agreement, classes=listed, **shared)
+        values = {"p_align": result.p_align, "p_align_lower_bound": result.p_align_lower_bound,
+                  "p_single": result.p_align_one_contest}  # fmt: skip
+        return {"labels": labels.tolist(), **{k: np.asarray(values[k], dtype=float).tolist() for k in fields}}
+    result = core.p_align(labels, error_rate, agreement=agreement, **threat).to_dict()
     return {"labels": labels.tolist(), **{k: result[k] for k in fields}}
 
 
 @cached_data(max_entries=256)
-def required(target: float, *, error_rate=None, agreement=None, **threat) -> float:
-    """:func:`aliquant_core.required_labels`: smallest N reaching ``target`` (``inf`` if none)."""
+def required(target: float, *, error_rate=None, agreement=None, classes: Classes = (), **threat) -> float:
+    """:func:`aliquant_core.required_labels`: smallest N reaching ``target`` (``inf`` if none); over
+    every class with ``classes`` added beside the sidebar's."""
+    if classes:
+        shared, listed = split_classes(threat, classes)
+        return float(core.required_labels(target, error_rate, agreement=agreement, classes=listed, **shared))
     return float(core.required_labels(target, error_rate, agreement=agreement, **threat))
 
 
 @cached_data(max_entries=256)
-def tolerances(target: float, labels: float, *, error_rate: float, **threat) -> dict[str, float]:
+def tolerances(
+    target: float, labels: float, *, error_rate: float, classes: Classes = (), **threat
+) -> dict[str, float]:
     """The worst error rate, blind spot and log₁₀K with which ``labels`` still reach ``target``.
 
     ``max_error_rate`` and ``max_blind_spot`` are NaN where nothing reaches the target;
     ``max_competitors_log10`` is NaN where even one competitor is too many and ``inf`` where
-    labels never err. ``min_agreement`` is the agreement of the largest error rate.
+    labels never err. ``min_agreement`` is the agreement of the largest error rate. With
+    ``classes`` added beside the sidebar's, over every class; ``max_competitors_log10`` is then the
+    sidebar's class's count, the added classes held.
     """
 
     def others(name: str) -> dict[str, float]:
         return {k: v for k, v in threat.items() if k != name}
 
-    max_error = float(core.max_error_rate(target, labels, **threat))
-    max_blind = float(core.max_blind_spot(target, labels, error_rate, **others("blind_spot")))
-    max_k = float(core.max_competitors_log10(target, labels, error_rate, **others("competitors_log10")))
+    if classes:
+        shared, listed = split_classes(threat, classes)
+        by = {"classes": listed, **{k: v for k, v in shared.items() if k != "blind_spot"}}
+        max_error = float(core.max_error_rate(target, labels, blind_spot=threat["blind_spot"], **by))
+        max_blind = float(core.max_blind_spot(target, labels, error_rate, **by))
+        max_k = float(core.max_competitors_log10(target, labels, error_rate, **by))
+    else:
+        max_error = float(core.max_error_rate(target, labels, **threat))
+        max_blind = float(core.max_blind_spot(target, labels, error_rate, **others("blind_spot")))
+        max_k = float(core.max_competitors_log10(target, labels, error_rate, **others("competitors_log10")))
     min_agreement = math.nan if math.isnan(max_error) else float(core.agreement_from_error_rate(max_error))
     return {
         "max_error_rate": max_error,

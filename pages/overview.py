@@ -7,7 +7,7 @@ import math
 
 import streamlit as st
 
-from aliquant_app import calls, overview_view, programmes_view, state
+from aliquant_app import calls, class_controls, overview_view, programmes_view, state
 from aliquant_app.formatting import count, probability, share
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS, REGIME_WORDING, anchors
@@ -22,19 +22,20 @@ _VERDICT_STYLE = {
 assumptions = state.current()
 quality, threat = assumptions.quality, assumptions.threat
 n, target = assumptions.labels, assumptions.target
+extra = class_controls.current()  # competitor classes added beside the sidebar's own
 
-result = calls.evaluate(n, **quality, **threat)
-needed = overview_view.required(target, **quality, **threat)
-tolerance = overview_view.tolerances(target, n, error_rate=assumptions.error_rate, **threat)
+result = calls.evaluate(n, **quality, **threat, classes=extra)
+needed = overview_view.required(target, **quality, **threat, classes=extra)
+tolerance = overview_view.tolerances(target, n, error_rate=assumptions.error_rate, **threat, classes=extra)
 q, regime = result["label_win_prob"], result["regime"]
 k_eff = result["effective_competitors_log10"]
 
 # log10 of K_eff·(1 − P₁): the complement of the Bonferroni bound, and of P_align where that is
 # tiny; formed in log space, so it keeps its digits far below the float range.
-log10_gap = k_eff + result["log10_single_failure"]
+log10_gap = result["log10_gap"]
 bound_gap = min(1.0, 10.0 ** min(0.0, log10_gap))
 
-shared = calls.shared_dataset(n, assumptions.overlap, **quality, **threat)
+shared = calls.shared_dataset(n, assumptions.overlap, **quality, **threat, classes=extra)
 headline = probability(result["p_align"], result["p_misalign"], log10_gap)
 shared_text = probability(shared["p_align"], shared["p_misalign"])
 bound_text = probability(result["p_align_lower_bound"], bound_gap, log10_gap)

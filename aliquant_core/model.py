@@ -20,9 +20,11 @@ The model of the project's brief, for one labelling source:
   :math:`K_\text{eff} = \max(1, K\,2^{-b})`, treated as independent.
 
 Assumptions worth stating: labels are independent given the situation; every competitor has the
-same footprint and exploitation; independence across competitors makes :math:`P_1^{K_\text{eff}}`
-a point estimate, and the Bonferroni bound holds without it. Nothing here models generalisation
-beyond the training distribution or robustness (see the seed discussion).
+same footprint and exploitation here (:mod:`aliquant_core.classes` lets classes of competitors
+differ, :math:`P_\text{align} = \prod_c P_{1,c}^{K_{\text{eff},c}}`); independence across
+competitors makes :math:`P_1^{K_\text{eff}}` a lower bound under the model's own process (see
+:mod:`aliquant_core.shared_dataset`), and the Bonferroni bound holds without it. Nothing here
+models generalisation beyond the training distribution or robustness (see the seed discussion).
 """
 
 from __future__ import annotations

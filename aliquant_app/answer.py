@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from aliquant_core.quantities import QUANTITIES
 
-from .formatting import count
+from .formatting import as_text, count
 from .programmes_view import dollars, hours, weeks
 
 __all__ = [
@@ -187,12 +187,15 @@ def answer_markdown(
     regime: str,
     split: LossSplit,
     fragile: tuple[str, float, float, str] | None,
+    binding: str | None = None,
 ) -> str:
     """The Overview's answer: what this programme gives, what it would take and cost, and why.
 
     ``needed_cost`` holds ``dollars``, ``labeler_hours`` and ``calendar_weeks`` of the ``needed``
     labels priced as ``priced_as`` (None when unreachable); ``fragile`` is the most fragile
     assumption's (name, value, flip, regime beyond the flip), or None when nothing flips.
+    ``binding`` names the competitor class the split and the flip are about, when there are
+    several (the one contributing most to misalignment).
     """
     chance = plain_probability(p_align, p_misalign)
     if chance.startswith("practically"):
@@ -214,8 +217,9 @@ def answer_markdown(
             take += f"**{count(needed)}**{cost}."
         else:
             take = f"Reaching {goal} would take **{count(needed)} labels**{cost}."
+    whose = "a competitor" if binding is None else f"a competitor of the binding class, {as_text(binding)},"
     wrong = (
-        f"{split.total:g}% of labels on the situations where a competitor behaves differently favour the "
+        f"{split.total:g}% of labels on the situations where {whose} behaves differently favour the "
         f"competitor ({split.blind:g} points from blind spots, {split.random:g} from random errors)"
     )
     if regime == "quantity_suffices":

@@ -184,12 +184,58 @@ def cached_figure(*, max_entries: int = 32) -> Callable[[F], F]:
 # --- calls several pages share -----------------------------------------------------------------
 
 
+#: Competitor classes added beside the sidebar's own, as plain tuples (see
+#: :mod:`aliquant_app.class_controls`); empty for the one-class model.
+Classes = tuple[tuple[str, float, float, float], ...]
+
+_OWN = ("competitors_log10", "footprint", "exploitation")
+
+
+def split_classes(threat: Mapping[str, float], classes: Classes) -> tuple[dict, tuple]:
+    """The shared threat and the core's classes (the sidebar's first) for ``classes`` added."""
+    from .class_controls import classes_for  # the sidebar's UI imports this module
+
+    shared = {k: v for k, v in threat.items() if k not in _OWN}
+    return shared, classes_for(threat, classes)
+
+
 @cached_data(max_entries=256)
 def evaluate(
-    labels: float, *, error_rate: float | None = None, agreement: float | None = None, **threat
+    labels: float,
+    *,
+    error_rate: float | None = None,
+    agreement: float | None = None,
+    classes: Classes = (),
+    **threat,
 ) -> dict:
-    """:func:`aliquant_core.p_align` for one programme: its result's ``to_dict()``."""
-    return core.p_align(labels, error_rate, agreement=agreement, **threat).to_dict()
+    """:func:`aliquant_core.p_align` for one programme: its result's ``to_dict()``.
+
+    With ``classes`` (added beside the sidebar's), :func:`aliquant_core.classes_p_align`: the same
+    keys, ``p_align``, ``p_misalign``, ``p_align_lower_bound`` and ``regime`` over every class, the
+    per-competitor ones (``p_single``, ``label_win_prob``, ...) the sidebar's class's; besides them
+    ``classes`` (each class's figures), ``binding`` (the class contributing most to misalignment),
+    ``p_align_one_contest`` and ``log10_gap``, log₁₀ Σ_c K_eff,c(1 − P₁,c) (the complement of the
+    Bonferroni bound, and of P_align where that is tiny).
+    """
+    single = core.p_align(labels, error_rate, agreement=agreement, **threat).to_dict()
+    single["log10_gap"] = single["effective_competitors_log10"] + single["log10_single_failure"]
+    if not classes:
+        return single
+    shared, listed = split_classes(threat, classes)
+    result = core.classes_p_align(labels, error_rate, agreement=agreement, classes=listed, **shared)
+    out = result.to_dict()
+    gap = [c["effective_competitors_log10"] + c["log10_single_failure"] for c in out["classes"]]
+    with np.errstate(divide="ignore"):
+        log10_gap = float(np.logaddexp.reduce(np.asarray(gap) * np.log(10.0)) / np.log(10.0))
+    overall = ("p_align", "p_misalign", "p_align_lower_bound", "regime")
+    return {
+        **single,
+        **{k: out[k] for k in overall},
+        "classes": out["classes"],
+        "binding": out["binding"],
+        "p_align_one_contest": out["p_align_one_contest"],
+        "log10_gap": log10_gap,
+    }
 
 
 @cached_data(max_entries=64)
@@ -199,10 +245,23 @@ def shared_dataset(
     *,
     error_rate: float | None = None,
     agreement: float | None = None,
+    classes: Classes = (),
     **threat,
 ) -> dict:
-    """:func:`aliquant_core.shared_p_align` for one programme: its result's ``to_dict()``."""
-    return core.shared_p_align(labels, error_rate, agreement=agreement, overlap=overlap, **threat).to_dict()
+    """:func:`aliquant_core.shared_p_align` for one programme: its result's ``to_dict()``.
+
+    With ``classes``, :func:`aliquant_core.classes_shared_p_align`'s: ``p_align`` is the product of
+    the classes' shared-dataset figures (a lower bound on the whole), ``p_align_at_most`` the upper.
+    """
+    if not classes:
+        return core.shared_p_align(
+            labels, error_rate, agreement=agreement, overlap=overlap, **threat
+        ).to_dict()
+    shared, listed = split_classes(threat, classes)
+    result = core.classes_shared_p_align(
+        labels, error_rate, agreement=agreement, overlap=overlap, classes=listed, **shared
+    )
+    return result.to_dict()
 
 
 #: The threat keywords a programme takes: all but ``blind_spot``, which each source brings.

@@ -26,7 +26,7 @@ from aliquant_core.quantities import QUANTITIES
 
 from . import calls
 from . import chart_style as style
-from .calls import cached_data, cached_figure
+from .calls import Classes, cached_data, cached_figure, split_classes
 from .csv_tables import csv_text, setting_names, settings_values
 from .formatting import count, probability
 from .programmes_view import source_name
@@ -70,29 +70,51 @@ _LOG_MIN, _LOG_MAX = QUANTITIES["labels"].log10_bounds  # the x axis: 1 to the m
 
 
 @cached_data(max_entries=128)
-def evaluate_at(labels: tuple[float, ...], *, error_rate=None, agreement=None, **threat) -> list[float]:
-    """P_align at each of a few label counts (e.g. the reference pipelines)."""
+def evaluate_at(
+    labels: tuple[float, ...], *, error_rate=None, agreement=None, classes: Classes = (), **threat
+) -> list[float]:
+    """P_align at each of a few label counts (e.g. the reference pipelines); over every class with
+    ``classes`` added beside the sidebar's."""
     if not labels:
         return []
-    result = core.p_align(np.asarray(labels, dtype=float), error_rate, agreement=agreement, **threat)
+    n = np.asarray(labels, dtype=float)
+    if classes:
+        shared, listed = split_classes(threat, classes)
+        result = core.classes_p_align(n, error_rate, agreement=agreement, classes=listed, **shared)
+    else:
+        result = core.p_align(n, error_rate, agreement=agreement, **threat)
     return np.atleast_1d(result.p_align).astype(float).tolist()
 
 
 @cached_data(max_entries=64)
-def curve(*, error_rate=None, agreement=None, **threat) -> dict[str, list[float]]:
-    """P_align, its Bonferroni bound and P₁ (the range's upper end) on a log grid of labels from 1 to 1e12."""
+def curve(*, error_rate=None, agreement=None, classes: Classes = (), **threat) -> dict[str, list[float]]:
+    """P_align, its Bonferroni bound and P₁ (the range's upper end) on a log grid of labels from 1 to 1e12.
+
+    With ``classes``, over every class: ``p_single`` is then the range's upper end over classes,
+    :math:`\\min_c P_{1,c}`.
+    """
     labels = np.unique(np.round(np.logspace(_LOG_MIN, _LOG_MAX, CURVE_POINTS)))
+    fields = ("p_align", "p_align_lower_bound", "p_single")
+    if classes:
+        shared, listed = split_classes(threat, classes)
+        result = core.classes_p_align(labels, error_rate, agreement=agreement, classes=listed, **shared)
+        values = {"p_align": result.p_align, "p_align_lower_bound": result.p_align_lower_bound,
+                  "p_single": result.p_align_one_contest}  # fmt: skip
+        return {"labels": labels.tolist(), **{k: np.asarray(values[k], dtype=float).tolist() for k in fields}}
     result = core.p_align(labels, error_rate, agreement=agreement, **threat)
     # Only the fields drawn, each as the result's to_dict() gives it (floats, from the float64
     # arrays): the whole to_dict() converts every field of the 721 points, 7 ms of a 0.6 ms call.
-    fields = ("p_align", "p_align_lower_bound", "p_single")
     drawn = {k: np.asarray(getattr(result, k), dtype=float).tolist() for k in fields}
     return {"labels": labels.tolist(), **drawn}
 
 
 @cached_data(max_entries=256)
-def required(target: float, *, error_rate=None, agreement=None, **threat) -> float:
-    """:func:`aliquant_core.required_labels`: smallest N reaching ``target`` (``inf`` if none)."""
+def required(target: float, *, error_rate=None, agreement=None, classes: Classes = (), **threat) -> float:
+    """:func:`aliquant_core.required_labels`: smallest N reaching ``target`` (``inf`` if none); over
+    every class with ``classes`` added beside the sidebar's."""
+    if classes:
+        shared, listed = split_classes(threat, classes)
+        return float(core.required_labels(target, error_rate, agreement=agreement, classes=listed, **shared))
     return float(core.required_labels(target, error_rate, agreement=agreement, **threat))
 
 
@@ -112,23 +134,34 @@ def _max_competitors_log10(target: float, labels: float, error_rate: float, **re
 
 
 @cached_data(max_entries=256)
-def tolerances(target: float, labels: float, *, error_rate: float, **threat) -> dict[str, float]:
+def tolerances(
+    target: float, labels: float, *, error_rate: float, classes: Classes = (), **threat
+) -> dict[str, float]:
     """The worst error rate, blind spot and log₁₀K with which ``labels`` still reach ``target``.
 
     ``max_error_rate`` and ``max_blind_spot`` are NaN where nothing reaches the target;
     ``max_competitors_log10`` is NaN where even one competitor is too many and ``inf`` where
-    labels never err. ``min_agreement`` is the agreement of the largest error rate.
+    labels never err. ``min_agreement`` is the agreement of the largest error rate. With
+    ``classes`` added beside the sidebar's, over every class; ``max_competitors_log10`` is then the
+    sidebar's class's count, the added classes held.
     """
 
     def others(name: str) -> dict[str, float]:
         return {k: v for k, v in threat.items() if k != name}
 
-    # Each solver is cached by what it depends on, so moving one control re-solves only those
-    # that read it: the error rate's own tolerance does not depend on the error rate, the blind
-    # spot's not on the blind spot (8 ms each at the defaults).
-    max_error = _max_error_rate(target, labels, **threat)
-    max_blind = _max_blind_spot(target, labels, error_rate, **others("blind_spot"))
-    max_k = _max_competitors_log10(target, labels, error_rate, **others("competitors_log10"))
+    if classes:
+        shared, listed = split_classes(threat, classes)
+        by = {"classes": listed, **{k: v for k, v in shared.items() if k != "blind_spot"}}
+        max_error = float(core.max_error_rate(target, labels, blind_spot=threat["blind_spot"], **by))
+        max_blind = float(core.max_blind_spot(target, labels, error_rate, **by))
+        max_k = float(core.max_competitors_log10(target, labels, error_rate, **by))
+    else:
+        # Each solver is cached by what it depends on, so moving one control re-solves only those
+        # that read it: the error rate's own tolerance does not depend on the error rate, the blind
+        # spot's not on the blind spot (8 ms each at the defaults).
+        max_error = _max_error_rate(target, labels, **threat)
+        max_blind = _max_blind_spot(target, labels, error_rate, **others("blind_spot"))
+        max_k = _max_competitors_log10(target, labels, error_rate, **others("competitors_log10"))
     min_agreement = math.nan if math.isnan(max_error) else float(core.agreement_from_error_rate(max_error))
     return {
         "max_error_rate": max_error,
@@ -145,14 +178,19 @@ def flips(*, error_rate: float, **threat: float) -> dict:
 
 
 @cached_data(max_entries=64)
-def cheapest_single(target: float, **threat: float) -> tuple[str, float, float] | None:
+def cheapest_single(target: float, classes: Classes = (), **threat: float) -> tuple[str, float, float] | None:
     """The cheapest preset source, one label per item, that reaches ``target``: (its name, the labels,
     their dollars), or None. Each preset brings its own error rate and blind spot (as on the
-    Programmes page, whose optimiser also tries mixtures and redundancy)."""
+    Programmes page, whose optimiser also tries mixtures and redundancy); ``classes`` as in
+    :func:`aliquant_app.calls.evaluate`."""
     best = None
     for source in core.PRESETS.values():
         given = {**threat, "blind_spot": source.blind_spot}
-        n = float(core.required_labels(target, error_rate=source.error_rate, **given))
+        if classes:
+            shared, listed = split_classes(given, classes)
+            n = float(core.required_labels(target, error_rate=source.error_rate, classes=listed, **shared))
+        else:
+            n = float(core.required_labels(target, error_rate=source.error_rate, **given))
         if math.isfinite(n) and (best is None or n * source.cost_per_label < best[2]):
             best = (source.name, n, n * source.cost_per_label)
     return best
@@ -174,35 +212,39 @@ def chart(
     threat: tuple[tuple[str, float], ...],
     priced_as: str = DEFAULT_COST_SOURCE,
     versus: tuple[float, tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]] | None = None,
+    classes: Classes = (),
 ) -> go.Figure:
     """P_align against labels for the sidebar's ``quality`` and ``threat`` (each as sorted
     ``(name, value)`` pairs), with the programme at ``labels`` and the target ``target``; the
     "few hundred hours" line at the pace of ``priced_as`` (a preset), as the page's cost row.
 
-    ``versus`` is the pinned A (its labels, quality and threat, the same way), drawn beside.
+    ``versus`` is the pinned A (its labels, quality and threat, the same way), drawn beside;
+    ``classes``, competitor classes added beside the sidebar's (B's; A is drawn with the same).
 
     Drawn by :func:`alignment_curve`, or, once that has drawn a chart of the same shape, by
     putting this chart's data into that one's dict (:func:`_redrawn`). With A pinned it is drawn
     by :func:`alignment_curve` every time: A's traces are not among those _REDRAWN replaces.
     """
-    arguments = _chart_arguments(labels, target, {**dict(quality), **dict(threat)}, priced_as)
+    arguments = _chart_arguments(labels, target, {**dict(quality), **dict(threat)}, priced_as, classes)
     if versus is None:
         return _redrawn(**arguments)
     a_labels, a_quality, a_threat = versus
     a_model = {**dict(a_quality), **dict(a_threat)}
-    a_result = calls.evaluate(a_labels, **a_model)
+    a_result = calls.evaluate(a_labels, **a_model, classes=classes)
     pinned = {
-        **{k: v for k, v in curve(**a_model).items() if k in ("labels", "p_align")},
+        **{k: v for k, v in curve(**a_model, classes=classes).items() if k in ("labels", "p_align")},
         "programme": (a_labels, a_result["p_align"], a_result["p_misalign"]),
     }
     return alignment_curve(**arguments, versus=pinned)
 
 
-def _chart_arguments(labels: float, target: float, model: dict[str, float], priced_as: str) -> dict:
-    """:func:`alignment_curve`'s arguments for the programme, the target, the model's values and
-    the pricing source (whose pace sets the few-hundred-hours line)."""
-    result = calls.evaluate(labels, **model)
-    at_pipelines = evaluate_at(tuple(float(p.comparisons) for p in PIPELINES), **model)
+def _chart_arguments(
+    labels: float, target: float, model: dict[str, float], priced_as: str, classes: Classes = ()
+) -> dict:
+    """:func:`alignment_curve`'s arguments for the programme, the target, the model's values, the
+    pricing source (whose pace sets the few-hundred-hours line) and any competitor classes."""
+    result = calls.evaluate(labels, **model, classes=classes)
+    at_pipelines = evaluate_at(tuple(float(p.comparisons) for p in PIPELINES), **model, classes=classes)
     markers = tuple(
         style.Marker(
             p.name, float(p.comparisons_low), float(p.comparisons_high), float(p.comparisons), value, p.source
@@ -211,12 +253,12 @@ def _chart_arguments(labels: float, target: float, model: dict[str, float], pric
     )
     rlhf = float(anchors.RLHF_REFERENCE.comparisons)
     return {
-        "curve": curve(**model),
+        "curve": curve(**model, classes=classes),
         "labels": labels,
         "p_align": result["p_align"],
         "p_misalign": result["p_misalign"],
         "target": target,
-        "required_labels": required(target, **model),
+        "required_labels": required(target, **model, classes=classes),
         "pipelines": markers,
         "rlhf_band": (rlhf / 100.0, rlhf * 100.0),
         "rlhf_name": anchors.RLHF_REFERENCE.name,

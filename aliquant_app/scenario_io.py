@@ -25,7 +25,7 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -38,7 +38,7 @@ from aliquant_core import PRESETS, scenario
 from aliquant_core.quantities import Assumptions, QuantityError
 from aliquant_core.scenario import MAX_BYTES, Scenario, scenario_from_json, scenario_to_json
 
-from . import estimate_view
+from . import class_controls, estimate_view
 from . import state as sidebar
 from .formatting import as_text
 
@@ -66,11 +66,20 @@ MAX_SESSION_UPLOADS = 2
 _QUANTITIES = tuple(name for name in sidebar.CONTROLS if name != "agreement")
 
 
-def export_text(assumptions: Assumptions, estimates: Mapping[str, Any] | None = None) -> str:
+def export_text(
+    assumptions: Assumptions,
+    estimates: Mapping[str, Any] | None = None,
+    classes: Sequence[class_controls.Extra] = (),
+) -> str:
     """The scenario JSON of the sidebar's values (the core's canonical text), with the estimates
-    from the user's labels that set its quality, where there are some (their numbers and provenance)."""
+    from the user's labels that set its quality, where there are some (their numbers and provenance),
+    and the competitor classes added beside the sidebar's own, where there are some (the sidebar's
+    class first)."""
     values = {name: getattr(assumptions, name) for name in _QUANTITIES}
-    return scenario_to_json(Scenario(assumptions=scenario.Assumptions(**values), estimates=estimates))
+    listed = class_controls.classes_for(values, classes) if classes else ()
+    return scenario_to_json(
+        Scenario(assumptions=scenario.Assumptions(**values), estimates=estimates, competitor_classes=listed)
+    )
 
 
 def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[bool, str]:
@@ -98,7 +107,14 @@ def apply_scenario(content: bytes, state: MutableMapping[str, Any]) -> tuple[boo
         unused.append("trajectory rates")
     if read.uncertainty:
         unused.append("uncertainty intervals")
+    # The file's classes are the whole set: its first is the sidebar's (set above), the rest added.
+    state[class_controls.EXTRA_KEY] = tuple(
+        (c.name[: class_controls.MAX_NAME], c.competitors_log10, c.footprint, c.exploitation)
+        for c in read.competitor_classes[1 : 1 + class_controls.MAX_EXTRA]
+    )
     note = "Loaded the scenario's assumptions."
+    if len(read.competitor_classes) > 1:
+        note += f" It has {len(read.competitor_classes)} competitor classes (see Competitor classes)."
     if read.estimates is not None:
         state[estimate_view.APPLIED_KEY] = scenario.scenario_to_dict(read)["estimates"]
         note += f" Their label quality was {read.estimates['provenance']} (see the Your labels page)."
@@ -258,7 +274,8 @@ def show_message() -> None:
 def share_link() -> str:
     """This page's URL with the current query string (None-safe outside a browser)."""
     base = st.context.url or ""
-    query = urlencode(st.query_params.to_dict())
+    # Every value of a repeated key (one per competitor class), which to_dict() would drop.
+    query = urlencode([(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
     return f"{base}?{query}" if query else base
 
 
@@ -310,7 +327,9 @@ def render(assumptions: Assumptions) -> None:
         st.code(share_link(), language=None, wrap_lines=True)
         st.download_button(
             "Export scenario (JSON)",
-            data=export_text(assumptions, st.session_state.get(estimate_view.APPLIED_KEY)),
+            data=export_text(
+                assumptions, st.session_state.get(estimate_view.APPLIED_KEY), class_controls.current()
+            ),
             file_name="aliquant-scenario.json",
             mime="application/json",
             key="scenario_export",

@@ -47,7 +47,7 @@ import streamlit as st
 from aliquant_core import agreement_from_error_rate, error_rate_from_agreement, footprint_overlap
 from aliquant_core.quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, names_in
 
-from . import compare, estimate_view
+from . import class_controls, compare, estimate_view
 from .layout import PAGES, SHARED_LINK_KEYS
 from .linked import self_linked
 from .widgets import quote
@@ -416,7 +416,8 @@ def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agree
     unknown: list[str] = []
     page_keys = page_link_keys()
     for key, values in raw.items():
-        if key in page_keys or is_tracking(key):
+        # Tracking parameters are dropped silently; the classes note their own refusals.
+        if key in page_keys or is_tracking(key) or key == class_controls.LINK_KEY:
             continue
         # A repeated key: Streamlit's sliders drop empty parts, so judge the last non-empty value.
         value = next((v for v in reversed(values) if v != ""), values[-1] if values else "")
@@ -520,6 +521,7 @@ def render_sidebar() -> Assumptions:
                 shape = ("blind_spot", "footprint", "exploitation")
                 placed = footprint_overlap(**{k: taken[k] for k in shape})
                 st.caption(f"Footprints placed at random would share ρ = {float(placed):.2f}.")
+        class_controls.render()
         # Keep the input not shown in step with the one shown, so switching the toggle carries the
         # quality over. Writing it while its widget is unmounted also keeps its key in Session State
         # between runs, which is what lets Streamlit put the carried-over value in the URL on the
@@ -544,18 +546,24 @@ def render_sidebar() -> Assumptions:
         # The estimates from labels that the link's sender applied (numbers and provenance): read
         # here, whatever the page, as the Programmes page's "Your labels" source needs them too.
         estimates = estimate_view.restore_link(state, raw)
+        estimates += class_controls.restore_link(state, raw)
         pinned = compare.restore_link(state, raw)  # the pinned A of the comparison, if the link has one
         state[_IGNORED_KEY] = [*long_link, *check_link(raw, taken, use_agreement), *estimates, *pinned]
         page_keys = page_link_keys()
         state[_PAGE_LINK_KEY] = {key: values for key, values in raw.items() if key in page_keys}
         for key in list(st.query_params):  # the link's keys as given (raw's may be clipped)
             # Unbound leftovers (unknown keys, the unused quality input) would make the link lie.
-            if key not in taken and key != USE_AGREEMENT_KEY and key not in page_keys:
+            if (
+                key not in taken
+                and key not in (USE_AGREEMENT_KEY, class_controls.LINK_KEY)
+                and key not in page_keys
+            ):
                 del st.query_params[key]
 
     # The applied estimates' link key follows Session State (set by the Your labels page's button,
     # a scenario import or the link), absent when none were applied.
     estimate_view.write_link(state, st.query_params)
+    class_controls.write_link(state, st.query_params)
     assumptions = _assumptions(tuple(taken.items()))
     compare.render(assumptions)  # named scenarios and A/B at the sidebar's foot; A's link key
     state[_CURRENT_KEY] = assumptions

@@ -27,7 +27,7 @@ from aliquant_core.quantities import QUANTITIES
 from aliquant_core.uncertainty import UNCERTAIN_QUANTITIES, sensitivity, tornado, uncertainty
 
 from . import chart_style as style
-from .calls import cached_data, cached_figure
+from .calls import Classes, cached_data, cached_figure, split_classes
 from .csv_tables import csv_text, setting_names
 from .formatting import count
 from .linked import Field, LinkedStore, link_number, read_flag, read_number, read_range
@@ -343,14 +343,23 @@ Point = tuple[tuple[str, float], ...]
 
 
 @cached_data(max_entries=8)
-def run_uncertainty(intervals: Intervals, point: Point, draws: int, seed: int) -> dict[str, Any]:
+def run_uncertainty(
+    intervals: Intervals, point: Point, draws: int, seed: int, classes: Classes = ()
+) -> dict[str, Any]:
     """:func:`aliquant_core.uncertainty.uncertainty` as plain values and arrays.
 
-    At most eight results are kept: one holds up to 100,000 draws of up to nine columns (7 MB).
-    The draws stay arrays (copied as blocks on every hit), so not the result's ``to_dict()``.
+    ``classes``: competitor classes added beside the sidebar's (an interval on a class quantity
+    moves the sidebar's class). At most eight results are kept: one holds up to 100,000 draws of
+    up to nine columns (7 MB). The draws stay arrays (copied as blocks on every hit), so not the
+    result's ``to_dict()``.
     """
+    listed = split_classes(dict(point), classes)[1] if classes else None
     result = uncertainty(
-        {name: (low, high) for name, low, high in intervals}, dict(point), draws=draws, seed=seed
+        {name: (low, high) for name, low, high in intervals},
+        dict(point),
+        draws=draws,
+        seed=seed,
+        classes=listed,
     )
     return {
         "draws": {name: np.asarray(v, dtype=float) for name, v in result.draws.items()},
@@ -367,13 +376,15 @@ def run_uncertainty(intervals: Intervals, point: Point, draws: int, seed: int) -
 
 
 @cached_data(max_entries=64)
-def uncertainty_summary(intervals: Intervals, point: Point, draws: int, seed: int) -> dict[str, Any]:
+def uncertainty_summary(
+    intervals: Intervals, point: Point, draws: int, seed: int, classes: Classes = ()
+) -> dict[str, Any]:
     """What the page shows of :func:`run_uncertainty`: its statistics and both histograms.
 
     The page calls this on every rerun; it is small, where the draws (up to 7 MB) would be
     copied out of the cache on every hit. The draws themselves are read only for the draws CSV.
     """
-    result = run_uncertainty(intervals, point, draws, seed)
+    result = run_uncertainty(intervals, point, draws, seed, classes)
     keep = (
         "quantile_levels",
         "p_align_quantiles",

@@ -17,6 +17,19 @@ from .annotations import (
     with_gold,
 )
 from .assumption_sets import ASSUMPTION_SETS, AssumptionSet, SetValue
+from .classes import (
+    CLASS_SHARED_THREAT,
+    MAX_CLASSES,
+    TARGETED_FEW,
+    ClassesResult,
+    ClassesSharedResult,
+    ClassResult,
+    CompetitorClass,
+    classes_from_assumptions,
+    classes_p_align,
+    classes_shared_p_align,
+    targeted_few,
+)
 from .curves import (
     BudgetSplit,
     CheapestProgramme,
@@ -62,6 +75,7 @@ from .programme import (
     source_cost,
 )
 from .quantities import (
+    CLASS_QUANTITIES,
     DEFAULTS,
     GROUPS,
     MODEL_GROUPS,
@@ -115,10 +129,13 @@ from .trajectory import DEFAULT_RATES, RATE_NOTES, Trajectory, TrajectoryRates, 
 
 __all__ = [
     "ASSUMPTION_SETS",
+    "CLASS_QUANTITIES",
+    "CLASS_SHARED_THREAT",
     "DEFAULTS",
     "DEFAULT_RATES",
     "FLIPPING",
     "GROUPS",
+    "MAX_CLASSES",
     "MODEL_GROUPS",
     "PRESETS",
     "QUANTITIES",
@@ -128,6 +145,7 @@ __all__ = [
     "REGIME_WORDING",
     "SCHEMA_VERSION",
     "SHARED_THREAT",
+    "TARGETED_FEW",
     "THREAT",
     "VERDICTS",
     "AlignmentResult",
@@ -140,6 +158,10 @@ __all__ = [
     "BudgetSplit",
     "CheapestProgramme",
     "Check",
+    "ClassResult",
+    "ClassesResult",
+    "ClassesSharedResult",
+    "CompetitorClass",
     "Cost",
     "Curve",
     "DawidSkeneFit",
@@ -169,6 +191,9 @@ __all__ = [
     "budget_curve",
     "budget_split_curve",
     "cheapest_programme",
+    "classes_from_assumptions",
+    "classes_p_align",
+    "classes_shared_p_align",
     "cost_law_curve",
     "cost_law_price",
     "describe_range",
@@ -210,6 +235,7 @@ __all__ = [
     "simulate_mixture",
     "simulate_p_align",
     "source_cost",
+    "targeted_few",
     "trajectory",
     "wilson_interval",
     "with_gold",

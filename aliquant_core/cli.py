@@ -42,6 +42,15 @@ import numpy as np
 
 from . import annotations as _annotations
 from ._results import plain
+from .classes import (
+    MAX_CLASSES,
+    ClassesResult,
+    CompetitorClass,
+    check_classes,
+    classes_p_align,
+    classes_shared_p_align,
+    targeted_few,
+)
 from .curves import (
     best_split,
     budget_split_curve,
@@ -74,6 +83,12 @@ PROGRAM = "aliquant"
 
 #: The model's quantities (labels, label quality, threat, target), as most subcommands take them.
 _MODEL = names_in(*MODEL_GROUPS)
+
+#: The ``--class`` preset: a hundred competitors that differ only inside the blind spots.
+_TARGETED_FEW = "targeted-few"
+
+#: The subcommands that take ``--class``.
+_CLASS_COMMANDS = ("evaluate", "required", "tolerate", "uncertainty", "sensitivity", "trajectory")
 
 #: The quantities ``--interval`` may name, as flags name them.
 _UNCERTAIN = ", ".join(name.replace("_", "-") for name in UNCERTAIN_QUANTITIES)
@@ -302,6 +317,18 @@ def build_parser() -> argparse.ArgumentParser:
         f"{_annotations.MAX_ROWS:,} labels, {_annotations.MAX_ANNOTATORS:,} annotators",
     )
     estimate.add_argument("--gold", metavar="FILE", help="gold (expert) choices: item and gold columns")
+    for name in _CLASS_COMMANDS:
+        sub[name].add_argument(
+            "--class",
+            dest="extra_classes",
+            action="append",
+            type=_class_arg,
+            default=[],
+            metavar="NAME:LOG10K:FOOTPRINT:EXPLOITATION",
+            help="another competitor class beside the one the threat flags describe (repeatable, at most "
+            f"{MAX_CLASSES - 1}; e.g. 'targeted:2:0.03:1', or '{_TARGETED_FEW}' for 10^2 competitors whose "
+            "footprint is the blind spot, exploitation 1). A --scenario's competitor_classes come first",
+        )
     for name, command in sub.items():
         if name not in ("curve", "optimise", "estimate"):
             command.add_argument(
@@ -326,6 +353,22 @@ def _interval(text: str) -> tuple[str, float, float]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be NAME=LOW:HIGH with numbers; got {text!r}") from None
     return name, low, high
+
+
+def _class_arg(text: str) -> CompetitorClass | str:
+    """``NAME:LOG10K:FOOTPRINT:EXPLOITATION`` as a checked class, or the targeted-few preset's name."""
+    if text.strip() == _TARGETED_FEW:
+        return _TARGETED_FEW  # its footprint is the blind spot, known once every flag is read
+    parts = text.rsplit(":", 3)
+    if len(parts) != 4:
+        raise argparse.ArgumentTypeError(
+            f"must be NAME:LOG10K:FOOTPRINT:EXPLOITATION or {_TARGETED_FEW}; got {text!r}"
+        )
+    name, *values = parts
+    try:
+        return CompetitorClass(name, *(float(v) for v in values))
+    except ValueError as error:  # QuantityError, or text that is not a number
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _power_of_two(text: str) -> int:
@@ -362,6 +405,25 @@ def _assumptions(args: argparse.Namespace) -> Assumptions:
     if "error_rate" in given:  # an error rate on the command line replaces the file's agreement
         values.pop("agreement", None)
     return Assumptions(**{**values, **given})
+
+
+def _classes(args: argparse.Namespace, a: Assumptions) -> tuple[CompetitorClass, ...]:
+    """The competitor classes: the assumptions' own first (named as the scenario's first class, if
+    any), then the scenario's others, then each ``--class``."""
+    from_file = args.scenario.competitor_classes if args.scenario else ()
+    first = CompetitorClass(from_file[0].name if from_file else "competitors", **{
+        q: getattr(a, q) for q in ("competitors_log10", "footprint", "exploitation")
+    })  # fmt: skip
+    extra = [
+        targeted_few(a.blind_spot) if c == _TARGETED_FEW else c for c in getattr(args, "extra_classes", [])
+    ]
+    return check_classes((first, *from_file[1:], *extra))
+
+
+def _more_classes(args: argparse.Namespace, a: Assumptions) -> tuple[CompetitorClass, ...] | None:
+    """:func:`_classes` where there are several, else None (the one-class model as it was)."""
+    classes = _classes(args, a)
+    return classes if len(classes) > 1 else None
 
 
 def _value(args: argparse.Namespace, name: str, fallback: float | None = None) -> float:
@@ -413,12 +475,33 @@ def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     # The majority of r labelers: random error shrinks to ε_r, a blind spot fools it with φ_r.
     threat = {**a.threat, "fooled_rate": float(redundant_fooled_rate(a.fooled_rate, redundancy))}
     result = p_align(a.labels, error_rate, **threat).to_dict(json_safe=True)
-    needed = plain(required_labels(a.target, error_rate, **threat), json_safe=True)
+    classes = _classes(args, a)
+    shared_threat = {
+        k: v for k, v in threat.items() if k not in ("competitors_log10", "footprint", "exploitation")
+    }
+    by_class = classes_p_align(a.labels, error_rate, classes=classes, **shared_threat)
+    needed = plain(required_labels(a.target, error_rate, classes=classes, **shared_threat), json_safe=True)
     costs = {name: _value(args, name) for name in names_in("source") if name != "redundancy"}
     cost = source_cost(Source("command line", a.error_rate, a.blind_spot, **costs), a.labels, redundancy)
-    shared = shared_p_align(a.labels, error_rate, overlap=a.overlap, **threat)
+    if len(classes) == 1:
+        shared = shared_p_align(a.labels, error_rate, overlap=a.overlap, **threat)
+    else:
+        shared = classes_shared_p_align(
+            a.labels, error_rate, overlap=a.overlap, classes=classes, **shared_threat
+        )
+        # Over several classes the headline figures are the product's; per competitor ones stay the
+        # first class's (every class's are under "classes").
+        result.update(
+            {
+                key: plain(getattr(by_class, key), json_safe=True)
+                for key in ("p_align", "p_misalign", "p_align_lower_bound", "regime")
+            }
+        )
     data = {
         **result,
+        "classes": [c.to_dict(json_safe=True) for c in by_class.classes],
+        "binding": str(by_class.binding),
+        "p_align_one_contest": plain(by_class.p_align_one_contest, json_safe=True),
         "shared_dataset": shared.to_dict(json_safe=True),
         "target": a.target,
         "required_labels": needed,
@@ -431,13 +514,19 @@ def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     if args.scenario and args.scenario.programmes:
         data["programmes"] = []
         for programme in args.scenario.programmes:
-            outcome, spend = programme_p_align(programme, **a.shared_threat), programme_cost(programme)
+            if len(classes) == 1:
+                outcome = programme_p_align(programme, **a.shared_threat)
+            else:
+                outcome = programme_p_align(
+                    programme, classes=classes, fooled_rate=a.fooled_rate, prior_bits=a.prior_bits
+                )
+            spend = programme_cost(programme)
             data["programmes"].append(
                 {
                     "name": programme.name,
                     "aggregation": programme.aggregation,
                     "labels": programme.labels,
-                    **outcome.to_dict(json_safe=True),
+                    **_outcome(outcome),
                     **spend.to_dict(json_safe=True),
                 }
             )
@@ -449,16 +538,26 @@ def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     log10_misalign = data["log10_single_failure"]  # None where 1 − P1 is 0 even as a logarithm
     if data["p_misalign"] > 0:
         log10_misalign = math.log10(data["p_misalign"])
+    elif len(classes) > 1:
+        exponent = float(by_class.misalignment_exponent)  # ln(−ln P_align) ≈ ln(1 − P_align) here
+        log10_misalign = exponent / math.log(10.0) if math.isfinite(exponent) else None
     elif log10_misalign is not None:
         log10_misalign += data["effective_competitors_log10"]
+    shared_line = (
+        f"   (overlap {a.overlap:g}; the truth lies between the line above and P1; under any"
+        f" dependence at least {data['p_align_lower_bound']:.4f})"
+        if len(classes) == 1
+        else f"   (overlap {a.overlap:g} in each class, classes multiplied; at most"
+        f" {float(shared.p_align_at_most):.4f}; under any dependence at least"
+        f" {data['p_align_lower_bound']:.4f})"
+    )
     text = [
         "P(outer alignment)      "
         + _format_probability(data["p_align"], data["p_misalign"], log10_misalign)
         + "   (competitors independent: a lower bound)",
         "On one shared dataset   "
         + _format_probability(float(shared.p_align), float(shared.p_misalign), None)
-        + f"   (overlap {a.overlap:g}; the truth lies between the line above and P1; under any"
-        f" dependence at least {data['p_align_lower_bound']:.4f})",
+        + shared_line,
         f"Regime                  {REGIME_WORDING[data['regime']].sentence}",
         f"Labels required         {_format_count(needed)} for P_align >= {a.target:g}",
         "Per competitor P1       "
@@ -471,25 +570,73 @@ def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
         f"Cost                    ${data['dollars']:,.0f}, {data['labeler_hours']:,.0f} labeler-hours, "
         f"{data['calendar_weeks']:,.1f} calendar weeks",
     ]
+    if len(classes) > 1:
+        text[3:3] = [
+            f"Binding class           {printable(data['binding'])} (contributes most to misalignment)"
+        ]
+        text.append("Competitor classes (per competitor figures above are the first class's):")
+        text.extend(_class_lines(by_class))
     return data, "\n".join(text + lines)
 
 
+def _outcome(outcome) -> dict:
+    """A programme's result as plain JSON, with per class results and the binding class if classes."""
+    if isinstance(outcome, ClassesResult):
+        out = outcome.to_dict(json_safe=True)
+        return {**out, "binding": str(outcome.binding)}
+    return outcome.to_dict(json_safe=True)
+
+
+def _class_lines(result: ClassesResult) -> list[str]:
+    """One line per class: name, count, footprint, exploitation, its P_align and share of misalignment."""
+    lines = []
+    for c in result.classes:
+        share = float(c.misalignment_share)
+        p = _format_probability(float(c.p_align), float(c.p_misalign), None)
+        lines.append(
+            f"  {printable(c.name)[:24]:<24} 10^{float(c.competitors_log10):<6g} f {float(c.footprint):<7.4g}"
+            f" chi {float(c.exploitation):<5.3g} P_align {p:>10}   share of misalignment "
+            + (f"{share:.3g}" if math.isfinite(share) else "n/a")
+        )
+    return lines
+
+
 def _required(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
-    needed = plain(required_labels(a.target, a.error_rate, **a.threat), json_safe=True)
+    classes = _classes(args, a)
+    if len(classes) == 1:
+        needed = plain(required_labels(a.target, a.error_rate, **a.threat), json_safe=True)
+    else:
+        shared = {k: getattr(a, k) for k in ("blind_spot", "fooled_rate", "prior_bits")}
+        needed = plain(required_labels(a.target, a.error_rate, classes=classes, **shared), json_safe=True)
     data = {"required_labels": needed, "target": a.target, "inputs": _without(_point(a), "labels")}
+    if len(classes) > 1:
+        data["classes"] = [c.as_dict() for c in classes]
     return data, f"Labels required for P_align >= {a.target:g}: {_format_count(needed)}"
 
 
 def _tolerate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
-    most = max_competitors_log10(a.target, a.labels, a.error_rate, **_without(a.threat, "competitors_log10"))
+    classes = _classes(args, a)
+    if len(classes) == 1:
+        most = max_competitors_log10(
+            a.target, a.labels, a.error_rate, **_without(a.threat, "competitors_log10")
+        )
+        worst_error = max_error_rate(a.target, a.labels, **a.threat)
+        worst_blind = max_blind_spot(a.target, a.labels, a.error_rate, **a.shared_threat)
+    else:
+        shared = {"fooled_rate": a.fooled_rate, "prior_bits": a.prior_bits}
+        most = max_competitors_log10(a.target, a.labels, a.error_rate, classes=classes, **shared)
+        worst_error = max_error_rate(a.target, a.labels, classes=classes, blind_spot=a.blind_spot, **shared)
+        worst_blind = max_blind_spot(a.target, a.labels, a.error_rate, classes=classes, **shared)
     data = plain(
         {
-            "max_error_rate": max_error_rate(a.target, a.labels, **a.threat),
-            "max_blind_spot": max_blind_spot(a.target, a.labels, a.error_rate, **a.shared_threat),
+            "max_error_rate": worst_error,
+            "max_blind_spot": worst_blind,
             "max_competitors_log10": most,
             "any_number_of_competitors": bool(np.isposinf(most)),
+            "competitors_class": classes[0].name,
             "target": a.target,
             "inputs": _point(a),
+            **({"classes": [c.as_dict() for c in classes]} if len(classes) > 1 else {}),
         },
         json_safe=True,
     )
@@ -506,7 +653,12 @@ def _tolerate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
             f"With {a.labels:,.0f} labels, P_align >= {a.target:g} holds up to:",
             f"  error rate          {show(data['max_error_rate'], '.6g')}   (other inputs as given)",
             f"  blind spot          {show(data['max_blind_spot'], '.6g')}",
-            f"  competitors         {competitors}",
+            f"  competitors         {competitors}"
+            + (
+                f"   (of the first class, {printable(classes[0].name)}; the others held)"
+                if len(classes) > 1
+                else ""
+            ),
         ]
     )
     return data, text
@@ -593,7 +745,7 @@ def _intervals(args: argparse.Namespace) -> dict[str, tuple[float, float]]:
 
 def _uncertainty(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     intervals, point = _intervals(args), _independent_point(a)
-    result = uncertainty(intervals, point, draws=args.draws, seed=args.seed)
+    result = uncertainty(intervals, point, draws=args.draws, seed=args.seed, classes=_more_classes(args, a))
     # Summaries only: the draws themselves would be megabytes of JSON.
     data = {
         key: value
@@ -619,8 +771,10 @@ def _sensitivity(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     intervals, point = _intervals(args), _independent_point(a)
     if not intervals:
         raise ValueError("give at least one --interval NAME=LOW:HIGH")
-    result = sensitivity(intervals, point, samples=args.samples, seed=args.seed).to_dict(json_safe=True)
-    base, bars = tornado(intervals, point)
+    classes = _more_classes(args, a)
+    result = sensitivity(intervals, point, samples=args.samples, seed=args.seed, classes=classes)
+    result = result.to_dict(json_safe=True)
+    base, bars = tornado(intervals, point, classes=classes)
     indices = _rows(result, ("names", "first_order", "total_order"))
     data = {
         "sobol": {row.pop("names"): row for row in indices},
@@ -631,6 +785,7 @@ def _sensitivity(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     }
     lines = [f"{'quantity':<20} {'first-order':>12} {'total':>8}   tornado: P_align at low .. high"]
     swings = {b.name: b for b in bars}
+
     def index(value):
         return "n/a" if value is None else format(value, ".3f")
 
@@ -648,14 +803,24 @@ def _sensitivity(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
 def _trajectory(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
     from_file = dict(args.scenario.trajectory) if args.scenario else {}
     rates = TrajectoryRates(**{name: _value(args, name, from_file.get(name)) for name in names_in("rate")})
-    result = trajectory(rates, **_independent_point(a))
+    classes = _more_classes(args, a)
+    point = _independent_point(a)
+    if classes is None:
+        result = trajectory(rates, **point)
+    else:
+        own = ("competitors_log10", "footprint", "exploitation")
+        result = trajectory(rates, classes=classes, **_without(point, *own))
     columns = {**result.to_dict(json_safe=True), **plain(result.threat, json_safe=True)}
     keys = ("generation", *THREAT, "required_labels", "p_align", "p_align_lower_bound", "regime")
+    if classes is not None:
+        columns["binding"] = plain(result.by_class.binding)
+        keys = (*keys, "binding")
     rows = _rows(columns, keys)
     data = {
         "generations": rows,
         **{key: columns[key] for key in ("first_unreachable_generation", "rates", "clipped")},
         "inputs": _point(a),
+        **({"classes": [c.as_dict() for c in classes]} if classes else {}),
     }
     lines = [
         f"{'gen':>3} {'log10 K':>8} {'footprint':>10} {'exploit':>8} {'blind':>8} {'required labels':>22} "

@@ -28,6 +28,7 @@ import numpy as np
 from . import _math
 from ._results import Result
 from ._types import ArrayLike, FloatArray
+from .classes import ClassesResult, check_classes, check_shared
 from .programme import (
     AGGREGATION_LABELS,
     Allocation,
@@ -103,6 +104,23 @@ class Curve(Result):
         names = (self.parameter_name, *(f.name for f in dataclasses.fields(self)[3:]))
         data[self.parameter_name] = data["parameter"]
         return [dict(zip(names, row, strict=True)) for row in zip(*(data[n] for n in names), strict=True)]
+
+
+def _model(threat) -> dict[str, Any]:
+    """The shared threat, checked; with ``classes`` (competitor classes), those too.
+
+    With classes the threat keywords are the classes' shared ones but ``blind_spot`` (each source
+    has its own): ``fooled_rate`` and ``prior_bits``.
+    """
+    classes = threat.get("classes")
+    if classes is None:
+        return check_shared_threat({k: v for k, v in threat.items() if k != "classes"})
+    rest = {k: v for k, v in threat.items() if k != "classes"}
+    if "blind_spot" in rest:
+        raise TypeError("blind_spot is each source's own (Source.blind_spot), not a keyword here")
+    shared = check_shared({**rest, "blind_spot": 0.0})
+    del shared["blind_spot"]
+    return {**shared, "classes": check_classes(classes)}
 
 
 def _priced(source: Source, what: str) -> None:
@@ -181,7 +199,9 @@ def budget_split_curve(
     \rfloor` items, for ``points`` shares from 0 to 1.
 
     ``**threat``: the threat quantities (:data:`aliquant_core.THREAT`) but ``blind_spot``, which each
-    source carries, by name; each defaults to its value in :data:`aliquant_core.QUANTITIES`.
+    source carries, by name; each defaults to its value in :data:`aliquant_core.QUANTITIES`. Or
+    ``classes=`` competitor classes (:func:`aliquant_core.classes_p_align`) with the shared
+    ``fooled_rate`` and ``prior_bits``: every function here takes them so.
     """
     _priced(source_a, "a budget split")
     _priced(source_b, "a budget split")
@@ -192,7 +212,7 @@ def budget_split_curve(
     redundancy = np.array([redundancy_a, redundancy_b], dtype=float)
     return _curve(
         "budget_split", "share_a", shares, (source_a, source_b), labels, redundancy,
-        check_shared_threat(threat), aggregation=aggregation,
+        _model(threat), aggregation=aggregation,
     )  # fmt: skip
 
 
@@ -212,7 +232,7 @@ def redundancy_curve(
     r = np.asarray(redundancies, dtype=float)
     with np.errstate(over="ignore"):  # capped below, as in _split_labels
         labels = np.minimum(np.floor(float(budget) / (source.cost_per_label * r)), _MOST_LABELS)[:, None]
-    return _curve("redundancy", "redundancy", r, (source,), labels, r[:, None], check_shared_threat(threat))
+    return _curve("redundancy", "redundancy", r, (source,), labels, r[:, None], _model(threat))
 
 
 def cost_law_price(error_rate: ArrayLike, reference: Source, gamma: float) -> FloatArray:
@@ -259,7 +279,7 @@ def cost_law_curve(
     # What is evaluated, and paid for, is capped at _MOST_LABELS: so the dollars stay finite.
     labels = np.minimum(labels, _MOST_LABELS)
     curve = _curve(
-        "cost_law", "error_rate", eps, (reference,), labels, np.ones((1,)), check_shared_threat(threat),
+        "cost_law", "error_rate", eps, (reference,), labels, np.ones((1,)), _model(threat),
         error_rate=eps[:, None],
     )  # fmt: skip
     # Dollars follow the law's price, not the reference's.
@@ -280,13 +300,15 @@ def budget_curve(programme: Programme, budgets: ArrayLike, **threat: ArrayLike) 
     budgets = np.atleast_1d(np.asarray(budgets, dtype=float))
     labels = np.floor(labels0 * (budgets[:, None] / spend0))
     return _curve(
-        "budget", "dollars", budgets, sources, labels, redundancy, check_shared_threat(threat),
+        "budget", "dollars", budgets, sources, labels, redundancy, _model(threat),
         aggregation=programme.aggregation,
     )  # fmt: skip
 
 
 def _misalignment_score(result) -> np.ndarray:
     """ln(−ln P_align), falling as P_align rises, resolved even where P_align rounds to 1."""
+    if isinstance(result, ClassesResult):
+        return np.asarray(result.misalignment_exponent, dtype=float)
     p_mis = np.asarray(result.p_misalign, dtype=float)
     with np.errstate(divide="ignore"):
         near_one = np.log(-np.log1p(-np.minimum(p_mis, 1 - 1e-16)))
@@ -345,7 +367,7 @@ def best_split(
     """
     _priced(source_a, "a budget split")
     _priced(source_b, "a budget split")
-    model = check_shared_threat(threat)
+    model = _model(threat)
     redundancy = np.array([redundancy_a, redundancy_b], dtype=float)
     prices = (source_a.cost_per_label * redundancy_a, source_b.cost_per_label * redundancy_b)
 
@@ -429,7 +451,7 @@ def cheapest_programme(
     single-source costs (a mix can always spend everything on one source).
     """
     target = float(check("target", target))
-    model = check_shared_threat(threat)
+    model = _model(threat)
     candidates: list[tuple[str, float, Programme | None]] = []
     for source in sources:
         _priced(source, "the cheapest programme")

@@ -20,9 +20,11 @@ The model of the project's brief, for one labelling source:
   :math:`K_\text{eff} = \max(1, K\,2^{-b})`, treated as independent.
 
 Assumptions worth stating: labels are independent given the situation; every competitor has the
-same footprint and exploitation; independence across competitors makes :math:`P_1^{K_\text{eff}}`
-a point estimate, and the Bonferroni bound holds without it. Nothing here models generalisation
-beyond the training distribution or robustness (see the seed discussion).
+same footprint and exploitation here (:mod:`aliquant_core.classes` lets classes of competitors
+differ, :math:`P_\text{align} = \prod_c P_{1,c}^{K_{\text{eff},c}}`); independence across
+competitors makes :math:`P_1^{K_\text{eff}}` a lower bound under the model's own process (see
+:mod:`aliquant_core.shared_dataset`), and the Bonferroni bound holds without it. Nothing here
+models generalisation beyond the training distribution or robustness (see the seed discussion).
 """
 
 from __future__ import annotations
@@ -234,6 +236,13 @@ def _log_neg_log(log_failure, log_success):
 
 def _single_logs(informative, loss_prob, win_prob, margin):
     """ln P₁ and ln(1 − P₁) for m informative labels, P₁ = I_q(a, a) with a = ⌈m/2⌉."""
+    log_small, favourable = _small_log(informative, loss_prob, win_prob, margin)
+    log_large = np.log1p(-np.exp(log_small))
+    return np.where(favourable, log_large, log_small), np.where(favourable, log_small, log_large)
+
+
+def _small_log(informative, loss_prob, win_prob, margin):
+    """The log of the smaller of P₁ and 1 − P₁, and where that is 1 − P₁ (q ≥ ½)."""
     a = _math.jury_half(informative)
     # No informative label, or labels that are coin flips: P₁ = ½ exactly, by symmetry.
     none = (a == 0.0) | (margin == 0.0)
@@ -243,8 +252,7 @@ def _single_logs(informative, loss_prob, win_prob, margin):
     # The smaller tail is at most ½ by symmetry; within an ulp of the knife edge rounding can put
     # it a hair above, which would put P₁ on the wrong side of ½.
     log_small = np.where(none, -_math.LN2, np.minimum(log_small, -_math.LN2))
-    log_large = np.log1p(-np.exp(log_small))
-    return np.where(favourable, log_large, log_small), np.where(favourable, log_small, log_large)
+    return log_small, favourable
 
 
 def _align_from_logs(log_single, log_failure, log_competitors):

@@ -52,6 +52,7 @@ version's figures only where all sources share one :math:`\varepsilon`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,6 +62,7 @@ from ._results import Result
 from ._types import ArrayLike, FloatArray, RegimeArray
 from ._validation import check_range
 from .anchors import FEW_HUNDRED_HOURS, REFERENCE_PIPELINES, RLHF_REFERENCE
+from .classes import ClassesResult, CompetitorClass, check_classes, check_shared, combine_logs
 from .model import _evaluate, _Probabilities, _probabilities, _regime, _single_logs
 from .quantities import DEFAULTS, QuantityError, check_shared_threat, check_threat, describe_range
 from .sources import Source, redundant_error_rate, redundant_fooled_rate
@@ -178,8 +180,9 @@ def mixture_p_align(
     redundancy: ArrayLike = DEFAULTS["redundancy"],
     aggregation: str = "pooled",
     method: str = "auto",
+    classes: Sequence[CompetitorClass] | None = None,
     **threat: ArrayLike,
-) -> MixtureResult:
+) -> MixtureResult | ClassesResult:
     r"""Probability of outer alignment for labels from several sources.
 
     Parameters
@@ -201,10 +204,16 @@ def mixture_p_align(
         The other threat quantities (:data:`aliquant_core.THREAT`: ``fooled_rate``,
         ``footprint``, ``exploitation``, ``competitors_log10``, ``prior_bits``), by name; each defaults to its
         value in :data:`aliquant_core.QUANTITIES` and broadcasts against the leading axes.
+    classes : sequence of CompetitorClass, optional
+        Competitor classes (:func:`aliquant_core.classes_p_align`): each class's mixture is
+        evaluated with its own footprint, exploitation and count, and the classes combined; the
+        threat keywords are then ``fooled_rate`` and ``prior_bits``.
 
     Returns
     -------
-    MixtureResult
+    MixtureResult, or ClassesResult with ``classes``
+        A :class:`ClassResult`'s ``label_win_prob``, ``blind_share`` and ``informative_labels``
+        then have the sources on their last axis.
 
     Notes
     -----
@@ -241,6 +250,21 @@ def mixture_p_align(
     .. [4] A. P. Dawid and A. M. Skene, "Maximum likelihood estimation of observer error-rates
        using the EM algorithm", Journal of the Royal Statistical Society C 28, 1979.
     """
+    if classes is not None:
+        return _mixture_classes(
+            labels, error_rate, blind_spot, redundancy, aggregation, method, classes, threat
+        )  # fmt: skip
+    parts = _mixture_parts(labels, error_rate, blind_spot, redundancy, aggregation, method, threat)
+    log_single, log_failure, v, extra = parts
+    return MixtureResult(
+        **_probabilities(log_single, log_failure, v["competitors_log10"][..., 0], v["prior_bits"][..., 0]),
+        **extra,
+    )
+
+
+def _mixture_parts(labels, error_rate, blind_spot, redundancy, aggregation, method, threat):
+    """ln P₁, ln(1 − P₁), the checked inputs and :class:`MixtureResult`'s own fields (see
+    :func:`mixture_p_align`)."""
     _check_choice("aggregation", aggregation, AGGREGATIONS)
     _check_choice("method", method, METHODS)
     labels = check_range("labels", labels)
@@ -276,14 +300,50 @@ def mixture_p_align(
     log_single, log_failure, exact = _mixture_logs(scored, win, loss, margin, weights, lattice, method)
     with np.errstate(invalid="ignore"):  # 0 labels × an infinite weight counts for nothing
         mean_per_label = np.sum(np.where(scored > 0, scored * weights * 2.0 * margin, 0.0), axis=-1)
-    return MixtureResult(
-        **_probabilities(log_single, log_failure, v["competitors_log10"][..., 0], v["prior_bits"][..., 0]),
-        label_win_prob=v["win"],
-        effective_error_rate=voted,
-        informative_labels=counts,
-        regime=_regime(mean_per_label)[()],
-        exact=exact[()],
-    )
+    extra = {
+        "label_win_prob": v["win"],
+        "effective_error_rate": voted,
+        "informative_labels": counts,
+        "regime": _regime(mean_per_label)[()],
+        "exact": exact[()],
+    }
+    v["mean_per_label"] = mean_per_label
+    return log_single, log_failure, v, extra
+
+
+def _mixture_classes(labels, error_rate, blind_spot, redundancy, aggregation, method, classes, threat):
+    """:func:`mixture_p_align` against competitor classes: one mixture per class, combined."""
+    classes = check_classes(classes)
+    shared = check_shared({**threat, "blind_spot": 0.0})
+    del shared["blind_spot"]
+    threats = [{k: np.asarray(v) for k, v in c.threat.items()} for c in classes]
+    names = [c.name for c in classes]
+    return mixture_over_classes(
+        labels, error_rate, blind_spot, redundancy, aggregation, method, shared, threats, names
+    )  # fmt: skip
+
+
+def mixture_over_classes(
+    labels, error_rate, blind_spot, redundancy, aggregation, method, shared, threats, names
+):
+    """The mixture against classes on checked inputs; each class's quantities may be arrays over the
+    leading axes (a trajectory's generations)."""
+    logs, details = [], []
+    for klass in threats:
+        log_single, log_failure, v, _ = _mixture_parts(
+            labels, error_rate, blind_spot, redundancy, aggregation, method, {**shared, **klass}
+        )  # fmt: skip
+        log_k = _math.log_effective_competitors(v["competitors_log10"][..., 0], v["prior_bits"][..., 0])
+        logs.append((log_single, log_failure, log_k))
+        details.append(
+            {
+                "win": v["win"],
+                "blind": v["blind"],
+                "informative": v["informative"],
+                "margin": v["mean_per_label"],
+            }
+        )
+    return combine_logs(names, threats, shared["prior_bits"], logs, details)
 
 
 def _logs_from_probabilities(single, failure):
@@ -467,8 +527,19 @@ class Programme:
         }
 
 
-def programme_p_align(programme: Programme, *, method: str = "auto", **threat: ArrayLike) -> MixtureResult:
+def programme_p_align(
+    programme: Programme,
+    *,
+    method: str = "auto",
+    classes: Sequence[CompetitorClass] | None = None,
+    **threat: ArrayLike,
+) -> MixtureResult | ClassesResult:
     """P_align of a :class:`Programme` (see :func:`mixture_p_align`, which takes the same keywords)."""
+    if classes is not None:
+        arrays = programme.arrays()
+        return mixture_p_align(
+            **arrays, aggregation=programme.aggregation, method=method, classes=classes, **threat
+        )
     shared = check_shared_threat(threat)
     return mixture_p_align(**programme.arrays(), aggregation=programme.aggregation, method=method, **shared)
 

@@ -59,6 +59,7 @@ from ._math import blind_share, error_rate_from_agreement, footprint_overlap
 from .anchors import INSTRUCTGPT_AGREEMENT
 
 __all__ = [
+    "CLASS_QUANTITIES",
     "DEFAULTS",
     "GROUPS",
     "MODEL_GROUPS",
@@ -532,6 +533,10 @@ def names_in(*groups: str) -> tuple[str, ...]:
 #: The threat quantities, the keywords every model evaluation takes besides labels and quality.
 THREAT = names_in("threat")
 
+#: The threat quantities each competitor class has of its own (:class:`aliquant_core.CompetitorClass`);
+#: the rest of the threat is shared by every class.
+CLASS_QUANTITIES = ("competitors_log10", "footprint", "exploitation")
+
 #: The threat every source of a programme shares: each :class:`~aliquant_core.Source` has its own
 #: blind spot, so programme, mixture and curve functions take these, not ``blind_spot``.
 SHARED_THREAT = tuple(name for name in THREAT if name != "blind_spot")
@@ -716,6 +721,9 @@ def takes_assumptions(func: Callable) -> Callable:
             if "error_rate" in kwargs or "agreement" in kwargs:
                 given.pop("error_rate", None)
                 given.pop("agreement", None)
+            if kwargs.get("classes") is not None:  # the classes hold these; the assumptions' are not used
+                for name in CLASS_QUANTITIES:
+                    given.pop(name, None)
             kwargs = {**{k: v for k, v in given.items() if k in named}, **kwargs}
             args = args[1:]
         return func(*args, **kwargs)

@@ -59,6 +59,14 @@ lists of valid keys below are that table's groups.
     Any of the ``rate`` group's quantities, the rates per capability generation (see
     :mod:`aliquant_core.trajectory`). Missing rates are left to the reader's defaults; only the
     given ones are stored and written.
+``competitor_classes``
+    A list of 1 to :data:`MAX_CLASSES` competitor classes (see :mod:`aliquant_core.classes`),
+    each an object with ``name`` (a non-empty string of at most 60 characters, unique in the list)
+    and any of ``competitors_log10``, ``footprint`` and ``exploitation`` (a missing one takes the
+    table's default). The list is the whole set of classes: the first is the model's own
+    competitor, and its values replace the ``assumptions``' ``competitors_log10``,
+    ``footprint`` and ``exploitation`` (so the single-class figures are the first class's).
+    Written only when present; a file without it has one class, the assumptions'.
 ``uncertainty``
     90% intervals, from a quantity whose ``uncertain`` scale the table gives (or ``agreement``,
     converted to an ``error_rate`` interval) to ``{"low": x, "high": y}`` with low ≤ high, both in
@@ -147,13 +155,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._math import error_rate_from_agreement
+from .classes import MAX_CLASS_NAME, MAX_CLASSES, CompetitorClass
 from .programme import AGGREGATIONS, Allocation, Programme, programme_cost
-from .quantities import MODEL_GROUPS, QUANTITIES, Assumptions, Quantity, QuantityError, names_in
+from .quantities import (
+    CLASS_QUANTITIES,
+    MODEL_GROUPS,
+    QUANTITIES,
+    Assumptions,
+    Quantity,
+    QuantityError,
+    names_in,
+)
 from .sources import PRESETS, Source
 
 __all__ = [
     "MAX_ALLOCATIONS",
     "MAX_BYTES",
+    "MAX_CLASSES",
     "MAX_PROGRAMMES",
     "MAX_SOURCES",
     "SCHEMA_VERSION",
@@ -197,8 +215,10 @@ _ENDS = {
     if name in (*_UNCERTAIN, "agreement")
 }
 _TOP_KEYS = (
-    VERSION_KEY, "assumptions", "sources", "programmes", "trajectory", "uncertainty", "estimates",
+    VERSION_KEY, "assumptions", "competitor_classes", "sources", "programmes", "trajectory", "uncertainty",
+    "estimates",
 )  # fmt: skip
+_CLASS_KEYS = ("name", *CLASS_QUANTITIES)
 _SOURCE_KEYS = ("preset", "name", "error_rate", "agreement", *SOURCE_FIELDS[1:], "provenance")
 
 
@@ -557,6 +577,43 @@ def _unique(source: Source, path: str, by_name: dict[str, Source]) -> None:
     by_name[source.name] = source
 
 
+def _check_classes(classes: Any, path: str = "competitor_classes") -> tuple[CompetitorClass, ...]:
+    """The competitor classes, checked: a list of at most :data:`MAX_CLASSES` with unique names.
+
+    Each entry is a :class:`CompetitorClass` or an object keyed by ``name`` and
+    :data:`aliquant_core.CLASS_QUANTITIES`; a bad one is a ScenarioError naming its path.
+    """
+    entries = _list(classes, path)
+    if len(entries) > MAX_CLASSES:
+        raise ScenarioError(
+            f"{path} lists {len(entries):,} classes; a scenario holds at most {MAX_CLASSES}", path
+        )
+    checked: list[CompetitorClass] = []
+    for i, entry in enumerate(entries):
+        where = f"{path}[{i}]"
+        if isinstance(entry, CompetitorClass):
+            entry = entry.as_dict()
+        obj = _require(_object(entry, where, _CLASS_KEYS), where, ("name",))
+        name = _string(obj["name"], f"{where}.name", nonempty=True)
+        if len(name.strip()) > MAX_CLASS_NAME:
+            raise ScenarioError(
+                f"{where}.name must have at most {MAX_CLASS_NAME} characters; got {len(name.strip())}",
+                f"{where}.name",
+            )
+        try:
+            klass = CompetitorClass(name, **_numbers(obj, where, CLASS_QUANTITIES))
+        except ScenarioError:
+            raise
+        except QuantityError as error:
+            raise ScenarioError(f"{where}.name: {error}", f"{where}.name") from None
+        if any(c.name == klass.name for c in checked):
+            raise ScenarioError(
+                f"{where}.name {_show(klass.name)} is already the name of another class", f"{where}.name"
+            )
+        checked.append(klass)
+    return tuple(checked)
+
+
 def _check_counts(sources: Any, programmes: Any) -> None:
     """Refuse more sources, programmes or allocations than a scenario holds, before reading them.
 
@@ -617,6 +674,9 @@ class Scenario:
         Label quality estimated from the user's own labels, with its provenance: the numbers of
         :meth:`aliquant_core.QualityEstimates.summary`, never the labels (see :func:`_check_estimates`).
         A record of what the labels implied; the assumptions may differ. Written only when present.
+    competitor_classes : tuple of CompetitorClass
+        The competitor classes, or empty for the assumptions' one class (see :attr:`classes`); the
+        first replaces the assumptions' count, footprint and exploitation. Written only when present.
 
     Notes
     -----
@@ -630,10 +690,15 @@ class Scenario:
     trajectory: Mapping[str, float] = field(default_factory=_FrozenMapping)
     uncertainty: Mapping[str, tuple[float, float]] = field(default_factory=_FrozenMapping)
     estimates: Mapping[str, Any] | None = None
+    competitor_classes: tuple[CompetitorClass, ...] = ()
 
     def __post_init__(self):
         if not isinstance(self.assumptions, Assumptions):
             raise ScenarioError(f"assumptions must be an Assumptions; got {_show(self.assumptions)}")
+        classes = _check_classes(self.competitor_classes)
+        object.__setattr__(self, "competitor_classes", classes)
+        if classes:  # the first class is the model's own competitor
+            object.__setattr__(self, "assumptions", self.assumptions.replace(**classes[0].threat))
         if self.assumptions.agreement is not None:  # held, as the file writes it, as error_rate
             error_rate = self.assumptions.error_rate
             object.__setattr__(self, "assumptions", self.assumptions.replace(error_rate=error_rate))
@@ -664,6 +729,13 @@ class Scenario:
         object.__setattr__(self, "trajectory", _FrozenMapping(_check_trajectory(self.trajectory)))
         object.__setattr__(self, "uncertainty", _FrozenMapping(_check_uncertainty(self.uncertainty)))
         object.__setattr__(self, "estimates", _check_estimates(self.estimates))
+
+    @property
+    def classes(self) -> tuple[CompetitorClass, ...]:
+        """The competitor classes: the file's list, or the assumptions' one class if it has none."""
+        if self.competitor_classes:
+            return self.competitor_classes
+        return (CompetitorClass(**{q: getattr(self.assumptions, q) for q in CLASS_QUANTITIES}),)
 
     def with_(self, **changes) -> Scenario:
         """A copy with some fields changed (validated again)."""
@@ -718,6 +790,11 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     return {
         VERSION_KEY: SCHEMA_VERSION,
         "assumptions": scenario.assumptions.as_dict(),
+        **(
+            {"competitor_classes": [c.as_dict() for c in scenario.competitor_classes]}
+            if scenario.competitor_classes
+            else {}
+        ),
         "sources": [_source_to_dict(source) for source in scenario.sources],
         "programmes": [
             {
@@ -887,8 +964,9 @@ def scenario_from_dict(data: Any) -> Scenario:
     trajectory = _check_trajectory(data.get("trajectory", {}))
     uncertainty = _uncertainty_from(data.get("uncertainty", {}))
     estimates = data.get("estimates")
+    classes = _check_classes(data.get("competitor_classes", []))
     sources = tuple(by_name.values())
-    return Scenario(assumptions, sources, tuple(programmes), trajectory, uncertainty, estimates)
+    return Scenario(assumptions, sources, tuple(programmes), trajectory, uncertainty, estimates, classes)
 
 
 def scenario_from_json(text: str | bytes) -> Scenario:

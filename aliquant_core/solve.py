@@ -13,14 +13,29 @@ labels, :math:`P_1 = I_q(a, a)` rises with the label win probability :math:`q`, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy import special
 
 from . import _math
 from ._types import ArrayLike, FloatArray
-from ._validation import resolve_error_rate
+from ._validation import check_range, resolve_error_rate
+from .classes import (
+    _class_arrays,
+    check_classes,
+    check_shared,
+    max_blind_spot_for,
+    max_competitors_log10_for,
+    max_error_rate_for,
+    required_labels_for,
+)
 from .model import _evaluate, _log_neg_log, _single_logs
-from .quantities import DEFAULTS, takes_assumptions
+from .quantities import DEFAULTS, QuantityError, takes_assumptions
+
+if TYPE_CHECKING:
+    from .classes import CompetitorClass
 
 __all__ = ["max_blind_spot", "max_competitors_log10", "max_error_rate", "required_labels"]
 
@@ -30,6 +45,11 @@ _LOGIT_STEPS = 80
 
 #: Secant steps for the integer search of required labels; each at least halves the bracket.
 _MAX_SEARCH_STEPS = 200
+
+
+def _with_classes(classes, threat):
+    """The shared threat, checked, and each class's own quantities as arrays."""
+    return check_shared(threat), _class_arrays(check_classes(classes))
 
 
 def _shared(threat, target, **given):
@@ -116,6 +136,7 @@ def required_labels(
     error_rate: ArrayLike | None = None,
     *,
     agreement: ArrayLike | None = None,
+    classes: Sequence[CompetitorClass] | None = None,
     **threat: ArrayLike,
 ) -> FloatArray:
     r"""Smallest number of labels with :math:`P_\text{align} \ge` ``target``.
@@ -126,6 +147,10 @@ def required_labels(
         :math:`P^*`, the probability of outer alignment sought; defaults to the table's.
     error_rate, agreement
         As in :func:`aliquant_core.p_align`.
+    classes : sequence of CompetitorClass, optional
+        Competitor classes (:func:`aliquant_core.classes_p_align`); the threat keywords are then
+        the shared ones (:data:`aliquant_core.CLASS_SHARED_THREAT`). One class is the same as
+        giving its quantities as keywords.
     **threat
         The threat quantities (:data:`aliquant_core.THREAT`), by name; each defaults to its value
         in :data:`aliquant_core.QUANTITIES`.
@@ -159,7 +184,21 @@ def required_labels(
 
     >>> float(required_labels(0.9, 0.2, blind_spot=0, footprint=1, competitors_log10=0))
     5.0
+
+    Over several classes (see :func:`aliquant_core.classes.required_labels_for` for the search):
+
+    >>> from aliquant_core import CompetitorClass
+    >>> c = CompetitorClass("one", competitors_log10=0, footprint=1, exploitation=0)
+    >>> float(required_labels(0.9 ** 2, 0.2, blind_spot=0, classes=[c, CompetitorClass("two", 0, 1, 0)]))
+    5.0
     """
+    if classes is not None:
+        shared, class_threats = _with_classes(classes, threat)
+        error = resolve_error_rate(error_rate, agreement)
+        if len(class_threats) == 1:
+            return required_labels(target, error, **shared, **class_threats[0])
+        p_star = check_range("target", target)
+        return required_labels_for(p_star, error, shared, class_threats)[()]
     v = _shared(threat, target, error_rate=resolve_error_rate(error_rate, agreement))
     loss, win, margin = v["loss"], v["win"], v["margin"]
     budget = v["budget"]
@@ -213,6 +252,8 @@ def _loss_bound(a, budget):
 def max_error_rate(
     target: ArrayLike = DEFAULTS["target"],
     labels: ArrayLike = DEFAULTS["labels"],
+    *,
+    classes: Sequence[CompetitorClass] | None = None,
     **threat: ArrayLike,
 ) -> FloatArray:
     r"""Largest error rate in [0, ½] with which ``labels`` labels still reach ``target``.
@@ -239,7 +280,17 @@ def max_error_rate(
     :math:`\varepsilon^* = \min(\tfrac12, (x^* - h\varphi)/(1 - h))`, NaN where it is negative
     (not even :math:`\varepsilon = 0` reaches the target). At :math:`h = 1` every informative label
     is in a blind spot: ½ if :math:`\varphi \le x^*`, else NaN.
+
+    With ``classes`` (two or more), :math:`P_\text{align}` falls with :math:`\varepsilon` in every
+    class, and the largest :math:`\varepsilon` is found by bisection to adjacent doubles.
     """
+    if classes is not None:
+        shared, class_threats = _with_classes(classes, threat)
+        if len(class_threats) == 1:
+            return max_error_rate(target, labels, **shared, **class_threats[0])
+        return max_error_rate_for(
+            check_range("target", target), check_range("labels", labels), shared, class_threats
+        )[()]
     v = _shared(threat, target, labels=labels)
     a = _math.jury_half(v["informative"])
     bound = _loss_bound(a, v["budget"])
@@ -259,6 +310,7 @@ def max_blind_spot(
     error_rate: ArrayLike | None = None,
     *,
     agreement: ArrayLike | None = None,
+    classes: Sequence[CompetitorClass] | None = None,
     **threat: ArrayLike,
 ) -> FloatArray:
     r"""Largest blind spot in [0, 1] with which ``labels`` labels still reach ``target``.
@@ -294,7 +346,18 @@ def max_blind_spot(
     mapped back through the segment it falls on. Where :math:`\varphi \le \varepsilon` blind
     spots do not hurt (labels there are no worse than elsewhere): the answer is 1 if
     :math:`\sigma = 1` (:math:`x = \varphi`) reaches the target, else NaN.
+
+    With ``classes`` (two or more; the blind spot is shared by every class), each :math:`h_c`
+    rises with :math:`\sigma`, and the largest :math:`\sigma` is found by bisection.
     """
+    if classes is not None:
+        shared, class_threats = _with_classes(classes, {**threat, "blind_spot": 0.0})
+        error = resolve_error_rate(error_rate, agreement)
+        if len(class_threats) == 1:
+            return max_blind_spot(target, labels, error, **shared, **class_threats[0])
+        return max_blind_spot_for(
+            check_range("target", target), check_range("labels", labels), error, shared, class_threats
+        )[()]
     v = _solving_for("blind_spot", threat, target, labels, error_rate, agreement)
     a = _math.jury_half(v["informative"])
     bound = _loss_bound(a, v["budget"])
@@ -321,6 +384,8 @@ def max_competitors_log10(
     error_rate: ArrayLike | None = None,
     *,
     agreement: ArrayLike | None = None,
+    classes: Sequence[CompetitorClass] | None = None,
+    class_index: int = 0,
     **threat: ArrayLike,
 ) -> FloatArray:
     r"""Largest :math:`\log_{10} K` that ``labels`` labels rule out with probability ``target``.
@@ -330,6 +395,12 @@ def max_competitors_log10(
     target, labels, error_rate, agreement, **threat
         As in :func:`max_blind_spot`, with ``competitors_log10`` (the quantity solved for) the
         one threat keyword ignored.
+    classes : sequence of CompetitorClass, optional
+        Competitor classes; the answer is then the count of the class at ``class_index`` (the
+        first by default, the explorer's sidebar class), every other class held as given; that
+        class's own ``competitors_log10`` is ignored.
+    class_index : int
+        Which class's count is solved for.
 
     Returns
     -------
@@ -342,8 +413,23 @@ def max_competitors_log10(
     :math:`P_1^{K_\text{eff}} \ge P^*` if and only if
     :math:`\ln K_\text{eff} \le \ln(-\ln P^*) - \ln(-\ln P_1)`; with
     :math:`K_\text{eff} = \max(1, K 2^{-b})`, the largest
-    :math:`\log_{10} K = \log_{10} K_\text{eff}^\text{max} + b \log_{10} 2`.
+    :math:`\log_{10} K = \log_{10} K_\text{eff}^\text{max} + b \log_{10} 2`. With classes, the
+    other classes use up part of the budget:
+    :math:`K_{\text{eff},i}(-\ln P_{1,i}) \le -\ln P^* - \sum_{c \ne i} K_{\text{eff},c}(-\ln P_{1,c})`.
     """
+    if classes is not None:
+        checked = check_classes(classes)
+        if not 0 <= int(class_index) < len(checked) or isinstance(class_index, bool):
+            raise QuantityError(f"class_index must be in [0, {len(checked) - 1}]; got {class_index!r}")
+        shared, class_threats = _with_classes(checked, threat)
+        if len(class_threats) == 1:
+            own = {k: v for k, v in class_threats[0].items() if k != "competitors_log10"}
+            return max_competitors_log10(target, labels, error_rate, agreement=agreement, **shared, **own)
+        error = resolve_error_rate(error_rate, agreement)
+        return max_competitors_log10_for(
+            check_range("target", target), check_range("labels", labels), error, shared, class_threats,
+            int(class_index),
+        )[()]  # fmt: skip
     v = _solving_for("competitors_log10", threat, target, labels, error_rate, agreement)
     log_single, log_failure = _single_logs(v["informative"], v["loss"], v["win"], v["margin"])
     with np.errstate(divide="ignore"):

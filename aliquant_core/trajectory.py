@@ -17,6 +17,7 @@ generation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, make_dataclass
 from typing import Any
 
@@ -25,8 +26,17 @@ import numpy as np
 from ._results import Result
 from ._types import ArrayLike, RegimeArray
 from ._validation import resolve_error_rate
+from .classes import (
+    CLASS_SHARED_THREAT,
+    ClassesResult,
+    CompetitorClass,
+    check_classes,
+    check_shared,
+    evaluate_classes,
+    required_labels_for,
+)
 from .model import p_align as _p_align
-from .programme import Programme, mixture_p_align
+from .programme import Programme, mixture_over_classes, mixture_p_align
 from .quantities import (
     DEFAULTS,
     QUANTITIES,
@@ -148,6 +158,12 @@ class Trajectory(Result):
     first_unreachable_generation : int or None
         First generation whose ``required_labels`` is infinite: no quantity suffices. None if every
         generation can still be reached.
+    held : dict of str to float
+        Threat quantities no rate moves, held at their given values.
+    by_class : ClassesResult or None
+        With competitor classes, the fixed programme's result per generation against each class
+        (its ``binding`` names the class that binds at each generation); ``competitors_log10``,
+        ``footprint`` and ``exploitation`` above are then the first class's. None without classes.
     """
 
     rates: TrajectoryRates
@@ -170,6 +186,7 @@ class Trajectory(Result):
     clipped: tuple[str, ...]
     first_unreachable_generation: int | None
     held: dict[str, float] = field(default_factory=dict)
+    by_class: ClassesResult | None = None
 
     @property
     def threat(self) -> dict[str, np.ndarray]:
@@ -202,6 +219,78 @@ def _clip(name: str, values: np.ndarray) -> tuple[np.ndarray, bool]:
     return clipped, bool(np.any(clipped != values))
 
 
+def _evolve_class(start, rates, g) -> dict[str, np.ndarray]:
+    """A class's count, footprint and exploitation per generation, before clipping."""
+    chi0 = start["exploitation"]
+    with np.errstate(under="ignore"):
+        return {
+            "competitors_log10": start["competitors_log10"] + g * rates.competitors_log10_per_generation,
+            "footprint": start["footprint"] * rates.footprint_factor_per_generation**g,
+            "exploitation": chi0 + (1.0 - chi0) * (1.0 - rates.exploitation_gap_factor_per_generation**g),
+        }
+
+
+def _class_trajectory(rates, g, ratio, classes, evolved, held, clipped, error, p_star, n, programme, method):
+    """:func:`trajectory` against competitor classes (``evolved`` holds the first class's and the
+    shared quantities, clipped)."""
+    shared = {
+        name: evolved[name] if name in evolved else np.full(g.size, held[name])
+        for name in CLASS_SHARED_THREAT
+    }
+    threats = []
+    for klass in classes:
+        own = _evolve_class(klass.threat, rates, g)
+        for name, values in own.items():
+            own[name], hit = _clip(name, values)
+            if hit and name not in clipped:
+                clipped.append(name)
+        threats.append(own)
+    names = [c.name for c in classes]
+    if len(threats) == 1:
+        with np.errstate(over="ignore"):
+            needed = np.asarray(_required_labels(target=p_star, error_rate=error, **shared, **threats[0]))
+    else:
+        with np.errstate(over="ignore"):
+            needed = np.asarray(required_labels_for(p_star, error, shared, threats), dtype=float)
+    labels = np.asarray(0.0 if n is None else n)
+    single = evaluate_classes(labels, np.asarray(error), shared, threats, names)
+    regime = np.asarray(single.regime)
+    if programme is None:
+        source_blind = np.empty((g.size, 0))
+        result, programme_regime = single, regime
+    else:
+        arrays = programme.arrays()
+        source_blind, hit = _clip("blind_spot", _grown_blind_spot(arrays["blind_spot"], ratio, g[:, None]))
+        if hit and "blind_spot" not in clipped:
+            clipped.append("blind_spot")
+        without_blind = {k: v for k, v in shared.items() if k != "blind_spot"}
+        result = mixture_over_classes(
+            arrays["labels"], arrays["error_rate"], source_blind, arrays["redundancy"],
+            programme.aggregation, method, without_blind, threats, names,
+        )  # fmt: skip
+        programme_regime = np.asarray(result.regime)
+    unreachable = np.flatnonzero(np.isinf(needed))
+    return Trajectory(
+        rates=rates,
+        generation=g,
+        **evolved,
+        error_rate=error,
+        target=p_star,
+        labels=n,
+        programme=programme,
+        source_blind_spots=source_blind,
+        required_labels=needed,
+        p_align=np.asarray(result.p_align, dtype=float),
+        p_align_lower_bound=np.asarray(result.p_align_lower_bound, dtype=float),
+        regime=regime,
+        programme_regime=programme_regime,
+        clipped=tuple(clipped),
+        first_unreachable_generation=int(unreachable[0]) if unreachable.size else None,
+        held=held,
+        by_class=result,
+    )
+
+
 def _grown_blind_spot(blind_spot, ratio, generation):
     """σ₀·(β/α)^g before clipping: ``inf`` where it overflows, 0 where σ₀ = 0."""
     with np.errstate(over="ignore"):
@@ -221,6 +310,7 @@ def trajectory(
     target: ArrayLike = DEFAULTS["target"],
     programme: Programme | None = None,
     method: str = "auto",
+    classes: Sequence[CompetitorClass] | None = None,
     **threat: ArrayLike,
 ) -> Trajectory:
     r"""Required labels and :math:`P_\text{align}` of a fixed programme, generation by generation.
@@ -244,6 +334,10 @@ def trajectory(
         ``blind_spot`` does.
     method : {"auto", "exact", "saddlepoint"}
         Passed to :func:`aliquant_core.mixture_p_align` for a programme.
+    classes : sequence of CompetitorClass, optional
+        Competitor classes (:func:`aliquant_core.classes_p_align`) at generation 0; each class's
+        count, footprint and exploitation move at the same rates. The threat keywords are then the
+        shared ones (``blind_spot``, ``fooled_rate``, ``prior_bits``).
     **threat : float
         The threat quantities at generation 0 (:data:`aliquant_core.THREAT`), by name; each
         defaults to its value in :data:`aliquant_core.QUANTITIES`.
@@ -316,18 +410,20 @@ def trajectory(
     if programme is not None and not isinstance(programme, Programme):
         raise TypeError(f"programme must be a Programme; got {type(programme).__name__}")
     error = _single("error_rate", resolve_error_rate(error_rate, agreement))
-    start = {name: _single(name, value) for name, value in check_threat(threat).items()}
+    if classes is not None:
+        checked = check_classes(classes)
+        start = {name: _single(name, value) for name, value in check_shared(threat).items()}
+        start.update(checked[0].threat)
+    else:
+        start = {name: _single(name, value) for name, value in check_threat(threat).items()}
     p_star = _single("target", check("target", target))
     n = None if labels is None else _single("labels", check("labels", labels))
 
     g = np.arange(rates.generations + 1)
     ratio = rates.blind_spot_factor_per_generation / rates.assistance_divisor_per_generation
-    chi0 = start["exploitation"]
     with np.errstate(under="ignore"):
         evolved = {
-            "competitors_log10": start["competitors_log10"] + g * rates.competitors_log10_per_generation,
-            "footprint": start["footprint"] * rates.footprint_factor_per_generation**g,
-            "exploitation": chi0 + (1.0 - chi0) * (1.0 - rates.exploitation_gap_factor_per_generation**g),
+            **_evolve_class(start, rates, g),
             "blind_spot": _grown_blind_spot(start["blind_spot"], ratio, g),
             "prior_bits": start["prior_bits"] + g * rates.prior_bits_per_generation,
         }
@@ -336,6 +432,11 @@ def trajectory(
         evolved[name], hit = _clip(name, values)
         if hit:
             clipped.append(name)
+    if classes is not None:
+        held = {name: value for name, value in start.items() if name not in evolved}
+        return _class_trajectory(
+            rates, g, ratio, checked, evolved, held, clipped, error, p_star, n, programme, method
+        )  # fmt: skip
     # A threat quantity no rate moves (one added to the table later, say) is held as given.
     held = {name: value for name, value in start.items() if name not in evolved}
     at_generation = {**evolved, **held}

@@ -19,7 +19,7 @@ the seed) mapped through the normal quantile function.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -27,8 +27,15 @@ import numpy as np
 from scipy import special, stats
 
 from ._results import Result, plain
+from .classes import (
+    CLASS_SHARED_THREAT,
+    CompetitorClass,
+    check_classes,
+    evaluate_classes,
+    required_labels_for,
+)
 from .model import p_align
-from .quantities import DEFAULTS, QUANTITIES, Assumptions, check
+from .quantities import CLASS_QUANTITIES, DEFAULTS, QUANTITIES, Assumptions, check
 from .solve import required_labels
 
 __all__ = [
@@ -104,6 +111,46 @@ class _Distribution:
         return float(_backward(self.name, self.mean))
 
 
+def _with_classes(point, classes):
+    """``point`` with the first class's own quantities (the classes' first is the one that varies)."""
+    if classes is None:
+        return point, None
+    classes = check_classes(classes)
+    if isinstance(point, Assumptions):
+        given = {k: v for k, v in point.as_dict().items() if k in (*UNCERTAIN_QUANTITIES, "target")}
+    else:
+        given = dict(point or {})
+    return {**given, **classes[0].threat}, classes
+
+
+def _class_split(inputs, classes):
+    """The shared threat and each class's quantities: the first class's from ``inputs``."""
+    shared = {name: np.asarray(inputs[name], dtype=float) for name in CLASS_SHARED_THREAT}
+    first = {name: np.asarray(inputs[name], dtype=float) for name in CLASS_QUANTITIES}
+    rest = [{k: np.asarray(v) for k, v in c.threat.items()} for c in classes[1:]]
+    return shared, [first, *rest]
+
+
+def _p_align(inputs, classes):
+    """P_align at ``inputs`` (every uncertain quantity by name), against ``classes`` if given."""
+    if classes is None or len(classes) == 1:
+        return p_align(**inputs).p_align
+    shared, threats = _class_split(inputs, classes)
+    labels, error = np.asarray(inputs["labels"], dtype=float), np.asarray(inputs["error_rate"], dtype=float)
+    return evaluate_classes(labels, error, shared, threats, [c.name for c in classes]).p_align
+
+
+def _required(target, inputs, classes):
+    """Labels required at ``inputs`` (``labels`` ignored), against ``classes`` if given."""
+    rest = {k: v for k, v in inputs.items() if k != "labels"}
+    if classes is None or len(classes) == 1:
+        return required_labels(target=target, **rest)
+    shared, threats = _class_split(inputs, classes)
+    return required_labels_for(
+        np.asarray(target), np.asarray(inputs["error_rate"], dtype=float), shared, threats
+    )
+
+
 def _inputs(point: Mapping[str, float] | Assumptions | None) -> tuple[dict[str, float], float]:
     """Every uncertain quantity, and ``target``: ``point``'s value, else the table's default, checked."""
     if isinstance(point, Assumptions):
@@ -173,6 +220,7 @@ def uncertainty(
     draws: int = 20_000,
     seed: int = 0,
     quantile_levels=(0.05, 0.25, 0.5, 0.75, 0.95),
+    classes: Sequence[CompetitorClass] | None = None,
 ) -> UncertaintyResult:
     """Propagate 90% intervals on the assumptions to P_align and required labels.
 
@@ -189,6 +237,10 @@ def uncertainty(
         Seed of the scrambled Halton sequence.
     quantile_levels : sequence of float
         Levels in (0, 1) at which to report quantiles.
+    classes : sequence of CompetitorClass, optional
+        Competitor classes (:func:`aliquant_core.classes_p_align`). The first class's count,
+        footprint and exploitation replace ``point``'s, and intervals on those quantities apply to
+        it (the explorer's sidebar class); the other classes are held as given.
 
     Returns
     -------
@@ -200,16 +252,17 @@ def uncertainty(
     quantile can be infinite.
     """
     intervals = _check_intervals(intervals)
+    point, classes = _with_classes(point, classes)
     values, target = _inputs(point)
     draws = int(draws)
     if not 16 <= draws <= 10_000_000:
         raise ValueError(f"draws must be in [16, 1e7]; got {draws}")
     sample = _draw(intervals, draws, seed)
     inputs = {**values, **sample}
-    result = p_align(**inputs)
-    needed = required_labels(target=target, **{k: v for k, v in inputs.items() if k != "labels"})
+    p = _p_align(inputs, classes)
+    needed = _required(target, inputs, classes)
     levels = np.asarray(quantile_levels, dtype=float)
-    p = np.broadcast_to(result.p_align, (draws,))
+    p = np.broadcast_to(p, (draws,))
     needed = np.broadcast_to(needed, (draws,))
     return UncertaintyResult(
         draws=sample,
@@ -269,6 +322,7 @@ def sensitivity(
     *,
     samples: int = 1024,
     seed: int = 0,
+    classes: Sequence[CompetitorClass] | None = None,
 ) -> SensitivityResult:
     r"""First-order and total Sobol indices of P_align over the uncertain quantities.
 
@@ -280,6 +334,8 @@ def sensitivity(
         :math:`n`, a power of 2; P_align is evaluated :math:`n(d + 2)` times.
     seed : int
         Seed for the quasi-random matrices.
+    classes : sequence of CompetitorClass, optional
+        As in :func:`uncertainty`.
 
     Notes
     -----
@@ -299,13 +355,14 @@ def sensitivity(
     samples = int(samples)
     if samples < 2 or samples & (samples - 1):
         raise ValueError(f"samples must be a power of 2; got {samples}")
+    point, classes = _with_classes(point, classes)
     values, _ = _inputs(point)
     names = tuple(intervals)
     dists = [_Distribution(name, *intervals[name]) for name in names]
 
     def model(x):
         inputs = {**values, **{name: x[i] for i, name in enumerate(names)}}
-        return np.array(np.broadcast_to(p_align(**inputs).p_align, x.shape[1:]))
+        return np.array(np.broadcast_to(_p_align(inputs, classes), x.shape[1:]))
 
     return _sobol(model, dists, names, samples, seed)
 
@@ -360,6 +417,7 @@ def tornado(
     intervals: Mapping[str, tuple[float, float]],
     point: Mapping[str, float] | Assumptions | None = None,
     *,
+    classes: Sequence[CompetitorClass] | None = None,
     centre: str = "point",
 ) -> tuple[float, tuple[TornadoBar, ...]]:
     """One-at-a-time swings of P_align across each interval, largest first.
@@ -369,18 +427,19 @@ def tornado(
     headline); with ``centre="median"`` every uncertain quantity sits at its distribution's median,
     which for a skewed interval (logit-normal χ from 0.4 to 0.9) is not the point. Each bar moves
     one quantity to its interval's ends, the others at the base. Returns the base P_align and the
-    bars.
+    bars. ``classes`` as in :func:`uncertainty`.
     """
     if centre not in ("point", "median"):
         raise ValueError(f"centre must be 'point' or 'median'; got {centre!r}")
     intervals = _check_intervals(intervals)
+    point, classes = _with_classes(point, classes)
     base_inputs, _ = _inputs(point)
     if centre == "median":
         base_inputs.update({name: _Distribution(name, *pair).median() for name, pair in intervals.items()})
-    base = float(p_align(**base_inputs).p_align)
+    base = float(_p_align(base_inputs, classes))
     bars = []
     for name, (low, high) in intervals.items():
-        ends = p_align(**{**base_inputs, name: np.array([low, high])}).p_align
+        ends = _p_align({**base_inputs, name: np.array([low, high])}, classes)
         bars.append(TornadoBar(name, low, high, float(ends[0]), float(ends[1])))
     bars.sort(key=lambda bar: bar.swing, reverse=True)
     return base, tuple(bars)

@@ -7,28 +7,45 @@ import math
 
 import streamlit as st
 
-from aliquant_app import answer, calls, compare, overview_view, programmes_view, state, uncertainty_view
+from aliquant_app import (
+    answer,
+    calls,
+    class_controls,
+    compare,
+    overview_view,
+    programmes_view,
+    state,
+    uncertainty_view,
+)
 from aliquant_app.answer import plain_probability
-from aliquant_app.formatting import count, probability, share
+from aliquant_app.formatting import as_text, count, probability, share
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS, anchors
 
 assumptions = state.current()
 quality, threat = assumptions.quality, assumptions.threat
 n, target = assumptions.labels, assumptions.target
+extra = class_controls.current()  # competitor classes added beside the sidebar's own
 
-result = calls.evaluate(n, **quality, **threat)
-needed = overview_view.required(target, **quality, **threat)
-tolerance = overview_view.tolerances(target, n, error_rate=assumptions.error_rate, **threat)
-q, regime = result["label_win_prob"], result["regime"]
-k_eff = result["effective_competitors_log10"]
+result = calls.evaluate(n, **quality, **threat, classes=extra)
+needed = overview_view.required(target, **quality, **threat, classes=extra)
+tolerance = overview_view.tolerances(target, n, error_rate=assumptions.error_rate, **threat, classes=extra)
+regime = result["regime"]
+# With competitor classes, the per-competitor figures the answer explains are the binding class's
+# (the one contributing most to misalignment); without, the sidebar's single class.
+binding = next((c for c in result.get("classes", ()) if c["name"] == result.get("binding")), result)
+q, k_eff = binding["label_win_prob"], binding["effective_competitors_log10"]
+binding_threat = {
+    **threat,
+    **{name: binding[name] for name in ("competitors_log10", "footprint", "exploitation") if name in binding},
+}
 
 # log10 of K_eff·(1 − P₁): the complement of the Bonferroni bound, and of P_align where that is
 # tiny; formed in log space, so it keeps its digits far below the float range.
-log10_gap = k_eff + result["log10_single_failure"]
+log10_gap = result["log10_gap"]
 bound_gap = min(1.0, 10.0 ** min(0.0, log10_gap))
 
-shared = calls.shared_dataset(n, assumptions.overlap, **quality, **threat)
+shared = calls.shared_dataset(n, assumptions.overlap, **quality, **threat, classes=extra)
 headline = probability(result["p_align"], result["p_misalign"], log10_gap)
 shared_text = probability(shared["p_align"], shared["p_misalign"])
 bound_text = probability(result["p_align_lower_bound"], bound_gap, log10_gap)
@@ -48,7 +65,9 @@ intervals = uncertainty_view.chosen_intervals(restored.values)
 spread = None
 if intervals:
     draws, seed = round(restored.values["unc_draws"]), round(restored.values["unc_seed"])
-    spread = uncertainty_view.uncertainty_summary(tuple(intervals), tuple(point.items()), draws, seed)
+    spread = uncertainty_view.uncertainty_summary(
+        tuple(intervals), tuple(point.items()), draws, seed, classes=extra
+    )
     uncertainty_view.INTERVALS.write_link(
         st.query_params, uncertainty_view.INTERVALS.wanted_link(restored.values, interval_defaults)
     )
@@ -109,7 +128,8 @@ st.caption(
     f"ρ = {assumptions.overlap:g}, {shared_words}. Under any dependence: at least "
     f"{plain_probability(result['p_align_lower_bound'], bound_gap)}. Labels favour the aligned "
     f"behaviour with chance q = {q:.4f} on a competitor's footprint (blind share h = "
-    f"{result['blind_share']:.3f}; log₁₀ K_eff = {k_eff:.1f}).",
+    f"{binding['blind_share']:.3f}; log₁₀ K_eff = {k_eff:.1f})"
+    + (f", in the binding class, {as_text(result['binding'])}." if extra else "."),
     help=f"Exactly: P_align = {headline} (contests independent), P₁ = {one_contest} (one contest), "
     f"{shared_text} at overlap ρ, Bonferroni bound {bound_text}. One dataset judges every competitor, "
     "so the contests are positively correlated (Harris–FKG) and the truth lies in this range: see the "
@@ -200,7 +220,7 @@ if math.isfinite(needed) and needed > 0:
     needed_cost = {k: priced[k] for k in ("dollars", "labeler_hours", "calendar_weeks")}
 elif needed == 0:
     needed_cost = {"dollars": 0.0, "labeler_hours": 0.0, "calendar_weeks": 0.0}
-flips = overview_view.flips(error_rate=assumptions.error_rate, **threat)
+flips = overview_view.flips(error_rate=assumptions.error_rate, **binding_threat)
 fragile_name = flips["most_fragile"]
 fragile = (
     (fragile_name, flips["values"][fragile_name], flips["flips"][fragile_name], flips["beyond"][fragile_name])
@@ -209,7 +229,7 @@ fragile = (
 )
 seconds = source.seconds_per_label
 hours_labels = overview_view.hours_labels(seconds)
-(hours_p,) = overview_view.evaluate_at((float(round(hours_labels)),), **quality, **threat)
+(hours_p,) = overview_view.evaluate_at((float(round(hours_labels)),), **quality, **threat, classes=extra)
 rlhf = float(anchors.RLHF_REFERENCE.comparisons)
 with answer_slot.container(border=True):
     st.markdown(
@@ -222,7 +242,8 @@ with answer_slot.container(border=True):
             needed_cost=needed_cost,
             priced_as=source.name,
             regime=regime,
-            split=answer.loss_split(assumptions.error_rate, result["blind_share"], threat["fooled_rate"]),
+            split=answer.loss_split(assumptions.error_rate, binding["blind_share"], threat["fooled_rate"]),
+            binding=result.get("binding") if extra else None,
             fragile=fragile,
         )
     )
@@ -234,7 +255,7 @@ with answer_slot.container(border=True):
             hours_p_misalign=1.0 - hours_p,
             seconds_per_label=seconds,
             priced_as=source.name,
-            cheapest=overview_view.cheapest_single(target, **threat),
+            cheapest=overview_view.cheapest_single(target, classes=extra, **threat),
             target=target,
             labels=n,
             rlhf_low=rlhf / 100.0,
@@ -246,7 +267,7 @@ with answer_slot.container(border=True):
 quality_key, threat_key = tuple(sorted(quality.items())), tuple(sorted(threat.items()))
 pinned = compare.pinned()  # the A of an A/B comparison, drawn beside the sidebar's curve (B)
 versus = None if pinned is None else (pinned.labels, *compare.model_key(pinned))
-figure = overview_view.chart(n, target, quality_key, threat_key, source_key, versus)
+figure = overview_view.chart(n, target, quality_key, threat_key, source_key, versus, extra)
 draw_chart(figure, "alignment_curve")
 
 left, right = st.columns([4.2, 1], vertical_alignment="center")

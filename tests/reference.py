@@ -236,3 +236,47 @@ def error_rate_from_majority_agreement_reference(agreement: float, others: int) 
             else:
                 high = middle
         return (low + high) / 2
+
+
+@dataclass(frozen=True)
+class ClassesReference:
+    """High-precision values over competitor classes: each class's :class:`Reference`, and the whole."""
+
+    p_align: mp.mpf
+    lower_bound: mp.mpf
+    one_contest: mp.mpf
+    classes: tuple[Reference, ...]
+
+
+def classes_reference(labels: float, error_rate: float, classes, **shared: float) -> ClassesReference:
+    """The brief's P_align = Π_c P₁,c^K_eff,c by direct summation per class (:func:`reference` each).
+
+    ``classes`` are :class:`aliquant_core.CompetitorClass` values (or anything with their
+    ``threat``); ``shared`` the shared threat (blind_spot, fooled_rate, prior_bits).
+    """
+    with mp.workdps(DIGITS):
+        per_class = tuple(reference(labels, error_rate, **shared, **c.threat) for c in classes)
+        p_align = mp.fprod(r.p_align for r in per_class)
+        union = mp.fsum(
+            max(
+                mp.mpf(1),
+                mp.power(10, mp.mpf(c.competitors_log10)) * mp.power(2, -mp.mpf(shared.get("prior_bits", 0))),
+            )
+            * r.single_failure
+            for c, r in zip(classes, per_class, strict=True)
+        )
+        return ClassesReference(
+            p_align, max(mp.mpf(0), 1 - union), min(r.p_single for r in per_class), per_class
+        )
+
+
+def classes_required_labels_reference(
+    target: float, error_rate: float, classes, limit: int = 3000, **shared
+) -> float:
+    """Smallest N ≤ limit with Π_c P₁,c^K_eff,c ≥ target, trying N = 0, 1, 2, ...; inf if none."""
+    with mp.workdps(DIGITS):
+        goal = mp.mpf(float(target))
+        for labels in range(limit + 1):
+            if classes_reference(labels, error_rate, classes, **shared).p_align >= goal:
+                return float(labels)
+    return float("inf")

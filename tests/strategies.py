@@ -15,6 +15,7 @@ import math
 
 from hypothesis import strategies as st
 
+from aliquant_core.classes import CLASS_SHARED_THREAT, CompetitorClass
 from aliquant_core.quantities import QUANTITIES, THREAT, Assumptions
 
 #: Where an infinite end (cost, seconds, workforce) is capped for drawing: the table's largest
@@ -134,3 +135,28 @@ def ends(name: str) -> list[float]:
 def extreme(name: str) -> st.SearchStrategy:
     """An end of quantity ``name``'s interval (:func:`ends`) or any value inside it (:func:`for_quantity`)."""
     return st.one_of(st.sampled_from(ends(name)), for_quantity(name))
+
+
+def _competitor_class(index: int) -> st.SearchStrategy:
+    return st.builds(
+        CompetitorClass,
+        name=st.just(f"class {index}"),
+        competitors_log10=competitors_log10,
+        footprint=footprint,
+        exploitation=exploitation,
+    )
+
+
+#: One competitor class (:class:`aliquant_core.CompetitorClass`), each quantity over its interval
+#: (the footprint's sub-range as above).
+competitor_class = _competitor_class(0)
+
+#: One to four competitor classes with distinct names.
+competitor_classes = st.integers(min_value=1, max_value=4).flatmap(
+    lambda n: st.tuples(*(_competitor_class(i) for i in range(n)))
+)
+
+#: The threat every class shares (:data:`aliquant_core.CLASS_SHARED_THREAT`), for ``**shared``.
+shared_threat = st.fixed_dictionaries(
+    {name: _THREAT_STRATEGIES[name] for name in CLASS_SHARED_THREAT}
+)

@@ -1,0 +1,109 @@
+"""Competitor classes in the explorer (issue #17, point 2): the sidebar's expander, the share link's
+``cls`` key, scenario import and export, and the Overview's headline over every class."""
+
+from __future__ import annotations
+
+import json
+
+import aliquant_core as core
+from aliquant_app import class_controls, formatting, scenario_io
+from aliquant_core import CompetitorClass
+
+from .test_app import headline, metric, run_app
+
+TARGETED = "targeted few~2~.03~1"
+
+
+def expected(extra) -> core.ClassesResult:
+    a = core.Assumptions()
+    classes = class_controls.classes_for(a.threat, extra)
+    return core.classes_p_align(a.labels, a.error_rate, classes=classes, **{
+        k: v for k, v in a.threat.items() if k not in ("competitors_log10", "footprint", "exploitation")
+    })  # fmt: skip
+
+
+def test_a_link_with_classes_sets_the_headline_over_every_class():
+    at = run_app({"cls": [TARGETED, "mild~10~.3~.1"]})
+    assert not at.exception
+    extra = (("targeted few", 2.0, 0.03, 1.0), ("mild", 10.0, 0.3, 0.1))
+    assert at.session_state[class_controls.EXTRA_KEY] == extra
+    result = expected(extra)
+    assert headline(at) == formatting.probability(float(result.p_align), float(result.p_misalign), None)
+    assert metric(at, "Labels for 90%") == "none suffice"  # the core's required_labels is inf
+    assert at.query_params.get("cls") == [TARGETED, "mild~10~.3~.1"]  # the link keeps them
+    # The answer explains the binding class: the targeted few, inside blind spots only (h = 1,
+    # q = 1 − φ = 0.1638), so 84 of 100 labels on their footprint favour them, all from blind
+    # spots (hφ = 0.8362; (1 − h)ε = 0).
+    (text,) = [m.value for m in at.markdown if "labels of this quality" in m.value]
+    assert "a competitor of the binding class, targeted few," in text
+    assert "84% of labels" in text
+    assert "84 points from blind spots, 0 from random errors" in text
+    assert "No number of labels of this quality reaches 90%" in text
+
+
+def test_without_classes_the_headline_is_unchanged():
+    at = run_app()
+    assert class_controls.LINK_KEY not in at.query_params
+    assert headline(at) == formatting.probability(
+        float(core.p_align(core.Assumptions()).p_align), float(core.p_align(core.Assumptions()).p_misalign),
+        float(core.p_align(core.Assumptions()).effective_competitors_log10
+              + core.p_align(core.Assumptions()).log10_single_failure),
+    )  # fmt: skip
+
+
+def test_bad_class_values_are_noted_and_the_rest_applies():
+    at = run_app({"cls": ["x~400~.1~.5", "y~2~0~.5", "nonsense", TARGETED], "labels": "50000"})
+    assert not at.exception
+    assert at.session_state[class_controls.EXTRA_KEY] == (("targeted few", 2.0, 0.03, 1.0),)
+    (note,) = [w.value for w in at.warning if "ignored" in w.value]
+    assert "competitors_log10 must be in [0, 300]; got 400" in note
+    assert "footprint must be in (0, 1]; got 0" in note
+    assert "not name~log₁₀K~footprint~exploitation" in note
+    assert at.number_input(key="labels").value == 50000
+
+
+def test_link_values_round_trip():
+    extra = (("deceptive ~ few", 1.5, 0.0123456789, 0.9), ("b", 0.0, 1.0, 0.0))
+    texts = class_controls.link_texts(extra)
+    assert all(len(t) <= class_controls.MAX_LINK_VALUE for t in texts)
+    read = tuple(class_controls.read_link(t) for t in texts)
+    assert read == (("deceptive - few", 1.5, 0.0123456789, 0.9), ("b", 0.0, 1.0, 0.0))
+
+
+def test_scenario_export_and_import_carry_the_classes():
+    a = core.Assumptions()
+    extra = (("targeted few", 2.0, 0.03, 1.0),)
+    text = scenario_io.export_text(a, None, extra)
+    data = json.loads(text)
+    assert [c["name"] for c in data["competitor_classes"]] == [class_controls.FIRST_NAME, "targeted few"]
+    state: dict = {}
+    applied, note = scenario_io.apply_scenario(text.encode(), state)
+    assert applied
+    assert "2 competitor classes" in note
+    assert state[class_controls.EXTRA_KEY] == extra
+    # A file without classes clears the added ones: a scenario is the whole set.
+    applied, _ = scenario_io.apply_scenario(scenario_io.export_text(a).encode(), state)
+    assert state[class_controls.EXTRA_KEY] == ()
+    assert "competitor_classes" not in json.loads(scenario_io.export_text(a))
+
+
+def test_the_expander_adds_the_targeted_few_and_removes_it():
+    at = run_app()
+    at.session_state["_aliquant_classes_box"] = True  # open the expander
+    at.run()
+    at.button(key="_aliquant_class_targeted").click().run()
+    assert not at.exception
+    assert at.session_state[class_controls.EXTRA_KEY] == (("targeted few", 2.0, 0.03, 1.0),)
+    assert at.query_params.get("cls") in ([TARGETED], TARGETED)
+    result = expected(at.session_state[class_controls.EXTRA_KEY])
+    assert headline(at) == formatting.probability(float(result.p_align), float(result.p_misalign), None)
+    at.button(key="_aliquant_class_remove_0").click().run()
+    assert at.session_state[class_controls.EXTRA_KEY] == ()
+    assert "cls" not in at.query_params
+
+
+def test_one_class_from_the_expander_matches_the_core_class():
+    c = CompetitorClass("mild", 10.0, 0.3, 0.1)
+    assert class_controls.read_link(class_controls.link_texts([(c.name, *c.threat.values())])[0]) == (
+        "mild", 10.0, 0.3, 0.1,
+    )  # fmt: skip

@@ -353,13 +353,12 @@ def run_uncertainty(
     up to nine columns (7 MB). The draws stay arrays (copied as blocks on every hit), so not the
     result's ``to_dict()``.
     """
-    listed = split_classes(dict(point), classes)[1] if classes else None
     result = uncertainty(
         {name: (low, high) for name, low, high in intervals},
         dict(point),
         draws=draws,
         seed=seed,
-        classes=listed,
+        classes=_core_classes(point, classes),
     )
     return {
         "draws": {name: np.asarray(v, dtype=float) for name, v in result.draws.items()},
@@ -401,24 +400,39 @@ def uncertainty_summary(
     }
 
 
-def draws_csv_for(intervals: Intervals, point: Point, draws: int, seed: int) -> str:
+def draws_csv_for(intervals: Intervals, point: Point, draws: int, seed: int, classes: Classes = ()) -> str:
     """:func:`draws_csv` of these inputs' draws (computed again if the cache has let them go)."""
-    return draws_csv(run_uncertainty(intervals, point, draws, seed))
+    return draws_csv(run_uncertainty(intervals, point, draws, seed, classes))
+
+
+def _core_classes(point: Point, classes: Classes):
+    """The core's classes for ``classes`` added beside the sidebar's (None without any)."""
+    return split_classes(dict(point), classes)[1] if classes else None
 
 
 @cached_data(max_entries=64)
-def run_sensitivity(intervals: Intervals, point: Point, samples: int, seed: int) -> dict[str, Any]:
+def run_sensitivity(
+    intervals: Intervals, point: Point, samples: int, seed: int, classes: Classes = ()
+) -> dict[str, Any]:
     """First and total Sobol indices of P_align (NaN where P_align barely varies)."""
     result = sensitivity(
-        {name: (low, high) for name, low, high in intervals}, dict(point), samples=samples, seed=seed
+        {name: (low, high) for name, low, high in intervals},
+        dict(point),
+        samples=samples,
+        seed=seed,
+        classes=_core_classes(point, classes),
     )
     return result.to_dict()
 
 
 @cached_data(max_entries=64)
-def run_tornado(intervals: Intervals, point: Point) -> dict[str, Any]:
+def run_tornado(intervals: Intervals, point: Point, classes: Classes = ()) -> dict[str, Any]:
     """One-at-a-time swings of P_align, largest first, and the base P_align at the sidebar's values."""
-    base, bars = tornado({name: (low, high) for name, low, high in intervals}, dict(point))
+    base, bars = tornado(
+        {name: (low, high) for name, low, high in intervals},
+        dict(point),
+        classes=_core_classes(point, classes),
+    )
     return {
         "base": float(base),
         "bars": [{**b.to_dict(), "swing": float(b.swing)} for b in bars],

@@ -11,7 +11,7 @@ import math
 
 import streamlit as st
 
-from aliquant_app import calls, compare, state
+from aliquant_app import calls, class_controls, compare, state
 from aliquant_app import uncertainty_view as view
 from aliquant_app.formatting import count, probability
 from aliquant_app.page_parts import csv_button, draw_chart
@@ -157,8 +157,9 @@ point_key = tuple(point.items())
 
 # --- distributions ------------------------------------------------------------------------------
 
-result = view.uncertainty_summary(interval_key, point_key, draws, seed)
-at_point = calls.evaluate(assumptions.labels, **assumptions.quality, **assumptions.threat)
+extra = class_controls.current()  # competitor classes added beside the sidebar's
+result = view.uncertainty_summary(interval_key, point_key, draws, seed, extra)
+at_point = calls.evaluate(assumptions.labels, **assumptions.quality, **assumptions.threat, classes=extra)
 
 if not intervals:
     st.info(
@@ -208,7 +209,7 @@ def pinned_distribution() -> dict | None:
     a_values = pinned.as_dict()
     a_point = {name: a_values[name] for name in (*view.SPECS, "target")}
     a_intervals = view.chosen_intervals(compare.store_values(view.INTERVALS, view.interval_defaults(a_point)))
-    a_result = view.uncertainty_summary(tuple(a_intervals), tuple(a_point.items()), draws, seed)
+    a_result = view.uncertainty_summary(tuple(a_intervals), tuple(a_point.items()), draws, seed, extra)
     return {"hist": a_result["p_align_histogram"], "mean": a_result["mean_p_align"]}
 
 
@@ -279,7 +280,7 @@ def distributions() -> None:
     csv_button(
         download_column,
         "Draws CSV",
-        functools.partial(view.draws_csv_for, interval_key, point_key, draws, seed),
+        functools.partial(view.draws_csv_for, interval_key, point_key, draws, seed, extra),
         file_name="aliquant_uncertainty_draws.csv",
         key="unc_draws_csv",
         width="stretch",
@@ -291,8 +292,8 @@ def distributions() -> None:
 def sensitivity() -> None:
     """Tornado and Sobol indices: which assumption moves P_align."""
     if intervals:
-        swings = view.run_tornado(interval_key, point_key)
-        sobol = view.run_sensitivity(interval_key, point_key, view.SOBOL_SAMPLES, seed)
+        swings = view.run_tornado(interval_key, point_key, extra)
+        sobol = view.run_sensitivity(interval_key, point_key, view.SOBOL_SAMPLES, seed, extra)
         order = [bar["name"] for bar in swings["bars"]]
         by_name = dict(
             zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)

@@ -107,3 +107,28 @@ def test_one_class_from_the_expander_matches_the_core_class():
     assert class_controls.read_link(class_controls.link_texts([(c.name, *c.threat.values())])[0]) == (
         "mild", 10.0, 0.3, 0.1,
     )  # fmt: skip
+
+
+def test_the_uncertainty_page_and_the_overview_draw_over_the_same_classes():
+    """One set of numbers: the Overview's share of draws where no quantity suffices is the
+    Uncertainty page's, and both are the core's uncertainty() over every class."""
+    from aliquant_app import uncertainty_view as uview
+    from aliquant_core.uncertainty import uncertainty
+
+    at = run_app({"cls": [TARGETED]})
+    a = core.Assumptions()
+    point = {name: a.as_dict()[name] for name in (*uview.SPECS, "target")}
+    intervals = {
+        name: (low, high)
+        for name, low, high in uview.chosen_intervals(uview.interval_defaults(point))
+    }
+    classes = class_controls.classes_for(a.threat, (("targeted few", 2.0, 0.03, 1.0),))
+    draws = round(uview.RUN_DEFAULTS["unc_draws"])
+    result = uncertainty(intervals, point, draws=draws, seed=0, classes=classes)
+    # The targeted few's footprint stays 0.03 while σ is drawn: where σ < 0.03 their blind share
+    # is σ/0.03 < 1 and q can pass ½, so not every draw is unreachable; most are.
+    assert 0.5 < result.p_unreachable < 1.0
+    assert any(f"reaches 90% in **{result.p_unreachable:.0%}** of draws" in c.value for c in at.caption)
+    at.switch_page("pages/uncertainty.py").run()
+    assert not at.exception
+    assert metric(at, "No quantity suffices") == f"{result.p_unreachable:.1%}"

@@ -20,7 +20,7 @@ import aliquant_core as core
 from aliquant_core.quantities import names_in
 
 from . import chart_style as style
-from .calls import cached_data, cached_figure
+from .calls import Classes, cached_data, cached_figure, split_classes
 from .csv_tables import csv_text, setting_names
 from .formatting import count, probability
 
@@ -58,9 +58,13 @@ def run(
     error_rate: float | None = None,
     agreement: float | None = None,
     target: float,
+    classes: Classes = (),
     **threat: float,
 ) -> dict:
     """:func:`aliquant_core.trajectory` for the sidebar's programme, as plain Python values.
+
+    With ``classes`` (added beside the sidebar's), every class moves at the rates and the required
+    labels, P_align and regime are over every class; the evolved h and q are the sidebar's class's.
 
     Per-generation lists: ``generation``, the evolved ``competitors_log10``, ``footprint``,
     ``exploitation``, ``blind_spot``, ``prior_bits``; ``required_labels`` (``inf`` where no
@@ -70,9 +74,18 @@ def run(
     none), ``error_rate``; ``clipped`` lists the assumptions held at an end of their range.
     """
     quality = {"agreement": agreement} if agreement is not None else {"error_rate": error_rate}
-    result = core.trajectory(core.TrajectoryRates(**rates), labels=labels, **quality, target=target, **threat)
+    rates_given = core.TrajectoryRates(**rates)
+    if classes:
+        shared, listed = split_classes(threat, classes)
+        result = core.trajectory(
+            rates_given, labels=labels, **quality, target=target, classes=listed, **shared
+        )
+        first = core.trajectory(rates_given, labels=labels, **quality, target=target, **threat)
+        evolved = core.p_align(labels, first.error_rate, **first.threat).to_dict()
+    else:
+        result = core.trajectory(rates_given, labels=labels, **quality, target=target, **threat)
+        evolved = core.p_align(labels, result.error_rate, **result.threat).to_dict()
     path = result.to_dict()
-    evolved = core.p_align(labels, result.error_rate, **result.threat).to_dict()
     return {
         "generation": [int(g) for g in path["generation"]],
         **{name: path[name] for name in _TRAJECTORY},

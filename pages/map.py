@@ -6,12 +6,17 @@ import functools
 
 import streamlit as st
 
-from aliquant_app import calls, map_view, overview_view, state
+from aliquant_app import calls, class_controls, map_view, overview_view, state
 from aliquant_app.formatting import count, probability, share
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS
 
 assumptions = state.current()
+if class_controls.current():  # the classes reach the Overview, Over time and Uncertainty only
+    st.caption(
+        "**Competitor classes:** the classes added in the sidebar are not drawn on this page; it "
+        "shows the sidebar's own class alone (the Overview, Over time and Uncertainty pages use them all)."
+    )
 quality, threat = assumptions.quality, assumptions.threat
 n, eps = assumptions.labels, assumptions.error_rate
 

@@ -7,7 +7,7 @@ import math
 
 import streamlit as st
 
-from aliquant_app import compare, exports, state
+from aliquant_app import class_controls, compare, exports, state
 from aliquant_app import over_time_view as view
 from aliquant_app.formatting import count, probability
 from aliquant_app.page_parts import csv_button, draw_chart
@@ -52,7 +52,8 @@ with st.expander("Rates per capability generation", expanded=True, icon=":materi
         "default is an assumption (hover a slider's help for why). The URL holds these rates too."
     )
 
-data = view.run(rates, labels=n, **quality, **threat, target=target)
+extra = class_controls.current()  # competitor classes added beside the sidebar's
+data = view.run(rates, labels=n, **quality, **threat, target=target, classes=extra)
 g = data["generation"]
 last = g[-1]
 first = data["first_unreachable_generation"]
@@ -128,7 +129,9 @@ pinned = compare.pinned()  # the A of an A/B comparison: its trajectory with the
 versus = (
     None
     if pinned is None
-    else view.run(rates, labels=pinned.labels, **pinned.quality, **pinned.threat, target=pinned.target)
+    else view.run(
+        rates, labels=pinned.labels, **pinned.quality, **pinned.threat, target=pinned.target, classes=extra
+    )
 )
 figure = view.trajectory_figure(
     data, labels=n, target=target, versus=versus, versus_labels=None if pinned is None else pinned.labels

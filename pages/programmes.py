@@ -11,7 +11,7 @@ import functools
 
 import streamlit as st
 
-from aliquant_app import calls, estimate_view, state
+from aliquant_app import calls, class_controls, estimate_view, state
 from aliquant_app import programme_controls as controls
 from aliquant_app import programmes_view as view
 from aliquant_app.formatting import as_text, count, probability
@@ -22,6 +22,11 @@ from aliquant_core.programme import AGGREGATION_LABELS
 from aliquant_core.quantities import QUANTITIES
 
 assumptions = state.current()
+if class_controls.current():  # the classes reach the Overview, Over time and Uncertainty only
+    st.caption(
+        "**Competitor classes:** the classes added in the sidebar are not drawn on this page; it "
+        "shows the sidebar's own class alone (the Overview, Over time and Uncertainty pages use them all)."
+    )
 model = calls.programme_model(assumptions.threat)
 target = assumptions.target
 settings = {**model, "target": target}

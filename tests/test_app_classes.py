@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import aliquant_core as core
@@ -132,3 +133,28 @@ def test_the_uncertainty_page_and_the_overview_draw_over_the_same_classes():
     at.switch_page("pages/uncertainty.py").run()
     assert not at.exception
     assert metric(at, "No quantity suffices") == f"{result.p_unreachable:.1%}"
+
+
+def test_over_time_follows_every_class():
+    """Over time with the targeted few added: the core's trajectory over both classes."""
+    from aliquant_app import over_time_view
+
+    at = run_app({"cls": [TARGETED]})
+    at.switch_page("pages/over_time.py").run()
+    assert not at.exception
+    a = core.Assumptions()
+    classes = class_controls.classes_for(a.threat, (("targeted few", 2.0, 0.03, 1.0),))
+    own = ("competitors_log10", "footprint", "exploitation")
+    shared = {k: v for k, v in a.threat.items() if k not in own}
+    expected = core.trajectory(
+        labels=a.labels, error_rate=a.error_rate, target=a.target, classes=classes, **shared
+    )
+    # With the targeted few, no generation is reachable (q = 1 − φ < ½ for them from the start).
+    assert expected.first_unreachable_generation == 0
+    data = over_time_view.run(
+        dataclasses.asdict(core.DEFAULT_RATES),
+        labels=a.labels, error_rate=a.error_rate, target=a.target,
+        classes=(("targeted few", 2.0, 0.03, 1.0),), **a.threat,
+    )  # fmt: skip
+    assert data["first_unreachable_generation"] == 0
+    assert data["p_align"] == [float(x) for x in expected.p_align]

@@ -127,6 +127,27 @@ with words:
         "($h = h^*$, e.g. $\\varepsilon = \\varphi = \\frac12$) and "
         "$P_\\text{align} = (\\frac12)^{K_\\text{eff}}$ at every $N$."
     )
+    st.markdown("#### Competitor classes")
+    st.markdown(
+        "The $K$ competitors need not be alike. A class $c$ has its own count $\\log_{10} K_c$, "
+        "footprint $f_c$ and exploitation $\\chi_c$; label quality, the blind spot, the fooled rate "
+        "and the prior bits are shared (the prior bits rule out the same share $2^{-b}$ of every "
+        "class). Per class, $h_c$, $q_c$, $m_c = \\operatorname{round}(f_c N)$, $P_{1,c}$ and "
+        "$K_{\\text{eff},c} = \\max(1, K_c 2^{-b})$ follow the one-class formulas, and with "
+        "independent contests $P_\\text{align} = \\prod_c P_{1,c}^{K_{\\text{eff},c}}$, computed in "
+        "log space as $\\exp(-\\sum_c e^{\\ln K_{\\text{eff},c} + \\ln(-\\ln P_{1,c})})$. One "
+        "dataset judges every competitor of every class, so by Harris–FKG the truth lies between "
+        "this product and $\\min_c P_{1,c}$; the Bonferroni bound "
+        "$\\max(0, 1 - \\sum_c K_{\\text{eff},c}(1 - P_{1,c}))$ holds under any dependence. The "
+        "class that *binds* is the one with the largest $K_{\\text{eff},c}(-\\ln P_{1,c})$, the "
+        "largest share of $-\\ln P_\\text{align}$; the Overview's answer explains that class. If "
+        "any class has $q_c < \\frac12$, no quantity suffices. The *targeted few* preset ($10^2$ "
+        "competitors whose footprint is the blind spot, exploitation 1) differ from the aligned "
+        "policy only where labelers are fooled ($h = 1$, $q = 1 - \\varphi$): at the defaults they "
+        "make every target unreachable, whatever the $10^{20}$ benign competitors do. The sidebar's "
+        "threat is the first class; one class is exactly the one-class model. The Overview, Over "
+        "time and Uncertainty pages use every class; the Map and Programmes pages the sidebar's."
+    )
     st.markdown("#### The Overview's answer and its most fragile assumption")
     st.markdown(
         "The paragraph at the top of the Overview is generated from the numbers on the page: "

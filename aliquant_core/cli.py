@@ -60,6 +60,7 @@ from .curves import (
     redundancy_curve,
 )
 from .estimate import estimate_quality
+from .fragility import regime_flips
 from .model import REGIME_WORDING, p_align
 from .programme import AGGREGATION_LABELS, AGGREGATIONS, programme_cost, programme_p_align, source_cost
 from .quantities import DEFAULTS, MODEL_GROUPS, QUANTITIES, THREAT, Assumptions, Quantity, names_in
@@ -497,8 +498,18 @@ def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
                 for key in ("p_align", "p_misalign", "p_align_lower_bound", "regime")
             }
         )
+    # Where the regime flips, for the binding class (the one contributing most to misalignment):
+    # each assumption's value at which more labels stop helping (or start), and the nearest.
+    bound_class = classes[int(by_class.binding_index)]
+    flips = regime_flips(error_rate=error_rate, **{**threat, **bound_class.threat})
     data = {
         **result,
+        "regime_flips": {
+            "class": bound_class.name,
+            "most_fragile": str(flips.most_fragile) or None,
+            "flips": {k: plain(v, json_safe=True) for k, v in flips.flips.items()},
+            "beyond": {k: str(v) or None for k, v in flips.beyond.items()},
+        },
         "classes": [c.to_dict(json_safe=True) for c in by_class.classes],
         "binding": str(by_class.binding),
         "p_align_one_contest": plain(by_class.p_align_one_contest, json_safe=True),
@@ -570,6 +581,16 @@ def _evaluate(args: argparse.Namespace, a: Assumptions) -> tuple[dict, str]:
         f"Cost                    ${data['dollars']:,.0f}, {data['labeler_hours']:,.0f} labeler-hours, "
         f"{data['calendar_weeks']:,.1f} calendar weeks",
     ]
+    fragile = str(flips.most_fragile)
+    if fragile:
+        flip, beyond = float(flips.flips[fragile]), str(flips.beyond[fragile])
+        now = float(flips.values[fragile])
+        after = "no quantity suffices" if beyond == "no_quantity_suffices" else "quantity suffices"
+        text.insert(
+            4,
+            f"Most fragile            {fragile}: {after} {'above' if flip > now else 'below'} "
+            f"{flip:.4g} (now {now:.4g})",
+        )
     if len(classes) > 1:
         text[3:3] = [
             f"Binding class           {printable(data['binding'])} (contributes most to misalignment)"

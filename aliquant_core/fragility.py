@@ -94,7 +94,9 @@ def _in_range(name, x):
 
 def _closed_forms(eps, sigma, phi, f, chi, h):
     """Each flip by its closed form (Notes of :func:`regime_flips`), NaN where there is none."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # over: σ/f and 1/f beyond the largest float (f subnormal); the pieces they feed are then 0 or
+    # out of range, as they should be.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         flips = {
             "error_rate": np.where(h < 1.0, (0.5 - h * phi) / (1.0 - h), np.nan),
             "fooled_rate": np.where(h > 0.0, 0.5 + (1.0 - h) * (0.5 - eps) / h, np.nan),

@@ -149,3 +149,26 @@ def test_a_wrong_flip_would_be_caught():
     flip = float(flips.flips["exploitation"]) - 0.01  # a wrong answer
     assert str(core.p_align(1, error_rate=0.1638, exploitation=flip + 1e-6).regime) != "no_quantity_suffices"
     assert DEFAULTS["exploitation"] < flip
+
+
+def test_the_command_line_reports_the_flips_of_the_binding_class(capsys):
+    import json
+
+    from aliquant_core.cli import main
+
+    assert main(["evaluate", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    expected = core.regime_flips(error_rate=DEFAULTS["error_rate"])
+    assert data["regime_flips"]["most_fragile"] == str(expected.most_fragile) == "blind_spot"
+    assert data["regime_flips"]["flips"]["blind_spot"] == float(expected.flips["blind_spot"])
+    assert data["regime_flips"]["flips"]["fooled_rate"] is None  # NaN (no flip in range) is null
+    assert main(["evaluate"]) == 0
+    out = capsys.readouterr().out
+    assert "Most fragile            blind_spot: no quantity suffices above 0.03745 (now 0.03)" in out
+    # With the targeted few added they bind, and their flip is reported: footprint 0.03 = σ and
+    # χ = 1 give h = σ/0.03, which reaches h* = ½ at σ = 0.015.
+    assert main(["evaluate", "--json", "--class", "targeted-few"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["binding"] == data["regime_flips"]["class"] == "targeted few"
+    assert data["regime_flips"]["flips"]["blind_spot"] == pytest.approx(0.015)
+    assert data["regime_flips"]["beyond"]["blind_spot"] == "quantity_suffices"

@@ -9,8 +9,11 @@ import streamlit as st
 
 from aliquant_app import calls, overview_view, programmes_view, state
 from aliquant_app.formatting import count, probability, share
+from aliquant_app.layout import header
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS, REGIME_WORDING, anchors
+
+header(__file__)  # the title and the question this page answers (aliquant_app/layout.py)
 
 #: How each regime's verdict is shown: its colour and icon (the words are the core's).
 _VERDICT_STYLE = {

@@ -47,13 +47,27 @@ _STYLE = """
 .st-key-verdict [data-testid="stAlert"] p { font-size: 0.92rem; }
 .st-key-cheapest_result [data-testid="stMetricValue"],
 .st-key-split_metrics [data-testid="stMetricValue"] { font-size: 1.6rem; }
-.st-key-page_header h3 { padding: 0 0 0.1rem 0; }
-.st-key-page_header p { color: #4a5361; margin: 0; }
-/* Wide tables scroll sideways inside their own box, never the page. */
+/* The top navigation without icons: all eight pages fit beside the sidebar at 1280 px. */
+[data-testid="stTopNavLink"] > span:has([data-testid="stIconMaterial"]) { display: none; }
+.st-key-page_header { flex-wrap: wrap; row-gap: 0; }
+.st-key-page_header h3 { padding: 0; }
+.st-key-page_header p { color: #4a5361; margin: 0 0 0.2rem 0; font-size: 1.05rem; }
+/* Wide tables scroll sideways inside their own box, never the page; a shadow at an edge says
+   there is more that way (backgrounds that scroll with the content cover it at the ends). */
 [data-testid="stMarkdownContainer"]:has(> table), [data-testid="stTable"] {
   overflow-x: auto; max-width: 100%;
+  background:
+    linear-gradient(to right, #ffffff 30%, rgba(255, 255, 255, 0)) left / 2.5rem 100% no-repeat local,
+    linear-gradient(to left, #ffffff 30%, rgba(255, 255, 255, 0)) right / 2.5rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.3), transparent) left / 1.1rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.3), transparent) right / 1.1rem 100%
+      no-repeat scroll;
 }
 @media (max-width: 640px) {
+  /* A chart keeps room for its notes (at 390 px they ran into each other) and scrolls sideways
+     inside its box. */
+  [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) { overflow-x: auto; }
+  [data-testid="stFullScreenFrame"]:has(> [data-testid="stPlotlyChart"]) { min-width: 560px; }
   [data-testid="stMainBlockContainer"] {
     padding-top: 3.75rem; padding-left: 0.75rem; padding-right: 0.75rem;
   }
@@ -115,7 +129,7 @@ PAGES: tuple[Page, ...] = (
     Page("pages/uncertainty.py", "Uncertainty", ":material/ssid_chart:", "uncertain",
          "How sure is the answer when the assumptions are uncertain, and which one matters most?",
          uncertainty_view.LINK_KEYS, uncertainty_view.LINK_LABELS),
-    Page("pages/simulation.py", "Simulation check", ":material/casino:", "check",
+    Page("pages/simulation.py", "Simulation", ":material/casino:", "check",
          "Do the formulas agree with a simulation of the model's own assumptions?",
          simulation_view.LINK_KEYS, simulation_view.LINK_LABELS),
     Page("pages/your_labels.py", "Your labels", ":material/upload_file:", "labels-in",
@@ -185,9 +199,10 @@ def header(script: str) -> None:
     Each page calls it first, with its own file name (``header(__file__)``).
     """
     page = _BY_SCRIPT[Path(script).name]
-    with st.container(key="page_header", gap="small"):
-        st.subheader(page.title, anchor=False)
-        st.markdown(page.question)
+    # One row (wrapping on a narrow screen): the title, then the question in lighter type.
+    with st.container(key="page_header", horizontal=True, vertical_alignment="bottom", gap="medium"):
+        st.subheader(page.title, anchor=False, width="content")
+        st.markdown(page.question, width="content")
 
 
 _BY_SCRIPT = {Path(page.script).name: page for page in PAGES}

@@ -55,13 +55,10 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def warm_server(server, browser):
-    """The server after its first session.
+    """The server after its first session (its caches warm), as most viewers meet it.
 
-    Streamlit 1.67 runs a server's first session as a version-1 multipage app whenever a
-    ``pages/`` folder sits beside the entry file (``PagesManager.uses_pages_directory``); a deep
-    link then draws the right page but also a "Page not found" dialog, until ``st.navigation`` has
-    run once. One visit to the root clears that for every later session; the tests measure those.
-    The first visit itself is checked in ``test_first_visit_after_start_draws_the_linked_page``.
+    A server's very first request, with a deep link, is checked in
+    ``tests/test_browser_shell.py`` (``test_a_deep_link_is_the_first_request_after_a_start``).
     """
     context, page = _open(browser, server)
     _settled(page)
@@ -211,18 +208,3 @@ def test_overview_fits_a_1280_by_800_screen_without_scrolling(warm_server, brows
         page.screenshot(path=str(ARTIFACTS / "overview-1280x800.png"))  # the viewport only
     finally:
         context.close()
-
-
-def test_first_visit_after_start_draws_the_linked_page(browser, tmp_path):
-    # A fresh server's first session takes the version-1 multipage path (see warm_server): the
-    # linked page must still be the one drawn, with the sidebar, whatever dialog comes with it.
-    with serve_app(tmp_path) as url:
-        context, page = _open(browser, f"{url}/model")
-        try:
-            _settled(page)
-            page.get_by_text("Where the numbers come from").first.wait_for(timeout=30_000)
-            assert page.locator(".st-key-error_rate").count() == 1
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "first-visit-after-start.png"))
-        finally:
-            context.close()

@@ -9,6 +9,7 @@ Chromium, flags and helpers are those of ``tests/test_browser.py``.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from pathlib import Path
@@ -181,11 +182,27 @@ def test_all_pages_are_in_the_top_navigation_at_1280(server, browser):
     context, page = _page(browser, DESKTOP)
     try:
         _open(page, f"{server}/")
-        nav = page.locator('[data-testid="stTopNav"]')
-        for info in REGISTRY:
-            link = nav.locator('[data-testid="stTopNavLink"]', has_text=info.title).first
-            assert link.is_visible(), info.title
-        assert nav.get_by_text("more", exact=False).count() == 0
+        # The navigation measures its items once laid out (fonts, the sidebar): give it a moment.
+        shown = """(titles) => {
+          const nav = document.querySelector('[data-testid="stTopNav"]');
+          if (!nav) return null;
+          const links = [...nav.querySelectorAll('[data-testid="stTopNavLink"]')]
+            .filter(a => !a.closest('[aria-hidden="true"]') && a.getBoundingClientRect().width > 0)
+            .map(a => a.innerText.trim());
+          return {links, overflow: /\\d+ more/.test(nav.innerText)};
+        }"""
+        titles = [info.title for info in REGISTRY]
+        # A timeout is no error here: the assertions below say what was shown.
+        with contextlib.suppress(Exception):
+            page.wait_for_function(
+                f"(titles) => {{ const s = ({shown})(titles);"
+                " return s && !s.overflow && titles.every(t => s.links.includes(t)); }",
+                arg=titles,
+                timeout=15_000,
+            )
+        state = page.evaluate(shown, titles)
+        assert not state["overflow"], state
+        assert state["links"] == titles
     finally:
         context.close()
 
@@ -253,26 +270,23 @@ def test_on_a_phone_the_answer_comes_first_and_the_sidebar_gets_out_of_the_way(s
 
 # --- point 1: viewer mode ----------------------------------------------------------------------
 
-#: The developer options a viewer must not see (Streamlit's main menu in developer mode).
-DEVELOPER_OPTIONS = ("Rerun", "Clear cache", "Record a screencast", "Deploy")
+#: What a viewer must not see in the menu: the developer options and the screen recorder.
+DEVELOPER_OPTIONS = ("Rerun", "Clear cache", "Record screen", "Deploy")
 
 
 def test_viewers_get_no_developer_menu(server, browser):
-    """No Deploy button; the main menu (if any) offers none of the developer options."""
+    """No Deploy button, and the main menu holds the app's About only (in Streamlit's developer
+    mode it lists Rerun, Clear cache, Record screen...)."""
     context, page = _page(browser, DESKTOP)
     try:
         _open(page, f"{server}/")
         assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
-        menu = page.locator('[data-testid="stMainMenu"]')
-        shown = ""
-        if menu.count():
-            menu.first.click()
-            popover = page.locator('[data-testid="stMainMenuPopover"]')
-            popover.wait_for(timeout=10_000)
-            shown = popover.inner_text()
-        for option in DEVELOPER_OPTIONS:
-            assert option not in shown
-        assert page.get_by_text("Deploy", exact=True).count() == 0
+        page.locator('[data-testid="stMainMenu"]').first.click()
+        popover = page.locator('[data-testid="stMainMenuPopover"]')
+        popover.wait_for(timeout=10_000)
+        shown = popover.inner_text()
+        assert "About" in shown
+        assert [option for option in DEVELOPER_OPTIONS if option in shown] == []
     finally:
         context.close()
 

@@ -188,7 +188,7 @@ def test_all_pages_are_in_the_top_navigation_at_1280(server, browser):
           if (!nav) return null;
           const links = [...nav.querySelectorAll('[data-testid="stTopNavLink"]')]
             .filter(a => !a.closest('[aria-hidden="true"]') && a.getBoundingClientRect().width > 0)
-            .map(a => a.innerText.trim());
+            .map(a => (a.querySelector('[data-testid="stMarkdownContainer"]') || a).innerText.trim());
           return {links, overflow: /\\d+ more/.test(nav.innerText)};
         }"""
         titles = [info.title for info in REGISTRY]

@@ -35,12 +35,14 @@ __all__ = ["ICON", "PAGES", "Page", "compact_page", "header", "leave_alias", "pa
 #: font server).
 ICON = str(Path(__file__).resolve().parents[1] / "assets" / "icon.svg")
 
-#: The header bar is 3.75rem tall; the default top padding of 8rem leaves a gap below it.
+#: The header bar is 3.75rem tall; the default top padding of 8rem leaves a gap below it. The
+#: page header (title and question) is one line, so the Overview still fits 1280×800.
 _STYLE = """
 <style>
 [data-testid="stMainBlockContainer"] {
-  padding-top: 4.25rem; padding-bottom: 2rem; padding-left: 2.5rem; padding-right: 2.5rem;
+  padding-top: 3.95rem; padding-bottom: 2rem; padding-left: 2.5rem; padding-right: 2.5rem;
 }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.65rem; }
 [data-testid="stSidebarUserContent"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 .st-key-tolerances [data-testid="stMetricValue"] { font-size: 1.75rem; }
 [class*="st-key-long-"] [data-testid="stMetricValue"] { font-size: 1.45rem; padding-top: 0.45rem; }
@@ -49,9 +51,9 @@ _STYLE = """
 .st-key-split_metrics [data-testid="stMetricValue"] { font-size: 1.6rem; }
 /* The top navigation without icons: all eight pages fit beside the sidebar at 1280 px. */
 [data-testid="stTopNavLink"] > span:has([data-testid="stIconMaterial"]) { display: none; }
-.st-key-page_header { flex-wrap: wrap; row-gap: 0; }
-.st-key-page_header h3 { padding: 0; }
-.st-key-page_header p { color: #4a5361; margin: 0 0 0.2rem 0; font-size: 1.05rem; }
+.st-key-page_header { flex-wrap: wrap; row-gap: 0; align-items: baseline; margin-bottom: -0.35rem; }
+.st-key-page_header h3 { padding: 0; font-size: 1.5rem; line-height: 1.25; }
+.st-key-page_header p { color: #4a5361; margin: 0; font-size: 1.05rem; }
 /* Wide tables scroll sideways inside their own box, never the page; a shadow at an edge says
    there is more that way (backgrounds that scroll with the content cover it at the ends). */
 [data-testid="stMarkdownContainer"]:has(> table), [data-testid="stTable"] {

@@ -54,6 +54,7 @@ _STYLE = """
 .st-key-page_header { flex-wrap: wrap; row-gap: 0; align-items: baseline; margin-bottom: -0.35rem; }
 .st-key-page_header h3 { padding: 0; font-size: 1.5rem; line-height: 1.25; }
 .st-key-page_header p { color: #4a5361; margin: 0; font-size: 1.05rem; }
+.st-key-page_header [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
 /* Wide tables scroll sideways inside their own box, never the page; a shadow at an edge says
    there is more that way (backgrounds that scroll with the content cover it at the ends). */
 [data-testid="stMarkdownContainer"]:has(> table), [data-testid="stTable"] {

@@ -116,6 +116,16 @@ def _shoot(page, name: str, device: dict) -> None:
     page.set_viewport_size(size)
 
 
+#: Room between the header's question (its last line) and the next element drawn below it, in px
+#: (negative: they overlap, as a two-line question did on a phone).
+BELOW_HEADER = """() => {
+  const header = document.querySelector('.st-key-page_header');
+  const bottom = header.querySelector('p').getBoundingClientRect().bottom;
+  const next = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]')]
+    .find(e => !header.contains(e) && header.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING
+               && e.getBoundingClientRect().height > 0);
+  return next ? next.getBoundingClientRect().top - bottom : 0;
+}"""
 #: Pages that draw no chart without a button press.
 NO_CHART = {"labels-in", "model"}
 #: Pairs of a chart's notes and legend entries that overlap (by more than a pixel each way). At
@@ -190,6 +200,7 @@ def test_every_page_stays_on_its_host_fits_and_is_headed(server, browser, device
             )
             assert _foreign([*requests, *sources], server) == [], path
             assert _header(page) == (info.title, info.question)
+            assert page.evaluate(BELOW_HEADER) >= -1, f"/{path}: the next element overlaps the header"
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"/{path} is {overflow}px wider than the screen"
             if path not in NO_CHART:

@@ -54,6 +54,7 @@ _STYLE = """
 .st-key-page_header { flex-wrap: wrap; row-gap: 0; align-items: baseline; margin-bottom: -0.35rem; }
 .st-key-page_header h3 { padding: 0; font-size: 1.5rem; line-height: 1.25; }
 .st-key-page_header p { color: #4a5361; margin: 0; font-size: 1.05rem; }
+.st-key-page_header [data-testid="stCaptionContainer"],
 .st-key-page_header [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
 /* Wide tables scroll sideways inside their own box, never the page; a shadow at an edge says
    there is more that way (backgrounds that scroll with the content cover it at the ends). */
@@ -205,7 +206,7 @@ def header(script: str) -> None:
     # One row (wrapping on a narrow screen): the title, then the question in lighter type.
     with st.container(key="page_header", horizontal=True, vertical_alignment="bottom", gap="medium"):
         st.subheader(page.title, anchor=False, width="content")
-        st.markdown(page.question, width="content")
+        st.caption(page.question, width="content")  # a caption: pages keep their own markdown first
 
 
 _BY_SCRIPT = {Path(page.script).name: page for page in PAGES}

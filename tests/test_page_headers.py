@@ -39,4 +39,4 @@ def test_each_page_opens_with_its_title_and_question(page):
     # The page's elements in order, containers and style blocks left out.
     drawn = ("subheader", "markdown", "caption", "metric", "alert", "plotly_chart")
     shown = [(e.type, e.value) for e in at.main if not hasattr(e, "children") and e.type in drawn]
-    assert shown[:2] == [("subheader", page.title), ("markdown", page.question)]
+    assert shown[:2] == [("subheader", page.title), ("caption", page.question)]

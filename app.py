@@ -5,11 +5,20 @@ before the page, so its values hold across pages and live in the URL), then the 
 are listed, with their share-link keys, in one registry: :data:`aliquant_app.layout.PAGES`. How the
 package is layered (pages, views, cached calls) is in :mod:`aliquant_app`'s docstring.
 
-The pages' ``url_path`` values differ from their file names on purpose. Streamlit treats an app
-with a ``pages/`` folder as a version-1 multipage app until ``st.navigation`` runs, and in that
-mode a request for a page whose hash matches ``pages/<name>.py`` runs that file directly, without
-this entry file and its sidebar (this happens on the first run after the server starts, and on
-every ``AppTest`` rerun, which resets the flag). With distinct url paths every run goes through here.
+Deep links work from the server's first request. Streamlit 1.67 runs an app whose entry file has a
+``pages/`` folder beside it as a version-1 multipage app until ``st.navigation`` has run once in the
+process (``PagesManager.uses_pages_directory``): the first visitor after a start who opened a link
+to any page but the Overview got a "Page not found" dialog and a flash of the old sidebar list of
+files. So this file is also the server's ASGI app: ``streamlit run app.py`` finds the ``st.App``
+below, imports this file once as a module (``__name__`` is then ``"app"``, not ``"__main__"``)
+and serves it with this same file as the script; that import turns the version-1 mode off before
+any session exists. Every script run (``__name__ == "__main__"``) is the explorer itself.
+
+The pages' ``url_path`` values differ from their file names on purpose: in version-1 mode (still
+met by ``AppTest``, whose runs reset the flag) a request for ``pages/<name>.py``'s hash runs that
+file directly, without this entry file and its sidebar; with distinct url paths every run goes
+through here. The Overview is the default page, at ``/``; its declared path (``/home``) opens it
+too (:func:`aliquant_app.layout.pages`).
 
 The page runs inside an error boundary (:func:`run_page`): an unexpected exception in a page is
 logged with its traceback on the server and shown to the viewer as one short message, with no
@@ -20,29 +29,6 @@ also keeps Streamlit's own error display to a generic message (``client.showErro
 import logging
 
 import streamlit as st
-
-from aliquant_app import exports, layout, scenario_io, serving, state
-from aliquant_app.layout import PAGES  # the page registry: every page, its script and share-link keys
-
-# Streamlit's server leaves Nagle's algorithm on (40 ms per rerun), full garbage collections of
-# the startup heap stall reruns, and the GIL's 5 ms switch interval paces messages when many
-# sessions run: see aliquant_app/serving.py.
-serving.disable_nagle()
-serving.freeze_startup_heap()
-serving.shorten_switch_interval()
-# Streamlit drops a query string past 512 Ki characters whole and silently; cut it down instead,
-# so the link note can name what was too long (aliquant_app/state.py).
-state.install_link_bounds()
-# Bound float widgets write whole numbers without ".0" (labels=250000): aliquant_app/linked.py.
-exports.install()
-
-st.set_page_config(
-    page_title="aliquant",
-    page_icon=":material/balance:",
-    layout="wide",
-    initial_sidebar_state="expanded",
-    menu_items={"About": "aliquant: how much alignment training data, of what quality, do we need?"},
-)
 
 _LOG = logging.getLogger("aliquant_app")
 
@@ -67,9 +53,41 @@ def run_page(page) -> None:
         st.error(PAGE_ERROR, icon=":material/error:")
 
 
-navigation = st.navigation(layout.pages(PAGES), position="top")
-layout.compact_page()
-scenario_io.render(state.render_sidebar())
-state.show_link_note()
-with exports.share_bar():  # Copy link, Embed, Download all: aliquant_app/exports.py
-    run_page(navigation)
+if __name__ != "__main__":
+    # Imported by `streamlit run app.py` (or an ASGI server) to serve the app, before any session:
+    # the explorer declares its pages with st.navigation, never as a version-1 pages/ folder.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    app = st.App(__file__)
+else:  # a script run: the explorer
+    from aliquant_app import exports, layout, scenario_io, serving, state
+    from aliquant_app.layout import PAGES  # the page registry: every page, its script and share-link keys
+
+    # Streamlit's server leaves Nagle's algorithm on (40 ms per rerun), full garbage collections of
+    # the startup heap stall reruns, and the GIL's 5 ms switch interval paces messages when many
+    # sessions run: see aliquant_app/serving.py.
+    serving.disable_nagle()
+    serving.freeze_startup_heap()
+    serving.shorten_switch_interval()
+    # Streamlit drops a query string past 512 Ki characters whole and silently; cut it down instead,
+    # so the link note can name what was too long (aliquant_app/state.py).
+    state.install_link_bounds()
+    # Bound float widgets write whole numbers without ".0" (labels=250000): aliquant_app/linked.py.
+    exports.install()
+
+    st.set_page_config(
+        page_title="aliquant",
+        page_icon=layout.ICON,  # a file served by the app itself: no request to another host
+        layout="wide",
+        initial_sidebar_state="auto",  # open on a wide screen, closed on a phone
+        menu_items={"About": "aliquant: how much alignment training data, of what quality, do we need?"},
+    )
+
+    navigation = st.navigation(layout.pages(PAGES), position="top")
+    layout.leave_alias(navigation)  # /home: the Overview, at /
+    layout.compact_page()
+    scenario_io.render(state.render_sidebar())
+    state.show_link_note()
+    with exports.share_bar():  # Copy link, Embed, Download all: aliquant_app/exports.py
+        run_page(navigation)

@@ -40,8 +40,11 @@ __all__ = [
 ]
 
 #: Every chart's plotly config: the mode bar keeps plotly's own "download as PNG" button (at twice
-#: the screen resolution) and zoom, and drops the tools that mean nothing on these charts.
+#: the screen resolution) and zoom, and drops the tools that mean nothing on these charts. It shows
+#: only while the pointer is over the chart (on a phone, after a tap), and stands upright at the
+#: chart's right edge (:func:`legend_above`), clear of the legend row above the plot.
 PLOTLY_CONFIG = {
+    "displayModeBar": "hover",
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "aliquant"},
@@ -329,7 +332,12 @@ def probability_axis(
 def legend_above(
     fig: go.Figure, *, height: int, margin: dict, y: float = 1.0, legend: dict | None = None, **layout
 ) -> go.Figure:
-    """The shared layout: no title (the page heads each chart), the legend in a row above the plot."""
+    """The shared layout: no title (the page heads each chart), the legend in a row above the plot.
+
+    The mode bar stands upright at the right edge: lying along the top, it covered the legend's
+    last entries whenever it showed (issue 14, point 7).
+    """
+    layout.setdefault("modebar", {"orientation": "v"})
     fig.update_layout(
         height=height,
         margin=margin,

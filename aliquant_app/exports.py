@@ -293,7 +293,8 @@ def assumptions_line(values: Mapping[str, float | None]) -> str:
 #: The button and its script: reads the address at the click (never a run behind) and copies it,
 #: with the clipboard API where the page is a secure context and a selected text area elsewhere.
 _COPY_HTML = """
-<button type="button" class="aliquant-copy-link" title="Copy this page's link: it holds every setting">
+<button type="button" class="aliquant-copy-link" aria-label="Copy link"
+title="Copy link: this page's address, which holds every setting">
 <span class="aliquant-copy-icon" aria-hidden="true"></span>
 <span class="aliquant-copy-text">Copy link</span></button>
 <style>
@@ -309,6 +310,11 @@ cursor:pointer;white-space:nowrap;display:inline-flex;align-items:center;gap:0.5
 .st-key-share_bar [data-testid="stPopover"] button [data-testid="stMarkdownContainer"],
 .st-key-share_bar [data-testid="stDownloadButton"] button [data-testid="stMarkdownContainer"]{display:none}
 [data-testid="stTopNav"]{margin-right:13rem}
+/* Below 1400 px the copy button shows its icon only (its title says "Copy link"), so
+   all eight page links still fit beside the open sidebar at 1280 px. */
+@media (max-width:1399px){.aliquant-copy-link:not(.aliquant-said) .aliquant-copy-text{display:none}
+.aliquant-copy-link{padding:0.25rem 0.6rem}
+[data-testid="stTopNav"]{margin-right:8.5rem}}
 div:has(> .st-key-share_bar){display:contents}
 
 .aliquant-copy-link:hover{border-color:#ff4b4b;color:#ff4b4b}
@@ -354,7 +360,11 @@ div:has(> .st-key-share_bar){display:contents}
   }
   function shown(message) {
     text.textContent = message;
-    setTimeout(function () { text.textContent = "Copy link"; }, 2000);
+    button.classList.add("aliquant-said");  // shown even where the label is icon-only
+    setTimeout(function () {
+      text.textContent = "Copy link";
+      button.classList.remove("aliquant-said");
+    }, 2000);
   }
   button.addEventListener("click", function () {
     const value = link();

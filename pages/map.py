@@ -8,8 +8,11 @@ import streamlit as st
 
 from aliquant_app import calls, class_controls, map_view, overview_view, state
 from aliquant_app.formatting import count, probability, share
+from aliquant_app.layout import header
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS
+
+header(__file__)  # the title and the question this page answers (aliquant_app/layout.py)
 
 assumptions = state.current()
 if class_controls.current():  # the classes reach the Overview, Over time and Uncertainty only

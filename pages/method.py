@@ -6,12 +6,14 @@ import streamlit as st
 
 from aliquant_app import compare, overview_view, state
 from aliquant_app.formatting import count
+from aliquant_app.layout import header
 from aliquant_app.widgets import one_line
 from aliquant_core import PRESETS, QUANTITIES, anchors, error_rate_from_agreement
 from aliquant_core.quantities import MODEL_GROUPS, Quantity, names_in
 from aliquant_core.simulate import RESOLUTION
 
-st.subheader("Method", anchor=False)
+header(__file__)  # the title and the question this page answers (aliquant_app/layout.py)
+
 st.markdown(
     "The explorer asks one question of a labelling programme: **does its data favour the aligned "
     "policy over every unaligned policy that training could select?** That is outer alignment on the "

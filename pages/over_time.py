@@ -10,9 +10,12 @@ import streamlit as st
 from aliquant_app import class_controls, compare, exports, state
 from aliquant_app import over_time_view as view
 from aliquant_app.formatting import count, probability
+from aliquant_app.layout import header
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table
 from aliquant_core.quantities import QUANTITIES
+
+header(__file__)  # the title and the question this page answers (aliquant_app/layout.py)
 
 assumptions = state.current()
 quality, threat = assumptions.quality, assumptions.threat

@@ -19,8 +19,11 @@ from aliquant_app import (
 )
 from aliquant_app.answer import plain_probability
 from aliquant_app.formatting import as_text, count, probability, share
+from aliquant_app.layout import header
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS, anchors
+
+header(__file__)  # the title and the question this page answers (aliquant_app/layout.py)
 
 assumptions = state.current()
 quality, threat = assumptions.quality, assumptions.threat

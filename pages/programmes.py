@@ -15,11 +15,14 @@ from aliquant_app import calls, class_controls, estimate_view, state
 from aliquant_app import programme_controls as controls
 from aliquant_app import programmes_view as view
 from aliquant_app.formatting import as_text, count, probability
+from aliquant_app.layout import header
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table, markdown_text
 from aliquant_core import PRESETS
 from aliquant_core.programme import AGGREGATION_LABELS
 from aliquant_core.quantities import QUANTITIES
+
+header(__file__)  # the title and the question this page answers (aliquant_app/layout.py)
 
 assumptions = state.current()
 if class_controls.current():  # the classes reach the Overview, Over time and Uncertainty only
@@ -123,7 +126,6 @@ def programme_inputs(i: int) -> None:
 
 # --- the programmes -----------------------------------------------------------------------------
 
-st.subheader("Programmes", anchor=False)
 st.caption(
     "Each source brings its own error rate and blind spot (presets; sources on the Method page). "
     "Footprint, exploitation, competitors, prior bits and the target P* come from the sidebar; the "

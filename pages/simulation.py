@@ -20,14 +20,16 @@ import aliquant_core as core
 from aliquant_app import calls, state
 from aliquant_app import simulation_view as view
 from aliquant_app.formatting import count, probability
+from aliquant_app.layout import header
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import arrow_table, markdown_table, seed_input, whole_number_input
+
+header(__file__)  # the title and the question this page answers (aliquant_app/layout.py)
 
 assumptions = state.current()
 threat = assumptions.threat
 error_rate = assumptions.error_rate
 
-st.subheader("Check by simulation", anchor=False)
 st.caption(
     "The model's formulas are exact only if its own assumptions hold and the code is right. Here "
     "each dataset is drawn as the model describes the labelling, many times over, and the share "

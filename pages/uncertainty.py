@@ -14,8 +14,11 @@ import streamlit as st
 from aliquant_app import calls, class_controls, compare, state
 from aliquant_app import uncertainty_view as view
 from aliquant_app.formatting import count, probability
+from aliquant_app.layout import header
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_app.widgets import markdown_table
+
+header(__file__)  # the title and the question this page answers (aliquant_app/layout.py)
 
 
 def reset_intervals() -> None:
@@ -30,7 +33,6 @@ values = assumptions.as_dict()
 point = {name: values[name] for name in (*view.SPECS, "target")}
 target = assumptions.target
 
-st.subheader("Uncertainty", anchor=False)
 st.caption(
     "Give any assumption as a 90% interval instead of the sidebar's point value. Each interval is "
     "a distribution (log-normal for N, logit-normal for rates, normal for log₁₀ K and prior bits) "

@@ -16,8 +16,11 @@ import streamlit as st
 from aliquant_app import estimate_view as view
 from aliquant_app import scenario_io, state, uncertainty_view
 from aliquant_app.formatting import as_text
+from aliquant_app.layout import header
 from aliquant_app.widgets import arrow_table
 from aliquant_core.annotations import MAX_BYTES
+
+header(__file__)  # the title and the question this page answers (aliquant_app/layout.py)
 
 
 def use_estimates(summary: dict) -> None:
@@ -51,7 +54,6 @@ def forget_uploads() -> None:
         st.session_state.pop(key, None)
 
 
-st.subheader("Your labels", anchor=False)
 st.caption(
     "Upload your own pairwise comparison labels to see what they imply about label quality: the "
     "error rate ε and, with items checked by experts (gold), the blind-spot share σ. "

@@ -359,7 +359,8 @@ def test_config_sets_small_documented_limits_and_viewer_facing_errors():
     # small enough to refuse a 20 MB query string at the socket.
     assert 2 * 512 * 1024 < server["maxMessageSize"] * 1_000_000 < 20_000_000 / 4
     assert client["showErrorDetails"] == ShowErrorDetailsConfigOptions.NONE.value
-    assert client["toolbarMode"] == "viewer"
+    # No developer options, nor "viewer" mode's Record screen (tests/test_browser_shell.py, in Chromium).
+    assert client["toolbarMode"] == "minimal"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -424,6 +424,10 @@ def test_health_over_tls_with_the_security_headers(app_proxy, certificate):
         csp = answer_headers["Content-Security-Policy"]
         assert "frame-ancestors 'self' https:" in csp
         assert "object-src 'none'" in csp
+        # The pages load nothing from another host (tests/test_browser_shell.py), so the policy
+        # names none: only this origin, data:/blob:, its own websocket and the embedders' scheme.
+        sources = re.findall(r"\b[a-z]+://[^\s;]+", csp)
+        assert [source for source in sources if not source.startswith("wss://")] == []
 
 
 @needs_nginx

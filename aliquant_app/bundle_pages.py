@@ -451,14 +451,14 @@ def _simulation(ctx: Context) -> Callable[[], PageFiles]:
         if kept is None:
             return PageFiles(
                 notes=[
-                    "the simulation check: not run in this session (its simulations run on its page; "
+                    "not run in this session (its simulations run on its page; "
                     "open “Check by simulation”, then download again)."
                 ]
             )
         if kept.assumptions != current:
             return PageFiles(
                 notes=[
-                    "the simulation check: last run with other sidebar values (open “Check by "
+                    "last run with other sidebar values (open “Check by "
                     "simulation” again to run it with these, then download again)."
                 ]
             )
@@ -476,7 +476,7 @@ def _simulation(ctx: Context) -> Callable[[], PageFiles]:
             files.items.append(Item(file_name, about, csv=build_csv))
         if not any(c == "sim_bt_chart" for c in kept.charts):
             files.notes.append(
-                "the simulation check's Bradley–Terry learner: not in its last run (it fits reward models "
+                "the Bradley–Terry learner: not in its last run (it fits reward models "
                 "only on request, on its own tab)."
             )
         return files

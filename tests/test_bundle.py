@@ -113,7 +113,7 @@ def test_the_readme_has_a_line_per_file_with_its_columns_and_the_scenario_reads_
     assert (scenario.assumptions.labels, scenario.assumptions.error_rate) == (250000.0, 0.12)
     # What needs a click on its page is named as left out, not run.
     assert "the cheapest programme: not searched" in readme
-    assert "the simulation check: not run in this session" in readme
+    assert "Check by simulation: not run in this session" in readme
 
 
 def test_a_control_changed_on_one_page_shows_in_the_bundle_from_another(monkeypatch):
@@ -161,7 +161,7 @@ def test_the_simulation_comes_as_last_run_while_the_sidebar_is_unchanged(monkeyp
     at.session_state["error_rate"] = 0.12  # a sidebar value changed since the simulation ran
     at.run()
     readme = zipped(at, monkeypatch).read("README.txt").decode()
-    assert "the simulation check: last run with other sidebar values" in readme
+    assert "Check by simulation: last run with other sidebar values" in readme
 
 
 needs_png = pytest.mark.skipif(not exports.png_available(), reason="Kaleido or Chromium not installed")

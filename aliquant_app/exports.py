@@ -6,9 +6,11 @@ Every page gets, at its top (:func:`share_bar`, around the page in ``app.py``):
   every setting (the bound widgets keep it up to date). The link is built in the browser at the
   click, so it is never a run behind.
 - **Embed**: an ``<iframe>`` snippet of the share link (``embed=true``: Streamlit's embedded view).
-- **Download all**: one zip (:func:`bundle`) of the scenario JSON, every chart's CSV and PNG on
-  the page, and a README naming each file. Built only when clicked (a deferred download), from what
-  this run drew, with at most :data:`BUNDLE_CHARTS` charts rendered in one browser.
+- **Download all**: one zip (:func:`bundle`) of the scenario JSON, every chart's and table's CSV
+  and every chart's PNG of every page (each page's builder in :mod:`aliquant_app.bundle_pages`, at
+  the sidebar's values and that page's own controls as they stand), and a README naming each file.
+  Built only when clicked (a deferred download); PNGs rendered in one browser, one at a time, for at
+  most :data:`BUNDLE_SECONDS` (the README lists what did not fit).
 
 Each chart's PNG (:func:`png_bytes`, a "PNG" button beside its CSV button) is an export copy of
 the figure (:func:`export_figure`) with a title, the key assumptions, the source line and the
@@ -47,7 +49,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from aliquant_core.quantities import QUANTITIES
 
-from . import estimate_view, linked, scenario_io, state
+from . import bundle_pages, estimate_view, linked, scenario_io, state
 from .csv_tables import NONFINITE
 
 __all__ = [
@@ -183,8 +185,11 @@ SOURCE = (
     "Source: aliquant, an explorer of quality–quantity curves for alignment training data. Model, "
     "assumptions and the published figures it draws on: the explorer's Method page."
 )
-#: Most charts one bundle renders (a page draws at most four).
-BUNDLE_CHARTS = 8
+#: Most charts one bundle renders (the explorer has 13; a bundle holds at most 11 at once).
+BUNDLE_CHARTS = 16
+#: Seconds one bundle may spend rendering PNGs (one Chromium, one chart at a time); charts not
+#: rendered by then are left out, and the README names them.
+BUNDLE_SECONDS = 90.0
 #: Seconds Kaleido may take for one image, and to wait for another render to finish.
 RENDER_TIMEOUT = 60
 #: PNG size: the figure's own height at this width, at twice the resolution (as plotly's button).
@@ -213,6 +218,8 @@ class Run:
     charts: dict[str, tuple[Chart, Any]] = field(default_factory=dict)
     csvs: dict[str, tuple[str, Callable[[], str], str]] = field(default_factory=dict)
     scenario: Callable[[], str] | None = None
+    #: Every page's bundle builder, from its controls as they stand (:mod:`aliquant_app.bundle_pages`).
+    plans: list[tuple[Any, Callable[[], Any]]] = field(default_factory=list)
 
 
 def current_run() -> Run | None:
@@ -477,19 +484,24 @@ def export_figure(figure: Any, title: str, assumptions: str, link: str) -> tuple
     return fig, total
 
 
-async def _render(figures: Sequence[tuple[Any, int]]) -> list[bytes]:
+async def _render(figures: Sequence[tuple[Any, int]], deadline: float | None = None) -> list[bytes]:
     import kaleido
 
     images = []
     async with kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False) as renderer:
         for fig, height in figures:
+            if deadline is not None and time.monotonic() > deadline:
+                break  # the rest are left out (the bundle's README names them)
             options = {"format": "png", "width": PNG_WIDTH, "height": height, "scale": PNG_SCALE}
             images.append(await renderer.calc_fig(fig, opts=options))
     return images
 
 
-def render_pngs(figures: Sequence[tuple[Any, int]]) -> list[bytes]:
+def render_pngs(figures: Sequence[tuple[Any, int]], *, deadline: float | None = None) -> list[bytes]:
     """PNG bytes of export figures (:func:`export_figure`), in one Chromium, one render at a time.
+
+    With ``deadline`` (a :func:`time.monotonic` time), no render starts after it: the images of
+    the first figures only.
 
     Raises ``RuntimeError`` when PNGs cannot be rendered here or another render holds the
     browser past :data:`RENDER_TIMEOUT`.
@@ -499,7 +511,7 @@ def render_pngs(figures: Sequence[tuple[Any, int]]) -> list[bytes]:
     if not _RENDER_LOCK.acquire(timeout=RENDER_TIMEOUT):
         raise RuntimeError("another PNG is being rendered; try again in a minute")
     try:
-        return asyncio.run(_render(figures))
+        return asyncio.run(_render(figures, deadline))
     finally:
         _RENDER_LOCK.release()
 
@@ -513,14 +525,62 @@ def png_bytes(run: Run, key: str) -> bytes:
 
 # --- the bundle ---------------------------------------------------------------------------------
 
+#: How every CSV of the bundle is written (the README says it once, and on each CSV's line).
+CSV_CONVENTION = (
+    "one table per file: a header row of unique column names, then one row per point (no repeated "
+    "rows); the settings the data was computed with are repeated as columns (a setting whose name "
+    "is a data column is written `setting_<name>`); numbers in full precision; " + NONFINITE + "; a "
+    "text cell that a spreadsheet would read as a formula starts with an apostrophe"
+)
 
-def bundle(run: Run) -> bytes:
-    """Everything this run drew, as a zip: the scenario JSON, every CSV and PNG, and a README.
+#: The zip's folder for what the current run drew that no page's builder covers.
+_THIS_PAGE = "this_page"
 
-    A CSV or PNG that cannot be made is left out and the README says why; the rest still comes.
+
+def _columns(text: str) -> str:
+    """The CSV's column names, from its header row."""
+    import csv
+
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    return ", ".join(header)
+
+
+def _recorded(run: Run) -> list[tuple[str, Callable[[], Any]]]:
+    """What this run drew, as one page's builder (a page run outside :func:`share_bar`'s plans)."""
+
+    def build() -> bundle_pages.PageFiles:
+        files = bundle_pages.PageFiles()
+        for chart_key, (chart, figure) in run.charts.items():
+            files.items.append(
+                bundle_pages.Item(
+                    f"aliquant_{chart.stem}.png",
+                    "",
+                    chart=chart_key,
+                    figure=functools.partial(lambda f: f, figure),
+                    stem=chart.stem,
+                )
+            )
+        for file_name, build_csv, about in run.csvs.values():
+            files.items.append(bundle_pages.Item(file_name, about, csv=build_csv))
+        return files
+
+    return [(bundle_pages.PageBundle(_THIS_PAGE, "This page", lambda ctx: build), build)]
+
+
+def bundle(run: Run, *, seconds: float | None = None) -> bytes:
+    """Every page's charts and tables, as a zip: the scenario JSON, every page's CSVs and PNGs in
+    its folder, and a README naming each file.
+
+    Each page's files come from its builder (:mod:`aliquant_app.bundle_pages`) at its controls as
+    they stood when the bar was drawn. PNGs are rendered in one browser, one at a time, for at most
+    ``seconds`` (default :data:`BUNDLE_SECONDS`) and :data:`BUNDLE_CHARTS` charts; what is left out
+    (a chart past the cap, a computation not run, a file that failed) is listed in the README, and
+    the rest still comes.
     """
     started = time.monotonic()
+    limit = BUNDLE_SECONDS if seconds is None else seconds
     files: list[tuple[str, bytes, str]] = []
+    sections: list[tuple[str, str, list[str]]] = []  # (page title, folder, file paths)
     notes: list[str] = []
     if run.scenario is not None:
         files.append(
@@ -531,37 +591,95 @@ def bundle(run: Run) -> bytes:
                 "with `--scenario`, the sidebar's Share and save box imports it",
             )
         )
-    for key, (file_name, build, about) in run.csvs.items():
+    plans = run.plans or _recorded(run)
+    charts: list[tuple[str, str, Chart, Any]] = []  # (path, page title, chart, figure)
+    written: set[str] = set()
+    for page, build in plans:
+        paths: list[str] = []
+        sections.append((page.title, page.folder, paths))
         try:
-            text = build()
+            page_files = build()
         except Exception:
-            _LOG.exception("bundle: CSV %r failed", key)
-            notes.append(f"{file_name} could not be written (the error was logged on the server).")
+            _LOG.exception("bundle: page %r failed", page.folder)
+            notes.append(f"{page.title}: its files could not be made (the error was logged on the server).")
             continue
-        files.append((file_name, text.encode(), f"{about.rstrip('.')}. CSV: {NONFINITE}"))
-    charts = list(run.charts.values())[:BUNDLE_CHARTS]
+        notes += [f"{page.title}: {note}" for note in page_files.notes]
+        for item in page_files.items:
+            path = f"{page.folder}/{item.file_name}"
+            written.add(item.file_name)
+            if item.csv is not None:
+                try:
+                    text = item.csv()
+                except Exception:
+                    _LOG.exception("bundle: CSV %r failed", path)
+                    notes.append(f"{path} could not be written (the error was logged on the server).")
+                    continue
+                about = f"{page.title}: {item.about.rstrip('.')}. Columns: {_columns(text)}. CSV: {NONFINITE}"
+                files.append((path, text.encode(), about))
+                paths.append(path)
+            elif item.figure is not None and item.chart is not None:
+                chart = CHARTS[item.chart]
+                if item.stem is not None:
+                    chart = Chart(
+                        item.stem, chart.title, chart.csv_key, chart.short, chart.unused, chart.note
+                    )
+                try:
+                    figure = item.figure()
+                except Exception:
+                    _LOG.exception("bundle: chart %r failed", path)
+                    notes.append(f"{path} could not be drawn (the error was logged on the server).")
+                    continue
+                charts.append((path, page.title, chart, figure))
+    if run.plans:  # what this run drew that no page's builder covers (a page added later)
+        extra = [(k, v) for k, v in run.csvs.items() if v[0] not in written]
+        if extra:
+            paths = []
+            sections.append(("This page", _THIS_PAGE, paths))
+            for _, (file_name, build_csv, about) in extra:
+                try:
+                    text = build_csv()
+                except Exception:
+                    _LOG.exception("bundle: CSV %r failed", file_name)
+                    continue
+                path = f"{_THIS_PAGE}/{file_name}"
+                files.append(
+                    (path, text.encode(), f"{about.rstrip('.')}. Columns: {_columns(text)}. CSV: {NONFINITE}")
+                )
+                paths.append(path)
     if charts and png_available():
+        kept, past = charts[:BUNDLE_CHARTS], charts[BUNDLE_CHARTS:]
         figures = [
-            export_figure(figure, chart.title, chart.assumptions(run.assumptions), run.link)
-            for chart, figure in charts
+            export_figure(fig, c.title, c.assumptions(run.assumptions), run.link) for _, _, c, fig in kept
         ]
+        failed = False
         try:
-            images = render_pngs(figures)
+            images = render_pngs(figures, deadline=started + limit)
         except Exception:
             _LOG.exception("bundle: PNGs failed")
-            notes.append("The charts' PNGs could not be rendered this time; download them one by one.")
-        else:
-            for (chart, _), image in zip(charts, images, strict=True):
-                files.append(
-                    (
-                        f"aliquant_{chart.stem}.png",
-                        image,
-                        f"the chart “{chart.title}”, with the assumptions, the source and the share link",
-                    )
+            images, failed = [], True
+            notes.append(
+                "The charts' PNGs could not be rendered this time; download them one by one on each page."
+            )
+        for (path, title, chart, _), image in zip(kept, images, strict=False):
+            files.append(
+                (
+                    path,
+                    image,
+                    f"{title}: the chart “{chart.title}”, with the assumptions, the source and the "
+                    "share link",
                 )
+            )
+            _section(sections, title).append(path)
+        skipped = [] if failed else [path for path, *_ in (*kept[len(images) :], *past)]
+        if skipped:
+            notes.append(
+                f"PNGs not rendered within the bundle's {limit:g} s (one chart at a time): "
+                + ", ".join(skipped)
+                + ". Their CSVs are here; each page's PNG button renders them one by one."
+            )
     elif charts:
         notes.append("PNGs are not included: this server cannot render them (Kaleido and Chromium).")
-    readme = _readme(run, files, notes, time.monotonic() - started)
+    readme = _readme(run, files, sections, notes, time.monotonic() - started)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", readme)
@@ -570,18 +688,41 @@ def bundle(run: Run) -> bytes:
     return buffer.getvalue()
 
 
-def _readme(run: Run, files: Sequence[tuple[str, bytes, str]], notes: Sequence[str], seconds: float) -> str:
+def _section(sections: list[tuple[str, str, list[str]]], title: str) -> list[str]:
+    return next(paths for t, _, paths in sections if t == title)
+
+
+def _readme(
+    run: Run,
+    files: Sequence[tuple[str, bytes, str]],
+    sections: Sequence[tuple[str, str, list[str]]],
+    notes: Sequence[str],
+    seconds: float,
+) -> str:
+    about = {name: text for name, _, text in files}
     lines = [
-        "aliquant: everything on this page",
+        "aliquant: every page's charts and tables, at these settings",
         "",
-        f"Share link (opens this page with these settings): {run.link or '(not known here)'}",
-        f"Assumptions (the sidebar's): {assumptions_line(run.assumptions)}",
+        "Share link (opens the page this was downloaded from, with these settings): "
+        + (run.link or "(not known here)"),
+        f"Assumptions (the sidebar's, used by every page): {assumptions_line(run.assumptions)}",
+        "Each page's own settings are those it had when this was downloaded (its defaults where it "
+        "was never opened, or the share link's values); they are repeated as columns in its CSVs.",
         SOURCE,
+        "",
+        f"CSV files: {CSV_CONVENTION}.",
         "",
         "Files:",
         "- README.txt: this file.",
-        *(f"- {name}: {about}." for name, _, about in files),
+        *(f"- {name}: {about[name]}." for name, _, _ in files if "/" not in name),
     ]
+    for title, folder, paths in sections:
+        if not paths:
+            continue
+        lines += ["", f"{title} (folder {folder}/):"]
+        lines += [
+            f"- {path}: {about[path]}." for path in sorted(paths, key=lambda p: (p.endswith(".png"), p))
+        ]
     if notes:
         lines += ["", "Left out:", *(f"- {note}" for note in notes)]
     lines += ["", f"Built in {seconds:.1f} s."]
@@ -624,6 +765,14 @@ def share_bar() -> Iterator[Run]:
 
 def _finish(slot: Any, run: Run) -> None:
     run.link = share_link()
+    if any(key.startswith("sim_") for key in run.csvs):  # the simulation page: kept for the bundle
+        st.session_state[bundle_pages.SIMULATION_KEY] = run
+    try:
+        params = st.query_params
+        link = {key: params.get_all(key) for key in params}
+        run.plans = bundle_pages.snapshot(state.current(), st.session_state, link)
+    except Exception:  # the bundle falls back to this page's charts; the page is never broken
+        _LOG.exception("bundle: the pages' settings could not be read")
     _fill(slot, run)
 
 
@@ -648,6 +797,7 @@ def _fill(slot: Any, run: Run) -> None:
             on_click="ignore",
             icon=":material/folder_zip:",
             key="share_bundle",
-            help="One zip: the scenario file, every chart's CSV and PNG on this page, and a README "
-            "saying what each file is.",
+            help="One zip: the scenario file, every page's charts (CSV and PNG) and tables at these "
+            "settings, and a README saying what each file is (built when clicked; the PNGs take up "
+            "to a minute).",
         )

@@ -158,10 +158,17 @@ def test_the_bundle_holds_scenario_every_csv_and_png_and_a_readme():
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = archive.namelist()
     assert names[0] == "README.txt"
-    csvs = sorted(n for n in names if n.endswith(".csv"))
-    pngs = sorted(n for n in names if n.endswith(".png"))
-    assert csvs == ["aliquant_uncertainty_draws.csv", "aliquant_uncertainty_quantiles.csv"]
-    assert pngs == ["aliquant_uncertainty_p_align.png", "aliquant_uncertainty_required_labels.png"]
+    csvs = sorted(n for n in names if n.startswith("uncertainty/") and n.endswith(".csv"))
+    pngs = sorted(n for n in names if n.startswith("uncertainty/") and n.endswith(".png"))
+    # The page's own files, and its other view's (the sensitivity), in its folder (every page's
+    # files: tests/test_bundle.py).
+    assert csvs == [
+        f"uncertainty/aliquant_uncertainty_{name}.csv" for name in ("draws", "quantiles", "sensitivity")
+    ]
+    assert pngs == [
+        f"uncertainty/aliquant_uncertainty_{name}.png"
+        for name in ("p_align", "required_labels", "sobol", "tornado")
+    ]
     scenario = archive.read("aliquant_scenario.json").decode()
     assert scenario == scenario_io.export_text(Assumptions(labels=250000.0))
     readme = archive.read("README.txt").decode()
@@ -202,8 +209,9 @@ def test_a_bundle_without_png_rendering_still_has_the_data(monkeypatch):
     run = at.session_state[RUN_KEY]
     monkeypatch.setattr(exports, "png_available", lambda: False)
     archive = zipfile.ZipFile(io.BytesIO(exports.bundle(run)))
-    names = ["README.txt", "aliquant_p_align_curve.csv", "aliquant_scenario.json"]
-    assert sorted(archive.namelist()) == names
+    names = archive.namelist()
+    assert {"README.txt", "overview/aliquant_p_align_curve.csv", "aliquant_scenario.json"} <= set(names)
+    assert not [name for name in names if name.endswith(".png")]
     assert "PNGs are not included" in archive.read("README.txt").decode()
 
 
@@ -274,4 +282,4 @@ def test_a_chart_whose_csv_button_is_in_a_closed_box_still_has_its_csv_in_the_bu
     run = at.session_state[RUN_KEY]
     monkeypatch.setattr(exports, "png_available", lambda: False)
     archive = zipfile.ZipFile(io.BytesIO(exports.bundle(run)))
-    assert "aliquant_trajectory.csv" in archive.namelist()
+    assert "over_time/aliquant_trajectory.csv" in archive.namelist()

@@ -34,6 +34,7 @@ from aliquant_core.quantities import QUANTITIES
 
 from . import (
     calls,
+    class_controls,
     compare,
     estimate_view,
     map_view,
@@ -131,6 +132,7 @@ def _overview(ctx: Context) -> Callable[[], PageFiles]:
     pinned = ctx.state.get(compare.A_KEY)
     versus = None if pinned is None else (pinned.labels, *compare.model_key(pinned))
     settings = a.as_dict()
+    extra = class_controls.current(ctx.state)
 
     def build() -> PageFiles:
         return PageFiles(
@@ -138,14 +140,21 @@ def _overview(ctx: Context) -> Callable[[], PageFiles]:
                 Item(
                     "aliquant_p_align_curve.csv",
                     _CURVE_ABOUT,
-                    csv=functools.partial(overview_view.chart_csv, quality_key, threat_key, settings),
+                    csv=functools.partial(overview_view.chart_csv, quality_key, threat_key, settings, extra),
                 ),
                 Item(
                     "aliquant_p_align_curve.png",
                     "",
                     chart="alignment_curve",
                     figure=functools.partial(
-                        overview_view.chart, a.labels, a.target, quality_key, threat_key, source, versus
+                        overview_view.chart,
+                        a.labels,
+                        a.target,
+                        quality_key,
+                        threat_key,
+                        source,
+                        versus,
+                        extra,
                     ),
                 ),
             ]
@@ -297,13 +306,22 @@ def _over_time(ctx: Context) -> Callable[[], PageFiles]:
     pinned = ctx.state.get(compare.A_KEY)
     settings = a.as_dict()
 
+    extra = class_controls.current(ctx.state)
+
     def build() -> PageFiles:
-        data = over_time_view.run(rates, labels=a.labels, **a.quality, **a.threat, target=a.target)
+        data = over_time_view.run(
+            rates, labels=a.labels, **a.quality, **a.threat, target=a.target, classes=extra
+        )
         versus = (
             None
             if pinned is None
             else over_time_view.run(
-                rates, labels=pinned.labels, **pinned.quality, **pinned.threat, target=pinned.target
+                rates,
+                labels=pinned.labels,
+                **pinned.quality,
+                **pinned.threat,
+                target=pinned.target,
+                classes=extra,
             )
         )
         figure = functools.partial(
@@ -347,13 +365,17 @@ def _uncertainty(ctx: Context) -> Callable[[], PageFiles]:
         a_chosen = {key: kept.get(key, a_defaults[key]) for key in uncertainty_view.INTERVALS.keys}
         a_intervals = tuple(uncertainty_view.chosen_intervals(a_chosen))
 
+    extra = class_controls.current(ctx.state)
+
     def build() -> PageFiles:
         files = PageFiles()
-        result = uncertainty_view.uncertainty_summary(intervals, point_key, draws, seed)
+        result = uncertainty_view.uncertainty_summary(intervals, point_key, draws, seed, extra)
         at_point = calls.evaluate(a.labels, **a.quality, **a.threat)
         versus = None
         if a_intervals is not None:
-            a_result = uncertainty_view.uncertainty_summary(a_intervals, tuple(a_point.items()), draws, seed)
+            a_result = uncertainty_view.uncertainty_summary(
+                a_intervals, tuple(a_point.items()), draws, seed, extra
+            )
             versus = {"hist": a_result["p_align_histogram"], "mean": a_result["mean_p_align"]}
         files.items += [
             Item(
@@ -386,7 +408,9 @@ def _uncertainty(ctx: Context) -> Callable[[], PageFiles]:
             Item(
                 "aliquant_uncertainty_draws.csv",
                 "every draw: the uncertain quantities as drawn, P_align and the labels required",
-                csv=functools.partial(uncertainty_view.draws_csv_for, intervals, point_key, draws, seed),
+                csv=functools.partial(
+                    uncertainty_view.draws_csv_for, intervals, point_key, draws, seed, extra
+                ),
             ),
         ]
         if not intervals:
@@ -395,8 +419,10 @@ def _uncertainty(ctx: Context) -> Callable[[], PageFiles]:
                 "uncertain (switch some on in the page's intervals)."
             )
             return files
-        swings = uncertainty_view.run_tornado(intervals, point_key)
-        sobol = uncertainty_view.run_sensitivity(intervals, point_key, uncertainty_view.SOBOL_SAMPLES, seed)
+        swings = uncertainty_view.run_tornado(intervals, point_key, extra)
+        sobol = uncertainty_view.run_sensitivity(
+            intervals, point_key, uncertainty_view.SOBOL_SAMPLES, seed, extra
+        )
         order = [bar["name"] for bar in swings["bars"]]
         by_name = dict(
             zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)

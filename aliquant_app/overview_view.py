@@ -609,6 +609,11 @@ def chart_csv(
     quality: tuple[tuple[str, float], ...],
     threat: tuple[tuple[str, float], ...],
     settings: Mapping[str, float],
+    classes: Classes = (),
 ) -> str:
-    """The chart's curve as CSV (:func:`curve_csv`), written when asked for."""
-    return curve_csv(curve(**dict(quality), **dict(threat)), settings)
+    """The chart's curve as CSV (:func:`curve_csv`), written when asked for; over every class with
+    ``classes`` added beside the sidebar's (their names and values in a ``classes`` column)."""
+    if classes:
+        named = "; ".join(f"{name}: log10K {k:g}, f {f:g}, chi {chi:g}" for name, k, f, chi in classes)
+        settings = {**settings, "classes": named}
+    return curve_csv(curve(**dict(quality), **dict(threat), classes=classes), settings)

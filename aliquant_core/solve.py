@@ -84,6 +84,17 @@ def _smallest_half(loss_prob, win_prob, margin, budget):
     A bracket [lo, hi] with gap(lo) > 0 ≥ gap(hi), shrunk by secant steps (ln T is nearly linear
     in a) kept strictly inside the bracket, with a bisection every third step in case it stalls.
     """
+    # A margin so small that 4·margin² is below 1e-280 (q − ½ under about 5e-141) needs a jury of
+    # more than 1e280 (a ≈ budget / 4·margin²): beyond what the search below can bracket without
+    # overflow, and beyond any labelling programme. No number of labels suffices there.
+    beyond = 4.0 * margin * margin < 1e-280
+    if np.all(beyond):
+        return np.full_like(margin, np.inf)
+    if np.any(beyond):
+        half = np.full_like(margin, np.inf)
+        keep = ~beyond
+        half[keep] = _smallest_half(loss_prob[keep], win_prob[keep], margin[keep], budget[keep])
+        return half
     lo = np.ones_like(margin)
     gap_lo = _gap(lo, loss_prob, win_prob, margin, budget)
     # Chernoff: ln I_x(a, a) ≲ a·ln(4xq), so a ≈ budget / ln(4xq) is the right order of magnitude.

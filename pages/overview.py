@@ -285,7 +285,7 @@ left.caption(
 csv_button(
     right,
     "CSV",
-    functools.partial(overview_view.chart_csv, quality_key, threat_key, assumptions.as_dict()),
+    functools.partial(overview_view.chart_csv, quality_key, threat_key, assumptions.as_dict(), extra),
     file_name="aliquant_p_align_curve.csv",
     key="overview_csv",
     help="The curve's data: P_align and its Bonferroni bound at each label count, with the settings.",

@@ -242,3 +242,22 @@ def test_required_labels_one_ulp_from_the_knife_edge():
         fooled_rate=1 - eps,
     )
     assert 1e35 < needed < 1e38
+
+
+def test_a_margin_too_small_for_any_count_is_unreachable_without_a_warning():
+    """q − ½ = σ/2 at ε = ½, φ = 0 (model brief): at σ = 1e-300 the jury would need ~1e600 labels.
+
+    Found by hypothesis (a divide-by-zero warning in the search's first bracket). By hand, the
+    labels needed grow as 1/(4·margin²): σ = 1e-140 gives about 1e281 (finite), σ = 1e-160 is past
+    the search's 1e280 bound and answers inf ("unreachable").
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert required_labels(0.9, 0.5, blind_spot=1e-300, fooled_rate=0.0) == np.inf
+        assert required_labels(0.9, 0.5, blind_spot=1e-160, fooled_rate=0.0) == np.inf
+        assert 1e280 < required_labels(0.9, 0.5, blind_spot=1e-140, fooled_rate=0.0) < 1e282
+        both = required_labels(0.9, 0.5, blind_spot=np.array([1e-300, 1e-3]), fooled_rate=0.0)
+        assert both[0] == np.inf
+        assert both[1] == required_labels(0.9, 0.5, blind_spot=1e-3, fooled_rate=0.0)

@@ -259,8 +259,11 @@ with words:
     st.markdown("#### Sharing and exports")
     st.markdown(
         "Every page can be shared: *Copy link* copies the address, which holds every setting; "
-        "*Embed* gives an iframe of it; *Download all* gives one zip with the scenario file, each "
-        "chart's data (CSV) and picture (PNG) on the page, and a README naming each file. Each PNG "
+        "*Embed* gives an iframe of it; *Download all* gives one zip with the scenario file, every "
+        "page's charts and tables (CSV, and a PNG of each chart), at the sidebar's values and each "
+        "page's own settings as they stand, and a README naming each file and its columns. Results "
+        "that run only on request (the cheapest-programme search, the simulation check) come when "
+        "they have been run with these settings; the README says what was left out and why. Each PNG "
         "carries its title, the assumptions it uses, this explorer as its source, and the share link. "
         "CSV files hold one table each, with the settings repeated as columns (a setting that is also "
         "a data column is named `setting_<name>`). An infinite value (labels required where no "

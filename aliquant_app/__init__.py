@@ -26,7 +26,8 @@ Shared UI
     :mod:`~aliquant_app.linked` (page controls kept in the link), :mod:`~aliquant_app.widgets`,
     :mod:`~aliquant_app.serving`, :mod:`~aliquant_app.exports` (copy link, embed, each chart's
     PNG and the download-all bundle) with :mod:`~aliquant_app.bundle_pages` (each page's part of
-    the bundle, declared once), :mod:`~aliquant_app.class_controls` (competitor classes), :mod:`~aliquant_app.csv_tables` (the one CSV writer),
+    the bundle, declared once), :mod:`~aliquant_app.class_controls` (competitor classes),
+    :mod:`~aliquant_app.csv_tables` (the one CSV writer),
     :mod:`~aliquant_app.answer` (the Overview's plain answer, in words) and
     :mod:`~aliquant_app.compare` (named scenarios and the pinned A of an A/B comparison).
 

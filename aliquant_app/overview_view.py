@@ -419,7 +419,7 @@ def alignment_curve(
     hours_labels: float,
     hours: float,
     seconds_per_label: float,
-    height: int = 350,
+    height: int = 380,
     versus: Mapping | None = None,
 ) -> go.Figure:
     """P_align against labels on a log axis, with reference pipelines in a strip below.
@@ -449,7 +449,7 @@ def alignment_curve(
         The pinned assumptions A, drawn beside (the sidebar's curve is then B): ``labels`` and
         ``p_align`` lists of its curve, and ``programme``, its (labels, P_align, 1 − P_align).
     """
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.76, 0.24], vertical_spacing=0.04)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.04)
     lanes = len(pipelines)
     hover = (
         f"{hours:g} labeler-hours at {seconds_per_label:g} s per comparison (the pricing source's) "

@@ -130,11 +130,12 @@ BELOW_HEADER = """() => {
 NO_CHART = {"labels-in", "model"}
 #: Pairs of a chart's notes and legend entries that overlap (by more than a pixel each way). At
 #: 390 px, before charts kept a minimum width on phones, the Overview's "300 labeler-hours" note
-#: ran into its "within 2 OOM of RLHF" note.
+#: ran into its "within 2 OOM of RLHF" note; at every width the pipelines strip's labels
+#: "Anthropic HH" and "Constitutional AI" overlapped by 3–4 px (its lanes were 12 px apart).
 NOTES_OVERLAP = """() => {
   const out = [];
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
-    const boxes = [...plot.querySelectorAll('.annotation-text, .legendtext')]
+    const boxes = [...plot.querySelectorAll('.annotation-text, .legendtext, .textpoint text')]
       .map(e => [e.textContent, e.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
       const [a, b] = [boxes[i][1], boxes[j][1]];

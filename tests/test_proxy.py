@@ -445,6 +445,10 @@ def test_csp_allows_streamlits_inline_script_by_its_hash():
     an upgrade that changes it, this prints the hash to put in deploy/nginx.conf."""
     page = (Path(streamlit.__file__).parent / "static" / "index.html").read_text()
     inline = re.findall(r"<script>(.*?)</script>", page, re.S)
+    # ...and the share bar's Copy link script (aliquant_app/exports.py), the app's one inline script.
+    from aliquant_app import exports
+
+    inline += re.findall(r"<script>(.*?)</script>", exports._COPY_HTML, re.S)
     hashes = {"sha256-" + b64encode(sha256(s.encode()).digest()).decode() for s in inline}
     (csp,) = re.findall(r'add_header Content-Security-Policy "([^"]*)"', CONF.read_text())
     in_conf = set(re.findall(r"'(sha256-[^']+)'", csp))
@@ -610,11 +614,12 @@ def test_the_app_works_under_the_csp_in_chromium(app_proxy):
                     assert 10 * other <= int(bursts["aliquant_req"]), other
                     print(f"first load: {static} static files, {other} other requests")
                     with page.expect_download(timeout=30_000) as csv:
-                        page.locator('[data-testid="stDownloadButton"] button').first.click()
+                        page.locator(".st-key-overview_csv button").first.click()
                     assert csv.value.suggested_filename.endswith(".csv")
-                    page.locator(".js-plotly-plot").first.hover()
-                    with page.expect_download(timeout=30_000) as png:
-                        page.locator('.modebar-btn[data-title^="Download plot"]').first.click()
+                    # The chart's PNG: rendered on the server (aliquant_app/exports.py), fetched
+                    # through the proxy like the CSV.
+                    with page.expect_download(timeout=60_000) as png:
+                        page.locator(".st-key-alignment_curve_png button").first.click()
                     assert png.value.suggested_filename.endswith(".png")
                 violations = page.evaluate("window.__violations")
                 assert violations == [], (path, violations)

@@ -23,6 +23,7 @@ import streamlit as st
 from aliquant_core import DEFAULTS, MAX_CLASSES, QUANTITIES, CompetitorClass, QuantityError, targeted_few
 
 from .formatting import as_text
+from .linked import link_values, write_link_values
 from .widgets import quote
 
 __all__ = [
@@ -113,17 +114,9 @@ def read_link(text: str) -> Extra:
         raise ValueError(str(error)) from None
 
 
-def _link_values(params: Any) -> list[str]:
-    if params is None:
-        return []
-    if hasattr(params, "get_all"):
-        return list(params.get_all(LINK_KEY)) if LINK_KEY in params.to_dict() else []
-    return list(params.get(LINK_KEY) or [])
-
-
 def restore_link(state: MutableMapping[str, Any], params: Any) -> list[str]:
     """On a session's first run: the link's classes into ``state``; a note for each refused value."""
-    values = _link_values(params)
+    values = link_values(params, LINK_KEY)
     if not values:
         return []
     notes, extra = [], []
@@ -146,13 +139,7 @@ def restore_link(state: MutableMapping[str, Any], params: Any) -> list[str]:
 
 def write_link(state: Mapping[str, Any], params: Any) -> None:
     """Make the link's :data:`LINK_KEY` hold the added classes, or be absent; only a change is written."""
-    wanted = link_texts(current(state))
-    have = _link_values(params)
-    if not wanted:
-        if have:
-            del params[LINK_KEY]
-    elif have != wanted:
-        params[LINK_KEY] = wanted
+    write_link_values(params, LINK_KEY, link_texts(current(state)))
 
 
 # -- the expander ---------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from aliquant_core import ASSUMPTION_SETS, DEFAULTS, QUANTITIES, Assumptions, Qu
 from . import calls, overview_view
 from .answer import plain_probability
 from .formatting import count
-from .linked import LinkedStore, leave_to_page, link_number
+from .linked import LinkedStore, leave_to_page, link_number, link_values, write_link_values
 from .widgets import markdown_table, quote
 
 __all__ = [
@@ -177,21 +177,13 @@ def read_link(text: str) -> Assumptions:
         raise ValueError(str(error)) from None
 
 
-def _link_values(params: Any) -> list[str]:
-    if params is None:
-        return []
-    if hasattr(params, "get_all"):
-        return list(params.get_all(LINK_KEY)) if LINK_KEY in params.to_dict() else []
-    return list(params.get(LINK_KEY) or [])
-
-
 def restore_link(state: MutableMapping[str, Any], params: Any) -> list[str]:
     """On a session's first run: A from the link into ``state``; a note for the link note on refusal.
 
     ``params`` is ``st.query_params`` or a mapping of key → list of values. A refused value pins
     nothing; the rest of the link applies.
     """
-    values = _link_values(params)
+    values = link_values(params, LINK_KEY)
     if not values:
         return []
     try:
@@ -207,12 +199,7 @@ def write_link(state: MutableMapping[str, Any], params: Any) -> None:
     wanted, digits = link_text(state.get(A_KEY))
     if state.get(_ROUNDED_KEY) != digits:
         state[_ROUNDED_KEY] = digits
-    current = _link_values(params)
-    if wanted is None:
-        if current:
-            del params[LINK_KEY]
-    elif current != [wanted]:
-        params[LINK_KEY] = wanted if hasattr(params, "get_all") else [wanted]
+    write_link_values(params, LINK_KEY, None if wanted is None else [wanted])
 
 
 # --- what the pages need ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from aliquant_core.scenario import Scenario
 from . import uncertainty_view
 from .calls import cached_data
 from .formatting import as_text
-from .linked import leave_to_page
+from .linked import leave_to_page, link_values, write_link_values
 from .widgets import quote
 
 __all__ = [
@@ -390,21 +390,13 @@ def read_link(text: str) -> dict[str, Any]:
     return record
 
 
-def _link_values(params: Any) -> list[str]:
-    if params is None:
-        return []
-    if hasattr(params, "get_all"):
-        return list(params.get_all(LINK_KEY)) if LINK_KEY in params.to_dict() else []
-    return list(params.get(LINK_KEY) or [])
-
-
 def restore_link(state: MutableMapping[str, Any], params: Any) -> list[str]:
     """On a session's first run: the link's applied estimates into ``state``; notes on a refusal.
 
     ``params`` is ``st.query_params`` or a mapping of key → list of values. A value that
     :func:`read_link` refuses is noted (for the link note) and nothing is applied.
     """
-    values = _link_values(params)
+    values = link_values(params, LINK_KEY)
     if not values:
         return []
     try:
@@ -420,12 +412,7 @@ def write_link(state: Mapping[str, Any], params: Any) -> None:
     Only a change is written (each write sends the browser a message).
     """
     wanted = link_text(state.get(APPLIED_KEY))
-    current = _link_values(params)
-    if wanted is None:
-        if current:
-            del params[LINK_KEY]
-    elif current != [wanted]:
-        params[LINK_KEY] = wanted if hasattr(params, "get_all") else [wanted]
+    write_link_values(params, LINK_KEY, None if wanted is None else [wanted])
 
 
 def applied_rows(applied: Mapping[str, Any]) -> list[dict[str, str]]:

@@ -351,12 +351,27 @@ class LinkedStore:
         """
         current = _link_values(params, self.keys)
         for key in self.keys:
-            value = wanted.get(key)
-            if value is None:
-                if key in current:
-                    del params[key]
-            elif current.get(key) != value:
-                params[key] = value if len(value) > 1 or not hasattr(params, "get_all") else value[0]
+            _set(params, key, current.get(key), wanted.get(key))
+
+
+def link_values(params: Any, key: str) -> list[str]:
+    """Every value the link gives ``key`` (``[]`` if none): ``params`` is ``st.query_params`` or a
+    mapping of key → list of values."""
+    return _link_values(params, (key,)).get(key, [])
+
+
+def write_link_values(params: Any, key: str, wanted: list[str] | None) -> None:
+    """Make the link's ``key`` hold exactly ``wanted`` (absent for None or ``[]``). Only a change is
+    written: each change to ``st.query_params`` sends the browser a message."""
+    _set(params, key, link_values(params, key), wanted or None)
+
+
+def _set(params: Any, key: str, current: list[str] | None, value: list[str] | None) -> None:
+    if value is None:
+        if current:
+            del params[key]
+    elif current != value:
+        params[key] = value if len(value) > 1 or not hasattr(params, "get_all") else value[0]
 
 
 def _link_values(params: Any, keys: Iterable[str]) -> dict[str, list[str]]:

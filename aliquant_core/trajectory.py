@@ -260,15 +260,32 @@ def _class_trajectory(rates, g, ratio, classes, evolved, held, clipped, error, p
         result, programme_regime = single, regime
     else:
         arrays = programme.arrays()
-        source_blind, hit = _clip("blind_spot", _grown_blind_spot(arrays["blind_spot"], ratio, g[:, None]))
-        if hit and "blind_spot" not in clipped:
-            clipped.append("blind_spot")
+        source_blind = _source_blind_spots(arrays, ratio, g, clipped)
         without_blind = {k: v for k, v in shared.items() if k != "blind_spot"}
         result = mixture_over_classes(
             arrays["labels"], arrays["error_rate"], source_blind, arrays["redundancy"],
             programme.aggregation, method, without_blind, threats, names,
         )  # fmt: skip
         programme_regime = np.asarray(result.regime)
+    return _assembled(
+        rates, g, evolved, error, p_star, n, programme, source_blind, needed,
+        result.p_align, result.p_align_lower_bound, regime, programme_regime, clipped, held, by_class=result,
+    )  # fmt: skip
+
+
+def _source_blind_spots(arrays, ratio, g, clipped) -> np.ndarray:
+    """Each source's blind spot per generation (rows), clipped; noted in ``clipped`` if it was."""
+    source_blind, hit = _clip("blind_spot", _grown_blind_spot(arrays["blind_spot"], ratio, g[:, None]))
+    if hit and "blind_spot" not in clipped:
+        clipped.append("blind_spot")
+    return source_blind
+
+
+def _assembled(
+    rates, g, evolved, error, p_star, n, programme, source_blind, needed,
+    p_value, p_lower, regime, programme_regime, clipped, held, by_class=None,
+) -> Trajectory:  # fmt: skip
+    """The :class:`Trajectory` of what :func:`trajectory` computed (one class or several)."""
     unreachable = np.flatnonzero(np.isinf(needed))
     return Trajectory(
         rates=rates,
@@ -280,14 +297,14 @@ def _class_trajectory(rates, g, ratio, classes, evolved, held, clipped, error, p
         programme=programme,
         source_blind_spots=source_blind,
         required_labels=needed,
-        p_align=np.asarray(result.p_align, dtype=float),
-        p_align_lower_bound=np.asarray(result.p_align_lower_bound, dtype=float),
+        p_align=np.asarray(p_value, dtype=float),
+        p_align_lower_bound=np.asarray(p_lower, dtype=float),
         regime=regime,
         programme_regime=programme_regime,
         clipped=tuple(clipped),
         first_unreachable_generation=int(unreachable[0]) if unreachable.size else None,
         held=held,
-        by_class=result,
+        by_class=by_class,
     )
 
 
@@ -452,9 +469,7 @@ def trajectory(
         p_value, p_lower, programme_regime = single.p_align, single.p_align_lower_bound, regime
     else:
         arrays = programme.arrays()
-        source_blind, hit = _clip("blind_spot", _grown_blind_spot(arrays["blind_spot"], ratio, g[:, None]))
-        if hit and "blind_spot" not in clipped:
-            clipped.append("blind_spot")
+        source_blind = _source_blind_spots(arrays, ratio, g, clipped)
         result = mixture_p_align(
             **{**arrays, "blind_spot": source_blind},
             aggregation=programme.aggregation,
@@ -464,22 +479,7 @@ def trajectory(
         p_value, p_lower = result.p_align, result.p_align_lower_bound
         programme_regime = np.asarray(result.regime)
 
-    unreachable = np.flatnonzero(np.isinf(needed))
-    return Trajectory(
-        rates=rates,
-        generation=g,
-        **evolved,
-        error_rate=error,
-        target=p_star,
-        labels=n,
-        programme=programme,
-        source_blind_spots=source_blind,
-        required_labels=needed,
-        p_align=np.asarray(p_value, dtype=float),
-        p_align_lower_bound=np.asarray(p_lower, dtype=float),
-        regime=regime,
-        programme_regime=programme_regime,
-        clipped=tuple(clipped),
-        first_unreachable_generation=int(unreachable[0]) if unreachable.size else None,
-        held=held,
-    )
+    return _assembled(
+        rates, g, evolved, error, p_star, n, programme, source_blind, needed,
+        p_value, p_lower, regime, programme_regime, clipped, held,
+    )  # fmt: skip

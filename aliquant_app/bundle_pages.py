@@ -423,15 +423,7 @@ def _uncertainty(ctx: Context) -> Callable[[], PageFiles]:
         sobol = uncertainty_view.run_sensitivity(
             intervals, point_key, uncertainty_view.SOBOL_SAMPLES, seed, extra
         )
-        order = [bar["name"] for bar in swings["bars"]]
-        by_name = dict(
-            zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)
-        )
-        sobol_sorted = {
-            "names": order,
-            "first_order": [by_name[n][0] for n in order],
-            "total_order": [by_name[n][1] for n in order],
-        }
+        sobol_sorted = uncertainty_view.in_tornado_order(sobol, swings)
         files.items.append(
             Item(
                 "aliquant_uncertainty_tornado.png",

@@ -48,6 +48,7 @@ __all__ = [
     "draws_csv_for",
     "histogram_p_align",
     "histogram_required",
+    "in_tornado_order",
     "interval_defaults",
     "model_interval",
     "p_align_histogram",
@@ -423,6 +424,20 @@ def run_sensitivity(
         classes=_core_classes(point, classes),
     )
     return result.to_dict()
+
+
+def in_tornado_order(sobol: Mapping[str, Any], swings: Mapping[str, Any]) -> dict[str, list]:
+    """The Sobol indices (:func:`run_sensitivity`) reordered as the tornado's bars, largest swing
+    first, so both charts list the quantities alike."""
+    order = [bar["name"] for bar in swings["bars"]]
+    by_name = dict(
+        zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)
+    )
+    return {
+        "names": order,
+        "first_order": [by_name[n][0] for n in order],
+        "total_order": [by_name[n][1] for n in order],
+    }
 
 
 @cached_data(max_entries=64)

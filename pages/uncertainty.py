@@ -296,15 +296,7 @@ def sensitivity() -> None:
     if intervals:
         swings = view.run_tornado(interval_key, point_key, extra)
         sobol = view.run_sensitivity(interval_key, point_key, view.SOBOL_SAMPLES, seed, extra)
-        order = [bar["name"] for bar in swings["bars"]]
-        by_name = dict(
-            zip(sobol["names"], zip(sobol["first_order"], sobol["total_order"], strict=True), strict=True)
-        )
-        sobol_sorted = {
-            "names": order,
-            "first_order": [by_name[n][0] for n in order],
-            "total_order": [by_name[n][1] for n in order],
-        }
+        sobol_sorted = view.in_tornado_order(sobol, swings)
         left, right = st.columns(2)
         left.markdown(
             "**Tornado:** P_align with one quantity at its interval's low end (grey) or high end "

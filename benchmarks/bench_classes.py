@@ -22,7 +22,6 @@ preset (10², footprint = the blind spot, χ = 1) and a broad, mild class (10¹�
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from aliquant_core import (
     classes_p_align,
     p_align,
 )
+from benchmarks.timing import interleaved
 
 GRID_SIZE = 200
 RATIO_TARGET = 2.0
@@ -85,27 +85,6 @@ def floor_arguments(labels, error_rate):
     return out
 
 
-def interleaved(functions, repeats, warmup=2):
-    names = list(functions)
-    for _ in range(warmup):
-        for name in names:
-            functions[name]()
-    times = {name: [] for name in names}
-    enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    try:
-        for repeat in range(repeats):
-            for name in names if repeat % 2 == 0 else reversed(names):
-                start = time.process_time_ns()
-                functions[name]()
-                times[name].append((time.process_time_ns() - start) * 1e-9)
-    finally:
-        if enabled:
-            gc.enable()
-    return times
-
-
 def bench_grid(name: str, repeats: int) -> dict:
     labels, error_rate = axes(GRIDS[name])
     pieces = floor_arguments(labels, error_rate)
@@ -124,7 +103,9 @@ def bench_grid(name: str, repeats: int) -> dict:
 
     with np.errstate(all="ignore"):
         times = interleaved(
-            {"floor": floor, "classes_p_align": candidate, "p_align": one_class_each}, repeats
+            {"floor": floor, "classes_p_align": candidate, "p_align": one_class_each},
+            repeats,
+            clock=time.process_time_ns,  # CPU time: the machine is shared
         )
     result = classes_p_align(labels, error_rate, classes=CLASSES, **threat)
     values = np.asarray(result.p_align)

@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import gc
 import hashlib
 import json
 import os
@@ -44,7 +43,6 @@ import pstats
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,6 +57,7 @@ from scipy import special  # noqa: E402
 import aliquant_core  # noqa: E402
 from aliquant_core import _math, p_align, required_labels  # noqa: E402
 from aliquant_core.quantities import DEFAULTS, THREAT  # noqa: E402
+from benchmarks.timing import interleaved  # noqa: E402
 
 GRID_SIZE = 200
 GRID_RATIO_TARGET = 2.0
@@ -163,28 +162,6 @@ def environment() -> dict:
 # Timing
 
 
-def interleaved(functions: dict[str, Callable[[], object]], repeats: int, warmup: int = 2) -> dict:
-    """Seconds per call of each function, run in alternating order, garbage collector off."""
-    names = list(functions)
-    for _ in range(warmup):
-        for name in names:
-            functions[name]()
-    times: dict[str, list[float]] = {name: [] for name in names}
-    enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    try:
-        for repeat in range(repeats):
-            for name in names if repeat % 2 == 0 else reversed(names):
-                start = time.perf_counter_ns()
-                functions[name]()
-                times[name].append((time.perf_counter_ns() - start) * 1e-9)
-    finally:
-        if enabled:
-            gc.enable()
-    return times
-
-
 def _summary(samples: list[float]) -> dict:
     return {"median_s": float(np.median(samples)), "min_s": float(np.min(samples)), "repeats": len(samples)}
 
@@ -248,7 +225,8 @@ def floor_arguments(labels, error_rate, scenario) -> tuple[np.ndarray, np.ndarra
     """a = ceil(round(f·N)/2) and x = 1 − q for each point, computed as the model does."""
     labels, error_rate = np.broadcast_arrays(labels, error_rate)
     blind = _math.blind_share(scenario["blind_spot"], scenario["footprint"], scenario["exploitation"])
-    x = _math.label_loss_prob(error_rate, blind)
+    fooled = scenario.get("fooled_rate", aliquant_core.DEFAULTS["fooled_rate"])
+    x = _math.label_loss_prob(error_rate, blind, fooled)
     a = _math.jury_half(_math.informative_labels(labels, scenario["footprint"]))
     a, x = np.broadcast_arrays(a, x)
     return np.ascontiguousarray(a, dtype=float), np.ascontiguousarray(x, dtype=float)
@@ -299,7 +277,10 @@ def scenarios(seed: int = SCENARIO_SEED) -> dict[str, np.ndarray]:
     footprint = 10.0 ** rng.uniform(-3.0, 0.0, pool)
     exploitation = rng.uniform(0.0, 1.0, pool)
     blind_spot = np.where(rng.uniform(size=pool) < 0.3, 0.0, 10.0 ** rng.uniform(-4.0, 0.0, pool))
-    margin = _math.label_margin(error_rate, _math.blind_share(blind_spot, footprint, exploitation))
+    # The fooled rate tied to 1 − ε, as the workload was drawn before φ was its own quantity: the
+    # knife-edge rows (ε = ½) stay knife-edge.
+    blind = _math.blind_share(blind_spot, footprint, exploitation)
+    margin = _math.label_margin(error_rate, blind, 1.0 - error_rate)
     good = np.flatnonzero(margin > 0)[: SCENARIO_SHARES["quantity_suffices"]]
     bad = np.flatnonzero(margin < 0)[: SCENARIO_SHARES["no_quantity_suffices"]]
     used = np.zeros(pool, dtype=bool)
@@ -316,6 +297,7 @@ def scenarios(seed: int = SCENARIO_SEED) -> dict[str, np.ndarray]:
         "blind_spot": blind_spot[rows],
         "footprint": footprint[rows],
         "exploitation": exploitation[rows],
+        "fooled_rate": 1.0 - error_rate[rows],
         "competitors_log10": rng.uniform(0.0, 300.0, n),
         "prior_bits": np.where(rng.uniform(size=n) < 0.5, 0.0, rng.uniform(0.0, 1000.0, n)),
     }

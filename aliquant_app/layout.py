@@ -19,6 +19,7 @@ from typing import Any
 import streamlit as st
 
 from . import (
+    class_controls,
     compare,
     estimate_view,
     map_view,
@@ -148,8 +149,9 @@ PAGES: tuple[Page, ...] = (
 )  # fmt: skip
 
 #: Share-link keys that belong to no page: every page carries them, the sidebar reads and writes
-#: them (the pinned A of the comparison, :mod:`aliquant_app.compare`).
-SHARED_LINK_KEYS: tuple[str, ...] = compare.LINK_KEYS
+#: them (the pinned A of the comparison, :mod:`aliquant_app.compare`; the competitor classes added,
+#: :mod:`aliquant_app.class_controls`), and each notes its own refused values.
+SHARED_LINK_KEYS: tuple[str, ...] = (*compare.LINK_KEYS, class_controls.LINK_KEY)
 
 _PAGES_KEY = "_aliquant_pages"
 #: The default page's url_path inside Streamlit (it is served at ``/``; see :func:`pages`). Like

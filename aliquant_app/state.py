@@ -362,7 +362,7 @@ def _long_link_notes(values: list[str]) -> list[str]:
 
 def page_link_keys() -> frozenset[str]:
     """Query-string keys that belong to a page's own controls (the registry's ``link_keys``), and
-    those every page shares (``SHARED_LINK_KEYS``: the pinned A).
+    those every page shares (``SHARED_LINK_KEYS``: the pinned A, the competitor classes).
 
     The sidebar leaves these to their page's widgets (which drop a value they cannot use), or to
     the module that reads them.
@@ -416,8 +416,8 @@ def check_link(raw: Mapping[str, list[str]], taken: Mapping[str, Any], use_agree
     unknown: list[str] = []
     page_keys = page_link_keys()
     for key, values in raw.items():
-        # Tracking parameters are dropped silently; the classes note their own refusals.
-        if key in page_keys or is_tracking(key) or key == class_controls.LINK_KEY:
+        # Page and shared keys are judged where they are read; tracking parameters are dropped silently.
+        if key in page_keys or is_tracking(key):
             continue
         # A repeated key: Streamlit's sliders drop empty parts, so judge the last non-empty value.
         value = next((v for v in reversed(values) if v != ""), values[-1] if values else "")
@@ -553,11 +553,7 @@ def render_sidebar() -> Assumptions:
         state[_PAGE_LINK_KEY] = {key: values for key, values in raw.items() if key in page_keys}
         for key in list(st.query_params):  # the link's keys as given (raw's may be clipped)
             # Unbound leftovers (unknown keys, the unused quality input) would make the link lie.
-            if (
-                key not in taken
-                and key not in (USE_AGREEMENT_KEY, class_controls.LINK_KEY)
-                and key not in page_keys
-            ):
+            if key not in taken and key != USE_AGREEMENT_KEY and key not in page_keys:
                 del st.query_params[key]
 
     # The applied estimates' link key follows Session State (set by the Your labels page's button,

@@ -66,7 +66,7 @@ WARM_VALUES = (0.1500, 0.1638, 0.1700, 0.1550, 0.1800)
 FLOOR_VALUES = (0.2, 0.4, 0.6, 0.8, 0.5)
 HEADLINE = "Chance of outer alignment"
 REFERENCE_LABEL = "Slider value"
-CHROMIUM = os.environ.get("ALIQUANT_CHROMIUM") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("ALIQUANT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -24,3 +24,15 @@ def upload_stores(monkeypatch):
 
     monkeypatch.setattr(MemoryUploadedFileManager, "__init__", init)
     return stores
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, with the flags every browser test uses (tests/test_browser.py)."""
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    from .test_browser import CHROMIUM, FLAGS
+
+    with playwright_sync.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield launched
+        launched.close()

@@ -9,26 +9,17 @@ flags this machine needs. Without Chromium these tests skip and say so.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
+import bench_app  # benchmarks/ is on pytest's pythonpath (pyproject.toml)
 import pytest
 
 from .server import serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("ALIQUANT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# Debian's Chromium and the flags every browser here is launched with, as the benchmarks do.
+CHROMIUM, FLAGS = bench_app.CHROMIUM, bench_app.CHROMIUM_FLAGS
 #: url_path of each page in app.py, and whether it draws a chart without pressing a button. The
 #: default page lives at the root (Streamlit ignores a default page's url_path).
 PAGES = {
@@ -66,13 +57,6 @@ def warm_server(server, browser):
     return server
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright_sync = pytest.importorskip("playwright.sync_api")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def _open(browser, url: str):

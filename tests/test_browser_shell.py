@@ -20,7 +20,7 @@ import pytest
 from aliquant_app.layout import PAGES as REGISTRY
 
 from .server import serve_app
-from .test_browser import ARTIFACTS, CHROMIUM, FLAGS, ROOT, _settled
+from .test_browser import ARTIFACTS, CHROMIUM, ROOT, _settled
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,15 +54,6 @@ new MutationObserver(() => {
   }
 }).observe(document, {subtree: true, childList: true});
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_sync = pytest.importorskip("playwright.sync_api")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -20,6 +18,8 @@ from streamlit.testing.v1 import AppTest
 from aliquant_app import exports, linked, scenario_io, state
 from aliquant_app.layout import PAGES
 from aliquant_core.quantities import Assumptions
+
+from .test_browser import CHROMIUM, FLAGS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -217,16 +217,6 @@ def test_a_bundle_without_png_rendering_still_has_the_data(monkeypatch):
 
 # --- in Chromium --------------------------------------------------------------------------------
 
-CHROMIUM = os.environ.get("ALIQUANT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.mark.browser

@@ -15,6 +15,7 @@ No model here: :func:`classes_for` only builds the core's classes for the cached
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
@@ -56,6 +57,11 @@ MAX_EXTRA = MAX_CLASSES - 1
 MAX_NAME = 30
 #: Longest link value of one class, in characters (the sidebar's limit for any link value).
 MAX_LINK_VALUE = 100
+#: Most characters, percent-encoded, that the classes may add to a share link ("&cls=…" for each):
+#: nineteen classes with thirty-character names in a non-Latin script would otherwise add 8 KB to
+#: a link that must fit the proxy's 12 KB header buffer with every page's keys (deploy/nginx.conf).
+#: Past it the names written into the link are shortened; every number stays exact.
+LINK_CHARS = 3_000
 
 _BOX_KEY = "_aliquant_classes_box"
 _FORM_KEYS = {
@@ -90,10 +96,24 @@ def _number(value: float) -> str:
     return text[1:] if text.startswith("0.") else text
 
 
+def _encoded_length(texts: Sequence[str]) -> int:
+    return sum(len(f"&{LINK_KEY}=") + len(urllib.parse.quote(text, safe="")) for text in texts)
+
+
 def link_texts(extra: Sequence[Extra]) -> list[str]:
     """One link value per added class: ``name~log₁₀K~f~χ`` (numbers to 12 significant digits; a
-    ``~`` in a name is written as ``-``)."""
-    return ["~".join((name.replace("~", "-"), *(_number(v) for v in values))) for name, *values in extra]
+    ``~`` in a name is written as ``-``). Should they add more than :data:`LINK_CHARS` to the link,
+    the names are shortened (to 12 characters, then 4, then ``c1``, ``c2``, ...) until they fit and
+    stay distinct."""
+    for cut in (MAX_LINK_VALUE, 12, 4, 0):
+        written = [
+            "~".join((name.replace("~", "-")[:cut] if cut else f"c{i}", *(_number(v) for v in values)))
+            for i, (name, *values) in enumerate(extra, start=1)
+        ]
+        names = [text.rsplit("~", 3)[0] for text in written]
+        if cut == 0 or (_encoded_length(written) <= LINK_CHARS and len(set(names)) == len(names)):
+            return written
+    raise AssertionError("unreachable")  # cut == 0 always returns
 
 
 def read_link(text: str) -> Extra:

@@ -44,6 +44,7 @@ import st_client  # benchmarks/ is on pytest's pythonpath (pyproject.toml)
 import streamlit
 
 from aliquant_app import (
+    class_controls,
     compare,
     estimate_view,
     layout,
@@ -174,6 +175,10 @@ def longest_share_link() -> tuple[int, list[str]]:
     # underscores and exponents, each exponent's "+" sent as %2B (at most one per field).
     length += _encoded(compare.LINK_KEY) + 2 + state.MAX_LINK_VALUE + 2 * len(compare.FIELDS)
     counted.append(compare.LINK_KEY)
+    # The competitor classes added: their "&cls=…" parts, percent-encoded, at most LINK_CHARS (past
+    # it their names are shortened: class_controls.link_texts).
+    length += class_controls.LINK_CHARS
+    counted.append(class_controls.LINK_KEY)
     for key, labels in choices.items():
         length += _encoded(key) + 2 + max(_encoded(label) for label in labels)
         counted.append(key)

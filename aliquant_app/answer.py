@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from aliquant_core.quantities import QUANTITIES
 
-from .formatting import as_text, count
+# The headline's words are formatting's (one place for how numbers are written); named here too,
+# as the answer's vocabulary.
+from .formatting import CERTAIN, as_text, count, plain_probability, short_probability
 from .programmes_view import dollars, hours, weeks
 
 __all__ = [
@@ -29,52 +31,6 @@ __all__ = [
     "short_probability",
     "yardsticks_markdown",
 ]
-
-#: Below this chance of failure a probability reads "practically certain" (it would show as
-#: 100.0%), and below this chance of success "practically zero" (0.0%).
-CERTAIN = 5e-4
-
-
-def plain_probability(p: float, misalign: float | None = None) -> str:
-    """A probability in words a funder reads: a percentage, or "practically certain"/"zero".
-
-    ``misalign`` is 1 − p where the core keeps it more accurately than ``1 - p``.
-
-    >>> plain_probability(0.9038)
-    '90.4%'
-    >>> plain_probability(1.0, 3.2e-14)
-    'practically certain'
-    >>> plain_probability(0.0)
-    'practically zero'
-    >>> plain_probability(0.9996, 4e-4)
-    'practically certain'
-    >>> plain_probability(0.0012)
-    '0.1%'
-    """
-    if not math.isfinite(p):
-        return "not defined"
-    failure = 1.0 - p if misalign is None else misalign
-    if failure < CERTAIN:
-        return "practically certain"
-    if p < CERTAIN:
-        return "practically zero"
-    return f"{100.0 * p:.1f}%"
-
-
-def short_probability(p: float) -> str:
-    """A probability in a few characters, for an interval's ends: whole percent, "≈0%" or "≈100%".
-
-    >>> short_probability(0.0), short_probability(0.436), short_probability(0.99996)
-    ('≈0%', '44%', '≈100%')
-    """
-    if not math.isfinite(p):
-        return "n/a"
-    if p < CERTAIN:
-        return "≈0%"
-    if 1.0 - p < CERTAIN:
-        return "≈100%"
-    return f"{100.0 * p:.0f}%"
-
 
 def rounded_parts(parts: Sequence[float], decimals: int = 0) -> list[float]:
     """``parts`` rounded so that they sum to their rounded total (largest remainder).

@@ -35,8 +35,7 @@ import streamlit as st
 from aliquant_core import ASSUMPTION_SETS, DEFAULTS, QUANTITIES, Assumptions, QuantityError
 
 from . import calls, overview_view
-from .answer import plain_probability
-from .formatting import count
+from .formatting import count, plain_probability
 from .linked import LinkedStore, leave_to_page, link_number, link_values, write_link_values
 from .widgets import markdown_table, quote
 

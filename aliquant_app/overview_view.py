@@ -185,12 +185,12 @@ def cheapest_single(target: float, classes: Classes = (), **threat: float) -> tu
     :func:`aliquant_app.calls.evaluate`."""
     best = None
     for source in core.PRESETS.values():
-        given = {**threat, "blind_spot": source.blind_spot}
-        if classes:
-            shared, listed = split_classes(given, classes)
-            n = float(core.required_labels(target, error_rate=source.error_rate, classes=listed, **shared))
-        else:
-            n = float(core.required_labels(target, error_rate=source.error_rate, **given))
+        n = required(
+            target,
+            error_rate=source.error_rate,
+            classes=classes,
+            **{**threat, "blind_spot": source.blind_spot},
+        )
         if math.isfinite(n) and (best is None or n * source.cost_per_label < best[2]):
             best = (source.name, n, n * source.cost_per_label)
     return best

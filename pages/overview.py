@@ -17,8 +17,7 @@ from aliquant_app import (
     state,
     uncertainty_view,
 )
-from aliquant_app.answer import plain_probability
-from aliquant_app.formatting import as_text, count, probability, share
+from aliquant_app.formatting import as_text, count, plain_probability, probability, share
 from aliquant_app.layout import header
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS, anchors

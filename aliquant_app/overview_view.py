@@ -222,20 +222,18 @@ def chart(
     ``classes``, competitor classes added beside the sidebar's (B's; A is drawn with the same).
 
     Drawn by :func:`alignment_curve`, or, once that has drawn a chart of the same shape, by
-    putting this chart's data into that one's dict (:func:`_redrawn`). With A pinned it is drawn
-    by :func:`alignment_curve` every time: A's traces are not among those _REDRAWN replaces.
+    putting this chart's data into that one's dict (:func:`_redrawn`), A's traces too.
     """
     arguments = _chart_arguments(labels, target, {**dict(quality), **dict(threat)}, priced_as, classes)
-    if versus is None:
-        return _redrawn(**arguments)
-    a_labels, a_quality, a_threat = versus
-    a_model = {**dict(a_quality), **dict(a_threat)}
-    a_result = calls.evaluate(a_labels, **a_model, classes=classes)
-    pinned = {
-        **{k: v for k, v in curve(**a_model, classes=classes).items() if k in ("labels", "p_align")},
-        "programme": (a_labels, a_result["p_align"], a_result["p_misalign"]),
-    }
-    return alignment_curve(**arguments, versus=pinned)
+    if versus is not None:
+        a_labels, a_quality, a_threat = versus
+        a_model = {**dict(a_quality), **dict(a_threat)}
+        a_result = calls.evaluate(a_labels, **a_model, classes=classes)
+        arguments["versus"] = {
+            **{k: v for k, v in curve(**a_model, classes=classes).items() if k in ("labels", "p_align")},
+            "programme": (a_labels, a_result["p_align"], a_result["p_misalign"]),
+        }
+    return _redrawn(**arguments)
 
 
 def _chart_arguments(
@@ -307,10 +305,24 @@ def _programme_data(a: dict) -> dict:
     return {"x": [max(a["labels"], 1.0)], "y": [a["p_align"]], "hovertemplate": f"{hover}<extra></extra>"}
 
 
-#: The traces of alignment_curve that depend on the model, by name: their fields from its arguments.
+def _pinned_curve_data(a: dict) -> dict:
+    return {"x": np.asarray(a["versus"]["labels"]), "y": np.asarray(a["versus"]["p_align"])}
+
+
+def _pinned_programme_data(a: dict) -> dict:
+    a_labels, a_p, a_misalign = a["versus"]["programme"]
+    hover = f"A's programme: {count(a_labels)} labels<br>P_align = {probability(a_p, a_misalign)}"
+    return {"x": [max(a_labels, 1.0)], "y": [a_p], "hovertemplate": f"{hover}<extra></extra>"}
+
+
+#: The traces of alignment_curve that depend on the model, by name: their fields from its arguments
+#: (with A pinned, the sidebar's curve is "B (sidebar): P_align" and A's two traces are drawn too).
 _REDRAWN: dict[str, Callable[[dict], dict]] = {
     "Bonferroni bound": _curve_data("p_align_lower_bound"),
     "P_align": _curve_data("p_align"),
+    "B (sidebar): P_align": _curve_data("p_align"),
+    "A (pinned): P_align": _pinned_curve_data,
+    "A's programme": _pinned_programme_data,
     "range on one dataset (up to P₁)": _curve_data("p_single"),
     "pipelines": _pipeline_data,
     "labels for P*": _required_data,
@@ -322,11 +334,11 @@ def _shape(a: dict) -> tuple:
     """What decides which traces alignment_curve draws and the fields _REDRAWN leaves alone."""
     needed = a["required_labels"]
     marked = math.isfinite(needed) and 1.0 <= needed <= 10.0**_LOG_MAX
-    static = {
-        k: v for k, v in a.items() if k not in ("curve", "labels", "p_align", "p_misalign", "required_labels")
-    }
+    model = ("curve", "labels", "p_align", "p_misalign", "required_labels", "versus")
+    static = {k: v for k, v in a.items() if k not in model}
     static["pipelines"] = tuple((p.name, p.low, p.high, p.middle, p.source) for p in a["pipelines"])
     static["points"] = len(a["curve"]["labels"])
+    static["pinned"] = a.get("versus") is not None
     return marked, tuple(sorted(static.items()))
 
 

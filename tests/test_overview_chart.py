@@ -36,11 +36,25 @@ def _settings():
     yield 3e6, 0.9, {"error_rate": 0.25, **{**THREAT, "competitors_log10": 5.0, "blind_spot": 0.2}}
 
 
+def _pinned(labels: float, error_rate: float) -> dict:
+    """A pinned A's part of alignment_curve's arguments, as chart() builds it."""
+    model = {"error_rate": error_rate, **THREAT}
+    result = calls.evaluate(labels, **model)
+    return {
+        **{k: v for k, v in ov.curve(**model).items() if k in ("labels", "p_align")},
+        "programme": (labels, result["p_align"], result["p_misalign"]),
+    }
+
+
 def test_a_redrawn_chart_is_the_chart_alignment_curve_draws():
     templates: dict = {}
     compared = 0
-    for labels, target, model in _settings():
+    for (labels, target, model), pinned in itertools.product(
+        _settings(), (None, (2e5, 0.12), (5e3, 0.3))
+    ):  # each setting alone, and beside a pinned A (two different ones)
         arguments = ov._chart_arguments(labels, target, model, ov.DEFAULT_COST_SOURCE)
+        if pinned is not None:
+            arguments["versus"] = _pinned(*pinned)
         drawn = ov._draw(arguments).to_dict()
         shape = ov._shape(arguments)
         if shape not in templates:
@@ -52,7 +66,7 @@ def test_a_redrawn_chart_is_the_chart_alignment_curve_draws():
     # Both marker shapes (the required labels shown or not) and several targets were compared.
     assert len({shape[0] for shape in templates}) == 2
     assert len(templates) >= 6
-    assert compared >= 55
+    assert compared >= 3 * 55
 
 
 @pytest.fixture

@@ -208,3 +208,17 @@ def test_without_intervals_the_overview_says_so_and_a_link_carries_them():
     assert spread.value == f"{answer.short_probability(low)} to {answer.short_probability(high)}"
     assert at.query_params["unc_exploitation"] == ["0.6", "0.7"]  # kept in the share link
     assert not at.warning  # no link note: these keys are the Overview's to read
+
+
+@given(
+    error_rate=st.floats(0, 0.5, allow_nan=False),
+    blind_share=st.floats(0, 1, allow_nan=False),
+    fooled_rate=st.floats(0, 1, allow_nan=False),
+)
+def test_the_loss_split_adds_up_to_the_rounded_loss(error_rate, blind_share, fooled_rate):
+    """The two parts as printed add up to 1 − q = (1 − h)ε + hφ rounded on its own (model brief):
+    rounding each part alone can print 34 + 10 for a loss of 43.2%."""
+    split = answer.loss_split(error_rate, blind_share, fooled_rate)
+    loss = 100.0 * ((1.0 - blind_share) * error_rate + blind_share * fooled_rate)
+    assert split.random + split.blind == split.total == round(loss)
+    assert abs(split.random - 100.0 * (1.0 - blind_share) * error_rate) < 1.0

@@ -387,6 +387,9 @@ def test_chart_is_svg_on_a_log_axis_with_the_anchors():
     seconds = core.PRESETS[overview_view.DEFAULT_COST_SOURCE].seconds_per_label
     assert f"({seconds:g} s each)" in notes
     assert any("≈ 18,000 comparisons at 60 s each" in c.value for c in at.caption)
+    lines = [t for t in spec["data"] if t.get("name") == "few hundred hours"]
+    assert lines
+    assert all(list(t["x"]) == [18_000.0, 18_000.0] for t in lines)  # 300 h × 3600 s / 60 s, drawn there
     (you,) = [t for t in spec["data"] if t.get("name") == "this programme"]
     assert you["x"] == [DEFAULT["labels"]]
     assert you["y"][0] == pytest.approx(float(core_result(settings()).p_align), rel=1e-12)

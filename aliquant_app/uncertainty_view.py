@@ -61,6 +61,7 @@ __all__ = [
     "sobol_chart",
     "summary",
     "tornado_chart",
+    "uncertainty_spread",
     "uncertainty_summary",
 ]
 
@@ -398,6 +399,35 @@ def uncertainty_summary(
         **{key: result[key] for key in keep},
         "p_align_histogram": histogram_p_align(result["p_align"]),
         "required_histogram": histogram_required(result["required_labels"]),
+    }
+
+
+@cached_data(max_entries=64)
+def uncertainty_spread(
+    intervals: Intervals, point: Point, draws: int, seed: int, classes: Classes = ()
+) -> dict[str, Any]:
+    """What the Overview shows of the uncertainty: P_align's quantiles and the shares of draws that
+    reach the target and that no quantity of labels reaches.
+
+    The same draws and numbers as :func:`uncertainty_summary` (the Uncertainty page's), without the
+    labels each draw requires: the Overview recomputes this on every new sidebar value (its
+    default intervals are centred on them), and the search for the labels is most of the cost.
+    """
+    result = uncertainty(
+        {name: (low, high) for name, low, high in intervals},
+        dict(point),
+        draws=draws,
+        seed=seed,
+        classes=_core_classes(point, classes),
+        required_labels=False,
+    )
+    return {
+        "quantile_levels": [float(v) for v in result.quantile_levels],
+        "p_align_quantiles": [float(v) for v in result.p_align_quantiles],
+        "mean_p_align": float(result.mean_p_align),
+        "p_target_met": float(result.p_target_met),
+        "p_unreachable": float(result.p_unreachable),
+        "seed": int(result.seed),
     }
 
 

@@ -43,6 +43,9 @@ __all__ = ["max_blind_spot", "max_competitors_log10", "max_error_rate", "require
 _LOGIT_BOUND = 745.0
 _LOGIT_STEPS = 80
 
+#: The search for the labels required gives up (infinite labels) where 4·margin² is below this.
+_SEARCH_MARGIN_FLOOR = 1e-280
+
 #: Secant steps for the integer search of required labels; each at least halves the bracket.
 _MAX_SEARCH_STEPS = 200
 
@@ -87,7 +90,7 @@ def _smallest_half(loss_prob, win_prob, margin, budget):
     # A margin so small that 4·margin² is below 1e-280 (q − ½ under about 5e-141) needs a jury of
     # more than 1e280 (a ≈ budget / 4·margin²): beyond what the search below can bracket without
     # overflow, and beyond any labelling programme. No number of labels suffices there.
-    beyond = 4.0 * margin * margin < 1e-280
+    beyond = 4.0 * margin * margin < _SEARCH_MARGIN_FLOOR
     if np.all(beyond):
         return np.full_like(margin, np.inf)
     if np.any(beyond):

@@ -36,7 +36,7 @@ from .classes import (
 )
 from .model import p_align
 from .quantities import CLASS_QUANTITIES, DEFAULTS, QUANTITIES, Assumptions, check
-from .solve import required_labels
+from .solve import _SEARCH_MARGIN_FLOOR, _meets, _shared, required_labels
 
 __all__ = [
     "UNCERTAIN_QUANTITIES",
@@ -151,6 +151,33 @@ def _required(target, inputs, classes):
     )
 
 
+#: Below this footprint the labels required could pass the largest float (see :func:`_unreachable`).
+_TINY_FOOTPRINT = 1e-20
+
+
+def _unreachable(target, inputs, classes):
+    r"""Where no number of labels reaches ``target``: ``np.isinf(_required(...))``, mostly without
+    the search for the number.
+
+    With one class, :func:`aliquant_core.required_labels` is 0 where no labels already suffice, and
+    otherwise infinite exactly where :math:`q \le \tfrac12`, where the margin is below its search's
+    floor, or where the labels would pass the largest float (a footprint near the smallest
+    doubles); that last is left to the search itself, run on all draws in the rare case that one
+    has a footprint below ``_TINY_FOOTPRINT``. Several classes share one N, so there the search is
+    the answer.
+    """
+    if classes is not None and len(classes) > 1:
+        return np.isinf(_required(target, inputs, classes))
+    rest = {k: v for k, v in inputs.items() if k not in ("labels", "error_rate")}
+    v = _shared(rest, target, error_rate=inputs["error_rate"])
+    margin = v["margin"]
+    free = _meets(np.zeros_like(margin), v["loss"], v["win"], margin, v["budget"])
+    searched = ~free & (margin > 0) & ~(4.0 * margin * margin < _SEARCH_MARGIN_FLOOR)
+    if np.any(searched & (v["footprint"] < _TINY_FOOTPRINT)):
+        return np.isinf(_required(target, inputs, classes))
+    return ~free & ~searched
+
+
 def _inputs(point: Mapping[str, float] | Assumptions | None) -> tuple[dict[str, float], float]:
     """Every uncertain quantity, and ``target``: ``point``'s value, else the table's default, checked."""
     if isinstance(point, Assumptions):
@@ -175,12 +202,13 @@ class UncertaintyResult(Result):
         The sampled values of each uncertain quantity.
     p_align : ndarray
         P_align for each draw (the programme's labels as drawn, or fixed).
-    required_labels : ndarray
-        Labels required for the target for each draw (inf where unreachable).
+    required_labels : ndarray or None
+        Labels required for the target for each draw (inf where unreachable); None when not
+        asked for (``uncertainty(..., required_labels=False)``).
     quantile_levels : ndarray
         The levels reported, e.g. 0.05, 0.5, 0.95.
     p_align_quantiles, required_labels_quantiles : ndarray
-        Quantiles at those levels.
+        Quantiles at those levels (``required_labels_quantiles`` None with ``required_labels``).
     mean_p_align : float
         P_align averaged over the uncertainty: the probability of outer alignment once the
         uncertainty itself is accounted for.
@@ -194,10 +222,10 @@ class UncertaintyResult(Result):
 
     draws: dict[str, np.ndarray]
     p_align: np.ndarray
-    required_labels: np.ndarray
+    required_labels: np.ndarray | None
     quantile_levels: np.ndarray
     p_align_quantiles: np.ndarray
-    required_labels_quantiles: np.ndarray
+    required_labels_quantiles: np.ndarray | None
     mean_p_align: float
     p_target_met: float
     p_unreachable: float
@@ -221,6 +249,7 @@ def uncertainty(
     seed: int = 0,
     quantile_levels=(0.05, 0.25, 0.5, 0.75, 0.95),
     classes: Sequence[CompetitorClass] | None = None,
+    required_labels: bool = True,
 ) -> UncertaintyResult:
     """Propagate 90% intervals on the assumptions to P_align and required labels.
 
@@ -241,6 +270,11 @@ def uncertainty(
         Competitor classes (:func:`aliquant_core.classes_p_align`). The first class's count,
         footprint and exploitation replace ``point``'s, and intervals on those quantities apply to
         it (the explorer's sidebar class); the other classes are held as given.
+    required_labels : bool, default True
+        Whether to find the labels required in each draw. Without them (``required_labels`` and
+        its quantiles None) the share of draws where no quantity suffices is still given: whether
+        one does follows from q and the target without the search (a fifth of the time at the
+        explorer's defaults).
 
     Returns
     -------
@@ -260,20 +294,25 @@ def uncertainty(
     sample = _draw(intervals, draws, seed)
     inputs = {**values, **sample}
     p = _p_align(inputs, classes)
-    needed = _required(target, inputs, classes)
     levels = np.asarray(quantile_levels, dtype=float)
     p = np.broadcast_to(p, (draws,))
-    needed = np.broadcast_to(needed, (draws,))
+    if required_labels:
+        needed = np.array(np.broadcast_to(_required(target, inputs, classes), (draws,)))
+        unreachable = np.isinf(needed)
+        needed_quantiles = np.quantile(needed, levels, method="inverted_cdf")
+    else:
+        needed = needed_quantiles = None
+        unreachable = np.broadcast_to(_unreachable(target, inputs, classes), (draws,))
     return UncertaintyResult(
         draws=sample,
         p_align=np.array(p),
-        required_labels=np.array(needed),
+        required_labels=needed,
         quantile_levels=levels,
         p_align_quantiles=np.quantile(p, levels),
-        required_labels_quantiles=np.quantile(needed, levels, method="inverted_cdf"),
+        required_labels_quantiles=needed_quantiles,
         mean_p_align=float(np.mean(p)),
         p_target_met=float(np.mean(p >= target)),
-        p_unreachable=float(np.mean(np.isinf(needed))),
+        p_unreachable=float(np.mean(unreachable)),
         seed=int(seed),
     )
 

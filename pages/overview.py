@@ -67,7 +67,7 @@ intervals = uncertainty_view.chosen_intervals(restored.values)
 spread = None
 if intervals:
     draws, seed = round(restored.values["unc_draws"]), round(restored.values["unc_seed"])
-    spread = uncertainty_view.uncertainty_summary(
+    spread = uncertainty_view.uncertainty_spread(
         tuple(intervals), tuple(point.items()), draws, seed, classes=extra
     )
     uncertainty_view.INTERVALS.write_link(

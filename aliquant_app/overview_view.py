@@ -172,6 +172,15 @@ def tolerances(
 
 
 @cached_data(max_entries=256)
+def cost_of(source: str, labels: float) -> dict[str, float]:
+    """Dollars, labeler-hours and calendar weeks of ``labels`` labels from the preset ``source``, one
+    labeler per item (:func:`aliquant_core.programme_cost`; the Programmes page prices the same
+    programme alike)."""
+    cost = core.programme_cost(core.Programme((core.Allocation(core.PRESETS[source], labels, 1),)))
+    return {k: float(getattr(cost, k)) for k in ("dollars", "labeler_hours", "calendar_weeks")}
+
+
+@cached_data(max_entries=256)
 def flips(*, error_rate: float, **threat: float) -> dict:
     """:func:`aliquant_core.regime_flips` as plain values (see :class:`aliquant_core.RegimeFlips`)."""
     return core.regime_flips(error_rate=error_rate, **threat).to_dict()

@@ -19,6 +19,7 @@ the seed) mapped through the normal quantile function.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -317,12 +318,29 @@ def uncertainty(
     )
 
 
+def _unit_draws(dimensions: int, draws: int, seed: int) -> np.ndarray:
+    """Scrambled Halton points in the open unit cube, ``draws`` × ``dimensions``, read-only."""
+    unit = stats.qmc.Halton(d=dimensions, scramble=True, rng=np.random.default_rng(seed)).random(draws)
+    unit = np.clip(unit, 1e-12, 1 - 1e-12)
+    unit.flags.writeable = False
+    return unit
+
+
+#: Unit draws of up to this many values (2 MB) are kept, the last few sets: the explorer asks for
+#: the same points with new intervals on every change of a sidebar value (the Overview's default
+#: intervals are centred on them), and scrambling them again is a third of its cost.
+_KEPT_UNIT_VALUES = 250_000
+_kept_unit_draws = functools.lru_cache(maxsize=4)(_unit_draws)
+
+
 def _draw(intervals: dict[str, tuple[float, float]], draws: int, seed: int) -> dict[str, np.ndarray]:
     names = list(intervals)
     if not names:
         return {}
-    unit = stats.qmc.Halton(d=len(names), scramble=True, rng=np.random.default_rng(seed)).random(draws)
-    unit = np.clip(unit, 1e-12, 1 - 1e-12)
+    if draws * len(names) <= _KEPT_UNIT_VALUES:
+        unit = _kept_unit_draws(len(names), draws, seed)
+    else:
+        unit = _unit_draws(len(names), draws, seed)
     return {name: _Distribution(name, *intervals[name]).ppf(unit[:, i]) for i, name in enumerate(names)}
 
 

@@ -195,7 +195,7 @@ with st.container(key="programme_cost"):
         "contractors, matches the default quality. Share-link key: `cost_source`.",
     )
     source = PRESETS[source_key]
-    cost = calls.evaluate_programme(((source_key, float(n), 1),), "pooled", **calls.programme_model(threat))
+    cost = overview_view.cost_of(source_key, float(n))
     cost_row[0].metric(
         f"Cost of {count(n)} labels",
         programmes_view.dollars(cost["dollars"]),
@@ -215,11 +215,9 @@ with st.container(key="programme_cost"):
     )
 
 # --- the plain answer, now that the pricing source is known ----------------------------------------
-model_threat = calls.programme_model(threat)
 needed_cost = None
 if math.isfinite(needed) and needed > 0:
-    priced = calls.evaluate_programme(((source_key, float(needed), 1),), "pooled", **model_threat)
-    needed_cost = {k: priced[k] for k in ("dollars", "labeler_hours", "calendar_weeks")}
+    needed_cost = overview_view.cost_of(source_key, float(needed))
 elif needed == 0:
     needed_cost = {"dollars": 0.0, "labeler_hours": 0.0, "calendar_weeks": 0.0}
 flips = overview_view.flips(error_rate=assumptions.error_rate, **binding_threat)

@@ -6,8 +6,9 @@ Exits 1 if a target is missed, 2 if a part could not run.
 
 Targets (issue text): each page's server-side rerun after a slider change, median under 150 ms and
 within 3x an empty one-slider Streamlit page measured in the same run; in headless Chromium, slider
-release to updated headline, median under 500 ms, beside the same measure for a one-slider,
-one-chart Streamlit page.
+release to updated headline, median under 250 ms (issue #14; it was 500 ms), both for values
+already visited and for new ones, beside the same measure for a one-slider, one-chart Streamlit
+page.
 
 1. **Server side** (``streamlit.testing.v1.AppTest``, in this process). For each page of ``app.py``
    the sidebar slider ``error_rate`` is set and the app rerun, timing
@@ -26,8 +27,9 @@ one-chart Streamlit page.
    page a key listener and a ``MutationObserver`` record, on the page's own clock
    (``performance.now()``), the key-down of an arrow key on the focused slider thumb and the first
    change of the headline metric's text; the difference is the latency. Presses on the two pages
-   alternate. Explorer series: *alternating* (Right, Left, ...: two values, warm caches; judged)
-   and *fresh* (Left each time: a new value each press, cold caches). Target: median < 500 ms.
+   alternate. Explorer series: *alternating* (Right, Left, ...: two values, warm caches) and
+   *fresh* (Left each time: a new value each press, cold caches, as a viewer dragging the slider).
+   Target: the median of each series < 250 ms.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ sys.path.insert(0, str(ROOT))
 
 SERVER_MEDIAN_MS = 150.0
 SERVER_RATIO = 3.0
-BROWSER_MEDIAN_MS = 500.0
+BROWSER_MEDIAN_MS = 250.0
 #: Warm values of error_rate: visited in the warm-up, then cycled through (neighbours differ).
 WARM_VALUES = (0.1500, 0.1638, 0.1700, 0.1550, 0.1800)
 #: The floor slider's values, cycled through the same way.
@@ -746,7 +748,10 @@ def browser_side(repeats: int, ref_path: Path, log_dir: Path) -> dict:
             "paint": summary([r["paint_ms"] for r in rows]),
             "values": sorted({r["after"] for r in rows})[:6],
         }
-    out["pass"] = bool(records["alternating"]) and out["alternating"]["dom"]["median_ms"] < BROWSER_MEDIAN_MS
+    out["pass"] = all(
+        bool(records[series]) and out[series]["dom"]["median_ms"] < BROWSER_MEDIAN_MS
+        for series in ("alternating", "fresh")
+    )
     return out
 
 
@@ -877,7 +882,7 @@ def print_report(result: dict) -> None:
             )
             print(f"  explorer:  {browser['commands']['app']}")
             print(f"  reference: {browser['commands']['reference']}")
-            print(f"  target: explorer alternating, DOM median < {BROWSER_MEDIAN_MS:g} ms")
+            print(f"  target: explorer alternating and fresh, each DOM median < {BROWSER_MEDIAN_MS:g} ms")
             print(
                 f"  {'series':<40} {'DOM med':>9} {'DOM p90':>9} {'paint med':>10} {'paint p90':>10} "
                 f"{'missed':>7}"

@@ -43,6 +43,24 @@ __all__ = ["max_blind_spot", "max_competitors_log10", "max_error_rate", "require
 _LOGIT_BOUND = 745.0
 _LOGIT_STEPS = 80
 
+#: Logits tried per round of the k-ary search for where the target starts to be met: at most
+#: ``_MOST_CUTS`` per scenario, and about ``_CUT_POINTS`` in all.
+_MOST_CUTS = 64
+_CUT_POINTS = 2048
+
+#: Half-widths, relative, of the brackets tried around SciPy's estimate of that logit.
+_ESTIMATE_SPREADS = np.array([1e-13, 1e-9, 1e-5, 1e-2])
+
+#: Up to this many scenarios, the bisection's path is traced in plain floats rather than arrays.
+_PYTHON_TRACE = 16
+
+#: Scenarios searched at once (each evaluates up to 80 points in one call).
+_CHUNK = 1024
+
+#: A double's bits without the sign, and the sign bit, as int64.
+_MAGNITUDE_BITS = np.int64(0x7FFF_FFFF_FFFF_FFFF)
+_SIGN_BIT = np.int64(-(2**63))
+
 #: Secant steps for the integer search of required labels; each at least halves the bracket.
 _MAX_SEARCH_STEPS = 200
 
@@ -232,31 +250,174 @@ def required_labels(
     return result[()]
 
 
+def _logit_meets(a, logit, budget):
+    """:func:`_meets` at q = expit(logit): whether a jury half-size a reaches the target there."""
+    win = special.expit(logit)
+    loss = special.expit(-logit)
+    margin = 0.5 * np.tanh(0.5 * logit)
+    return _meets(a, loss, win, margin, budget)
+
+
+def _key(x):
+    """Each double as an integer, in the same order, adjacent doubles consecutive (±0 both 0)."""
+    bits = np.asarray(x, dtype=float).view(np.int64)
+    magnitude = bits & _MAGNITUDE_BITS
+    return np.where(bits < 0, -magnitude, magnitude)
+
+
+def _unkey(key):
+    """The double of an integer from :func:`_key`."""
+    return np.where(key < 0, -key | _SIGN_BIT, key).view(float)
+
+
+def _logit_estimate(a, budget):
+    """The logit of q at which I_q(a, a) meets the target, from SciPy's ``betaincinv``; NaN where it fails.
+
+    The side of the target that is a small probability is the one inverted, so it keeps its relative
+    accuracy: P₁ = exp(−e^budget), 1 − P₁ = −expm1(−e^budget), and by the symmetry
+    I_q(a, a) = 1 − I_{1−q}(a, a), q ≥ ½ solves I_x(a, a) = 1 − P₁ for the loss chance x = 1 − q.
+    """
+    with np.errstate(all="ignore"):
+        log_single = -np.exp(budget)
+        failure = -np.expm1(log_single)
+        losing = failure > 0.5  # P₁ < ½ needs q < ½
+        root = special.betaincinv(a, a, np.where(losing, np.exp(log_single), failure))
+        log_root, log_rest = np.log(root), np.log1p(-root)
+        estimate = np.where(losing, log_root - log_rest, log_rest - log_root)
+    return np.where(np.isfinite(estimate), estimate, np.nan)
+
+
+def _narrowest(a, budget, lo, hi):
+    """Adjacent doubles lo < hi, lo failing and hi passing, inside a bracket [lo, hi] that holds.
+
+    A k-ary search: each round tries k logits spread over the doubles strictly inside each bracket,
+    all in one call, and keeps the first that passes with the one tried before it. A call costs a
+    fixed overhead plus a little per point, so k is :data:`_MOST_CUTS` for a few scenarios and
+    falls to 2 for many (then about as many points as a bisection, in far fewer calls). The
+    brackets must not straddle both −2 and 2 (their keys' difference must fit in 63 bits).
+    """
+    lo_key, hi_key = _key(lo), _key(hi)
+    cuts_per_round = min(_MOST_CUTS, max(2, _CUT_POINTS // max(lo.size, 1)))
+    fractions = np.arange(cuts_per_round) / cuts_per_round
+    while True:
+        span = hi_key - lo_key
+        open_ = np.flatnonzero(span > 1)
+        if open_.size == 0:
+            return _unkey(hi_key)
+        low = lo_key[open_]
+        steps = np.floor((span[open_] - 1).astype(float)[:, None] * fractions).astype(np.int64)
+        cuts = np.minimum(low[:, None] + 1 + steps, hi_key[open_, None] - 1)
+        passes = _logit_meets(a[open_, None], _unkey(cuts), budget[open_, None])
+        rows = np.arange(open_.size)
+        first = np.argmax(passes, axis=1)
+        found = passes[rows, first]
+        hi_key[open_] = np.where(found, cuts[rows, first], hi_key[open_])
+        lo_key[open_] = np.where(found, np.where(first > 0, cuts[rows, first - 1], low), cuts[:, -1])
+
+
+def _trace(lo, hi, edge, steps):
+    """The points a bisection of [lo, hi] tries in ``steps`` halvings where exactly logits ≥ ``edge`` pass.
+
+    One row per scenario, each with its own bracket and number of halvings. Returns the points, the
+    bracket before each, and where each bisection ends. Once the ends are adjacent doubles every
+    halving repeats an end, so a row stops there; a row that stops early is padded with its upper
+    end, which is known to pass.
+    """
+    if lo.size <= _PYTHON_TRACE:  # a few scenarios: plain floats, the same IEEE arithmetic
+        rows = []
+        for low, high, e, count in zip(lo.tolist(), hi.tolist(), edge.tolist(), steps.tolist(), strict=True):
+            row = []
+            for _ in range(count):
+                mid = 0.5 * (low + high)
+                if mid in (low, high):
+                    break
+                row.append((mid, low, high))
+                if mid >= e:
+                    high = mid
+                else:
+                    low = mid
+            rows.append((row, high))
+        width = max(len(row) for row, _ in rows)
+        table = np.array([row + [(high, high, high)] * (width - len(row)) for row, high in rows])
+        table = table.reshape(lo.size, width, 3)
+        return table[:, :, 0], table[:, :, 1], table[:, :, 2], np.array([high for _, high in rows])
+    nodes, lows, highs = [], [], []
+    for step in range(int(steps.max(initial=0))):
+        mid = 0.5 * (lo + hi)
+        stopped = (mid == lo) | (mid == hi) | (step >= steps)
+        if stopped.all():
+            break
+        mid = np.where(stopped, hi, mid)
+        nodes.append(mid)
+        lows.append(lo)
+        highs.append(hi)
+        up = mid >= edge
+        hi = np.where(up, mid, hi)
+        lo = np.where(up, lo, mid)
+    if not nodes:
+        empty = np.empty((lo.size, 0))
+        return empty, empty, empty, hi
+    return np.stack(nodes, axis=1), np.stack(lows, axis=1), np.stack(highs, axis=1), hi
+
+
+def _bisection(a, budget, lo, hi, steps, hint=None):
+    """Where ``steps`` halvings of [lo, hi] on logit q end (the ``hi`` of :func:`_loss_bound`'s bisection).
+
+    Speculative and exact: :func:`_narrowest` finds where the target starts to be met (in ``hint``,
+    a narrower bracket, if given), the bisection's path to that point is traced without evaluating
+    anything, and every point on the path is then evaluated in one call. Where all agree with the
+    trace, the traced end is the bisection's own; elsewhere (a target not met monotonically in q)
+    the bisection resumes from the first point that disagrees, with the halvings left.
+    """
+    edge = _narrowest(a, budget, *(hint if hint is not None else (lo, hi)))
+    nodes, lows, highs, end = _trace(lo, hi, edge, steps)
+    if nodes.shape[1] == 0:
+        return end
+    wrong = _logit_meets(a[:, None], nodes, budget[:, None]) != (nodes >= edge[:, None])
+    rows = np.flatnonzero(wrong.any(axis=1))
+    if rows.size:
+        level = np.argmax(wrong[rows], axis=1)
+        node = nodes[rows, level]
+        passed = node < edge[rows]  # the trace's guess, wrong
+        resumed_lo = np.where(passed, lows[rows, level], node)
+        resumed_hi = np.where(passed, node, highs[rows, level])
+        left = steps[rows] - level - 1
+        end[rows] = np.where(
+            left > 0, _bisection(a[rows], budget[rows], resumed_lo, resumed_hi, left), resumed_hi
+        )
+    return end
+
+
 def _loss_bound(a, budget):
     """Largest label loss chance x = 1 − q with which a jury half-size a reaches the target.
 
-    Bisection on logit(q): P₁ = I_q(a, a) rises with q. NaN where even q = 1 falls short; at a = 0
-    the answer is all or nothing (P₁ = ½ whatever q is).
+    The end of a bisection on logit(q) (P₁ = I_q(a, a) rises with q), found by
+    :func:`_bisection`. NaN where even q = 1 falls short; at a = 0 the answer is all or nothing
+    (P₁ = ½ whatever q is).
     """
-    lo = np.full_like(budget, -_LOGIT_BOUND)  # fails (unless everything passes)
-    hi = np.full_like(budget, _LOGIT_BOUND)  # passes (unless nothing does)
-
-    def meets(logit):
-        win = special.expit(logit)
-        loss = special.expit(-logit)
-        margin = 0.5 * np.tanh(0.5 * logit)
-        return _meets(a, loss, win, margin, budget)
-
-    all_pass = meets(lo)
-    none_pass = ~meets(hi)
-    for _ in range(_LOGIT_STEPS):
-        mid = 0.5 * (lo + hi)
-        ok = meets(mid)
-        hi = np.where(ok, mid, hi)
-        lo = np.where(ok, lo, mid)
+    shape = np.broadcast_shapes(np.shape(a), np.shape(budget))
+    a, budget = (np.broadcast_to(np.asarray(v, dtype=float), shape).ravel() for v in (a, budget))
+    estimate = _logit_estimate(a, budget)[:, None]
+    around = estimate * (1.0 + np.concatenate((-_ESTIMATE_SPREADS, _ESTIMATE_SPREADS)))
+    ends = np.full_like(estimate, _LOGIT_BOUND) * np.array([-1.0, 0.0, 1.0])
+    # The ends, 0 (the bisection's first point, so that no bracket straddles it) and nested
+    # brackets around the estimate; NaN (no estimate) becomes 0.
+    probes = np.concatenate((ends, np.where(np.isnan(around), 0.0, around)), axis=1)
+    probes = np.sort(np.clip(probes, -_LOGIT_BOUND, _LOGIT_BOUND), axis=1)
+    passes = _logit_meets(a[:, None], probes, budget[:, None])
+    all_pass, none_pass = passes[:, 0], ~passes[:, -1]
+    hi = np.full_like(budget, _LOGIT_BOUND)
+    search = np.flatnonzero(~all_pass & ~none_pass)
+    for start in range(0, search.size, _CHUNK):
+        at = search[start : start + _CHUNK]
+        first = np.argmax(passes[at], axis=1)  # ≥ 1: the lower end fails
+        hint = probes[at, first - 1], probes[at, first]
+        lo_end = np.full(at.size, -_LOGIT_BOUND)
+        steps = np.full(at.size, _LOGIT_STEPS)
+        hi[at] = _bisection(a[at], budget[at], lo_end, -lo_end, steps, hint)
     bound = special.expit(-hi)
     bound = np.where(all_pass, 1.0, bound)
-    return np.where(none_pass, np.nan, bound)
+    return np.where(none_pass, np.nan, bound).reshape(shape)
 
 
 @takes_assumptions

@@ -79,6 +79,10 @@ EXACT_TERMS = 50_001
 #: them), every value there is evaluated at once, in one call.
 _ENUMERATED = EXACT_TERMS
 
+#: How far, in nats, the exponent at the ends of that range must be beyond the limits for the
+#: bisections' decisions outside it to be certain without evaluating them.
+_CLEAR = 1.0
+
 #: Points evaluated per limit in each round of the search for where the sum's terms begin and end.
 _SEARCH_CUTS = 128
 
@@ -257,6 +261,9 @@ class _Exponents:
         self.args = (common, own, q, log_k)
         self.known: dict[int, float] = {}
         self.first, self.values = 0, np.empty(0)
+        #: Whether values outside the array are known to be far above (below it) or far below
+        #: (above it) every limit searched for: see :func:`_first_below_all`.
+        self.clear_outside = False
 
     def fetch(self, js, first: int = 0, last: int = -1) -> None:
         """Evaluate, in one call, every j in [first, last] and those of ``js`` not known yet."""
@@ -283,6 +290,8 @@ class _Exponents:
     def __call__(self, j: int) -> float:
         if 0 <= j - self.first < self.values.size:
             return float(self.values[j - self.first])
+        if self.clear_outside:
+            return math.inf if j < self.first else -math.inf
         if j not in self.known:
             self.fetch([j])
         return self.known[j]
@@ -310,7 +319,8 @@ def _likely_range(common: int, own: int, q: float, log_k: float) -> tuple[int, i
     mean, so the exponent ln K(−ln P_p(j)) is about at most B(j) = ln K − m_p·KL(t_j/m_p ‖ q),
     which falls with j. Where B first reaches −40, the exponent has too (give or take the last
     digit: one more j is added). Where B first reaches ln 800 the exponent did earlier, by about
-    ½ln(2πm_p) and a few nats: the distance B's slope covers in 30 nats, and 8 more, is taken off.
+    ½ln(2πm_p q(1 − q)) and a few nats: the distance B's slope covers in that and 16 nats more,
+    and 2 more j, is taken off.
     Only a guess: (0, common) where the bound says nothing, and a wrong guess costs time only.
     """
     if own == 0 or not 0.0 < q < 1.0:
@@ -341,7 +351,10 @@ def _likely_range(common: int, own: int, q: float, log_k: float) -> tuple[int, i
     start, done = first(_NEGLIGIBLE_EXPONENT), first(_CERTAIN_EXPONENT)
     s = share(start)
     slope = abs(math.log(s * (1.0 - q) / ((1.0 - s) * q))) if 0.0 < s < q else 0.0
-    lowest = max(0, start - math.ceil(30.0 / slope) - 8) if slope > 0.0 else 0
+    # The bound's excess over the log-tail: about ½ln(2π·m_p·q(1 − q)) and the tail's ratio term
+    # (at most 7 nats over a grid of scenarios); 16 nats are allowed for the second.
+    excess = 16.0 + 0.5 * math.log(2.0 * math.pi * own * q * (1.0 - q))
+    lowest = max(0, start - math.ceil(excess / slope) - 2) if slope > 0.0 else 0
     return lowest, min(common, done + 1)
 
 
@@ -349,8 +362,10 @@ def _first_below_all(limits, high: int, exponent: _Exponents, likely: tuple[int,
     """``_first_below(limit, 0, high, exponent)`` for each limit: the same integers, in few calls.
 
     Where the answers are expected in a ``likely`` range of at most :data:`_ENUMERATED` whole
-    numbers, every j in it is evaluated in one call, with the bisection's paths to its ends (every
-    path to an answer in the range runs through those points and the range).
+    numbers, every j in it is evaluated in one call. Where the exponent at its ends is clear of the
+    limits (by :data:`_CLEAR`), the exponent's decrease decides every point outside; otherwise the
+    bisection's paths to the ends are evaluated too, in one more call (every path to an answer in
+    the range runs through those points and the range).
     Otherwise a k-ary search: each round evaluates :data:`_SEARCH_CUTS` points spread inside each
     limit's bracket (a j above the limit, one at or below it), all in one call, until the brackets
     are adjacent integers, and then the bisection's path to each answer so found, in one call.
@@ -359,8 +374,16 @@ def _first_below_all(limits, high: int, exponent: _Exponents, likely: tuple[int,
     """
     lowest, highest = likely
     if 0 <= highest - lowest < _ENUMERATED:
-        ends = _bisection_path(lowest, 0, high) + _bisection_path(highest, 0, high)
-        exponent.fetch(ends, lowest, highest)
+        exponent.fetch([], lowest, highest)
+        below = lowest == 0 or exponent(lowest) > max(limits) + _CLEAR
+        above = highest == high or exponent(highest) <= min(limits) - _CLEAR
+        if below and above:
+            # The exponent decreases, and is computed far closer than _CLEAR: every j below the
+            # range is above every limit, every j above it below every limit, as the bisection
+            # would find (on the points it would evaluate).
+            exponent.clear_outside = True
+        else:
+            exponent.fetch(_bisection_path(lowest, 0, high) + _bisection_path(highest, 0, high))
     else:
         exponent.fetch([0, high])
         brackets = [(0, high) if exponent(0) > limit >= exponent(high) else None for limit in limits]
@@ -431,9 +454,11 @@ def _shared_point(common: float, own: float, q: float, log_k: float) -> tuple[fl
     with np.errstate(divide="ignore"):
         # ln(1 − P_p^K): ln K(−ln P_p) itself where that is tiny (1 − e^(−x) = x to double precision).
         log_one_minus = np.where(log_exponent < -40.0, log_exponent, np.log(-np.expm1(-power)))
-    log_beyond = float(_log_at_least(stop + 1.0, float(common), q))  # P(J > stop): P_p^K = 1 there
-    # P(J < start) = P(m_c − J > m_c − start), in the tail where it is small.
-    log_before = float(_log_at_least(common - start + 1.0, float(common), 1.0 - q))
+    # P(J > stop), where P_p^K = 1; P(J < start) = P(m_c − J > m_c − start), in the tail where it
+    # is small. One call for both.
+    log_beyond, log_before = _log_at_least(
+        np.array([stop + 1.0, common - start + 1.0]), float(common), np.array([q, 1.0 - q])
+    ).tolist()
     log_align = np.logaddexp(_log_sum_terms(log_weight + log_power, weights), log_beyond)
     # Before `start` every P_p^K is below e^−800: all of that weight fails.
     log_misalign = np.logaddexp(_log_sum_terms(log_weight + log_one_minus, weights), log_before)
@@ -474,6 +499,20 @@ def shared_p_align(
     See the module notes for the model, its sum and its accuracy. Unlike :func:`p_align`, this
     evaluates one scenario at a time (arrays are looped over), since each needs its own range of
     terms; it is meant for a headline, not a grid.
+
+    The range of terms is found by two bisections over whole :math:`j \in [0, m_c]`, for where
+    :math:`E(j) = \ln K_\text{eff} + \ln(-\ln P_p(j))` first falls to :math:`\ln 800` and to
+    :math:`-40`. One evaluation of :math:`E` costs some 0.3 ms however few its points, so they run
+    on values evaluated ahead, mostly in one call with the sum's own terms. A Chernoff bound,
+    :math:`P(W \le t_j) \le \exp(-m_p \operatorname{KL}(t_j/m_p \,\|\, q))` below the mean,
+    gives :math:`B(j) = \ln K_\text{eff} - m_p \operatorname{KL}(t_j/m_p \,\|\, q)`, about an
+    upper bound on :math:`E(j)`: every :math:`j` from where :math:`B` reaches :math:`\ln 800` (less
+    30 nats' worth of its slope) to where it reaches :math:`-40` (and past the binomial weight's
+    reach) is evaluated in one call, with the bisections' paths to both ends (any path to an answer
+    inside runs through those). Where that range would exceed :data:`EXACT_TERMS`, a k-ary search
+    (128 points a call for each end) brackets the answers instead. The bisections then run on
+    those values, evaluating anything they miss: their answers, and the sum, are those of plain
+    bisections, bit for bit; the bound only decides how few calls it takes.
 
     Examples
     --------

@@ -146,42 +146,75 @@ def test_the_default_tolerance_takes_a_few_calls(monkeypatch):
 # --- shared dataset ----------------------------------------------------------------------------
 
 
-class Decreasing:
-    """A stand-in for ``shared_dataset._Exponents``: any function of whole j, counted per call."""
+def _functions(high):
+    """Exponents of j for the search tests: decreasing (with plateaus at the limits) or not."""
+    scale = 20.0 / max(high, 1)
+    decreasing = {
+        "line": lambda j: 10.0 - scale * j,
+        "steps": lambda j: np.where(j < high // 3, 5.0, np.where(j < 2 * high // 3, 1.0, -1.0)),
+        "below": lambda j: np.full(np.shape(j), -1.0),
+        "above": lambda j: np.full(np.shape(j), 99.0),
+    }
+    bumpy = {"bumps": lambda j: 10.0 - scale * j + np.where(j % 7 == 3, 15.0, 0.0)}
+    return decreasing, bumpy
 
-    def __init__(self, function):
-        self.function = function
-        self.known: dict[int, float] = {}
-        self.calls = 0
 
-    def fetch(self, js, first=0, last=-1):
-        self.calls += 1
-        for j in list(js) + list(range(first, last + 1)):
-            self.known[int(j)] = self.function(int(j))
+def _first_below_all(monkeypatch, function, high, likely):
+    """``shared_dataset._first_below_all`` on ``function`` (vectorised), and how many calls it made."""
+    calls = []
 
-    def __call__(self, j):
-        if j not in self.known:
-            self.fetch([j])
-        return self.known[j]
+    def exponent(j, *args):
+        calls.append(np.size(j))
+        return np.asarray(function(np.asarray(j, dtype=float)), dtype=float), None
+
+    monkeypatch.setattr(shared_dataset, "_exponent", exponent)
+    limits = (5.0, 1.0, -1.0)
+    found = shared_dataset._first_below_all(
+        limits, high, shared_dataset._Exponents(high, 0, 0.5, 0.0), likely
+    )
+    return found, calls
 
 
 @pytest.mark.parametrize("high", [0, 1, 2, 5, 100, 4097, 10**6, 10**12])
-@pytest.mark.parametrize("likely", [(0, -1), (0, 50), (3, 9)])
-def test_first_below_all_is_the_bisection_on_any_function(monkeypatch, high, likely):
-    # Decreasing, flat with plateaus at the limits, and with bumps (not monotone): the answers are
-    # the plain bisection's, whatever the likely range guessed and whichever search runs.
+@pytest.mark.parametrize("likely", [(0, -1), (0, 50), (3, 9), (0, 10**12)])
+def test_first_below_all_is_the_bisection(monkeypatch, high, likely):
+    # Whatever the range guessed, and whichever search runs (one range, or k-ary where the range is
+    # empty or too long), the answers are the plain bisection's.
     monkeypatch.setattr(shared_dataset, "_ENUMERATED", 64)
-    functions = [
-        lambda j: 10.0 - 20.0 * j / max(high, 1),
-        lambda j: 5.0 if j < high // 3 else (1.0 if j < 2 * high // 3 else -1.0),
-        lambda j: 10.0 - 20.0 * j / max(high, 1) + (15.0 if j % 7 == 3 else 0.0),
-        lambda j: -1.0,
-        lambda j: 99.0,
+    likely = (min(likely[0], high), min(likely[1], high))
+    for name, function in _functions(high)[0].items():
+        expected = [
+            first_below_bisection(limit, 0, high, lambda j, f=function: float(f(j)))
+            for limit in (5.0, 1.0, -1.0)
+        ]
+        assert _first_below_all(monkeypatch, function, high, likely)[0] == expected, name
+
+
+@pytest.mark.parametrize("high", [5, 100, 4097, 10**6])
+@pytest.mark.parametrize("likely", [(0, -1), (0, 50), (3, 9)])
+def test_first_below_all_is_the_bisection_where_the_exponent_is_not_monotone(monkeypatch, high, likely):
+    # Where nothing is assumed (no range clear of the limits, so the bisection's own points are
+    # evaluated), even an exponent that rises here and there gives the bisection's own answers.
+    monkeypatch.setattr(shared_dataset, "_ENUMERATED", 64)
+    monkeypatch.setattr(shared_dataset, "_CLEAR", np.inf)
+    likely = (min(likely[0], high), min(likely[1], high))
+    _, bumpy = _functions(high)
+    function = bumpy["bumps"]
+    expected = [
+        first_below_bisection(limit, 0, high, lambda j: float(function(j))) for limit in (5.0, 1.0, -1.0)
     ]
-    for function in functions:
-        limits = (5.0, 1.0, -1.0)
-        expected = [first_below_bisection(limit, 0, high, function) for limit in limits]
-        assert shared_dataset._first_below_all(limits, high, Decreasing(function), likely) == expected
+    assert _first_below_all(monkeypatch, function, high, likely)[0] == expected
+
+
+def test_first_below_all_takes_one_call_where_the_range_is_clear(monkeypatch):
+    # The answers (j = 250, 450, 550 of 1000) inside a guessed range whose ends are clear of the
+    # limits: one call, that range's, and nothing outside it.
+    function = _functions(1000)[0]["line"]
+    found, calls = _first_below_all(monkeypatch, function, 1000, (150, 600))
+    assert found == [
+        first_below_bisection(limit, 0, 1000, lambda j: float(function(j))) for limit in (5.0, 1.0, -1.0)
+    ]
+    assert calls == [451]
 
 
 def _scenarios():

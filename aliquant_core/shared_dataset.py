@@ -72,6 +72,9 @@ from .quantities import takes_assumptions
 
 __all__ = ["EXACT_TERMS", "SharedDatasetResult", "footprint_overlap", "shared_p_align"]
 
+#: ln 0.4: a side of a contest below this is plainly the smaller (the other is above 0.6).
+_PLAINLY_SMALLER = np.log(0.4)
+
 #: Most values of the common labels won that are summed one by one (see the module's Accuracy).
 EXACT_TERMS = 50_001
 
@@ -203,22 +206,38 @@ def _log_at_least(k, m, q):
 
 
 def _own_logs(j, common, own, q):
-    """ln P_p(j) and ln(1 − P_p(j)): a competitor loses given j common labels won (ties half)."""
-    t = (own + common) / 2.0 - j
+    """ln P_p(j) and ln(1 − P_p(j)): a competitor loses given j common labels won (ties half).
+
+    Only the smaller side, P(W > t) or P(W < t) with half the tie, is used (the larger from it). The
+    side likely smaller (by t against the mean m_p·q) is computed first, and the other only where
+    the first is not plainly the smaller: where a side is below 0.4 the other is above 0.6.
+    """
+    t = np.asarray((own + common) / 2.0 - j, dtype=float)
     whole = t == np.floor(t)
-    k_up = np.floor(t) + 1.0  # smallest count above t
-    k_down = np.ceil(t) - 1.0  # largest count below t
-    log_up = _log_at_least(k_up, own, q)
-    log_down = _log_at_least(own - k_down, own, 1.0 - q)  # P(W ≤ k) = P(m − W ≥ m − k)
     in_range = whole & (t >= 0.0) & (t <= own)
-    log_tie = np.full(np.shape(t), -np.inf)
+    log_tie = np.full(t.shape, -np.inf)
     if np.any(in_range):
         log_tie[in_range] = _math.log_binomial_pmf(t[in_range], own, q) - _math.LN2
-    log_up = np.logaddexp(log_up, log_tie)
-    log_down = np.logaddexp(log_down, log_tie)
+    log_up, log_down = np.full(t.shape, np.nan), np.full(t.shape, np.nan)
+
+    def up(at):  # P(W > t) + ½P(W = t); the smallest count above t is ⌊t⌋ + 1
+        log_up[at] = np.logaddexp(_log_at_least(np.floor(t[at]) + 1.0, own, q), log_tie[at])
+
+    def down(at):  # P(W < t) + ½P(W = t); P(W ≤ k) = P(m − W ≥ m − k), k = ⌈t⌉ − 1
+        log_down[at] = np.logaddexp(_log_at_least(own - (np.ceil(t[at]) - 1.0), own, 1.0 - q), log_tie[at])
+
+    down_first = t <= own * q
+    down(down_first)
+    up(~down_first)
+    unclear_up = down_first & (log_down >= _PLAINLY_SMALLER)
+    unclear_down = ~down_first & (log_up >= _PLAINLY_SMALLER)
+    if np.any(unclear_up):
+        up(unclear_up)
+    if np.any(unclear_down):
+        down(unclear_down)
     # The larger side from the smaller, which carries full relative accuracy.
-    up_small = log_up <= log_down
-    with np.errstate(divide="ignore"):
+    up_small = np.where(unclear_up | unclear_down, log_up <= log_down, ~down_first)
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_success = np.where(up_small, log_up, np.log1p(-np.exp(log_down)))
         log_failure = np.where(up_small, np.log1p(-np.exp(log_up)), log_down)
     return log_success, log_failure

@@ -341,12 +341,12 @@ def shared_point_bisection(common: float, own: float, q: float, log_k: float) ->
         _NEGLIGIBLE_EXPONENT,
         _WEIGHT_REACH,
         EXACT_TERMS,
-        _exponent,
         _log_at_least,
         _log_sum_terms,
     )
 
     common, own = int(common), int(own)
+    _exponent = exponent_both_sides
 
     def exponent(j):
         return float(_exponent(j, common, own, q, log_k)[0])
@@ -386,3 +386,41 @@ def shared_point_bisection(common: float, own: float, q: float, log_k: float) ->
     if log_align <= log_misalign:
         return log_align, float(np.log1p(-np.exp(log_align)))
     return float(np.log1p(-np.exp(log_misalign))), log_misalign
+
+
+def own_logs_both_sides(j, common, own, q):
+    """ln P_p(j) and ln(1 − P_p(j)) of ``aliquant_core.shared_dataset``, computing both sides of every
+    contest (as ``_own_logs`` did before it computed the larger only where needed); the same floats."""
+    import numpy as np
+
+    from aliquant_core import _math
+    from aliquant_core.shared_dataset import _log_at_least
+
+    t = (own + common) / 2.0 - j
+    whole = t == np.floor(t)
+    k_up = np.floor(t) + 1.0  # smallest count above t
+    k_down = np.ceil(t) - 1.0  # largest count below t
+    log_up = _log_at_least(k_up, own, q)
+    log_down = _log_at_least(own - k_down, own, 1.0 - q)  # P(W ≤ k) = P(m − W ≥ m − k)
+    in_range = whole & (t >= 0.0) & (t <= own)
+    log_tie = np.full(np.shape(t), -np.inf)
+    if np.any(in_range):
+        log_tie[in_range] = _math.log_binomial_pmf(t[in_range], own, q) - _math.LN2
+    log_up = np.logaddexp(log_up, log_tie)
+    log_down = np.logaddexp(log_down, log_tie)
+    # The larger side from the smaller, which carries full relative accuracy.
+    up_small = log_up <= log_down
+    with np.errstate(divide="ignore"):
+        log_success = np.where(up_small, log_up, np.log1p(-np.exp(log_down)))
+        log_failure = np.where(up_small, np.log1p(-np.exp(log_up)), log_down)
+    return log_success, log_failure
+
+
+def exponent_both_sides(j, common, own, q, log_k):
+    """``aliquant_core.shared_dataset._exponent`` on :func:`own_logs_both_sides`."""
+    import numpy as np
+
+    from aliquant_core.model import _log_neg_log
+
+    log_success, log_failure = own_logs_both_sides(np.asarray(j, dtype=float), common, own, q)
+    return log_k + _log_neg_log(log_failure, log_success), log_success

@@ -61,8 +61,11 @@ def test_loss_bound_is_the_bisections_end(a, budget):
     assert same(solve._loss_bound(a_, b_), loss_bound_bisection(a_, b_))
 
 
-def test_loss_bound_over_arrays_and_nan_is_the_bisections_end():
-    # Every pair of a grid at once (one call, as on a chart), with NaN budgets and a = 0 among them.
+@pytest.mark.parametrize("speculated", [0, 10**6])
+def test_loss_bound_over_arrays_and_nan_is_the_bisections_end(monkeypatch, speculated):
+    # Every pair of a grid at once (one call, as on a chart), with NaN budgets and a = 0 among them,
+    # bisected as it is (many scenarios) or speculatively (few, here forced for 121).
+    monkeypatch.setattr(solve, "_SPECULATED", speculated)
     a = np.array([0.0, 1.0, 2.0, 7.0, 40.0, 1250.0, 3.1e4, 2e6, 1e8, 3e9, 5e11])
     budget = np.array([np.nan, -800.0, -700.0, -300.0, -71.0, -45.0, -10.0, -2.0, -0.37, 0.0, 3.0])
     grid_a, grid_b = np.meshgrid(a, budget)
@@ -72,14 +75,18 @@ def test_loss_bound_over_arrays_and_nan_is_the_bisections_end():
     assert np.all(np.isnan(new[0]))  # a NaN budget: nothing is known to pass
 
 
-@pytest.mark.parametrize("estimate", [np.nan, 0.0, 3.0, -600.0])
+@pytest.mark.parametrize("estimate", [None, np.nan, 0.0, 3.0, -600.0])
 def test_loss_bound_does_not_depend_on_the_estimate(monkeypatch, estimate):
     # SciPy's estimate only narrows the first bracket: a missing or wrong one costs time, not digits.
+    # 2,000 scenarios, speculated (forced: so many would be bisected as they are), so that the
+    # k-ary search tries 2 points a scenario for most of its rounds.
+    monkeypatch.setattr(solve, "_SPECULATED", 10**6)
     rng = np.random.default_rng(7)
-    a = np.ceil(10.0 ** rng.uniform(0.0, 9.0, 60))
-    budget = rng.uniform(-700.0, 2.0, 60)
+    a = np.ceil(10.0 ** rng.uniform(0.0, 9.0, 2000))
+    budget = rng.uniform(-700.0, 2.0, 2000)
     expected = loss_bound_bisection(a, budget)
-    monkeypatch.setattr(solve, "_logit_estimate", lambda a, budget: np.full(a.shape, estimate))
+    if estimate is not None:
+        monkeypatch.setattr(solve, "_logit_estimate", lambda a, budget: np.full(a.shape, estimate))
     assert same(solve._loss_bound(a, budget), expected)
 
 

@@ -380,14 +380,16 @@ def _likely_range(common: int, own: int, q: float, log_k: float) -> tuple[int, i
 def _first_below_all(limits, high: int, exponent: _Exponents, likely: tuple[int, int] = (0, -1)) -> list[int]:
     """``_first_below(limit, 0, high, exponent)`` for each limit: the same integers, in few calls.
 
-    Where the answers are expected in a ``likely`` range of at most :data:`_ENUMERATED` whole
-    numbers, every j in it is evaluated in one call. Where the exponent at its ends is clear of the
-    limits (by :data:`_CLEAR`), the exponent's decrease decides every point outside; otherwise the
-    bisection's paths to the ends are evaluated too, in one more call (every path to an answer in
-    the range runs through those points and the range).
-    Otherwise a k-ary search: each round evaluates :data:`_SEARCH_CUTS` points spread inside each
-    limit's bracket (a j above the limit, one at or below it), all in one call, until the brackets
-    are adjacent integers, and then the bisection's path to each answer so found, in one call.
+    * A ``likely`` range of at most :data:`_ENUMERATED` whole numbers is evaluated in one call.
+      Where the exponent at its ends is beyond every limit by :data:`_CLEAR`, the exponent's
+      decrease decides every point outside it; otherwise the bisection's paths to its ends are
+      evaluated too, in one more call (every path to an answer in the range runs through those
+      points and the range).
+    * Without such a range, a k-ary search: each round evaluates :data:`_SEARCH_CUTS` points
+      spread inside each limit's bracket (a j above the limit, one at or below it), all in one
+      call, until the brackets are adjacent integers; then the bisection's path to each answer so
+      found, in one call.
+
     Either way the bisection then runs on those values: where the exponent decreases it visits
     nothing else; where it does not, it evaluates what it needs, and its answer is its own.
     """
@@ -521,17 +523,23 @@ def shared_p_align(
 
     The range of terms is found by two bisections over whole :math:`j \in [0, m_c]`, for where
     :math:`E(j) = \ln K_\text{eff} + \ln(-\ln P_p(j))` first falls to :math:`\ln 800` and to
-    :math:`-40`. One evaluation of :math:`E` costs some 0.3 ms however few its points, so they run
-    on values evaluated ahead, mostly in one call with the sum's own terms. A Chernoff bound,
-    :math:`P(W \le t_j) \le \exp(-m_p \operatorname{KL}(t_j/m_p \,\|\, q))` below the mean,
-    gives :math:`B(j) = \ln K_\text{eff} - m_p \operatorname{KL}(t_j/m_p \,\|\, q)`, about an
-    upper bound on :math:`E(j)`: every :math:`j` from where :math:`B` reaches :math:`\ln 800` (less
-    30 nats' worth of its slope) to where it reaches :math:`-40` (and past the binomial weight's
-    reach) is evaluated in one call, with the bisections' paths to both ends (any path to an answer
-    inside runs through those). Where that range would exceed :data:`EXACT_TERMS`, a k-ary search
-    (128 points a call for each end) brackets the answers instead. The bisections then run on
-    those values, evaluating anything they miss: their answers, and the sum, are those of plain
-    bisections, bit for bit; the bound only decides how few calls it takes.
+    :math:`-40`. One evaluation of :math:`E` costs some 0.3 ms however few its points, so the
+    bisections run on values evaluated ahead, mostly in one call shared with the sum's own terms.
+    A Chernoff bound, :math:`P(W \le t_j) \le \exp(-m_p \operatorname{KL}(t_j/m_p \,\|\, q))`
+    below the mean, gives
+
+    .. math:: B(j) = \ln K_\text{eff} - m_p \operatorname{KL}(t_j/m_p \,\|\, q) \gtrsim E(j),
+
+    and every :math:`j` from where :math:`B` reaches :math:`\ln 800`, less the distance its slope
+    covers in :math:`16 + \tfrac12 \ln(2\pi m_p q(1 - q))` nats, to where it reaches :math:`-40`
+    (and past the binomial weight's reach) is evaluated in one call. Where :math:`E` at that
+    range's ends is more than a nat beyond both limits, :math:`E`'s decrease decides the
+    bisections' points outside it; otherwise those points are evaluated too, in one more call.
+    Where the range would exceed :data:`EXACT_TERMS`, a k-ary search (128 points a call for each
+    end) brackets the answers instead, and the bisections' paths to them are evaluated in one call.
+    The bisections then run on those values, evaluating anything they miss: their answers, and so
+    the sum, are those of plain bisections, bit for bit (given that :math:`E`, computed far closer
+    than a nat, decreases); the bound only decides how few calls it takes.
 
     Examples
     --------

@@ -280,3 +280,147 @@ def classes_required_labels_reference(
             if classes_reference(labels, error_rate, classes, **shared).p_align >= goal:
                 return float(labels)
     return float("inf")
+
+
+def loss_bound_bisection(a, budget):
+    """The largest loss chance x = 1 − q with which a jury half-size a reaches the target: a plain
+    bisection, 80 halvings of logit q ∈ [−745, 745] (``aliquant_core.solve._loss_bound`` before its
+    speculative search; that must end exactly where this does)."""
+    import numpy as np
+    from scipy import special
+
+    from aliquant_core.solve import _meets
+
+    lo = np.full_like(budget, -745.0)  # fails (unless everything passes)
+    hi = np.full_like(budget, 745.0)  # passes (unless nothing does)
+
+    def meets(logit):
+        win = special.expit(logit)
+        loss = special.expit(-logit)
+        margin = 0.5 * np.tanh(0.5 * logit)
+        return _meets(a, loss, win, margin, budget)
+
+    all_pass = meets(lo)
+    none_pass = ~meets(hi)
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        ok = meets(mid)
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    bound = special.expit(-hi)
+    bound = np.where(all_pass, 1.0, bound)
+    return np.where(none_pass, np.nan, bound)
+
+
+def first_below_bisection(limit, low, high, exponent):
+    """The smallest whole j in [low, high] with exponent(j) ≤ limit (high + 1 if none): a plain
+    bisection calling ``exponent`` one j at a time (exponent decreasing)."""
+    if exponent(low) <= limit:
+        return low
+    if exponent(high) > limit:
+        return high + 1
+    while high - low > 1:  # exponent(low) > limit ≥ exponent(high)
+        middle = (low + high) // 2
+        if exponent(middle) <= limit:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def shared_point_bisection(common: float, own: float, q: float, log_k: float) -> tuple[float, float]:
+    """ln P_align(ρ) and ln(1 − P_align(ρ)) for one scenario: ``aliquant_core.shared_dataset._shared_point``
+    as it was before its searches were batched, with :func:`first_below_bisection` calling the
+    exponent one j at a time. The batched searches must give the same integers, so the same floats."""
+    import numpy as np
+
+    from aliquant_core import _math
+    from aliquant_core.shared_dataset import (
+        _CERTAIN_EXPONENT,
+        _MAX_EXPONENT,
+        _NEGLIGIBLE_EXPONENT,
+        _WEIGHT_REACH,
+        EXACT_TERMS,
+        _log_at_least,
+        _log_sum_terms,
+    )
+
+    common, own = int(common), int(own)
+    _exponent = exponent_both_sides
+
+    def exponent(j):
+        return float(_exponent(j, common, own, q, log_k)[0])
+
+    # The terms that can matter: from where K(−ln P_p) < 800 to where it is below e⁻⁴⁰ and past
+    # the binomial weight's upper reach.
+    start = first_below_bisection(_NEGLIGIBLE_EXPONENT, 0, common, exponent)
+    done = first_below_bisection(_CERTAIN_EXPONENT, 0, common, exponent)
+    mean = common * q
+    spread = np.sqrt(2.0 * _WEIGHT_REACH * max(common * q * (1.0 - q), 1.0))
+    reach = min(common, int(np.ceil(mean + spread)) + 1)
+    stop = min(common, max(done, reach))
+    if start > common:  # no common outcome lets the aligned policy win every contest
+        start = stop = common
+    count = stop - start + 1
+    if count <= EXACT_TERMS:
+        j = np.arange(start, stop + 1, dtype=float)
+        weights = np.ones(j.shape)
+    else:
+        j = np.unique(np.round(np.linspace(start, stop, EXACT_TERMS)))
+        edges = np.concatenate(([j[0] - 0.5], (j[1:] + j[:-1]) / 2.0, [j[-1] + 0.5]))
+        weights = np.diff(edges)
+    log_weight = _math.log_binomial_pmf(j, float(common), q)
+    log_exponent, _ = _exponent(j, common, own, q, log_k)
+    power = np.exp(np.minimum(log_exponent, _MAX_EXPONENT))  # K(−ln P_p), kept finite
+    log_power = -power  # ln P_p^K
+    with np.errstate(divide="ignore"):
+        # ln(1 − P_p^K): ln K(−ln P_p) itself where that is tiny (1 − e^(−x) = x to double precision).
+        log_one_minus = np.where(log_exponent < -40.0, log_exponent, np.log(-np.expm1(-power)))
+    log_beyond = float(_log_at_least(stop + 1.0, float(common), q))  # P(J > stop): P_p^K = 1 there
+    # P(J < start) = P(m_c − J > m_c − start), in the tail where it is small.
+    log_before = float(_log_at_least(common - start + 1.0, float(common), 1.0 - q))
+    log_align = np.logaddexp(_log_sum_terms(log_weight + log_power, weights), log_beyond)
+    # Before `start` every P_p^K is below e^−800: all of that weight fails.
+    log_misalign = np.logaddexp(_log_sum_terms(log_weight + log_one_minus, weights), log_before)
+    # Keep the smaller side's own sum; the other is its complement.
+    if log_align <= log_misalign:
+        return log_align, float(np.log1p(-np.exp(log_align)))
+    return float(np.log1p(-np.exp(log_misalign))), log_misalign
+
+
+def own_logs_both_sides(j, common, own, q):
+    """ln P_p(j) and ln(1 − P_p(j)) of ``aliquant_core.shared_dataset``, computing both sides of every
+    contest (as ``_own_logs`` did before it computed the larger only where needed); the same floats."""
+    import numpy as np
+
+    from aliquant_core import _math
+    from aliquant_core.shared_dataset import _log_at_least
+
+    t = (own + common) / 2.0 - j
+    whole = t == np.floor(t)
+    k_up = np.floor(t) + 1.0  # smallest count above t
+    k_down = np.ceil(t) - 1.0  # largest count below t
+    log_up = _log_at_least(k_up, own, q)
+    log_down = _log_at_least(own - k_down, own, 1.0 - q)  # P(W ≤ k) = P(m − W ≥ m − k)
+    in_range = whole & (t >= 0.0) & (t <= own)
+    log_tie = np.full(np.shape(t), -np.inf)
+    if np.any(in_range):
+        log_tie[in_range] = _math.log_binomial_pmf(t[in_range], own, q) - _math.LN2
+    log_up = np.logaddexp(log_up, log_tie)
+    log_down = np.logaddexp(log_down, log_tie)
+    # The larger side from the smaller, which carries full relative accuracy.
+    up_small = log_up <= log_down
+    with np.errstate(divide="ignore"):
+        log_success = np.where(up_small, log_up, np.log1p(-np.exp(log_down)))
+        log_failure = np.where(up_small, np.log1p(-np.exp(log_up)), log_down)
+    return log_success, log_failure
+
+
+def exponent_both_sides(j, common, own, q, log_k):
+    """``aliquant_core.shared_dataset._exponent`` on :func:`own_logs_both_sides`."""
+    import numpy as np
+
+    from aliquant_core.model import _log_neg_log
+
+    log_success, log_failure = own_logs_both_sides(np.asarray(j, dtype=float), common, own, q)
+    return log_k + _log_neg_log(log_failure, log_success), log_success

@@ -33,6 +33,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -1029,6 +1030,21 @@ _COMMANDS = {
 }  # fmt: skip
 
 
+#: A quantity's name followed by its value in a core message ("workforce 1.1e-308").
+_NAMED_VALUE = re.compile(r"\b([a-z][a-z0-9_]*) (?=[-+]?(?:\d|\.\d|inf|nan))")
+
+
+def _with_flags(message: str) -> str:
+    """``message`` with each quantity named beside its value written as its flag, so that a refusal
+    of a combination (each value in range, their product not a float) says which flags to change."""
+
+    def flag(match: re.Match) -> str:
+        q = QUANTITIES.get(match.group(1))
+        return f"{q.flag} " if q is not None else match.group(0)
+
+    return _NAMED_VALUE.sub(flag, message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
@@ -1044,7 +1060,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         data, text = _COMMANDS[args.command][0](args, _assumptions(args))
     except ValueError as error:  # the core's own range checks (QuantityError), should a combination slip past
-        _write(f"{PROGRAM}: error: {' '.join(str(error).splitlines())}", sys.stderr)
+        _write(f"{PROGRAM}: error: {_with_flags(' '.join(str(error).splitlines()))}", sys.stderr)
         return 2
     try:
         # JSON escapes control characters itself; printable() leaves its ASCII as it is.

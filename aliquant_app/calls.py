@@ -51,6 +51,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 import aliquant_core as core
@@ -65,6 +66,7 @@ __all__ = [
     "cached_figure",
     "evaluate",
     "evaluate_programme",
+    "install_figure_json",
     "numeric_data_as_arrays",
     "programme",
     "programme_model",
@@ -166,6 +168,50 @@ def numeric_data_as_arrays(figure: go.Figure) -> go.Figure:
     return figure
 
 
+class _Spec(dict):
+    """A finished figure's dict (:meth:`DrawnFigure.to_dict`), which keeps its JSON once written.
+
+    Attribute ``json``: ``(engine, text)``, Plotly's JSON of it as ``st.plotly_chart`` asks for it
+    (:func:`install_figure_json`), written by that engine.
+    """
+
+    def __reduce__(self):
+        return (dict, (dict(self),))  # a copy or a pickle is a plain dict, without the JSON
+
+
+def _figure_json(original: Callable[..., str]) -> Callable[..., str]:
+    """``plotly.io.to_json`` that writes a :class:`_Spec` once and then returns the same text."""
+
+    def to_json(fig, validate=True, pretty=False, remove_uids=True, engine=None):
+        if type(fig) is not _Spec or validate or pretty or not remove_uids or engine is not None:
+            return original(fig, validate=validate, pretty=pretty, remove_uids=remove_uids, engine=engine)
+        current = pio.json.config.default_engine
+        kept = fig.__dict__.get("json")
+        if kept is None or kept[0] != current:
+            kept = (current, original(fig, validate=False, pretty=False, remove_uids=True))
+            fig.json = kept
+        return kept[1]
+
+    to_json._aliquant_figure_json = True  # type: ignore[attr-defined]
+    to_json.__wrapped__ = original  # type: ignore[attr-defined]
+    return to_json
+
+
+def install_figure_json() -> bool:
+    """Make ``st.plotly_chart`` write a cached figure's JSON once, not on every rerun; once per process.
+
+    ``st.plotly_chart`` turns a figure into its dict (a :class:`DrawnFigure` gives its kept one)
+    and writes it with ``plotly.io.to_json(dict, validate=False)`` on every rerun: 0.8 ms for the
+    Overview's chart, unchanged since the figure was built. This wraps ``plotly.io.to_json`` so
+    that a DrawnFigure's dict is written once and its text kept beside it; every other figure or
+    dict, or another option, is written as before. Returns whether it is (now) wrapped.
+    """
+    if getattr(pio.to_json, "_aliquant_figure_json", False):
+        return True
+    pio.to_json = _figure_json(pio.to_json)
+    return True
+
+
 class DrawnFigure(go.Figure):
     """A finished figure whose ``to_dict`` is computed once and then returned as it is.
 
@@ -180,7 +226,7 @@ class DrawnFigure(go.Figure):
     @classmethod
     def freeze(cls, figure: go.Figure) -> DrawnFigure:
         """Turn ``figure`` into a DrawnFigure in place (no copy) and compute its dict."""
-        spec = figure.to_dict()
+        spec = _Spec(figure.to_dict())
         figure.__class__ = cls
         figure._spec = spec
         return figure
@@ -194,7 +240,7 @@ class DrawnFigure(go.Figure):
         attributes (``data``, ``layout``, ...), from the dict, on the first such read.
         """
         figure = cls.__new__(cls)
-        figure.__dict__["_spec"] = spec
+        figure.__dict__["_spec"] = _Spec(spec)
         figure.__dict__["_objects"] = False
         return figure
 
@@ -213,13 +259,13 @@ class DrawnFigure(go.Figure):
 
     def __reduce__(self):
         # A copy or a pickle is an ordinary figure built from the kept dict: free to change.
-        return (go.Figure, (self._spec,))
+        return (go.Figure, (dict(self._spec),))
 
     def __copy__(self) -> go.Figure:
-        return go.Figure(self._spec)
+        return go.Figure(dict(self._spec))
 
     def __deepcopy__(self, memo) -> go.Figure:
-        return go.Figure(self._spec)
+        return go.Figure(dict(self._spec))
 
 
 def cached_figure(*, max_entries: int = 32) -> Callable[[F], F]:

@@ -49,7 +49,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from aliquant_core.quantities import QUANTITIES
 
-from . import bundle_pages, estimate_view, linked, scenario_io, state
+from . import bundle_pages, calls, estimate_view, linked, scenario_io, state
 from .csv_tables import NONFINITE
 
 __all__ = [
@@ -733,8 +733,10 @@ def _readme(
 
 
 def install() -> None:
-    """Once per process, before the first run: share links written without float noise."""
+    """Once per process, before the first run: share links written without float noise, and each
+    cached chart's JSON written once (:func:`aliquant_app.calls.install_figure_json`)."""
     linked.install_link_numbers()
+    calls.install_figure_json()
 
 
 @contextlib.contextmanager

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+import plotly.tools
 import pytest
 
 from aliquant_app import calls, serving
@@ -205,6 +206,39 @@ def test_one_key_per_call_keeps_the_caches_apart_and_skips_underscored_arguments
     double.clear()
     assert double(1.0) == 2.0
     assert runs.count(("double", 1.0)) == 2
+
+
+def test_a_cached_figure_is_written_as_json_once(monkeypatch):
+    """st.plotly_chart writes a figure's dict with plotly.io.to_json on every rerun; a cached
+    figure's is written once (calls.install_figure_json), and is the same text."""
+    from plotly.io import _json
+
+    written = []
+    original = _json.to_json
+
+    def counting(fig, *args, **kwargs):
+        written.append(id(fig))
+        return original(fig, *args, **kwargs)
+
+    monkeypatch.setattr(pio, "to_json", counting)
+    assert calls.install_figure_json()
+    assert pio.to_json.__wrapped__ is counting
+    figure = go.Figure(go.Scatter(x=list(range(30)), y=[0.5] * 30), layout={"title": "t"})
+    expected = original(figure.to_dict(), validate=False)
+    drawn = calls.DrawnFigure.freeze(figure)
+    for _ in range(3):  # what st.plotly_chart does on each rerun
+        figure_dict = plotly.tools.return_figure_from_figure_or_data(drawn, validate_figure=True)
+        assert pio.to_json(figure_dict, validate=False) == expected
+    assert len(written) == 1
+    # Any other dict, or other options, is written each time, as before.
+    plain = figure.to_dict()
+    assert pio.to_json(dict(plain), validate=False) == expected
+    pretty = original(plain, validate=False, pretty=True)
+    assert pio.to_json(drawn.to_dict(), validate=False, pretty=True) == pretty
+    assert len(written) == 3
+    # A copy of the kept dict is a plain dict (its JSON is not copied with it).
+    assert type(copy.deepcopy(drawn.to_dict())) is dict
+    assert type(pickle.loads(pickle.dumps(drawn.to_dict()))) is dict
 
 
 def test_typed_arrays_decode_to_the_numbers_sent():

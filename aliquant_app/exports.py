@@ -754,7 +754,10 @@ def share_bar() -> Iterator[Run]:
         scenario=functools.partial(scenario_io.export_text, assumptions, estimates),
     )
     st.session_state[_RUN_KEY] = run
-    slot = st.container(key="share_bar")
+    # The bar itself: one row, filled after the page (its place on screen: _COPY_HTML's style).
+    slot = st.container(
+        key="share_bar", horizontal=True, horizontal_alignment="right", vertical_alignment="center"
+    )
     try:
         yield run
     except RerunException:
@@ -778,8 +781,7 @@ def _finish(slot: Any, run: Run) -> None:
     _fill(slot, run)
 
 
-def _fill(slot: Any, run: Run) -> None:
-    bar = slot.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+def _fill(bar: Any, run: Run) -> None:
     with bar:
         st.html(_COPY_HTML, width="content", unsafe_allow_javascript=True)
         embed = st.popover(

@@ -5,7 +5,8 @@ Every page gets, at its top (:func:`share_bar`, around the page in ``app.py``):
 - **Copy link**: a button that copies the page's address as the browser shows it, which holds
   every setting (the bound widgets keep it up to date). The link is built in the browser at the
   click, so it is never a run behind.
-- **Embed**: an ``<iframe>`` snippet of the share link (``embed=true``: Streamlit's embedded view).
+- **Embed**: an ``<iframe>`` snippet of the share link (``embed=true``: Streamlit's embedded view),
+  built only while its popover is open.
 - **Download all**: one zip (:func:`bundle`) of the scenario JSON, every chart's and table's CSV
   and every chart's PNG of every page (each page's builder in :mod:`aliquant_app.bundle_pages`, at
   the sidebar's values and that page's own controls as they stand), and a README naming each file.
@@ -784,15 +785,19 @@ def _finish(slot: Any, run: Run) -> None:
 def _fill(bar: Any, run: Run) -> None:
     with bar:
         st.html(_COPY_HTML, width="content", unsafe_allow_javascript=True)
+        # Filled only while open (a stateful popover, as the sidebar's "Share and save"): otherwise
+        # its note and snippet would be two more elements in every rerun of every page.
         embed = st.popover(
             "Embed",
             icon=":material/code:",
             key="share_embed",
+            on_change="rerun",
             help="Embed this page, with these settings, in another page: an iframe snippet to copy.",
         )
-        with embed:
-            st.caption("Paste this where HTML is allowed: the chart page with these settings.")
-            st.code(embed_snippet(run.link), language="html", wrap_lines=True)
+        if embed.open:
+            with embed:
+                st.caption("Paste this where HTML is allowed: the chart page with these settings.")
+                st.code(embed_snippet(run.link), language="html", wrap_lines=True)
         st.download_button(
             "Download all",
             data=functools.partial(bundle, run),

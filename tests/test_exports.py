@@ -102,6 +102,10 @@ def test_every_page_has_copy_link_embed_and_download_all(page):
     copy = [h for h in at.get("html") if "aliquant-copy-link" in h.proto.body]
     assert len(copy) == 1
     assert copy[0].proto.unsafe_allow_javascript  # the button copies in the browser
+    # The Embed popover is filled only while open (two elements fewer in every rerun).
+    assert not [c for c in at.main.get("code") if "<iframe" in c.value]
+    at.session_state["share_embed"] = True  # what opening it in the browser sets
+    at.run()
     (embed,) = [c for c in at.main.get("code") if "<iframe" in c.value]
     assert "labels=250000" in embed.value
     assert "embed=true" in embed.value

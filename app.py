@@ -79,7 +79,7 @@ else:  # a script run: the explorer
 
     st.set_page_config(
         page_title="aliquant",
-        page_icon=layout.ICON,  # a file served by the app itself: no request to another host
+        page_icon=layout.ICON_URL,  # a file of the app's, inline: no request to another host
         layout="wide",
         initial_sidebar_state="auto",  # open on a wide screen, closed on a phone
         menu_items={"About": "aliquant: how much alignment training data, of what quality, do we need?"},

@@ -50,7 +50,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from aliquant_core.quantities import QUANTITIES
 
-from . import bundle_pages, calls, estimate_view, linked, scenario_io, state
+from . import bundle_pages, calls, estimate_view, layout, linked, scenario_io, state
 from .csv_tables import NONFINITE
 
 __all__ = [
@@ -389,6 +389,8 @@ div:has(> .st-key-share_bar){display:contents}
 })();
 </script>
 """
+#: What is sent: the same, compacted once (sent and scanned on every rerun).
+_COPY_HTML_SENT = layout.compact_markup(_COPY_HTML)
 
 
 # --- PNG ----------------------------------------------------------------------------------------
@@ -784,7 +786,7 @@ def _finish(slot: Any, run: Run) -> None:
 
 def _fill(bar: Any, run: Run) -> None:
     with bar:
-        st.html(_COPY_HTML, width="content", unsafe_allow_javascript=True)
+        st.html(_COPY_HTML_SENT, width="content", unsafe_allow_javascript=True)
         # Filled only while open (a stateful popover, as the sidebar's "Share and save"): otherwise
         # its note and snippet would be two more elements in every rerun of every page.
         embed = st.popover(

@@ -113,6 +113,27 @@ def test_every_page_has_copy_link_embed_and_download_all(page):
     assert bundle.proto.deferred_file_id  # built only when clicked
 
 
+def test_the_style_and_copy_button_are_sent_compacted_and_otherwise_unchanged():
+    """What is sent on every rerun is the written text less comments and spacing: the same
+    characters in the same order once whitespace is left out, and shorter."""
+    import re
+
+    from aliquant_app import layout
+
+    def bare(text: str) -> str:
+        return re.sub(r"\s+", "", re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL))
+
+    for written, sent in ((layout._STYLE, layout._STYLE_SENT), (exports._COPY_HTML, exports._COPY_HTML_SENT)):
+        assert bare(sent) == bare(written)
+        assert len(sent) < 0.9 * len(written)
+        assert "/*" not in sent
+    # Spaces that mean something stay: a descendant combinator, a value's parts, a script's lines.
+    assert '[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]' in layout._STYLE_SENT
+    assert "padding:0.25rem 0.75rem" in exports._COPY_HTML_SENT
+    assert "let done = false;\ntry {" in exports._COPY_HTML_SENT
+    assert layout.compact_css("a  b {\n  color: red; /* why */\n}\n") == "a b{color: red;}"
+
+
 def test_embed_snippet_escapes_the_link():
     snippet = exports.embed_snippet('https://x.org/?name="><script>')
     assert "<script>" not in snippet

@@ -219,8 +219,28 @@ class Run:
     charts: dict[str, tuple[Chart, Any]] = field(default_factory=dict)
     csvs: dict[str, tuple[str, Callable[[], str], str]] = field(default_factory=dict)
     scenario: Callable[[], str] | None = None
-    #: Every page's bundle builder, from its controls as they stand (:mod:`aliquant_app.bundle_pages`).
-    plans: list[tuple[Any, Callable[[], Any]]] = field(default_factory=list)
+    #: Makes :attr:`plans` from the controls as they stood when the bar was drawn (set by the bar).
+    snapshot: Callable[[], list[tuple[Any, Callable[[], Any]]]] | None = field(default=None, repr=False)
+    _plans: list[tuple[Any, Callable[[], Any]]] | None = field(default=None, repr=False)
+
+    @property
+    def plans(self) -> list[tuple[Any, Callable[[], Any]]]:
+        """Every page's bundle builder, from its controls as they stood when the bar was drawn
+        (:mod:`aliquant_app.bundle_pages`); made when first read (a bundle is built), not in every
+        run: reading every page's controls cost 0.7 ms a rerun. Empty where they could not be read."""
+        if self._plans is None:
+            plans = []
+            if self.snapshot is not None:
+                try:
+                    plans = self.snapshot()
+                except Exception:  # the bundle falls back to this page's charts
+                    _LOG.exception("bundle: the pages' settings could not be read")
+            self._plans = plans
+        return self._plans
+
+    @plans.setter
+    def plans(self, plans: list[tuple[Any, Callable[[], Any]]]) -> None:
+        self._plans = plans
 
 
 def current_run() -> Run | None:
@@ -594,7 +614,8 @@ def bundle(run: Run, *, seconds: float | None = None) -> bytes:
                 "with `--scenario`, the sidebar's Share and save box imports it",
             )
         )
-    plans = run.plans or _recorded(run)
+    pages = run.plans
+    plans = pages or _recorded(run)
     charts: list[tuple[str, str, Chart, Any]] = []  # (path, page title, chart, figure)
     written: set[str] = set()
     for page, build in plans:
@@ -633,7 +654,7 @@ def bundle(run: Run, *, seconds: float | None = None) -> bytes:
                     notes.append(f"{path} could not be drawn (the error was logged on the server).")
                     continue
                 charts.append((path, page.title, chart, figure))
-    if run.plans:  # what this run drew that no page's builder covers (a page added later)
+    if pages:  # what this run drew that no page's builder covers (a page added later)
         extra = [(k, v) for k, v in run.csvs.items() if v[0] not in written]
         if extra:
             paths = []
@@ -778,10 +799,21 @@ def _finish(slot: Any, run: Run) -> None:
     try:
         params = st.query_params
         link = {key: params.get_all(key) for key in params}
-        run.plans = bundle_pages.snapshot(state.current(), st.session_state, link)
+        run.snapshot = functools.partial(bundle_pages.snapshot, state.current(), _standing(), link)
     except Exception:  # the bundle falls back to this page's charts; the page is never broken
         _LOG.exception("bundle: the pages' settings could not be read")
     _fill(slot, run)
+
+
+def _standing() -> dict[str, Any]:
+    """Session State's values as they stand now, for a bundle built later: each dict or list
+    among them copied (a page's :class:`~aliquant_app.linked.LinkedStore` is one dict, which its
+    controls' callbacks change in place). This run's record is left out: the record holds this copy."""
+    return {
+        key: value.copy() if isinstance(value, (dict, list)) else value
+        for key, value in st.session_state.to_dict().items()
+        if key != _RUN_KEY
+    }
 
 
 def _fill(bar: Any, run: Run) -> None:

@@ -44,7 +44,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import inspect
+import marshal
 import pickle
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -111,12 +113,22 @@ def _one_key(decorator: Callable[[Callable], Any], function: F) -> F:
     """``decorator(function)`` (a Streamlit cache), called with one hashed argument per call: the
     pickle of the call's arguments (see the module docstring, "One key per call")."""
 
-    @functools.wraps(function)  # Streamlit keys its cache by the module, qualified name and source
+    @functools.wraps(function)
     def keyed(key: bytes, _args: tuple, _kwargs: dict[str, Any]):
         return function(*_args, **_kwargs)
 
     cached_keyed = decorator(keyed)
     cached_plain = decorator(function)  # for arguments that do not pickle
+    # Streamlit keys a function's cache by its module, name and source: ``keyed``'s is the
+    # function's where its file can be read, but the wrapper's own code (the same for every
+    # function) where not. So each key also starts with the function's own identity.
+    origin = inspect.unwrap(function)
+    try:
+        source: str | bytes = inspect.getsource(origin)
+    except (OSError, TypeError):  # no source file: its code object, constants and all
+        source = marshal.dumps(origin.__code__)
+    token = hashlib.blake2b(pickle.dumps((origin.__module__, origin.__qualname__, source)), digest_size=16)
+    prefix = token.digest()
     names = tuple(
         name
         for name, parameter in inspect.signature(function).parameters.items()
@@ -129,7 +141,7 @@ def _one_key(decorator: Callable[[Callable], Any], function: F) -> F:
             key = _call_key(names, args, kwargs)
         except Exception:  # an argument that does not pickle: Streamlit's own hashing
             return cached_plain(*args, **kwargs)
-        return cached_keyed(key=key, _args=args, _kwargs=kwargs)
+        return cached_keyed(key=prefix + key, _args=args, _kwargs=kwargs)
 
     def clear() -> None:
         """Empty this function's cache."""

@@ -179,6 +179,13 @@ def test_one_key_per_call_keeps_the_caches_apart_and_skips_underscored_arguments
     assert double(1.0) == 2.0
     assert triple(1.0) == 3.0
     assert figure(1.0).to_dict()["layout"]["title"]["text"] == "1.0"
+    # Two functions of the same module and name but other code, without a source file (so
+    # Streamlit keys both caches by the same wrapper's code) do not share entries.
+    made = [{}, {}]
+    exec("def same(x):\n    return x + 1.0", made[0])
+    exec("def same(x):\n    return x + 2.0", made[1])
+    plus_one, plus_two = (calls.cached_data(max_entries=8)(m["same"]) for m in made)
+    assert (plus_one(1.0), plus_two(1.0)) == (2.0, 3.0)
     # Arguments named with "_" are not part of the key (Streamlit's rule), given either way.
     assert double(1.0, "a note", _log=[1]) == 2.0
     assert double(1.0, _note="another") == 2.0

@@ -73,12 +73,13 @@ else:  # a script run: the explorer
     # Streamlit drops a query string past 512 Ki characters whole and silently; cut it down instead,
     # so the link note can name what was too long (aliquant_app/state.py).
     state.install_link_bounds()
-    # Bound float widgets write whole numbers without ".0" (labels=250000): aliquant_app/linked.py.
+    # Bound float widgets write whole numbers without ".0" (labels=250000): aliquant_app/linked.py;
+    # a cached chart's JSON is written once, not on every rerun: aliquant_app/calls.py.
     exports.install()
 
     st.set_page_config(
         page_title="aliquant",
-        page_icon=layout.ICON,  # a file served by the app itself: no request to another host
+        page_icon=layout.ICON_URL,  # a file of the app's, inline: no request to another host
         layout="wide",
         initial_sidebar_state="auto",  # open on a wide screen, closed on a phone
         menu_items={"About": "aliquant: how much alignment training data, of what quality, do we need?"},

@@ -28,18 +28,32 @@ same shared link reuse each other's results.
   :func:`cached_data`. The builders take plain lists; the cached figure holds its long numeric
   data as NumPy arrays, which ``to_dict`` copies as blocks and Plotly sends base64-encoded (the
   map: ``to_dict`` 3.6 → 0.8 ms, 242 → 171 kB of JSON).
+
+One key per call
+----------------
+Streamlit hashes a cached call's arguments one by one, twice each (its name, then its value), each
+time through a new hasher and its per-thread stack: about 25 µs an argument, so 0.3 ms for a call
+with a dozen keyword arguments, even when the value is in the cache. The Overview makes about 15
+such calls on every rerun. So both decorators hand Streamlit one argument, ``key``: the pickle of
+the call's arguments (:func:`_call_key`), which Streamlit hashes in one step; the arguments
+themselves travel beside it under names that begin with ``_``, which Streamlit does not hash. A
+call whose arguments do not pickle (none of the app's) is cached as before, argument by argument.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
+import inspect
+import marshal
 import pickle
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 import aliquant_core as core
@@ -54,6 +68,7 @@ __all__ = [
     "cached_figure",
     "evaluate",
     "evaluate_programme",
+    "install_figure_json",
     "numeric_data_as_arrays",
     "programme",
     "programme_model",
@@ -76,9 +91,72 @@ def _pickled(value: Any) -> bytes:
 _FAST_HASH = {dict: _pickled, list: _pickled, tuple: _pickled}
 
 
+def _call_key(names: tuple[str, ...], args: tuple, kwargs: dict[str, Any]) -> bytes:
+    """The cache key of a call: the pickle of its arguments, leaving out those whose parameter
+    name begins with ``_`` (Streamlit's rule). ``names``: the positional parameters' names.
+
+    Equal keys mean equal arguments; equal arguments given differently (positionally or by name,
+    keywords in another order, 1 and 1.0) may give different keys, which only costs a miss.
+    Raises what pickling raises (``pickle.PicklingError``, ``TypeError``, ...) for an argument
+    that does not pickle.
+    """
+    if any(name.startswith("_") for name in names[: len(args)]) or any(k.startswith("_") for k in kwargs):
+        args = (
+            tuple(a for a, name in zip(args, names, strict=False) if not name.startswith("_"))
+            + args[len(names) :]
+        )
+        kwargs = {k: v for k, v in kwargs.items() if not k.startswith("_")}
+    return pickle.dumps((args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _one_key(decorator: Callable[[Callable], Any], function: F) -> F:
+    """``decorator(function)`` (a Streamlit cache), called with one hashed argument per call: the
+    pickle of the call's arguments (see the module docstring, "One key per call")."""
+
+    @functools.wraps(function)
+    def keyed(key: bytes, _args: tuple, _kwargs: dict[str, Any]):
+        return function(*_args, **_kwargs)
+
+    cached_keyed = decorator(keyed)
+    cached_plain = decorator(function)  # for arguments that do not pickle
+    # Streamlit keys a function's cache by its module, name and source: ``keyed``'s is the
+    # function's where its file can be read, but the wrapper's own code (the same for every
+    # function) where not. So each key also starts with the function's own identity.
+    origin = inspect.unwrap(function)
+    try:
+        source: str | bytes = inspect.getsource(origin)
+    except (OSError, TypeError):  # no source file: its code object, constants and all
+        source = marshal.dumps(origin.__code__)
+    token = hashlib.blake2b(pickle.dumps((origin.__module__, origin.__qualname__, source)), digest_size=16)
+    prefix = token.digest()
+    names = tuple(
+        name
+        for name, parameter in inspect.signature(function).parameters.items()
+        if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    )
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        try:
+            key = _call_key(names, args, kwargs)
+        except Exception:  # an argument that does not pickle: Streamlit's own hashing
+            return cached_plain(*args, **kwargs)
+        return cached_keyed(key=prefix + key, _args=args, _kwargs=kwargs)
+
+    def clear() -> None:
+        """Empty this function's cache."""
+        cached_keyed.clear()
+        cached_plain.clear()
+
+    call.clear = clear  # type: ignore[attr-defined]
+    return call  # type: ignore[return-value]
+
+
 def cached_data(*, max_entries: int) -> Callable[[F], F]:
-    """``st.cache_data`` bounded by ``max_entries`` and :data:`TTL`, without a spinner."""
-    return st.cache_data(max_entries=max_entries, ttl=TTL, show_spinner=False, hash_funcs=_FAST_HASH)
+    """``st.cache_data`` bounded by ``max_entries`` and :data:`TTL`, without a spinner, keyed by one
+    hash per call (:func:`_one_key`)."""
+    decorator = st.cache_data(max_entries=max_entries, ttl=TTL, show_spinner=False, hash_funcs=_FAST_HASH)
+    return functools.partial(_one_key, decorator)
 
 
 #: Trace data kept as arrays when numeric and at least this long (shorter data is not worth it).
@@ -102,6 +180,50 @@ def numeric_data_as_arrays(figure: go.Figure) -> go.Figure:
     return figure
 
 
+class _Spec(dict):
+    """A finished figure's dict (:meth:`DrawnFigure.to_dict`), which keeps its JSON once written.
+
+    Attribute ``json``: ``(engine, text)``, Plotly's JSON of it as ``st.plotly_chart`` asks for it
+    (:func:`install_figure_json`), written by that engine.
+    """
+
+    def __reduce__(self):
+        return (dict, (dict(self),))  # a copy or a pickle is a plain dict, without the JSON
+
+
+def _figure_json(original: Callable[..., str]) -> Callable[..., str]:
+    """``plotly.io.to_json`` that writes a :class:`_Spec` once and then returns the same text."""
+
+    def to_json(fig, validate=True, pretty=False, remove_uids=True, engine=None):
+        if type(fig) is not _Spec or validate or pretty or not remove_uids or engine is not None:
+            return original(fig, validate=validate, pretty=pretty, remove_uids=remove_uids, engine=engine)
+        current = pio.json.config.default_engine
+        kept = fig.__dict__.get("json")
+        if kept is None or kept[0] != current:
+            kept = (current, original(fig, validate=False, pretty=False, remove_uids=True))
+            fig.json = kept
+        return kept[1]
+
+    to_json._aliquant_figure_json = True  # type: ignore[attr-defined]
+    to_json.__wrapped__ = original  # type: ignore[attr-defined]
+    return to_json
+
+
+def install_figure_json() -> bool:
+    """Make ``st.plotly_chart`` write a cached figure's JSON once, not on every rerun; once per process.
+
+    ``st.plotly_chart`` turns a figure into its dict (a :class:`DrawnFigure` gives its kept one)
+    and writes it with ``plotly.io.to_json(dict, validate=False)`` on every rerun: 0.8 ms for the
+    Overview's chart, unchanged since the figure was built. This wraps ``plotly.io.to_json`` so
+    that a DrawnFigure's dict is written once and its text kept beside it; every other figure or
+    dict, or another option, is written as before. Returns whether it is (now) wrapped.
+    """
+    if getattr(pio.to_json, "_aliquant_figure_json", False):
+        return True
+    pio.to_json = _figure_json(pio.to_json)
+    return True
+
+
 class DrawnFigure(go.Figure):
     """A finished figure whose ``to_dict`` is computed once and then returned as it is.
 
@@ -116,7 +238,7 @@ class DrawnFigure(go.Figure):
     @classmethod
     def freeze(cls, figure: go.Figure) -> DrawnFigure:
         """Turn ``figure`` into a DrawnFigure in place (no copy) and compute its dict."""
-        spec = figure.to_dict()
+        spec = _Spec(figure.to_dict())
         figure.__class__ = cls
         figure._spec = spec
         return figure
@@ -130,7 +252,7 @@ class DrawnFigure(go.Figure):
         attributes (``data``, ``layout``, ...), from the dict, on the first such read.
         """
         figure = cls.__new__(cls)
-        figure.__dict__["_spec"] = spec
+        figure.__dict__["_spec"] = _Spec(spec)
         figure.__dict__["_objects"] = False
         return figure
 
@@ -149,13 +271,13 @@ class DrawnFigure(go.Figure):
 
     def __reduce__(self):
         # A copy or a pickle is an ordinary figure built from the kept dict: free to change.
-        return (go.Figure, (self._spec,))
+        return (go.Figure, (dict(self._spec),))
 
     def __copy__(self) -> go.Figure:
-        return go.Figure(self._spec)
+        return go.Figure(dict(self._spec))
 
     def __deepcopy__(self, memo) -> go.Figure:
-        return go.Figure(self._spec)
+        return go.Figure(dict(self._spec))
 
 
 def cached_figure(*, max_entries: int = 32) -> Callable[[F], F]:
@@ -174,9 +296,10 @@ def cached_figure(*, max_entries: int = 32) -> Callable[[F], F]:
                 return figure
             return DrawnFigure.freeze(numeric_data_as_arrays(figure))
 
-        return st.cache_resource(max_entries=max_entries, ttl=TTL, show_spinner=False, hash_funcs=_FAST_HASH)(
-            build
+        decorator = st.cache_resource(
+            max_entries=max_entries, ttl=TTL, show_spinner=False, hash_funcs=_FAST_HASH
         )
+        return _one_key(decorator, build)
 
     return decorate
 

@@ -25,6 +25,7 @@ link check leaves to this module.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, MutableMapping
@@ -329,6 +330,7 @@ def _to_sidebar() -> None:
         state[name] = value
 
 
+@functools.cache
 def _provenance_lines(key: str) -> str:
     scenario = ASSUMPTION_SETS[key]
     lines = [scenario.summary, ""]
@@ -338,6 +340,20 @@ def _provenance_lines(key: str) -> str:
     lines.append("")
     lines.append("Labels, their quality and the target stay as you set them.")
     return "\n".join(lines)
+
+
+#: The named scenarios' keys, in the list's order.
+_SCENARIOS: tuple[str, ...] = tuple(ASSUMPTION_SETS)
+
+
+def _scenario_title(key: str) -> str:
+    return ASSUMPTION_SETS[key].title
+
+
+@functools.lru_cache(maxsize=64)
+def _holds(assumptions: Assumptions) -> str | None:
+    """The title of the named scenario the sidebar holds, or None."""
+    return next((s.title for s in ASSUMPTION_SETS.values() if s.matches(assumptions)), None)
 
 
 def render(assumptions: Assumptions) -> None:
@@ -351,12 +367,12 @@ def render(assumptions: Assumptions) -> None:
     a = state.get(A_KEY)
     with st.sidebar:
         st.subheader("Scenarios and A/B", anchor=False)
-        holds = next((s.title for s in ASSUMPTION_SETS.values() if s.matches(assumptions)), None)
+        holds = _holds(assumptions)
         choice = st.selectbox(
             "Named scenario",
-            tuple(ASSUMPTION_SETS),
-            index=tuple(ASSUMPTION_SETS).index("central"),
-            format_func=lambda key: ASSUMPTION_SETS[key].title,
+            _SCENARIOS,
+            index=_SCENARIOS.index("central"),
+            format_func=_scenario_title,
             key=SCENARIO_KEY,
             help="Whole sets of the threat's assumptions, each value with its source or the reason "
             "for it (see below and the Method page). Choosing shows them; Apply puts them in the "

@@ -5,7 +5,8 @@ Every page gets, at its top (:func:`share_bar`, around the page in ``app.py``):
 - **Copy link**: a button that copies the page's address as the browser shows it, which holds
   every setting (the bound widgets keep it up to date). The link is built in the browser at the
   click, so it is never a run behind.
-- **Embed**: an ``<iframe>`` snippet of the share link (``embed=true``: Streamlit's embedded view).
+- **Embed**: an ``<iframe>`` snippet of the share link (``embed=true``: Streamlit's embedded view),
+  built only while its popover is open.
 - **Download all**: one zip (:func:`bundle`) of the scenario JSON, every chart's and table's CSV
   and every chart's PNG of every page (each page's builder in :mod:`aliquant_app.bundle_pages`, at
   the sidebar's values and that page's own controls as they stand), and a README naming each file.
@@ -49,7 +50,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from aliquant_core.quantities import QUANTITIES
 
-from . import bundle_pages, estimate_view, linked, scenario_io, state
+from . import bundle_pages, calls, estimate_view, layout, linked, scenario_io, state
 from .csv_tables import NONFINITE
 
 __all__ = [
@@ -218,8 +219,28 @@ class Run:
     charts: dict[str, tuple[Chart, Any]] = field(default_factory=dict)
     csvs: dict[str, tuple[str, Callable[[], str], str]] = field(default_factory=dict)
     scenario: Callable[[], str] | None = None
-    #: Every page's bundle builder, from its controls as they stand (:mod:`aliquant_app.bundle_pages`).
-    plans: list[tuple[Any, Callable[[], Any]]] = field(default_factory=list)
+    #: Makes :attr:`plans` from the controls as they stood when the bar was drawn (set by the bar).
+    snapshot: Callable[[], list[tuple[Any, Callable[[], Any]]]] | None = field(default=None, repr=False)
+    _plans: list[tuple[Any, Callable[[], Any]]] | None = field(default=None, repr=False)
+
+    @property
+    def plans(self) -> list[tuple[Any, Callable[[], Any]]]:
+        """Every page's bundle builder, from its controls as they stood when the bar was drawn
+        (:mod:`aliquant_app.bundle_pages`); made when first read (a bundle is built), not in every
+        run: reading every page's controls cost 0.7 ms a rerun. Empty where they could not be read."""
+        if self._plans is None:
+            plans = []
+            if self.snapshot is not None:
+                try:
+                    plans = self.snapshot()
+                except Exception:  # the bundle falls back to this page's charts
+                    _LOG.exception("bundle: the pages' settings could not be read")
+            self._plans = plans
+        return self._plans
+
+    @plans.setter
+    def plans(self, plans: list[tuple[Any, Callable[[], Any]]]) -> None:
+        self._plans = plans
 
 
 def current_run() -> Run | None:
@@ -388,6 +409,8 @@ div:has(> .st-key-share_bar){display:contents}
 })();
 </script>
 """
+#: What is sent: the same, compacted once (sent and scanned on every rerun).
+_COPY_HTML_SENT = layout.compact_markup(_COPY_HTML)
 
 
 # --- PNG ----------------------------------------------------------------------------------------
@@ -591,7 +614,8 @@ def bundle(run: Run, *, seconds: float | None = None) -> bytes:
                 "with `--scenario`, the sidebar's Share and save box imports it",
             )
         )
-    plans = run.plans or _recorded(run)
+    pages = run.plans
+    plans = pages or _recorded(run)
     charts: list[tuple[str, str, Chart, Any]] = []  # (path, page title, chart, figure)
     written: set[str] = set()
     for page, build in plans:
@@ -630,7 +654,7 @@ def bundle(run: Run, *, seconds: float | None = None) -> bytes:
                     notes.append(f"{path} could not be drawn (the error was logged on the server).")
                     continue
                 charts.append((path, page.title, chart, figure))
-    if run.plans:  # what this run drew that no page's builder covers (a page added later)
+    if pages:  # what this run drew that no page's builder covers (a page added later)
         extra = [(k, v) for k, v in run.csvs.items() if v[0] not in written]
         if extra:
             paths = []
@@ -733,8 +757,10 @@ def _readme(
 
 
 def install() -> None:
-    """Once per process, before the first run: share links written without float noise."""
+    """Once per process, before the first run: share links written without float noise, and each
+    cached chart's JSON written once (:func:`aliquant_app.calls.install_figure_json`)."""
     linked.install_link_numbers()
+    calls.install_figure_json()
 
 
 @contextlib.contextmanager
@@ -752,7 +778,10 @@ def share_bar() -> Iterator[Run]:
         scenario=functools.partial(scenario_io.export_text, assumptions, estimates),
     )
     st.session_state[_RUN_KEY] = run
-    slot = st.container(key="share_bar")
+    # The bar itself: one row, filled after the page (its place on screen: _COPY_HTML's style).
+    slot = st.container(
+        key="share_bar", horizontal=True, horizontal_alignment="right", vertical_alignment="center"
+    )
     try:
         yield run
     except RerunException:
@@ -770,25 +799,39 @@ def _finish(slot: Any, run: Run) -> None:
     try:
         params = st.query_params
         link = {key: params.get_all(key) for key in params}
-        run.plans = bundle_pages.snapshot(state.current(), st.session_state, link)
+        run.snapshot = functools.partial(bundle_pages.snapshot, state.current(), _standing(), link)
     except Exception:  # the bundle falls back to this page's charts; the page is never broken
         _LOG.exception("bundle: the pages' settings could not be read")
     _fill(slot, run)
 
 
-def _fill(slot: Any, run: Run) -> None:
-    bar = slot.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+def _standing() -> dict[str, Any]:
+    """Session State's values as they stand now, for a bundle built later: each dict or list
+    among them copied (a page's :class:`~aliquant_app.linked.LinkedStore` is one dict, which its
+    controls' callbacks change in place). This run's record is left out: the record holds this copy."""
+    return {
+        key: value.copy() if isinstance(value, (dict, list)) else value
+        for key, value in st.session_state.to_dict().items()
+        if key != _RUN_KEY
+    }
+
+
+def _fill(bar: Any, run: Run) -> None:
     with bar:
-        st.html(_COPY_HTML, width="content", unsafe_allow_javascript=True)
+        st.html(_COPY_HTML_SENT, width="content", unsafe_allow_javascript=True)
+        # Filled only while open (a stateful popover, as the sidebar's "Share and save"): otherwise
+        # its note and snippet would be two more elements in every rerun of every page.
         embed = st.popover(
             "Embed",
             icon=":material/code:",
             key="share_embed",
+            on_change="rerun",
             help="Embed this page, with these settings, in another page: an iframe snippet to copy.",
         )
-        with embed:
-            st.caption("Paste this where HTML is allowed: the chart page with these settings.")
-            st.code(embed_snippet(run.link), language="html", wrap_lines=True)
+        if embed.open:
+            with embed:
+                st.caption("Paste this where HTML is allowed: the chart page with these settings.")
+                st.code(embed_snippet(run.link), language="html", wrap_lines=True)
         st.download_button(
             "Download all",
             data=functools.partial(bundle, run),

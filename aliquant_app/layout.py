@@ -11,6 +11,8 @@ The views are imported by name, so a missing one fails at start-up. The sidebar'
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +32,27 @@ from . import (
     uncertainty_view,
 )
 
-__all__ = ["ICON", "PAGES", "SHARED_LINK_KEYS", "Page", "compact_page", "header", "leave_alias", "pages"]
+__all__ = [
+    "ICON",
+    "ICON_URL",
+    "PAGES",
+    "SHARED_LINK_KEYS",
+    "Page",
+    "compact_css",
+    "compact_markup",
+    "compact_page",
+    "header",
+    "leave_alias",
+    "pages",
+]
 
 #: The browser tab's icon: a file in the repository, served by the app itself, so that opening the
 #: explorer asks no other host for anything (a ``:material/...:`` page icon is fetched from Google's
 #: font server).
 ICON = str(Path(__file__).resolve().parents[1] / "assets" / "icon.svg")
+#: The icon as ``st.set_page_config`` sends it: the SVG as a data URL, made once. Given the file's
+#: path, Streamlit reads and encodes the file on every rerun into this same URL.
+ICON_URL = "data:image/svg+xml;base64," + base64.b64encode(Path(ICON).read_bytes()).decode("ascii")
 
 #: The header bar is 3.75rem tall; the default top padding of 8rem leaves a gap below it. The
 #: page header (title and question) is one line, so the Overview still fits 1280×800.
@@ -86,9 +103,42 @@ _STYLE = """
 """
 
 
+def compact_css(css: str) -> str:
+    r"""``css`` without comments, and with whitespace only where it may mean something.
+
+    Streamlit dedents, scans, hashes and sends the page's style text on every rerun, so it is sent
+    as short as it goes: whitespace runs become one space, and none is kept beside ``{``, ``}``
+    and ``;`` (where CSS ignores it). A space between selectors (``div :has``, a descendant) or
+    between a value's parts stays.
+
+    >>> compact_css("a  b {\n  color: red; /* why */\n}\n")
+    'a b{color: red;}'
+    """
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    css = re.sub(r"\s+", " ", css)
+    return re.sub(r"\s*([{};])\s*", r"\1", css).strip()
+
+
+def compact_markup(html: str) -> str:
+    """``html`` with each ``<style>`` block compacted (:func:`compact_css`) and every other line
+    stripped of its indentation, blank lines dropped (a script keeps its line breaks)."""
+    parts = re.split(r"(<style>.*?</style>)", html, flags=re.DOTALL)
+    out = []
+    for part in parts:
+        if part.startswith("<style>"):
+            out.append("<style>" + compact_css(part[len("<style>") : -len("</style>")]) + "</style>")
+        else:
+            out.append("\n".join(line.strip() for line in part.splitlines() if line.strip()))
+    return "\n".join(part for part in out if part)
+
+
+#: What is sent: the same rules, compacted once.
+_STYLE_SENT = compact_markup(_STYLE)
+
+
 def compact_page() -> None:
     """Apply the explorer's spacing (style tags only: Streamlit adds no element to the page)."""
-    st.html(_STYLE)
+    st.html(_STYLE_SENT)
 
 
 @dataclass(frozen=True)

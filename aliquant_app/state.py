@@ -137,8 +137,11 @@ def accepts(control: Quantity, value: float) -> bool:
     return control.contains(value) and control.control_low <= value <= control.control_high
 
 
-def _widget(control: Quantity) -> float:
-    common = {
+@functools.cache
+def _widget_arguments(control: Quantity) -> tuple[Callable[..., Any], dict[str, Any]]:
+    """The widget function and keyword arguments of ``control``'s widget, built once per process
+    (the table does not change while the server runs)."""
+    arguments = {
         "label": control.label,
         "min_value": control.control_low,
         "max_value": control.control_high,
@@ -149,9 +152,34 @@ def _widget(control: Quantity) -> float:
         "help": control_help(control),
         "bind": "query-params",
     }
-    if control.widget == "slider":
-        return float(st.slider(**common))
-    return float(st.number_input(**common))
+    return (st.slider if control.widget == "slider" else st.number_input), arguments
+
+
+def _widget(control: Quantity) -> float:
+    widget, arguments = _widget_arguments(control)
+    return float(widget(**arguments))
+
+
+#: The sidebar's widgets after the quality input, in order.
+_AFTER_QUALITY: tuple[str, ...] = tuple(names_in("threat", "dependence", "goal"))
+#: The log-scale labels slider's fixed arguments.
+_LOG_SLIDER = {
+    "label": "… or drag on a log scale: log₁₀ N",
+    "min_value": CONTROLS["labels"].log10_bounds[0],
+    "max_value": CONTROLS["labels"].log10_bounds[1],
+    "step": _LABELS_LOG10_STEP,
+    "format": "%.2f",
+    "key": LABELS_LOG10_KEY,
+    "help": "Moves the labels above in steps of 10^0.05 (about 12%). 0 is one label, "
+    f"{CONTROLS['labels'].log10_bounds[1]:g} is {CONTROLS['labels'].high:g}.",
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _placed_caption(blind_spot: float, footprint: float, exploitation: float) -> str:
+    """The caption under the overlap: the overlap of footprints placed at random."""
+    placed = footprint_overlap(blind_spot=blind_spot, footprint=footprint, exploitation=exploitation)
+    return f"Footprints placed at random would share ρ = {float(placed):.2f}."
 
 
 @functools.lru_cache(maxsize=64)
@@ -490,17 +518,7 @@ def render_sidebar() -> Assumptions:
         current_log = state.get(LABELS_LOG10_KEY)
         if current_log is None or abs(current_log - _log10_labels(labels)) > _LABELS_LOG10_STEP / 2:
             state[LABELS_LOG10_KEY] = wanted_log
-        st.slider(
-            "… or drag on a log scale: log₁₀ N",
-            min_value=CONTROLS["labels"].log10_bounds[0],
-            max_value=CONTROLS["labels"].log10_bounds[1],
-            step=_LABELS_LOG10_STEP,
-            format="%.2f",
-            key=LABELS_LOG10_KEY,
-            on_change=_labels_from_log_slider,
-            help="Moves the labels above in steps of 10^0.05 (about 12%). 0 is one label, "
-            f"{CONTROLS['labels'].log10_bounds[1]:g} is {CONTROLS['labels'].high:g}.",
-        )
+        st.slider(**_LOG_SLIDER, on_change=_labels_from_log_slider)
         use_agreement = st.toggle(
             "Give quality as agreement",
             value=False,
@@ -515,12 +533,10 @@ def render_sidebar() -> Assumptions:
             st.caption(f"Implied error rate ε = {error_rate:.4f}")
         else:
             taken["error_rate"] = error_rate = _widget(CONTROLS["error_rate"])
-        for name in names_in("threat", "dependence", "goal"):
+        for name in _AFTER_QUALITY:
             taken[name] = _widget(CONTROLS[name])
             if name == "overlap":
-                shape = ("blind_spot", "footprint", "exploitation")
-                placed = footprint_overlap(**{k: taken[k] for k in shape})
-                st.caption(f"Footprints placed at random would share ρ = {float(placed):.2f}.")
+                st.caption(_placed_caption(taken["blind_spot"], taken["footprint"], taken["exploitation"]))
         class_controls.render()
         # Keep the input not shown in step with the one shown, so switching the toggle carries the
         # quality over. Writing it while its widget is unmounted also keeps its key in Session State

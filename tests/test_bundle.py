@@ -151,6 +151,22 @@ def test_the_maps_cost_law_gamma_shows_in_the_bundle_from_the_overview():
     assert f"γ = {map_view.DEFAULT_GAMMA:g}<" in bundled_map(start())
 
 
+def test_the_bundle_holds_the_controls_as_they_stood_when_the_bar_was_drawn():
+    """Every page's controls are read when the bundle is built, from Session State as it stood at
+    the end of the run that drew the bar: a later change (a callback changing a page's store in
+    place) does not reach that run's bundle."""
+    at = start()
+    go(at, "pages/map.py", {"map_cost_box": True})
+    at.slider(key="map_cost_gamma").set_value(3.0).run()
+    go(at, "pages/overview.py")
+    run = at.session_state[RUN_KEY]
+    assert run._plans is None  # not read during the run
+    at.session_state[map_view.COST_LAW.store_key]["map_cost_gamma"] = 5.0  # as its callback would
+    (build,) = [build for page, build in run.plans if page.folder == "quality_quantity_map"]
+    (item,) = [item for item in build().items if item.chart == "quality_quantity_map"]
+    assert "γ = 3<" in hovers(item.figure().to_plotly_json())
+
+
 def test_the_simulation_comes_as_last_run_while_the_sidebar_is_unchanged(monkeypatch):
     at = start()
     simulated = page_csvs(go(at, "pages/simulation.py"))

@@ -102,11 +102,36 @@ def test_every_page_has_copy_link_embed_and_download_all(page):
     copy = [h for h in at.get("html") if "aliquant-copy-link" in h.proto.body]
     assert len(copy) == 1
     assert copy[0].proto.unsafe_allow_javascript  # the button copies in the browser
+    # The Embed popover is filled only while open (two elements fewer in every rerun).
+    assert not [c for c in at.main.get("code") if "<iframe" in c.value]
+    at.session_state["share_embed"] = True  # what opening it in the browser sets
+    at.run()
     (embed,) = [c for c in at.main.get("code") if "<iframe" in c.value]
     assert "labels=250000" in embed.value
     assert "embed=true" in embed.value
     (bundle,) = [b for b in at.main.get("download_button") if b.key == "share_bundle"]
     assert bundle.proto.deferred_file_id  # built only when clicked
+
+
+def test_the_style_and_copy_button_are_sent_compacted_and_otherwise_unchanged():
+    """What is sent on every rerun is the written text less comments and spacing: the same
+    characters in the same order once whitespace is left out, and shorter."""
+    import re
+
+    from aliquant_app import layout
+
+    def bare(text: str) -> str:
+        return re.sub(r"\s+", "", re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL))
+
+    for written, sent in ((layout._STYLE, layout._STYLE_SENT), (exports._COPY_HTML, exports._COPY_HTML_SENT)):
+        assert bare(sent) == bare(written)
+        assert len(sent) < 0.9 * len(written)
+        assert "/*" not in sent
+    # Spaces that mean something stay: a descendant combinator, a value's parts, a script's lines.
+    assert '[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]' in layout._STYLE_SENT
+    assert "padding:0.25rem 0.75rem" in exports._COPY_HTML_SENT
+    assert "let done = false;\ntry {" in exports._COPY_HTML_SENT
+    assert layout.compact_css("a  b {\n  color: red; /* why */\n}\n") == "a b{color: red;}"
 
 
 def test_embed_snippet_escapes_the_link():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aliquant_app.layout import ICON, PAGES
+from aliquant_app.layout import ICON, ICON_URL, PAGES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -29,6 +29,15 @@ def test_the_tab_icon_is_a_file_in_the_repository():
     """Served by the app itself: a ``:material/...:`` icon is fetched from fonts.gstatic.com."""
     assert Path(ICON).is_file()
     assert Path(ICON).read_text().lstrip().startswith("<svg")
+
+
+def test_the_tab_icon_is_sent_as_streamlit_would_send_its_file():
+    """app.py gives st.set_page_config the icon's data URL, made once (ICON_URL), instead of the
+    file, which Streamlit reads and encodes on every rerun: the same URL either way."""
+    from streamlit.commands.page_config import _get_favicon_string
+
+    assert _get_favicon_string(ICON) == ICON_URL
+    assert _get_favicon_string(ICON_URL) == ICON_URL  # a data URL is sent as it is
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.url_path)

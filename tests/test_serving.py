@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+import plotly.tools
 import pytest
 
 from aliquant_app import calls, serving
@@ -119,6 +120,132 @@ def test_cached_data_copies_what_it_returns():
     first = rows(3)
     first[0].append(99.0)
     assert rows(3) == [[0.0], [1.0], [2.0]]
+
+
+def _count_hashed(monkeypatch) -> list:
+    """Record every value Streamlit's cache hashes (``update_hash``, once per name and per value)."""
+    from streamlit.runtime.caching import cache_utils
+
+    hashed = []
+    original = cache_utils.update_hash
+
+    def counting(val, *args, **kwargs):
+        hashed.append(val)
+        return original(val, *args, **kwargs)
+
+    monkeypatch.setattr(cache_utils, "update_hash", counting)
+    return hashed
+
+
+def test_a_cached_call_is_hashed_as_one_key(monkeypatch):
+    """However many arguments, Streamlit hashes one (its name and its value, the call's pickle):
+    hashing each argument separately cost 0.2 to 0.3 ms a call (calls.py, "One key per call")."""
+    runs = []
+
+    @calls.cached_data(max_entries=8)
+    def model(labels: float, *, error_rate: float, **threat) -> float:
+        runs.append(labels)
+        return labels * error_rate + sum(threat.values())
+
+    threat = {f"q{i}": float(i) for i in range(10)}
+    hashed = _count_hashed(monkeypatch)
+    assert model(3.0, error_rate=0.5, **threat) == 1.5 + 45.0
+    assert model(3.0, error_rate=0.5, **threat) == 1.5 + 45.0  # a hit
+    assert runs == [3.0]
+    assert len(hashed) == 2 * 2  # per call: "key" and the key itself
+    assert model(3.0, error_rate=0.25, **threat) == 0.75 + 45.0  # another value of one argument
+    assert runs == [3.0, 3.0]
+
+
+def test_one_key_per_call_keeps_the_caches_apart_and_skips_underscored_arguments(monkeypatch):
+    runs = []
+
+    @calls.cached_data(max_entries=8)
+    def double(x: float, _note: str = "", *, _log: list | None = None) -> float:
+        runs.append(("double", x))
+        return 2 * x
+
+    @calls.cached_data(max_entries=8)
+    def triple(x: float) -> float:
+        runs.append(("triple", x))
+        return 3 * x
+
+    @calls.cached_figure(max_entries=4)
+    def figure(x: float) -> go.Figure:
+        runs.append(("figure", x))
+        return go.Figure(layout={"title": str(x)})
+
+    # Two functions called with the same arguments have their own entries (not one shared key).
+    assert double(1.0) == 2.0
+    assert triple(1.0) == 3.0
+    assert figure(1.0).to_dict()["layout"]["title"]["text"] == "1.0"
+    # Two functions of the same module and name but other code, without a source file (so
+    # Streamlit keys both caches by the same wrapper's code) do not share entries.
+    made = [{}, {}]
+    exec("def same(x):\n    return x + 1.0", made[0])
+    exec("def same(x):\n    return x + 2.0", made[1])
+    plus_one, plus_two = (calls.cached_data(max_entries=8)(m["same"]) for m in made)
+    assert (plus_one(1.0), plus_two(1.0)) == (2.0, 3.0)
+    # Arguments named with "_" are not part of the key (Streamlit's rule), given either way.
+    assert double(1.0, "a note", _log=[1]) == 2.0
+    assert double(1.0, _note="another") == 2.0
+    assert runs == [("double", 1.0), ("triple", 1.0), ("figure", 1.0)]
+    # An argument that does not pickle (an instance of a local class) is hashed by Streamlit, as
+    # before (here through a hash function for its type).
+    class Local:
+        def __init__(self, value: int):
+            self.value = value
+
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        pickle.dumps(Local(1))
+    monkeypatch.setitem(calls._FAST_HASH, Local, lambda local: local.value)
+
+    @calls.cached_data(max_entries=8)
+    def add(local: Local, n: int) -> int:
+        runs.append(("add", local.value, n))
+        return local.value + n
+
+    assert add(Local(1), 1) == 2
+    assert add(Local(1), 1) == 2
+    assert add(Local(2), 1) == 3
+    assert runs[-2:] == [("add", 1, 1), ("add", 2, 1)]
+    # clear() empties the cache.
+    double.clear()
+    assert double(1.0) == 2.0
+    assert runs.count(("double", 1.0)) == 2
+
+
+def test_a_cached_figure_is_written_as_json_once(monkeypatch):
+    """st.plotly_chart writes a figure's dict with plotly.io.to_json on every rerun; a cached
+    figure's is written once (calls.install_figure_json), and is the same text."""
+    from plotly.io import _json
+
+    written = []
+    original = _json.to_json
+
+    def counting(fig, *args, **kwargs):
+        written.append(id(fig))
+        return original(fig, *args, **kwargs)
+
+    monkeypatch.setattr(pio, "to_json", counting)
+    assert calls.install_figure_json()
+    assert pio.to_json.__wrapped__ is counting
+    figure = go.Figure(go.Scatter(x=list(range(30)), y=[0.5] * 30), layout={"title": "t"})
+    expected = original(figure.to_dict(), validate=False)
+    drawn = calls.DrawnFigure.freeze(figure)
+    for _ in range(3):  # what st.plotly_chart does on each rerun
+        figure_dict = plotly.tools.return_figure_from_figure_or_data(drawn, validate_figure=True)
+        assert pio.to_json(figure_dict, validate=False) == expected
+    assert len(written) == 1
+    # Any other dict, or other options, is written each time, as before.
+    plain = figure.to_dict()
+    assert pio.to_json(dict(plain), validate=False) == expected
+    pretty = original(plain, validate=False, pretty=True)
+    assert pio.to_json(drawn.to_dict(), validate=False, pretty=True) == pretty
+    assert len(written) == 3
+    # A copy of the kept dict is a plain dict (its JSON is not copied with it).
+    assert type(copy.deepcopy(drawn.to_dict())) is dict
+    assert type(pickle.loads(pickle.dumps(drawn.to_dict()))) is dict
 
 
 def test_typed_arrays_decode_to_the_numbers_sent():

@@ -95,8 +95,10 @@ def _call_key(names: tuple[str, ...], args: tuple, kwargs: dict[str, Any]) -> by
     """The cache key of a call: the pickle of its arguments, leaving out those whose parameter
     name begins with ``_`` (Streamlit's rule). ``names``: the positional parameters' names.
 
-    Equal keys mean equal arguments; equal arguments given differently (positionally or by name,
-    keywords in another order, 1 and 1.0) may give different keys, which only costs a miss.
+    Keywords are keyed in name order: a page passing ``**quality, **threat`` and a chart passing the
+    same values from sorted pairs make one call, not two. Equal keys mean equal arguments; equal
+    arguments given differently (positionally or by name, 1 and 1.0) may give different keys,
+    which only costs a miss.
     Raises what pickling raises (``pickle.PicklingError``, ``TypeError``, ...) for an argument
     that does not pickle.
     """
@@ -106,7 +108,7 @@ def _call_key(names: tuple[str, ...], args: tuple, kwargs: dict[str, Any]) -> by
             + args[len(names) :]
         )
         kwargs = {k: v for k, v in kwargs.items() if not k.startswith("_")}
-    return pickle.dumps((args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((args, sorted(kwargs.items())), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _one_key(decorator: Callable[[Callable], Any], function: F) -> F:

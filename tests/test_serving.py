@@ -155,6 +155,10 @@ def test_a_cached_call_is_hashed_as_one_key(monkeypatch):
     assert len(hashed) == 2 * 2  # per call: "key" and the key itself
     assert model(3.0, error_rate=0.25, **threat) == 0.75 + 45.0  # another value of one argument
     assert runs == [3.0, 3.0]
+    # The same keywords in another order are the same call (the Overview's page and its chart pass
+    # the model's values in different orders): a hit.
+    assert model(3.0, **dict(reversed(threat.items())), error_rate=0.25) == 0.75 + 45.0
+    assert runs == [3.0, 3.0]
 
 
 def test_one_key_per_call_keeps_the_caches_apart_and_skips_underscored_arguments(monkeypatch):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,32 @@ ICON_URL = "data:image/svg+xml;base64," + base64.b64encode(Path(ICON).read_bytes
 
 #: The header bar is 3.75rem tall; the default top padding of 8rem leaves a gap below it. The
 #: page header (title and question) is one line, so the Overview still fits 1280×800.
+#: The most metrics in a row of them (:func:`metric_row`).
+_ROW_METRICS = 4
+
+
+def metric_row(name: str, values: Sequence[str], *, fits: int = 8) -> str:
+    """The key of the container holding a row of metrics (columns) showing ``values``.
+
+    ``metrics-{name}``, and ``_long{i}`` for each value (the i-th column, from 1) longer than
+    ``fits`` characters: the page's style sets those smaller and lets them wrap, never cutting one
+    off ("practicall…"). One keyed container for the row rather than one per metric: each
+    container is an element Streamlit builds and sends on every rerun.
+    """
+    if len(values) > _ROW_METRICS:
+        raise ValueError(f"a row holds at most {_ROW_METRICS} metrics; got {len(values)}")
+    return f"metrics-{name}" + "".join(f"_long{i}" for i, text in enumerate(values, 1) if len(text) > fits)
+
+
+def _long_selectors(inside: str) -> str:
+    """The selectors of a long value's metric (see :func:`metric_row`), then ``inside`` it."""
+    return ",\n".join(
+        f'[class*="st-key-metrics-"][class*="_long{i}"] [data-testid="stColumn"]:nth-child({i}) '
+        f'[data-testid="stMetricValue"]{inside}'
+        for i in range(1, _ROW_METRICS + 1)
+    )
+
+
 _STYLE = """
 <style>
 [data-testid="stMainBlockContainer"] {
@@ -63,10 +89,9 @@ _STYLE = """
 }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.65rem; }
 [data-testid="stSidebarUserContent"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
-.st-key-tolerances [data-testid="stMetricValue"] { font-size: 1.75rem; }
-[class*="st-key-long-"] [data-testid="stMetricValue"] { font-size: 1.45rem; padding-top: 0.45rem; }
-[class*="st-key-long-"] [data-testid="stMetricValue"] div,
-[class*="st-key-long-"] [data-testid="stMetricValue"] p {
+[class*="st-key-metrics-tolerances"] [data-testid="stMetricValue"] { font-size: 1.75rem; }
+LONG_VALUES { font-size: 1.45rem; padding-top: 0.45rem; }
+LONG_TEXT {
   white-space: normal; overflow: visible; line-height: 1.2;
 }
 .st-key-cheapest_result [data-testid="stMetricValue"],
@@ -100,7 +125,9 @@ _STYLE = """
   [data-testid="stMetricValue"] { font-size: 1.5rem; }
 }
 </style>
-"""
+""".replace("LONG_VALUES", _long_selectors("")).replace(
+    "LONG_TEXT", _long_selectors(" div") + ",\n" + _long_selectors(" p")
+)
 
 
 def compact_css(css: str) -> str:

@@ -18,7 +18,7 @@ from aliquant_app import (
     uncertainty_view,
 )
 from aliquant_app.formatting import as_text, count, plain_probability, probability, share
-from aliquant_app.layout import header
+from aliquant_app.layout import header, metric_row
 from aliquant_app.page_parts import csv_button, draw_chart
 from aliquant_core import PRESETS, anchors
 
@@ -55,7 +55,7 @@ one_contest = probability(result["p_single"], result["single_failure"], result["
 
 # The plain answer comes first, but it quotes the price of the pricing source chosen further down:
 # its slot is made here and filled once that control has been read.
-answer_slot = st.container(key="answer")
+answer_slot = st.container(key="answer", border=True)
 
 # Uncertainty beside the answer: the Uncertainty page's 90% intervals (its defaults around the
 # sidebar's values until a user changes one there; changed ones travel in the link).
@@ -79,28 +79,23 @@ shared_words = plain_probability(shared["p_align"], shared["p_misalign"])
 needed_words = "none suffice" if math.isinf(needed) else count(needed)
 
 
-def fitted(key: str, text: str) -> str:
-    """A metric's container key: ``long-…`` for a value wider than its column, which layout.py sets
-    smaller and lets wrap (never "practicall…")."""
-    return f"long-{key}" if len(text) > 8 else key
-
-
-top = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="top")
-top[0].container(key=fitted("headline", headline_words)).metric(
+with st.container(key=metric_row("top", (headline_words, shared_words, needed_words))):
+    top = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="top")
+top[0].metric(
     "Chance of outer alignment",
     headline_words,
     help=f"Exactly: P_align = {headline}. P_align = P₁^K_eff: the probability that the labels favour "
     "the aligned policy over every effective competitor, treating their contests as independent. One "
     "dataset judges them all, so under the model this is a lower bound (Harris–FKG).",
 )
-top[1].container(key=fitted("shared", shared_words)).metric(
+top[1].metric(
     "On one shared dataset",
     shared_words,
     help=f"Exactly: {shared_text}. P_align when every competitor shares {assumptions.overlap:g} of its "
     "informative labels with every other (the overlap ρ in the sidebar): between the figure on the left "
     "(ρ = 0) and P₁, one contest for all (ρ = 1).",
 )
-top[2].container(key=fitted("needed", needed_words)).metric(
+top[2].metric(
     f"Labels for {100 * target:g}%",
     needed_words,
     help=f"The smallest number of labels N with P_align ≥ P* = {target:g} (the core's required_labels); "
@@ -114,7 +109,7 @@ if spread is None:
 else:
     levels = list(spread["quantile_levels"])
     low, high = (spread["p_align_quantiles"][levels.index(q)] for q in (0.05, 0.95))
-    top[3].container(key="spread").metric(
+    top[3].metric(
         "90% interval, allowing for uncertainty",
         f"{answer.short_probability(low)} to {answer.short_probability(high)}",
         help=f"The 5% and 95% quantiles of P_align over {draws:,} draws of the Uncertainty page's "
@@ -153,21 +148,21 @@ elif math.isinf(max_k):
 else:
     max_k_text = f"10^{max_k:,.1f}"
 blind_text = share(blind, 4) if math.isfinite(blind) else "none reaches it"
-with st.container(key="tolerances"):
+with st.container(key=metric_row("tolerances", (worst_text, blind_text, max_k_text))):
     tol = st.columns([1.25, 1.1, 1.1, 2.3], vertical_alignment="top")
-    tol[0].container(key=fitted("worst", worst_text)).metric(
+    tol[0].metric(
         worst_label,
         worst_text,
         help=f"The worst {worst_name} with which {count(n)} labels still reach P* = {target:g}, the "
         "rest held fixed ('none reaches it': not even perfect labels do).",
     )
-    tol[1].container(key=fitted("blind", blind_text)).metric(
+    tol[1].metric(
         "Largest blind spot",
         blind_text,
         help=f"The largest blind spot σ with which {count(n)} labels still reach P* = {target:g} "
         "('none reaches it': not even σ = 0 does).",
     )
-    tol[2].container(key=fitted("most_k", max_k_text)).metric(
+    tol[2].metric(
         "Most competitors",
         max_k_text,
         help=f"The most competitors K that {count(n)} labels rule out with probability "
@@ -231,7 +226,7 @@ seconds = source.seconds_per_label
 hours_labels = overview_view.hours_labels(seconds)
 (hours_p,) = overview_view.evaluate_at((float(round(hours_labels)),), **quality, **threat, classes=extra)
 rlhf = float(anchors.RLHF_REFERENCE.comparisons)
-with answer_slot.container(border=True):
+with answer_slot:
     st.markdown(
         answer.answer_markdown(
             labels=n,

@@ -197,3 +197,43 @@ def test_overview_fits_a_1280_by_800_screen_without_scrolling(warm_server, brows
         page.screenshot(path=str(ARTIFACTS / "overview-1280x800.png"))  # the viewport only
     finally:
         context.close()
+
+
+#: Metrics of the Overview's rows with a value too long for its column at 1280 px in a short font
+#: (layout.metric_row): 10 labels give "practically zero" and, for the tolerances, "none reaches
+#: it" twice, beside short values ("99,890", "10^…") in the same rows.
+LONG_LINK = "/?labels=10"
+
+
+def test_long_metric_values_wrap_in_a_smaller_font_and_are_never_cut_off(warm_server, browser):
+    context, page = _open(browser, f"{warm_server}{LONG_LINK}")
+    try:
+        _settled(page)
+        page.locator('[data-testid="stMetric"]', has_text="Largest blind spot").first.wait_for(timeout=30_000)
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll('[class*="st-key-metrics-"] [data-testid="stMetric"]')]
+                .map(m => {
+                    const value = m.querySelector('[data-testid="stMetricValue"]');
+                    const text = value.querySelector('div') || value;
+                    return {label: m.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
+                            value: value.innerText.trim(), size: parseFloat(getComputedStyle(value).fontSize),
+                            cut: text.scrollWidth - text.clientWidth};
+                })"""
+        )
+        by_label = {m["label"]: m for m in shown}
+        # The interval sits in the row's wide fourth column, where its value fits as it is.
+        spread = "90% interval, allowing for uncertainty"
+        long = {label for label, m in by_label.items() if len(m["value"]) > 8 and label != spread}
+        # The link gives both kinds, in both rows, so the check below can tell them apart.
+        assert {"Chance of outer alignment", "Largest blind spot"} <= long, by_label
+        assert {"Labels for 90%", "Most competitors"} & (set(by_label) - long), by_label
+        for label, m in by_label.items():
+            assert m["cut"] <= 1, f"{label}: {m['value']!r} is cut off by {m['cut']} px"
+            if label in long:  # 1.45rem; short values keep the row's own size (2.25rem, 1.75rem)
+                assert m["size"] == pytest.approx(23.2, abs=0.1), m
+            else:
+                assert m["size"] > 26, m
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "overview-long-values-1280x800.png"))
+    finally:
+        context.close()

@@ -622,12 +622,15 @@ def sizing_lines(size: dict) -> list[str]:
 def judge(result: dict) -> dict:
     base = result["rss_baseline_mb"]
     checks = {}
-    big = [lv for lv in result["levels"] if lv["sessions"] >= TARGET_SESSIONS]
+    levels = result["levels"]
+    big = [lv for lv in levels if lv["sessions"] >= TARGET_SESSIONS]
     if big:
-        lv = big[-1]
-        checks["p95_under_1s"] = lv["p95_ms"] < P95_TARGET_MS
-        checks["no_errors"] = lv["errors"] == 0 and lv["sessions_open"] == lv["sessions"]
-        checks["rss_under_690MB"] = lv["rss_open_peak_mb"] < RSS_TARGET_MB
+        # The latency target is for its own count of sessions (the first level with at least that
+        # many; larger levels are for the sizing); errors and memory are judged at every level.
+        at_target = min(big, key=lambda lv: lv["sessions"])
+        checks["p95_under_1s"] = at_target["p95_ms"] < P95_TARGET_MS
+        checks["no_errors"] = all(lv["errors"] == 0 and lv["sessions_open"] == lv["sessions"] for lv in levels)
+        checks["rss_under_690MB"] = max(lv["rss_open_peak_mb"] for lv in levels) < RSS_TARGET_MB
     checks["rss_back_near_baseline"] = result["rss_final_mb"] <= base * RSS_BACK_RATIO
     return checks
 

@@ -355,24 +355,12 @@ def run_uncertainty(
     up to nine columns (7 MB). The draws stay arrays (copied as blocks on every hit), so not the
     result's ``to_dict()``.
     """
-    result = uncertainty(
-        {name: (low, high) for name, low, high in intervals},
-        dict(point),
-        draws=draws,
-        seed=seed,
-        classes=_core_classes(point, classes),
-    )
+    result = _uncertainty(intervals, point, draws, seed, classes, required_labels=True)
     return {
         "draws": {name: np.asarray(v, dtype=float) for name, v in result.draws.items()},
         "p_align": np.asarray(result.p_align, dtype=float),
         "required_labels": np.asarray(result.required_labels, dtype=float),
-        "quantile_levels": [float(v) for v in result.quantile_levels],
-        "p_align_quantiles": [float(v) for v in result.p_align_quantiles],
-        "required_labels_quantiles": [float(v) for v in result.required_labels_quantiles],
-        "mean_p_align": float(result.mean_p_align),
-        "p_target_met": float(result.p_target_met),
-        "p_unreachable": float(result.p_unreachable),
-        "seed": int(result.seed),
+        **result.summary(),
     }
 
 
@@ -413,22 +401,21 @@ def uncertainty_spread(
     labels each draw requires: the Overview recomputes this on every new sidebar value (its
     default intervals are centred on them), and the search for the labels is most of the cost.
     """
-    result = uncertainty(
+    return _uncertainty(intervals, point, draws, seed, classes, required_labels=False).summary()
+
+
+def _uncertainty(
+    intervals: Intervals, point: Point, draws: int, seed: int, classes: Classes, *, required_labels: bool
+):
+    """:func:`aliquant_core.uncertainty.uncertainty` of the page's cache-friendly arguments."""
+    return uncertainty(
         {name: (low, high) for name, low, high in intervals},
         dict(point),
         draws=draws,
         seed=seed,
         classes=_core_classes(point, classes),
-        required_labels=False,
+        required_labels=required_labels,
     )
-    return {
-        "quantile_levels": [float(v) for v in result.quantile_levels],
-        "p_align_quantiles": [float(v) for v in result.p_align_quantiles],
-        "mean_p_align": float(result.mean_p_align),
-        "p_target_met": float(result.p_target_met),
-        "p_unreachable": float(result.p_unreachable),
-        "seed": int(result.seed),
-    }
 
 
 def draws_csv_for(intervals: Intervals, point: Point, draws: int, seed: int, classes: Classes = ()) -> str:

@@ -453,7 +453,7 @@ def test_csp_allows_streamlits_inline_script_by_its_hash():
     # ...and the share bar's Copy link script (aliquant_app/exports.py), the app's one inline script.
     from aliquant_app import exports
 
-    inline += re.findall(r"<script>(.*?)</script>", exports._COPY_HTML, re.S)
+    inline += re.findall(r"<script>(.*?)</script>", exports._COPY_HTML_SENT, re.S)  # as sent
     hashes = {"sha256-" + b64encode(sha256(s.encode()).digest()).decode() for s in inline}
     (csp,) = re.findall(r'add_header Content-Security-Policy "([^"]*)"', CONF.read_text())
     in_conf = set(re.findall(r"'(sha256-[^']+)'", csp))

@@ -210,6 +210,11 @@ def test_long_metric_values_wrap_in_a_smaller_font_and_are_never_cut_off(warm_se
     try:
         _settled(page)
         page.locator('[data-testid="stMetric"]', has_text="Largest blind spot").first.wait_for(timeout=30_000)
+        # The link's run can land after a first paint (on a loaded machine the check once caught the
+        # headline in the row of the run before): wait, up to a bound, for the row keyed with its
+        # long values and the fonts, then judge what is shown.
+        page.wait_for_selector('[class*="st-key-metrics-top_long1"] [data-testid="stMetric"]', timeout=30_000)
+        page.evaluate("() => document.fonts.ready.then(() => true)")
         shown = page.evaluate(
             """() => [...document.querySelectorAll('[class*="st-key-metrics-"] [data-testid="stMetric"]')]
                 .map(m => {

@@ -86,7 +86,7 @@ def evaluate_at(
     return np.atleast_1d(result.p_align).astype(float).tolist()
 
 
-@cached_data(max_entries=32)
+@cached_data(max_entries=64)
 def curve(*, error_rate=None, agreement=None, classes: Classes = (), **threat) -> dict[str, list[float]]:
     """P_align, its Bonferroni bound and P₁ (the range's upper end) on a log grid of labels from 1 to 1e12.
 
@@ -213,10 +213,7 @@ def hours_labels(seconds_per_label: float) -> float:
     return anchors.FEW_HUNDRED_HOURS * 3600.0 / seconds_per_label
 
 
-# The chart (about 150 kB with its JSON) and its curve (30 kB) are the largest entries a new value
-# adds; sixteen and 32 recent values cover viewers moving around one link's values, where more
-# only held memory (the soak, docs/benchmarks.md: RSS grew 5.5% after the first minute with 32 and 64).
-@cached_figure(max_entries=16)
+@cached_figure()
 def chart(
     labels: float,
     target: float,

@@ -70,6 +70,7 @@ else:  # a script run: the explorer
     serving.disable_nagle()
     serving.freeze_startup_heap()
     serving.shorten_switch_interval()
+    serving.limit_malloc_arenas()  # RSS creeping over many part-empty arenas: aliquant_app/serving.py
     # Streamlit drops a query string past 512 Ki characters whole and silently; cut it down instead,
     # so the link note can name what was too long (aliquant_app/state.py).
     state.install_link_bounds()

@@ -1,7 +1,8 @@
 """Server-process settings the explorer needs and Streamlit's configuration cannot express.
 
-Three, all called by the entry script (``app.py``) on every run and acting on the first:
-:func:`disable_nagle`, :func:`freeze_startup_heap` and :func:`shorten_switch_interval`.
+Four, all called by the entry script (``app.py``) on every run and acting on the first:
+:func:`disable_nagle`, :func:`freeze_startup_heap`, :func:`shorten_switch_interval` and
+:func:`limit_malloc_arenas`.
 
 Streamlit 1.67's Starlette server binds its listening socket itself, as
 ``socket.socket(family=...)``, whose protocol number is 0. asyncio turns Nagle's algorithm off
@@ -29,7 +30,19 @@ import socket
 import sys
 from pathlib import Path
 
-__all__ = ["SWITCH_INTERVAL", "disable_nagle", "freeze_startup_heap", "shorten_switch_interval"]
+__all__ = [
+    "MALLOC_ARENAS",
+    "SWITCH_INTERVAL",
+    "disable_nagle",
+    "freeze_startup_heap",
+    "limit_malloc_arenas",
+    "shorten_switch_interval",
+]
+
+#: glibc malloc arenas the process may use (its default: eight a core); see :func:`limit_malloc_arenas`.
+MALLOC_ARENAS = 2
+#: ``mallopt``'s parameter number for the most arenas (glibc's ``M_ARENA_MAX``).
+_M_ARENA_MAX = -8
 
 #: Seconds a thread that wants the GIL waits before it asks the running thread to let go
 #: (Python's default is 0.005); see :func:`shorten_switch_interval`.
@@ -38,6 +51,7 @@ SWITCH_INTERVAL = 0.0005
 _done = False
 _frozen = False
 _switched = False
+_arenas_limited = False
 
 
 def disable_nagle(fd_dir: str | os.PathLike = "/proc/self/fd") -> int:
@@ -136,3 +150,34 @@ def shorten_switch_interval(seconds: float = SWITCH_INTERVAL) -> bool:
     _switched = True
     sys.setswitchinterval(seconds)
     return True
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Let glibc's allocator use at most ``arenas`` arenas in this process, once per process.
+
+    Streamlit runs every rerun's script in a new thread, and glibc gives threads their own
+    arenas, up to eight a core; memory freed in one arena is reused only by the threads that use
+    it, so with many sessions the heap spreads over many part-empty arenas and the process's RSS
+    creeps up for minutes after its caches are full (the ten-minute soak,
+    ``benchmarks/bench_soak.py``). The scripts run one at a time under the GIL anyway, so fewer
+    arenas cost no parallelism. Settable at run time (``mallopt``), so it needs no environment
+    variable (``MALLOC_ARENA_MAX``) in every way of starting the server.
+
+    Returns
+    -------
+    bool
+        Whether the limit was set by this call: False after the first call, and where the C
+        library is not glibc.
+    """
+    global _arenas_limited
+    if _arenas_limited:
+        return False
+    _arenas_limited = True
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(_M_ARENA_MAX, int(arenas)))
+    except (OSError, AttributeError):  # not glibc: nothing to limit
+        return False

@@ -381,3 +381,13 @@ def test_disable_nagle_closes_its_duplicate_when_the_number_is_no_socket(fresh_s
     finally:
         os.close(read_end)
         os.close(write_end)
+
+
+def test_limit_malloc_arenas_sets_glibcs_limit_once(monkeypatch):
+    """On glibc (this machine, the Dockerfile's image) mallopt(M_ARENA_MAX, 2) succeeds: True on the
+    first call, False after (once per process); app.py calls it on every run."""
+    monkeypatch.setattr(serving, "_arenas_limited", False)
+    assert serving.limit_malloc_arenas() is True
+    assert serving.limit_malloc_arenas() is False
+    source = (Path(__file__).resolve().parents[1] / "app.py").read_text()
+    assert "serving.limit_malloc_arenas()" in source

@@ -357,17 +357,9 @@ def _likely_range(common: int, own: int, q: float, log_k: float) -> tuple[int, i
         kl = (s * math.log(s / q) if s > 0.0 else 0.0) + (1.0 - s) * math.log((1.0 - s) / (1.0 - q))
         return log_k - own * kl
 
-    def first(limit):  # the first whole j in [0, common] with bound(j) ≤ limit, common + 1 if none
-        low, high = -1, common + 1
-        while high - low > 1:
-            middle = (low + high) // 2
-            if bound(middle) <= limit:
-                high = middle
-            else:
-                low = middle
-        return high
-
-    start, done = first(_NEGLIGIBLE_EXPONENT), first(_CERTAIN_EXPONENT)
+    # The first whole j in [0, common] with bound(j) ≤ each limit (common + 1 if none); bound decreases.
+    start = _first_below(_NEGLIGIBLE_EXPONENT, 0, common, bound)
+    done = _first_below(_CERTAIN_EXPONENT, 0, common, bound)
     s = share(start)
     slope = abs(math.log(s * (1.0 - q) / ((1.0 - s) * q))) if 0.0 < s < q else 0.0
     # The bound's excess over the log-tail: about ½ln(2π·m_p·q(1 − q)) and the tail's ratio term

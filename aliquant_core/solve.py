@@ -101,6 +101,20 @@ def _gap(a, loss_prob, win_prob, margin, budget):
         return _log_neg_log(log_failure, log_single) - budget
 
 
+def _search_cases(v):
+    """Where no labels at all reach the target (``free``), and where the labels required are searched
+    for (``search``: not free, and q > ½, so more labels help); elsewhere none suffice. ``v``: from
+    :func:`_shared` with an error rate."""
+    margin = v["margin"]
+    free = _meets(np.zeros_like(margin), v["loss"], v["win"], margin, v["budget"])
+    return free, ~free & (margin > 0)
+
+
+def _beyond_search(margin):
+    """Where the margin q − ½ is too small for the search of the labels required: none suffice."""
+    return 4.0 * margin * margin < _SEARCH_MARGIN_FLOOR
+
+
 def _smallest_half(loss_prob, win_prob, margin, budget):
     """Smallest integer a ≥ 1 with gap(a) ≤ 0, for margin > 0 and gap(1) > 0.
 
@@ -110,7 +124,7 @@ def _smallest_half(loss_prob, win_prob, margin, budget):
     # A margin so small that 4·margin² is below 1e-280 (q − ½ under about 5e-141) needs a jury of
     # more than 1e280 (a ≈ budget / 4·margin²): beyond what the search below can bracket without
     # overflow, and beyond any labelling programme. No number of labels suffices there.
-    beyond = 4.0 * margin * margin < _SEARCH_MARGIN_FLOOR
+    beyond = _beyond_search(margin)
     if np.all(beyond):
         return np.full_like(margin, np.inf)
     if np.any(beyond):
@@ -236,10 +250,8 @@ def required_labels(
     v = _shared(threat, target, error_rate=resolve_error_rate(error_rate, agreement))
     loss, win, margin = v["loss"], v["win"], v["margin"]
     budget = v["budget"]
-    zero = np.zeros_like(margin)
-    free = _meets(zero, loss, win, margin, budget)
+    free, search = _search_cases(v)
     result = np.where(free, 0.0, np.inf)
-    search = ~free & (margin > 0)
     if np.any(search):
         one = np.ones_like(margin[search])
         half = np.where(

@@ -37,7 +37,7 @@ from .classes import (
 )
 from .model import p_align
 from .quantities import CLASS_QUANTITIES, DEFAULTS, QUANTITIES, Assumptions, check
-from .solve import _SEARCH_MARGIN_FLOOR, _meets, _shared, required_labels
+from .solve import _beyond_search, _search_cases, _shared, required_labels
 
 __all__ = [
     "UNCERTAIN_QUANTITIES",
@@ -171,9 +171,8 @@ def _unreachable(target, inputs, classes):
         return np.isinf(_required(target, inputs, classes))
     rest = {k: v for k, v in inputs.items() if k not in ("labels", "error_rate")}
     v = _shared(rest, target, error_rate=inputs["error_rate"])
-    margin = v["margin"]
-    free = _meets(np.zeros_like(margin), v["loss"], v["win"], margin, v["budget"])
-    searched = ~free & (margin > 0) & ~(4.0 * margin * margin < _SEARCH_MARGIN_FLOOR)
+    free, search = _search_cases(v)
+    searched = search & ~_beyond_search(v["margin"])
     if np.any(searched & (v["footprint"] < _TINY_FOOTPRINT)):
         return np.isinf(_required(target, inputs, classes))
     return ~free & ~searched
